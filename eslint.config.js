@@ -1,0 +1,46 @@
+// Type-aware linting: a dropped promise in socket code is a hung case, so the
+// promise rules of strictTypeChecked are the reason this config exists.
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'eslint.config.js', 'coverage/'] },
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  tseslint.configs.stylisticTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  {
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/prefer-nullish-coalescing': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unified-signatures': 'off',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['cli/**/*.ts', '**/*.test.ts', 'vitest.config.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['suites/**/*.ts', 'harness/**/*.ts'],
+    ignores: ['**/*.test.ts', 'harness/net/deadline.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['msw/node'], message: 'Global interception would capture the harness traffic.' },
+            { group: ['node:timers/promises'], message: 'Wait for an event under a Deadline.' },
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+)

@@ -1,0 +1,59 @@
+import type { CaseContext } from './case-context.js'
+import type { Level } from './level.js'
+import type { Outcome } from './outcome.js'
+import type { Role } from './roles.js'
+import type { SpecRef } from './spec-ref.js'
+
+/**
+ * A conformance case: data plus one function (DESIGN.md, "A case").
+ * The id never changes once published: baselines, diffs and CI history key on it.
+ */
+export interface ConformanceCase {
+  /** "<suite>/<behaviour-in-kebab>", stable forever. */
+  readonly id: string
+  readonly suite: string
+  /** The expected behaviour, one sentence. */
+  readonly title: string
+  /** Catalog ids this case proves (../shared/REQUIREMENTS.md), e.g. ['CONNECT-03']. */
+  readonly requirements: readonly string[]
+  readonly spec: readonly [SpecRef, ...SpecRef[]]
+  /** One-line paraphrase of the rule. */
+  readonly requirement: string
+  readonly level: Level
+  readonly roles: readonly [Role, ...Role[]]
+  /** Overrides the run's per-case deadline. */
+  readonly timeoutMs?: number
+  /** Former ids, so baselines survive a rename. */
+  readonly aliases?: readonly string[]
+  readonly run: (ctx: CaseContext) => Promise<Outcome>
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/** Identity with checks: a malformed id is a programmer error caught when suites load. */
+export function defineCase(c: ConformanceCase): ConformanceCase {
+  const [suite, slug, ...rest] = c.id.split('/')
+  if (suite !== c.suite || slug === undefined || rest.length > 0 || !SLUG.test(slug)) {
+    throw new TypeError(`[proxyspec] invalid case id "${c.id}" for suite "${c.suite}"`)
+  }
+  if (c.requirements.length === 0) {
+    throw new TypeError(`[proxyspec] case "${c.id}" cites no catalog requirement`)
+  }
+  return c
+}
+
+export interface Suite {
+  readonly id: string
+  readonly title: string
+  readonly cases: readonly ConformanceCase[]
+}
+
+export function defineSuite(s: Suite): Suite {
+  const seen = new Set<string>()
+  for (const c of s.cases) {
+    if (c.suite !== s.id) throw new TypeError(`[proxyspec] case "${c.id}" is not in suite "${s.id}"`)
+    if (seen.has(c.id)) throw new TypeError(`[proxyspec] duplicate case id "${c.id}"`)
+    seen.add(c.id)
+  }
+  return s
+}

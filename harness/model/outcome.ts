@@ -1,0 +1,30 @@
+/**
+ * What a case observed about the TARGET. Cases return one of these and never
+ * decide severity: grade() turns an Outcome and a Level into a Verdict.
+ * Harness faults are not outcomes; they are thrown and become `error`.
+ */
+export type Outcome =
+  | { readonly kind: 'conforms'; readonly note?: string }
+  | { readonly kind: 'violates'; readonly expected: string; readonly observed: string }
+  | { readonly kind: 'observed'; readonly observation: string }
+  | { readonly kind: 'unsupported'; readonly reason: string }
+  | { readonly kind: 'timeout'; readonly waitingFor: string; readonly afterMs: number }
+
+export const conforms = (note?: string): Outcome =>
+  note === undefined ? { kind: 'conforms' } : { kind: 'conforms', note }
+
+export const violates = (expected: string, observed: string): Outcome => ({
+  kind: 'violates',
+  expected,
+  observed,
+})
+
+export const observed = (observation: string): Outcome => ({ kind: 'observed', observation })
+
+export const unsupported = (reason: string): Outcome => ({ kind: 'unsupported', reason })
+
+export const timedOut = (waitingFor: string, afterMs: number): Outcome => ({
+  kind: 'timeout',
+  waitingFor,
+  afterMs,
+})
