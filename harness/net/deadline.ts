@@ -99,3 +99,27 @@ export function raceTimeout<T>(
     )
   })
 }
+
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes. Only for EXTERNAL
+ * readiness (a spawned process or container starting to listen), never in
+ * verdict logic: there is no event to wait for from a process we did not write.
+ */
+export async function pollUntil(
+  waitingFor: string,
+  check: () => Promise<boolean>,
+  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly signal?: AbortSignal },
+): Promise<true | TimeoutValue> {
+  const started = performance.now()
+  const interval = options.intervalMs ?? 50
+  for (;;) {
+    if (await check()) return true
+    const elapsed = performance.now() - started
+    if (elapsed >= options.timeoutMs || options.signal?.aborted === true) {
+      return { kind: 'timeout', waitingFor, afterMs: elapsed }
+    }
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, Math.min(interval, options.timeoutMs - elapsed))
+    })
+  }
+}

@@ -12,35 +12,50 @@ export interface RecordedWireEvent {
   readonly detail?: string
 }
 
-/** Collects wire events from every socket a case (or a shared server) touches. */
+/**
+ * Collects wire events from every socket a case (or a shared server) touches.
+ * Data is capped per connection, so an endless body or a long run cannot grow
+ * evidence without bound; the cap is noted once in that connection's events.
+ */
 export class TranscriptRecorder {
   readonly #events: RecordedWireEvent[] = []
-  /** Caps memory: an endless response body must not grow evidence without bound. */
-  readonly #maxDataBytes: number
-  #dataBytes = 0
-  #truncated = false
+  readonly #byConn = new Map<string, RecordedWireEvent[]>()
+  readonly #bytesByConn = new Map<string, number>()
+  readonly #maxBytesPerConn: number
 
-  constructor(maxDataBytes = 256 * 1024) {
-    this.#maxDataBytes = maxDataBytes
+  constructor(maxBytesPerConn = 256 * 1024) {
+    this.#maxBytesPerConn = maxBytesPerConn
   }
 
   record(event: Omit<RecordedWireEvent, 'at'> & { at?: number }): void {
+    const at = event.at ?? performance.now()
     let data = event.data
     if (data !== undefined) {
-      const room = this.#maxDataBytes - this.#dataBytes
-      if (room <= 0) {
-        if (!this.#truncated) {
-          this.#truncated = true
-          this.#events.push({ ...event, at: event.at ?? performance.now(), type: 'error', detail: 'transcript truncated: further bytes not kept' })
-        }
+      const used = this.#bytesByConn.get(event.conn) ?? 0
+      const room = this.#maxBytesPerConn - used
+      if (room <= 0) return
+      if (data.length >= room) {
+        data = data.subarray(0, room)
+        this.#push({ ...event, at, data: Buffer.from(data) })
+        this.#push({ at, hop: event.hop, conn: event.conn, type: 'error', detail: `transcript capped at ${this.#maxBytesPerConn} bytes for this connection` })
+        this.#bytesByConn.set(event.conn, this.#maxBytesPerConn)
         return
       }
-      if (data.length > room) data = data.subarray(0, room)
-      this.#dataBytes += data.length
-      data = Buffer.from(data)
+      this.#bytesByConn.set(event.conn, used + data.length)
+      this.#push({ ...event, at, data: Buffer.from(data) })
+      return
     }
-    const at = event.at ?? performance.now()
-    this.#events.push(data === undefined ? { ...event, at } : { ...event, at, data })
+    this.#push({ ...event, at })
+  }
+
+  #push(event: RecordedWireEvent): void {
+    this.#events.push(event)
+    let list = this.#byConn.get(event.conn)
+    if (list === undefined) {
+      list = []
+      this.#byConn.set(event.conn, list)
+    }
+    list.push(event)
   }
 
   data(hop: Hop, conn: string, dir: Direction, data: Buffer): void {
@@ -49,6 +64,13 @@ export class TranscriptRecorder {
 
   events(): readonly RecordedWireEvent[] {
     return this.#events
+  }
+
+  /** The events of the given connections only (for the evidence of one case on a shared server). */
+  eventsFor(conns: Iterable<string>): RecordedWireEvent[] {
+    const out: RecordedWireEvent[] = []
+    for (const conn of new Set(conns)) out.push(...(this.#byConn.get(conn) ?? []))
+    return out
   }
 }
 

@@ -1,0 +1,33 @@
+import { selectCases } from '../harness/runner/select.js'
+import { allCases } from '../suites/index.js'
+import { HarnessError } from '../harness/net/errors.js'
+import { parseCommandArgs, splitList } from './args.js'
+import { LIST_USAGE } from './usage.js'
+
+const OPTIONS = {
+  suite: { type: 'string', multiple: true },
+  case: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** `proxyspec list`: the catalog, as text or JSON. */
+export function commandList(args: readonly string[]): number {
+  const { values } = parseCommandArgs(args, OPTIONS, 'proxyspec list --help')
+  if (values.help === true) {
+    process.stdout.write(LIST_USAGE)
+    return 0
+  }
+  const cases = selectCases(allCases(), { suites: splitList(values.suite), cases: splitList(values.case) })
+  if (cases.length === 0) throw new HarnessError('HARNESS_BAD_INPUT', 'no case matches the filters')
+  if (values.json === true) {
+    const rows = cases.map(({ run: _run, ...data }) => data)
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+    return 0
+  }
+  for (const c of cases) {
+    process.stdout.write(`${c.id}  ${c.level}  [${c.roles.join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`)
+  }
+  process.stdout.write(`${cases.length} cases\n`)
+  return 0
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The proxyspec command: parses the command word and hands over. Every failure
+// that is not a verdict ends here as one line on stderr and exit code 2.
+import { isHarnessError } from '../harness/net/errors.js'
+import { toolVersion } from '../harness/runner/tool-version.js'
+import { commandList } from './command-list.js'
+import { commandReference } from './command-reference.js'
+import { commandRun } from './command-run.js'
+import { LIST_USAGE, MAIN_USAGE, REFERENCE_USAGE, RUN_USAGE } from './usage.js'
+
+const HELP: Record<string, string> = { run: RUN_USAGE, list: LIST_USAGE, reference: REFERENCE_USAGE }
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'run':
+      return commandRun(rest)
+    case 'list':
+      return commandList(rest)
+    case 'reference':
+      return commandReference(rest)
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help': {
+      const topic = command === 'help' ? rest[0] : undefined
+      process.stdout.write(topic !== undefined && HELP[topic] !== undefined ? HELP[topic] : MAIN_USAGE)
+      return 0
+    }
+    case '-v':
+    case '--version':
+      process.stdout.write(`${toolVersion()}\n`)
+      return 0
+    default:
+      process.stderr.write(`proxyspec: unknown command "${command}" (see: proxyspec --help)\n`)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // exitCode, not exit(): the process must end by itself, which proves nothing was left running.
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (isHarnessError(error)) {
+      process.stderr.write(`proxyspec: ${error.message.replace(/^\[proxyspec\] /, '')}\n`)
+    } else {
+      const message = error instanceof Error ? error.message : String(error)
+      process.stderr.write(`proxyspec: internal error: ${message} (a proxyspec bug; NODE_DEBUG=proxyspec shows the stack)\n`)
+      if ((process.env['NODE_DEBUG'] ?? '').includes('proxyspec') && error instanceof Error) {
+        process.stderr.write(`${error.stack ?? ''}\n`)
+      }
+    }
+    process.exitCode = 2
+  },
+)

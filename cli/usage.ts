@@ -1,0 +1,64 @@
+export const MAIN_USAGE = `proxyspec: conformance tests for HTTP intermediaries
+
+Usage:
+  proxyspec run [options]        run the suites against a target (default: the built-in reference)
+  proxyspec list [options]       print the case catalog
+  proxyspec reference [options]  run the built-in reference intermediary as a process of its own
+  proxyspec help [command]       show help for a command
+
+Options:
+  -h, --help       show help
+  -v, --version    print the version
+
+Exit codes: 0 no MUST failure; 1 a MUST failure (--strict: also SHOULD); 2 the run could not be made.
+`
+
+export const RUN_USAGE = `Usage: proxyspec run [options]
+
+Runs every selected case against one target and writes report.json.
+With no --target and no --spawn, runs against builtin:reference in every role it plays.
+
+Target (pick one):
+  --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
+                              builtin:reference, builtin:blind-relay
+  --spawn "COMMAND"           start the intermediary for the run; placeholders:
+                              {port} where it must listen, {origin} the harness origin
+                              (host:port, its upstream for reverse roles), {origin_url},
+                              {connect_ports} ports its CONNECT allow-list should hold
+  --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
+                              (required with a URL or --spawn; repeat or comma-separate for several)
+
+Selection:
+  --suite GLOB                only these suites (repeatable): connect, hop-by-hop, keep-alive
+  --case GLOB                 only these cases, by id or requirement id (repeatable):
+                              'keep-alive/*', KA-06, 'connect/*framing*'
+
+Run:
+  --out DIR                   where report.json goes (default: current directory)
+  --timeout MS                per-case deadline (default 3000)
+  --concurrency N             cases at once (default 4)
+  --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
+  --strict                    SHOULD violations also fail the run (exit 1)
+
+Examples:
+  proxyspec run
+  proxyspec run --target builtin:blind-relay --role forward
+  proxyspec run --target http://127.0.0.1:3128 --role forward --suite connect
+  proxyspec run --spawn "node my-proxy.js --port {port} --upstream {origin}" --role reverse
+`
+
+export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--json]
+
+Prints the case catalog: id, level, roles, catalog requirement ids and title.
+`
+
+export const REFERENCE_USAGE = `Usage: proxyspec reference --mode forward|reverse --port PORT [options]
+
+Runs the built-in reference intermediary until SIGINT or SIGTERM. Useful as a --spawn target
+and for comparing an implementation with the reference by hand.
+
+  --mode MODE            forward (absolute-form and CONNECT) or reverse (one upstream)
+  --port PORT            where to listen on 127.0.0.1 (0: let the OS pick; the port is printed)
+  --upstream HOST:PORT   the upstream of a reverse proxy (loopback only)
+  --connect-ports LIST   CONNECT allow-list, comma-separated (default 443)
+`

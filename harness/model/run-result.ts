@@ -1,0 +1,68 @@
+import type { Evidence } from './evidence.js'
+import type { Level } from './level.js'
+import type { Role } from './roles.js'
+import type { Status, Verdict } from './verdict.js'
+
+/** Bumped on any incompatible change of the report shape. */
+export const SCHEMA_VERSION = 1
+
+export interface SpecLink {
+  readonly rfc: number
+  readonly section: string
+  readonly url: string
+}
+
+export interface CaseResult {
+  readonly id: string
+  readonly suite: string
+  readonly title: string
+  /** The role the case ran in. */
+  readonly role: Role
+  readonly level: Level
+  readonly requirements: readonly string[]
+  readonly requirement: string
+  readonly spec: readonly SpecLink[]
+  readonly verdict: Verdict
+  readonly durationMs: number
+  readonly evidence: Evidence
+}
+
+export interface TargetSummary {
+  /** What the user named: "builtin:reference", "http://127.0.0.1:3128", "spawn: …". */
+  readonly label: string
+  readonly kind: 'builtin' | 'url' | 'spawn' | 'peer'
+  readonly roles: readonly Role[]
+  /** Standard error of a spawned target, kept for the report (bounded). */
+  readonly stderr?: string
+}
+
+export interface RunSummary {
+  readonly total: number
+  readonly byStatus: Readonly<Record<Status, number>>
+  /** Verdicts that count against the target (MUST fail/timeout; SHOULD too with --strict). */
+  readonly blocking: number
+  readonly exitCode: 0 | 1 | 2
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof SCHEMA_VERSION
+  readonly tool: { readonly name: 'proxyspec'; readonly version: string }
+  readonly run: {
+    readonly id: string
+    readonly startedAt: string
+    readonly finishedAt: string
+    readonly durationMs: number
+    readonly node: string
+    readonly platform: string
+    readonly options: {
+      readonly suites: readonly string[]
+      readonly cases: readonly string[]
+      readonly timeoutMs: number
+      readonly concurrency: number
+      readonly strict: boolean
+    }
+  }
+  readonly target: TargetSummary
+  readonly summary: RunSummary
+  readonly results: readonly CaseResult[]
+}

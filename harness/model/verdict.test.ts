@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { conforms, observed, timedOut, unsupported, violates } from './outcome.js'
+import { grade, isBlocking } from './verdict.js'
+
+describe('grade', () => {
+  it('fails a MUST violation, warns on a SHOULD one, and informs on an INFO one', () => {
+    const outcome = violates('no X-Hop', 'X-Hop: 1')
+    expect(grade('MUST', outcome)).toMatchObject({ status: 'fail', expected: 'no X-Hop', observed: 'X-Hop: 1' })
+    expect(grade('SHOULD', outcome).status).toBe('warn')
+    expect(grade('INFO', outcome).status).toBe('info')
+  })
+
+  it('passes, informs, reports unsupported and timeouts whatever the level', () => {
+    expect(grade('MUST', conforms()).status).toBe('pass')
+    expect(grade('MUST', observed('used 502')).status).toBe('info')
+    expect(grade('SHOULD', unsupported('no CONNECT')).status).toBe('unsupported')
+    const timeout = grade('MUST', timedOut('the response', 812.4))
+    expect(timeout.status).toBe('timeout')
+    expect(timeout.message).toContain('812 ms')
+  })
+})
+
+describe('isBlocking', () => {
+  it('counts MUST failures and MUST timeouts, and SHOULD only in strict mode', () => {
+    expect(isBlocking('MUST', 'fail')).toBe(true)
+    expect(isBlocking('MUST', 'timeout')).toBe(true)
+    expect(isBlocking('SHOULD', 'warn')).toBe(false)
+    expect(isBlocking('SHOULD', 'warn', true)).toBe(true)
+    expect(isBlocking('SHOULD', 'timeout')).toBe(false)
+    expect(isBlocking('SHOULD', 'timeout', true)).toBe(true)
+    expect(isBlocking('MUST', 'not-applicable')).toBe(false)
+    expect(isBlocking('MUST', 'error')).toBe(false)
+  })
+})

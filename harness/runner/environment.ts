@@ -1,0 +1,29 @@
+import type { StartedOrigin } from '../origin/types.js'
+import type { TokenSource } from '../net/token.js'
+import type { Role } from '../model/roles.js'
+import type { TcpPool } from './tcp-pool.js'
+
+/** What every case of a run shares: the origin, the CONNECT targets, the clock rules. */
+export interface RunEnvironment {
+  readonly origin: StartedOrigin
+  readonly tcp: TcpPool
+  readonly tokens: TokenSource
+  /** Per-case deadline unless a case sets its own. */
+  readonly timeoutMs: number
+  /** How long silence must last before a case may call it silence. */
+  readonly quietMs: number
+  /** Aborts the whole run (Ctrl-C, a test timeout). */
+  readonly signal?: AbortSignal
+}
+
+/** Where the target under test listens, for one role. */
+export interface TargetEndpoint {
+  readonly label: string
+  readonly role: Role
+  readonly host: string
+  readonly port: number
+}
+
+/** Defaults chosen so a conformant target never waits and a hang costs little. */
+export const DEFAULT_CASE_TIMEOUT_MS = 3000
+export const DEFAULT_QUIET_MS = 800

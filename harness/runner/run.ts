@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto'
+import type { ConformanceCase } from '../model/case.js'
+import type { CaseResult, RunResult } from '../model/run-result.js'
+import { SCHEMA_VERSION } from '../model/run-result.js'
+import type { Role } from '../model/roles.js'
+import { HarnessError } from '../net/errors.js'
+import { Scope } from '../net/started.js'
+import { TokenSource } from '../net/token.js'
+import { startOrigin } from '../origin/index.js'
+import { startBuiltin } from '../target/builtin.js'
+import { assertReachable } from '../target/preflight.js'
+import { startSpawned } from '../target/spawn.js'
+import type { StartedTarget } from '../target/started-target.js'
+import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
+import { summarize } from '../../reports/summary.js'
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment, type TargetEndpoint } from './environment.js'
+import { runSuites } from './run-suites.js'
+import { selectCases, type Selection } from './select.js'
+import { TcpPool } from './tcp-pool.js'
+import { toolVersion } from './tool-version.js'
+
+export interface RunRequest {
+  readonly target: TargetSpec
+  /** Roles to test; empty = every role a built-in plays (required for URL and spawn targets). */
+  readonly roles: readonly Role[]
+  readonly selection: Selection
+  readonly timeoutMs?: number
+  readonly quietMs?: number
+  readonly concurrency?: number
+  readonly strict?: boolean
+  readonly originPort?: number
+  readonly signal?: AbortSignal
+  readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
+  readonly onResult?: (result: CaseResult) => void
+}
+
+function resolveRoles(request: RunRequest): readonly Role[] {
+  if (request.roles.length > 0) return request.roles
+  if (request.target.kind === 'builtin') return BUILTIN_ROLES[request.target.name]
+  throw new HarnessError('HARNESS_BAD_INPUT', `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`)
+}
+
+async function startTarget(spec: TargetSpec, role: Role, env: RunEnvironment): Promise<StartedTarget> {
+  switch (spec.kind) {
+    case 'builtin':
+      return startBuiltin(spec.name, role, env)
+    case 'spawn':
+      return startSpawned(spec.command, role, env)
+    case 'url': {
+      const close = (): Promise<void> => Promise.resolve()
+      return {
+        endpoint: { label: spec.label, role, host: spec.host, port: spec.port },
+        stderr: () => '',
+        close,
+        [Symbol.asyncDispose]: close,
+      }
+    }
+  }
+}
+
+/**
+ * One whole run: select the cases, start the origin and CONNECT targets, start
+ * or reach the target in each role, run, and build the result model. Throws a
+ * HarnessError when the run cannot be made (exit 2); everything started is
+ * stopped either way.
+ */
+export async function executeRun(request: RunRequest, catalog: readonly ConformanceCase[]): Promise<RunResult> {
+  const cases = selectCases(catalog, request.selection)
+  if (cases.length === 0) {
+    const filters = [...request.selection.suites.map((s) => `--suite ${s}`), ...request.selection.cases.map((c) => `--case ${c}`)]
+    throw new HarnessError('HARNESS_BAD_INPUT', `no case matches ${filters.join(' ')} (see: proxyspec list)`)
+  }
+  const roles = resolveRoles(request)
+  const concurrency = request.concurrency ?? 4
+  const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
+  const startedAt = new Date()
+  const started = performance.now()
+  const scope = new Scope()
+  const targets: StartedTarget[] = []
+  try {
+    const origin = scope.use(await startOrigin(request.originPort === undefined ? {} : { port: request.originPort }))
+    const tcp = scope.use(await TcpPool.start(concurrency))
+    const tokens = new TokenSource(randomBytes(3).toString('hex'))
+    const env: RunEnvironment = {
+      origin,
+      tcp,
+      tokens,
+      timeoutMs,
+      quietMs: request.quietMs ?? DEFAULT_QUIET_MS,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    }
+    for (const role of roles) {
+      const target = scope.use(await startTarget(request.target, role, env))
+      targets.push(target)
+      await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
+    }
+    const results = await runSuites(
+      cases,
+      targets.map((t) => t.endpoint),
+      env,
+      {
+        concurrency,
+        ...(request.onStart === undefined ? {} : { onStart: request.onStart }),
+        ...(request.onResult === undefined ? {} : { onResult: request.onResult }),
+      },
+    )
+    const stderr = targets.map((t) => t.stderr()).join('')
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'proxyspec', version: toolVersion() },
+      run: {
+        id: tokens.runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        durationMs: Math.round(performance.now() - started),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        options: {
+          suites: request.selection.suites,
+          cases: request.selection.cases,
+          timeoutMs,
+          concurrency,
+          strict: request.strict ?? false,
+        },
+      },
+      target: {
+        label: request.target.label,
+        kind: request.target.kind,
+        roles,
+        ...(stderr === '' ? {} : { stderr }),
+      },
+      summary: summarize(results, request.strict ?? false),
+      results,
+    }
+  } finally {
+    await scope.close()
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { defineCase, type ConformanceCase } from '../model/case.js'
+import { conforms } from '../model/outcome.js'
+import { globToRegExp, selectCases } from './select.js'
+
+const make = (id: string, requirement: string): ConformanceCase => {
+  const [suite = ''] = id.split('/')
+  return defineCase({
+    id,
+    suite,
+    title: id,
+    requirements: [requirement],
+    spec: [{ rfc: 9110, section: '7.6.1' }],
+    requirement: 'r',
+    level: 'MUST',
+    roles: ['forward'],
+    run: () => Promise.resolve(conforms()),
+  })
+}
+
+const catalog = [make('connect/a-b', 'CONNECT-03'), make('keep-alive/c-d', 'KA-06'), make('keep-alive/e-f', 'KA-01')]
+
+describe('selectCases', () => {
+  it('keeps everything without filters, in catalog order', () => {
+    expect(selectCases(catalog, { suites: [], cases: [] }).map((c) => c.id)).toEqual([
+      'connect/a-b',
+      'keep-alive/c-d',
+      'keep-alive/e-f',
+    ])
+  })
+
+  it('filters by suite glob, case glob and requirement id', () => {
+    expect(selectCases(catalog, { suites: ['keep-*'], cases: [] })).toHaveLength(2)
+    expect(selectCases(catalog, { suites: [], cases: ['*/c-*'] }).map((c) => c.id)).toEqual(['keep-alive/c-d'])
+    expect(selectCases(catalog, { suites: [], cases: ['ka-06'] }).map((c) => c.id)).toEqual(['keep-alive/c-d'])
+    expect(selectCases(catalog, { suites: ['connect'], cases: ['KA-*'] })).toEqual([])
+  })
+
+  it('treats regex characters in globs literally', () => {
+    expect(globToRegExp('a.b').test('axb')).toBe(false)
+    expect(globToRegExp('a?b').test('axb')).toBe(true)
+  })
+})
+
+describe('defineCase', () => {
+  it('rejects an id outside its suite or without a requirement', () => {
+    expect(() => make('Connect/Bad Id', 'X')).toThrow(/invalid case id/)
+    expect(() => defineCase({ ...make('connect/x', 'C'), requirements: [] })).toThrow(/cites no catalog requirement/)
+  })
+})

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, connect } from 'node:net'
+import type { Role } from '../model/roles.js'
+import { pollUntil, raceTimeout } from '../net/deadline.js'
+import { HarnessError } from '../net/errors.js'
+import { listenLoopback } from '../net/loopback.js'
+import { onceClose } from '../net/started.js'
+import type { RunEnvironment } from '../runner/environment.js'
+import { referenceConnectPorts } from './connect-ports.js'
+import { substitutePlaceholders } from './placeholders.js'
+import type { StartedTarget } from './started-target.js'
+
+const MAX_STDERR = 64 * 1024
+
+/**
+ * A port for a process we cannot ask which port it bound: the one place the
+ * harness picks a port ahead of time (the OS picks it; we release it and pass it on).
+ */
+async function reservePort(): Promise<number> {
+  const server = createServer()
+  const address = await listenLoopback(server)
+  server.close()
+  await once(server, 'close')
+  return address.port
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => {
+      socket.destroy()
+      resolve(false)
+    })
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
+  const exited = once(child, 'exit')
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-(child.pid ?? 0), name) // the whole process group: sh and what it started
+    } catch {
+      child.kill(name)
+    }
+  }
+  signal('SIGTERM')
+  const outcome = await raceTimeout('the spawned target to exit', exited, 2000)
+  if (Array.isArray(outcome)) return
+  signal('SIGKILL')
+  await raceTimeout('the spawned target to die', exited, 2000)
+}
+
+/**
+ * Starts `command` through /bin/sh with the placeholders filled in, waits until
+ * it accepts connections on {port}, and keeps its stderr for the report.
+ */
+export async function startSpawned(
+  command: string,
+  role: Role,
+  env: RunEnvironment,
+  readyTimeoutMs = 10_000,
+): Promise<StartedTarget> {
+  const port = await reservePort()
+  const line = substitutePlaceholders(command, {
+    port: String(port),
+    origin: env.origin.authority,
+    origin_url: env.origin.url,
+    connect_ports: referenceConnectPorts(env).join(','),
+  })
+  const child = spawn('/bin/sh', ['-c', line], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (text: string) => {
+    if (stderr.length < MAX_STDERR) stderr = (stderr + text).slice(0, MAX_STDERR)
+  })
+  const close = onceClose(() => stop(child))
+  const exitedEarly = new Promise<boolean>((resolve) => child.once('exit', () => resolve(false)))
+  child.once('error', () => undefined)
+  const ready = await pollUntil(
+    `the spawned target to listen on 127.0.0.1:${port}`,
+    async () => (await Promise.race([canConnect(port), exitedEarly])) || child.exitCode !== null,
+    { timeoutMs: readyTimeoutMs, intervalMs: 50 },
+  )
+  if (ready !== true || child.exitCode !== null || child.signalCode !== null) {
+    await close()
+    const last = stderr.trim().split('\n').pop() ?? ''
+    const why =
+      child.exitCode !== null
+        ? `exited with code ${child.exitCode}`
+        : `did not listen on 127.0.0.1:${port} within ${readyTimeoutMs} ms`
+    throw new HarnessError('HARNESS_SPAWN_FAILED', `spawned target ${why}${last === '' ? '' : `: ${last}`}`)
+  }
+  return {
+    endpoint: { label: `spawn: ${command}`, role, host: '127.0.0.1', port },
+    stderr: () => stderr,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { substitutePlaceholders } from './placeholders.js'
+import { parseRole, parseTarget } from './target-spec.js'
+
+describe('parseTarget', () => {
+  it('knows the built-ins and loopback URLs', () => {
+    expect(parseTarget('builtin:reference')).toMatchObject({ kind: 'builtin', name: 'reference' })
+    expect(parseTarget('http://127.0.0.1:3128')).toMatchObject({ kind: 'url', host: '127.0.0.1', port: 3128 })
+    expect(parseTarget('http://localhost:8080')).toMatchObject({ kind: 'url', host: '127.0.0.1', port: 8080 })
+    expect(parseTarget('http://[::1]:8080')).toMatchObject({ kind: 'url', host: '::1', port: 8080 })
+  })
+
+  it('refuses malformed, portless, unknown and off-machine targets with one clear line', () => {
+    expect(() => parseTarget('127.0.0.1:3128')).toThrow(/malformed target/)
+    expect(() => parseTarget('http://127.0.0.1')).toThrow(/port explicitly/)
+    expect(() => parseTarget('builtin:nope')).toThrow(/unknown built-in target/)
+    expect(() => parseTarget('http://10.0.0.1:3128')).toThrow(/not on loopback/)
+    expect(() => parseTarget('ftp://127.0.0.1:21')).toThrow(/http/)
+  })
+})
+
+describe('parseRole', () => {
+  it('accepts the five roles and names them when refusing', () => {
+    expect(parseRole('tls-originator')).toBe('tls-originator')
+    expect(() => parseRole('gateway')).toThrow(/forward, reverse, tls-terminator, tls-originator, tunnel/)
+  })
+})
+
+describe('substitutePlaceholders', () => {
+  it('fills known placeholders and refuses unknown ones', () => {
+    expect(substitutePlaceholders('p --port {port} --up {origin}', { port: '1', origin: 'o:2' })).toBe('p --port 1 --up o:2')
+    expect(() => substitutePlaceholders('p {nope}', { port: '1' })).toThrow(/unknown placeholder \{nope\}/)
+  })
+})

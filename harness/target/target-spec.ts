@@ -1,0 +1,60 @@
+import { isRole, type Role } from '../model/roles.js'
+import { HarnessError } from '../net/errors.js'
+
+export type BuiltinName = 'reference' | 'blind-relay'
+
+/** The roles each built-in intermediary can play. */
+export const BUILTIN_ROLES: Readonly<Record<BuiltinName, readonly Role[]>> = {
+  reference: ['forward', 'reverse'],
+  'blind-relay': ['forward', 'reverse'],
+}
+
+export type TargetSpec =
+  | { readonly kind: 'builtin'; readonly name: BuiltinName; readonly label: string }
+  | { readonly kind: 'url'; readonly host: string; readonly port: number; readonly label: string }
+  | { readonly kind: 'spawn'; readonly command: string; readonly label: string }
+
+const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\]|::1)$/
+
+/** Parses --target; throws HarnessError HARNESS_BAD_INPUT with a one-line reason. */
+export function parseTarget(text: string): TargetSpec {
+  if (text.startsWith('builtin:')) {
+    const name = text.slice('builtin:'.length)
+    if (name === 'reference' || name === 'blind-relay') return { kind: 'builtin', name, label: text }
+    throw new HarnessError('HARNESS_BAD_INPUT', `unknown built-in target "${text}" (known: builtin:reference, builtin:blind-relay)`)
+  }
+  if (text.startsWith('peer:')) {
+    throw new HarnessError('HARNESS_BAD_INPUT', `peer targets ("${text}") are not available in this version`)
+  }
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `malformed target "${text}": expected http://HOST:PORT, builtin:reference or builtin:blind-relay`,
+    )
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HarnessError('HARNESS_BAD_INPUT', `target "${text}" must be an http:// or https:// URL`)
+  }
+  if (url.port === '') {
+    throw new HarnessError('HARNESS_BAD_INPUT', `target "${text}" must name its port explicitly`)
+  }
+  if (!LOOPBACK.test(url.hostname)) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `target "${text}" is not on loopback: proxyspec only talks to 127.0.0.0/8, ::1 and localhost`,
+    )
+  }
+  const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '')
+  return { kind: 'url', host, port: Number(url.port), label: text }
+}
+
+export function parseRole(text: string): Role {
+  if (isRole(text)) return text
+  throw new HarnessError(
+    'HARNESS_BAD_INPUT',
+    `unknown role "${text}" (known: forward, reverse, tls-terminator, tls-originator, tunnel)`,
+  )
+}

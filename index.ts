@@ -1,0 +1,10 @@
+// The proxyspec package: the case model, the catalog and the runner.
+export * from './harness/model/index.js'
+export { allCases, allSuites } from './suites/index.js'
+export { executeRun, type RunRequest } from './harness/runner/run.js'
+export { runCase } from './harness/runner/run-case.js'
+export { runSuites } from './harness/runner/run-suites.js'
+export { selectCases } from './harness/runner/select.js'
+export { parseTarget, parseRole } from './harness/target/target-spec.js'
+export { summarize } from './reports/summary.js'
+export { renderJson } from './reports/render-json.js'

@@ -1,0 +1,5 @@
+import type { RunResult } from '../harness/model/run-result.js'
+
+export function renderJson(run: RunResult): string {
+  return `${JSON.stringify(run, null, 2)}\n`
+}

@@ -1,0 +1,76 @@
+// RFC 9110 §7.6.3: a proxy appends a Via member (received protocol version and
+// received-by) to every message it forwards, keeping earlier members in order.
+// Not covered here: a gateway's response Via, which is a MAY (reverse role).
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { fieldValues } from '../../harness/wire/fields.js'
+import type { HeaderField } from '../../harness/wire/types.js'
+import { rawResponse } from '../support/origin.js'
+import { originRequest, responseOrOutcome } from '../support/request.js'
+
+/** Via members in order across every Via line. */
+function viaMembers(headers: readonly HeaderField[]): string[] {
+  return fieldValues(headers, 'via')
+    .flatMap((value) => value.split(','))
+    .map((member) => member.trim().replace(/\s+/g, ' '))
+    .filter((member) => member !== '')
+}
+
+/** Checks that `members` keeps `earlier` first and ends with a member for protocol `version`. */
+function checkVia(members: readonly string[], earlier: string, version: string): string | undefined {
+  if (members.length === 0) return 'no Via at all'
+  if (members[0] !== earlier) return `the earlier member "${earlier}" is not first: Via: ${members.join(', ')}`
+  const own = members[members.length - 1] ?? ''
+  if (members.length < 2) return `no member appended: Via: ${members.join(', ')}`
+  if (!new RegExp(`^(?:HTTP/)?${version.replace('.', '\\.')} \\S+`, 'i').test(own)) {
+    return `the appended member "${own}" does not name the received version ${version} and a received-by`
+  }
+  return undefined
+}
+
+export const viaFieldCases = [
+  defineCase({
+    id: 'hop-by-hop/appends-via-to-requests',
+    suite: 'hop-by-hop',
+    title: 'A forwarded request gets a Via member with the received version, after the earlier members',
+    requirements: ['HOP-05'],
+    spec: [{ rfc: 9110, section: '7.6.3' }],
+    requirement:
+      'A proxy MUST send an appropriate Via field in each forwarded message: the received protocol version and a received-by, appended after earlier members.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx, { version: 'HTTP/1.0', headers: [['Via', '1.1 upstream-a']] }))
+      const seen = await ctx.origin.nextRequest()
+      if (isTimeout(seen)) return timedOut('the request to reach the origin', seen.afterMs)
+      const members = viaMembers(seen.message.head.headers)
+      const problem = checkVia(members, '1.1 upstream-a', '1.0')
+      return problem === undefined
+        ? conforms()
+        : violates('Via: 1.1 upstream-a, 1.0 <received-by> at the origin', problem)
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/appends-via-to-responses',
+    suite: 'hop-by-hop',
+    title: 'A forwarded response gets a Via member with the received version, after the earlier members',
+    requirements: ['HOP-05'],
+    spec: [{ rfc: 9110, section: '7.6.3' }],
+    requirement: 'A proxy MUST append a Via member to the responses it forwards, with the version it received them in.',
+    level: 'MUST',
+    roles: ['forward'],
+    async run(ctx) {
+      ctx.origin.behave(rawResponse({ version: 'HTTP/1.0', headers: [['Via', '1.1 backend-x']], close: true }))
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx))
+      const read = responseOrOutcome(await client.readResponse(), 'the response to reach the client')
+      if ('outcome' in read) return read.outcome
+      const problem = checkVia(viaMembers(read.message.head.headers), '1.1 backend-x', '1.0')
+      return problem === undefined
+        ? conforms()
+        : violates('Via: 1.1 backend-x, 1.0 <received-by> at the client', problem)
+    },
+  }),
+]

@@ -1,0 +1,18 @@
+import type { ConformanceCase, Suite } from '../harness/model/case.js'
+import { connectSuite } from './connect/suite.js'
+import { hopByHopSuite } from './hop-by-hop/suite.js'
+import { keepAliveSuite } from './keep-alive/suite.js'
+
+/** Every suite, in presentation order. */
+export const allSuites: readonly Suite[] = [connectSuite, hopByHopSuite, keepAliveSuite]
+
+/** The whole catalog, checked once for duplicate ids across suites. */
+export function allCases(): readonly ConformanceCase[] {
+  const cases = allSuites.flatMap((suite) => suite.cases)
+  const seen = new Set<string>()
+  for (const c of cases) {
+    if (seen.has(c.id)) throw new TypeError(`[proxyspec] duplicate case id "${c.id}"`)
+    seen.add(c.id)
+  }
+  return cases
+}

@@ -1,0 +1,74 @@
+// RFC 9112 App. C.2.2 and RFC 9110 §7.6.1; HTTP: The Definitive Guide ch. 4
+// "Keep-Alive and Dumb Proxies" and ch. 8 "Relays" (Fig. 8-14). A proxy that
+// passes a 1.0 client's keep-alive to a 1.0 origin and then waits for the
+// origin to close leaves the client hanging on its next request.
+import { http, HttpResponse } from 'msw'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { hasField, listTokens } from '../../harness/wire/fields.js'
+import { originRequest, responseOrOutcome } from '../support/request.js'
+
+const BODY = 'ten bytes!'
+
+export const blindRelayCases = [
+  defineCase({
+    id: 'keep-alive/no-dumb-proxy-keep-alive-hang',
+    suite: 'keep-alive',
+    title:
+      'A 1.0 client keep-alive is not passed to a 1.0 origin, and the exchange ends by framing, not by waiting for the origin to close',
+    requirements: ['KA-06'],
+    spec: [
+      { rfc: 9112, section: 'C.2.2' },
+      { rfc: 9110, section: '7.6.1' },
+    ],
+    requirement:
+      'A proxy MUST NOT forward a client keep-alive (Connection: keep-alive, Keep-Alive) and must end a response by its framing, not by the origin closing.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      // The origin is the 1.0 server of the book: it honours keep-alive when asked and then holds the socket.
+      ctx.origin.behave({
+        kind: 'routes',
+        handlers: [http.all('*', () => new HttpResponse(BODY))],
+        policy: { version: 'HTTP/1.0', persistence: 'honour' },
+      })
+      const keepAlive = [['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=60']] as const
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx, { suffix: 'first', version: 'HTTP/1.0', headers: keepAlive }))
+      const seen = await ctx.origin.nextRequest()
+      if (isTimeout(seen)) return timedOut('the first request to reach the origin', seen.afterMs)
+      const forwarded = [
+        ...(listTokens(seen.message.head.headers, 'connection').includes('keep-alive') ? ['Connection: keep-alive'] : []),
+        ...(hasField(seen.message.head.headers, 'keep-alive') ? ['Keep-Alive'] : []),
+      ]
+      const read = responseOrOutcome(await client.readResponse(), 'the first response')
+      if ('outcome' in read) return read.outcome
+      if (read.message.body.toString('latin1') !== BODY) {
+        return violates(`the ${BODY.length}-byte body`, `${read.message.body.length} bytes`)
+      }
+      // The client now does what the response told it: reuse the connection, or wait for the close.
+      const promised = listTokens(read.message.head.headers, 'connection').includes('keep-alive')
+      let hang: string | undefined
+      if (promised) {
+        await client.write(originRequest(ctx, { suffix: 'second', version: 'HTTP/1.0', headers: keepAlive }))
+        const second = await client.readResponse({ timeoutMs: ctx.quietMs })
+        if (second.kind === 'timeout') {
+          hang = `the response promised keep-alive, and the next request on that connection got no answer within ${ctx.quietMs} ms`
+        }
+      } else {
+        const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+        if (isTimeout(closed)) {
+          hang = `the response promised no keep-alive, yet the connection was not closed within ${ctx.quietMs} ms (the client waits for the origin's idle timeout)`
+        }
+      }
+      if (forwarded.length > 0 || hang !== undefined) {
+        return violates(
+          'no client keep-alive tokens at the 1.0 origin, and a complete exchange without waiting for the origin to close',
+          [...(forwarded.length > 0 ? [`the origin received ${forwarded.join(' and ')}`] : []), ...(hang === undefined ? [] : [hang])].join('; '),
+        )
+      }
+      return conforms()
+    },
+  }),
+]

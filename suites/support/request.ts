@@ -1,0 +1,51 @@
+import type { ReadResponseResult } from '../../harness/client/types.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { requestBytes } from '../../harness/wire/serialize.js'
+import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+
+export interface OriginRequestSpec {
+  readonly method?: string
+  /** Path below the case token: "a" → /<token>/a */
+  readonly suffix?: string
+  readonly version?: string
+  /** Field lines after Host. */
+  readonly headers?: readonly FieldLine[]
+  /** Leave out the Host field (it is sent first by default). */
+  readonly noHost?: boolean
+  readonly body?: string | Buffer
+}
+
+/** The bytes of a request for this case's slice of the origin, in the form the role needs. */
+export function originRequest(ctx: CaseContext, spec: OriginRequestSpec = {}): Buffer {
+  const headers: FieldLine[] = spec.noHost === true ? [] : [['Host', ctx.originHost]]
+  return requestBytes({
+    method: spec.method ?? 'GET',
+    target: ctx.requestTarget(ctx.path(spec.suffix ?? '')),
+    version: spec.version ?? 'HTTP/1.1',
+    headers: [...headers, ...(spec.headers ?? [])],
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+  })
+}
+
+/** A response, or the Outcome that explains why there is none. */
+export function responseOrOutcome(
+  result: ReadResponseResult,
+  what: string,
+): { readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome } {
+  switch (result.kind) {
+    case 'response':
+      return { message: result.message }
+    case 'timeout':
+      return { outcome: timedOut(what, result.afterMs) }
+    case 'closed':
+      return { outcome: violates(what, `the connection was closed (${result.how}) after ${result.partial.length} bytes`) }
+    case 'malformed':
+      return { outcome: violates(`${what}, well-formed`, `a malformed response: ${result.error.message}`) }
+  }
+}
+
+/** "HTTP/1.1 200 OK" */
+export function statusLine(message: HttpMessage<ResponseHead>): string {
+  return `${message.head.version} ${message.head.status} ${message.head.reason}`.trim()
+}

@@ -1,0 +1,21 @@
+import type { RawClient } from '../../harness/client/types.js'
+import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+
+/** Reads exactly `expected.length` bytes and compares; an Outcome when they do not come back intact. */
+export async function expectBytes(
+  client: RawClient,
+  expected: Buffer,
+  what: string,
+): Promise<Outcome | undefined> {
+  const started = performance.now()
+  const back = await client.readBytes(expected.length)
+  if (back.data.length < expected.length) {
+    if (back.ended === 'timeout') return timedOut(what, performance.now() - started)
+    return violates(what, `${back.data.length} of ${expected.length} bytes, then the connection ended (${back.ended ?? 'open'})`)
+  }
+  if (!back.data.equals(expected)) {
+    const at = back.data.findIndex((byte, i) => byte !== expected[i])
+    return violates(what, `the bytes differ from offset ${at}`)
+  }
+  return undefined
+}

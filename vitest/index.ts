@@ -1,0 +1,96 @@
+// proxyspec/vitest: register proxyspec cases as vitest tests in your own suite.
+// Each test fails with the case's expected-versus-observed and its evidence.
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import type { ConformanceCase } from '../harness/model/case.js'
+import type { CaseResult } from '../harness/model/run-result.js'
+import type { Role } from '../harness/model/roles.js'
+import { isBlocking } from '../harness/model/verdict.js'
+import { Scope } from '../harness/net/started.js'
+import { TokenSource } from '../harness/net/token.js'
+import { startOrigin } from '../harness/origin/index.js'
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment, type TargetEndpoint } from '../harness/runner/environment.js'
+import { runCase } from '../harness/runner/run-case.js'
+import { selectCases } from '../harness/runner/select.js'
+import { TcpPool } from '../harness/runner/tcp-pool.js'
+import { startBuiltin } from '../harness/target/builtin.js'
+import { startSpawned } from '../harness/target/spawn.js'
+import type { StartedTarget } from '../harness/target/started-target.js'
+import { parseTarget } from '../harness/target/target-spec.js'
+import { allCases } from '../suites/index.js'
+import { formatEvidence } from './format-evidence.js'
+
+export interface ProxyspecTestsOptions {
+  /** "builtin:reference", "http://127.0.0.1:3128", or { spawn: "cmd {port} {origin}" }. */
+  readonly target: string | { readonly spawn: string }
+  readonly role: Role
+  /** Suite ids or globs. @default all */
+  readonly suites?: readonly string[]
+  /** Case ids, requirement ids or globs. @default all */
+  readonly cases?: readonly string[]
+  /** Per-case deadline. @default 3000 */
+  readonly timeoutMs?: number
+  /** SHOULD violations fail the test too. @default false */
+  readonly strict?: boolean
+  /** Fix the origin port (for a reverse proxy configured ahead). */
+  readonly originPort?: number
+  /** The catalog to draw from. @default every built-in case */
+  readonly catalog?: readonly ConformanceCase[]
+}
+
+/** The message a failing test throws: the verdict, then what was on the wire. */
+export function failureMessage(result: CaseResult): string {
+  return [
+    `${result.id} [${result.role}] ${result.level} ${result.requirements.join(', ')}: ${result.verdict.status}`,
+    result.verdict.message,
+    ...result.spec.map((s) => `spec: ${s.url}`),
+    formatEvidence(result.evidence),
+  ].join('\n')
+}
+
+/**
+ * Registers one vitest test per selected case, inside a describe block that
+ * starts the origin and the target before the tests and stops them after.
+ *
+ * @example
+ * defineProxyspecTests({ target: { spawn: 'node proxy.js --port {port}' }, role: 'forward', suites: ['connect'] })
+ */
+export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
+  const cases = selectCases(options.catalog ?? allCases(), { suites: options.suites ?? [], cases: options.cases ?? [] })
+  const label = typeof options.target === 'string' ? options.target : `spawn: ${options.target.spawn}`
+  describe(`proxyspec: ${label} as ${options.role}`, () => {
+    const scope = new Scope()
+    let env: RunEnvironment | undefined
+    let endpoint: TargetEndpoint | undefined
+    beforeAll(async () => {
+      const origin = scope.use(await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }))
+      const tcp = scope.use(await TcpPool.start(1))
+      env = { origin, tcp, tokens: new TokenSource(), timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, quietMs: DEFAULT_QUIET_MS }
+      let started: StartedTarget
+      if (typeof options.target === 'string') {
+        const spec = parseTarget(options.target)
+        if (spec.kind === 'builtin') started = await startBuiltin(spec.name, options.role, env)
+        else if (spec.kind === 'url') {
+          const close = (): Promise<void> => Promise.resolve()
+          started = { endpoint: { label, role: options.role, host: spec.host, port: spec.port }, stderr: () => '', close, [Symbol.asyncDispose]: close }
+        } else started = await startSpawned(spec.command, options.role, env)
+      } else {
+        started = await startSpawned(options.target.spawn, options.role, env)
+      }
+      endpoint = scope.use(started).endpoint
+    })
+    afterAll(async () => {
+      await scope.close()
+    })
+    for (const c of cases) {
+      const applies = c.roles.includes(options.role)
+      it.skipIf(!applies)(`${c.id} (${c.requirements.join(', ')}): ${c.title}`, async () => {
+        if (env === undefined || endpoint === undefined) throw new Error('[proxyspec] the target did not start')
+        const result = await runCase(c, endpoint, env)
+        const status = result.verdict.status
+        if (status === 'error' || isBlocking(result.level, status, options.strict ?? false)) {
+          throw new Error(failureMessage(result))
+        }
+      }, (c.timeoutMs ?? options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) + 5000)
+    }
+  })
+}
