@@ -1,4 +1,5 @@
 import type { TimeoutValue } from '../net/deadline.js'
+import type { Started } from '../net/started.js'
 import type { HttpMessage, ResponseHead, WireError } from '../wire/types.js'
 
 export type CloseKind = 'eof' | 'reset'
@@ -38,13 +39,21 @@ export interface ReadResponseOptions extends ReadOptions {
 /**
  * A raw client connection: exact bytes out, responses parsed by harness/wire,
  * and every byte, EOF, RST and half-close in the case's transcript.
+ * Disposable: `await using client = await openRawClient(…)`.
  */
-export interface RawClient {
+export interface RawClient extends Started {
   /** Connection id in the transcript, e.g. "c1". */
   readonly id: string
   write(data: Buffer | string, options?: WriteOptions): Promise<void>
   /** Half-close: send FIN, keep reading. */
   end(): Promise<void>
+  /**
+   * One final response, the 1xx before it in `interim`. A 2xx to CONNECT (and a
+   * 101) comes back with framing 'tunnel', and the bytes after its head stay
+   * buffered for readBytes; a pipelined next response stays buffered for the
+   * next read. A close-delimited body completes at EOF; EOF before a whole
+   * head is 'closed'. A timeout, close or malformed result consumes nothing.
+   */
   readResponse(options?: ReadResponseOptions): Promise<ReadResponseResult>
   /** Raw bytes (tunnel data): resolves once `n` bytes are buffered, or with what came before close or timeout. */
   readBytes(
@@ -52,14 +61,20 @@ export interface RawClient {
     options?: ReadOptions,
   ): Promise<{ readonly data: Buffer; readonly ended: CloseKind | 'timeout' | undefined }>
   /** Everything until the peer closes (or the timeout). */
-  readUntilClose(options?: ReadOptions): Promise<{ readonly data: Buffer; readonly how: CloseKind | 'timeout' }>
+  readUntilClose(
+    options?: ReadOptions,
+  ): Promise<{ readonly data: Buffer; readonly how: CloseKind | 'timeout' }>
   /** Resolves when the peer closes (EOF or RST); a TimeoutValue if it does not. Unread bytes are discarded. */
   waitForClose(options?: ReadOptions): Promise<{ readonly kind: CloseKind } | TimeoutValue>
-  /** 'open' until the peer sends FIN ('eof') or RST ('reset'). */
+  /**
+   * 'open' until the peer sends FIN ('eof') or RST ('reset'). Any other socket
+   * error also ends reading as 'reset'; the transcript's 'error' event says which.
+   */
   readonly peerState: 'open' | CloseKind
   /** Bytes received and not yet consumed by a read. */
   readonly buffered: number
-  /** Tear down at once (idempotent). */
+  /** Tear down at once (idempotent); pending reads resolve as timeouts. */
   destroy(): void
+  /** destroy(), then resolves once the socket has closed. Idempotent, never throws. */
   close(): Promise<void>
 }

@@ -20,7 +20,9 @@ describe('raceTimeout', () => {
 describe('Deadline', () => {
   it('caps each wait at what is left and aborts its signal when it passes', async () => {
     const deadline = new Deadline(30)
-    const aborted = new Promise<void>((resolve) => deadline.signal.addEventListener('abort', () => resolve()))
+    const aborted = new Promise<void>((resolve) =>
+      deadline.signal.addEventListener('abort', () => resolve()),
+    )
     const outcome = await deadline.race('never', new Promise<never>(() => undefined), 10_000)
     expect(isTimeout(outcome)).toBe(true)
     await aborted

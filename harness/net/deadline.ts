@@ -32,7 +32,9 @@ export class Deadline {
     }, ms)
     this.#timer.unref()
     this.signal =
-      parent === undefined ? this.#controller.signal : AbortSignal.any([this.#controller.signal, parent])
+      parent === undefined
+        ? this.#controller.signal
+        : AbortSignal.any([this.#controller.signal, parent])
   }
 
   get elapsedMs(): number {
@@ -54,7 +56,12 @@ export class Deadline {
    * Rejections of `work` pass through.
    */
   race<T>(waitingFor: string, work: Promise<T>, withinMs?: number): Promise<T | TimeoutValue> {
-    return raceTimeout(waitingFor, work, Math.min(withinMs ?? Infinity, this.remainingMs()), this.signal)
+    return raceTimeout(
+      waitingFor,
+      work,
+      Math.min(withinMs ?? Infinity, this.remainingMs()),
+      this.signal,
+    )
   }
 }
 
@@ -108,7 +115,11 @@ export function raceTimeout<T>(
 export async function pollUntil(
   waitingFor: string,
   check: () => Promise<boolean>,
-  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly signal?: AbortSignal },
+  options: {
+    readonly timeoutMs: number
+    readonly intervalMs?: number
+    readonly signal?: AbortSignal
+  },
 ): Promise<true | TimeoutValue> {
   const started = performance.now()
   const interval = options.intervalMs ?? 50

@@ -25,6 +25,6 @@ export function isHarnessError(error: unknown, code?: HarnessErrorCode): error i
   return (
     error instanceof Error &&
     error.name === 'HarnessError' &&
-    (code === undefined || (error as HarnessError).code === code)
+    (code === undefined || (error as { code?: unknown }).code === code)
   )
 }

@@ -23,12 +23,20 @@ export async function listenLoopback(
   try {
     await listening
   } catch (error) {
-    throw new HarnessError('HARNESS_LISTEN_FAILED', `cannot listen on ${host}:${port}: ${String(error)}`, {
-      cause: error,
-    })
+    throw new HarnessError(
+      'HARNESS_LISTEN_FAILED',
+      `cannot listen on ${host}:${port}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
   const address = server.address()
-  if (address === null || typeof address === 'string' || (address.address !== '127.0.0.1' && address.address !== '::1')) {
+  if (
+    address === null ||
+    typeof address === 'string' ||
+    (address.address !== '127.0.0.1' && address.address !== '::1')
+  ) {
     server.close()
     throw new HarnessError('HARNESS_NOT_LOOPBACK', `listener bound to ${JSON.stringify(address)}`)
   }

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { redactCredentials, toWireEvents, TranscriptRecorder } from './transcript.js'
 
-const text = (base64: string | undefined): string => Buffer.from(base64 ?? '', 'base64').toString('latin1')
+const text = (base64: string | undefined): string =>
+  Buffer.from(base64 ?? '', 'base64').toString('latin1')
 
 describe('TranscriptRecorder', () => {
   it('joins consecutive data of one connection and direction, so a one-byte head reads as one', () => {
     const recorder = new TranscriptRecorder()
     recorder.record({ hop: 'client', conn: 'c1', type: 'open', at: 1 })
-    for (const [i, ch] of [...'GET / HTTP/1.1\r\n\r\n'].entries()) {
-      recorder.record({ hop: 'client', conn: 'c1', type: 'data', dir: 'to-target', data: Buffer.from(ch), at: 2 + i })
+    for (const [i, ch] of 'GET / HTTP/1.1\r\n\r\n'.split('').entries()) {
+      recorder.record({
+        hop: 'client',
+        conn: 'c1',
+        type: 'data',
+        dir: 'to-target',
+        data: Buffer.from(ch),
+        at: 2 + i,
+      })
     }
     recorder.record({ hop: 'client', conn: 'c1', type: 'end', dir: 'from-target', at: 100 })
     const events = toWireEvents(recorder.events(), 0)
@@ -32,7 +40,9 @@ describe('TranscriptRecorder', () => {
 
 describe('redactCredentials', () => {
   it('hides Authorization and Proxy-Authorization values but keeps the scheme', () => {
-    const out = redactCredentials('GET / HTTP/1.1\r\nAuthorization: Basic dXNlcjpwYXNz\r\nproxy-authorization:Bearer abc.def\r\nX-A: 1\r\n\r\n')
+    const out = redactCredentials(
+      'GET / HTTP/1.1\r\nAuthorization: Basic dXNlcjpwYXNz\r\nproxy-authorization:Bearer abc.def\r\nX-A: 1\r\n\r\n',
+    )
     expect(out).not.toContain('dXNlcjpwYXNz')
     expect(out).not.toContain('abc.def')
     expect(out).toContain('Authorization: Basic [redacted 12 bytes]')

@@ -37,7 +37,13 @@ export class TranscriptRecorder {
       if (data.length >= room) {
         data = data.subarray(0, room)
         this.#push({ ...event, at, data: Buffer.from(data) })
-        this.#push({ at, hop: event.hop, conn: event.conn, type: 'error', detail: `transcript capped at ${this.#maxBytesPerConn} bytes for this connection` })
+        this.#push({
+          at,
+          hop: event.hop,
+          conn: event.conn,
+          type: 'error',
+          detail: `transcript capped at ${this.#maxBytesPerConn} bytes for this connection`,
+        })
         this.#bytesByConn.set(event.conn, this.#maxBytesPerConn)
         return
       }
@@ -122,7 +128,9 @@ export function toWireEvents(events: readonly RecordedWireEvent[], startedAt: nu
     }
     if (event.dir !== undefined) out.dir = event.dir
     if (event.data !== undefined) {
-      out.base64 = Buffer.from(redactCredentials(event.data.toString('latin1')), 'latin1').toString('base64')
+      out.base64 = Buffer.from(redactCredentials(event.data.toString('latin1')), 'latin1').toString(
+        'base64',
+      )
     }
     if (event.detail !== undefined) out.detail = event.detail
     return out

@@ -28,8 +28,15 @@ export interface StartedTcpServer extends Started {
   readonly connections: readonly TcpConnectionRecord[]
   /** Resolves with the next connection accepted after this call (subscribe before you act). */
   nextConnection(timeoutMs: number): Promise<TcpConnectionRecord | TimeoutValue>
-  /** Resolves once connection `id` has received at least `n` bytes. */
-  waitForBytes(id: string, n: number, timeoutMs: number): Promise<TcpConnectionRecord | TimeoutValue>
+  /**
+   * Resolves once connection `id` has received at least `n` bytes, or once it
+   * closed with fewer (no more can come: check `received.length`).
+   */
+  waitForBytes(
+    id: string,
+    n: number,
+    timeoutMs: number,
+  ): Promise<TcpConnectionRecord | TimeoutValue>
   /** Resolves once connection `id`'s peer half-closed or closed. */
   waitForPeerEnd(id: string, timeoutMs: number): Promise<TcpConnectionRecord | TimeoutValue>
   /** Listener for transcript taps: every connection event of this server. */
@@ -38,7 +45,12 @@ export interface StartedTcpServer extends Started {
 
 export type TcpEvent =
   | { readonly type: 'open'; readonly conn: string }
-  | { readonly type: 'data'; readonly conn: string; readonly dir: 'in' | 'out'; readonly data: Buffer }
+  | {
+      readonly type: 'data'
+      readonly conn: string
+      readonly dir: 'in' | 'out'
+      readonly data: Buffer
+    }
   | { readonly type: 'end'; readonly conn: string; readonly dir: 'in' | 'out' }
   | { readonly type: 'close'; readonly conn: string; readonly error?: string }
 
