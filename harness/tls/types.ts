@@ -48,3 +48,11 @@ export interface StartedTlsOrigin extends StartedOrigin {
 }
 
 export type { Started }
+
+/**
+ * A corpus its creator owns (createCertificateCorpus): dispose() removes its
+ * private temp dir now rather than at process exit. Idempotent, never throws.
+ */
+export interface OwnedCertificateCorpus extends CertificateCorpus, Disposable {
+  dispose(): void
+}

@@ -1,0 +1,178 @@
+import type { generate } from 'selfsigned'
+import { HarnessError } from '../net/errors.js'
+import {
+  CA_NAMES,
+  caValidity,
+  LEAF_PLANS,
+  type LeafPlan,
+  type Validity,
+} from './certificate-plan.js'
+import { writeCorpus, type Issued, type IssuedCorpus } from './corpus-files.js'
+import {
+  CERTIFICATE_PROFILES,
+  type CertificateCorpus,
+  type OwnedCertificateCorpus,
+} from './types.js'
+
+// The one importer of selfsigned: everything else asks for a corpus.
+
+/**
+ * Loaded on first use: selfsigned pulls in @peculiar/x509 and costs some
+ * 300 ms to load, which a run without TLS cases should not pay.
+ */
+let selfsigned: Promise<{ generate: typeof generate }> | undefined
+
+type GenerateOptions = NonNullable<Parameters<typeof generate>[1]>
+type Extension = NonNullable<GenerateOptions['extensions']>[number]
+
+/** Options of createCertificateCorpus. */
+export interface CorpusOptions {
+  /** The clock validity windows are relative to. @default Date.now */
+  readonly now?: () => number
+}
+
+async function issue(
+  commonName: string,
+  validity: Validity,
+  extensions: Extension[],
+  signer: Issued | undefined,
+): Promise<Issued> {
+  const options: GenerateOptions = {
+    // EC P-256 keys are generated in milliseconds, RSA-2048 in tens or hundreds.
+    keyType: 'ec',
+    curve: 'P-256',
+    // selfsigned signs with SHA-1 unless told otherwise, which strict verifiers
+    // refuse: a certificate here must fail for its one intended defect only.
+    algorithm: 'sha256',
+    notBeforeDate: validity.notBefore,
+    notAfterDate: validity.notAfter,
+    extensions,
+  }
+  if (signer !== undefined) options.ca = { cert: signer.cert, key: signer.key }
+  selfsigned ??= import('selfsigned')
+  const pems = await (
+    await selfsigned
+  ).generate([{ name: 'commonName', value: commonName }], options)
+  return { cert: pems.cert, key: pems.private }
+}
+
+function issueCa(commonName: string, now: number): Promise<Issued> {
+  return issue(
+    commonName,
+    caValidity(now),
+    [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+    undefined,
+  )
+}
+
+function keyUsageOf(plan: LeafPlan): Extension[] {
+  if (plan.keyUsage === undefined) return []
+  const usage: Extension = { name: 'keyUsage', critical: true }
+  for (const flag of plan.keyUsage) usage[flag] = true
+  return [usage]
+}
+
+function issueLeaf(plan: LeafPlan, now: number, signer: Issued | undefined): Promise<Issued> {
+  return issue(
+    plan.commonName,
+    plan.validity(now),
+    [
+      { name: 'basicConstraints', cA: plan.ca, critical: true },
+      ...keyUsageOf(plan),
+      { name: 'extKeyUsage', [plan.extendedKeyUsage]: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...plan.dns.map((value) => ({ type: 2 as const, value })),
+          ...plan.ip.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
+    ],
+    signer,
+  )
+}
+
+/**
+ * Issues both CAs and every leaf, each leaf as soon as its signer exists. The
+ * untrusted CA's key stays in this function: nothing may sign with it later.
+ */
+async function generateAll(now: number): Promise<IssuedCorpus> {
+  const runCa = issueCa(CA_NAMES.run, now)
+  const signers: Record<LeafPlan['signer'], Promise<Issued | undefined>> = {
+    'run-ca': runCa,
+    'untrusted-ca': issueCa(CA_NAMES.untrusted, now),
+    self: Promise.resolve(undefined),
+  }
+  const leaves = await Promise.all(
+    CERTIFICATE_PROFILES.map(async (profile) => {
+      const plan = LEAF_PLANS[profile]
+      return [profile, await issueLeaf(plan, now, await signers[plan.signer])] as const
+    }),
+  )
+  return { caCert: (await runCa).cert, leaves: new Map(leaves) }
+}
+
+/**
+ * Generates a fresh corpus (run CA and one leaf per profile) into a new private
+ * temp dir, without caching. The caller owns it: dispose() removes the dir
+ * early, and it is removed at process exit regardless.
+ */
+export async function createCertificateCorpus(
+  options: CorpusOptions = {},
+): Promise<OwnedCertificateCorpus> {
+  const now = (options.now ?? Date.now)()
+  let generated: IssuedCorpus
+  try {
+    generated = await generateAll(now)
+  } catch (error) {
+    throw new HarnessError(
+      'HARNESS_CERT_GENERATION_FAILED',
+      `cannot generate certificates: ${String(error)}`,
+      { cause: error },
+    )
+  }
+  return writeCorpus(generated)
+}
+
+let shared: Promise<OwnedCertificateCorpus> | undefined
+
+/**
+ * The process's corpus: generated on first use, shared by every caller after
+ * that, removed at process exit (or by disposeCertificateCorpus).
+ */
+export function getCertificateCorpus(): Promise<CertificateCorpus> {
+  if (shared === undefined) {
+    const pending: Promise<OwnedCertificateCorpus> = createCertificateCorpus().catch(
+      (error: unknown) => {
+        // A failed generation is not cached: the next caller tries again.
+        if (shared === pending) shared = undefined
+        throw error
+      },
+    )
+    shared = pending
+  }
+  return shared
+}
+
+/** The run CA certificate (PEM) a client must trust to verify the 'valid' leaf. */
+export async function getRunCaCertificate(): Promise<string> {
+  return (await getCertificateCorpus()).ca.cert
+}
+
+/**
+ * Removes the shared corpus's temp dir now; the next getCertificateCorpus()
+ * generates a new one. Never throws.
+ */
+export async function disposeCertificateCorpus(): Promise<void> {
+  const pending = shared
+  shared = undefined
+  if (pending === undefined) return
+  await pending.then(
+    (corpus) => corpus.dispose(),
+    // Generation failed: there is no dir to remove.
+    () => undefined,
+  )
+}

@@ -1,0 +1,93 @@
+import type { CertificateProfile } from './types.js'
+
+/**
+ * What each certificate in the corpus should look like, as plain data. The
+ * factory turns this into certificates; keeping the plan free of the
+ * generator library lets the tests read the intent next to the result.
+ */
+
+/** The names the 'valid' leaf covers (and every other leaf but 'wrong-host'). */
+export const CERT_NAMES: { readonly dns: readonly string[]; readonly ip: readonly string[] } = {
+  dns: ['localhost', 'origin.test'],
+  ip: ['127.0.0.1', '::1'],
+}
+
+/** Who signs a certificate: the run CA, a second CA that nobody trusts, or the leaf itself. */
+export type Signer = 'run-ca' | 'untrusted-ca' | 'self'
+
+export interface Validity {
+  readonly notBefore: Date
+  readonly notAfter: Date
+}
+
+export interface LeafPlan {
+  readonly commonName: string
+  readonly dns: readonly string[]
+  readonly ip: readonly string[]
+  readonly extendedKeyUsage: 'serverAuth' | 'clientAuth'
+  /** basicConstraints CA flag. */
+  readonly ca: boolean
+  /** The keyUsage extension, or undefined to leave it out. */
+  readonly keyUsage: readonly ('digitalSignature' | 'keyCertSign')[] | undefined
+  readonly signer: Signer
+  readonly validity: (now: number) => Validity
+}
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/**
+ * A good leaf's window starts an hour back so a target whose clock runs a
+ * little behind ours (a container, a VM) still sees it as valid.
+ */
+const current = (now: number): Validity => ({
+  notBefore: new Date(now - HOUR),
+  notAfter: new Date(now + 30 * DAY),
+})
+
+/** Both CAs cover every leaf window, so only the leaf's own defect shows. */
+export const caValidity = (now: number): Validity => ({
+  notBefore: new Date(now - 60 * DAY),
+  notAfter: new Date(now + 90 * DAY),
+})
+
+const good: LeafPlan = {
+  commonName: 'localhost',
+  dns: CERT_NAMES.dns,
+  ip: CERT_NAMES.ip,
+  extendedKeyUsage: 'serverAuth',
+  ca: false,
+  // ECDSA keys sign the handshake; keyEncipherment is an RSA-only usage.
+  keyUsage: ['digitalSignature'],
+  signer: 'run-ca',
+  validity: current,
+}
+
+/** Each profile is the good leaf with exactly one defect. */
+export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
+  valid: good,
+  expired: {
+    ...good,
+    validity: (now) => ({ notBefore: new Date(now - 30 * DAY), notAfter: new Date(now - DAY) }),
+  },
+  'not-yet-valid': {
+    ...good,
+    validity: (now) => ({ notBefore: new Date(now + DAY), notAfter: new Date(now + 30 * DAY) }),
+  },
+  'wrong-host': { ...good, commonName: 'wrong.test', dns: ['wrong.test'], ip: [] },
+  // OpenSSL counts a certificate as self-signed only if its keyUsage, when
+  // present, allows keyCertSign (X509_check_issued); without keyUsage, as most
+  // self-signed server certificates are, a verifier sees "self-signed".
+  'self-signed': { ...good, signer: 'self', keyUsage: undefined },
+  'unknown-ca': { ...good, signer: 'untrusted-ca' },
+  'no-server-auth': { ...good, extendedKeyUsage: 'clientAuth' },
+  // A CA certificate served as the leaf: OpenSSL's X509_check_ca ignores
+  // CA:TRUE unless keyUsage (when present) also allows keyCertSign.
+  'ca-leaf': { ...good, ca: true, keyUsage: ['digitalSignature', 'keyCertSign'] },
+}
+
+/** Subject common names of the two CAs: distinct, so a verifier cannot mistake one for the other. */
+export const CA_NAMES = {
+  run: 'proxyspec run CA',
+  untrusted: 'proxyspec untrusted CA',
+} as const

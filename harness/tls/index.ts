@@ -1,0 +1,25 @@
+// harness/tls: a certificate corpus with one defect per profile, and an HTTPS
+// origin that presents any of them.
+export {
+  createCertificateCorpus,
+  disposeCertificateCorpus,
+  getCertificateCorpus,
+  getRunCaCertificate,
+  type CorpusOptions,
+} from './certificate-factory.js'
+export { CERT_NAMES } from './certificate-plan.js'
+export { startTlsOrigin, type TlsOriginOptions } from './tls-origin.js'
+export {
+  probeTlsHandshake,
+  type PeerCertificateSummary,
+  type TlsProbeOptions,
+  type TlsProbeResult,
+} from './tls-probe.js'
+export {
+  CERTIFICATE_PROFILES,
+  type CertificateCorpus,
+  type CertificateProfile,
+  type OwnedCertificateCorpus,
+  type PemFiles,
+  type StartedTlsOrigin,
+} from './types.js'
