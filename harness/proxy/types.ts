@@ -1,10 +1,11 @@
 import type { LoopbackHost } from '../net/loopback.js'
 import type { Started } from '../net/started.js'
 
+/** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
   /** forward: absolute-form and CONNECT; reverse: origin-form to one upstream. */
   readonly mode: 'forward' | 'reverse'
-  /** The upstream of a reverse proxy. */
+  /** The upstream of a reverse proxy. Must be a loopback address (or localhost, or a name in `hosts`). */
   readonly upstream?: { readonly host: string; readonly port: number }
   /** CONNECT allow-list (RFC 9110 §9.3.6). @default [443] */
   readonly connectPorts?: readonly number[]
@@ -16,8 +17,25 @@ export interface ReferenceProxyOptions {
   readonly port?: number
   /** Idle client connections are closed (FIN) after this long. @default 5000 */
   readonly idleTimeoutMs?: number
+  /**
+   * Names the proxy may connect to, each mapped to a loopback address (a hosts
+   * file for test names such as o.test). "localhost" is always 127.0.0.1;
+   * anything not loopback is refused with 403. @default {}
+   */
+  readonly hosts?: Readonly<Record<string, string>>
+  /** Upstream (and CONNECT target) connect timeout: 504 after it. @default 5000 */
+  readonly connectTimeoutMs?: number
+  /** Upstream inactivity allowed while a request is in flight: 504 (or a cut) after it. @default 30000 */
+  readonly upstreamTimeoutMs?: number
+  /** How long an idle upstream connection stays in the pool. @default 4000 */
+  readonly upstreamIdleTimeoutMs?: number
+  /** Idle upstream connections kept per upstream. @default 8 */
+  readonly maxIdlePerUpstream?: number
+  /** A tunnel with no traffic in either direction this long is closed. @default 120000 */
+  readonly tunnelIdleTimeoutMs?: number
 }
 
+/** A running reference proxy: where it listens; close() stops everything it started. */
 export interface StartedProxy extends Started {
   readonly mode: 'forward' | 'reverse'
   readonly host: string

@@ -1,0 +1,133 @@
+/**
+ * One client connection: requests are read in strict mode and handled one at
+ * a time, in order (pipelined ones wait in the parser, RFC 9112 §9.3.2), until
+ * persistence ends, a tunnel takes over, or the client goes away.
+ */
+import type { Socket } from 'node:net'
+import type { ConnectionTracker } from '../net/connection-tracker.js'
+import type { RequestHead } from '../wire/types.js'
+import { openTunnel } from './connect-tunnel.js'
+import { forwardRequest, type ClientSide, type ExchangeEnd } from './forward-request.js'
+import { requestFraming } from './framing.js'
+import { maxForwards } from './max-forwards.js'
+import { clientMayPersist } from './persistence.js'
+import { routeRequest, type RoutingConfig } from './route-request.js'
+import { simpleResponse } from './simple-response.js'
+import { SocketReader, type PullParser } from './socket-reader.js'
+import { closeGracefully, writeAll } from './socket-io.js'
+import type { UpstreamPool } from './upstream-pool.js'
+
+/** What a client session needs from the proxy server. */
+export interface SessionDeps {
+  readonly routing: RoutingConfig
+  readonly pool: UpstreamPool
+  readonly upstreamTracker: ConnectionTracker
+  readonly createParser: () => PullParser<RequestHead>
+  readonly viaName: string
+  readonly idleTimeoutMs: number
+  readonly connectTimeoutMs: number
+  readonly tunnelIdleTimeoutMs: number
+}
+
+/** Serves a freshly accepted client connection; never throws. */
+export function serveClient(socket: Socket, deps: SessionDeps): void {
+  socket.setNoDelay(true)
+  // The idle timeout (FIN, not RST, KA-13): while waiting for a request, the reader reports it.
+  socket.setTimeout(deps.idleTimeoutMs)
+  const client: ClientSide = { socket, reader: new SocketReader(socket, deps.createParser()) }
+  runSession(client, deps).then(
+    (end) => {
+      if (end !== 'close') return
+      // Nothing more is parsed from this connection (RFC 9112 §9.6); what still arrives is read and dropped.
+      client.reader.detach()
+      closeGracefully(socket, deps.idleTimeoutMs)
+    },
+    () => socket.destroy(),
+  )
+}
+
+type SessionEnd = 'close' | 'destroyed' | 'tunnel'
+
+async function runSession(client: ClientSide, deps: SessionDeps): Promise<SessionEnd> {
+  for (;;) {
+    const event = await client.reader.next()
+    switch (event.type) {
+      case 'head': {
+        const end = await handleRequest(client, event.head, deps)
+        if (end !== 'persist') return end
+        break
+      }
+      case 'invalid':
+        // RFC 9112 §2.2, §6.3, §5.2...: a strict parser's refusal is a 400, then close; nothing of it is forwarded.
+        await writeAll(
+          client.socket,
+          simpleResponse({ status: 400, text: `proxyspec: ${event.error.message}`, close: true }),
+        )
+        return 'close'
+      case 'eof':
+      case 'timeout':
+        return 'close'
+      case 'reset':
+      case 'aborted':
+      case 'body':
+      case 'message':
+      case 'tunnel':
+        client.socket.destroy()
+        return 'destroyed'
+    }
+  }
+}
+
+async function handleRequest(
+  client: ClientSide,
+  head: RequestHead,
+  deps: SessionDeps,
+): Promise<ExchangeEnd | SessionEnd> {
+  const route = routeRequest(head, deps.routing)
+  const refuse = async (
+    status: number,
+    text: string,
+    headers?: readonly string[],
+  ): Promise<'close'> => {
+    // Nothing more is read from a refused connection: no body, no bytes after a refused CONNECT (CONNECT-07).
+    client.reader.detach()
+    await writeAll(
+      client.socket,
+      simpleResponse({ status, text, close: true, ...(headers === undefined ? {} : { headers }) }),
+    )
+    return 'close'
+  }
+  switch (route.kind) {
+    case 'reject':
+      return refuse(route.status, route.text, route.headers)
+    case 'connect': {
+      // The CONNECT's own 'message' event, then the bytes after its head belong to the tunnel.
+      await client.reader.next()
+      const early = client.reader.detach()
+      const opened = await openTunnel(client.socket, route.upstream, early, {
+        tracker: deps.upstreamTracker,
+        connectTimeoutMs: deps.connectTimeoutMs,
+        idleTimeoutMs: deps.tunnelIdleTimeoutMs,
+      })
+      return opened ? 'tunnel' : 'close'
+    }
+    case 'forward': {
+      const forwards = maxForwards(head, !clientMayPersist(head) || requestFraming(head) !== 'none')
+      if (forwards.kind === 'answer') {
+        // The final recipient answers (RFC 9110 §7.6.2); a body it did not read means closing.
+        const persist = clientMayPersist(head) && requestFraming(head) === 'none'
+        if (persist) await client.reader.next()
+        else client.reader.detach()
+        await writeAll(client.socket, forwards.response)
+        return persist ? 'persist' : 'close'
+      }
+      return forwardRequest(
+        client,
+        head,
+        route,
+        { pool: deps.pool, viaName: deps.viaName },
+        forwards.value,
+      )
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * How a message body is delimited on each hop (RFC 9112 §6). The parser
+ * delimits what it reads; these decide what the proxy writes. Pure.
+ */
+import type { HeaderField, RequestHead, ResponseHead } from '../wire/types.js'
+
+/** How a body is delimited on one hop (RFC 9112 §6.3). */
+export type BodyFraming = 'none' | 'content-length' | 'chunked' | 'close-delimited'
+
+const has = (headers: readonly HeaderField[], name: string): boolean =>
+  headers.some((field) => field.name.toLowerCase() === name)
+
+/** The first Content-Length value as a decimal string ("5, 5" → "5"); the strict parser already checked them all. */
+export function contentLength(headers: readonly HeaderField[]): string | undefined {
+  const field = headers.find((f) => f.name.toLowerCase() === 'content-length')
+  const first = field?.value.split(',')[0]?.trim()
+  // Written back as a plain decimal: "007" goes out as "7".
+  return first === undefined || !/^\d+$/.test(first) ? first : String(Number(first))
+}
+
+/**
+ * The received request framing (RFC 9112 §6.3 rules 3-6). In strict mode a
+ * request with Transfer-Encoding that the parser accepted ends in chunked.
+ */
+export function requestFraming(head: RequestHead): 'none' | 'content-length' | 'chunked' {
+  if (has(head.headers, 'transfer-encoding')) return 'chunked'
+  return has(head.headers, 'content-length') ? 'content-length' : 'none'
+}
+
+/**
+ * The received response framing (RFC 9112 §6.3): no body for HEAD, 1xx, 204
+ * and 304 (rule 1); chunked when chunked is the last coding, else
+ * close-delimited (rule 4); Content-Length (rule 5); else read to EOF (rule 8).
+ */
+export function responseFraming(requestMethod: string, head: ResponseHead): BodyFraming {
+  if (requestMethod === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304)
+    return 'none'
+  const codings = head.headers
+    .filter((f) => f.name.toLowerCase() === 'transfer-encoding')
+    .flatMap((f) => f.value.split(','))
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '')
+  if (codings.length > 0)
+    return codings[codings.length - 1] === 'chunked' ? 'chunked' : 'close-delimited'
+  return has(head.headers, 'content-length') ? 'content-length' : 'close-delimited'
+}
+
+/**
+ * The framing toward the client. Content-Length is kept. An HTTP/1.0 client
+ * never gets Transfer-Encoding (RFC 9112 §6.1), so chunked becomes
+ * close-delimited for it; an HTTP/1.1 client gets a close-delimited body
+ * chunked, so its connection stays usable (RFC 9112 §6.3 rule 8, KA-07).
+ */
+export function clientFraming(upstream: BodyFraming, clientMinor: 0 | 1): BodyFraming {
+  if (upstream === 'none' || upstream === 'content-length') return upstream
+  return clientMinor === 1 ? 'chunked' : 'close-delimited'
+}

@@ -1,0 +1,44 @@
+/**
+ * Persistence decisions, negotiated separately on each hop (RFC 9112 §9.3,
+ * §9.6, App. C.2.2). Pure.
+ */
+import type { RequestHead, ResponseHead } from '../wire/types.js'
+import { connectionOptions } from './hop-by-hop.js'
+
+/** 0 for HTTP/1.0, 1 for anything else this proxy accepted (RFC 9110 §2.5). */
+export function minorVersion(version: string): 0 | 1 {
+  return version === 'HTTP/1.0' ? 0 : 1
+}
+
+/**
+ * Whether the client connection may stay open after this request: only for an
+ * HTTP/1.1 client without `close` (RFC 9112 §9.3). A proxy MUST NOT keep a
+ * persistent connection with an HTTP/1.0 client, whatever keep-alive it asks
+ * for (RFC 9112 App. C.2.2, KA-05).
+ */
+export function clientMayPersist(head: RequestHead): boolean {
+  return minorVersion(head.version) === 1 && !connectionOptions(head.headers).has('close')
+}
+
+/**
+ * Whether an upstream connection may carry another request after this
+ * response (RFC 9112 §9.3, §9.6, KA-04): not after `close`, not after an
+ * HTTP/1.0 response without keep-alive, not after a close-delimited body.
+ */
+export function upstreamMayPersist(head: ResponseHead, closeDelimited: boolean): boolean {
+  if (closeDelimited) return false
+  const options = connectionOptions(head.headers)
+  if (options.has('close')) return false
+  return minorVersion(head.version) === 1 || options.has('keep-alive')
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+
+/**
+ * Idempotent methods (RFC 9110 §9.2.2): only these may be retried on a fresh
+ * connection after a reused one failed before any response byte (RFC 9112
+ * §9.3.1). Never a POST (KA-11).
+ */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method)
+}

@@ -1,0 +1,142 @@
+/**
+ * Reads one response from the upstream and streams it to the client, framed
+ * for the client (RFC 9112 §6, §8).
+ */
+import type { Socket } from 'node:net'
+import type { ResponseHead } from '../wire/types.js'
+import { encodeChunk, lastChunk } from './chunked.js'
+import { clientFraming, responseFraming } from './framing.js'
+import { clientResponseHead, httpDate } from './message-head.js'
+import { upstreamMayPersist } from './persistence.js'
+import type { UpstreamConnection } from './upstream-pool.js'
+import { writeAll } from './socket-io.js'
+
+/** One response to relay: from `conn` to `client`. */
+export interface RelayInput {
+  readonly client: Socket
+  readonly conn: UpstreamConnection
+  readonly method: string
+  readonly clientMinor: 0 | 1
+  readonly viaName: string
+  /** Asked when the final head is written: must the client connection close after this response? */
+  readonly mustClose: () => boolean
+}
+
+/** How a relay ended. */
+export type RelayResult =
+  /** Nothing of a final response reached the client: the caller may retry or answer 502/504. */
+  | {
+      readonly kind: 'no-response'
+      readonly why: 'eof' | 'reset' | 'invalid' | 'timeout'
+      readonly bytesSeen: boolean
+      readonly detail: string
+    }
+  /** A complete response was forwarded. */
+  | {
+      readonly kind: 'relayed'
+      readonly clientMayPersist: boolean
+      readonly upstreamMayPersist: boolean
+      /** The version the upstream answered in. */
+      readonly upstreamVersion: string
+    }
+  /** The response was cut short after its head went out: the client connection must be closed. */
+  | { readonly kind: 'aborted'; readonly detail: string }
+
+/**
+ * Relays 1xx (to HTTP/1.1 clients only) and then the final response, framed
+ * for the client; never rejects.
+ */
+export async function relayResponse(input: RelayInput): Promise<RelayResult> {
+  const { conn, client } = input
+  const startBytes = conn.reader.bytesReceived
+  const noResponse = (
+    why: 'eof' | 'reset' | 'invalid' | 'timeout',
+    detail: string,
+  ): RelayResult => ({
+    kind: 'no-response',
+    why,
+    bytesSeen: conn.reader.bytesReceived > startBytes,
+    detail,
+  })
+  for (;;) {
+    const event = await conn.reader.next()
+    switch (event.type) {
+      case 'head':
+        break
+      case 'eof':
+        return noResponse('eof', 'the upstream closed the connection before a response')
+      case 'reset':
+        return noResponse('reset', `the upstream connection failed: ${event.error.message}`)
+      case 'invalid':
+        return noResponse(
+          'invalid',
+          `the upstream sent an invalid response: ${event.error.message}`,
+        )
+      case 'timeout':
+        return noResponse('timeout', 'the upstream did not answer in time')
+      case 'body':
+      case 'message':
+      case 'tunnel':
+      case 'aborted':
+        return noResponse('invalid', `unexpected ${event.type} before a response head`)
+    }
+    const { head } = event
+    // No Upgrade is forwarded, so a 101 is a broken upstream; this proxy cannot relay it.
+    if (head.status === 101) return noResponse('invalid', 'the upstream switched protocols unasked')
+    if (head.status >= 200) return streamFinal(input, head)
+    // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
+    const end = await conn.reader.next()
+    if (end.type !== 'message') return noResponse('invalid', 'an interim response did not end')
+    if (input.clientMinor === 1) {
+      const interim = clientResponseHead({
+        head,
+        framing: 'none',
+        close: false,
+        viaName: input.viaName,
+      })
+      if (!(await writeAll(client, interim)))
+        return { kind: 'aborted', detail: 'the client went away' }
+    }
+  }
+}
+
+async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
+  const { conn, client } = input
+  const upstream = responseFraming(input.method, head)
+  const framing = clientFraming(upstream, input.clientMinor)
+  // A close-delimited body toward the client can only end by closing (RFC 9112 §6.3 rule 8).
+  const close = input.mustClose() || framing === 'close-delimited'
+  const bytes = clientResponseHead({
+    head,
+    framing,
+    close,
+    viaName: input.viaName,
+    date: httpDate(),
+  })
+  if (!(await writeAll(client, bytes))) return { kind: 'aborted', detail: 'the client went away' }
+  for (;;) {
+    const event = await conn.reader.next()
+    if (event.type === 'body') {
+      const ok = await writeAll(
+        client,
+        framing === 'chunked' ? encodeChunk(event.data) : event.data,
+      )
+      if (!ok) return { kind: 'aborted', detail: 'the client went away' }
+      continue
+    }
+    if (event.type !== 'message')
+      return { kind: 'aborted', detail: `the upstream response broke off (${event.type})` }
+    // RFC 9112 §6.3 rule 6, §8: an incomplete response is never completed with a made-up terminator.
+    if (!event.message.complete)
+      return { kind: 'aborted', detail: 'the upstream response was incomplete' }
+    if (framing === 'chunked' && !(await writeAll(client, lastChunk(event.message.trailers)))) {
+      return { kind: 'aborted', detail: 'the client went away' }
+    }
+    return {
+      kind: 'relayed',
+      clientMayPersist: !close,
+      upstreamMayPersist: upstreamMayPersist(head, upstream === 'close-delimited'),
+      upstreamVersion: head.version,
+    }
+  }
+}

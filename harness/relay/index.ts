@@ -1,0 +1,3 @@
+// harness/relay: relays between a client and an upstream.
+export { startBlindRelay } from './blind-relay.js'
+export type { BlindRelayOptions, StartedBlindRelay } from './types.js'
