@@ -18,15 +18,21 @@ interface Exit {
 
 function proxyspec(args: readonly string[], timeoutMs = 30_000): Promise<Exit> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-      resolve({ code, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+        resolve({ code, stdout, stderr })
+      },
+    )
   })
 }
 
 let out: string
-const temps = async (): Promise<string[]> => (await readdir(tmpdir())).filter((name) => name.startsWith('proxyspec-'))
+const temps = async (): Promise<string[]> =>
+  (await readdir(tmpdir())).filter((name) => name.startsWith('proxyspec-'))
 let tempsBefore: string[]
 
 beforeAll(async () => {
@@ -49,16 +55,31 @@ describe('proxyspec run', () => {
     expect(exit.code).toBe(0)
     const report = await readReport(dir)
     expect(report.schemaVersion).toBe(1)
-    expect(report.target).toMatchObject({ label: 'builtin:reference', roles: ['forward', 'reverse'] })
-    const bad = report.results.filter((r) => r.verdict.status !== 'pass' && r.verdict.status !== 'not-applicable')
+    expect(report.target).toMatchObject({
+      label: 'builtin:reference',
+      roles: ['forward', 'reverse'],
+    })
+    const bad = report.results.filter(
+      (r) => r.verdict.status !== 'pass' && r.verdict.status !== 'not-applicable',
+    )
     expect(bad.map((r) => `${r.id}@${r.role}: ${r.verdict.message}`)).toEqual([])
-    expect(report.results.filter((r) => r.verdict.status === 'pass').length).toBeGreaterThanOrEqual(9)
+    expect(report.results.filter((r) => r.verdict.status === 'pass').length).toBeGreaterThanOrEqual(
+      9,
+    )
     expect(await temps()).toEqual(tempsBefore)
   })
 
   it('fails KA-06 against the blind relay with the evidence of both hops, exit 1', async () => {
     const dir = join(out, 'blind')
-    const exit = await proxyspec(['run', '--target', 'builtin:blind-relay', '--role', 'forward', '--out', dir])
+    const exit = await proxyspec([
+      'run',
+      '--target',
+      'builtin:blind-relay',
+      '--role',
+      'forward',
+      '--out',
+      dir,
+    ])
     expect(exit.code).toBe(1)
     const report = await readReport(dir)
     const ka06 = report.results.find((r) => r.requirements.includes('KA-06'))
@@ -75,7 +96,15 @@ describe('proxyspec run', () => {
   })
 
   it('exits 2 at once with one line when the target is unreachable', async () => {
-    const exit = await proxyspec(['run', '--target', 'http://127.0.0.1:1', '--role', 'forward', '--out', join(out, 'unreachable')])
+    const exit = await proxyspec([
+      'run',
+      '--target',
+      'http://127.0.0.1:1',
+      '--role',
+      'forward',
+      '--out',
+      join(out, 'unreachable'),
+    ])
     expect(exit.code).toBe(2)
     expect(exit.stderr.trim().split('\n')).toHaveLength(1)
     expect(exit.stderr).toMatch(/cannot reach target http:\/\/127\.0\.0\.1:1 .*connection refused/)
@@ -130,7 +159,17 @@ describe('proxyspec list and help', () => {
   it('prints the catalog with requirement ids', async () => {
     const exit = await proxyspec(['list'])
     expect(exit.code).toBe(0)
-    for (const id of ['CONNECT-03', 'CONNECT-08', 'CONNECT-09', 'HOP-01', 'HOP-02', 'HOP-05', 'KA-01', 'KA-03', 'KA-06']) {
+    for (const id of [
+      'CONNECT-03',
+      'CONNECT-08',
+      'CONNECT-09',
+      'HOP-01',
+      'HOP-02',
+      'HOP-05',
+      'KA-01',
+      'KA-03',
+      'KA-06',
+    ]) {
       expect(exit.stdout).toContain(id)
     }
   })

@@ -18,15 +18,23 @@ export function commandList(args: readonly string[]): number {
     process.stdout.write(LIST_USAGE)
     return 0
   }
-  const cases = selectCases(allCases(), { suites: splitList(values.suite), cases: splitList(values.case) })
+  const cases = selectCases(allCases(), {
+    suites: splitList(values.suite),
+    cases: splitList(values.case),
+  })
   if (cases.length === 0) throw new HarnessError('HARNESS_BAD_INPUT', 'no case matches the filters')
   if (values.json === true) {
-    const rows = cases.map(({ run: _run, ...data }) => data)
+    // The catalog without the functions: what `list --json` consumers can use.
+    const rows = cases.map((c) =>
+      Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'run')),
+    )
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
     return 0
   }
   for (const c of cases) {
-    process.stdout.write(`${c.id}  ${c.level}  [${c.roles.join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`)
+    process.stdout.write(
+      `${c.id}  ${c.level}  [${c.roles.join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`,
+    )
   }
   process.stdout.write(`${cases.length} cases\n`)
   return 0

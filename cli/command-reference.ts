@@ -14,8 +14,15 @@ const OPTIONS = {
 
 function parseUpstream(text: string): { host: string; port: number } {
   const match = /^(127(?:\.\d{1,3}){3}|localhost):(\d{1,5})$/.exec(text)
-  if (match === null) throw new HarnessError('HARNESS_BAD_INPUT', `--upstream takes a loopback HOST:PORT, not "${text}"`)
-  return { host: match[1] === 'localhost' ? '127.0.0.1' : (match[1] ?? ''), port: parsePort(match[2] ?? '', '--upstream port') }
+  if (match === null)
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `--upstream takes a loopback HOST:PORT, not "${text}"`,
+    )
+  return {
+    host: match[1] === 'localhost' ? '127.0.0.1' : (match[1] ?? ''),
+    port: parsePort(match[2] ?? '', '--upstream port'),
+  }
 }
 
 /** `proxyspec reference`: the reference intermediary as a process of its own, until a signal. */
@@ -27,11 +34,18 @@ export async function commandReference(args: readonly string[]): Promise<number>
   }
   const mode = values.mode
   if (mode !== 'forward' && mode !== 'reverse') {
-    throw new HarnessError('HARNESS_BAD_INPUT', '--mode must be forward or reverse (see: proxyspec reference --help)')
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      '--mode must be forward or reverse (see: proxyspec reference --help)',
+    )
   }
-  if (values.port === undefined) throw new HarnessError('HARNESS_BAD_INPUT', '--port is required (0 lets the OS pick)')
+  if (values.port === undefined)
+    throw new HarnessError('HARNESS_BAD_INPUT', '--port is required (0 lets the OS pick)')
   if (mode === 'reverse' && values.upstream === undefined) {
-    throw new HarnessError('HARNESS_BAD_INPUT', '--upstream HOST:PORT is required with --mode reverse')
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      '--upstream HOST:PORT is required with --mode reverse',
+    )
   }
   const ports = splitList(values['connect-ports']).map((p) => parsePort(p, '--connect-ports'))
   const proxy = await startReferenceProxy({

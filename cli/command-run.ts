@@ -32,7 +32,10 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     return 0
   }
   if (positionals.length > 0) {
-    throw new HarnessError('HARNESS_BAD_INPUT', `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec run --help)`)
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec run --help)`,
+    )
   }
   if (values.target !== undefined && values.spawn !== undefined) {
     throw new HarnessError('HARNESS_BAD_INPUT', '--target and --spawn exclude each other')
@@ -57,7 +60,9 @@ export async function commandRun(args: readonly string[]): Promise<number> {
         timeoutMs: parsePositiveInt(values.timeout, '--timeout', 3000, 100),
         concurrency: parsePositiveInt(values.concurrency, '--concurrency', 4),
         strict: values.strict === true,
-        ...(values['origin-port'] === undefined ? {} : { originPort: parsePort(values['origin-port'], '--origin-port') }),
+        ...(values['origin-port'] === undefined
+          ? {}
+          : { originPort: parsePort(values['origin-port'], '--origin-port') }),
         signal: controller.signal,
         onResult: (result) => {
           process.stdout.write(`${formatCaseLine(result, style)}\n`)

@@ -8,7 +8,11 @@ import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
 import { LIST_USAGE, MAIN_USAGE, REFERENCE_USAGE, RUN_USAGE } from './usage.js'
 
-const HELP: Record<string, string> = { run: RUN_USAGE, list: LIST_USAGE, reference: REFERENCE_USAGE }
+const HELP: Record<string, string> = {
+  run: RUN_USAGE,
+  list: LIST_USAGE,
+  reference: REFERENCE_USAGE,
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -24,7 +28,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case '-h':
     case '--help': {
       const topic = command === 'help' ? rest[0] : undefined
-      process.stdout.write(topic !== undefined && HELP[topic] !== undefined ? HELP[topic] : MAIN_USAGE)
+      process.stdout.write(
+        topic !== undefined && HELP[topic] !== undefined ? HELP[topic] : MAIN_USAGE,
+      )
       return 0
     }
     case '-v':
@@ -47,8 +53,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`proxyspec: ${error.message.replace(/^\[proxyspec\] /, '')}\n`)
     } else {
       const message = error instanceof Error ? error.message : String(error)
-      process.stderr.write(`proxyspec: internal error: ${message} (a proxyspec bug; NODE_DEBUG=proxyspec shows the stack)\n`)
-      if ((process.env['NODE_DEBUG'] ?? '').includes('proxyspec') && error instanceof Error) {
+      process.stderr.write(
+        `proxyspec: internal error: ${message} (a proxyspec bug; NODE_DEBUG=proxyspec shows the stack)\n`,
+      )
+      if ((process.env.NODE_DEBUG ?? '').includes('proxyspec') && error instanceof Error) {
         process.stderr.write(`${error.stack ?? ''}\n`)
       }
     }

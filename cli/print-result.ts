@@ -26,7 +26,7 @@ export interface PrintStyle {
 
 /** Colour only on a TTY and never when NO_COLOR is set (no-color.org). */
 export function detectStyle(stream: NodeJS.WriteStream): PrintStyle {
-  return { color: stream.isTTY && (process.env['NO_COLOR'] ?? '') === '' }
+  return { color: stream.isTTY && (process.env.NO_COLOR ?? '') === '' }
 }
 
 function paint(style: PrintStyle, status: Status, text: string): string {
@@ -37,7 +37,10 @@ function paint(style: PrintStyle, status: Status, text: string): string {
 /** One line per case as it finishes. */
 export function formatCaseLine(result: CaseResult, style: PrintStyle): string {
   const head = `${paint(style, result.verdict.status, LABEL[result.verdict.status])} ${result.id} [${result.role}] ${result.level} ${result.requirements.join(',')}`
-  const tail = result.verdict.status === 'pass' || result.verdict.status === 'not-applicable' ? '' : ` - ${result.verdict.message}`
+  const tail =
+    result.verdict.status === 'pass' || result.verdict.status === 'not-applicable'
+      ? ''
+      : ` - ${result.verdict.message}`
   return `${head} (${Math.round(result.durationMs)} ms)${tail}`
 }
 
@@ -47,7 +50,9 @@ export function formatSummary(run: RunResult, reportPath: string): string {
     .map(([status, n]) => `${n} ${status}`)
     .join(', ')
   const blocking =
-    run.summary.blocking === 0 ? 'no blocking failure' : `${run.summary.blocking} blocking failure${run.summary.blocking === 1 ? '' : 's'}`
+    run.summary.blocking === 0
+      ? 'no blocking failure'
+      : `${run.summary.blocking} blocking failure${run.summary.blocking === 1 ? '' : 's'}`
   return [
     `${run.target.label} [${run.target.roles.join(', ')}]: ${run.summary.total} results in ${(run.run.durationMs / 1000).toFixed(1)} s: ${counts}; ${blocking}`,
     `report: ${reportPath}`,

@@ -6,7 +6,11 @@ export function printable(bytes: Buffer, max = 2000): string {
     .subarray(0, max)
     .toString('latin1')
     .replace(/\r\n/g, '␍␊\n')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\xff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    // eslint-disable-next-line no-control-regex -- making control bytes visible is the point
+    .replace(
+      /[\x00-\x08\x0b-\x1f\x7f-\xff]/g,
+      (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    )
   return bytes.length > max ? `${text}… (${bytes.length - max} more bytes)` : text
 }
 
@@ -19,7 +23,9 @@ export function formatEvidence(evidence: Evidence): string {
       const arrow = event.dir === 'to-target' ? '→ target' : '← target'
       lines.push(`${where} ${arrow}:\n${printable(Buffer.from(event.base64, 'base64'))}`)
     } else {
-      lines.push(`${where} ${event.type}${event.dir === undefined ? '' : ` ${event.dir}`}${event.detail === undefined ? '' : `: ${event.detail}`}`)
+      lines.push(
+        `${where} ${event.type}${event.dir === undefined ? '' : ` ${event.dir}`}${event.detail === undefined ? '' : `: ${event.detail}`}`,
+      )
     }
   }
   return lines.join('\n')

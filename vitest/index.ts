@@ -8,7 +8,12 @@ import { isBlocking } from '../harness/model/verdict.js'
 import { Scope } from '../harness/net/started.js'
 import { TokenSource } from '../harness/net/token.js'
 import { startOrigin } from '../harness/origin/index.js'
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment, type TargetEndpoint } from '../harness/runner/environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_QUIET_MS,
+  type RunEnvironment,
+  type TargetEndpoint,
+} from '../harness/runner/environment.js'
 import { runCase } from '../harness/runner/run-case.js'
 import { selectCases } from '../harness/runner/select.js'
 import { TcpPool } from '../harness/runner/tcp-pool.js'
@@ -55,23 +60,40 @@ export function failureMessage(result: CaseResult): string {
  * defineProxyspecTests({ target: { spawn: 'node proxy.js --port {port}' }, role: 'forward', suites: ['connect'] })
  */
 export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
-  const cases = selectCases(options.catalog ?? allCases(), { suites: options.suites ?? [], cases: options.cases ?? [] })
-  const label = typeof options.target === 'string' ? options.target : `spawn: ${options.target.spawn}`
+  const cases = selectCases(options.catalog ?? allCases(), {
+    suites: options.suites ?? [],
+    cases: options.cases ?? [],
+  })
+  const label =
+    typeof options.target === 'string' ? options.target : `spawn: ${options.target.spawn}`
   describe(`proxyspec: ${label} as ${options.role}`, () => {
     const scope = new Scope()
     let env: RunEnvironment | undefined
     let endpoint: TargetEndpoint | undefined
     beforeAll(async () => {
-      const origin = scope.use(await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }))
+      const origin = scope.use(
+        await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
+      )
       const tcp = scope.use(await TcpPool.start(1))
-      env = { origin, tcp, tokens: new TokenSource(), timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, quietMs: DEFAULT_QUIET_MS }
+      env = {
+        origin,
+        tcp,
+        tokens: new TokenSource(),
+        timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+        quietMs: DEFAULT_QUIET_MS,
+      }
       let started: StartedTarget
       if (typeof options.target === 'string') {
         const spec = parseTarget(options.target)
         if (spec.kind === 'builtin') started = await startBuiltin(spec.name, options.role, env)
         else if (spec.kind === 'url') {
           const close = (): Promise<void> => Promise.resolve()
-          started = { endpoint: { label, role: options.role, host: spec.host, port: spec.port }, stderr: () => '', close, [Symbol.asyncDispose]: close }
+          started = {
+            endpoint: { label, role: options.role, host: spec.host, port: spec.port },
+            stderr: () => '',
+            close,
+            [Symbol.asyncDispose]: close,
+          }
         } else started = await startSpawned(spec.command, options.role, env)
       } else {
         started = await startSpawned(options.target.spawn, options.role, env)
@@ -83,14 +105,19 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
     })
     for (const c of cases) {
       const applies = c.roles.includes(options.role)
-      it.skipIf(!applies)(`${c.id} (${c.requirements.join(', ')}): ${c.title}`, async () => {
-        if (env === undefined || endpoint === undefined) throw new Error('[proxyspec] the target did not start')
-        const result = await runCase(c, endpoint, env)
-        const status = result.verdict.status
-        if (status === 'error' || isBlocking(result.level, status, options.strict ?? false)) {
-          throw new Error(failureMessage(result))
-        }
-      }, (c.timeoutMs ?? options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) + 5000)
+      it.skipIf(!applies)(
+        `${c.id} (${c.requirements.join(', ')}): ${c.title}`,
+        async () => {
+          if (env === undefined || endpoint === undefined)
+            throw new Error('[proxyspec] the target did not start')
+          const result = await runCase(c, endpoint, env)
+          const status = result.verdict.status
+          if (status === 'error' || isBlocking(result.level, status, options.strict ?? false)) {
+            throw new Error(failureMessage(result))
+          }
+        },
+        (c.timeoutMs ?? options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) + 5000,
+      )
     }
   })
 }

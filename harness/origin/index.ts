@@ -1,0 +1,5 @@
+// harness/origin: the controllable origin (msw routes, raw responders, connection policies, recording).
+export * from './types.js'
+export { startOrigin, DEFAULT_BEHAVIOUR } from './origin-server.js'
+export { decidePersistence, type PersistenceDecision } from './persistence.js'
+export { toFetchRequest } from './fetch-request.js'

@@ -1,0 +1,212 @@
+/**
+ * One connection at the origin: read requests leniently (the origin must see
+ * exactly what a broken target sent), record each, answer them in order with
+ * the behaviour registered for their token, and record every byte both ways.
+ */
+import type { Socket } from 'node:net'
+import type { TranscriptRecorder } from '../net/transcript.js'
+import { tokenOf } from '../net/token.js'
+import { createRequestParser } from '../wire/parser.js'
+import { responseBytes } from '../wire/serialize.js'
+import type { HttpMessage, RequestHead, WireError } from '../wire/types.js'
+import type { RequestLog } from './request-log.js'
+import { routeResponse } from './route-response.js'
+import type { OriginBehaviour, OriginConnection, OriginRequest } from './types.js'
+
+export interface ConnectionDeps {
+  readonly log: RequestLog
+  readonly transcript: TranscriptRecorder
+  readonly scheme: 'http' | 'https'
+  readonly authority: string
+  behaviourFor(token: string | undefined): OriginBehaviour
+}
+
+/** How long a closed-by-us connection waits for the peer's FIN before it is destroyed. */
+const LINGER_MS = 2000
+
+function isWireError(error: unknown): error is WireError {
+  return error instanceof Error && error.name === 'WireError'
+}
+
+function placeholderMessage(head: RequestHead): HttpMessage<RequestHead> {
+  return {
+    head,
+    framing: 'none',
+    body: Buffer.alloc(0),
+    trailers: [],
+    complete: false,
+    raw: head.raw,
+    anomalies: head.anomalies,
+  }
+}
+
+export function serveOriginConnection(socket: Socket, id: string, deps: ConnectionDeps): void {
+  const { log, transcript } = deps
+  const parser = createRequestParser({ mode: 'lenient' })
+  /** Responses go out in request order (pipelining): each waits for the one before. */
+  let queue: Promise<void> = Promise.resolve()
+  let done = false
+  /** A raw responder that answers at the head has taken this request already. */
+  let answeredAtHead = false
+
+  log.openConnection(id)
+  transcript.record({
+    hop: 'origin',
+    conn: id,
+    type: 'open',
+    detail: `from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+  })
+
+  const connection: OriginConnection = {
+    id,
+    write(data) {
+      if (socket.destroyed || !socket.writable) return
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
+      transcript.data('origin', id, 'to-target', bytes)
+      socket.write(bytes)
+    },
+    end() {
+      finish()
+    },
+    reset() {
+      if (socket.destroyed) return
+      done = true
+      log.closing(id, 'origin')
+      transcript.record({ hop: 'origin', conn: id, type: 'reset', dir: 'to-target' })
+      socket.resetAndDestroy()
+    },
+  }
+
+  /** We close: FIN after what was written, then wait (bounded) for the peer's. */
+  function finish(): void {
+    if (done) return
+    done = true
+    if (socket.destroyed) return
+    log.closing(id, 'origin')
+    transcript.record({ hop: 'origin', conn: id, type: 'end', dir: 'to-target' })
+    socket.setTimeout(LINGER_MS, () => socket.destroy())
+    socket.end()
+  }
+
+  function answer(request: OriginRequest, behaviour: OriginBehaviour): void {
+    queue = queue.then(async () => {
+      if (done) return
+      try {
+        if (behaviour.kind === 'raw') {
+          await behaviour.respond(request, connection)
+          return
+        }
+        const routed = await routeResponse(
+          request.message,
+          behaviour.handlers,
+          behaviour.policy,
+          deps.scheme,
+          deps.authority,
+        )
+        connection.write(routed.bytes)
+        if (!routed.keepOpen) finish()
+      } catch (error) {
+        transcript.record({
+          hop: 'origin',
+          conn: id,
+          type: 'error',
+          detail: `origin responder failed: ${String(error)}`,
+        })
+        connection.write(
+          responseBytes({
+            status: 500,
+            headers: [
+              ['Content-Length', '0'],
+              ['Connection', 'close'],
+            ],
+          }),
+        )
+        finish()
+      }
+    })
+  }
+
+  function record(message: HttpMessage<RequestHead>): OriginRequest {
+    return log.add({
+      token: tokenOf(message.head.target),
+      conn: id,
+      message,
+      at: performance.now(),
+    })
+  }
+
+  function pump(): void {
+    for (;;) {
+      if (done) return
+      let event
+      try {
+        event = parser.next()
+      } catch (error) {
+        // Lenient parsing gives up only on what it cannot get past (no start line, a huge head).
+        const detail = isWireError(error) ? error.message : String(error)
+        transcript.record({
+          hop: 'origin',
+          conn: id,
+          type: 'error',
+          detail: `origin cannot parse the request: ${detail}`,
+        })
+        queue = queue.then(() => {
+          connection.write(
+            responseBytes({
+              status: 400,
+              headers: [
+                ['Content-Length', '0'],
+                ['Connection', 'close'],
+              ],
+            }),
+          )
+          finish()
+        })
+        return
+      }
+      if (event === undefined) return
+      if (event.type === 'head') {
+        const behaviour = deps.behaviourFor(tokenOf(event.head.target))
+        if (behaviour.kind === 'raw' && behaviour.on === 'head') {
+          answeredAtHead = true
+          answer(record(placeholderMessage(event.head)), behaviour)
+        }
+      } else if (event.type === 'message') {
+        if (answeredAtHead) {
+          answeredAtHead = false
+          continue
+        }
+        answer(record(event.message), deps.behaviourFor(tokenOf(event.message.head.target)))
+      }
+      // 'body' events carry nothing the message will not; 'tunnel' cannot happen on a request parser.
+    }
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    transcript.data('origin', id, 'from-target', chunk)
+    parser.push(chunk)
+    pump()
+  })
+  socket.on('end', () => {
+    log.closing(id, 'peer')
+    transcript.record({ hop: 'origin', conn: id, type: 'end', dir: 'from-target' })
+    parser.end()
+    pump()
+    // Answer what was asked, then close our side: a half-closed peer still reads.
+    queue = queue.then(() => finish())
+  })
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    log.closing(id, 'peer')
+    const reset = error.code === 'ECONNRESET'
+    transcript.record(
+      reset
+        ? { hop: 'origin', conn: id, type: 'reset', dir: 'from-target' }
+        : { hop: 'origin', conn: id, type: 'error', detail: error.message },
+    )
+  })
+  socket.on('close', () => {
+    done = true
+    transcript.record({ hop: 'origin', conn: id, type: 'close' })
+    log.closed(id)
+  })
+}
