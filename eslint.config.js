@@ -9,12 +9,19 @@ export default tseslint.config(
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
-  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
   {
     rules: {
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/prefer-nullish-coalescing': 'off',
       '@typescript-eslint/no-confusing-void-expression': 'off',
@@ -35,7 +42,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['msw/node'], message: 'Global interception would capture the harness traffic.' },
+            {
+              group: ['msw/node'],
+              message: 'Global interception would capture the harness traffic.',
+            },
             { group: ['node:timers/promises'], message: 'Wait for an event under a Deadline.' },
           ],
         },

@@ -51,7 +51,8 @@ export interface Suite {
 export function defineSuite(s: Suite): Suite {
   const seen = new Set<string>()
   for (const c of s.cases) {
-    if (c.suite !== s.id) throw new TypeError(`[proxyspec] case "${c.id}" is not in suite "${s.id}"`)
+    if (c.suite !== s.id)
+      throw new TypeError(`[proxyspec] case "${c.id}" is not in suite "${s.id}"`)
     if (seen.has(c.id)) throw new TypeError(`[proxyspec] duplicate case id "${c.id}"`)
     seen.add(c.id)
   }

@@ -5,7 +5,11 @@ import { grade, isBlocking } from './verdict.js'
 describe('grade', () => {
   it('fails a MUST violation, warns on a SHOULD one, and informs on an INFO one', () => {
     const outcome = violates('no X-Hop', 'X-Hop: 1')
-    expect(grade('MUST', outcome)).toMatchObject({ status: 'fail', expected: 'no X-Hop', observed: 'X-Hop: 1' })
+    expect(grade('MUST', outcome)).toMatchObject({
+      status: 'fail',
+      expected: 'no X-Hop',
+      observed: 'X-Hop: 1',
+    })
     expect(grade('SHOULD', outcome).status).toBe('warn')
     expect(grade('INFO', outcome).status).toBe('info')
   })

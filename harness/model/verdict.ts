@@ -2,14 +2,7 @@ import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
 
 export type Status =
-  | 'pass'
-  | 'fail'
-  | 'warn'
-  | 'info'
-  | 'not-applicable'
-  | 'unsupported'
-  | 'timeout'
-  | 'error'
+  'pass' | 'fail' | 'warn' | 'info' | 'not-applicable' | 'unsupported' | 'timeout' | 'error'
 
 export const STATUSES: readonly Status[] = [
   'pass',

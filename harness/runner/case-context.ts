@@ -43,13 +43,28 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       const conn = `${server.kind}:${event.conn}`
       switch (event.type) {
         case 'open':
-          recorder.record({ hop: 'origin', conn, type: 'open', detail: `${server.kind} server ${server.authority}` })
+          recorder.record({
+            hop: 'origin',
+            conn,
+            type: 'open',
+            detail: `${server.kind} server ${server.authority}`,
+          })
           break
         case 'data':
-          recorder.data('origin', conn, event.dir === 'in' ? 'from-target' : 'to-target', event.data)
+          recorder.data(
+            'origin',
+            conn,
+            event.dir === 'in' ? 'from-target' : 'to-target',
+            event.data,
+          )
           break
         case 'end':
-          recorder.record({ hop: 'origin', conn, type: 'end', dir: event.dir === 'in' ? 'from-target' : 'to-target' })
+          recorder.record({
+            hop: 'origin',
+            conn,
+            type: 'end',
+            dir: event.dir === 'in' ? 'from-target' : 'to-target',
+          })
           break
         case 'close':
           recorder.record(
@@ -77,7 +92,8 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     quietMs: env.quietMs,
     remainingMs: () => deadline.remainingMs(),
     path: (suffix = '') => `/${token}/${suffix}`,
-    requestTarget: (path) => (target.role === 'forward' ? `http://${origin.authority}${path}` : path),
+    requestTarget: (path) =>
+      target.role === 'forward' ? `http://${origin.authority}${path}` : path,
     originHost: origin.authority,
     async connect(options: ConnectOptions = {}): Promise<RawClient> {
       clients += 1
@@ -99,7 +115,11 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     },
     async startTcp(kind) {
       const server =
-        kind === 'echo' ? await startEchoServer() : kind === 'sink' ? await startSinkServer() : await startBannerServer()
+        kind === 'echo'
+          ? await startEchoServer()
+          : kind === 'sink'
+            ? await startSinkServer()
+            : await startBannerServer()
       scope.use(server)
       tap(server)
       return server

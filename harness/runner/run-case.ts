@@ -49,7 +49,10 @@ export function notApplicable(c: ConformanceCase, role: Role): CaseResult {
   return resultOf(
     c,
     role,
-    { status: 'not-applicable', message: `applies to ${c.roles.join(', ')}; the target plays ${role}` },
+    {
+      status: 'not-applicable',
+      message: `applies to ${c.roles.join(', ')}; the target plays ${role}`,
+    },
     0,
     { events: [], notes: [] },
   )
@@ -81,14 +84,21 @@ export async function runCase(
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {
-    verdict = { status: 'error', message: error instanceof Error ? error.message : String(error), error: serializeError(error) }
+    verdict = {
+      status: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      error: serializeError(error),
+    }
   } finally {
     deadline.dispose()
     await scope.close()
   }
   const durationMs = performance.now() - startedAt
   const originConns = env.origin.requests(token).map((request) => request.conn)
-  const events = toWireEvents([...recorder.events(), ...env.origin.transcript.eventsFor(originConns)], startedAt)
+  const events = toWireEvents(
+    [...recorder.events(), ...env.origin.transcript.eventsFor(originConns)],
+    startedAt,
+  )
   env.origin.forget(token)
   return resultOf(c, target.role, verdict, durationMs, { events, notes })
 }

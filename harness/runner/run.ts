@@ -13,7 +13,12 @@ import { startSpawned } from '../target/spawn.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment, type TargetEndpoint } from './environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_QUIET_MS,
+  type RunEnvironment,
+  type TargetEndpoint,
+} from './environment.js'
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
 import { TcpPool } from './tcp-pool.js'
@@ -37,10 +42,17 @@ export interface RunRequest {
 function resolveRoles(request: RunRequest): readonly Role[] {
   if (request.roles.length > 0) return request.roles
   if (request.target.kind === 'builtin') return BUILTIN_ROLES[request.target.name]
-  throw new HarnessError('HARNESS_BAD_INPUT', `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`)
+  throw new HarnessError(
+    'HARNESS_BAD_INPUT',
+    `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
+  )
 }
 
-async function startTarget(spec: TargetSpec, role: Role, env: RunEnvironment): Promise<StartedTarget> {
+async function startTarget(
+  spec: TargetSpec,
+  role: Role,
+  env: RunEnvironment,
+): Promise<StartedTarget> {
   switch (spec.kind) {
     case 'builtin':
       return startBuiltin(spec.name, role, env)
@@ -64,11 +76,20 @@ async function startTarget(spec: TargetSpec, role: Role, env: RunEnvironment): P
  * HarnessError when the run cannot be made (exit 2); everything started is
  * stopped either way.
  */
-export async function executeRun(request: RunRequest, catalog: readonly ConformanceCase[]): Promise<RunResult> {
+export async function executeRun(
+  request: RunRequest,
+  catalog: readonly ConformanceCase[],
+): Promise<RunResult> {
   const cases = selectCases(catalog, request.selection)
   if (cases.length === 0) {
-    const filters = [...request.selection.suites.map((s) => `--suite ${s}`), ...request.selection.cases.map((c) => `--case ${c}`)]
-    throw new HarnessError('HARNESS_BAD_INPUT', `no case matches ${filters.join(' ')} (see: proxyspec list)`)
+    const filters = [
+      ...request.selection.suites.map((s) => `--suite ${s}`),
+      ...request.selection.cases.map((c) => `--case ${c}`),
+    ]
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `no case matches ${filters.join(' ')} (see: proxyspec list)`,
+    )
   }
   const roles = resolveRoles(request)
   const concurrency = request.concurrency ?? 4
@@ -78,7 +99,9 @@ export async function executeRun(request: RunRequest, catalog: readonly Conforma
   const scope = new Scope()
   const targets: StartedTarget[] = []
   try {
-    const origin = scope.use(await startOrigin(request.originPort === undefined ? {} : { port: request.originPort }))
+    const origin = scope.use(
+      await startOrigin(request.originPort === undefined ? {} : { port: request.originPort }),
+    )
     const tcp = scope.use(await TcpPool.start(concurrency))
     const tokens = new TokenSource(randomBytes(3).toString('hex'))
     const env: RunEnvironment = {

@@ -18,7 +18,11 @@ const make = (id: string, requirement: string): ConformanceCase => {
   })
 }
 
-const catalog = [make('connect/a-b', 'CONNECT-03'), make('keep-alive/c-d', 'KA-06'), make('keep-alive/e-f', 'KA-01')]
+const catalog = [
+  make('connect/a-b', 'CONNECT-03'),
+  make('keep-alive/c-d', 'KA-06'),
+  make('keep-alive/e-f', 'KA-01'),
+]
 
 describe('selectCases', () => {
   it('keeps everything without filters, in catalog order', () => {
@@ -31,8 +35,12 @@ describe('selectCases', () => {
 
   it('filters by suite glob, case glob and requirement id', () => {
     expect(selectCases(catalog, { suites: ['keep-*'], cases: [] })).toHaveLength(2)
-    expect(selectCases(catalog, { suites: [], cases: ['*/c-*'] }).map((c) => c.id)).toEqual(['keep-alive/c-d'])
-    expect(selectCases(catalog, { suites: [], cases: ['ka-06'] }).map((c) => c.id)).toEqual(['keep-alive/c-d'])
+    expect(selectCases(catalog, { suites: [], cases: ['*/c-*'] }).map((c) => c.id)).toEqual([
+      'keep-alive/c-d',
+    ])
+    expect(selectCases(catalog, { suites: [], cases: ['ka-06'] }).map((c) => c.id)).toEqual([
+      'keep-alive/c-d',
+    ])
     expect(selectCases(catalog, { suites: ['connect'], cases: ['KA-*'] })).toEqual([])
   })
 
@@ -45,6 +53,8 @@ describe('selectCases', () => {
 describe('defineCase', () => {
   it('rejects an id outside its suite or without a requirement', () => {
     expect(() => make('Connect/Bad Id', 'X')).toThrow(/invalid case id/)
-    expect(() => defineCase({ ...make('connect/x', 'C'), requirements: [] })).toThrow(/cites no catalog requirement/)
+    expect(() => defineCase({ ...make('connect/x', 'C'), requirements: [] })).toThrow(
+      /cites no catalog requirement/,
+    )
   })
 })

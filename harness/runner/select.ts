@@ -22,7 +22,10 @@ export interface Selection {
 }
 
 /** The cases a run will consider, in catalog order. */
-export function selectCases(all: readonly ConformanceCase[], selection: Selection): ConformanceCase[] {
+export function selectCases(
+  all: readonly ConformanceCase[],
+  selection: Selection,
+): ConformanceCase[] {
   return all.filter(
     (c) =>
       (selection.suites.length === 0 || matchesAny([c.suite], selection.suites)) &&

@@ -41,7 +41,10 @@ export class TcpPool {
   }
 
   /** Resolves with a server of `kind` no other case holds; release it when done. */
-  lease(kind: TcpKind, signal: AbortSignal): Promise<{ server: StartedTcpServer; release: () => void }> {
+  lease(
+    kind: TcpKind,
+    signal: AbortSignal,
+  ): Promise<{ server: StartedTcpServer; release: () => void }> {
     const wrap = (server: StartedTcpServer): { server: StartedTcpServer; release: () => void } => {
       let released = false
       return {

@@ -10,7 +10,10 @@ export function toolVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 6; i += 1) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string
+        version?: string
+      }
       if (pkg.name === 'proxyspec' && typeof pkg.version === 'string') return (cached = pkg.version)
     } catch {
       // not here; keep walking up

@@ -8,7 +8,11 @@ import type { StartedTarget } from './started-target.js'
 import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
 
 /** Starts a built-in intermediary in one role, pointed at the run's origin. */
-export async function startBuiltin(name: BuiltinName, role: Role, env: RunEnvironment): Promise<StartedTarget> {
+export async function startBuiltin(
+  name: BuiltinName,
+  role: Role,
+  env: RunEnvironment,
+): Promise<StartedTarget> {
   if (!BUILTIN_ROLES[name].includes(role)) {
     throw new HarnessError(
       'HARNESS_BAD_INPUT',

@@ -7,7 +7,12 @@ import { HarnessError } from '../net/errors.js'
  * runs, so an unreachable target costs one short wait and one clear line,
  * not a deadline per case.
  */
-export async function assertReachable(label: string, host: string, port: number, timeoutMs = 2000): Promise<void> {
+export async function assertReachable(
+  label: string,
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+): Promise<void> {
   const socket = connect({ host, port })
   const attempt = new Promise<string | undefined>((resolve) => {
     socket.once('connect', () => {
@@ -21,5 +26,8 @@ export async function assertReachable(label: string, host: string, port: number,
   socket.destroy()
   if (outcome === undefined) return
   const reason = typeof outcome === 'string' ? outcome : `no answer within ${timeoutMs} ms`
-  throw new HarnessError('HARNESS_TARGET_UNREACHABLE', `cannot reach target ${label} at ${host}:${port}: ${reason}`)
+  throw new HarnessError(
+    'HARNESS_TARGET_UNREACHABLE',
+    `cannot reach target ${label} at ${host}:${port}: ${reason}`,
+  )
 }

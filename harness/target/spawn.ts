@@ -73,7 +73,10 @@ export async function startSpawned(
     origin_url: env.origin.url,
     connect_ports: referenceConnectPorts(env).join(','),
   })
-  const child = spawn('/bin/sh', ['-c', line], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn('/bin/sh', ['-c', line], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (text: string) => {
@@ -94,7 +97,10 @@ export async function startSpawned(
       child.exitCode !== null
         ? `exited with code ${child.exitCode}`
         : `did not listen on 127.0.0.1:${port} within ${readyTimeoutMs} ms`
-    throw new HarnessError('HARNESS_SPAWN_FAILED', `spawned target ${why}${last === '' ? '' : `: ${last}`}`)
+    throw new HarnessError(
+      'HARNESS_SPAWN_FAILED',
+      `spawned target ${why}${last === '' ? '' : `: ${last}`}`,
+    )
   }
   return {
     endpoint: { label: `spawn: ${command}`, role, host: '127.0.0.1', port },

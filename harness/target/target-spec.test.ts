@@ -5,8 +5,16 @@ import { parseRole, parseTarget } from './target-spec.js'
 describe('parseTarget', () => {
   it('knows the built-ins and loopback URLs', () => {
     expect(parseTarget('builtin:reference')).toMatchObject({ kind: 'builtin', name: 'reference' })
-    expect(parseTarget('http://127.0.0.1:3128')).toMatchObject({ kind: 'url', host: '127.0.0.1', port: 3128 })
-    expect(parseTarget('http://localhost:8080')).toMatchObject({ kind: 'url', host: '127.0.0.1', port: 8080 })
+    expect(parseTarget('http://127.0.0.1:3128')).toMatchObject({
+      kind: 'url',
+      host: '127.0.0.1',
+      port: 3128,
+    })
+    expect(parseTarget('http://localhost:8080')).toMatchObject({
+      kind: 'url',
+      host: '127.0.0.1',
+      port: 8080,
+    })
     expect(parseTarget('http://[::1]:8080')).toMatchObject({ kind: 'url', host: '::1', port: 8080 })
   })
 
@@ -22,13 +30,19 @@ describe('parseTarget', () => {
 describe('parseRole', () => {
   it('accepts the five roles and names them when refusing', () => {
     expect(parseRole('tls-originator')).toBe('tls-originator')
-    expect(() => parseRole('gateway')).toThrow(/forward, reverse, tls-terminator, tls-originator, tunnel/)
+    expect(() => parseRole('gateway')).toThrow(
+      /forward, reverse, tls-terminator, tls-originator, tunnel/,
+    )
   })
 })
 
 describe('substitutePlaceholders', () => {
   it('fills known placeholders and refuses unknown ones', () => {
-    expect(substitutePlaceholders('p --port {port} --up {origin}', { port: '1', origin: 'o:2' })).toBe('p --port 1 --up o:2')
-    expect(() => substitutePlaceholders('p {nope}', { port: '1' })).toThrow(/unknown placeholder \{nope\}/)
+    expect(
+      substitutePlaceholders('p --port {port} --up {origin}', { port: '1', origin: 'o:2' }),
+    ).toBe('p --port 1 --up o:2')
+    expect(() => substitutePlaceholders('p {nope}', { port: '1' })).toThrow(
+      /unknown placeholder \{nope\}/,
+    )
   })
 })

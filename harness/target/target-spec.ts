@@ -20,11 +20,18 @@ const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\]|::1)$/
 export function parseTarget(text: string): TargetSpec {
   if (text.startsWith('builtin:')) {
     const name = text.slice('builtin:'.length)
-    if (name === 'reference' || name === 'blind-relay') return { kind: 'builtin', name, label: text }
-    throw new HarnessError('HARNESS_BAD_INPUT', `unknown built-in target "${text}" (known: builtin:reference, builtin:blind-relay)`)
+    if (name === 'reference' || name === 'blind-relay')
+      return { kind: 'builtin', name, label: text }
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `unknown built-in target "${text}" (known: builtin:reference, builtin:blind-relay)`,
+    )
   }
   if (text.startsWith('peer:')) {
-    throw new HarnessError('HARNESS_BAD_INPUT', `peer targets ("${text}") are not available in this version`)
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `peer targets ("${text}") are not available in this version`,
+    )
   }
   let url: URL
   try {
@@ -36,7 +43,10 @@ export function parseTarget(text: string): TargetSpec {
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new HarnessError('HARNESS_BAD_INPUT', `target "${text}" must be an http:// or https:// URL`)
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `target "${text}" must be an http:// or https:// URL`,
+    )
   }
   if (url.port === '') {
     throw new HarnessError('HARNESS_BAD_INPUT', `target "${text}" must name its port explicitly`)

@@ -10,25 +10,42 @@ export const connectPortsCases = [
   defineCase({
     id: 'connect/refuses-ports-outside-allow-list',
     suite: 'connect',
-    title: 'CONNECT to a port outside the allowed set is refused and the target port is never contacted',
+    title:
+      'CONNECT to a port outside the allowed set is refused and the target port is never contacted',
     requirements: ['CONNECT-09'],
     spec: [{ rfc: 9110, section: '9.3.6' }],
-    requirement: 'A proxy that supports CONNECT SHOULD restrict it to a limited set of known ports or a configurable list.',
+    requirement:
+      'A proxy that supports CONNECT SHOULD restrict it to a limited set of known ports or a configurable list.',
     level: 'SHOULD',
     roles: ['forward', 'tunnel'],
     async run(ctx) {
       const sink = await ctx.startTcp('sink')
       const client = await ctx.connect()
-      await client.write(requestBytes({ method: 'CONNECT', target: sink.authority, headers: [['Host', sink.authority]] }))
-      const read = responseOrOutcome(await client.readResponse({ requestMethod: 'CONNECT' }), `an answer to CONNECT ${sink.authority}`)
+      await client.write(
+        requestBytes({
+          method: 'CONNECT',
+          target: sink.authority,
+          headers: [['Host', sink.authority]],
+        }),
+      )
+      const read = responseOrOutcome(
+        await client.readResponse({ requestMethod: 'CONNECT' }),
+        `an answer to CONNECT ${sink.authority}`,
+      )
       if ('outcome' in read) return read.outcome
       const status = read.message.head.status
       if (status >= 200 && status <= 299) {
-        return violates(`a refusal (403) of CONNECT to unlisted port ${sink.port}`, `${statusLine(read.message)}: the tunnel was opened`)
+        return violates(
+          `a refusal (403) of CONNECT to unlisted port ${sink.port}`,
+          `${statusLine(read.message)}: the tunnel was opened`,
+        )
       }
       // A refusal must not have touched the port: the listener saw nothing by the time the answer came.
       if (sink.connections.length > 0) {
-        return violates('no connection to the refused port', `the target connected to port ${sink.port} before answering ${status}`)
+        return violates(
+          'no connection to the refused port',
+          `the target connected to port ${sink.port} before answering ${status}`,
+        )
       }
       return conforms(`refused with ${status}`)
     },

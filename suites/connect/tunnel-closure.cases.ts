@@ -14,7 +14,8 @@ export const tunnelClosureCases = [
   defineCase({
     id: 'connect/propagates-close-and-half-close',
     suite: 'connect',
-    title: 'A tunnel delivers every byte before a half-close and passes the close on in both directions',
+    title:
+      'A tunnel delivers every byte before a half-close and passes the close on in both directions',
     requirements: ['CONNECT-08'],
     spec: [{ rfc: 9110, section: '9.3.6' }],
     requirement:
@@ -42,14 +43,24 @@ export const tunnelClosureCases = [
         )
       }
       if (!ended.received.equals(payload)) {
-        return violates('all 1 MiB delivered to the target before the FIN', `${ended.received.length} bytes arrived before the FIN`)
+        return violates(
+          'all 1 MiB delivered to the target before the FIN',
+          `${ended.received.length} bytes arrived before the FIN`,
+        )
       }
       // ...and the echo's own FIN, sent after echoing everything, must reach the client after all of it.
-      const back = await expectBytes(client, payload, 'all 1 MiB echoed back to the client before its FIN')
+      const back = await expectBytes(
+        client,
+        payload,
+        'all 1 MiB echoed back to the client before its FIN',
+      )
       if (back !== undefined) return back
       const closed = await client.waitForClose()
       if (isTimeout(closed)) {
-        return violates('the target FIN passed on to the client', `the client connection stayed open ${Math.round(closed.afterMs)} ms after the target closed`)
+        return violates(
+          'the target FIN passed on to the client',
+          `the client connection stayed open ${Math.round(closed.afterMs)} ms after the target closed`,
+        )
       }
       return conforms()
     },

@@ -13,21 +13,27 @@ export const tunnelFramingCases = [
   defineCase({
     id: 'connect/2xx-has-no-framing-headers',
     suite: 'connect',
-    title: 'A 2xx response to CONNECT carries no Content-Length or Transfer-Encoding, and the tunnel starts right after it',
+    title:
+      'A 2xx response to CONNECT carries no Content-Length or Transfer-Encoding, and the tunnel starts right after it',
     requirements: ['CONNECT-03'],
     spec: [
       { rfc: 9110, section: '9.3.6' },
       { rfc: 9110, section: '8.6' },
       { rfc: 9112, section: '6.1' },
     ],
-    requirement: 'A server MUST NOT send Content-Length or Transfer-Encoding in a 2xx response to CONNECT.',
+    requirement:
+      'A server MUST NOT send Content-Length or Transfer-Encoding in a 2xx response to CONNECT.',
     level: 'MUST',
     roles: ['forward', 'tunnel'],
     async run(ctx) {
       const echo = await ctx.leaseTcp('echo')
       const client = await ctx.connect()
       await client.write(
-        requestBytes({ method: 'CONNECT', target: echo.authority, headers: [['Host', echo.authority]] }),
+        requestBytes({
+          method: 'CONNECT',
+          target: echo.authority,
+          headers: [['Host', echo.authority]],
+        }),
       )
       const read = responseOrOutcome(
         await client.readResponse({ requestMethod: 'CONNECT' }),
@@ -36,16 +42,30 @@ export const tunnelFramingCases = [
       if ('outcome' in read) return read.outcome
       const { head } = read.message
       if (head.status < 200 || head.status > 299) {
-        return violates(`a 2xx to CONNECT ${echo.authority} (an allowed echo target)`, statusLine(read.message))
+        return violates(
+          `a 2xx to CONNECT ${echo.authority} (an allowed echo target)`,
+          statusLine(read.message),
+        )
       }
-      const framing = ['content-length', 'transfer-encoding'].filter((name) => hasField(head.headers, name))
+      const framing = ['content-length', 'transfer-encoding'].filter((name) =>
+        hasField(head.headers, name),
+      )
       if (framing.length > 0) {
-        return violates('no Content-Length and no Transfer-Encoding in the 2xx', `${statusLine(read.message)} with ${framing.join(' and ')}`)
+        return violates(
+          'no Content-Length and no Transfer-Encoding in the 2xx',
+          `${statusLine(read.message)} with ${framing.join(' and ')}`,
+        )
       }
       // Tunnel integrity straight after the blank line: 1 KiB out, the same 1 KiB back.
       const probe = randomBytes(1024)
       await client.write(probe)
-      return (await expectBytes(client, probe, 'the 1 KiB probe echoed back unchanged right after the 2xx')) ?? conforms()
+      return (
+        (await expectBytes(
+          client,
+          probe,
+          'the 1 KiB probe echoed back unchanged right after the 2xx',
+        )) ?? conforms()
+      )
     },
   }),
 ]

@@ -26,18 +26,30 @@ export const connectionFieldCases = [
     async run(ctx) {
       const client = await ctx.connect()
       await client.write(
-        originRequest(ctx, { headers: [['Connection', 'X-Hop, keep-alive'], ['X-Hop', '1'], ['X-End', '1']] }),
+        originRequest(ctx, {
+          headers: [
+            ['Connection', 'X-Hop, keep-alive'],
+            ['X-Hop', '1'],
+            ['X-End', '1'],
+          ],
+        }),
       )
       const seen = await ctx.origin.nextRequest()
       if (isTimeout(seen)) return timedOut('the request to reach the origin', seen.afterMs)
       const { headers } = seen.message.head
-      if (!hasField(headers, 'x-end')) return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
+      if (!hasField(headers, 'x-end'))
+        return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
       const leaked = present(headers, ['x-hop'])
-      const options = listTokens(headers, 'connection').filter((t) => t === 'x-hop' || t === 'keep-alive')
+      const options = listTokens(headers, 'connection').filter(
+        (t) => t === 'x-hop' || t === 'keep-alive',
+      )
       if (leaked.length > 0 || options.length > 0) {
         return violates(
           'no X-Hop and none of the client connection options at the origin',
-          [...leaked.map((n) => `${n} forwarded`), ...options.map((o) => `Connection option "${o}" forwarded`)].join('; '),
+          [
+            ...leaked.map((n) => `${n} forwarded`),
+            ...options.map((o) => `Connection option "${o}" forwarded`),
+          ].join('; '),
         )
       }
       return conforms()
@@ -49,23 +61,42 @@ export const connectionFieldCases = [
     title: 'Response fields named in Connection are not forwarded to the client',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
-    requirement: 'An intermediary MUST remove the fields named as connection options before forwarding a response.',
+    requirement:
+      'An intermediary MUST remove the fields named as connection options before forwarding a response.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
     async run(ctx) {
       ctx.origin.behave(
-        rawResponse({ headers: [['Connection', 'X-Resp-Hop'], ['X-Resp-Hop', '1'], ['X-Resp-End', '1']] }),
+        rawResponse({
+          headers: [
+            ['Connection', 'X-Resp-Hop'],
+            ['X-Resp-Hop', '1'],
+            ['X-Resp-End', '1'],
+          ],
+        }),
       )
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(await client.readResponse(), 'the response to reach the client')
+      const read = responseOrOutcome(
+        await client.readResponse(),
+        'the response to reach the client',
+      )
       if ('outcome' in read) return read.outcome
       const { headers } = read.message.head
       if (!hasField(headers, 'x-resp-end')) {
-        return violates('X-Resp-End (end-to-end) forwarded', `X-Resp-End missing (status ${read.message.head.status})`)
+        return violates(
+          'X-Resp-End (end-to-end) forwarded',
+          `X-Resp-End missing (status ${read.message.head.status})`,
+        )
       }
-      if (hasField(headers, 'x-resp-hop') || listTokens(headers, 'connection').includes('x-resp-hop')) {
-        return violates('no X-Resp-Hop at the client', `X-Resp-Hop: ${fieldValues(headers, 'x-resp-hop').join(', ') || '(named in Connection)'}`)
+      if (
+        hasField(headers, 'x-resp-hop') ||
+        listTokens(headers, 'connection').includes('x-resp-hop')
+      ) {
+        return violates(
+          'no X-Resp-Hop at the client',
+          `X-Resp-Hop: ${fieldValues(headers, 'x-resp-hop').join(', ') || '(named in Connection)'}`,
+        )
       }
       return conforms()
     },
@@ -73,7 +104,8 @@ export const connectionFieldCases = [
   defineCase({
     id: 'hop-by-hop/parses-connection-as-a-list',
     suite: 'hop-by-hop',
-    title: 'Connection is parsed as a case-insensitive list spread over lines, with empty elements and whitespace',
+    title:
+      'Connection is parsed as a case-insensitive list spread over lines, with empty elements and whitespace',
     requirements: ['HOP-02'],
     spec: [
       { rfc: 9110, section: '7.6.1' },
@@ -86,18 +118,49 @@ export const connectionFieldCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       // One request per variant, so the evidence says which form the target mis-parses.
-      const variants: { readonly name: string; readonly lines: readonly FieldLine[]; readonly fields: readonly string[] }[] = [
-        { name: 'leading empty element', lines: [['Connection', ',X-A'], ['X-A', '1']], fields: ['x-a'] },
-        { name: 'empty line then a second line', lines: ['Connection:', ['Connection', 'X-B'], ['X-B', '1']], fields: ['x-b'] },
-        { name: 'lower-case option, upper-case field', lines: [['Connection', 'x-c'], ['X-C', '1']], fields: ['x-c'] },
-        { name: 'whitespace and empty elements', lines: [['Connection', 'X-D , ,X-E'], ['X-D', '1'], ['X-E', '1']], fields: ['x-d', 'x-e'] },
+      const variants: {
+        readonly name: string
+        readonly lines: readonly FieldLine[]
+        readonly fields: readonly string[]
+      }[] = [
+        {
+          name: 'leading empty element',
+          lines: [
+            ['Connection', ',X-A'],
+            ['X-A', '1'],
+          ],
+          fields: ['x-a'],
+        },
+        {
+          name: 'empty line then a second line',
+          lines: ['Connection:', ['Connection', 'X-B'], ['X-B', '1']],
+          fields: ['x-b'],
+        },
+        {
+          name: 'lower-case option, upper-case field',
+          lines: [
+            ['Connection', 'x-c'],
+            ['X-C', '1'],
+          ],
+          fields: ['x-c'],
+        },
+        {
+          name: 'whitespace and empty elements',
+          lines: [
+            ['Connection', 'X-D , ,X-E'],
+            ['X-D', '1'],
+            ['X-E', '1'],
+          ],
+          fields: ['x-d', 'x-e'],
+        },
       ]
       const leaks: string[] = []
       for (const [index, variant] of variants.entries()) {
         const client = await ctx.connect()
         await client.write(originRequest(ctx, { suffix: `v${index}`, headers: variant.lines }))
         const seen = await ctx.origin.nextRequest()
-        if (isTimeout(seen)) return timedOut(`the "${variant.name}" request to reach the origin`, seen.afterMs)
+        if (isTimeout(seen))
+          return timedOut(`the "${variant.name}" request to reach the origin`, seen.afterMs)
         const leaked = present(seen.message.head.headers, variant.fields)
         if (leaked.length > 0) leaks.push(`${variant.name}: ${leaked.join(', ')} forwarded`)
       }

@@ -18,9 +18,14 @@ function viaMembers(headers: readonly HeaderField[]): string[] {
 }
 
 /** Checks that `members` keeps `earlier` first and ends with a member for protocol `version`. */
-function checkVia(members: readonly string[], earlier: string, version: string): string | undefined {
+function checkVia(
+  members: readonly string[],
+  earlier: string,
+  version: string,
+): string | undefined {
   if (members.length === 0) return 'no Via at all'
-  if (members[0] !== earlier) return `the earlier member "${earlier}" is not first: Via: ${members.join(', ')}`
+  if (members[0] !== earlier)
+    return `the earlier member "${earlier}" is not first: Via: ${members.join(', ')}`
   const own = members[members.length - 1] ?? ''
   if (members.length < 2) return `no member appended: Via: ${members.join(', ')}`
   if (!new RegExp(`^(?:HTTP/)?${version.replace('.', '\\.')} \\S+`, 'i').test(own)) {
@@ -33,7 +38,8 @@ export const viaFieldCases = [
   defineCase({
     id: 'hop-by-hop/appends-via-to-requests',
     suite: 'hop-by-hop',
-    title: 'A forwarded request gets a Via member with the received version, after the earlier members',
+    title:
+      'A forwarded request gets a Via member with the received version, after the earlier members',
     requirements: ['HOP-05'],
     spec: [{ rfc: 9110, section: '7.6.3' }],
     requirement:
@@ -42,7 +48,9 @@ export const viaFieldCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const client = await ctx.connect()
-      await client.write(originRequest(ctx, { version: 'HTTP/1.0', headers: [['Via', '1.1 upstream-a']] }))
+      await client.write(
+        originRequest(ctx, { version: 'HTTP/1.0', headers: [['Via', '1.1 upstream-a']] }),
+      )
       const seen = await ctx.origin.nextRequest()
       if (isTimeout(seen)) return timedOut('the request to reach the origin', seen.afterMs)
       const members = viaMembers(seen.message.head.headers)
@@ -55,17 +63,24 @@ export const viaFieldCases = [
   defineCase({
     id: 'hop-by-hop/appends-via-to-responses',
     suite: 'hop-by-hop',
-    title: 'A forwarded response gets a Via member with the received version, after the earlier members',
+    title:
+      'A forwarded response gets a Via member with the received version, after the earlier members',
     requirements: ['HOP-05'],
     spec: [{ rfc: 9110, section: '7.6.3' }],
-    requirement: 'A proxy MUST append a Via member to the responses it forwards, with the version it received them in.',
+    requirement:
+      'A proxy MUST append a Via member to the responses it forwards, with the version it received them in.',
     level: 'MUST',
     roles: ['forward'],
     async run(ctx) {
-      ctx.origin.behave(rawResponse({ version: 'HTTP/1.0', headers: [['Via', '1.1 backend-x']], close: true }))
+      ctx.origin.behave(
+        rawResponse({ version: 'HTTP/1.0', headers: [['Via', '1.1 backend-x']], close: true }),
+      )
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(await client.readResponse(), 'the response to reach the client')
+      const read = responseOrOutcome(
+        await client.readResponse(),
+        'the response to reach the client',
+      )
       if ('outcome' in read) return read.outcome
       const problem = checkVia(viaMembers(read.message.head.headers), '1.1 backend-x', '1.0')
       return problem === undefined

@@ -33,13 +33,20 @@ export const blindRelayCases = [
         handlers: [http.all('*', () => new HttpResponse(BODY))],
         policy: { version: 'HTTP/1.0', persistence: 'honour' },
       })
-      const keepAlive = [['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=60']] as const
+      const keepAlive = [
+        ['Connection', 'keep-alive'],
+        ['Keep-Alive', 'timeout=60'],
+      ] as const
       const client = await ctx.connect()
-      await client.write(originRequest(ctx, { suffix: 'first', version: 'HTTP/1.0', headers: keepAlive }))
+      await client.write(
+        originRequest(ctx, { suffix: 'first', version: 'HTTP/1.0', headers: keepAlive }),
+      )
       const seen = await ctx.origin.nextRequest()
       if (isTimeout(seen)) return timedOut('the first request to reach the origin', seen.afterMs)
       const forwarded = [
-        ...(listTokens(seen.message.head.headers, 'connection').includes('keep-alive') ? ['Connection: keep-alive'] : []),
+        ...(listTokens(seen.message.head.headers, 'connection').includes('keep-alive')
+          ? ['Connection: keep-alive']
+          : []),
         ...(hasField(seen.message.head.headers, 'keep-alive') ? ['Keep-Alive'] : []),
       ]
       const read = responseOrOutcome(await client.readResponse(), 'the first response')
@@ -51,7 +58,9 @@ export const blindRelayCases = [
       const promised = listTokens(read.message.head.headers, 'connection').includes('keep-alive')
       let hang: string | undefined
       if (promised) {
-        await client.write(originRequest(ctx, { suffix: 'second', version: 'HTTP/1.0', headers: keepAlive }))
+        await client.write(
+          originRequest(ctx, { suffix: 'second', version: 'HTTP/1.0', headers: keepAlive }),
+        )
         const second = await client.readResponse({ timeoutMs: ctx.quietMs })
         if (second.kind === 'timeout') {
           hang = `the response promised keep-alive, and the next request on that connection got no answer within ${ctx.quietMs} ms`
@@ -65,7 +74,10 @@ export const blindRelayCases = [
       if (forwarded.length > 0 || hang !== undefined) {
         return violates(
           'no client keep-alive tokens at the 1.0 origin, and a complete exchange without waiting for the origin to close',
-          [...(forwarded.length > 0 ? [`the origin received ${forwarded.join(' and ')}`] : []), ...(hang === undefined ? [] : [hang])].join('; '),
+          [
+            ...(forwarded.length > 0 ? [`the origin received ${forwarded.join(' and ')}`] : []),
+            ...(hang === undefined ? [] : [hang]),
+          ].join('; '),
         )
       }
       return conforms()

@@ -20,17 +20,29 @@ export const persistenceCases = [
       const client = await ctx.connect()
       for (const suffix of ['first', 'second']) {
         await client.write(originRequest(ctx, { suffix }))
-        const read = responseOrOutcome(await client.readResponse(), `the ${suffix} response on the same connection`)
+        const read = responseOrOutcome(
+          await client.readResponse(),
+          `the ${suffix} response on the same connection`,
+        )
         if ('outcome' in read) return read.outcome
         if (listTokens(read.message.head.headers, 'connection').includes('close')) {
-          return violates('the connection kept open', `the ${suffix} response says Connection: close`)
+          return violates(
+            'the connection kept open',
+            `the ${suffix} response says Connection: close`,
+          )
         }
         if (!read.message.complete || read.message.framing === 'close-delimited') {
-          return violates('a response of self-defined length', `the ${suffix} response was delimited by closing the connection`)
+          return violates(
+            'a response of self-defined length',
+            `the ${suffix} response was delimited by closing the connection`,
+          )
         }
       }
       if (client.peerState !== 'open') {
-        return violates('the connection still open after two responses', `the target closed it (${client.peerState})`)
+        return violates(
+          'the connection still open after two responses',
+          `the target closed it (${client.peerState})`,
+        )
       }
       return conforms()
     },

@@ -10,7 +10,8 @@ export const tearDownCases = [
   defineCase({
     id: 'keep-alive/closes-after-connection-close',
     suite: 'keep-alive',
-    title: 'After a request with Connection: close, one response comes back, then EOF; a pipelined request is never forwarded',
+    title:
+      'After a request with Connection: close, one response comes back, then EOF; a pipelined request is never forwarded',
     requirements: ['KA-03'],
     spec: [{ rfc: 9112, section: '9.6' }],
     requirement:
@@ -25,15 +26,24 @@ export const tearDownCases = [
           originRequest(ctx, { suffix: 'two' }),
         ]),
       )
-      const read = responseOrOutcome(await client.readResponse(), 'the response to the request that said close')
+      const read = responseOrOutcome(
+        await client.readResponse(),
+        'the response to the request that said close',
+      )
       if ('outcome' in read) return read.outcome
       const closed = await client.waitForClose()
       const two = ctx.origin.requests().filter((r) => r.message.head.target.endsWith('/two'))
       if (two.length > 0) {
-        return violates('the request after the close never forwarded', `the origin received it on ${two[0]?.conn ?? '?'}`)
+        return violates(
+          'the request after the close never forwarded',
+          `the origin received it on ${two[0]?.conn ?? '?'}`,
+        )
       }
       if (isTimeout(closed)) {
-        return violates('EOF after the one response', `the connection stayed open ${Math.round(closed.afterMs)} ms after the response`)
+        return violates(
+          'EOF after the one response',
+          `the connection stayed open ${Math.round(closed.afterMs)} ms after the response`,
+        )
       }
       return conforms()
     },

@@ -10,11 +10,21 @@ export async function openTunnel(
   authority: string,
 ): Promise<{ readonly client: RawClient } | { readonly outcome: Outcome }> {
   const client = await ctx.connect()
-  await client.write(requestBytes({ method: 'CONNECT', target: authority, headers: [['Host', authority]] }))
-  const read = responseOrOutcome(await client.readResponse({ requestMethod: 'CONNECT' }), `a 2xx to CONNECT ${authority}`)
+  await client.write(
+    requestBytes({ method: 'CONNECT', target: authority, headers: [['Host', authority]] }),
+  )
+  const read = responseOrOutcome(
+    await client.readResponse({ requestMethod: 'CONNECT' }),
+    `a 2xx to CONNECT ${authority}`,
+  )
   if ('outcome' in read) return read
   if (read.message.head.status < 200 || read.message.head.status > 299) {
-    return { outcome: violates(`a 2xx to CONNECT ${authority} (an allowed target)`, statusLine(read.message)) }
+    return {
+      outcome: violates(
+        `a 2xx to CONNECT ${authority} (an allowed target)`,
+        statusLine(read.message),
+      ),
+    }
   }
   return { client }
 }

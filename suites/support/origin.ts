@@ -25,7 +25,10 @@ export function rawResponse(spec: RawResponseSpec): OriginBehaviour {
   const bytes = responseBytes({
     version: spec.version ?? 'HTTP/1.1',
     status: spec.status ?? 200,
-    headers: [...(spec.headers ?? []), ...(framed ? [] : [['Content-Length', String(Buffer.byteLength(body, 'latin1'))] as const])],
+    headers: [
+      ...(spec.headers ?? []),
+      ...(framed ? [] : [['Content-Length', String(Buffer.byteLength(body, 'latin1'))] as const]),
+    ],
     body,
   })
   return {

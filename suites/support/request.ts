@@ -39,9 +39,16 @@ export function responseOrOutcome(
     case 'timeout':
       return { outcome: timedOut(what, result.afterMs) }
     case 'closed':
-      return { outcome: violates(what, `the connection was closed (${result.how}) after ${result.partial.length} bytes`) }
+      return {
+        outcome: violates(
+          what,
+          `the connection was closed (${result.how}) after ${result.partial.length} bytes`,
+        ),
+      }
     case 'malformed':
-      return { outcome: violates(`${what}, well-formed`, `a malformed response: ${result.error.message}`) }
+      return {
+        outcome: violates(`${what}, well-formed`, `a malformed response: ${result.error.message}`),
+      }
   }
 }
 

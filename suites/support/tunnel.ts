@@ -11,7 +11,10 @@ export async function expectBytes(
   const back = await client.readBytes(expected.length)
   if (back.data.length < expected.length) {
     if (back.ended === 'timeout') return timedOut(what, performance.now() - started)
-    return violates(what, `${back.data.length} of ${expected.length} bytes, then the connection ended (${back.ended ?? 'open'})`)
+    return violates(
+      what,
+      `${back.data.length} of ${expected.length} bytes, then the connection ended (${back.ended ?? 'open'})`,
+    )
   }
   if (!back.data.equals(expected)) {
     const at = back.data.findIndex((byte, i) => byte !== expected[i])
