@@ -25,6 +25,24 @@ export interface CaseResult {
   readonly verdict: Verdict
   readonly durationMs: number
   readonly evidence: Evidence
+  /** Set by applyExpectations (reports/expectations.ts) when an expectations file names this case. */
+  readonly declared?: DeclaredDeviation
+}
+
+/**
+ * A known deviation the user declared for a case. The verdict keeps its status;
+ * the declaration only decides whether that status counts against the target.
+ */
+export interface DeclaredDeviation {
+  readonly reason: string
+  /** "YYYY-MM-DD": the declaration holds through that day (UTC). */
+  readonly expires?: string
+  /** The verdict status when the declaration was applied. */
+  readonly originalStatus: Status
+  /** The case passed although declared: the deviation is gone and the entry can go. */
+  readonly unexpectedPass?: true
+  /** The expiry date has passed: the declaration no longer excuses the verdict. */
+  readonly expired?: true
 }
 
 export interface TargetSummary {

@@ -1,0 +1,177 @@
+import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import { STATUSES } from '../harness/model/verdict.js'
+import { countsAgainst, isExcused } from './declared.js'
+import type { RunDiff } from './diff.js'
+import { evidenceText } from './evidence-text.js'
+import { mdCode, mdDetails, mdFence, mdLink, mdTable, mdText } from './markdown.js'
+import { renderDiffMarkdown } from './render-diff.js'
+import { runVerdict, suiteRows } from './report-facts.js'
+import { STATUS_LABEL } from './status.js'
+
+export interface MarkdownOptions {
+  /** Counts SHOULD warnings and timeouts as failures. @default run.run.options.strict */
+  readonly strict?: boolean
+  /** Adds a regressions section (from diffRuns(baseline, run)). */
+  readonly diff?: RunDiff
+  /** Cases shown with their evidence; the rest are listed in one line each. @default 20 */
+  readonly maxDetailed?: number
+  /** Evidence characters per case. @default 3000 */
+  readonly maxEvidenceChars?: number
+}
+
+const ICON = { ok: '✅', fail: '❌', incomplete: '⚠️' } as const
+
+function specLinks(result: CaseResult): string {
+  return result.spec.map((link) => mdLink(`RFC ${link.rfc} §${link.section}`, link.url)).join(', ')
+}
+
+function caseHeading(result: CaseResult): string {
+  return `${mdCode(result.id)} [${result.role}]`
+}
+
+function detailed(result: CaseResult, maxChars: number): string {
+  const { verdict } = result
+  const lines = [
+    `#### ${STATUS_LABEL[verdict.status]} ${caseHeading(result)}`,
+    '',
+    mdText(result.title),
+    '',
+    `- **Requirement** ${result.requirements.map(mdCode).join(', ')} (${result.level}): ${mdText(result.requirement)}`,
+    `- **Spec** ${specLinks(result)}`,
+  ]
+  if (verdict.expected !== undefined || verdict.observed !== undefined) {
+    lines.push(
+      `- **Expected** ${mdText(verdict.expected ?? '')}`,
+      `- **Observed** ${mdText(verdict.observed ?? '')}`,
+    )
+  } else {
+    lines.push(`- **Verdict** ${mdText(verdict.message)}`)
+  }
+  if (verdict.error?.code !== undefined)
+    lines.push(`- **Error code** ${mdCode(verdict.error.code)}`)
+  if (result.declared?.expired === true) {
+    lines.push(
+      `- **Declared deviation expired** ${mdText(result.declared.expires ?? '')}: ${mdText(result.declared.reason)}`,
+    )
+  }
+  const events = result.evidence.events.length
+  if (events > 0 || result.evidence.notes.length > 0) {
+    const summary = `Evidence (${events} wire event${events === 1 ? '' : 's'})`
+    lines.push(
+      '',
+      mdDetails(
+        summary,
+        mdFence(evidenceText(result.evidence, { maxChars, maxBytesPerEvent: 1024 })),
+      ),
+    )
+  }
+  return lines.join('\n')
+}
+
+function oneLine(result: CaseResult): string {
+  return `- ${STATUS_LABEL[result.verdict.status]} ${caseHeading(result)} ${result.level}: ${mdText(result.verdict.message)}`
+}
+
+/** Detailed entries while the budget lasts, then one line each, so a comment stays within GitHub's limits. */
+function listing(
+  title: string,
+  results: readonly CaseResult[],
+  budget: { left: number },
+  maxChars: number,
+): string[] {
+  if (results.length === 0) return []
+  const out = ['', `### ${title} (${results.length})`, '']
+  const rest: CaseResult[] = []
+  for (const result of results) {
+    if (budget.left > 0) {
+      out.push(detailed(result, maxChars), '')
+      budget.left -= 1
+    } else {
+      rest.push(result)
+    }
+  }
+  if (rest.length > 0)
+    out.push(`${rest.length} more (details in the HTML report):`, '', ...rest.map(oneLine))
+  return out
+}
+
+function declaredSection(results: readonly CaseResult[]): string[] {
+  const declared = results.filter((r) => r.declared !== undefined && r.declared.expired !== true)
+  if (declared.length === 0) return []
+  return [
+    '',
+    `### Declared deviations (${declared.length})`,
+    '',
+    ...declared.map((r) => {
+      const d = r.declared!
+      const state =
+        d.unexpectedPass === true
+          ? 'now PASSES (remove the declaration)'
+          : `${STATUS_LABEL[r.verdict.status]}, excused`
+      const expires = d.expires === undefined ? '' : ` (until ${d.expires})`
+      return `- ${caseHeading(r)} ${r.level}: ${state}${expires}: ${mdText(d.reason)}`
+    }),
+  ]
+}
+
+/**
+ * A compact Markdown summary for a GitHub step summary or a PR comment: a
+ * suite × status table, then blocking failures (MUST first) with requirement,
+ * spec link, expected/observed and evidence in <details>, then harness errors,
+ * warnings, observations and declared deviations; a regressions section when
+ * given a diff. Pure: returns the document.
+ */
+export function renderMarkdown(run: RunResult, options: MarkdownOptions = {}): string {
+  const strict = options.strict ?? run.run.options.strict
+  const maxChars = options.maxEvidenceChars ?? 3000
+  const budget = { left: options.maxDetailed ?? 20 }
+  const byLevel = (a: CaseResult, b: CaseResult): number =>
+    a.level === b.level ? 0 : a.level === 'MUST' ? -1 : 1
+  const blocking = run.results.filter((r) => countsAgainst(r, strict)).sort(byLevel)
+  const errors = run.results.filter((r) => r.verdict.status === 'error')
+  const warnings = run.results.filter(
+    (r) =>
+      (r.verdict.status === 'warn' || r.verdict.status === 'timeout') &&
+      !countsAgainst(r, strict) &&
+      !isExcused(r),
+  )
+  const infos = run.results.filter((r) => r.verdict.status === 'info')
+  const statuses = STATUSES.filter(
+    (s) => run.summary.byStatus[s] > 0 || s === 'pass' || s === 'fail',
+  )
+  const rows = suiteRows(run).map((row) => [
+    row.suite === '' ? '**total**' : mdCode(row.suite),
+    ...statuses.map((s) => String(row.counts[s])),
+  ])
+  const { target } = run
+  const verdict = runVerdict(run, strict)
+  const out = [
+    `## proxyspec: ${ICON[verdict.kind]} ${mdText(verdict.text)}`,
+    '',
+    `Target ${mdCode(target.label)} (${target.kind}), role${target.roles.length === 1 ? '' : 's'} ${target.roles.join(', ')}: ${run.summary.total} results in ${(run.run.durationMs / 1000).toFixed(1)} s${strict ? ', strict' : ''}. proxyspec ${mdText(run.tool.version)}, run ${mdText(run.run.id)}.`,
+    '',
+    mdTable(['suite', ...statuses.map((s) => STATUS_LABEL[s])], rows, [
+      'l',
+      ...statuses.map(() => 'r' as const),
+    ]),
+  ]
+  if (options.diff !== undefined)
+    out.push('', renderDiffMarkdown(options.diff, { headingLevel: 3 }).trimEnd())
+  out.push(
+    ...listing(
+      strict ? 'Failures (MUST, and SHOULD under strict)' : 'MUST failures',
+      blocking,
+      budget,
+      maxChars,
+    ),
+    ...listing('Harness errors', errors, budget, maxChars),
+    ...listing('Warnings (SHOULD)', warnings, budget, maxChars),
+  )
+  if (infos.length > 0)
+    out.push('', `### Observations (INFO, ${infos.length})`, '', ...infos.map(oneLine))
+  out.push(...declaredSection(run.results))
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { loadGoldenRun, type GoldenRun } from '../test-fixtures/run-results/load.js'
+import { parseRunResult, runResultSchemaPath, validateRunResult } from './validate.js'
+
+const GOLDEN: readonly GoldenRun[] = [
+  'all-pass',
+  'mixed-verdicts',
+  'regression/base',
+  'regression/head',
+]
+
+describe('validateRunResult', () => {
+  it.each(GOLDEN)('accepts the golden run %s', (name) => {
+    expect(validateRunResult(loadGoldenRun(name))).toEqual({ valid: true, errors: [] })
+  })
+
+  it('finds the schema file next to the module', () => {
+    expect(runResultSchemaPath()).toMatch(/reports[\\/]run-result\.schema\.json$/)
+  })
+
+  it('rejects unknown properties, bad enums and malformed evidence, naming where', () => {
+    const run = structuredClone(loadGoldenRun('mixed-verdicts')) as unknown as {
+      extra?: number
+      results: { verdict: { status: string }; evidence: { events: Record<string, unknown>[] } }[]
+    }
+    run.extra = 1
+    run.results[0]!.verdict.status = 'flaky'
+    const event = run.results[0]!.evidence.events.find((e) => e.type === 'data')!
+    delete event.dir
+    event.base64 = 'not base64!'
+    const { valid, errors } = validateRunResult(run)
+    expect(valid).toBe(false)
+    expect(errors).toContain('(root) must NOT have additional properties "extra"')
+    expect(
+      errors.some((e) =>
+        e.startsWith('/results/0/verdict/status must be equal to one of the allowed values'),
+      ),
+    ).toBe(true)
+    expect(
+      errors.some((e) =>
+        /^\/results\/0\/evidence\/events\/\d+ must have required property 'dir'/.test(e),
+      ),
+    ).toBe(true)
+    expect(errors.some((e) => e.includes('/base64 must match pattern'))).toBe(true)
+  })
+})
+
+describe('parseRunResult', () => {
+  it('returns a valid run and explains in one line why other text is not one', () => {
+    const text = JSON.stringify(loadGoldenRun('all-pass'))
+    expect(parseRunResult(text).target.label).toBe('builtin:reference')
+    expect(() => parseRunResult('{')).toThrow(/^not valid JSON \(/)
+    expect(() => parseRunResult(JSON.stringify({ schemaVersion: 2 }))).toThrow(
+      'schemaVersion 2 is not one this proxyspec reads (1)',
+    )
+    expect(() => parseRunResult(JSON.stringify({ schemaVersion: 1 }))).toThrow(
+      /^not a proxyspec RunResult: \(root\) must have required property 'tool'; .* \(and \d+ more\)$/,
+    )
+  })
+})
