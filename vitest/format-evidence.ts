@@ -6,8 +6,8 @@ export function printable(bytes: Buffer, max = 2000): string {
     .subarray(0, max)
     .toString('latin1')
     .replace(/\r\n/g, '␍␊\n')
-    // eslint-disable-next-line no-control-regex -- making control bytes visible is the point
     .replace(
+      // eslint-disable-next-line no-control-regex -- making control bytes visible is the point
       /[\x00-\x08\x0b-\x1f\x7f-\xff]/g,
       (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
     )
