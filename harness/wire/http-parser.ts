@@ -91,8 +91,8 @@ export class HttpParser<H extends MessageHead = MessageHead> {
 
   /** Bytes received and not consumed by an event yet (what detach() would return). */
   get buffered(): number {
-    const partialHead = this.#phase === 'head' ? this.#section.bytes.length : 0
-    return partialHead + this.#queue.length + this.#afterEof.reduce((n, b) => n + b.length, 0)
+    const partial = this.#partial().reduce((n, b) => n + b.length, 0)
+    return partial + this.#queue.length + this.#afterEof.reduce((n, b) => n + b.length, 0)
   }
 
   /** Stream offset where the unfinished message (or the unread input) begins. */
@@ -102,13 +102,20 @@ export class HttpParser<H extends MessageHead = MessageHead> {
 
   /** Stop parsing; returns the bytes received and not yet consumed (a partial head included). */
   detach(): Buffer {
-    const partialHead = this.#phase === 'head' ? [this.#section.bytes.view()] : []
+    const partial = this.#partial()
     const queued = this.#queue.take(this.#queue.length)
     this.#phase = 'closed'
     this.#section = new SectionReader()
-    const rest = Buffer.concat([...partialHead, queued, ...this.#afterEof])
+    const rest = Buffer.concat([...partial, queued, ...this.#afterEof])
     this.#afterEof = []
     return rest
+  }
+
+  /** Bytes taken from the queue but not yet given to an event: a partial head, chunk line or trailer section. */
+  #partial(): Buffer[] {
+    if (this.#phase === 'head') return [this.#section.bytes.view()]
+    if (this.#phase === 'chunked') return [this.#current!.chunked!.pending()]
+    return []
   }
 
   /** The next event, or undefined when more bytes (or end()) are needed. Throws WireError (see CONTRACT.md). */
