@@ -4,6 +4,7 @@
  * persistence ends, a tunnel takes over, or the client goes away.
  */
 import type { Socket } from 'node:net'
+import type { ProxyDefect } from './defects.js'
 import type { ConnectionTracker } from '../net/connection-tracker.js'
 import type { RequestHead } from '../wire/types.js'
 import { openTunnel } from './connect-tunnel.js'
@@ -27,6 +28,8 @@ export interface SessionDeps {
   readonly idleTimeoutMs: number
   readonly connectTimeoutMs: number
   readonly tunnelIdleTimeoutMs: number
+  /** The seeded defect switched on, if any (harness/proxy/defects.ts). */
+  readonly defect: ProxyDefect | undefined
 }
 
 /** Serves a freshly accepted client connection; never throws. */
@@ -125,7 +128,7 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName },
+        { pool: deps.pool, viaName: deps.viaName, defect: deps.defect },
         forwards.value,
       )
     }

@@ -3,6 +3,7 @@
  * back (so Expect: 100-continue and early answers work), with one retry of an
  * idempotent request whose reused connection turned out stale.
  */
+import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { RequestHead } from '../wire/types.js'
 import { requestFraming } from './framing.js'
@@ -26,6 +27,7 @@ export interface ClientSide {
 export interface ExchangeDeps {
   readonly pool: UpstreamPool
   readonly viaName: string
+  readonly defect?: ProxyDefect | undefined
 }
 
 /** A route that forwards (not a refusal, not a CONNECT). */
@@ -54,6 +56,7 @@ export async function forwardRequest(
     host: route.host,
     framing,
     viaName: deps.viaName,
+    defect: deps.defect,
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
   const sink = new RequestSink(headBytes, isIdempotent(head.method))
@@ -112,6 +115,7 @@ export async function forwardRequest(
       method: head.method,
       clientMinor: minorVersion(head.version),
       viaName: deps.viaName,
+      defect: deps.defect,
       mustClose: () => !persist || body.state !== 'done',
     })
     if (result.kind === 'relayed') {

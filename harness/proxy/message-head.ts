@@ -7,6 +7,7 @@ import type { HeaderField, RequestHead, ResponseHead } from '../wire/types.js'
 import { contentLength, type BodyFraming } from './framing.js'
 import { endToEndFields } from './hop-by-hop.js'
 import { viaLine } from './via.js'
+import type { ProxyDefect } from './defects.js'
 
 const CRLF = Buffer.from('\r\n')
 
@@ -16,6 +17,19 @@ export function textLine(text: string): Buffer {
 }
 
 const rawLine = (field: HeaderField): Buffer => Buffer.concat([field.raw, CRLF])
+
+/**
+ * The received lines this hop keeps. Seeded defect 'forwards-connection-listed-fields':
+ * only Connection itself and the fixed hop-by-hop set go, so fields the
+ * Connection line names pass on (the bug of many a hand-written proxy).
+ */
+function keptFields(
+  headers: readonly HeaderField[],
+  defect: ProxyDefect | undefined,
+): HeaderField[] {
+  if (defect !== 'forwards-connection-listed-fields') return endToEndFields(headers)
+  return endToEndFields(headers.filter((f) => !named(f, 'connection')))
+}
 const named = (field: HeaderField, name: string): boolean => field.name.toLowerCase() === name
 
 /** Inputs of upstreamRequestHead. */
@@ -33,6 +47,7 @@ export interface UpstreamRequestSpec {
   /** A replacement Max-Forwards value (RFC 9110 §7.6.2). */
   readonly maxForwards?: string
   readonly viaName: string
+  readonly defect?: ProxyDefect | undefined
 }
 
 /**
@@ -48,7 +63,7 @@ export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
   const receivedHost = head.headers.find((f) => named(f, 'host'))
   if (spec.host.mode === 'rebuild' || receivedHost === undefined)
     parts.push(textLine(`Host: ${spec.host.value}`))
-  const kept = new Set(endToEndFields(head.headers))
+  const kept = new Set(keptFields(head.headers, spec.defect))
   let lengthWritten = false
   let forwardsWritten = false
   for (const field of head.headers) {
@@ -69,7 +84,8 @@ export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
     }
   }
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  parts.push(textLine(viaLine(head.version, spec.viaName)), CRLF)
+  if (spec.defect !== 'drops-via') parts.push(textLine(viaLine(head.version, spec.viaName)))
+  parts.push(CRLF)
   return Buffer.concat(parts)
 }
 
@@ -83,6 +99,7 @@ export interface ClientResponseSpec {
   readonly viaName: string
   /** IMF-fixdate to add when the response has no Date (RFC 9110 §6.6.1); undefined for 1xx. */
   readonly date?: string
+  readonly defect?: ProxyDefect | undefined
 }
 
 /**
@@ -98,7 +115,7 @@ export function clientResponseHead(spec: ClientResponseSpec): Buffer {
   const keepLength =
     spec.framing === 'content-length' ||
     (spec.framing === 'none' && head.status >= 200 && head.status !== 204)
-  const kept = new Set(endToEndFields(head.headers))
+  const kept = new Set(keptFields(head.headers, spec.defect))
   let lengthWritten = false
   let dated = false
   for (const field of head.headers) {
@@ -114,7 +131,7 @@ export function clientResponseHead(spec: ClientResponseSpec): Buffer {
   }
   if (spec.date !== undefined && !dated) parts.push(textLine(`Date: ${spec.date}`))
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  parts.push(textLine(viaLine(head.version, spec.viaName)))
+  if (spec.defect !== 'drops-via') parts.push(textLine(viaLine(head.version, spec.viaName)))
   if (spec.close) parts.push(textLine('Connection: close'))
   parts.push(CRLF)
   return Buffer.concat(parts)

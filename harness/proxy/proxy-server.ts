@@ -90,6 +90,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     idleTimeoutMs,
     connectTimeoutMs,
     tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
+    defect: options.defect,
   }
   // allowHalfOpen: a client's FIN must not end our side before its response
   // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).

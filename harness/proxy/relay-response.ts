@@ -2,6 +2,7 @@
  * Reads one response from the upstream and streams it to the client, framed
  * for the client (RFC 9112 §6, §8).
  */
+import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { ResponseHead } from '../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
@@ -18,6 +19,7 @@ export interface RelayInput {
   readonly method: string
   readonly clientMinor: 0 | 1
   readonly viaName: string
+  readonly defect?: ProxyDefect | undefined
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
 }
@@ -93,6 +95,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
         framing: 'none',
         close: false,
         viaName: input.viaName,
+        defect: input.defect,
       })
       if (!(await writeAll(client, interim)))
         return { kind: 'aborted', detail: 'the client went away' }
@@ -111,6 +114,7 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
     framing,
     close,
     viaName: input.viaName,
+    defect: input.defect,
     date: httpDate(),
   })
   if (!(await writeAll(client, bytes))) return { kind: 'aborted', detail: 'the client went away' }

@@ -1,5 +1,6 @@
 import type { LoopbackHost } from '../net/loopback.js'
 import type { Started } from '../net/started.js'
+import type { ProxyDefect } from './defects.js'
 
 /** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
@@ -33,6 +34,8 @@ export interface ReferenceProxyOptions {
   readonly maxIdlePerUpstream?: number
   /** A tunnel with no traffic in either direction this long is closed. @default 120000 */
   readonly tunnelIdleTimeoutMs?: number
+  /** One seeded defect for the kill matrix (harness/proxy/defects.ts). @default none: conformant */
+  readonly defect?: ProxyDefect
 }
 
 /** A running reference proxy: where it listens; close() stops everything it started. */

@@ -1,0 +1,18 @@
+/**
+ * Seeded defects of the reference proxy: each name switches on exactly one
+ * realistic bug, so the kill matrix (test-fixtures/defects) can prove that a
+ * case fails against it. The reference with no defect is the conformant
+ * default; a defect is never on unless a caller names it.
+ *
+ * Add a name here, a hook where the bug lives (`if (defect === '…')`, one
+ * line where possible, with a comment naming the real proxy that had it),
+ * and an entry in test-fixtures/defects naming the cases that must catch it.
+ */
+export type ProxyDefect =
+  // hop-by-hop
+  'forwards-connection-listed-fields' | 'drops-via'
+
+/** True when `defect` is switched on in `options`. */
+export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {
+  return options.defect === defect
+}

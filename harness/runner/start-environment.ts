@@ -1,0 +1,37 @@
+import type { Scope } from '../net/started.js'
+import { TokenSource } from '../net/token.js'
+import { startOrigin } from '../origin/index.js'
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment } from './environment.js'
+import { TcpPool } from './tcp-pool.js'
+
+export interface EnvironmentOptions {
+  readonly originPort?: number
+  /** CONNECT targets of each kind (echo, sink, banner): one per concurrent case. @default 4 */
+  readonly tcpPerKind?: number
+  readonly timeoutMs?: number
+  readonly quietMs?: number
+  readonly signal?: AbortSignal
+  readonly runId?: string
+}
+
+/**
+ * What every case of a run shares, started on `scope` (which closes it): the
+ * origin, the CONNECT target pool, the token source and the clock rules.
+ */
+export async function startRunEnvironment(
+  scope: Scope,
+  options: EnvironmentOptions = {},
+): Promise<RunEnvironment> {
+  const origin = scope.use(
+    await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
+  )
+  const tcp = scope.use(await TcpPool.start(options.tcpPerKind ?? 4))
+  return {
+    origin,
+    tcp,
+    tokens: new TokenSource(options.runId),
+    timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+    quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  }
+}

@@ -1,0 +1,42 @@
+// The kill matrix in CI (DESIGN.md, "The suite tests itself"): no seeded
+// defect survives the cases that name it, and the reference passes them all.
+import { describe, expect, it } from 'vitest'
+import { startBuiltin } from '../../harness/target/builtin.js'
+import { allCases } from '../../suites/index.js'
+import { allDefects } from './index.js'
+import { formatKillMatrix, runKillMatrix } from './kill-matrix.js'
+
+describe('kill matrix', () => {
+  const defects = allDefects()
+
+  it('names only cases that exist', () => {
+    const ids = new Set(allCases().map((c) => c.id))
+    const unknown = defects.flatMap((d) => d.killedBy.filter((id) => !ids.has(id)))
+    expect(unknown).toEqual([])
+  })
+
+  it('flags a "defect" that is really the reference as a survivor', async () => {
+    const matrix = await runKillMatrix({
+      defects: [
+        {
+          name: 'no-defect-at-all',
+          description: 'the reference itself: every case passes, so it must survive',
+          killedBy: ['hop-by-hop/appends-via-to-requests'],
+          roles: ['forward'],
+          start: (role, env) => startBuiltin('reference', role, env),
+        },
+      ],
+    })
+    expect(matrix.survivors.map((r) => r.caseId)).toEqual(['hop-by-hop/appends-via-to-requests'])
+  })
+
+  for (const defect of defects) {
+    it(`${defect.name} is caught by ${defect.killedBy.join(', ')}`, async () => {
+      const matrix = await runKillMatrix({ defects: [defect] })
+      const text = formatKillMatrix(matrix)
+      expect(matrix.rows.length, text).toBeGreaterThan(0)
+      expect(matrix.survivors, text).toEqual([])
+      expect(matrix.referenceFailures, text).toEqual([])
+    }, 60_000)
+  }
+})
