@@ -1,10 +1,20 @@
 import type { ConformanceCase, Suite } from '../harness/model/case.js'
 import { connectSuite } from './connect/suite.js'
+import { framingSuite } from './framing/suite.js'
 import { hopByHopSuite } from './hop-by-hop/suite.js'
 import { keepAliveSuite } from './keep-alive/suite.js'
+import { tlsSuite } from './tls/suite.js'
+import { upgradeSuite } from './upgrade/suite.js'
 
 /** Every suite, in presentation order. */
-export const allSuites: readonly Suite[] = [connectSuite, hopByHopSuite, keepAliveSuite]
+export const allSuites: readonly Suite[] = [
+  connectSuite,
+  hopByHopSuite,
+  keepAliveSuite,
+  framingSuite,
+  upgradeSuite,
+  tlsSuite,
+]
 
 /** The whole catalog, checked once for duplicate ids across suites. */
 export function allCases(): readonly ConformanceCase[] {

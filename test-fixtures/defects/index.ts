@@ -1,12 +1,24 @@
-// Every seeded-defect target, by area. The kill matrix runs them all.
+// Every seeded-defect target, by area (one file each). The kill matrix runs them all.
+import { connectDefects } from './connect.js'
+import { framingDefects } from './framing.js'
 import { hopByHopDefects } from './hop-by-hop.js'
+import { keepAliveDefects } from './keep-alive.js'
+import { tlsDefects } from './tls.js'
 import type { SeededDefect } from './types.js'
+import { upgradeDefects } from './upgrade.js'
 
 export type { SeededDefect } from './types.js'
-export { runKillMatrix, type KillMatrix, type KillRow } from './kill-matrix.js'
+export { runKillMatrix, formatKillMatrix, type KillMatrix, type KillRow } from './kill-matrix.js'
 
 export function allDefects(): readonly SeededDefect[] {
-  const defects = [...hopByHopDefects]
+  const defects = [
+    ...connectDefects,
+    ...hopByHopDefects,
+    ...keepAliveDefects,
+    ...framingDefects,
+    ...upgradeDefects,
+    ...tlsDefects,
+  ]
   const seen = new Set<string>()
   for (const d of defects) {
     if (seen.has(d.name)) throw new TypeError(`[proxyspec] duplicate seeded defect "${d.name}"`)

@@ -1,0 +1,4 @@
+// Seeded defects the framing suite must catch.
+import type { SeededDefect } from './types.js'
+
+export const framingDefects: readonly SeededDefect[] = []

@@ -1,0 +1,4 @@
+// Seeded defects the upgrade suite must catch.
+import type { SeededDefect } from './types.js'
+
+export const upgradeDefects: readonly SeededDefect[] = []
