@@ -43,6 +43,7 @@ export async function openRawClient(options: RawClientOptions): Promise<RawClien
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const socket = createClientSocket(options)
   const buffer = new ReceiveBuffer()
+  buffer.onPressure = (full) => (full ? socket.pause() : socket.resume())
   const watch = watchSocket(socket, buffer, transcript, id)
   // destroy() aborts this too: a read must not outlive its connection.
   const life = new AbortController()

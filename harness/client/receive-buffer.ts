@@ -12,6 +12,20 @@ export class ReceiveBuffer {
   #data: Buffer = Buffer.alloc(0)
   #peer: 'open' | CloseKind = 'open'
   readonly #changes = new ChangeSignal()
+  /** Called with true when the buffer is full (stop reading), false when there is room again. */
+  #onPressure: ((full: boolean) => void) | undefined
+  #full = false
+
+  /**
+   * Buffered bytes above which the socket is paused: an endless body or a
+   * flood from a hostile target then costs a bounded amount of memory, and
+   * the read waiting on it ends at its deadline like any other silence.
+   */
+  static readonly HIGH_WATER = 4 * 1024 * 1024
+
+  set onPressure(listener: ((full: boolean) => void) | undefined) {
+    this.#onPressure = listener
+  }
 
   get length(): number {
     return this.#data.length
@@ -23,6 +37,10 @@ export class ReceiveBuffer {
 
   push(data: Buffer): void {
     this.#data = this.#data.length === 0 ? data : Buffer.concat([this.#data, data])
+    if (!this.#full && this.#data.length >= ReceiveBuffer.HIGH_WATER) {
+      this.#full = true
+      this.#onPressure?.(true)
+    }
     this.#changes.notify()
   }
 
@@ -42,6 +60,10 @@ export class ReceiveBuffer {
   take(n: number): Buffer {
     const taken = this.#data.subarray(0, n)
     this.#data = this.#data.subarray(n)
+    if (this.#full && this.#data.length < ReceiveBuffer.HIGH_WATER) {
+      this.#full = false
+      this.#onPressure?.(false)
+    }
     return taken
   }
 

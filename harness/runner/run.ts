@@ -8,7 +8,7 @@ import { Scope } from '../net/started.js'
 import { TokenSource } from '../net/token.js'
 import { startOrigin } from '../origin/index.js'
 import { startBuiltin } from '../target/builtin.js'
-import { assertReachable } from '../target/preflight.js'
+import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
 import { startSpawned } from '../target/spawn.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
@@ -116,6 +116,7 @@ export async function executeRun(
       const target = scope.use(await startTarget(request.target, role, env))
       targets.push(target)
       await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
+      await assertSpeaksHttp(request.target.label, target.endpoint, env.origin.authority)
     }
     const results = await runSuites(
       cases,
