@@ -6,12 +6,15 @@
 import type { Socket } from 'node:net'
 import type { TranscriptRecorder } from '../net/transcript.js'
 import { tokenOf } from '../net/token.js'
+import { ChangeSignal } from '../tcp/wait-until.js'
 import { createRequestParser } from '../wire/parser.js'
 import { responseBytes } from '../wire/serialize.js'
 import type { HttpMessage, RequestHead, WireError } from '../wire/types.js'
 import type { RequestLog } from './request-log.js'
 import { routeResponse } from './route-response.js'
 import type { OriginBehaviour, OriginConnection, OriginRequest } from './types.js'
+import type { UpgradeEndpoint } from './upgrade-types.js'
+import { switchedStream } from './upgrade-stream.js'
 
 export interface ConnectionDeps {
   readonly log: RequestLog
@@ -48,6 +51,13 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   let done = false
   /** A raw responder that answers at the head has taken this request already. */
   let answeredAtHead = false
+  /**
+   * An upgrade request waits for its endpoint's answer: nothing after it is
+   * parsed meanwhile (it may be the new protocol's bytes, RFC 9110 §7.8), and
+   * `arrivals` tells the endpoint when such bytes come (UPG-06).
+   */
+  let holding = false
+  const arrivals = new ChangeSignal()
 
   log.openConnection(id)
   transcript.record({
@@ -96,6 +106,10 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
           await behaviour.respond(request, connection)
           return
         }
+        if (behaviour.kind === 'upgrade') {
+          await answerUpgrade(request, behaviour.endpoint)
+          return
+        }
         const routed = await routeResponse(
           request.message,
           behaviour.handlers,
@@ -126,6 +140,47 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
     })
   }
 
+  /**
+   * Refused: the bytes go out and HTTP parsing resumes. Switched: the head goes
+   * out, the parser is detached, and the socket (with the unparsed bytes) is the
+   * endpoint's; the transcript goes on recording both ways.
+   */
+  async function answerUpgrade(request: OriginRequest, endpoint: UpgradeEndpoint): Promise<void> {
+    const answer = await endpoint.answer(request, {
+      get early() {
+        return parser.buffered
+      },
+      bytesAfterRequest: (ms) =>
+        arrivals.until(
+          'bytes after the upgrade request',
+          () => (parser.buffered > 0 || done ? true : undefined),
+          ms,
+        ),
+    })
+    if (done) return
+    if (answer.kind === 'refuse') {
+      connection.write(answer.bytes)
+      holding = false
+      if (answer.close === true) finish()
+      else pump()
+      return
+    }
+    const early = parser.detach()
+    socket.off('data', onData)
+    socket.off('end', onEnd)
+    connection.write(answer.head)
+    const stream = switchedStream(socket, early, {
+      received: (chunk) => transcript.data('origin', id, 'from-target', chunk),
+      write: (chunk) => connection.write(chunk),
+      peerEnded: () => {
+        log.closing(id, 'peer')
+        transcript.record({ hop: 'origin', conn: id, type: 'end', dir: 'from-target' })
+      },
+      end: () => finish(),
+    })
+    endpoint.switched?.({ request, conn: id, early, stream })
+  }
+
   function record(message: HttpMessage<RequestHead>): OriginRequest {
     return log.add({
       token: tokenOf(message.head.target),
@@ -137,7 +192,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
 
   function pump(): void {
     for (;;) {
-      if (done) return
+      if (done || holding) return
       let event
       try {
         event = parser.next()
@@ -176,25 +231,31 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
           answeredAtHead = false
           continue
         }
-        answer(record(event.message), deps.behaviourFor(tokenOf(event.message.head.target)))
+        const behaviour = deps.behaviourFor(tokenOf(event.message.head.target))
+        if (behaviour.kind === 'upgrade') holding = true
+        answer(record(event.message), behaviour)
       }
       // 'body' events carry nothing the message will not; 'tunnel' cannot happen on a request parser.
     }
   }
 
-  socket.on('data', (chunk: Buffer) => {
+  function onData(chunk: Buffer): void {
     transcript.data('origin', id, 'from-target', chunk)
     parser.push(chunk)
+    if (holding) arrivals.notify()
     pump()
-  })
-  socket.on('end', () => {
+  }
+  function onEnd(): void {
     log.closing(id, 'peer')
     transcript.record({ hop: 'origin', conn: id, type: 'end', dir: 'from-target' })
     parser.end()
+    arrivals.notify()
     pump()
     // Answer what was asked, then close our side: a half-closed peer still reads.
     queue = queue.then(() => finish())
-  })
+  }
+  socket.on('data', onData)
+  socket.on('end', onEnd)
   socket.on('error', (error: NodeJS.ErrnoException) => {
     log.closing(id, 'peer')
     const reset = error.code === 'ECONNRESET'
@@ -206,6 +267,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   })
   socket.on('close', () => {
     done = true
+    arrivals.notify()
     transcript.record({ hop: 'origin', conn: id, type: 'close' })
     log.closed(id)
   })

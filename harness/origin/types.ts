@@ -3,6 +3,7 @@ import type { TimeoutValue } from '../net/deadline.js'
 import type { Started } from '../net/started.js'
 import type { TranscriptRecorder } from '../net/transcript.js'
 import type { HttpMessage, RequestHead } from '../wire/types.js'
+import type { UpgradeEndpoint } from './upgrade-types.js'
 
 /** One request as the origin read it (lenient parsing: anomalies recorded, not fatal). */
 export interface OriginRequest {
@@ -66,6 +67,15 @@ export type OriginBehaviour =
        * connection afterwards unless the responder ended or reset it.
        */
       respond(request: OriginRequest, connection: OriginConnection): void | Promise<void>
+    }
+  | {
+      /**
+       * An upgrade endpoint (harness/origin/upgrade-endpoints.ts): answered once the
+       * request is read; nothing after it is parsed until the endpoint refuses, and
+       * after a switch the connection is the endpoint's (bytes still recorded).
+       */
+      readonly kind: 'upgrade'
+      readonly endpoint: UpgradeEndpoint
     }
 
 export interface OriginConnectionRecord {
