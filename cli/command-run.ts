@@ -6,6 +6,7 @@ import { parseRole, parseTarget, type TargetSpec } from '../harness/target/targe
 import { renderJson } from '../reports/render-json.js'
 import { writeFileAtomic } from '../reports/write-file.js'
 import { allCases } from '../suites/index.js'
+import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
 import { parseCommandArgs, parsePort, parsePositiveInt, splitList } from './args.js'
 import { detectStyle, formatCaseLine, formatSummary } from './print-result.js'
 import { RUN_USAGE } from './usage.js'
@@ -21,6 +22,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'origin-port': { type: 'string' },
   strict: { type: 'boolean' },
+  ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -63,6 +65,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
         ...(values['origin-port'] === undefined
           ? {}
           : { originPort: parsePort(values['origin-port'], '--origin-port') }),
+        peer: peerOptionsFrom(values),
         signal: controller.signal,
         onResult: (result) => {
           process.stdout.write(`${formatCaseLine(result, style)}\n`)

@@ -18,6 +18,7 @@ import { runCase } from '../harness/runner/run-case.js'
 import { selectCases } from '../harness/runner/select.js'
 import { TcpPool } from '../harness/runner/tcp-pool.js'
 import { startBuiltin } from '../harness/target/builtin.js'
+import { startPeerTarget } from '../harness/target/peer-target.js'
 import { startSpawned } from '../harness/target/spawn.js'
 import type { StartedTarget } from '../harness/target/started-target.js'
 import { parseTarget } from '../harness/target/target-spec.js'
@@ -94,6 +95,8 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
             close,
             [Symbol.asyncDispose]: close,
           }
+        } else if (spec.kind === 'peer') {
+          started = await startPeerTarget(spec.name, options.role, env)
         } else started = await startSpawned(spec.command, options.role, env)
       } else {
         started = await startSpawned(options.target.spawn, options.role, env)

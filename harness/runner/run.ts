@@ -8,6 +8,9 @@ import { Scope } from '../net/started.js'
 import { TokenSource } from '../net/token.js'
 import { startOrigin } from '../origin/index.js'
 import { startBuiltin } from '../target/builtin.js'
+import { startPeerTarget } from '../target/peer-target.js'
+import type { PeerOptions } from '../peers/choose-provider.js'
+import { PEERS } from '../peers/catalog.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
 import { startSpawned } from '../target/spawn.js'
 import type { StartedTarget } from '../target/started-target.js'
@@ -34,6 +37,8 @@ export interface RunRequest {
   readonly concurrency?: number
   readonly strict?: boolean
   readonly originPort?: number
+  /** How peer:<name> targets are started (provider, images). */
+  readonly peer?: PeerOptions
   readonly signal?: AbortSignal
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
   readonly onResult?: (result: CaseResult) => void
@@ -42,6 +47,7 @@ export interface RunRequest {
 function resolveRoles(request: RunRequest): readonly Role[] {
   if (request.roles.length > 0) return request.roles
   if (request.target.kind === 'builtin') return BUILTIN_ROLES[request.target.name]
+  if (request.target.kind === 'peer') return PEERS[request.target.name].roles
   throw new HarnessError(
     'HARNESS_BAD_INPUT',
     `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
@@ -52,12 +58,15 @@ async function startTarget(
   spec: TargetSpec,
   role: Role,
   env: RunEnvironment,
+  peer: PeerOptions = {},
 ): Promise<StartedTarget> {
   switch (spec.kind) {
     case 'builtin':
       return startBuiltin(spec.name, role, env)
     case 'spawn':
       return startSpawned(spec.command, role, env)
+    case 'peer':
+      return startPeerTarget(spec.name, role, env, peer)
     case 'url': {
       const close = (): Promise<void> => Promise.resolve()
       return {
@@ -113,7 +122,7 @@ export async function executeRun(
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     }
     for (const role of roles) {
-      const target = scope.use(await startTarget(request.target, role, env))
+      const target = scope.use(await startTarget(request.target, role, env, request.peer))
       targets.push(target)
       await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
       await assertSpeaksHttp(request.target.label, target.endpoint, env.origin.authority)

@@ -18,6 +18,11 @@ describe('parseTarget', () => {
     expect(parseTarget('http://[::1]:8080')).toMatchObject({ kind: 'url', host: '::1', port: 8080 })
   })
 
+  it('knows the real peers and names them when refusing', () => {
+    expect(parseTarget('peer:squid')).toEqual({ kind: 'peer', name: 'squid', label: 'peer:squid' })
+    expect(() => parseTarget('peer:varnish')).toThrow(/unknown peer.*peer:nginx, peer:squid/)
+  })
+
   it('refuses malformed, portless, unknown and off-machine targets with one clear line', () => {
     expect(() => parseTarget('127.0.0.1:3128')).toThrow(/malformed target/)
     expect(() => parseTarget('http://127.0.0.1')).toThrow(/port explicitly/)

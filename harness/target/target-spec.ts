@@ -1,11 +1,12 @@
 import { isRole, type Role } from '../model/roles.js'
 import { HarnessError } from '../net/errors.js'
+import { isPeerName, PEER_NAMES, type PeerName } from '../peers/types.js'
 
 export type BuiltinName = 'reference' | 'blind-relay'
 
 /** The roles each built-in intermediary can play. */
 export const BUILTIN_ROLES: Readonly<Record<BuiltinName, readonly Role[]>> = {
-  reference: ['forward', 'reverse'],
+  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator'],
   'blind-relay': ['forward', 'reverse'],
 }
 
@@ -13,6 +14,7 @@ export type TargetSpec =
   | { readonly kind: 'builtin'; readonly name: BuiltinName; readonly label: string }
   | { readonly kind: 'url'; readonly host: string; readonly port: number; readonly label: string }
   | { readonly kind: 'spawn'; readonly command: string; readonly label: string }
+  | { readonly kind: 'peer'; readonly name: PeerName; readonly label: string }
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\]|::1)$/
 
@@ -28,9 +30,12 @@ export function parseTarget(text: string): TargetSpec {
     )
   }
   if (text.startsWith('peer:')) {
+    // A real implementation the harness starts (harness/peers): peer:nginx, peer:squid, ...
+    const name = text.slice('peer:'.length)
+    if (isPeerName(name)) return { kind: 'peer', name, label: text }
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `peer targets ("${text}") are not available in this version`,
+      `unknown peer "${text}" (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
     )
   }
   let url: URL
@@ -39,7 +44,7 @@ export function parseTarget(text: string): TargetSpec {
   } catch {
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `malformed target "${text}": expected http://HOST:PORT, builtin:reference or builtin:blind-relay`,
+      `malformed target "${text}": expected http://HOST:PORT, builtin:NAME or peer:NAME`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -1,0 +1,31 @@
+import type { PeerDefinition } from './types.js'
+import { commonValues, fillTemplate, readTemplate } from './template.js'
+
+/**
+ * squid: a forward proxy with CONNECT, and a reverse proxy in accelerator
+ * mode. -N keeps it in the foreground without SMP kids, so stopping the one
+ * process stops it. squid drops to its built-in cache_effective_user (proxy on
+ * Debian) after reading the config as root.
+ */
+export const squid: PeerDefinition = {
+  name: 'squid',
+  binaries: ['squid'],
+  roles: ['forward', 'reverse'],
+  defaultImage: 'ubuntu/squid:5.2-22.04_beta',
+  templates: (role) => [`squid/${role}.conf`, 'squid/common.conf'],
+  launch(role, ports, layout, binary) {
+    const conf = `${layout.dir}/squid.conf`
+    const values = commonValues(ports, layout.dir)
+    const common = fillTemplate(readTemplate('squid/common.conf'), { ...values, run_as: '' })
+    return {
+      files: [
+        {
+          name: 'squid.conf',
+          content: fillTemplate(readTemplate(`squid/${role}.conf`), { ...values, common }),
+        },
+      ],
+      argv: [binary, '-N', '-f', conf],
+      versionArgv: [binary, '-v'],
+    }
+  },
+}

@@ -1,0 +1,31 @@
+import type { Role } from '../model/roles.js'
+import { peerFor } from './catalog.js'
+import { chooseProvider, type PeerOptions } from './choose-provider.js'
+import type { PeerName, StartedPeer } from './types.js'
+import { reservePort } from './wait-port.js'
+
+/**
+ * Starts a real peer in one role in front of (reverse) or for (forward) the
+ * given origin, for a user's own tests as for a run:
+ * `await using squid = await startPeer('squid', 'forward', { origin })`.
+ */
+export async function startPeer(
+  name: PeerName,
+  role: Role,
+  where: {
+    readonly origin: { readonly host: string; readonly port: number }
+    readonly connectPorts?: readonly number[]
+  },
+  options: PeerOptions = {},
+): Promise<StartedPeer> {
+  const definition = peerFor(name, role)
+  const provider = await chooseProvider(definition, options)
+  const peer = await provider.start(definition, role, {
+    port: await reservePort(),
+    originHost: where.origin.host,
+    originPort: where.origin.port,
+    connectPorts: where.connectPorts ?? [443],
+  })
+  options.onStarted?.(peer)
+  return peer
+}

@@ -1,0 +1,87 @@
+import type { Role } from '../model/roles.js'
+import type { Started } from '../net/started.js'
+
+/** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
+export type PeerName = 'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache'
+
+export const PEER_NAMES: readonly PeerName[] = ['nginx', 'squid', 'haproxy', 'tinyproxy', 'apache']
+
+export function isPeerName(text: string): text is PeerName {
+  return (PEER_NAMES as readonly string[]).includes(text)
+}
+
+/** How a peer is started: in a container (testcontainers) or as the binary on PATH. */
+export type ProviderKind = 'container' | 'native'
+export type ProviderChoice = ProviderKind | 'auto'
+
+/** The values a config template is filled with, for one started instance. */
+export interface PeerPorts {
+  /** Where the peer must listen, on 127.0.0.1. */
+  readonly port: number
+  readonly originHost: string
+  readonly originPort: number
+  /** Ports a CONNECT allow-list must hold (443 and the run's CONNECT targets). */
+  readonly connectPorts: readonly number[]
+}
+
+/** Where the peer runs, as far as its config must know. */
+export interface PeerLayout {
+  /** The private directory holding the config and the pid file. */
+  readonly dir: string
+  /** True when the peer's master process runs as root (it then needs a worker user). */
+  readonly root: boolean
+  readonly provider: ProviderKind
+  /** The container image, when provider is 'container'. */
+  readonly image?: string
+}
+
+export interface PeerFile {
+  /** File name inside the peer's directory. */
+  readonly name: string
+  readonly content: string
+}
+
+/** A peer, ready to start in one role: its files and its command line. */
+export interface PeerLaunch {
+  readonly files: readonly PeerFile[]
+  /** argv[0] is the program name (looked up on PATH natively). */
+  readonly argv: readonly string[]
+  /** Prints the peer's version (to stdout or stderr). */
+  readonly versionArgv: readonly string[]
+}
+
+/** What proxyspec knows about one real implementation. */
+export interface PeerDefinition {
+  readonly name: PeerName
+  /** Program names to look for, in order (Apache is apache2 on Debian, httpd elsewhere). */
+  readonly binaries: readonly string[]
+  readonly roles: readonly Role[]
+  /** The official public image a user would pull. */
+  readonly defaultImage: string
+  /** The template files (under test-fixtures/peers/) each role's config is built from. */
+  templates(role: Role): readonly string[]
+  launch(role: Role, ports: PeerPorts, layout: PeerLayout, binary: string): PeerLaunch
+}
+
+/** A started peer instance. */
+export interface StartedPeer extends Started {
+  readonly name: PeerName
+  readonly role: Role
+  readonly host: string
+  readonly port: number
+  readonly provider: ProviderKind
+  /** The binary path (native) or the image (container). */
+  readonly where: string
+  /** The version line the peer printed. */
+  readonly version: string
+  readonly files: readonly PeerFile[]
+  readonly argv: readonly string[]
+  /** What the peer wrote to stderr and stdout so far (bounded). */
+  output(): string
+}
+
+/** Starts a peer in one role; throws HarnessError HARNESS_SPAWN_FAILED with one line. */
+export interface PeerProvider {
+  readonly kind: ProviderKind
+  start(definition: PeerDefinition, role: Role, ports: PeerPorts): Promise<StartedPeer>
+}

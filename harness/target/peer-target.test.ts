@@ -1,0 +1,53 @@
+// `proxyspec run --target peer:squid --role forward` and `--target peer:nginx
+// --role reverse`, as the CLI makes them: the whole run, natively and in a
+// container, with the peer's config and version in the target's stderr.
+import { describe, expect, it } from 'vitest'
+import type { Role } from '../model/roles.js'
+import { LOCAL_PEER_IMAGE } from '../peers/images.js'
+import { PEERS } from '../peers/catalog.js'
+import { containerAbsent, nativeAbsent } from '../peers/test-kit.js'
+import type { PeerName, ProviderKind } from '../peers/types.js'
+import { executeRun } from '../runner/run.js'
+import { allCases } from '../../suites/index.js'
+import { parseTarget } from './target-spec.js'
+
+async function runOn(name: PeerName, role: Role, provider: ProviderKind): Promise<void> {
+  const run = await executeRun(
+    {
+      target: parseTarget(`peer:${name}`),
+      roles: [role],
+      selection: { suites: ['keep-alive'], cases: [] },
+      peer: { provider, images: { [name]: LOCAL_PEER_IMAGE } },
+    },
+    allCases(),
+  )
+  expect(run.target).toMatchObject({ kind: 'peer', label: `peer:${name}`, roles: [role] })
+  const ran = run.results.filter((r) => r.verdict.status !== 'not-applicable')
+  expect(ran.length).toBeGreaterThan(0)
+  // Verdicts about the peer, never a harness breakdown.
+  expect(ran.filter((r) => r.verdict.status === 'error')).toEqual([])
+  expect(run.target.stderr).toContain(`peer ${name} (${role}) on 127.0.0.1:`)
+  expect(run.target.stderr).toContain(provider === 'native' ? 'natively' : LOCAL_PEER_IMAGE)
+  expect(run.target.stderr).toMatch(/listen|http_port/)
+}
+
+const noContainers = await containerAbsent(LOCAL_PEER_IMAGE)
+
+describe('run --target peer:NAME', () => {
+  it.skipIf(nativeAbsent(PEERS.squid))('squid --role forward, native', () =>
+    runOn('squid', 'forward', 'native'),
+  )
+  it.skipIf(nativeAbsent(PEERS.nginx))('nginx --role reverse, native', () =>
+    runOn('nginx', 'reverse', 'native'),
+  )
+  it.skipIf(noContainers)(
+    'squid --role forward, container',
+    () => runOn('squid', 'forward', 'container'),
+    60_000,
+  )
+  it.skipIf(noContainers)(
+    'nginx --role reverse, container',
+    () => runOn('nginx', 'reverse', 'container'),
+    60_000,
+  )
+})

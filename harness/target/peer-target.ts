@@ -1,0 +1,36 @@
+import type { Role } from '../model/roles.js'
+import type { PeerOptions } from '../peers/choose-provider.js'
+import { describePeer } from '../peers/describe-peer.js'
+import { startPeer } from '../peers/start-peer.js'
+import type { PeerName } from '../peers/types.js'
+import type { RunEnvironment } from '../runner/environment.js'
+import { referenceConnectPorts } from './connect-ports.js'
+import type { StartedTarget } from './started-target.js'
+
+/**
+ * peer:<name> in one role: the real implementation pointed at the run's
+ * origin, with the run's CONNECT targets in its allow-list. Its version,
+ * config and output become the target's stderr section of the report.
+ */
+export async function startPeerTarget(
+  name: PeerName,
+  role: Role,
+  env: RunEnvironment,
+  options: PeerOptions = {},
+): Promise<StartedTarget> {
+  const peer = await startPeer(
+    name,
+    role,
+    {
+      origin: { host: env.origin.host, port: env.origin.port },
+      connectPorts: referenceConnectPorts(env),
+    },
+    options,
+  )
+  return {
+    endpoint: { label: `peer:${name}`, role, host: peer.host, port: peer.port },
+    stderr: () => describePeer(peer),
+    close: () => peer.close(),
+    [Symbol.asyncDispose]: () => peer.close(),
+  }
+}
