@@ -5,27 +5,17 @@
  */
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
-import { http, HttpResponse } from 'msw'
 import { ConnectionTracker, closeServer } from '../net/connection-tracker.js'
 import { HarnessError } from '../net/errors.js'
 import { authorityOf, listenLoopback } from '../net/loopback.js'
 import { onceClose } from '../net/started.js'
 import { TranscriptRecorder } from '../net/transcript.js'
+import { DEFAULT_BEHAVIOUR } from './default-responder.js'
 import { serveOriginConnection } from './origin-connection.js'
 import { RequestLog } from './request-log.js'
 import type { OriginBehaviour, OriginOptions, StartedOrigin } from './types.js'
 
-/** 200 with a short text naming the request: enough for most cases, and readable evidence. */
-export const DEFAULT_BEHAVIOUR: OriginBehaviour = {
-  kind: 'routes',
-  handlers: [
-    http.all('*', ({ request }) => {
-      const url = new URL(request.url)
-      const method = request.headers.get('x-proxyspec-method') ?? request.method
-      return HttpResponse.text(`proxyspec origin: ${method} ${url.pathname}${url.search}`)
-    }),
-  ],
-}
+export { DEFAULT_BEHAVIOUR }
 
 /**
  * Starts the origin on 127.0.0.1 (a port the OS picks unless options.port is

@@ -16,6 +16,9 @@ interface MutableConnection {
   requests: number
 }
 
+/** Requests without a case token kept for requests(); older ones are dropped. */
+const MAX_UNOWNED = 1000
+
 export class RequestLog {
   readonly #requests: OriginRequest[] = []
   readonly #byToken = new Map<string, OriginRequest[]>()
@@ -50,6 +53,10 @@ export class RequestLog {
     this.#sequence += 1
     const request: OriginRequest = { ...entry, id: this.#sequence, connSeq }
     this.#requests.push(request)
+    // Requests no case owns (preflights, a benchmark's load) are never forgotten
+    // by token: keep the latest few so a long run stays bounded.
+    if (request.token === undefined && this.#requests.length > MAX_UNOWNED)
+      this.#dropOldestUnowned()
     if (request.token !== undefined) {
       let list = this.#byToken.get(request.token)
       if (list === undefined) {
@@ -60,6 +67,11 @@ export class RequestLog {
     }
     this.#changes.notify()
     return request
+  }
+
+  #dropOldestUnowned(): void {
+    const index = this.#requests.findIndex((r) => r.token === undefined)
+    if (index >= 0) this.#requests.splice(index, 1)
   }
 
   requests(token?: string): readonly OriginRequest[] {
