@@ -115,7 +115,11 @@ async function handleRequest(
       return opened ? 'tunnel' : 'close'
     }
     case 'forward': {
-      const forwards = maxForwards(head, !clientMayPersist(head) || requestFraming(head) !== 'none')
+      const forwards = maxForwards(
+        head,
+        !clientMayPersist(head) || requestFraming(head) !== 'none',
+        deps.defect,
+      )
       if (forwards.kind === 'answer') {
         // The final recipient answers (RFC 9110 §7.6.2); a body it did not read means closing.
         const persist = clientMayPersist(head) && requestFraming(head) === 'none'

@@ -10,7 +10,26 @@
  */
 export type ProxyDefect =
   // hop-by-hop
-  'forwards-connection-listed-fields' | 'drops-via'
+  | 'forwards-connection-listed-fields'
+  | 'drops-via'
+  | 'forwards-keep-alive'
+  | 'forwards-te'
+  | 'connection-strips-via'
+  | 'ignores-max-forwards'
+  | 'max-forwards-overflows'
+  | 'drops-authorization'
+  | 'keeps-last-duplicate-field'
+  | 'joins-set-cookie'
+  | 'copies-http-version'
+  | 'keeps-received-host'
+  | 'forwards-absolute-form'
+  | 'skips-host-validation'
+  | 'normalises-path'
+  | 'omits-date'
+  | 'drops-interim-responses'
+  | 'interim-to-http10'
+  | 'waits-for-request-body'
+  | 'loops-through-itself'
 
 /** True when `defect` is switched on in `options`. */
 export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {

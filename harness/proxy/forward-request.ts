@@ -87,6 +87,11 @@ export async function forwardRequest(
     )
   }
 
+  // Seeded defect 'waits-for-request-body': the whole body is read before anything goes
+  // upstream, so a client waiting for 100 (Continue) and the proxy wait for each other (HOP-18).
+  if (deps.defect === 'waits-for-request-body' && body.state === 'running')
+    body.state = await (pump = pumpRequestBody(client.reader, sink, framing === 'chunked'))
+
   for (let attempt = 0; ; attempt += 1) {
     const conn =
       attempt === 0

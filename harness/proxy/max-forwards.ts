@@ -2,6 +2,7 @@
  * Max-Forwards for OPTIONS and TRACE (RFC 9110 §7.6.2). Pure.
  */
 import type { RequestHead } from '../wire/types.js'
+import type { ProxyDefect } from './defects.js'
 import { simpleResponse } from './simple-response.js'
 
 /** Forward (with the decremented value, if any) or answer as the final recipient. */
@@ -14,12 +15,23 @@ export type MaxForwardsDecision =
  * answers itself (HOP-06). Above 0: forwarded with the value minus one,
  * computed on the digits without overflow (HOP-07). No field: none added.
  * Other methods, and values that are not digits, are left alone.
+ *
+ * Seeded defects: 'ignores-max-forwards' forwards OPTIONS and TRACE as if the
+ * field were not there, as nginx and HAProxy are reported to do [B23];
+ * 'max-forwards-overflows' reads the value into a 32-bit int, like atoi(),
+ * so large numerals wrap (to 0 or below: answered here, never forwarded).
  */
-export function maxForwards(head: RequestHead, close: boolean): MaxForwardsDecision {
+export function maxForwards(
+  head: RequestHead,
+  close: boolean,
+  defect?: ProxyDefect,
+): MaxForwardsDecision {
   if (head.method !== 'OPTIONS' && head.method !== 'TRACE') return { kind: 'forward' }
+  if (defect === 'ignores-max-forwards') return { kind: 'forward' }
   const value = head.headers.find((f) => f.name.toLowerCase() === 'max-forwards')?.value
   if (value === undefined || !/^\d+$/.test(value)) return { kind: 'forward' }
-  const remaining = BigInt(value)
+  const remaining =
+    defect === 'max-forwards-overflows' ? BigInt.asIntN(32, BigInt(value)) : BigInt(value)
   if (remaining > 0n) return { kind: 'forward', value: (remaining - 1n).toString() }
   return { kind: 'answer', response: finalAnswer(head, close) }
 }

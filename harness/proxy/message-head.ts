@@ -5,7 +5,7 @@
  */
 import type { HeaderField, RequestHead, ResponseHead } from '../wire/types.js'
 import { contentLength, type BodyFraming } from './framing.js'
-import { endToEndFields } from './hop-by-hop.js'
+import { connectionOptions, endToEndFields } from './hop-by-hop.js'
 import { viaLine } from './via.js'
 import type { ProxyDefect } from './defects.js'
 
@@ -19,18 +19,76 @@ export function textLine(text: string): Buffer {
 const rawLine = (field: HeaderField): Buffer => Buffer.concat([field.raw, CRLF])
 
 /**
- * The received lines this hop keeps. Seeded defect 'forwards-connection-listed-fields':
- * only Connection itself and the fixed hop-by-hop set go, so fields the
- * Connection line names pass on (the bug of many a hand-written proxy).
+ * The received lines this hop keeps. Seeded defects:
+ * - 'forwards-connection-listed-fields': only Connection itself and the fixed
+ *   hop-by-hop set go, so fields the Connection line names pass on (the bug of
+ *   many a hand-written proxy, [B1] [B5]);
+ * - 'drops-authorization': Authorization is taken for the proxy's own
+ *   credentials and consumed, like Proxy-Authorization (RFC 9110 §11.6.2
+ *   forbids modifying it);
+ * - 'keeps-last-duplicate-field': headers kept in a map by name, so only the
+ *   last of several lines with one name survives (RFC 9110 §5.3).
  */
 function keptFields(
   headers: readonly HeaderField[],
   defect: ProxyDefect | undefined,
 ): HeaderField[] {
-  if (defect !== 'forwards-connection-listed-fields') return endToEndFields(headers)
-  return endToEndFields(headers.filter((f) => !named(f, 'connection')))
+  if (defect === 'forwards-connection-listed-fields')
+    return endToEndFields(headers.filter((f) => !named(f, 'connection')))
+  const kept = endToEndFields(headers, defect)
+  if (defect === 'drops-authorization') return kept.filter((f) => !named(f, 'authorization'))
+  if (defect === 'keeps-last-duplicate-field') {
+    return kept.filter(
+      (f, i) => !kept.slice(i + 1).some((later) => named(later, f.name.toLowerCase())),
+    )
+  }
+  return kept
 }
 const named = (field: HeaderField, name: string): boolean => field.name.toLowerCase() === name
+
+/**
+ * Seeded defect 'joins-set-cookie': repeated response fields are combined
+ * into one comma-joined line at the first one's place, as a Fetch Headers
+ * object does, Set-Cookie included (RFC 9110 §5.3 forbids it for Set-Cookie).
+ * The line to write for each kept field, or undefined for a line folded in.
+ */
+function joinedLines(kept: readonly HeaderField[]): Map<HeaderField, Buffer | undefined> {
+  const lines = new Map<HeaderField, Buffer | undefined>()
+  for (const field of kept) {
+    const same = kept.filter((f) => named(f, field.name.toLowerCase()))
+    if (same[0] !== field) lines.set(field, undefined)
+    else if (same.length === 1) lines.set(field, rawLine(field))
+    else lines.set(field, textLine(`${field.name}: ${same.map((f) => f.value).join(', ')}`))
+  }
+  return lines
+}
+
+/**
+ * Our Via line, unless a seeded defect suppresses it: 'drops-via' never adds
+ * it [B24]; 'connection-strips-via' adds it before applying the client's
+ * Connection list, so `Connection: via` removes it (the CVE-2022-31813
+ * ordering bug of Apache mod_proxy [B3]).
+ */
+function ownVia(head: RequestHead | ResponseHead, viaName: string, defect?: ProxyDefect): Buffer[] {
+  if (defect === 'drops-via') return []
+  if (defect === 'connection-strips-via' && connectionOptions(head.headers).has('via')) return []
+  return [textLine(viaLine(head.version, viaName))]
+}
+
+/**
+ * The request-target written upstream. Seeded defects: 'forwards-absolute-form'
+ * copies the received absolute-form target toward the origin (RFC 9112 §3.2.2
+ * wants origin-form); 'normalises-path' runs it through a URL parser, which
+ * resolves dot-segments, %2e%2e included (RFC 9110 §7.7 forbids rewriting it).
+ */
+function upstreamTarget(head: RequestHead, target: string, defect?: ProxyDefect): string {
+  if (defect === 'forwards-absolute-form' && /^http:\/\//i.test(head.target)) return head.target
+  if (defect === 'normalises-path' && target.startsWith('/')) {
+    const url = new URL(target, 'http://normalised.invalid')
+    return `${url.pathname}${url.search}`
+  }
+  return target
+}
 
 /** Inputs of upstreamRequestHead. */
 export interface UpstreamRequestSpec {
@@ -59,16 +117,22 @@ export interface UpstreamRequestSpec {
  */
 export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
   const { head } = spec
-  const parts = [textLine(`${head.method} ${spec.target} HTTP/1.1`)]
+  // Seeded defect 'copies-http-version': the received version is copied into the request line.
+  const version = spec.defect === 'copies-http-version' ? head.version : 'HTTP/1.1'
+  const parts = [
+    textLine(`${head.method} ${upstreamTarget(head, spec.target, spec.defect)} ${version}`),
+  ]
   const receivedHost = head.headers.find((f) => named(f, 'host'))
-  if (spec.host.mode === 'rebuild' || receivedHost === undefined)
+  // Seeded defect 'keeps-received-host': the client's Host is forwarded as received (RFC 9112 §3.2.2).
+  const mode = spec.defect === 'keeps-received-host' ? 'keep' : spec.host.mode
+  if (mode === 'rebuild' || receivedHost === undefined)
     parts.push(textLine(`Host: ${spec.host.value}`))
   const kept = new Set(keptFields(head.headers, spec.defect))
   let lengthWritten = false
   let forwardsWritten = false
   for (const field of head.headers) {
     if (named(field, 'host')) {
-      if (spec.host.mode === 'keep' && field === receivedHost) parts.push(rawLine(field))
+      if (mode === 'keep' && field === receivedHost) parts.push(rawLine(field))
     } else if (named(field, 'content-length')) {
       if (spec.framing === 'content-length' && !lengthWritten) {
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
@@ -84,7 +148,7 @@ export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
     }
   }
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  if (spec.defect !== 'drops-via') parts.push(textLine(viaLine(head.version, spec.viaName)))
+  parts.push(...ownVia(head, spec.viaName, spec.defect))
   parts.push(CRLF)
   return Buffer.concat(parts)
 }
@@ -111,11 +175,14 @@ export interface ClientResponseSpec {
  */
 export function clientResponseHead(spec: ClientResponseSpec): Buffer {
   const { head } = spec
-  const parts = [textLine(`HTTP/1.1 ${head.status} ${head.reason}`)]
+  // Seeded defect 'copies-http-version': the upstream's version is copied into the status line.
+  const version = spec.defect === 'copies-http-version' ? head.version : 'HTTP/1.1'
+  const parts = [textLine(`${version} ${head.status} ${head.reason}`)]
   const keepLength =
     spec.framing === 'content-length' ||
     (spec.framing === 'none' && head.status >= 200 && head.status !== 204)
   const kept = new Set(keptFields(head.headers, spec.defect))
+  const joined = spec.defect === 'joins-set-cookie' ? joinedLines([...kept]) : undefined
   let lengthWritten = false
   let dated = false
   for (const field of head.headers) {
@@ -125,16 +192,30 @@ export function clientResponseHead(spec: ClientResponseSpec): Buffer {
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
       lengthWritten = true
     } else if (kept.has(field)) {
-      parts.push(rawLine(field))
+      const line = joined === undefined ? rawLine(field) : joined.get(field)
+      if (line !== undefined) parts.push(line)
       dated ||= named(field, 'date')
     }
   }
-  if (spec.date !== undefined && !dated) parts.push(textLine(`Date: ${spec.date}`))
+  // Seeded defect 'omits-date': no Date is added to a response that has none (RFC 9110 §6.6.1).
+  if (spec.date !== undefined && !dated && spec.defect !== 'omits-date')
+    parts.push(textLine(`Date: ${spec.date}`))
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  if (spec.defect !== 'drops-via') parts.push(textLine(viaLine(head.version, spec.viaName)))
+  parts.push(...ownVia(head, spec.viaName, spec.defect))
   if (spec.close) parts.push(textLine('Connection: close'))
   parts.push(CRLF)
   return Buffer.concat(parts)
+}
+
+/**
+ * Whether a 1xx goes to this client: to HTTP/1.1 clients, never to HTTP/1.0
+ * ones (RFC 9110 §15.2). Seeded defects: 'drops-interim-responses' forwards
+ * none (Envoy #25881 with 103 [B25]); 'interim-to-http10' forwards them to
+ * HTTP/1.0 clients too.
+ */
+export function forwardsInterim(clientMinor: 0 | 1, defect?: ProxyDefect): boolean {
+  if (defect === 'drops-interim-responses') return false
+  return clientMinor === 1 || defect === 'interim-to-http10'
 }
 
 /** Now as an IMF-fixdate (RFC 9110 §5.6.7). */

@@ -80,6 +80,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     connectPorts: options.connectPorts ?? [443],
     hosts,
     self,
+    defect: options.defect,
   }
   const deps: SessionDeps = {
     routing,

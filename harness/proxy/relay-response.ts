@@ -7,7 +7,7 @@ import type { Socket } from 'node:net'
 import type { ResponseHead } from '../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
 import { clientFraming, responseFraming } from './framing.js'
-import { clientResponseHead, httpDate } from './message-head.js'
+import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
 import { upstreamMayPersist } from './persistence.js'
 import type { UpstreamConnection } from './upstream-pool.js'
 import { writeAll } from './socket-io.js'
@@ -89,7 +89,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
     const end = await conn.reader.next()
     if (end.type !== 'message') return noResponse('invalid', 'an interim response did not end')
-    if (input.clientMinor === 1) {
+    if (forwardsInterim(input.clientMinor, input.defect)) {
       const interim = clientResponseHead({
         head,
         framing: 'none',

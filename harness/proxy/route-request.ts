@@ -4,6 +4,8 @@
  */
 import { authorityOf } from '../net/loopback.js'
 import type { RequestHead } from '../wire/types.js'
+import type { ProxyDefect } from './defects.js'
+import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import {
   isOriginForm,
   isValidHostValue,
@@ -21,6 +23,8 @@ export interface RoutingConfig {
   readonly hosts: Readonly<Record<string, string>>
   /** Our own listening address, to refuse loops (RFC 9110 §7.6, HOP-19). */
   readonly self: { readonly address: string; readonly port: number }
+  /** The seeded defect switched on, if any (harness/proxy/defects.ts). */
+  readonly defect?: ProxyDefect | undefined
 }
 
 /** An upstream address and port, plus the pool key for it. */
@@ -71,12 +75,21 @@ function hostProblem(head: RequestHead): string | undefined {
 }
 
 /** Refuses what is not loopback, and ourselves; else the upstream. */
-function destination(host: string, port: number, config: RoutingConfig): Upstream | Route {
+function destination(
+  host: string,
+  port: number,
+  config: RoutingConfig,
+  head?: RequestHead,
+): Upstream | Route {
   const address = loopbackAddress(host, config.hosts)
   if (address === undefined)
     return reject(403, `proxyspec only connects to loopback addresses, not ${host}`)
   // 508 (RFC 5842 §7.2) says what happened more plainly than a 400 would.
-  if (address === config.self.address && port === config.self.port) {
+  if (
+    address === config.self.address &&
+    port === config.self.port &&
+    !loopsThroughItself(head, config.defect)
+  ) {
     return reject(508, 'proxyspec will not forward a request to itself')
   }
   return upstreamOf(address, port)
@@ -105,16 +118,28 @@ function routeConnect(head: RequestHead, config: RoutingConfig): Route {
 /** Routes one request head (RFC 9112 §3.2, §3.2.2; RFC 9110 §9.3.6). */
 export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   if (head.method === 'CONNECT') return routeConnect(head, config)
-  const problem = hostProblem(head)
+  // Seeded defect 'skips-host-validation': Host is never checked, missing, repeated or malformed (HOP-14).
+  const problem = config.defect === 'skips-host-validation' ? undefined : hostProblem(head)
   if (problem !== undefined) return reject(400, problem)
   const absolute = parseAbsoluteForm(head.target, head.method)
   if (absolute.kind === 'invalid') return reject(400, `invalid request-target: ${absolute.why}`)
   if (absolute.kind === 'unsupported-scheme')
     return reject(501, `proxyspec does not fetch ${absolute.scheme}: targets`)
   if (config.mode === 'forward') {
+    const transparent = transparentAuthority(head, config.defect)
+    if (absolute.kind !== 'ok' && transparent !== undefined && isOriginForm(head.target)) {
+      const to = destination(transparent.host, transparent.port, config, head)
+      if ('kind' in to) return to
+      return {
+        kind: 'forward',
+        upstream: to,
+        target: head.target,
+        host: { mode: 'keep', value: transparent.text },
+      }
+    }
     if (absolute.kind !== 'ok')
       return reject(400, 'a forward proxy needs an absolute-form request-target')
-    const to = destination(absolute.target.host, absolute.target.port, config)
+    const to = destination(absolute.target.host, absolute.target.port, config, head)
     if ('kind' in to) return to
     return {
       kind: 'forward',

@@ -1,25 +1,130 @@
-// Seeded defects the hop-by-hop suite must catch.
+// Seeded defects the hop-by-hop suite must catch: each is the reference
+// proxy with one bug (harness/proxy/defects.ts says where the hook lives).
+import type { Role } from '../../harness/model/roles.js'
+import type { ProxyDefect } from '../../harness/proxy/defects.js'
 import { referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
+const BOTH: readonly [Role, ...Role[]] = ['forward', 'reverse']
+
+/** A defect entry; `killedBy` names hop-by-hop case slugs. */
+function defect(
+  name: ProxyDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+  roles: readonly [Role, ...Role[]] = BOTH,
+): SeededDefect {
+  const [first, ...rest] = killedBy
+  return {
+    name,
+    description,
+    killedBy: [`hop-by-hop/${first}`, ...rest.map((slug) => `hop-by-hop/${slug}`)],
+    roles,
+    start: (role, env) => referenceWith(name, role, env),
+  }
+}
+
 export const hopByHopDefects: readonly SeededDefect[] = [
-  {
-    name: 'forwards-connection-listed-fields',
-    description:
-      'Removes Connection and the fixed hop-by-hop set but forwards the fields Connection names (both directions)',
-    killedBy: [
-      'hop-by-hop/drops-connection-listed-request-fields',
-      'hop-by-hop/drops-connection-listed-response-fields',
-      'hop-by-hop/parses-connection-as-a-list',
+  defect(
+    'forwards-connection-listed-fields',
+    'Removes Connection and the fixed hop-by-hop set but forwards the fields Connection names (both directions)',
+    [
+      'drops-connection-listed-request-fields',
+      'drops-connection-listed-response-fields',
+      'parses-connection-as-a-list',
+      'connection-cannot-strip-via',
     ],
-    roles: ['forward', 'reverse'],
-    start: (role, env) => referenceWith('forwards-connection-listed-fields', role, env),
-  },
-  {
-    name: 'drops-via',
-    description: 'Never appends its Via member, in either direction',
-    killedBy: ['hop-by-hop/appends-via-to-requests', 'hop-by-hop/appends-via-to-responses'],
-    roles: ['forward', 'reverse'],
-    start: (role, env) => referenceWith('drops-via', role, env),
-  },
+  ),
+  defect(
+    'forwards-keep-alive',
+    'Keep-Alive and Proxy-Connection are removed only when Connection names them (both directions)',
+    ['drops-unlisted-hop-by-hop-request-fields', 'drops-unlisted-hop-by-hop-response-fields'],
+  ),
+  defect(
+    'forwards-te',
+    'Keeps the client TE ("for gRPC") without sending the TE connection option',
+    ['drops-unlisted-hop-by-hop-request-fields', 'te-is-not-forwarded-without-connection-te'],
+  ),
+  defect(
+    'connection-strips-via',
+    'Adds Via before applying the client Connection list, so Connection: Via removes it (CVE-2022-31813 ordering)',
+    ['connection-cannot-strip-via'],
+  ),
+  defect('drops-via', 'Never appends its Via member, in either direction', [
+    'appends-via-to-requests',
+    'appends-via-to-responses',
+  ]),
+  defect(
+    'ignores-max-forwards',
+    'Forwards OPTIONS and TRACE with Max-Forwards untouched, 0 included',
+    ['answers-max-forwards-zero-itself', 'decrements-max-forwards'],
+  ),
+  defect(
+    'max-forwards-overflows',
+    'Reads Max-Forwards into a 32-bit int, so 4294967296 wraps to 0 and is answered locally',
+    ['decrements-max-forwards'],
+  ),
+  defect('drops-authorization', 'Consumes Authorization as if it were Proxy-Authorization', [
+    'forwards-authorization-unchanged',
+  ]),
+  defect(
+    'keeps-last-duplicate-field',
+    'Keeps header fields in a map: of several lines with one name only the last survives',
+    [
+      'forwards-unknown-request-fields-in-order',
+      'keeps-response-field-lines-and-set-cookie',
+      'forwards-www-authenticate-unchanged',
+    ],
+  ),
+  defect(
+    'joins-set-cookie',
+    'Joins repeated response fields into one comma-separated line, Set-Cookie and WWW-Authenticate included',
+    ['keeps-response-field-lines-and-set-cookie', 'forwards-www-authenticate-unchanged'],
+  ),
+  defect('copies-http-version', 'Copies the received HTTP version into the start lines it writes', [
+    'writes-own-version-in-request-line',
+    'writes-own-version-in-status-line',
+  ]),
+  defect(
+    'keeps-received-host',
+    'Forwards the client Host of an absolute-form request instead of rebuilding it',
+    ['rebuilds-host-from-absolute-form'],
+    ['forward'],
+  ),
+  defect(
+    'forwards-absolute-form',
+    'Sends the absolute-form request-target on to the origin',
+    ['rebuilds-host-from-absolute-form'],
+    ['forward'],
+  ),
+  defect(
+    'skips-host-validation',
+    'Never checks Host: missing, repeated and malformed values are forwarded',
+    ['rejects-missing-repeated-or-invalid-host'],
+  ),
+  defect(
+    'normalises-path',
+    'Runs the request-target through a URL parser, resolving %2e%2e dot-segments',
+    ['forwards-path-and-query-byte-for-byte'],
+  ),
+  defect('omits-date', 'Relays a response without Date as it came', ['adds-date-when-missing']),
+  defect(
+    'drops-interim-responses',
+    'Swallows every 1xx from the upstream, 100 (Continue) and 103 (Early Hints) included',
+    ['forwards-interim-responses', 'forwards-expect-continue-without-the-body'],
+  ),
+  defect('interim-to-http10', 'Forwards 1xx responses to HTTP/1.0 clients too', [
+    'no-interim-responses-to-http10',
+  ]),
+  defect(
+    'waits-for-request-body',
+    'Reads the whole request body before forwarding anything, Expect: 100-continue or not',
+    ['forwards-expect-continue-without-the-body'],
+  ),
+  defect(
+    'loops-through-itself',
+    'Does not recognise its own address: a request for itself goes round until 8 Via members',
+    ['does-not-forward-to-itself'],
+    ['forward'],
+  ),
 ]

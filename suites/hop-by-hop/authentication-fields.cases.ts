@@ -1,0 +1,75 @@
+// RFC 9110 §11.6.2: a proxy MUST NOT modify Authorization; §11.6.1: nor
+// WWW-Authenticate in a response, several lines of which keep their order.
+// Not covered here: Proxy-Authorization being consumed by an auth-enabled
+// proxy (HOP-10's credential-leak half); it needs a target configured to
+// demand proxy credentials, which a black-box run cannot assume.
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { fieldValues } from '../../harness/wire/fields.js'
+import { rawResponse } from '../support/origin.js'
+import { listed, requestAtOrigin, responseAtClient } from './exchange.js'
+
+const CREDENTIALS = 'Bearer xyz.AbC-123_=='
+const CHALLENGES = ['Basic realm="proxyspec a"', 'Bearer realm="b", error="invalid_token"']
+
+export const authenticationFieldCases = [
+  defineCase({
+    id: 'hop-by-hop/forwards-authorization-unchanged',
+    suite: 'hop-by-hop',
+    title: 'Authorization reaches the origin byte for byte',
+    requirements: ['HOP-10'],
+    spec: [
+      { rfc: 9110, section: '11.6.2' },
+      { rfc: 9110, section: '11.7.2' },
+    ],
+    requirement:
+      'A proxy forwarding a request MUST NOT modify any Authorization field in it; only Proxy-Authorization is meant for the proxy.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const seen = await requestAtOrigin(ctx, { headers: [['Authorization', CREDENTIALS]] })
+      if ('outcome' in seen) return seen.outcome
+      const lines = seen.request.message.head.headers
+        .filter((f) => f.name.toLowerCase() === 'authorization')
+        .map((f) => f.raw.toString('latin1'))
+      return lines.length === 1 && lines[0] === `Authorization: ${CREDENTIALS}`
+        ? conforms()
+        : violates(
+            `Authorization: ${CREDENTIALS} at the origin`,
+            `Authorization lines: ${listed(lines)}`,
+          )
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/forwards-www-authenticate-unchanged',
+    suite: 'hop-by-hop',
+    title: 'Several WWW-Authenticate lines reach the client unchanged and in order',
+    requirements: ['HOP-10'],
+    spec: [
+      { rfc: 9110, section: '11.6.1' },
+      { rfc: 9110, section: '5.3' },
+    ],
+    requirement: 'A proxy forwarding a response MUST NOT modify any WWW-Authenticate field in it.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await responseAtClient(
+        ctx,
+        rawResponse({
+          status: 401,
+          headers: CHALLENGES.map((challenge) => ['WWW-Authenticate', challenge] as const),
+        }),
+      )
+      if ('outcome' in read) return read.outcome
+      const seen = fieldValues(read.message.head.headers, 'www-authenticate')
+      // Joining the lines with a comma is allowed by §5.3 but not by §11.6.1's "MUST NOT modify":
+      // challenges carry commas of their own, and a joined line is where clients mis-parse them.
+      return seen.length === CHALLENGES.length && seen.every((v, i) => v === CHALLENGES[i])
+        ? conforms()
+        : violates(
+            `WWW-Authenticate lines ${listed(CHALLENGES)}`,
+            `WWW-Authenticate lines ${listed(seen)}`,
+          )
+    },
+  }),
+]

@@ -1,0 +1,49 @@
+// RFC 9110 §6.6.1: a recipient with a clock that forwards a response without
+// Date MUST add one. The value is an IMF-fixdate (§5.6.7).
+// Not covered here: replacing an invalid Date from the origin, which the RFC
+// allows but does not require (INFO at most).
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { fieldValues } from '../../harness/wire/fields.js'
+import { rawResponse } from '../support/origin.js'
+import { listed, responseAtClient } from './exchange.js'
+
+/** IMF-fixdate, RFC 9110 §5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT". */
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/** The clock tolerance the catalog allows (HOP-16). */
+const SKEW_MS = 5000
+
+export const dateFieldCases = [
+  defineCase({
+    id: 'hop-by-hop/adds-date-when-missing',
+    suite: 'hop-by-hop',
+    title: 'A response relayed without Date gets exactly one valid Date',
+    requirements: ['HOP-16'],
+    spec: [
+      { rfc: 9110, section: '6.6.1' },
+      { rfc: 9110, section: '5.6.7' },
+    ],
+    requirement:
+      'A recipient with a clock that receives a response without Date MUST add one (an IMF-fixdate) if it forwards the response.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      // rawResponse writes exactly these fields (and Content-Length): no Date.
+      const read = await responseAtClient(ctx, rawResponse({ headers: [['X-No-Date', '1']] }))
+      if ('outcome' in read) return read.outcome
+      const dates = fieldValues(read.message.head.headers, 'date')
+      const [date] = dates
+      if (dates.length !== 1 || date === undefined || !IMF_FIXDATE.test(date))
+        return violates('exactly one Date, an IMF-fixdate', `Date lines ${listed(dates)}`)
+      const skew = Math.abs(Date.parse(date) - Date.now())
+      return skew <= SKEW_MS
+        ? conforms()
+        : violates(
+            `Date within ${SKEW_MS / 1000} s of the harness clock`,
+            `Date: ${date} (${Math.round(skew / 1000)} s off)`,
+          )
+    },
+  }),
+]

@@ -1,0 +1,97 @@
+// RFC 9110 §10.1.1: a proxy that gets `Expect: 100-continue` on an HTTP/1.1
+// request with content either answers with a final status at once or
+// forwards the request head promptly; it does not wait for the body, which
+// the client is holding back until it sees 100 (Continue).
+// Not covered here: the variant where the origin answers 417 or 401 straight
+// away (the drain-or-close half is KA-12, in the keep-alive suite).
+import type { RawClient } from '../../harness/client/types.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+
+/** The catalog's bound (REQUIREMENTS.md HOP-18); the case waits ctx.quietMs when that is shorter. */
+const HEAD_WITHIN_MS = 2000
+const BODY = 'x'.repeat(1000)
+
+/** Reads one response head (through its empty line) as text; what came before a close or timeout otherwise. */
+async function readHead(client: RawClient, timeoutMs: number): Promise<string> {
+  let head = ''
+  while (!head.endsWith('\r\n\r\n')) {
+    const { data } = await client.readBytes(1, { timeoutMs })
+    if (data.length === 0) break
+    head += data.toString('latin1')
+  }
+  return head
+}
+
+export const expectContinueCases = [
+  defineCase({
+    id: 'hop-by-hop/forwards-expect-continue-without-the-body',
+    suite: 'hop-by-hop',
+    title:
+      'A request with Expect: 100-continue reaches the origin before its body, and the 100 reaches the client',
+    requirements: ['HOP-18'],
+    spec: [{ rfc: 9110, section: '10.1.1' }],
+    requirement:
+      'A proxy receiving Expect: 100-continue MUST either answer with a final status at once or forward the request head without waiting for the content.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      let release = (): void => undefined
+      const bodySent = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      // The origin answers 100 as soon as the head is in, and 200 once the client sent the body.
+      ctx.origin.behave({
+        kind: 'raw',
+        on: 'head',
+        async respond(_request, connection) {
+          connection.write(responseBytes({ status: 100 }))
+          await bodySent
+          connection.write(responseBytes({ status: 201, headers: [['Content-Length', '0']] }))
+        },
+      })
+      try {
+        const client = await ctx.connect()
+        await client.write(
+          originRequest(ctx, {
+            method: 'PUT',
+            headers: [
+              ['Expect', '100-continue'],
+              ['Content-Length', String(BODY.length)],
+            ],
+          }),
+        )
+        // A conformant proxy forwards the head at once; only a deadlock waits this long.
+        const seen = await ctx.origin.nextRequest(Math.min(HEAD_WITHIN_MS, ctx.quietMs))
+        if (isTimeout(seen)) {
+          return violates(
+            'the request head at the origin promptly, before the body',
+            `nothing at the origin after ${Math.round(seen.afterMs)} ms (waiting for the body the client holds back)`,
+          )
+        }
+        const interim = await readHead(client, ctx.quietMs)
+        if (!/^HTTP\/1\.[01] 100\b/.test(interim)) {
+          return violates(
+            '100 (Continue) from the origin relayed to the client',
+            interim === '' ? 'nothing' : (interim.split('\r\n')[0] ?? ''),
+          )
+        }
+        await client.write(BODY)
+        release()
+        const read = responseOrOutcome(
+          await client.readResponse(),
+          'the final response after the body',
+        )
+        if ('outcome' in read) return read.outcome
+        return read.message.head.status === 201
+          ? conforms()
+          : violates('201 from the origin after the body', statusLine(read.message))
+      } finally {
+        release()
+      }
+    },
+  }),
+]

@@ -1,0 +1,106 @@
+// RFC 9110 §15.2: a proxy MUST forward 1xx responses unless it asked for them
+// itself, a client MUST parse several before the final response, and a
+// server MUST NOT send a 1xx to an HTTP/1.0 client. The failures seen in the
+// wild: 103 treated as final, 103 dropped, a hang on 103 [B25].
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { OriginBehaviour } from '../../harness/origin/types.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+
+const BODY = 'final body'
+
+/** Two 103 (Early Hints) with Link, then 200 with a Content-Length, all at once. */
+const earlyHints: OriginBehaviour = {
+  kind: 'raw',
+  respond(_request, connection) {
+    const hint = (href: string): Buffer =>
+      responseBytes({ status: 103, headers: [['Link', `<${href}>; rel=preload; as=style`]] })
+    connection.write(
+      Buffer.concat([
+        hint('/a.css'),
+        hint('/b.css'),
+        responseBytes({
+          status: 200,
+          headers: [['Content-Length', String(BODY.length)]],
+          body: BODY,
+        }),
+      ]),
+    )
+  },
+}
+
+/** The final response (and its interim ones) to a request in `version`, or the Outcome. */
+async function exchange(
+  ctx: CaseContext,
+  version: 'HTTP/1.1' | 'HTTP/1.0',
+): Promise<
+  | {
+      readonly message: HttpMessage<ResponseHead>
+      readonly interim: readonly HttpMessage<ResponseHead>[]
+    }
+  | { readonly outcome: Outcome }
+> {
+  ctx.origin.behave(earlyHints)
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx, { version }))
+  const result = await client.readResponse()
+  const read = responseOrOutcome(result, 'the final response after two 103s')
+  if ('outcome' in read) return read
+  if (read.message.head.status !== 200 || read.message.body.toString('latin1') !== BODY) {
+    return {
+      outcome: violates(
+        `200 with "${BODY}" as the final response`,
+        `${statusLine(read.message)} with "${read.message.body.toString('latin1')}"`,
+      ),
+    }
+  }
+  return { message: read.message, interim: result.kind === 'response' ? result.interim : [] }
+}
+
+export const interimResponseCases = [
+  defineCase({
+    id: 'hop-by-hop/forwards-interim-responses',
+    suite: 'hop-by-hop',
+    title: 'Two 103 (Early Hints) from the origin reach an HTTP/1.1 client before the 200',
+    requirements: ['HOP-17'],
+    spec: [{ rfc: 9110, section: '15.2' }],
+    requirement:
+      'A proxy MUST forward 1xx responses it did not ask for itself; several may precede the final response.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await exchange(ctx, 'HTTP/1.1')
+      if ('outcome' in read) return read.outcome
+      const links = read.interim.map(
+        (m) =>
+          `${m.head.status} ${m.head.headers.find((f) => /^link$/i.test(f.name))?.value ?? ''}`,
+      )
+      return read.interim.length === 2 && read.interim.every((m) => m.head.status === 103)
+        ? conforms()
+        : violates('two 103 responses, then the 200', `interim: ${links.join('; ') || 'none'}`)
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/no-interim-responses-to-http10',
+    suite: 'hop-by-hop',
+    title: 'An HTTP/1.0 client gets only the final response, never a 103',
+    requirements: ['HOP-17'],
+    spec: [{ rfc: 9110, section: '15.2' }],
+    requirement: 'A server MUST NOT send a 1xx response to an HTTP/1.0 client.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await exchange(ctx, 'HTTP/1.0')
+      if ('outcome' in read) return read.outcome
+      return read.interim.length === 0
+        ? conforms()
+        : violates(
+            'only the 200 at an HTTP/1.0 client',
+            `${read.interim.length} interim response(s) first: ${read.interim.map((m) => m.head.status).join(', ')}`,
+          )
+    },
+  }),
+]

@@ -1,0 +1,58 @@
+// RFC 9110 §7.6: a proxy MUST NOT forward a request to itself unless it is
+// protected against an infinite loop; it should recognise its own names and
+// addresses and answer directly.
+// Black-box evidence of a loop: every pass through the proxy appends a Via
+// member (HOP-05), so a response that went round carries one member per
+// self-connection. At most one is allowed (a proxy that goes round once and
+// then recognises its own Via is protected).
+// Not covered here: CONNECT to the proxy's own address (the connect suite's
+// port allow-list already refuses it), and a reverse proxy whose configured
+// route points back at itself (a configuration the case cannot make).
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { requestBytes } from '../../harness/wire/serialize.js'
+import { responseOrOutcome, statusLine } from '../support/request.js'
+import { viaMembers } from './exchange.js'
+
+/** How long the proxy may take to answer a request for itself (REQUIREMENTS.md HOP-19). */
+const ANSWER_WITHIN_MS = 2000
+
+export const loopCases = [
+  defineCase({
+    id: 'hop-by-hop/does-not-forward-to-itself',
+    suite: 'hop-by-hop',
+    title: 'A request addressed to the proxy itself is answered, not forwarded round and round',
+    requirements: ['HOP-19'],
+    spec: [{ rfc: 9110, section: '7.6' }],
+    requirement:
+      'A proxy MUST NOT forward a request to itself unless protected against loops; it should recognise its own names and answer directly.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const self = ctx.target.authority
+      const path = ctx.path('self')
+      const client = await ctx.connect()
+      // Forward: absolute-form naming the proxy. Reverse: the proxy's own name as Host.
+      await client.write(
+        requestBytes({
+          method: 'GET',
+          target: ctx.role === 'forward' ? `http://${self}${path}` : path,
+          headers: [['Host', self]],
+        }),
+      )
+      const read = responseOrOutcome(
+        await client.readResponse({ timeoutMs: Math.min(ANSWER_WITHIN_MS, ctx.remainingMs()) }),
+        `an answer within ${ANSWER_WITHIN_MS} ms to a request for ${self}`,
+      )
+      if ('outcome' in read) return read.outcome
+      const members = viaMembers(read.message.head.headers)
+      ctx.note(`answered ${statusLine(read.message)}, Via: ${members.join(', ') || '(none)'}`)
+      return members.length <= 1
+        ? conforms()
+        : violates(
+            'an answer after at most one pass through the proxy (at most one Via member)',
+            `${statusLine(read.message)} after ${members.length} passes: Via: ${members.join(', ')}`,
+          )
+    },
+  }),
+]

@@ -1,0 +1,148 @@
+// RFC 9110 §7.6.2: Max-Forwards limits how far an OPTIONS or TRACE travels.
+// At 0 the recipient answers as the final recipient (MUST NOT forward); above
+// 0 it forwards the smaller of the value minus one and its own maximum (MUST),
+// never adds the field (MUST NOT), and a large numeral must not wrap around.
+// REQUIREMENTS.md §10: a proxy-generated 405 or 501 to TRACE also counts as
+// answering as the final recipient.
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { fieldValues } from '../../harness/wire/fields.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+
+/** What the forwarded value must be for a received one (undefined: no field at all). */
+type Check = (forwarded: readonly string[]) => string | undefined
+
+const exactly =
+  (value: string): Check =>
+  (forwarded) =>
+    forwarded.length === 1 && forwarded[0] === value ? undefined : `expected ${value}`
+
+/** At most `received - 1`, never below 0, a plain numeral: no wrap-around (RFC 9110 §7.6.2). */
+const atMostOneLess =
+  (received: string): Check =>
+  (forwarded) => {
+    const [value] = forwarded
+    if (forwarded.length !== 1 || value === undefined || !/^\d+$/.test(value))
+      return 'expected one decimal value'
+    return BigInt(value) <= BigInt(received) - 1n
+      ? undefined
+      : `expected at most ${BigInt(received) - 1n}`
+  }
+
+const VARIANTS: readonly {
+  readonly sent: string | undefined
+  readonly check: Check
+}[] = [
+  { sent: '1', check: exactly('0') },
+  { sent: '10', check: exactly('9') },
+  // Leading zeros are still decimal (RFC 9110 §7.6.2: Max-Forwards = 1*DIGIT).
+  { sent: '012', check: exactly('11') },
+  { sent: '100000000000000000000', check: atMostOneLess('100000000000000000000') },
+  // 2^32: a 32-bit counter wraps to 0 and stops a request it should forward.
+  { sent: '4294967296', check: atMostOneLess('4294967296') },
+  { sent: undefined, check: (f) => (f.length === 0 ? undefined : 'expected no Max-Forwards') },
+]
+
+/** Sends OPTIONS or TRACE with Max-Forwards: 0 and reads the answer. */
+async function finalRecipient(
+  ctx: CaseContext,
+  method: 'OPTIONS' | 'TRACE',
+): Promise<string | undefined> {
+  const client = await ctx.connect()
+  await client.write(
+    originRequest(ctx, {
+      method,
+      suffix: method.toLowerCase(),
+      headers: [['Max-Forwards', '0']],
+    }),
+  )
+  const read = responseOrOutcome(
+    await client.readResponse(),
+    `an answer to ${method} with Max-Forwards: 0`,
+  )
+  if ('outcome' in read) {
+    const { outcome } = read
+    return outcome.kind === 'violates' ? outcome.observed : `${method}: ${outcome.kind}`
+  }
+  ctx.note(`${method} with Max-Forwards: 0 answered ${statusLine(read.message)}`)
+  return undefined
+}
+
+export const maxForwardsCases = [
+  defineCase({
+    id: 'hop-by-hop/answers-max-forwards-zero-itself',
+    suite: 'hop-by-hop',
+    title: 'OPTIONS and TRACE with Max-Forwards: 0 are answered by the proxy, not forwarded',
+    requirements: ['HOP-06'],
+    spec: [{ rfc: 9110, section: '7.6.2' }],
+    requirement:
+      'A recipient of TRACE or OPTIONS with Max-Forwards 0 MUST NOT forward it and MUST respond as the final recipient.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const problems = [
+        await finalRecipient(ctx, 'OPTIONS'),
+        await finalRecipient(ctx, 'TRACE'),
+      ].filter((p) => p !== undefined)
+      // Both answers are in: anything the origin got was forwarded before them.
+      const forwarded = ctx.origin.requests().map((r) => r.message.head.method)
+      if (forwarded.length > 0) {
+        return violates(
+          'nothing at the origin: the proxy answers as the final recipient',
+          `forwarded to the origin: ${forwarded.join(', ')}`,
+        )
+      }
+      return problems.length === 0
+        ? conforms()
+        : violates('an answer from the proxy to each', problems.join('; '))
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/decrements-max-forwards',
+    suite: 'hop-by-hop',
+    title:
+      'Max-Forwards is forwarded as the received value minus one (or less), without overflow, and never added',
+    requirements: ['HOP-07'],
+    spec: [
+      { rfc: 9110, section: '7.6.2' },
+      { rfc: 9110, section: '9.3.7' },
+    ],
+    requirement:
+      'A forwarded OPTIONS or TRACE carries the smaller of the received Max-Forwards minus one and the proxy maximum; a request without it gets none.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const wrong: string[] = []
+      for (const [index, variant] of VARIANTS.entries()) {
+        const client = await ctx.connect()
+        await client.write(
+          originRequest(ctx, {
+            method: 'OPTIONS',
+            suffix: `mf${index}`,
+            headers: variant.sent === undefined ? [] : [['Max-Forwards', variant.sent]],
+          }),
+        )
+        // A conformant target forwards at once; silence (a wrapped counter answering
+        // locally) only costs quietMs, so the later variants still run.
+        const seen = await ctx.origin.nextRequest(ctx.quietMs)
+        const sent = variant.sent ?? '(none)'
+        if (isTimeout(seen)) {
+          wrong.push(`sent ${sent}: not forwarded within ${Math.round(seen.afterMs)} ms`)
+          continue
+        }
+        const forwarded = fieldValues(seen.message.head.headers, 'max-forwards')
+        const problem = variant.check(forwarded)
+        if (problem !== undefined)
+          wrong.push(`sent ${sent}: forwarded ${forwarded.join(', ') || '(none)'}, ${problem}`)
+      }
+      return wrong.length === 0
+        ? conforms()
+        : violates(
+            '1→0, 10→9, 012→11, large values without wrap-around, none→none',
+            wrong.join('; '),
+          )
+    },
+  }),
+]

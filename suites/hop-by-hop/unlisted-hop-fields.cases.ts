@@ -1,0 +1,133 @@
+// RFC 9110 §7.6.1: Proxy-Connection, Keep-Alive, TE, Transfer-Encoding and
+// Upgrade are connection-specific even when Connection does not name them; an
+// intermediary removes or replaces them (SHOULD, HOP-03). RFC 9110 §10.1.4 and
+// RFC 9112 §7.4: TE describes one hop only, and whoever sends TE also sends
+// the "TE" connection option (MUST, HOP-08).
+// Not covered here: Transfer-Encoding, which the proxy re-frames itself; the
+// framing suite owns what reaches the origin as a body.
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
+import type { HeaderField } from '../../harness/wire/types.js'
+import { rawResponse } from '../support/origin.js'
+import { requestAtOrigin, responseAtClient } from './exchange.js'
+
+/** Fields `names` that are present but not nominated in this message's own Connection. */
+function unlisted(headers: readonly HeaderField[], names: readonly string[]): string[] {
+  const options = listTokens(headers, 'connection')
+  return names
+    .filter((name) => hasField(headers, name) && !options.includes(name))
+    .map((name) => `${name}: ${fieldValues(headers, name).join(', ')}`)
+}
+
+export const unlistedHopFieldCases = [
+  defineCase({
+    id: 'hop-by-hop/drops-unlisted-hop-by-hop-request-fields',
+    suite: 'hop-by-hop',
+    title:
+      'Proxy-Connection, Keep-Alive, TE and Upgrade from the client are not forwarded, even when Connection does not name them',
+    requirements: ['HOP-03'],
+    spec: [{ rfc: 9110, section: '7.6.1' }],
+    requirement:
+      'An intermediary SHOULD remove or replace the well-known connection-specific fields before forwarding, whether or not Connection names them.',
+    level: 'SHOULD',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const seen = await requestAtOrigin(ctx, {
+        headers: [
+          ['Proxy-Connection', 'keep-alive'],
+          ['Keep-Alive', 'timeout=5, max=100'],
+          ['TE', 'trailers'],
+          ['Upgrade', 'example/1'],
+          ['X-End', '1'],
+        ],
+      })
+      if ('outcome' in seen) return seen.outcome
+      const { headers } = seen.request.message.head
+      if (!hasField(headers, 'x-end'))
+        return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
+      // Keep-Alive and Proxy-Connection never belong to the next hop; TE and Upgrade
+      // may be the proxy's own, and then its Connection names them (RFC 9110 §7.6.1, §7.8).
+      const leaked = [
+        ...['proxy-connection', 'keep-alive']
+          .filter((name) => hasField(headers, name))
+          .map((name) => `${name}: ${fieldValues(headers, name).join(', ')}`),
+        ...unlisted(headers, ['te', 'upgrade']),
+      ]
+      return leaked.length === 0
+        ? conforms()
+        : violates(
+            'no Proxy-Connection or Keep-Alive at the origin, and TE/Upgrade only as connection options of the proxy',
+            `forwarded: ${leaked.join('; ')}`,
+          )
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/drops-unlisted-hop-by-hop-response-fields',
+    suite: 'hop-by-hop',
+    title:
+      'Keep-Alive and Proxy-Connection from the origin do not reach the client, even when Connection does not name them',
+    requirements: ['HOP-03'],
+    spec: [{ rfc: 9110, section: '7.6.1' }],
+    requirement:
+      'An intermediary SHOULD remove the well-known connection-specific fields from the responses it forwards.',
+    level: 'SHOULD',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await responseAtClient(
+        ctx,
+        rawResponse({
+          headers: [
+            ['Keep-Alive', 'timeout=5'],
+            ['Proxy-Connection', 'keep-alive'],
+            ['X-Resp-End', '1'],
+          ],
+        }),
+      )
+      if ('outcome' in read) return read.outcome
+      const { headers } = read.message.head
+      if (!hasField(headers, 'x-resp-end'))
+        return violates('X-Resp-End (end-to-end) forwarded', 'X-Resp-End missing at the client')
+      // The proxy may send Keep-Alive of its own only as a named connection option.
+      const leaked = unlisted(headers, ['keep-alive', 'proxy-connection'])
+      return leaked.length === 0
+        ? conforms()
+        : violates(
+            'neither Keep-Alive nor Proxy-Connection from the origin at the client',
+            `forwarded: ${leaked.join('; ')}`,
+          )
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/te-is-not-forwarded-without-connection-te',
+    suite: 'hop-by-hop',
+    title: "The client's TE is not forwarded; a TE of the proxy's own comes with Connection: TE",
+    requirements: ['HOP-08'],
+    spec: [
+      { rfc: 9110, section: '10.1.4' },
+      { rfc: 9110, section: '7.6.1' },
+      { rfc: 9112, section: '7.4' },
+    ],
+    requirement:
+      'TE applies to the immediate connection only: a sender of TE MUST also send the "TE" connection option, and an intermediary removes the TE it received.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const seen = await requestAtOrigin(ctx, {
+        headers: [
+          ['TE', 'trailers, deflate'],
+          ['Connection', 'TE'],
+        ],
+      })
+      if ('outcome' in seen) return seen.outcome
+      const { headers } = seen.request.message.head
+      if (!hasField(headers, 'te')) return conforms()
+      if (listTokens(headers, 'connection').includes('te'))
+        return conforms(`the proxy sent TE: ${fieldValues(headers, 'te').join(', ')} of its own`)
+      return violates(
+        'no TE at the origin, or TE together with the "te" connection option',
+        `TE: ${fieldValues(headers, 'te').join(', ')} without "te" in Connection (${listTokens(headers, 'connection').join(', ') || 'no Connection'})`,
+      )
+    },
+  }),
+]
