@@ -30,6 +30,26 @@ export type ProxyDefect =
   | 'interim-to-http10'
   | 'waits-for-request-body'
   | 'loops-through-itself'
+  // framing
+  | 'accepts-cl-and-te'
+  | 'frames-response-by-content-length'
+  | 'lax-content-length'
+  | 'accepts-conflicting-content-length'
+  | 'accepts-invalid-response-content-length'
+  | 'forwards-te-not-chunked-last'
+  | 'drops-unknown-transfer-coding'
+  | 'ignores-te-from-http10'
+  | 'tolerates-whitespace-before-colon'
+  | 'forwards-obs-fold'
+  | 'forwards-bare-cr'
+  | 'forwards-whitespace-led-line'
+  | 'lax-chunk-size-parsing'
+  | 'rejects-chunk-extensions'
+  | 'reads-head-response-body'
+  | 'frames-bodiless-responses'
+  | 'reuses-upstream-with-unread-bytes'
+  | 'fixes-invalid-request-lines'
+  | 'drops-fields-beyond-limit'
 
 /** True when `defect` is switched on in `options`. */
 export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {

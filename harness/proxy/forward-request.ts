@@ -6,7 +6,7 @@
 import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { RequestHead } from '../wire/types.js'
-import { requestFraming } from './framing.js'
+import { requestFraming, transferCodingRefusal } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
 import { clientMayPersist, isIdempotent, minorVersion } from './persistence.js'
 import { relayResponse } from './relay-response.js'
@@ -77,6 +77,10 @@ export async function forwardRequest(
     client.reader.detach()
     await pump
   }
+
+  // RFC 9112 §6.1: a transfer coding this proxy would have to relabel is refused, unread (SMUG-05).
+  const refusal = transferCodingRefusal(head, deps.defect)
+  if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
 
   // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.
   if (framing === 'chunked' && deps.pool.knownHttp10(route.upstream.key)) {

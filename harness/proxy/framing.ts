@@ -2,7 +2,9 @@
  * How a message body is delimited on each hop (RFC 9112 §6). The parser
  * delimits what it reads; these decide what the proxy writes. Pure.
  */
+import { transferCodings } from '../wire/framing.js'
 import type { HeaderField, RequestHead, ResponseHead } from '../wire/types.js'
+import type { ProxyDefect } from './defects.js'
 
 /** How a body is delimited on one hop (RFC 9112 §6.3). */
 export type BodyFraming = 'none' | 'content-length' | 'chunked' | 'close-delimited'
@@ -32,8 +34,19 @@ export function requestFraming(head: RequestHead): 'none' | 'content-length' | '
  * and 304 (rule 1); chunked when chunked is the last coding, else
  * close-delimited (rule 4); Content-Length (rule 5); else read to EOF (rule 8).
  */
-export function responseFraming(requestMethod: string, head: ResponseHead): BodyFraming {
-  if (requestMethod === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304)
+export function responseFraming(
+  requestMethod: string,
+  head: ResponseHead,
+  defect?: ProxyDefect,
+): BodyFraming {
+  // Seeded defect 'frames-bodiless-responses': 204 and 304 framed by their fields, so a
+  // chunked 304 gets a last-chunk the client reads as the start of the next response (SMUG-11).
+  const bodiless = head.status === 204 || head.status === 304
+  if (
+    requestMethod === 'HEAD' ||
+    head.status < 200 ||
+    (bodiless && defect !== 'frames-bodiless-responses')
+  )
     return 'none'
   const codings = head.headers
     .filter((f) => f.name.toLowerCase() === 'transfer-encoding')
@@ -54,4 +67,36 @@ export function responseFraming(requestMethod: string, head: ResponseHead): Body
 export function clientFraming(upstream: BodyFraming, clientMinor: 0 | 1): BodyFraming {
   if (upstream === 'none' || upstream === 'content-length') return upstream
   return clientMinor === 1 ? 'chunked' : 'close-delimited'
+}
+
+/** A request this proxy refuses for its transfer coding: the status and why. */
+export interface CodingRefusal {
+  readonly status: 400 | 501
+  readonly text: string
+}
+
+/**
+ * RFC 9112 §6.1, §7: the strict parser has already made sure that chunked is
+ * the last coding. Chunked applied twice is not a message a sender may make
+ * (400), and a coding before it that this proxy cannot decode gets 501: it
+ * re-chunks the body, so forwarding would relabel coded bytes as plain ones
+ * (SMUG-05). Seeded defect 'drops-unknown-transfer-coding': the coding is
+ * dropped without a word, as that relabelling does.
+ */
+export function transferCodingRefusal(
+  head: RequestHead,
+  defect?: ProxyDefect,
+): CodingRefusal | undefined {
+  const codings = transferCodings(head.headers)
+  if (codings.length === 0) return undefined
+  if (codings.filter((c) => c === 'chunked').length > 1)
+    return { status: 400, text: 'proxyspec: chunked applied more than once (RFC 9112 §6.1)' }
+  const unknown = codings.slice(0, -1)
+  if (unknown.length > 0 && defect !== 'drops-unknown-transfer-coding') {
+    return {
+      status: 501,
+      text: `proxyspec does not implement the transfer coding ${unknown.join(', ')} (RFC 9112 §6.1)`,
+    }
+  }
+  return undefined
 }

@@ -8,8 +8,9 @@ import { ConnectionTracker, closeServer } from '../net/connection-tracker.js'
 import { HarnessError } from '../net/errors.js'
 import { authorityOf, listenLoopback } from '../net/loopback.js'
 import { onceClose } from '../net/started.js'
-import { createRequestParser, createResponseParser } from '../wire/parser.js'
 import { serveClient, type SessionDeps } from './client-session.js'
+// Strict parsers; a seeded framing defect swaps in one lax spot (framing-parser.ts).
+import { requestParserFor, responseParserFor } from './framing-parser.js'
 import { loopbackAddress } from './request-target.js'
 import type { RoutingConfig } from './route-request.js'
 import type { ReferenceProxyOptions, StartedProxy } from './types.js'
@@ -71,7 +72,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     responseTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
     idleTimeoutMs: options.upstreamIdleTimeoutMs ?? 4000,
     maxIdlePerUpstream: options.maxIdlePerUpstream ?? 8,
-    createParser: () => createResponseParser({ mode: 'strict' }),
+    createParser: () => responseParserFor(options.defect),
   })
   const self = { address: '', port: 0 }
   const routing: RoutingConfig = {
@@ -86,7 +87,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     routing,
     pool,
     upstreamTracker: upstreams,
-    createParser: () => createRequestParser({ mode: 'strict' }),
+    createParser: () => requestParserFor(options.defect),
     viaName: options.viaName ?? 'proxyspec',
     idleTimeoutMs,
     connectTimeoutMs,

@@ -105,7 +105,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
 
 async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
   const { conn, client } = input
-  const upstream = responseFraming(input.method, head)
+  const upstream = responseFraming(input.method, head, input.defect)
   const framing = clientFraming(upstream, input.clientMinor)
   // A close-delimited body toward the client can only end by closing (RFC 9112 §6.3 rule 8).
   const close = input.mustClose() || framing === 'close-delimited'

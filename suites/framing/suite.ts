@@ -1,7 +1,22 @@
 import { defineSuite } from '../../harness/model/case.js'
+import { chunkedCases } from './chunked.cases.js'
+import { clTeCases } from './cl-te.cases.js'
+import { contentLengthCases } from './content-length.cases.js'
+import { fieldSyntaxCases } from './field-syntax.cases.js'
+import { requestLineCases } from './request-line.cases.js'
+import { responseBoundaryCases } from './response-boundaries.cases.js'
+import { transferEncodingCases } from './transfer-encoding.cases.js'
 
 export const framingSuite = defineSuite({
   id: 'framing',
   title: 'Message framing and request smuggling',
-  cases: [],
+  cases: [
+    ...clTeCases,
+    ...contentLengthCases,
+    ...transferEncodingCases,
+    ...fieldSyntaxCases,
+    ...chunkedCases,
+    ...responseBoundaryCases,
+    ...requestLineCases,
+  ],
 })

@@ -1,0 +1,142 @@
+// RFC 9112 §6.1, §6.3 rule 3: a message with both Content-Length and
+// Transfer-Encoding is the classic request-smuggling shape (CL.TE / TE.CL).
+// Transfer-Encoding wins, Content-Length goes before forwarding, and a request
+// that had both ends its connection.
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { fieldValues, hasField } from '../../harness/wire/fields.js'
+import { transferCodings } from '../../harness/wire/framing.js'
+import { chunkedBody } from '../../harness/wire/serialize.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { arrivals, bodyText, describeArrivals, describeResult, rawBySuffix } from './probe.js'
+
+export const clTeCases = [
+  defineCase({
+    id: 'framing/cl-with-te-request-rejected-or-te-framed',
+    suite: 'framing',
+    title:
+      'A request with both Content-Length and Transfer-Encoding is refused, or forwarded chunked without Content-Length, and its connection closes',
+    requirements: ['SMUG-01'],
+    spec: [
+      { rfc: 9112, section: '6.1' },
+      { rfc: 9112, section: '6.3' },
+    ],
+    requirement:
+      'Transfer-Encoding overrides Content-Length; an intermediary MUST remove Content-Length before forwarding such a request, and MUST close the connection after responding to it (it MAY reject it instead).',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      // Read by Content-Length the body is "0\r\n\r\nG"; read by chunked it is empty and "G"
+      // prefixes the next request: "GGET …/smug". Either reading must not reach the origin.
+      const smuggler = Buffer.concat([
+        originRequest(ctx, {
+          method: 'POST',
+          suffix: 'cl-te',
+          headers: [
+            ['Content-Length', '6'],
+            ['Transfer-Encoding', 'chunked'],
+          ],
+          body: '0\r\n\r\nG',
+        }),
+        originRequest(ctx, { suffix: 'smug' }),
+      ])
+      const client = await ctx.connect()
+      await client.write(smuggler)
+      const result = await client.readResponse()
+      if (result.kind !== 'response') {
+        return violates(
+          '400 and a close, or the origin response to one chunked request',
+          `${describeResult(result)}; ${describeArrivals(ctx.origin.requests())}`,
+        )
+      }
+      const status = result.message.head.status
+      const forwarded = arrivals(ctx, 'cl-te').filter((r) => r.message.complete)
+      if (status !== 400) {
+        const [first, ...rest] = forwarded
+        if (first === undefined || rest.length > 0) {
+          return violates(
+            'exactly one forwarded request, framed by Transfer-Encoding',
+            `${statusLine(result.message)}; ${describeArrivals(forwarded)}`,
+          )
+        }
+        const head = first.message.head
+        if (
+          hasField(head.headers, 'content-length') ||
+          transferCodings(head.headers).at(-1) !== 'chunked'
+        ) {
+          return violates(
+            'the forwarded request chunked, with no Content-Length',
+            `Content-Length ${JSON.stringify(fieldValues(head.headers, 'content-length'))}, Transfer-Encoding ${JSON.stringify(fieldValues(head.headers, 'transfer-encoding'))}: ${describeArrivals([first])}`,
+          )
+        }
+        if (first.message.body.length > 0) {
+          return violates(
+            'an empty body (the chunked reading)',
+            `${first.message.body.length} body bytes: ${describeArrivals([first])}`,
+          )
+        }
+      }
+      const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+      const smuggled = arrivals(ctx, 'smug')
+      if (smuggled.length > 0) {
+        return violates(
+          'the smuggled GET …/smug never reaches the origin',
+          describeArrivals(smuggled),
+        )
+      }
+      if (isTimeout(closed)) {
+        return violates(
+          `the client connection closed after the ${status}`,
+          `it was still open ${ctx.quietMs} ms later`,
+        )
+      }
+      return conforms(status === 400 ? 'refused with 400' : 'forwarded chunked, then closed')
+    },
+  }),
+
+  defineCase({
+    id: 'framing/cl-with-te-response-framed-by-te',
+    suite: 'framing',
+    title:
+      'A response with both Content-Length and Transfer-Encoding reaches the client framed by Transfer-Encoding, without Content-Length, or as a 502',
+    requirements: ['SMUG-02'],
+    spec: [{ rfc: 9112, section: '6.3' }],
+    requirement:
+      'Transfer-Encoding overrides Content-Length; the recipient MUST frame such a response by Transfer-Encoding, and an intermediary MUST remove Content-Length before forwarding it (or treat it as an error).',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const body = 'hello world'
+      ctx.origin.behave(
+        rawBySuffix(ctx, {
+          both: Buffer.concat([
+            Buffer.from(
+              'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+            ),
+            chunkedBody([body]),
+          ]),
+        }),
+      )
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx, { suffix: 'both' }))
+      const read = responseOrOutcome(await client.readResponse(), 'the response, or a 502')
+      if ('outcome' in read) return read.outcome
+      const { message } = read
+      if (message.head.status === 502) return conforms('answered 502')
+      if (hasField(message.head.headers, 'content-length')) {
+        return violates(
+          'no Content-Length next to the chunked framing',
+          `${statusLine(message)} with Content-Length ${JSON.stringify(fieldValues(message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(message))}`,
+        )
+      }
+      if (!message.complete || bodyText(message) !== body || client.buffered > 0) {
+        return violates(
+          `the whole ${body.length}-byte body "${body}", nothing after it`,
+          `body ${JSON.stringify(bodyText(message))}${message.complete ? '' : ' (incomplete)'}, ${client.buffered} stray bytes after it`,
+        )
+      }
+      return conforms()
+    },
+  }),
+]

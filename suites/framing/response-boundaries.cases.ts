@@ -1,0 +1,186 @@
+// RFC 9112 §6.3 rule 1 and its final paragraph: where a response ends. HEAD,
+// 204 and 304 responses end at their empty line whatever their fields say,
+// and bytes an upstream sends after a complete response are not a response.
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { RawClient } from '../../harness/client/types.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { arrivals, bodyText, describeArrivals, rawBySuffix } from './probe.js'
+
+/** The catalog's bound for a conformant answer here (a proxy waiting for a body never gets one). */
+const WITHIN_MS = 2000
+
+const next = (suffix: string): Buffer =>
+  Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${suffix.length}\r\n\r\n${suffix}`)
+
+/** Reads the bodiless response and then the one after it, which must be intact. */
+async function bodilessThenNext(
+  client: RawClient,
+  first: { readonly label: string; readonly status: number; readonly method: string },
+  second: string,
+): Promise<Outcome | undefined> {
+  const a = responseOrOutcome(
+    await client.readResponse({ requestMethod: first.method, timeoutMs: WITHIN_MS }),
+    `the ${first.label} within ${WITHIN_MS} ms`,
+  )
+  if ('outcome' in a) return a.outcome
+  if (a.message.head.status !== first.status || a.message.body.length > 0) {
+    return violates(
+      `the ${first.label}, with no body`,
+      `${statusLine(a.message)}, ${a.message.body.length} body bytes`,
+    )
+  }
+  const b = responseOrOutcome(
+    await client.readResponse({ timeoutMs: WITHIN_MS }),
+    `the response after the ${first.label}, intact`,
+  )
+  if ('outcome' in b) return b.outcome
+  if (b.message.head.status !== 200 || bodyText(b.message) !== second) {
+    return violates(
+      `200 with the body "${second}" after the ${first.label}`,
+      `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message).slice(0, 80))}`,
+    )
+  }
+  return undefined
+}
+
+export const responseBoundaryCases = [
+  defineCase({
+    id: 'framing/head-response-ends-at-headers',
+    suite: 'framing',
+    title:
+      'A response to HEAD with Content-Length: 100 ends at its empty line, and the pipelined GET after it is answered intact',
+    requirements: ['SMUG-11'],
+    spec: [
+      { rfc: 9112, section: '6.3' },
+      { rfc: 9110, section: '9.3.2' },
+    ],
+    requirement:
+      'Any response to a HEAD request ends at the empty line after its header section, whatever Content-Length or Transfer-Encoding say.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      ctx.origin.behave(
+        rawBySuffix(ctx, {
+          'head-': Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n'),
+          'after-': next('after-'),
+        }),
+      )
+      const client = await ctx.connect()
+      await client.write(
+        Buffer.concat([
+          originRequest(ctx, { method: 'HEAD', suffix: 'head-' }),
+          originRequest(ctx, { suffix: 'after-' }),
+        ]),
+      )
+      const outcome = await bodilessThenNext(
+        client,
+        { label: 'response to HEAD', status: 200, method: 'HEAD' },
+        'after-',
+      )
+      return outcome ?? conforms()
+    },
+  }),
+
+  defineCase({
+    id: 'framing/204-and-304-end-at-headers',
+    suite: 'framing',
+    title:
+      'A 204 with Content-Length and a 304 with Transfer-Encoding end at their empty line, and the next response is intact',
+    requirements: ['SMUG-11'],
+    spec: [
+      { rfc: 9112, section: '6.3' },
+      { rfc: 9110, section: '8.6' },
+    ],
+    requirement:
+      'Any 1xx, 204 or 304 response ends at the empty line after its header section; it cannot contain content.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      ctx.origin.behave(
+        rawBySuffix(ctx, {
+          'no-content-': Buffer.from('HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n'),
+          'not-modified-': Buffer.from(
+            'HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n',
+          ),
+          'after-204-': next('after-204-'),
+          'after-304-': next('after-304-'),
+        }),
+      )
+      for (const [status, suffix] of [
+        [204, 'no-content-'],
+        [304, 'not-modified-'],
+      ] as const) {
+        const client = await ctx.connect()
+        await client.write(
+          Buffer.concat([
+            originRequest(ctx, { suffix }),
+            originRequest(ctx, { suffix: `after-${status}-` }),
+          ]),
+        )
+        const outcome = await bodilessThenNext(
+          client,
+          { label: String(status), status, method: 'GET' },
+          `after-${status}-`,
+        )
+        if (outcome !== undefined) return outcome
+      }
+      return conforms()
+    },
+  }),
+
+  defineCase({
+    id: 'framing/no-response-after-the-response',
+    suite: 'framing',
+    title:
+      'Bytes an upstream sends after a complete response are never served as the response to the next request',
+    requirements: ['SMUG-12'],
+    spec: [{ rfc: 9112, section: '6.3' }],
+    requirement:
+      'A user agent or intermediary MUST NOT treat data an upstream sends after a complete response as a separate response (nor cache it); it SHOULD drop that connection.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      ctx.origin.behave(
+        rawBySuffix(ctx, {
+          'first-': Buffer.from(
+            'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLOHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL',
+          ),
+          'second-': next('second-'),
+        }),
+      )
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx, { suffix: 'first-' }))
+      const a = responseOrOutcome(await client.readResponse(), 'the first response, "HELLO"')
+      if ('outcome' in a) return a.outcome
+      if (bodyText(a.message) !== 'HELLO') {
+        return violates(
+          'the first response with the body "HELLO"',
+          `${statusLine(a.message)}, body ${JSON.stringify(bodyText(a.message))}`,
+        )
+      }
+      // The same client connection when the target kept it, else a new one: the upstream side is what counts.
+      const second = client.peerState === 'open' ? client : await ctx.connect()
+      await second.write(originRequest(ctx, { suffix: 'second-' }))
+      const b = responseOrOutcome(
+        await second.readResponse(),
+        'the origin answer to the second request',
+      )
+      if ('outcome' in b) return b.outcome
+      const arrived = arrivals(ctx, 'second-')
+      if (bodyText(b.message) !== 'second-' || arrived.length === 0) {
+        return violates(
+          'the second response from a real exchange with the origin ("second-"), never "EVIL"',
+          `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message))}; second request at the origin: ${describeArrivals(arrived)}`,
+        )
+      }
+      const first = arrivals(ctx, 'first-')[0]
+      const reused = first !== undefined && arrived.some((r) => r.conn === first.conn)
+      return conforms(
+        reused
+          ? `the second request reused origin connection ${first.conn} (it should have been dropped)`
+          : 'the second request went on a new origin connection',
+      )
+    },
+  }),
+]

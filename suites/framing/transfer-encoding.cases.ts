@@ -1,0 +1,163 @@
+// RFC 9112 §6.1, §6.3 rule 4: in a request, chunked must be the last
+// transfer coding or the length cannot be known (400, then close); a coding
+// the server does not understand gets 501; and Transfer-Encoding in an
+// HTTP/1.0 message means the framing is faulty: close after handling it.
+import { gzipSync } from 'node:zlib'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { transferCodings } from '../../harness/wire/framing.js'
+import { chunkedBody } from '../../harness/wire/serialize.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import {
+  arrivals,
+  describeArrivals,
+  describeResult,
+  firstViolation,
+  type RefusalProbe,
+} from './probe.js'
+
+function codingProbe(ctx: CaseContext, suffix: string, line: string): RefusalProbe {
+  return {
+    label: JSON.stringify(line),
+    suffix,
+    statuses: [400, 501],
+    bytes: originRequest(ctx, {
+      method: 'POST',
+      suffix,
+      headers: [line],
+      body: chunkedBody(['hello']),
+    }),
+  }
+}
+
+export const transferEncodingCases = [
+  defineCase({
+    id: 'framing/transfer-encoding-not-chunked-last-rejected',
+    suite: 'framing',
+    title:
+      'A request whose Transfer-Encoding does not end in exactly one chunked gets 400 (or 501) and a close',
+    requirements: ['SMUG-05'],
+    spec: [
+      { rfc: 9112, section: '6.3' },
+      { rfc: 9112, section: '6.1' },
+    ],
+    requirement:
+      'If chunked is not the final transfer coding of a request, its length cannot be determined: the server MUST respond 400 and close the connection. chunked MUST NOT be applied more than once.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const lines = [
+        'Transfer-Encoding: chunked, gzip',
+        'Transfer-Encoding: gzip',
+        'Transfer-Encoding: xchunked',
+        'Transfer-Encoding: chunked, chunked',
+        'Transfer-Encoding: identity',
+        'Transfer-Encoding:\r\n chunked',
+      ]
+      const probes = lines.map((line, i) => codingProbe(ctx, `te${i}-`, line))
+      return (await firstViolation(ctx, probes)) ?? conforms()
+    },
+  }),
+
+  defineCase({
+    id: 'framing/unknown-transfer-coding-gets-501',
+    suite: 'framing',
+    title:
+      'A request with a transfer coding the intermediary does not apply gets 501, or is forwarded with that coding intact',
+    requirements: ['SMUG-05'],
+    spec: [{ rfc: 9112, section: '6.1' }],
+    requirement:
+      'A server that receives a request with a transfer coding it does not understand SHOULD respond 501; a proxy that forwards it must not drop the coding while keeping the coded bytes.',
+    level: 'SHOULD',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const coded = gzipSync(Buffer.from('hello'))
+      const client = await ctx.connect()
+      await client.write(
+        originRequest(ctx, {
+          method: 'POST',
+          suffix: 'gzip',
+          headers: ['Transfer-Encoding: gzip, chunked'],
+          body: chunkedBody([coded]),
+        }),
+      )
+      const read = responseOrOutcome(await client.readResponse(), 'a 501 (or the origin response)')
+      if ('outcome' in read) return read.outcome
+      if (read.message.head.status === 501) return conforms('answered 501')
+      const [first] = arrivals(ctx, 'gzip').filter((r) => r.message.complete)
+      if (first !== undefined) {
+        const codings = transferCodings(first.message.head.headers)
+        const body = first.message.body
+        // Either the coding travels on with the coded bytes, or the proxy decoded it.
+        const kept = codings.join(',') === 'gzip,chunked' && body.equals(coded)
+        const decoded = !codings.includes('gzip') && body.toString('latin1') === 'hello'
+        if (kept || decoded) return conforms('forwarded with the coding handled')
+      }
+      return violates(
+        '501, or the gzip coding forwarded with its coded bytes (or decoded)',
+        `${statusLine(read.message)}; ${describeArrivals(arrivals(ctx, 'gzip'))}`,
+      )
+    },
+  }),
+
+  defineCase({
+    id: 'framing/http10-transfer-encoding-closes',
+    suite: 'framing',
+    title:
+      'An HTTP/1.0 request with Transfer-Encoding is handled at most once, then its connection closes',
+    requirements: ['SMUG-05'],
+    spec: [{ rfc: 9112, section: '6.1' }],
+    requirement:
+      'A server that receives Transfer-Encoding in an HTTP/1.0 request MUST treat the framing as faulty and close the connection after processing the message.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const client = await ctx.connect()
+      await client.write(
+        Buffer.concat([
+          originRequest(ctx, {
+            method: 'POST',
+            suffix: 'te10',
+            version: 'HTTP/1.0',
+            headers: [
+              ['Connection', 'keep-alive'],
+              ['Transfer-Encoding', 'chunked'],
+            ],
+            body: chunkedBody(['hello']),
+          }),
+          originRequest(ctx, {
+            suffix: 'smug',
+            version: 'HTTP/1.0',
+            headers: [['Connection', 'keep-alive']],
+          }),
+        ]),
+      )
+      const result = await client.readResponse()
+      if (result.kind !== 'response') {
+        return violates('a response, then a close', describeResult(result))
+      }
+      const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+      const forwarded = arrivals(ctx, 'te10').filter((r) => r.message.complete)
+      const wrong = forwarded.filter((r) => r.message.body.toString('latin1') !== 'hello')
+      if (wrong.length > 0) {
+        return violates(
+          'if forwarded at all, the chunked body "hello" intact',
+          describeArrivals(wrong),
+        )
+      }
+      const smuggled = arrivals(ctx, 'smug')
+      if (smuggled.length > 0) {
+        return violates('the pipelined GET …/smug never processed', describeArrivals(smuggled))
+      }
+      if (isTimeout(closed)) {
+        return violates(
+          `the connection closed after the ${result.message.head.status}`,
+          `it was still open ${ctx.quietMs} ms later`,
+        )
+      }
+      return conforms(`${statusLine(result.message)}, then closed`)
+    },
+  }),
+]
