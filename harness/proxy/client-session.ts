@@ -15,6 +15,8 @@ import { clientMayPersist } from './persistence.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
+import { upgradeOffer } from './upgrade.js'
+import { forwardUpgrade } from './upgrade-exchange.js'
 import { closeGracefully, writeAll } from './socket-io.js'
 import type { UpstreamPool } from './upstream-pool.js'
 
@@ -115,6 +117,9 @@ async function handleRequest(
       return opened ? 'tunnel' : 'close'
     }
     case 'forward': {
+      // A valid upgrade request this proxy relays (RFC 9110 §7.8): harness/proxy/upgrade-exchange.ts.
+      const upgrade = upgradeOffer(head, deps.defect)
+      if (upgrade !== undefined) return forwardUpgrade(client, head, route, deps, upgrade)
       const forwards = maxForwards(
         head,
         !clientMayPersist(head) || requestFraming(head) !== 'none',

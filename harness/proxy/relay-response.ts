@@ -22,6 +22,8 @@ export interface RelayInput {
   readonly defect?: ProxyDefect | undefined
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
+  /** Takes a 101 when the request offered an upgrade this proxy relays (harness/proxy/upgrade-exchange.ts). */
+  readonly switchProtocols?: (head: ResponseHead) => Promise<RelayResult>
 }
 
 /** How a relay ended. */
@@ -84,6 +86,8 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     }
     const { head } = event
     // No Upgrade is forwarded, so a 101 is a broken upstream; this proxy cannot relay it.
+    if (head.status === 101 && input.switchProtocols !== undefined)
+      return input.switchProtocols(head)
     if (head.status === 101) return noResponse('invalid', 'the upstream switched protocols unasked')
     if (head.status >= 200) return streamFinal(input, head)
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
