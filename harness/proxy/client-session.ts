@@ -14,6 +14,7 @@ import { maxForwards } from './max-forwards.js'
 import { clientMayPersist } from './persistence.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
+import { oneReadHeads } from './one-read-parser.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
 import { forwardUpgrade } from './upgrade-exchange.js'
@@ -39,26 +40,58 @@ export function serveClient(socket: Socket, deps: SessionDeps): void {
   socket.setNoDelay(true)
   // The idle timeout (FIN, not RST, KA-13): while waiting for a request, the reader reports it.
   socket.setTimeout(deps.idleTimeoutMs)
-  const client: ClientSide = { socket, reader: new SocketReader(socket, deps.createParser()) }
-  runSession(client, deps).then(
+  const session = { client: { socket, reader: newReader(socket, deps) } }
+  runSession(session, deps).then(
     (end) => {
       if (end !== 'close') return
       // Nothing more is parsed from this connection (RFC 9112 §9.6); what still arrives is read and dropped.
-      client.reader.detach()
+      session.client.reader.detach()
       closeGracefully(socket, deps.idleTimeoutMs)
     },
     () => socket.destroy(),
   )
 }
 
+function newReader(socket: Socket, deps: SessionDeps): SocketReader<RequestHead> {
+  const parser = deps.createParser()
+  return new SocketReader(
+    socket,
+    deps.defect === 'assumes-one-read-holds-one-message' ? oneReadHeads(parser) : parser,
+  )
+}
+
 type SessionEnd = 'close' | 'destroyed' | 'tunnel'
 
-async function runSession(client: ClientSide, deps: SessionDeps): Promise<SessionEnd> {
+async function runSession(session: { client: ClientSide }, deps: SessionDeps): Promise<SessionEnd> {
+  // Only the seeded defect 'reorders-pipelined-responses' has exchanges in flight at once.
+  const inFlight: Promise<unknown>[] = []
   for (;;) {
+    const { client } = session
     const event = await client.reader.next()
     switch (event.type) {
       case 'head': {
+        // Seeded defect 'reorders-pipelined-responses': pipelined GETs are handled in parallel
+        // and each answered when it completes, not in request order (RFC 9112 §9.3.2, KA-10).
+        if (
+          deps.defect === 'reorders-pipelined-responses' &&
+          event.head.method === 'GET' &&
+          requestFraming(event.head) === 'none'
+        ) {
+          inFlight.push(handleRequest(client, event.head, deps))
+          break
+        }
         const end = await handleRequest(client, event.head, deps)
+        // Seeded defect 'parses-unread-body-as-next-request': after an early response, the
+        // bytes of the unread body are parsed as the next request (CL.0 smuggling, KA-12).
+        if (
+          end === 'close' &&
+          deps.defect === 'parses-unread-body-as-next-request' &&
+          requestFraming(event.head) !== 'none' &&
+          !client.socket.destroyed
+        ) {
+          session.client = { socket: client.socket, reader: newReader(client.socket, deps) }
+          break
+        }
         if (end !== 'persist') return end
         break
       }
@@ -71,6 +104,7 @@ async function runSession(client: ClientSide, deps: SessionDeps): Promise<Sessio
         return 'close'
       case 'eof':
       case 'timeout':
+        await Promise.all(inFlight)
         return 'close'
       case 'reset':
       case 'aborted':
@@ -104,6 +138,12 @@ async function handleRequest(
   }
   switch (route.kind) {
     case 'reject':
+      // Seeded defect 'lingers-after-own-close': says close, then waits for the next request (KA-03).
+      if (deps.defect === 'lingers-after-own-close' && requestFraming(head) === 'none') {
+        await client.reader.next()
+        await writeAll(client.socket, simpleResponse({ ...route, close: true }))
+        return 'persist'
+      }
       return refuse(route.status, route.text, route.headers)
     case 'connect': {
       // The CONNECT's own 'message' event, then the bytes after its head belong to the tunnel.

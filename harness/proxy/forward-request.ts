@@ -8,7 +8,13 @@ import type { Socket } from 'node:net'
 import type { RequestHead } from '../wire/types.js'
 import { requestFraming, transferCodingRefusal } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
-import { clientMayPersist, isIdempotent, minorVersion } from './persistence.js'
+import {
+  clientMayPersist,
+  isIdempotent,
+  mayRetry,
+  minorVersion,
+  withLeakedPersistence,
+} from './persistence.js'
 import { relayResponse } from './relay-response.js'
 import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
 import type { Route } from './route-request.js'
@@ -49,7 +55,7 @@ export async function forwardRequest(
   maxForwards?: string,
 ): Promise<ExchangeEnd> {
   const framing = requestFraming(head)
-  const persist = clientMayPersist(head)
+  const persist = clientMayPersist(head, deps.defect)
   const headBytes = upstreamRequestHead({
     head,
     target: route.target,
@@ -59,7 +65,10 @@ export async function forwardRequest(
     defect: deps.defect,
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
-  const sink = new RequestSink(headBytes, isIdempotent(head.method))
+  const sink = new RequestSink(
+    withLeakedPersistence(headBytes, head, deps.defect),
+    mayRetry(head.method, true, deps.defect),
+  )
   // An object, not a let: the pump's callback updates it while this function awaits.
   const body: { state: PumpResult | 'running' } = { state: 'running' }
   let pump: Promise<PumpResult> | undefined
@@ -83,7 +92,12 @@ export async function forwardRequest(
   if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
 
   // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.
-  if (framing === 'chunked' && deps.pool.knownHttp10(route.upstream.key)) {
+  // Seeded defect 'chunks-to-known-http10-upstream': the check is missing.
+  if (
+    framing === 'chunked' &&
+    deps.pool.knownHttp10(route.upstream.key) &&
+    deps.defect !== 'chunks-to-known-http10-upstream'
+  ) {
     return answer(
       411,
       `proxyspec: ${route.upstream.key} speaks HTTP/1.0; send Content-Length`,
@@ -143,7 +157,9 @@ export async function forwardRequest(
     // response byte is retried once on a fresh one, for idempotent methods
     // only (RFC 9112 §9.3.1; never a POST, KA-11).
     const stale =
-      conn.reused && !result.bytesSeen && (result.why === 'eof' || result.why === 'reset')
+      mayRetry(head.method, conn.reused, deps.defect) &&
+      !result.bytesSeen &&
+      (result.why === 'eof' || result.why === 'reset')
     if (
       attempt === 0 &&
       stale &&
@@ -158,6 +174,9 @@ export async function forwardRequest(
     // A non-idempotent request that may have been processed ends the pipeline:
     // answer what we have, then close (RFC 9112 §9.3.2, KA-10).
     const status = result.why === 'timeout' ? 504 : 502
-    return answer(status, `proxyspec: ${result.detail}`, !isIdempotent(head.method))
+    // Seeded defect 'continues-pipeline-after-failed-post': the pipeline goes on regardless.
+    const endsPipeline =
+      !isIdempotent(head.method) && deps.defect !== 'continues-pipeline-after-failed-post'
+    return answer(status, `proxyspec: ${result.detail}`, endsPipeline)
   }
 }

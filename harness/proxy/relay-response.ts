@@ -8,6 +8,7 @@ import type { ResponseHead } from '../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
 import { clientFraming, responseFraming } from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
+import { connectionOptions } from './hop-by-hop.js'
 import { upstreamMayPersist } from './persistence.js'
 import type { UpstreamConnection } from './upstream-pool.js'
 import { writeAll } from './socket-io.js'
@@ -110,13 +111,28 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
 async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
   const { conn, client } = input
   const upstream = responseFraming(input.method, head, input.defect)
-  const framing = clientFraming(upstream, input.clientMinor)
+  const { defect } = input
+  // Seeded defects: 'chunks-to-http10-clients' re-chunks for every client (KA-07);
+  // 'keeps-client-open-after-close-delimited-body' passes a close-delimited body on as it came.
+  const framing =
+    defect === 'keeps-client-open-after-close-delimited-body' && upstream === 'close-delimited'
+      ? upstream
+      : clientFraming(upstream, defect === 'chunks-to-http10-clients' ? 1 : input.clientMinor)
   // A close-delimited body toward the client can only end by closing (RFC 9112 §6.3 rule 8).
-  const close = input.mustClose() || framing === 'close-delimited'
+  const close =
+    input.mustClose() ||
+    (framing === 'close-delimited' && defect !== 'keeps-client-open-after-close-delimited-body')
+  // Seeded defects: 'advertises-origin-close-but-persists' copies the origin's close to the
+  // client and keeps the connection anyway (KA-02); 'omits-close-on-final-response' closes
+  // without saying so (KA-03).
+  const advertised =
+    (close && defect !== 'omits-close-on-final-response') ||
+    (defect === 'advertises-origin-close-but-persists' &&
+      connectionOptions(head.headers).has('close'))
   const bytes = clientResponseHead({
     head,
     framing,
-    close,
+    close: advertised,
     viaName: input.viaName,
     defect: input.defect,
     date: httpDate(),
@@ -132,18 +148,21 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
       if (!ok) return { kind: 'aborted', detail: 'the client went away' }
       continue
     }
-    if (event.type !== 'message')
+    // Seeded defect 'completes-truncated-responses': a cut is taken for the end (KA-09).
+    const cutTakenForEnd = defect === 'completes-truncated-responses'
+    if (event.type !== 'message' && !cutTakenForEnd)
       return { kind: 'aborted', detail: `the upstream response broke off (${event.type})` }
     // RFC 9112 §6.3 rule 6, §8: an incomplete response is never completed with a made-up terminator.
-    if (!event.message.complete)
+    if (event.type === 'message' && !event.message.complete && !cutTakenForEnd)
       return { kind: 'aborted', detail: 'the upstream response was incomplete' }
-    if (framing === 'chunked' && !(await writeAll(client, lastChunk(event.message.trailers)))) {
+    const trailers = event.type === 'message' ? event.message.trailers : []
+    if (framing === 'chunked' && !(await writeAll(client, lastChunk(trailers)))) {
       return { kind: 'aborted', detail: 'the client went away' }
     }
     return {
       kind: 'relayed',
       clientMayPersist: !close,
-      upstreamMayPersist: upstreamMayPersist(head, upstream === 'close-delimited'),
+      upstreamMayPersist: upstreamMayPersist(head, upstream === 'close-delimited', defect),
       upstreamVersion: head.version,
     }
   }

@@ -1,0 +1,104 @@
+// RFC 9112 §9.3, §9.6: nothing more is sent on an upstream connection whose
+// response said close. §9.4: upstream connections are bounded and reused.
+import { http, HttpResponse } from 'msw'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import { originRequest, responseOrOutcome } from '../support/request.js'
+
+const CLIENTS = 4
+const REQUESTS_EACH = 5
+
+export const upstreamReuseCases = [
+  defineCase({
+    id: 'keep-alive/no-reuse-after-upstream-close',
+    suite: 'keep-alive',
+    title:
+      'After an upstream response with Connection: close, the next request goes on a new upstream connection even if the origin left the old one open',
+    requirements: ['KA-04'],
+    spec: [
+      { rfc: 9112, section: '9.6' },
+      { rfc: 9112, section: '9.3' },
+    ],
+    requirement:
+      'A client (here the intermediary, toward the origin) that receives a "close" connection option MUST stop sending requests on that connection.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      // Says close and keeps its socket open: only the target's own decision keeps it off this connection.
+      ctx.origin.behave({
+        kind: 'raw',
+        respond(request, connection) {
+          const close = request.message.head.target.endsWith('/first')
+          connection.write(
+            responseBytes({
+              status: 200,
+              headers: [
+                ['Content-Length', '2'],
+                ...(close ? [['Connection', 'close'] as const] : []),
+              ],
+              body: 'ok',
+            }),
+          )
+        },
+      })
+      const client = await ctx.connect()
+      const conns: string[] = []
+      for (const suffix of ['first', 'second']) {
+        await client.write(originRequest(ctx, { suffix }))
+        const seen = await ctx.origin.nextRequest()
+        if (isTimeout(seen)) return timedOut(`the ${suffix} request at the origin`, seen.afterMs)
+        conns.push(seen.conn)
+        const read = responseOrOutcome(await client.readResponse(), `the ${suffix} response`)
+        if ('outcome' in read) return read.outcome
+      }
+      if (conns[0] === conns[1]) {
+        return violates(
+          'the second request on a new upstream connection',
+          `it was written on ${conns[0] ?? '?'}, whose response said Connection: close`,
+        )
+      }
+      return conforms()
+    },
+  }),
+  defineCase({
+    id: 'keep-alive/reuses-upstream-connections',
+    suite: 'keep-alive',
+    title: `${CLIENTS} keep-alive clients with ${REQUESTS_EACH} requests each do not cost one upstream connection per request`,
+    requirements: ['KA-14'],
+    spec: [{ rfc: 9112, section: '9.4' }],
+    requirement:
+      'A client (here the intermediary) ought to limit the number of simultaneous open connections it maintains to a given server, and reuse them.',
+    level: 'INFO',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      ctx.origin.behave({ kind: 'routes', handlers: [http.all('*', () => new HttpResponse('ok'))] })
+      const one = async (n: number): Promise<Outcome | undefined> => {
+        const client = await ctx.connect()
+        for (let i = 0; i < REQUESTS_EACH; i += 1) {
+          await client.write(originRequest(ctx, { suffix: `c${n}-r${i}` }))
+          const read = responseOrOutcome(
+            await client.readResponse(),
+            `response ${i + 1} of client ${n + 1}`,
+          )
+          if ('outcome' in read) return read.outcome
+        }
+        return undefined
+      }
+      const outcomes = await Promise.all(Array.from({ length: CLIENTS }, (_, n) => one(n)))
+      const failed = outcomes.find((o) => o !== undefined)
+      if (failed !== undefined) return failed
+      const requests = ctx.origin.requests()
+      const conns = new Set(requests.map((r) => r.conn)).size
+      const summary = `${conns} upstream connections for ${requests.length} requests`
+      if (requests.length >= CLIENTS * REQUESTS_EACH && conns >= requests.length) {
+        return violates(
+          'upstream connections reused across requests',
+          `${summary}: one per request`,
+        )
+      }
+      return conforms(summary)
+    },
+  }),
+]
