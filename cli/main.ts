@@ -4,6 +4,8 @@
 import { isHarnessError } from '../harness/net/errors.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
 import { commandList } from './command-list.js'
+import { commandMatrix } from './command-matrix.js'
+import { MATRIX_USAGE } from './usage.js'
 import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
 import { LIST_USAGE, MAIN_USAGE, REFERENCE_USAGE, RUN_USAGE } from './usage.js'
@@ -12,6 +14,7 @@ const HELP: Record<string, string> = {
   run: RUN_USAGE,
   list: LIST_USAGE,
   reference: REFERENCE_USAGE,
+  matrix: MATRIX_USAGE,
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return commandList(rest)
     case 'reference':
       return commandReference(rest)
+    case 'matrix':
+      return commandMatrix(rest)
     case undefined:
     case 'help':
     case '-h':

@@ -3,6 +3,7 @@ export const MAIN_USAGE = `proxyspec: conformance tests for HTTP intermediaries
 Usage:
   proxyspec run [options]        run the suites against a target (default: the built-in reference)
   proxyspec list [options]       print the case catalog
+  proxyspec matrix [options]     every suite on real peers (peer:NAME) side by side, as HTML and Markdown
   proxyspec reference [options]  run the built-in reference intermediary as a process of its own
   proxyspec help [command]       show help for a command
 
@@ -20,13 +21,20 @@ With no --target and no --spawn, runs against builtin:reference in every role it
 
 Target (pick one):
   --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
-                              builtin:reference, builtin:blind-relay
+                              builtin:reference, builtin:blind-relay, or a real peer the
+                              harness starts: peer:nginx, peer:squid, peer:haproxy,
+                              peer:tinyproxy, peer:apache (every role it plays unless --role)
   --spawn "COMMAND"           start the intermediary for the run; placeholders:
                               {port} where it must listen, {origin} the harness origin
                               (host:port, its upstream for reverse roles), {origin_url},
                               {connect_ports} ports its CONNECT allow-list should hold
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
                               (required with a URL or --spawn; repeat or comma-separate for several)
+
+Peers:
+  --peer-provider KIND        container | native | auto (default: a container when a Docker
+                              engine holds the image, else the binary on PATH)
+  --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
 
 Selection:
   --suite GLOB                only these suites (repeatable): connect, hop-by-hop, keep-alive
@@ -61,4 +69,23 @@ and for comparing an implementation with the reference by hand.
   --port PORT            where to listen on 127.0.0.1 (0: let the OS pick; the port is printed)
   --upstream HOST:PORT   the upstream of a reverse proxy (loopback only)
   --connect-ports LIST   CONNECT allow-list, comma-separated (default 443)
+`
+
+export const MATRIX_USAGE = `Usage: proxyspec matrix [options]
+
+Runs every selected suite against real peers, each in every role it plays, and writes the
+matrix (peers x cases, each cell linked to its evidence, peer versions and configs listed)
+as matrix.md and matrix.html, with each peer's full report under matrix/.
+
+  --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
+                              peer:haproxy,peer:tinyproxy,peer:apache
+  --out DIR                   where the matrix goes (default: docs)
+  --reasons FILE              why each non-pass cell is not a pass, keyed "PEER[/ROLE] CASE-ID"
+                              (default: test-fixtures/peers/reasons.json)
+  --suite GLOB, --case GLOB   only these suites or cases (as for run)
+  --timeout MS, --concurrency N
+  --peer-provider KIND        container | native | auto (default auto)
+  --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
+
+Exit codes: 0 the matrix was written (whatever the verdicts); 2 a peer could not be started.
 `

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { HarnessError } from '../harness/net/errors.js'
+import { PEERS } from '../harness/peers/catalog.js'
+import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
+import { peerFixturesDir } from '../harness/peers/fixtures-dir.js'
+import { buildMatrix, unexplained, type PeerRunInfo } from '../harness/peers/matrix/model.js'
+import { Reasons } from '../harness/peers/matrix/reasons.js'
+import { renderMatrixHtml } from '../harness/peers/matrix/render-html.js'
+import { renderMatrixMarkdown } from '../harness/peers/matrix/render-markdown.js'
+import { PEER_NAMES, type PeerName, type StartedPeer } from '../harness/peers/types.js'
+import { executeRun } from '../harness/runner/run.js'
+import { toolVersion } from '../harness/runner/tool-version.js'
+import { parseTarget } from '../harness/target/target-spec.js'
+import { caseAnchor } from '../reports/html-case.js'
+import { renderHtml } from '../reports/render-html.js'
+import { writeFileAtomic } from '../reports/write-file.js'
+import { allCases } from '../suites/index.js'
+import { parseCommandArgs, parsePositiveInt, splitList } from './args.js'
+import { MATRIX_USAGE } from './usage.js'
+
+const OPTIONS = {
+  targets: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  reasons: { type: 'string' },
+  suite: { type: 'string', multiple: true },
+  case: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  ...PEER_CLI_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+function peerNames(values: readonly string[] | undefined): PeerName[] {
+  const targets = splitList(values)
+  if (targets.length === 0) return [...PEER_NAMES]
+  return targets.map((text) => {
+    const spec = parseTarget(text)
+    if (spec.kind !== 'peer') {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `matrix compares real peers: "${text}" is not peer:NAME (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
+      )
+    }
+    return spec.name
+  })
+}
+
+/**
+ * `proxyspec matrix`: every selected suite on every peer in each role it
+ * plays; writes matrix.md and matrix.html into --out (default docs/), and each
+ * peer's full report (the evidence cells link to) under matrix/. Exit 0 once
+ * the matrix is written: non-conformance is what the matrix shows, not a
+ * failure of the command; 2 when a peer cannot be started.
+ */
+export async function commandMatrix(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec matrix --help')
+  if (values.help === true) {
+    process.stdout.write(MATRIX_USAGE)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec matrix --help)`,
+    )
+  }
+  const names = peerNames(values.targets)
+  const outDir = resolve(values.out ?? 'docs')
+  const reasonsPath = values.reasons ?? join(peerFixturesDir(), 'reasons.json')
+  const reasons =
+    values.reasons !== undefined || existsSync(reasonsPath)
+      ? Reasons.read(reasonsPath)
+      : Reasons.empty()
+  const peerOptions = peerOptionsFrom(values)
+  const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
+  const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
+  const selection = { suites: splitList(values.suite), cases: splitList(values.case) }
+  await mkdir(join(outDir, 'matrix'), { recursive: true })
+
+  const infos: PeerRunInfo[] = []
+  for (const name of names) {
+    const started: StartedPeer[] = []
+    const run = await executeRun(
+      {
+        target: parseTarget(`peer:${name}`),
+        roles: PEERS[name].roles,
+        selection,
+        timeoutMs,
+        concurrency,
+        peer: { ...peerOptions, onStarted: (peer) => started.push(peer) },
+      },
+      allCases(),
+    )
+    const first = started[0]
+    const evidence = `matrix/${name}.html`
+    await writeFileAtomic(join(outDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
+    infos.push({
+      peer: name,
+      version: first?.version ?? 'unknown',
+      provider: first?.provider ?? 'native',
+      where: first?.where ?? '',
+      roles: started.map((p) => ({
+        role: p.role,
+        templates: PEERS[name].templates(p.role),
+        files: p.files,
+      })),
+      evidence,
+      run,
+    })
+    const s = run.summary.byStatus
+    process.stdout.write(
+      `peer:${name} [${PEERS[name].roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
+    )
+  }
+  const matrix = buildMatrix(infos, reasons, caseAnchor, toolVersion())
+  await writeFileAtomic(join(outDir, 'matrix.md'), renderMatrixMarkdown(matrix))
+  await writeFileAtomic(join(outDir, 'matrix.html'), renderMatrixHtml(matrix))
+  const missing = unexplained(matrix)
+  process.stdout.write(`matrix: ${join(outDir, 'matrix.md')} and matrix.html\n`)
+  if (missing.length > 0) {
+    process.stdout.write(
+      `${missing.length} non-pass cells have no reason in ${reasonsPath}:\n${missing.map((m) => `  ${m}`).join('\n')}\n`,
+    )
+  }
+  return 0
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { caseAnchor } from '../../../reports/html-case.js'
+import { loadGoldenRun } from '../../../test-fixtures/run-results/load.js'
+import { buildMatrix, unexplained, type PeerRunInfo } from './model.js'
+import { Reasons } from './reasons.js'
+import { renderMatrixHtml } from './render-html.js'
+import { renderMatrixMarkdown } from './render-markdown.js'
+
+const run = loadGoldenRun('mixed-verdicts')
+const info = (peer: 'squid' | 'apache'): PeerRunInfo => ({
+  peer,
+  version: `${peer} 1.0`,
+  provider: 'native',
+  where: `/usr/sbin/${peer}`,
+  roles: [
+    {
+      role: 'forward',
+      templates: [`${peer}/forward.conf`],
+      files: [{ name: 'x.conf', content: 'listen 1' }],
+    },
+  ],
+  evidence: `matrix/${peer}.html`,
+  run,
+})
+const reasons = Reasons.parse(
+  JSON.stringify({
+    'squid connect/2xx-has-no-framing-headers': { side: 'peer', reason: 'squid sends CL: 0' },
+    'squid/reverse connect/2xx-has-no-framing-headers': { side: 'harness', reason: 'not this' },
+  }),
+  'reasons.json',
+)
+
+describe('the peer matrix', () => {
+  const matrix = buildMatrix([info('squid'), info('apache')], reasons, caseAnchor, '0.1.0')
+
+  it('has a row per case that ran and a column per peer and role, cells linked to the evidence', () => {
+    expect(matrix.columns.map((c) => c.key)).toEqual(['squid/forward', 'apache/forward'])
+    const row = matrix.rows.find((r) => r.id === 'connect/2xx-has-no-framing-headers')
+    const cell = row?.cells.get('squid/forward')
+    expect(cell).toMatchObject({ status: 'fail', reason: { side: 'peer' } })
+    expect(cell?.href).toBe('matrix/squid.html#case-connect-2xx-has-no-framing-headers--forward')
+    expect(row?.cells.get('apache/forward')?.reason).toBeUndefined()
+  })
+
+  it('lists the non-pass cells nobody has explained yet', () => {
+    const missing = unexplained(matrix)
+    expect(
+      missing.some((m) => m.startsWith('apache/forward connect/2xx-has-no-framing-headers')),
+    ).toBe(true)
+    expect(
+      missing.some((m) => m.startsWith('squid/forward connect/2xx-has-no-framing-headers')),
+    ).toBe(false)
+  })
+
+  it('renders Markdown and HTML with versions, configs, links and the reason beside the cell', () => {
+    const md = renderMatrixMarkdown(matrix)
+    expect(md).toContain('| squid | squid 1.0 | native (/usr/sbin/squid)')
+    expect(md).toContain('(matrix/squid.html#case-connect-2xx-has-no-framing-headers--forward)')
+    expect(md).toContain('**the peer deviates**: squid sends CL: 0')
+    expect(md).toContain('**not yet investigated**')
+    expect(md).toContain(
+      '[test-fixtures/peers/squid/forward.conf](../test-fixtures/peers/squid/forward.conf)',
+    )
+    const html = renderMatrixHtml(matrix)
+    expect(html).toContain(
+      'href="matrix/apache.html#case-connect-2xx-has-no-framing-headers--forward"',
+    )
+    expect(html).toContain('squid sends CL: 0')
+    expect(html).not.toMatch(/<script/)
+  })
+
+  it('refuses a malformed reasons entry with one line', () => {
+    expect(() => Reasons.parse('{"squid": {"side": "peer", "reason": "x"}}', 'r.json')).toThrow(
+      /PEER\[\/ROLE\] CASE-ID/,
+    )
+    expect(() => Reasons.parse('{"squid a/b": {"side": "them", "reason": "x"}}', 'r.json')).toThrow(
+      /side/,
+    )
+  })
+})

@@ -1,0 +1,58 @@
+import type { Status } from '../../model/verdict.js'
+import type { Matrix, MatrixCell, MatrixColumn, MatrixRow } from './model.js'
+import type { Reason } from './reasons.js'
+
+export const STATUS_MARK: Readonly<Record<Status, string>> = {
+  pass: '✅',
+  fail: '❌',
+  warn: '⚠️',
+  info: 'ℹ️',
+  'not-applicable': '—',
+  unsupported: '🚫',
+  timeout: '⏱️',
+  error: '💥',
+}
+
+export const SIDE_LABEL: Readonly<Record<Reason['side'], string>> = {
+  peer: 'the peer deviates',
+  config: 'the configuration (a documented default)',
+  harness: 'a proxyspec bug',
+}
+
+/** A cell's note: its number in the reasons list, and what it explains. */
+export interface Note {
+  readonly n: number
+  readonly row: MatrixRow
+  readonly column: MatrixColumn
+  readonly cell: MatrixCell
+}
+
+/** Numbers every non-pass cell in table order, so both renderers share the numbering. */
+export function numberNotes(matrix: Matrix): Map<MatrixCell, Note> {
+  const notes = new Map<MatrixCell, Note>()
+  for (const row of matrix.rows) {
+    for (const column of matrix.columns) {
+      const cell = row.cells.get(column.key)
+      if (cell === undefined || cell.status === 'pass') continue
+      notes.set(cell, { n: notes.size + 1, row, column, cell })
+    }
+  }
+  return notes
+}
+
+/** pass/total per column, the header line of the table. */
+export function columnTally(matrix: Matrix, column: MatrixColumn): string {
+  let pass = 0
+  let total = 0
+  for (const row of matrix.rows) {
+    const cell = row.cells.get(column.key)
+    if (cell === undefined) continue
+    total += 1
+    if (cell.status === 'pass') pass += 1
+  }
+  return `${pass}/${total}`
+}
+
+export function suitesOf(matrix: Matrix): string[] {
+  return [...new Set(matrix.rows.map((r) => r.suite))]
+}

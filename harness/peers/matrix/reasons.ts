@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs'
+import type { Role } from '../../model/roles.js'
+import { HarnessError } from '../../net/errors.js'
+
+/**
+ * Which side a non-pass cell is wrong on, once investigated:
+ * - peer: the implementation deviates from the RFC (its documentation or
+ *   source says so, quoted in the reason);
+ * - config: the peer can conform but its documented default or our config
+ *   does not (the reason names the directive);
+ * - harness: a proxyspec bug (the reason names file and case; reported).
+ */
+export type ReasonSide = 'peer' | 'config' | 'harness'
+
+export interface Reason {
+  readonly side: ReasonSide
+  readonly text: string
+}
+
+/**
+ * test-fixtures/peers/reasons.json: keys "PEER CASE-ID" (every role) or
+ * "PEER/ROLE CASE-ID" (one role, wins), values { side, reason }.
+ */
+export class Reasons {
+  readonly #entries: ReadonlyMap<string, Reason>
+
+  constructor(entries: ReadonlyMap<string, Reason>) {
+    this.#entries = entries
+  }
+
+  static empty(): Reasons {
+    return new Reasons(new Map())
+  }
+
+  static parse(text: string, source: string): Reasons {
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch (error) {
+      throw new HarnessError('HARNESS_BAD_INPUT', `${source} is not JSON: ${String(error)}`)
+    }
+    const entries = new Map<string, Reason>()
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      if (key.startsWith('//')) continue // comments
+      const v = value as { side?: unknown; reason?: unknown }
+      if (
+        !/^[a-z]+(?:\/[a-z-]+)? [a-z0-9-]+\/[a-z0-9-]+$/.test(key) ||
+        (v.side !== 'peer' && v.side !== 'config' && v.side !== 'harness') ||
+        typeof v.reason !== 'string'
+      ) {
+        throw new HarnessError(
+          'HARNESS_BAD_INPUT',
+          `${source}: entry "${key}" must be "PEER[/ROLE] CASE-ID": { "side": "peer"|"config"|"harness", "reason": "..." }`,
+        )
+      }
+      entries.set(key, { side: v.side, text: v.reason })
+    }
+    return new Reasons(entries)
+  }
+
+  static read(path: string): Reasons {
+    return Reasons.parse(readFileSync(path, 'utf8'), path)
+  }
+
+  lookup(peer: string, role: Role, caseId: string): Reason | undefined {
+    return this.#entries.get(`${peer}/${role} ${caseId}`) ?? this.#entries.get(`${peer} ${caseId}`)
+  }
+}
