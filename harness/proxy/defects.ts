@@ -75,6 +75,7 @@ export type ProxyDefect =
   | 'tolerates-whitespace-before-colon'
   | 'forwards-obs-fold'
   | 'forwards-bare-cr'
+  | 'forwards-nul-in-field-value'
   | 'forwards-whitespace-led-line'
   | 'lax-chunk-size-parsing'
   | 'rejects-chunk-extensions'

@@ -52,6 +52,8 @@ const TOLERATED: Partial<Record<ProxyDefect, Tolerance>> = {
   'forwards-obs-fold': { request: ['obs-fold'], response: ['obs-fold'] },
   // A CR inside a line accepted and forwarded (SMUG-08).
   'forwards-bare-cr': { request: ['bare-cr'], response: ['bare-cr'] },
+  // A NUL inside a field value accepted and forwarded (SMUG-08).
+  'forwards-nul-in-field-value': { request: ['invalid-field-value'] },
   // A whitespace-led line after the start line kept and forwarded (SMUG-09; see transformHead).
   'forwards-whitespace-led-line': { request: ['leading-whitespace-line'] },
   // "0x5", trailing junk after the size, data longer than the size (SMUG-10).

@@ -3,7 +3,8 @@
 // and bytes an upstream sends after a complete response are not a response.
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
-import type { RawClient } from '../../harness/client/types.js'
+import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { arrivals, bodyText, describeArrivals, rawBySuffix } from './probe.js'
 
@@ -137,50 +138,98 @@ export const responseBoundaryCases = [
     requirements: ['SMUG-12'],
     spec: [{ rfc: 9112, section: '6.3' }],
     requirement:
-      'A user agent or intermediary MUST NOT treat data an upstream sends after a complete response as a separate response (nor cache it); it SHOULD drop that connection.',
+      'A user agent or intermediary MUST NOT treat data an upstream sends after a complete response as a separate response (nor cache it).',
     level: 'MUST',
     roles: ['forward', 'reverse'],
     async run(ctx) {
-      ctx.origin.behave(
-        rawBySuffix(ctx, {
-          'first-': Buffer.from(
-            'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLOHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL',
-          ),
-          'second-': next('second-'),
-        }),
-      )
-      const client = await ctx.connect()
-      await client.write(originRequest(ctx, { suffix: 'first-' }))
-      const a = responseOrOutcome(await client.readResponse(), 'the first response, "HELLO"')
-      if ('outcome' in a) return a.outcome
-      if (bodyText(a.message) !== 'HELLO') {
+      const seen = await afterTheResponse(ctx)
+      return 'outcome' in seen ? seen.outcome : conforms(`the second request went on ${seen.conn}`)
+    },
+  }),
+
+  defineCase({
+    id: 'framing/drops-upstream-after-extra-bytes',
+    suite: 'framing',
+    title:
+      'An upstream connection that sent bytes after a complete response is not used for the next request',
+    requirements: ['SMUG-12'],
+    spec: [{ rfc: 9112, section: '6.3' }],
+    requirement:
+      'A proxy that receives data after a complete response SHOULD close that upstream connection rather than reuse it.',
+    level: 'SHOULD',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const seen = await afterTheResponse(ctx)
+      if ('outcome' in seen) return seen.outcome
+      if (seen.conn === seen.firstConn) {
         return violates(
-          'the first response with the body "HELLO"',
-          `${statusLine(a.message)}, body ${JSON.stringify(bodyText(a.message))}`,
+          `the second request on a new origin connection, not ${seen.firstConn}`,
+          `it was request ${seen.connSeq} on ${seen.conn}, the connection that had sent "EVIL"`,
         )
       }
-      // The same client connection when the target kept it, else a new one: the upstream side is what counts.
-      const second = client.peerState === 'open' ? client : await ctx.connect()
-      await second.write(originRequest(ctx, { suffix: 'second-' }))
-      const b = responseOrOutcome(
-        await second.readResponse(),
-        'the origin answer to the second request',
-      )
-      if ('outcome' in b) return b.outcome
-      const arrived = arrivals(ctx, 'second-')
-      if (bodyText(b.message) !== 'second-' || arrived.length === 0) {
-        return violates(
-          'the second response from a real exchange with the origin ("second-"), never "EVIL"',
-          `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message))}; second request at the origin: ${describeArrivals(arrived)}`,
-        )
-      }
-      const first = arrivals(ctx, 'first-')[0]
-      const reused = first !== undefined && arrived.some((r) => r.conn === first.conn)
-      return conforms(
-        reused
-          ? `the second request reused origin connection ${first.conn} (it should have been dropped)`
-          : 'the second request went on a new origin connection',
-      )
+      return conforms(`${seen.firstConn} dropped; the second request went on ${seen.conn}`)
     },
   }),
 ]
+
+/** Where the second request went, or the Outcome when its answer was not the origin's. */
+type AfterTheResponse =
+  | { readonly outcome: Outcome }
+  | { readonly firstConn: string; readonly conn: string; readonly connSeq: number }
+
+/**
+ * The origin answers the first request with "HELLO" and, straight after it in
+ * the same write, a second response "EVIL"; then the client asks again.
+ */
+async function afterTheResponse(ctx: CaseContext): Promise<AfterTheResponse> {
+  ctx.origin.behave(
+    rawBySuffix(ctx, {
+      'first-': Buffer.from(
+        'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLOHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL',
+      ),
+      'second-': next('second-'),
+    }),
+  )
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx, { suffix: 'first-' }))
+  const a = responseOrOutcome(await client.readResponse(), 'the first response, "HELLO"')
+  if ('outcome' in a) return a
+  if (bodyText(a.message) !== 'HELLO') {
+    const outcome = violates(
+      'the first response with the body "HELLO"',
+      `${statusLine(a.message)}, body ${JSON.stringify(bodyText(a.message))}`,
+    )
+    return { outcome }
+  }
+  const b = responseOrOutcome(
+    await secondExchange(ctx, client),
+    'the origin answer to the second request',
+  )
+  if ('outcome' in b) return b
+  const [arrived] = arrivals(ctx, 'second-')
+  const [first] = arrivals(ctx, 'first-')
+  if (bodyText(b.message) !== 'second-' || arrived === undefined || first === undefined) {
+    const outcome = violates(
+      'the second response from a real exchange with the origin ("second-"), never "EVIL"',
+      `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message))}; second request at the origin: ${describeArrivals(arrivals(ctx, 'second-'))}`,
+    )
+    return { outcome }
+  }
+  return { firstConn: first.conn, conn: arrived.conn, connSeq: arrived.connSeq }
+}
+
+/**
+ * The second request: on the same client connection, or on a new one when the
+ * target closed that one (closing is allowed; the upstream side is what counts).
+ */
+async function secondExchange(ctx: CaseContext, client: RawClient): Promise<ReadResponseResult> {
+  const request = originRequest(ctx, { suffix: 'second-' })
+  if (client.peerState === 'open') {
+    await client.write(request)
+    const result = await client.readResponse()
+    if (result.kind !== 'closed' || result.partial.length > 0) return result
+  }
+  const fresh = await ctx.connect()
+  await fresh.write(request)
+  return fresh.readResponse()
+}

@@ -75,6 +75,11 @@ export const framingDefects: readonly SeededDefect[] = [
     'framing/bare-cr-lf-and-nul-rejected-or-cleaned',
   ]),
   defect(
+    'forwards-nul-in-field-value',
+    'Accepts a NUL inside a field value and forwards the line with it',
+    ['framing/bare-cr-lf-and-nul-rejected-or-cleaned'],
+  ),
+  defect(
     'forwards-whitespace-led-line',
     'Keeps a whitespace-led line after the request line and forwards it verbatim, where the next hop reads it as part of a field',
     ['framing/whitespace-led-line-rejected-or-ignored'],
@@ -102,7 +107,7 @@ export const framingDefects: readonly SeededDefect[] = [
   defect(
     'reuses-upstream-with-unread-bytes',
     'Returns an upstream connection to the pool with bytes still unread, so they answer the next request (response queue desync)',
-    ['framing/no-response-after-the-response'],
+    ['framing/no-response-after-the-response', 'framing/drops-upstream-after-extra-bytes'],
   ),
   defect(
     'fixes-invalid-request-lines',
