@@ -2,6 +2,7 @@
 // persistence bug switched on (hooks in harness/proxy, "keep-alive" section
 // of harness/proxy/defects.ts).
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/relay/fault-target.js'
 import { referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
@@ -20,7 +21,30 @@ const defect = (
   start: (role, env) => referenceWith(name, role, env),
 })
 
+/**
+ * Passes every case direct: its bug only shows when a head arrives in several
+ * reads, so it is started behind the one-byte relay (test-fixtures/fragmented
+ * shows it passing direct).
+ */
+const oneRead: SeededDefect = {
+  name: 'assumes-one-read-holds-one-message',
+  description:
+    'Takes the first read of a request for its whole head (started behind the one-byte fragmenting relay)',
+  killedBy: [
+    'keep-alive/persists-http11-client-connections',
+    'keep-alive/pipelined-responses-in-order',
+  ],
+  roles: both,
+  start: async (role, env) =>
+    throughFaultRelay(
+      await referenceWith('assumes-one-read-holds-one-message', role, env),
+      ONE_BYTE_PLAN,
+      'the one-byte relay',
+    ),
+}
+
 export const keepAliveDefects: readonly SeededDefect[] = [
+  oneRead,
   defect(
     'closes-every-client-connection',
     'Closes the client connection after every response, HTTP/1.1 included (an HTTP/1.0-era server)',
