@@ -17,6 +17,7 @@ import {
 import { runCase } from '../harness/runner/run-case.js'
 import { selectCases } from '../harness/runner/select.js'
 import { TcpPool } from '../harness/runner/tcp-pool.js'
+import { startRunTls } from '../harness/tls/run-tls.js'
 import { startBuiltin } from '../harness/target/builtin.js'
 import { startPeerTarget } from '../harness/target/peer-target.js'
 import { startSpawned } from '../harness/target/spawn.js'
@@ -76,9 +77,11 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
         await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
       )
       const tcp = scope.use(await TcpPool.start(1))
+      const tls = scope.use(await startRunTls())
       env = {
         origin,
         tcp,
+        tls,
         tokens: new TokenSource(),
         timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
         quietMs: DEFAULT_QUIET_MS,

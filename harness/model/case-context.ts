@@ -1,7 +1,14 @@
+import type { RawClientTlsOptions } from '../client/connect-socket.js'
 import type { RawClient } from '../client/types.js'
 import type { TimeoutValue } from '../net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../origin/types.js'
 import type { StartedTcpServer } from '../tcp/types.js'
+import type {
+  CertificateCorpus,
+  CertificateProfile,
+  TlsHandshakeRecord,
+  TlsVersionRange,
+} from '../tls/types.js'
 import type { Role } from './roles.js'
 
 /** The target as a case sees it. */
@@ -33,6 +40,40 @@ export interface ConnectOptions {
   /** Overrides the target address (e.g. to reach a second listener). */
   readonly host?: string
   readonly port?: number
+  /** Speak TLS to the target (a tls-terminator); the client counts as open once the handshake is done. */
+  readonly tls?: RawClientTlsOptions
+}
+
+/** What the run's TLS origin presents while a case holds it. */
+export interface TlsOriginSetup {
+  /** @default 'valid' */
+  readonly profile?: CertificateProfile
+  /** @default Node's defaults (TLS 1.2 to 1.3) */
+  readonly versions?: TlsVersionRange
+}
+
+/**
+ * The run's HTTPS origin (the tls-originator's upstream, {origin_tls}) while
+ * this case holds it alone: its profile and versions, and what reached it.
+ */
+export interface TlsOriginView {
+  readonly host: string
+  readonly port: number
+  /** The name the target reaches it by: the reference identity and SNI it must use. */
+  readonly name: string
+  readonly profile: CertificateProfile
+  /** SHA-256 fingerprint of the leaf it presents (X509Certificate.fingerprint256). */
+  readonly fingerprint256: string
+  /** Handshakes since this case took the origin, oldest first. */
+  handshakes(): readonly TlsHandshakeRecord[]
+  /** Resolves once every TLS connection accepted so far has finished its handshake (or a TimeoutValue). */
+  settled(timeoutMs?: number): Promise<undefined | TimeoutValue>
+  /** How the origin answers this case's requests (default: 200 with a short text body). */
+  behave(behaviour: OriginBehaviour): void
+  /** The next request of this case to reach it over TLS, or a TimeoutValue. */
+  nextRequest(timeoutMs?: number): Promise<OriginRequest | TimeoutValue>
+  /** Every request of this case it has seen so far. */
+  requests(): readonly OriginRequest[]
 }
 
 /**
@@ -66,6 +107,16 @@ export interface CaseContext {
   leaseTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
   /** A fresh CONNECT target on a new port that no allow-list names. */
   startTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
+  /**
+   * Takes the run's TLS origin for the rest of the case (cases wait their
+   * turn: the origin is one, the target's upstream cannot change between
+   * cases), presenting `setup`, with every older TLS connection to it dropped
+   * so nothing pooled from another case rides on an old certificate. A
+   * TimeoutValue if the case deadline came first.
+   */
+  useTlsOrigin(setup?: TlsOriginSetup): Promise<TlsOriginView | TimeoutValue>
+  /** The run's certificates: the run CA a client trusts, and every profile's leaf. */
+  tlsCorpus(): Promise<CertificateCorpus>
   /** Races `work` against `withinMs` (capped at the case deadline). */
   wait<T>(waitingFor: string, work: Promise<T>, withinMs?: number): Promise<T | TimeoutValue>
   /** A line for the evidence, e.g. what was sent and why. */

@@ -1,12 +1,20 @@
 import { openRawClient } from '../client/index.js'
 import type { RawClient } from '../client/types.js'
-import type { CaseContext, ConnectOptions, OriginView } from '../model/case-context.js'
+import { X509Certificate } from 'node:crypto'
+import type {
+  CaseContext,
+  ConnectOptions,
+  OriginView,
+  TlsOriginSetup,
+  TlsOriginView,
+} from '../model/case-context.js'
 import { raceTimeout, type Deadline, type TimeoutValue } from '../net/deadline.js'
 import { authorityOf } from '../net/loopback.js'
 import type { Scope } from '../net/started.js'
 import type { TranscriptRecorder } from '../net/transcript.js'
 import { startBannerServer, startEchoServer, startSinkServer } from '../tcp/index.js'
 import type { StartedTcpServer, TcpEvent } from '../tcp/types.js'
+import type { TlsHandshakeRecord } from '../tls/types.js'
 import type { RunEnvironment, TargetEndpoint } from './environment.js'
 
 export interface CaseContextParts {
@@ -24,6 +32,8 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
   const { env, target, token, recorder, scope, deadline, notes } = parts
   const { origin } = env
   let clients = 0
+  // This case's hold on the run's TLS origin, once taken: a second call re-sets it.
+  const lease: TlsLease = { held: false }
   const within = (ms?: number): number => Math.min(ms ?? Infinity, deadline.remainingMs())
 
   const originView: OriginView = {
@@ -94,7 +104,11 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     path: (suffix = '') => `/${token}/${suffix}`,
     requestTarget: (path) =>
       target.role === 'forward' ? `http://${origin.authority}${path}` : path,
-    originHost: origin.authority,
+    // A tls-originator's upstream is the TLS origin, known to it by name.
+    originHost:
+      target.role === 'tls-originator'
+        ? `${env.tls.name}:${env.tls.origin.port}`
+        : origin.authority,
     async connect(options: ConnectOptions = {}): Promise<RawClient> {
       clients += 1
       const client = await openRawClient({
@@ -104,9 +118,12 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
         transcript: recorder,
         timeoutMs: deadline.remainingMs(),
         signal: deadline.signal,
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
       })
       return scope.use(client)
     },
+    useTlsOrigin: (setup) => useTlsOrigin(parts, lease, setup),
+    tlsCorpus: () => env.tls.origin.corpus(),
     async leaseTcp(kind) {
       const { server, release } = await env.tcp.lease(kind, deadline.signal)
       scope.defer(release)
@@ -130,5 +147,64 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     note(text) {
       notes.push(text)
     },
+  }
+}
+
+/**
+ * Leases the run's TLS origin to this case (released when the case ends),
+ * sets what it presents and drops older connections, so a connection pooled
+ * by the target during another case cannot carry this one's request. The
+ * handshakes seen go into the case's notes as evidence.
+ */
+interface TlsLease {
+  held: boolean
+}
+
+async function useTlsOrigin(
+  parts: CaseContextParts,
+  lease: TlsLease,
+  setup: TlsOriginSetup = {},
+): Promise<TlsOriginView | TimeoutValue> {
+  const { env, token, scope, deadline, notes } = parts
+  const tls = env.tls.origin
+  const started = performance.now()
+  const corpus = await tls.corpus()
+  const profile = setup.profile ?? 'valid'
+  const release = lease.held ? undefined : await env.tls.lease(deadline.signal)
+  if (!lease.held && release === undefined) {
+    return { kind: 'timeout', waitingFor: 'the TLS origin', afterMs: performance.now() - started }
+  }
+  // Counted once the origin is ours: earlier handshakes belong to other cases.
+  const since = tls.handshakes().length
+  const handshakes = (): readonly TlsHandshakeRecord[] => tls.handshakes().slice(since)
+  if (release !== undefined) lease.held = true
+  // The first call holds the lease: its release notes every handshake of the case.
+  if (release !== undefined)
+    scope.defer(() => {
+      for (const h of handshakes()) {
+        const how =
+          h.outcome.kind === 'established' ? h.outcome.protocol : `failed: ${h.outcome.error}`
+        notes.push(
+          `TLS origin ${h.conn} (${h.profile}): sni=${h.servername ?? '(none)'} alpn-offered=${h.alpnOffered?.join(',') ?? '(none)'} ${how}`,
+        )
+      }
+      tls.forget(token)
+      release()
+    })
+  tls.setProfile(profile)
+  tls.setVersions(setup.versions ?? {})
+  tls.dropConnections()
+  const within = (ms?: number): number => Math.min(ms ?? Infinity, deadline.remainingMs())
+  return {
+    host: tls.host,
+    port: tls.port,
+    name: env.tls.name,
+    profile,
+    fingerprint256: new X509Certificate(corpus.leaf(profile).cert).fingerprint256,
+    handshakes,
+    settled: (timeoutMs) => tls.settled(within(timeoutMs)),
+    behave: (behaviour) => tls.behave(token, behaviour),
+    nextRequest: (timeoutMs) => tls.nextRequest(token, within(timeoutMs)),
+    requests: () => tls.requests(token),
   }
 }

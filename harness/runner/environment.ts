@@ -1,12 +1,15 @@
 import type { StartedOrigin } from '../origin/types.js'
 import type { TokenSource } from '../net/token.js'
 import type { Role } from '../model/roles.js'
+import type { RunTls } from '../tls/run-tls.js'
 import type { TcpPool } from './tcp-pool.js'
 
 /** What every case of a run shares: the origin, the CONNECT targets, the clock rules. */
 export interface RunEnvironment {
   readonly origin: StartedOrigin
   readonly tcp: TcpPool
+  /** The HTTPS origin a tls-originator points at ({origin_tls}), leased by one case at a time. */
+  readonly tls: RunTls
   readonly tokens: TokenSource
   /** Per-case deadline unless a case sets its own. */
   readonly timeoutMs: number

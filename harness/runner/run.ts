@@ -25,6 +25,7 @@ import {
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
 import { TcpPool } from './tcp-pool.js'
+import { startRunTls } from '../tls/run-tls.js'
 import { toolVersion } from './tool-version.js'
 
 export interface RunRequest {
@@ -112,10 +113,12 @@ export async function executeRun(
       await startOrigin(request.originPort === undefined ? {} : { port: request.originPort }),
     )
     const tcp = scope.use(await TcpPool.start(concurrency))
+    const tls = scope.use(await startRunTls())
     const tokens = new TokenSource(randomBytes(3).toString('hex'))
     const env: RunEnvironment = {
       origin,
       tcp,
+      tls,
       tokens,
       timeoutMs,
       quietMs: request.quietMs ?? DEFAULT_QUIET_MS,

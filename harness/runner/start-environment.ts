@@ -3,6 +3,7 @@ import { TokenSource } from '../net/token.js'
 import { startOrigin } from '../origin/index.js'
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment } from './environment.js'
 import { TcpPool } from './tcp-pool.js'
+import { startRunTls } from '../tls/run-tls.js'
 
 export interface EnvironmentOptions {
   readonly originPort?: number
@@ -16,7 +17,8 @@ export interface EnvironmentOptions {
 
 /**
  * What every case of a run shares, started on `scope` (which closes it): the
- * origin, the CONNECT target pool, the token source and the clock rules.
+ * origin, the CONNECT target pool, the TLS origin, the token source and the
+ * clock rules.
  */
 export async function startRunEnvironment(
   scope: Scope,
@@ -26,9 +28,12 @@ export async function startRunEnvironment(
     await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
   )
   const tcp = scope.use(await TcpPool.start(options.tcpPerKind ?? 4))
+  // Listens at once (its port goes into {origin_tls}); certificates come on first use.
+  const tls = scope.use(await startRunTls())
   return {
     origin,
     tcp,
+    tls,
     tokens: new TokenSource(options.runId),
     timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,

@@ -1,4 +1,6 @@
 import type { Role } from '../model/roles.js'
+import type { GatewayDefect } from '../gateway/defects.js'
+import { startTlsOriginator, startTlsTerminator, type StartedGateway } from '../gateway/index.js'
 import { HarnessError } from '../net/errors.js'
 import { startReferenceProxy } from '../proxy/index.js'
 import { startBlindRelay } from '../relay/index.js'
@@ -6,6 +8,7 @@ import type { RunEnvironment } from '../runner/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
 import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
+import { isTerminatorDefect } from '../gateway/defects.js'
 
 /** Starts a built-in intermediary in one role, pointed at the run's origin. */
 export async function startBuiltin(
@@ -19,6 +22,9 @@ export async function startBuiltin(
       `builtin:${name} cannot play the ${role} role (it plays ${BUILTIN_ROLES[name].join(', ')})`,
     )
   }
+  if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {
+    return startGatewayTarget(role, env)
+  }
   const mode = role === 'forward' ? 'forward' : 'reverse'
   const upstream = { host: env.origin.host, port: env.origin.port }
   const server =
@@ -30,5 +36,53 @@ export async function startBuiltin(
     stderr: () => '',
     close: () => server.close(),
     [Symbol.asyncDispose]: () => server.close(),
+  }
+}
+
+/**
+ * The reference TLS gateway for a TLS role, wired to the run: a terminator
+ * serving the 'valid' leaf in front of the harness origin, or an originator
+ * whose upstream is the run's TLS origin by its name, trusting the run CA.
+ * `defect` switches on one seeded bug (test-fixtures/defects/tls.ts); the
+ * terminator's "serves the wrong certificate" defects are a different leaf.
+ */
+export async function startGatewayTarget(
+  role: 'tls-terminator' | 'tls-originator',
+  env: RunEnvironment,
+  defect?: GatewayDefect,
+): Promise<StartedTarget> {
+  const corpus = await env.tls.origin.corpus()
+  let gateway: StartedGateway
+  if (role === 'tls-terminator') {
+    const leaf = corpus.leaf(
+      defect === 'serves-expired-certificate'
+        ? 'expired'
+        : defect === 'serves-wrong-host-certificate'
+          ? 'wrong-host'
+          : 'valid',
+    )
+    gateway = await startTlsTerminator({
+      upstream: { host: env.origin.host, port: env.origin.port },
+      cert: leaf.cert,
+      key: leaf.key,
+      ...(defect === 'serves-legacy-tls' ||
+      defect === 'alpn-echoes-client' ||
+      defect === 'closes-without-close-notify'
+        ? { defect }
+        : {}),
+    })
+  } else {
+    gateway = await startTlsOriginator({
+      upstream: { name: env.tls.name, address: env.tls.origin.host, port: env.tls.origin.port },
+      ca: corpus.ca.cert,
+      ...(defect === undefined || isTerminatorDefect(defect) ? {} : { defect }),
+    })
+  }
+  const label = defect === undefined ? 'builtin:reference' : `defect:${defect}`
+  return {
+    endpoint: { label, role, host: gateway.host, port: gateway.port },
+    stderr: () => gateway.log.join('\n'),
+    close: () => gateway.close(),
+    [Symbol.asyncDispose]: () => gateway.close(),
   }
 }

@@ -1,7 +1,23 @@
 import { HarnessError } from '../net/errors.js'
 
-/** What --spawn may name; each is filled in when the harness knows its value. */
-export const SPAWN_PLACEHOLDERS = ['port', 'origin', 'origin_url', 'connect_ports'] as const
+/**
+ * What --spawn may name; each is filled in when the harness knows its value.
+ * {origin_tls}: host:port of the harness TLS origin, the upstream of a
+ * tls-originator ("localhost:PORT": localhost is the name it must verify and
+ * send as SNI); {ca}: path of the run CA (PEM) it must trust; {cert} {key}:
+ * paths of the leaf and key a tls-terminator serves (valid for localhost,
+ * origin.test, 127.0.0.1 and ::1).
+ */
+export const SPAWN_PLACEHOLDERS = [
+  'port',
+  'origin',
+  'origin_url',
+  'connect_ports',
+  'origin_tls',
+  'ca',
+  'cert',
+  'key',
+] as const
 
 export function substitutePlaceholders(
   command: string,

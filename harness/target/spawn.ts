@@ -67,7 +67,17 @@ export async function startSpawned(
   readyTimeoutMs = 10_000,
 ): Promise<StartedTarget> {
   const port = await reservePort()
+  // Certificates are generated only for a command that names them.
+  const corpus = /\{(ca|cert|key)\}/.test(command) ? await env.tls.origin.corpus() : undefined
   const line = substitutePlaceholders(command, {
+    ...(corpus === undefined
+      ? {}
+      : {
+          ca: corpus.ca.certPath,
+          cert: corpus.leaf('valid').certPath,
+          key: corpus.leaf('valid').keyPath,
+        }),
+    origin_tls: `${env.tls.name}:${env.tls.origin.port}`,
     port: String(port),
     origin: env.origin.authority,
     origin_url: env.origin.url,

@@ -60,6 +60,11 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'unknown-ca': ['not-issued-by-run-ca'],
   'no-server-auth': ['no-server-auth'],
   'ca-leaf': ['ca'],
+  // Node's checkHost falls back to the CN when there is no SAN: it covers
+  // localhost but not origin.test. The RFC 9525 matcher (harness/gateway) does not.
+  'cn-only': ['wrong-host'],
+  'cn-match-san-mismatch': ['wrong-host'],
+  'partial-wildcard': ['wrong-host'],
 }
 
 describe('createCertificateCorpus', () => {
@@ -112,6 +117,10 @@ describe('createCertificateCorpus', () => {
     expect(x509('self-signed').issuer).toBe(x509('self-signed').subject)
     expect(x509('no-server-auth').keyUsage).toEqual([CLIENT_AUTH])
     expect(x509('valid').keyUsage).toEqual([SERVER_AUTH])
+    expect(x509('cn-only').subjectAltName).toBeUndefined()
+    expect(x509('cn-only').subject).toBe('CN=localhost')
+    expect(x509('cn-match-san-mismatch').subjectAltName).toBe('DNS:wrong.test')
+    expect(x509('partial-wildcard').subjectAltName).toBe('DNS:local*, DNS:origin*.test')
   })
 
   it('gives every leaf its own key, which matches its certificate', () => {

@@ -75,6 +75,20 @@ function keyUsageOf(plan: LeafPlan): Extension[] {
   return [usage]
 }
 
+/** The SAN extension, left out entirely when the plan names nothing (a CN-only leaf). */
+function subjectAltNameOf(plan: LeafPlan): Extension[] {
+  if (plan.dns.length === 0 && plan.ip.length === 0) return []
+  return [
+    {
+      name: 'subjectAltName',
+      altNames: [
+        ...plan.dns.map((value) => ({ type: 2 as const, value })),
+        ...plan.ip.map((ip) => ({ type: 7 as const, ip })),
+      ],
+    },
+  ]
+}
+
 function issueLeaf(plan: LeafPlan, now: number, signer: Issued | undefined): Promise<Issued> {
   return issue(
     plan.commonName,
@@ -83,13 +97,7 @@ function issueLeaf(plan: LeafPlan, now: number, signer: Issued | undefined): Pro
       { name: 'basicConstraints', cA: plan.ca, critical: true },
       ...keyUsageOf(plan),
       { name: 'extKeyUsage', [plan.extendedKeyUsage]: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          ...plan.dns.map((value) => ({ type: 2 as const, value })),
-          ...plan.ip.map((ip) => ({ type: 7 as const, ip })),
-        ],
-      },
+      ...subjectAltNameOf(plan),
     ],
     signer,
   )

@@ -84,6 +84,15 @@ export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
   // A CA certificate served as the leaf: OpenSSL's X509_check_ca ignores
   // CA:TRUE unless keyUsage (when present) also allows keyCertSign.
   'ca-leaf': { ...good, ca: true, keyUsage: ['digitalSignature', 'keyCertSign'] },
+  // RFC 9525 §6.2: no SAN at all, the host only in the subject CN; a verifier
+  // that falls back to the CN (RFC 2818 did, RFC 9525 forbids) accepts it.
+  'cn-only': { ...good, dns: [], ip: [] },
+  // RFC 9525 §6.2 again: the CN names the host but the SAN does not, so a
+  // verifier that tries the CN when the SAN fails accepts it.
+  'cn-match-san-mismatch': { ...good, dns: ['wrong.test'], ip: [] },
+  // RFC 9525 §6.3: a wildcard counts only as the whole left-most label, so
+  // "local*" is no identifier at all; glob-style matchers accept it.
+  'partial-wildcard': { ...good, dns: ['local*', 'origin*.test'], ip: [] },
 }
 
 /** Subject common names of the two CAs: distinct, so a verifier cannot mistake one for the other. */

@@ -23,3 +23,6 @@ export {
   type PemFiles,
   type StartedTlsOrigin,
 } from './types.js'
+export { startRunTls, TLS_ORIGIN_NAME, type RunTls } from './run-tls.js'
+export { splice } from './splice.js'
+export type { TlsHandshakeRecord, TlsVersionRange } from './types.js'

@@ -27,6 +27,10 @@ const VERDICTS: Record<CertificateProfile, string | undefined> = {
   'unknown-ca': 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'no-server-auth': 'INVALID_PURPOSE',
   'ca-leaf': undefined,
+  // Node's own checkServerIdentity falls back to the CN when there is no SAN.
+  'cn-only': undefined,
+  'cn-match-san-mismatch': 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'partial-wildcard': 'ERR_TLS_CERT_ALTNAME_INVALID',
 }
 
 describe('startTlsOrigin', () => {

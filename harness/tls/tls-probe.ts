@@ -1,5 +1,11 @@
 import { once } from 'node:events'
-import { connect, type TLSSocket } from 'node:tls'
+import {
+  connect,
+  type ConnectionOptions,
+  type DetailedPeerCertificate,
+  type SecureVersion,
+  type TLSSocket,
+} from 'node:tls'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
 
 /** Options of probeTlsHandshake. */
@@ -18,6 +24,11 @@ export interface TlsProbeOptions {
    */
   readonly rejectUnauthorized: boolean
   readonly timeoutMs: number
+  /** Offer only these versions; below TLS 1.2 the OpenSSL security level drops to 0 so they can be offered at all. */
+  readonly minVersion?: SecureVersion
+  readonly maxVersion?: SecureVersion
+  /** ALPN protocols offered (RFC 7301 §3.1). @default none */
+  readonly ALPNProtocols?: readonly string[]
 }
 
 /** What the presented certificate was, whatever the verdict on it. */
@@ -30,6 +41,12 @@ export interface PeerCertificateSummary {
 export type TlsProbeResult =
   | {
       readonly kind: 'connected'
+      /** The negotiated version ("TLSv1.3"). */
+      readonly protocol: string
+      /** The ALPN protocol the server selected, or false for none. */
+      readonly alpnProtocol: string | false
+      /** The whole chain as presented, leaf first (issuerCertificate links). */
+      readonly certificate: DetailedPeerCertificate | undefined
       readonly authorized: boolean
       /** OpenSSL's verify code (CERT_HAS_EXPIRED, ...) or Node's ERR_TLS_CERT_ALTNAME_INVALID. */
       readonly authorizationError: string | undefined
@@ -57,19 +74,28 @@ function summarise(socket: TLSSocket): PeerCertificateSummary {
  * refused certificate is a result, not an exception; so is silence.
  */
 export async function probeTlsHandshake(options: TlsProbeOptions): Promise<TlsProbeResult> {
-  const socket = connect({
+  const legacy = options.minVersion === 'TLSv1' || options.minVersion === 'TLSv1.1'
+  const settings: ConnectionOptions = {
     host: options.host ?? '127.0.0.1',
     port: options.port,
     servername: options.servername ?? 'localhost',
     ca: typeof options.ca === 'string' ? options.ca : [...options.ca],
     rejectUnauthorized: options.rejectUnauthorized,
-  })
+    ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
+    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+    ...(legacy ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+    ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: [...options.ALPNProtocols] }),
+  }
+  const socket = connect(settings)
   const closed = once(socket, 'close').catch(() => undefined)
   const outcome = new Promise<TlsProbeResult>((resolve) => {
     socket.once('secureConnect', () => {
       const error = socket.authorizationError as Error | string | null | undefined
       resolve({
         kind: 'connected',
+        protocol: socket.getProtocol() ?? 'unknown',
+        alpnProtocol: socket.alpnProtocol ?? false,
+        certificate: socket.getPeerCertificate(true),
         authorized: socket.authorized,
         authorizationError:
           error === null || error === undefined

@@ -1,3 +1,5 @@
+import type { SecureVersion } from 'node:tls'
+import type { TimeoutValue } from '../net/deadline.js'
 import type { Started } from '../net/started.js'
 import type { StartedOrigin } from '../origin/types.js'
 
@@ -14,6 +16,9 @@ export type CertificateProfile =
   | 'unknown-ca'
   | 'no-server-auth'
   | 'ca-leaf'
+  | 'cn-only'
+  | 'cn-match-san-mismatch'
+  | 'partial-wildcard'
 
 export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'valid',
@@ -24,6 +29,9 @@ export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'unknown-ca',
   'no-server-auth',
   'ca-leaf',
+  'cn-only',
+  'cn-match-san-mismatch',
+  'partial-wildcard',
 ]
 
 export interface PemFiles {
@@ -41,10 +49,47 @@ export interface CertificateCorpus {
   leaf(profile: CertificateProfile): PemFiles
 }
 
+/** TLS versions a server accepts; unset ends mean Node's defaults (TLS 1.2 to 1.3). */
+export interface TlsVersionRange {
+  readonly min?: SecureVersion
+  readonly max?: SecureVersion
+}
+
+/** One handshake as the TLS origin saw it: what the client sent, and how it ended. */
+export interface TlsHandshakeRecord {
+  /** Connection id on the TLS side ("t1", "t2"...). */
+  readonly conn: string
+  /** performance.now() when the handshake ended. */
+  readonly at: number
+  /** The server_name the ClientHello carried (RFC 6066 §3), or undefined for none. */
+  readonly servername: string | undefined
+  /** The ALPN protocols offered (RFC 7301 §3.1), or undefined for no ALPN extension. */
+  readonly alpnOffered: readonly string[] | undefined
+  /** The certificate profile presented. */
+  readonly profile: CertificateProfile
+  readonly outcome:
+    | { readonly kind: 'established'; readonly protocol: string }
+    | { readonly kind: 'failed'; readonly error: string }
+}
+
 export interface StartedTlsOrigin extends StartedOrigin {
   readonly profile: CertificateProfile
   /** Present this profile on connections accepted from now on. */
   setProfile(profile: CertificateProfile): void
+  /** Accept only these TLS versions on connections accepted from now on. */
+  setVersions(range: TlsVersionRange): void
+  /** Every handshake so far, oldest first. */
+  handshakes(): readonly TlsHandshakeRecord[]
+  /**
+   * Resolves once every connection accepted so far has its handshake logged
+   * (done, failed or abandoned): a client can see a gateway's 502 before the
+   * origin has seen the end of the handshake that caused it.
+   */
+  settled(timeoutMs: number): Promise<undefined | TimeoutValue>
+  /** Destroys every established TLS connection: what comes next meets the current profile. */
+  dropConnections(): void
+  /** The corpus the profiles come from (loaded now if it was deferred). */
+  corpus(): Promise<CertificateCorpus>
 }
 
 export type { Started }

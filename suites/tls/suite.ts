@@ -1,7 +1,16 @@
 import { defineSuite } from '../../harness/model/case.js'
+import { originatorHandshakeCases } from './originator-handshake.cases.js'
+import { originatorIdentityCases } from './originator-identity.cases.js'
+import { originatorTrustCases } from './originator-trust.cases.js'
+import { terminatorCases } from './terminator.cases.js'
 
 export const tlsSuite = defineSuite({
   id: 'tls',
   title: 'TLS certificates verified and presented',
-  cases: [],
+  cases: [
+    ...originatorTrustCases,
+    ...originatorIdentityCases,
+    ...originatorHandshakeCases,
+    ...terminatorCases,
+  ],
 })

@@ -1,4 +1,113 @@
-// Seeded defects the tls suite must catch.
+// Seeded defects the tls suite must catch: the reference TLS gateways
+// (harness/gateway) with exactly one realistic bug each.
+import type { GatewayDefect } from '../../harness/gateway/defects.js'
+import { startGatewayTarget } from '../../harness/target/builtin.js'
 import type { SeededDefect } from './types.js'
 
-export const tlsDefects: readonly SeededDefect[] = []
+/** Case slugs to ids: every one of these is in the tls suite. */
+function inSuite([first, ...rest]: readonly [string, ...string[]]): readonly [string, ...string[]] {
+  return [`tls/${first}`, ...rest.map((slug) => `tls/${slug}`)]
+}
+
+function originator(
+  name: GatewayDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): SeededDefect {
+  return {
+    name,
+    description,
+    killedBy: inSuite(killedBy),
+    roles: ['tls-originator'],
+    start: (_role, env) => startGatewayTarget('tls-originator', env, name),
+  }
+}
+
+function terminator(
+  name: GatewayDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): SeededDefect {
+  return {
+    name,
+    description,
+    killedBy: inSuite(killedBy),
+    roles: ['tls-terminator'],
+    start: (_role, env) => startGatewayTarget('tls-terminator', env, name),
+  }
+}
+
+export const tlsDefects: readonly SeededDefect[] = [
+  originator(
+    'verification-off',
+    'Upstream TLS without verification: no chain, date or name check (nginx proxy_ssl_verify off, its default; curl -k)',
+    [
+      'originator-refuses-a-self-signed-upstream',
+      'originator-refuses-an-unknown-ca',
+      'originator-refuses-an-expired-upstream',
+      'originator-refuses-a-not-yet-valid-upstream',
+      'originator-refuses-a-client-auth-only-leaf',
+      'originator-refuses-a-ca-certificate-as-leaf',
+      'originator-refuses-a-certificate-for-another-host',
+      'originator-never-matches-the-common-name',
+      'originator-refuses-partial-wildcards',
+    ],
+  ),
+  originator('accepts-expired', 'Lets certificates outside their validity window through', [
+    'originator-refuses-an-expired-upstream',
+    'originator-refuses-a-not-yet-valid-upstream',
+  ]),
+  originator('accepts-self-signed', 'Trusts any self-signed upstream leaf', [
+    'originator-refuses-a-self-signed-upstream',
+  ]),
+  originator('hostname-ignored', 'Verifies the chain but never the name', [
+    'originator-refuses-a-certificate-for-another-host',
+    'originator-never-matches-the-common-name',
+    'originator-ignores-the-cn-when-the-san-differs',
+    'originator-refuses-partial-wildcards',
+  ]),
+  originator('cn-fallback', 'Tries the subject CN when no SAN matches (RFC 2818 habits)', [
+    'originator-never-matches-the-common-name',
+    'originator-ignores-the-cn-when-the-san-differs',
+  ]),
+  originator('glob-wildcards', 'Matches a SAN "*" as a glob anywhere in a label', [
+    'originator-refuses-partial-wildcards',
+  ]),
+  originator('accepts-ca-leaf', 'Takes a cA=TRUE certificate as the server certificate', [
+    'originator-refuses-a-ca-certificate-as-leaf',
+  ]),
+  originator('ignores-eku', 'Ignores the extended key usage of the upstream leaf', [
+    'originator-refuses-a-client-auth-only-leaf',
+  ]),
+  originator('no-sni', 'Sends no server_name upstream (nginx proxy_ssl_server_name off)', [
+    'originator-sends-the-upstream-name-as-sni',
+  ]),
+  originator('accepts-legacy-tls', 'Negotiates TLS 1.0 and 1.1 with the upstream', [
+    'originator-refuses-tls-1-1-upstreams',
+  ]),
+  originator('offers-h2c', 'Offers "h2c" in its ALPN list upstream', [
+    'originator-never-offers-h2c-in-alpn',
+  ]),
+  originator('plaintext-fallback', 'Retries in plain HTTP after a failed verification', [
+    'originator-never-falls-back-to-plain-http',
+  ]),
+  originator('ignores-configured-ca', 'Trusts only the system roots, not the configured CA', [
+    'originator-accepts-a-valid-upstream',
+  ]),
+  terminator('serves-expired-certificate', 'Serves a leaf that expired yesterday', [
+    'terminator-serves-a-valid-chain',
+  ]),
+  terminator('serves-wrong-host-certificate', "Serves another vhost's certificate", [
+    'terminator-serves-a-valid-chain',
+  ]),
+  terminator('serves-legacy-tls', 'Accepts TLS 1.0 and 1.1 clients (an old ssl_protocols line)', [
+    'terminator-refuses-tls-1-0',
+    'terminator-refuses-tls-1-1',
+  ]),
+  terminator('alpn-echoes-client', "Selects the client's first ALPN protocol when none overlaps", [
+    'terminator-selects-alpn-from-the-client-list',
+  ]),
+  terminator('closes-without-close-notify', 'Closes with a bare TCP FIN, no close_notify', [
+    'terminator-sends-close-notify',
+  ]),
+]

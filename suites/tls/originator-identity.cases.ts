@@ -1,0 +1,79 @@
+// The upstream's identity (RFC 9525; RFC 9110 §4.3.4): the reference identity
+// is the configured upstream name ("localhost", what {origin_tls} names),
+// matched only against subjectAltName DNS-IDs, never the subject CN, with a
+// wildcard only as the whole left-most label.
+// Not covered here: TLS-07 (IP-literal upstreams: the target is configured
+// with one upstream name per run), TLS-08 (CNAME chains: needs a resolver the
+// target uses) and TLS-04's IDN and trailing-dot variants (same reason).
+import { defineCase } from '../../harness/model/case.js'
+import { mustRefuse } from './originator-kit.js'
+
+export const originatorIdentityCases = [
+  defineCase({
+    id: 'tls/originator-refuses-a-certificate-for-another-host',
+    suite: 'tls',
+    title: 'An upstream certificate for another name is refused',
+    requirements: ['TLS-04'],
+    spec: [
+      { rfc: 9110, section: '4.3.4' },
+      { rfc: 9525, section: '6.3' },
+    ],
+    requirement:
+      'The reference identity is the configured upstream name; it must equal a SAN dNSName of the certificate.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(ctx, { profile: 'wrong-host' }, 'it names wrong.test, not the upstream'),
+  }),
+  defineCase({
+    id: 'tls/originator-never-matches-the-common-name',
+    suite: 'tls',
+    title: 'A certificate naming the upstream only in its subject CN (no SAN) is refused',
+    requirements: ['TLS-05'],
+    spec: [
+      { rfc: 9525, section: '6.2' },
+      { rfc: 9110, section: '4.3.4' },
+    ],
+    requirement: 'The subject Common Name is never used as an identifier (RFC 9525 §6.2, §1.3).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'cn-only' }, 'it has no SAN, only CN=localhost'),
+  }),
+  defineCase({
+    id: 'tls/originator-ignores-the-cn-when-the-san-differs',
+    suite: 'tls',
+    title: 'A certificate whose CN names the upstream but whose SAN does not is refused',
+    requirements: ['TLS-05'],
+    spec: [{ rfc: 9525, section: '6.2' }],
+    requirement:
+      'When the SAN does not match, a CN that does is no reason to accept (RFC 9525 §6.2).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'cn-match-san-mismatch' },
+        'its SAN names wrong.test; only its CN is localhost',
+      ),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-partial-wildcards',
+    suite: 'tls',
+    title: 'A SAN with a wildcard inside a label ("local*") does not match the upstream',
+    requirements: ['TLS-06'],
+    spec: [
+      { rfc: 9525, section: '6.3' },
+      { rfc: 9525, section: '7.1' },
+    ],
+    requirement:
+      'A wildcard counts only as the whole left-most label; any other wildcard form makes that presented identifier invalid.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'partial-wildcard' },
+        'its only names are the partial wildcards local* and origin*.test',
+      ),
+  }),
+]

@@ -1,0 +1,93 @@
+/**
+ * How the tls-originator cases drive the target: take the run's TLS origin
+ * with one certificate profile (or version cap), send one GET through the
+ * target, and see what reached the origin and what the client got back.
+ */
+import type {
+  CaseContext,
+  TlsOriginSetup,
+  TlsOriginView,
+} from '../../harness/model/case-context.js'
+import {
+  conforms,
+  observed,
+  timedOut,
+  violates,
+  type Outcome,
+} from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+
+export interface Exchange {
+  readonly tls: TlsOriginView
+  readonly response: HttpMessage<ResponseHead>
+}
+
+/** One GET through the target while the TLS origin presents `setup`; an Outcome if it went nowhere. */
+export async function exchangeVia(
+  ctx: CaseContext,
+  setup: TlsOriginSetup,
+): Promise<Exchange | { readonly outcome: Outcome }> {
+  const tls = await ctx.useTlsOrigin(setup)
+  if (isTimeout(tls)) return { outcome: timedOut(tls.waitingFor, tls.afterMs) }
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx, { headers: [['Connection', 'close']] }))
+  const read = responseOrOutcome(await client.readResponse(), 'a response from the gateway')
+  if ('outcome' in read) return read
+  // The client may hear the gateway's answer before the origin has logged the handshake behind it.
+  const settled = await tls.settled()
+  if (isTimeout(settled)) return { outcome: timedOut(settled.waitingFor, settled.afterMs) }
+  return { tls, response: read.message }
+}
+
+/**
+ * The refusal rule (RFC 9110 §4.3.4; TLS-01, TLS-23): no byte of the request
+ * reaches an upstream that failed verification, and the client gets a
+ * gateway error. `what` says why this certificate must be refused.
+ */
+export async function mustRefuse(
+  ctx: CaseContext,
+  setup: TlsOriginSetup,
+  what: string,
+  also?: (tls: TlsOriginView) => Outcome | undefined,
+): Promise<Outcome> {
+  const exchange = await exchangeVia(ctx, setup)
+  if ('outcome' in exchange) return exchange.outcome
+  const { tls, response } = exchange
+  const status = response.head.status
+  const reached = tls.requests()
+  if (reached.length > 0) {
+    return violates(
+      `no request at the upstream (${what}), and 502 for the client`,
+      `the request reached the upstream over TLS (${reached.length} request${reached.length === 1 ? '' : 's'}); the client got ${statusLine(response)}`,
+    )
+  }
+  const tried = tls.handshakes()
+  if (tried.length === 0) {
+    // Nothing to judge: the target never tried to reach the upstream (misconfigured?).
+    return observed(
+      `the target answered ${statusLine(response)} without connecting to the TLS origin`,
+    )
+  }
+  if (status !== 502 && status !== 503) {
+    return violates('502 Bad Gateway (or 503)', statusLine(response))
+  }
+  const extra = also?.(tls)
+  if (extra !== undefined) return extra
+  return conforms(`${statusLine(response)} after ${tried.length} refused handshake(s)`)
+}
+
+/** The acceptance rule: a valid upstream gets the request and the client its 200. */
+export async function mustAccept(ctx: CaseContext, setup: TlsOriginSetup): Promise<Outcome> {
+  const exchange = await exchangeVia(ctx, setup)
+  if ('outcome' in exchange) return exchange.outcome
+  const { tls, response } = exchange
+  if (tls.requests().length === 0 || response.head.status !== 200) {
+    return violates(
+      'the request at the upstream and its 200 relayed to the client',
+      `${tls.requests().length} request(s) at the upstream; the client got ${statusLine(response)}`,
+    )
+  }
+  return conforms()
+}

@@ -1,0 +1,122 @@
+// The upstream's certificate path, as a TLS originator must check it before
+// it sends any HTTP (RFC 9110 §4.3.4; RFC 5280 §6.1): a trusted anchor,
+// in-date certificates, a leaf that is not a CA, and serverAuth in its EKU.
+// Each case presents the 'valid' leaf with exactly one defect (harness/tls
+// certificate-plan.ts) and expects 502 with nothing sent upstream.
+// Not covered here: TLS-09's bad intermediates, TLS-11 (critical extensions,
+// name constraints, path length) and TLS-12 (MD5/SHA-1): the corpus has no
+// intermediates yet.
+import { defineCase } from '../../harness/model/case.js'
+import { mustAccept, mustRefuse } from './originator-kit.js'
+
+export const originatorTrustCases = [
+  defineCase({
+    id: 'tls/originator-accepts-a-valid-upstream',
+    suite: 'tls',
+    title: 'A valid upstream certificate chaining to the configured CA is accepted',
+    requirements: ['TLS-01'],
+    spec: [
+      { rfc: 9110, section: '4.3.4' },
+      { rfc: 5280, section: '6.1' },
+    ],
+    requirement:
+      'A TLS originator validates the upstream certificate path to a configured trust anchor and, when it validates, forwards the request.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustAccept(ctx, { profile: 'valid' }),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-self-signed-upstream',
+    suite: 'tls',
+    title: 'A self-signed upstream leaf is refused: 502, no request upstream',
+    requirements: ['TLS-01', 'TLS-23'],
+    spec: [
+      { rfc: 9110, section: '4.3.4' },
+      { rfc: 5280, section: '6.1' },
+    ],
+    requirement:
+      'A self-signed leaf does not chain to a configured trust anchor: the originator must not send it the request, and answers with a gateway error.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'self-signed' }, 'its leaf is self-signed'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-an-unknown-ca',
+    suite: 'tls',
+    title: 'An upstream chaining to a root nobody configured is refused',
+    requirements: ['TLS-01', 'TLS-02'],
+    spec: [
+      { rfc: 9110, section: '4.3.4' },
+      { rfc: 9525, section: '6.6' },
+    ],
+    requirement:
+      'Verification is on by default: a chain ending at an untrusted root is refused with no request upstream.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'unknown-ca' }, 'it chains to an untrusted CA'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-an-expired-upstream',
+    suite: 'tls',
+    title: 'An upstream leaf that expired yesterday is refused',
+    requirements: ['TLS-03'],
+    spec: [
+      { rfc: 5280, section: '4.1.2.5' },
+      { rfc: 5280, section: '6.1.3' },
+    ],
+    requirement:
+      'Every certificate in the path must be within its validity period (notBefore to notAfter) at the current time.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'expired' }, 'its leaf has expired'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-not-yet-valid-upstream',
+    suite: 'tls',
+    title: 'An upstream leaf valid only from tomorrow is refused',
+    requirements: ['TLS-03'],
+    spec: [
+      { rfc: 5280, section: '4.1.2.5' },
+      { rfc: 5280, section: '6.1.3' },
+    ],
+    requirement:
+      'A certificate before its notBefore is outside its validity period and must be refused.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'not-yet-valid' }, 'its leaf is not yet valid'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-client-auth-only-leaf',
+    suite: 'tls',
+    title: 'An upstream leaf whose EKU has clientAuth but not serverAuth is refused',
+    requirements: ['TLS-10'],
+    spec: [
+      { rfc: 5280, section: '4.2.1.12' },
+      { rfc: 8446, section: '4.4.2.2' },
+    ],
+    requirement:
+      'A leaf with an extended key usage extension serves TLS only if the EKU includes serverAuth.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(ctx, { profile: 'no-server-auth' }, 'its EKU allows client authentication only'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-ca-certificate-as-leaf',
+    suite: 'tls',
+    title: 'An upstream presenting a CA certificate (cA=TRUE) as its own is refused',
+    requirements: ['TLS-09'],
+    spec: [
+      { rfc: 5280, section: '4.2.1.9' },
+      { rfc: 5280, section: '6.1.4' },
+    ],
+    // SHOULD, not MUST: RFC 5280 §4.2.1.9 says what cA=TRUE is for (signing
+    // certificates) but no RFC forbids a CA key serving TLS; strict verifiers
+    // (OpenSSL X509_V_FLAG_X509_STRICT, the CA/Browser Forum profile) refuse it.
+    requirement:
+      'A certificate with basicConstraints cA=TRUE is a CA, not an end entity; an originator should not take it as the server certificate.',
+    level: 'SHOULD',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'ca-leaf' }, 'its leaf is a CA certificate'),
+  }),
+]
