@@ -1,14 +1,28 @@
 import { resolve } from 'node:path'
 import type { Role } from '../harness/model/roles.js'
+import type { RunResult } from '../harness/model/run-result.js'
 import { executeRun } from '../harness/runner/run.js'
+import { selectCases, type Selection } from '../harness/runner/select.js'
 import { HarnessError } from '../harness/net/errors.js'
-import { parseRole, parseTarget, type TargetSpec } from '../harness/target/target-spec.js'
-import { renderJson } from '../reports/render-json.js'
-import { writeFileAtomic } from '../reports/write-file.js'
+import {
+  BUILTIN_ROLES,
+  parseRole,
+  parseTarget,
+  type TargetSpec,
+} from '../harness/target/target-spec.js'
+import { diffRuns, type RunDiff } from '../reports/diff.js'
+import { exitCode } from '../reports/exit-code.js'
+import { applyExpectations, unmatchedDeviations } from '../reports/expectations.js'
+import { parseReportFormats, type ReportFormat } from '../reports/index.js'
+import { readExpectationsFile, readRunResultFile } from '../reports/read-files.js'
+import { renderDiffText } from '../reports/render-diff.js'
+import { mergeRepeats } from '../reports/repeat.js'
+import { writeReports } from '../reports/write-reports.js'
 import { allCases } from '../suites/index.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
+import { PEERS } from '../harness/peers/catalog.js'
 import { parseCommandArgs, parsePort, parsePositiveInt, splitList } from './args.js'
-import { detectStyle, formatCaseLine, formatSummary } from './print-result.js'
+import { detectStyle, formatSummary, planProgress, RunProgress } from './print-result.js'
 import { RUN_USAGE } from './usage.js'
 
 const OPTIONS = {
@@ -18,6 +32,10 @@ const OPTIONS = {
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
   out: { type: 'string' },
+  report: { type: 'string', multiple: true },
+  baseline: { type: 'string' },
+  expectations: { type: 'string' },
+  repeat: { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   'origin-port': { type: 'string' },
@@ -25,6 +43,25 @@ const OPTIONS = {
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
+
+function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
+  if (values === undefined) return ['json']
+  try {
+    return parseReportFormats(values.join(','))
+  } catch (error) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `--report: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+}
+
+/** The roles the run will use, as executeRun resolves them (for the progress plan). */
+function plannedRoles(target: TargetSpec, roles: readonly Role[]): readonly Role[] {
+  if (roles.length > 0) return roles
+  if (target.kind === 'peer') return PEERS[target.name].roles
+  return target.kind === 'builtin' ? BUILTIN_ROLES[target.name] : []
+}
 
 /** `proxyspec run`: returns the exit code. */
 export async function commandRun(args: readonly string[]): Promise<number> {
@@ -47,37 +84,94 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       ? { kind: 'spawn', command: values.spawn, label: `spawn: ${values.spawn}` }
       : parseTarget(values.target ?? 'builtin:reference')
   const roles: Role[] = splitList(values.role).map(parseRole)
+  const formats = reportFormats(values.report)
+  const rounds = parsePositiveInt(values.repeat, '--repeat', 1)
+  const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
+  const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
+  const strict = values.strict === true
+  const peer = peerOptionsFrom(values)
+  const originPort =
+    values['origin-port'] === undefined
+      ? undefined
+      : parsePort(values['origin-port'], '--origin-port')
+  // Input files are read before anything starts: a typo costs no run.
+  const baseline =
+    values.baseline === undefined ? undefined : await readRunResultFile(values.baseline, 'baseline')
+  const expectations =
+    values.expectations === undefined ? undefined : await readExpectationsFile(values.expectations)
+  const selection: Selection = { suites: splitList(values.suite), cases: splitList(values.case) }
+  const outDir = resolve(values.out ?? '.')
+
   const style = detectStyle(process.stdout)
+  const progress = new RunProgress(
+    process.stdout,
+    style,
+    planProgress(selectCases(allCases(), selection), plannedRoles(target, roles), rounds),
+  )
   const controller = new AbortController()
   const onSignal = (): void => {
     controller.abort()
   }
   process.once('SIGINT', onSignal)
+  const attempts: RunResult[] = []
   try {
-    const run = await executeRun(
-      {
-        target,
-        roles,
-        selection: { suites: splitList(values.suite), cases: splitList(values.case) },
-        timeoutMs: parsePositiveInt(values.timeout, '--timeout', 3000, 100),
-        concurrency: parsePositiveInt(values.concurrency, '--concurrency', 4),
-        strict: values.strict === true,
-        ...(values['origin-port'] === undefined
-          ? {}
-          : { originPort: parsePort(values['origin-port'], '--origin-port') }),
-        peer: peerOptionsFrom(values),
-        signal: controller.signal,
-        onResult: (result) => {
-          process.stdout.write(`${formatCaseLine(result, style)}\n`)
-        },
-      },
-      allCases(),
-    )
-    const reportPath = resolve(values.out ?? '.', 'report.json')
-    await writeFileAtomic(reportPath, renderJson(run))
-    process.stdout.write(`${formatSummary(run, reportPath)}\n`)
-    return run.summary.exitCode
+    for (let round = 1; round <= rounds && !controller.signal.aborted; round += 1) {
+      progress.startRound(round)
+      attempts.push(
+        await executeRun(
+          {
+            target,
+            roles,
+            selection,
+            timeoutMs,
+            concurrency,
+            strict,
+            ...(originPort === undefined ? {} : { originPort }),
+            peer,
+            signal: controller.signal,
+            onStart: (c, endpoint) => {
+              progress.started(c.id, endpoint.role)
+            },
+            onResult: (result) => {
+              progress.finished(result)
+            },
+          },
+          allCases(),
+        ),
+      )
+    }
   } finally {
+    progress.end()
     process.off('SIGINT', onSignal)
   }
+
+  let run = mergeRepeats(attempts)
+  if (expectations !== undefined) {
+    run = applyExpectations(run, expectations, new Date())
+    for (const stale of unmatchedDeviations(run, expectations)) {
+      process.stdout.write(
+        `note: expectations entry "${stale.case}" matches no result of this run (a stale entry, or a typo?)\n`,
+      )
+    }
+  }
+  const diff: RunDiff | undefined = baseline === undefined ? undefined : diffRuns(baseline, run)
+  const { written, failed } = await writeReports(run, formats, outDir, {
+    strict,
+    ...(diff === undefined ? {} : { diff }),
+  })
+  if (diff !== undefined) process.stdout.write(`\n${renderDiffText(diff)}\n`)
+  process.stdout.write(
+    `${formatSummary(
+      run,
+      written.map((w) => w.path),
+    )}\n`,
+  )
+  if (failed.length > 0) {
+    // What was written stays; the run is incomplete without the rest.
+    throw new HarnessError(
+      'HARNESS_INTERNAL',
+      `could not write ${failed.map((f) => `the ${f.format} report (${f.reason})`).join('; ')}`,
+    )
+  }
+  return exitCode(run, { strict, ...(diff === undefined ? {} : { diff }) })
 }

@@ -3,18 +3,29 @@
 // that is not a verdict ends here as one line on stderr and exit code 2.
 import { isHarnessError } from '../harness/net/errors.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
+import { commandCoverage } from './command-coverage.js'
+import { commandDiff } from './command-diff.js'
 import { commandList } from './command-list.js'
 import { commandMatrix } from './command-matrix.js'
 import { MATRIX_USAGE } from './usage.js'
 import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
-import { LIST_USAGE, MAIN_USAGE, REFERENCE_USAGE, RUN_USAGE } from './usage.js'
+import {
+  COVERAGE_USAGE,
+  DIFF_USAGE,
+  LIST_USAGE,
+  MAIN_USAGE,
+  REFERENCE_USAGE,
+  RUN_USAGE,
+} from './usage.js'
 
 const HELP: Record<string, string> = {
   run: RUN_USAGE,
   list: LIST_USAGE,
   reference: REFERENCE_USAGE,
   matrix: MATRIX_USAGE,
+  diff: DIFF_USAGE,
+  coverage: COVERAGE_USAGE,
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -26,6 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return commandList(rest)
     case 'reference':
       return commandReference(rest)
+    case 'diff':
+      return commandDiff(rest)
+    case 'coverage':
+      return commandCoverage(rest)
     case 'matrix':
       return commandMatrix(rest)
     case undefined:

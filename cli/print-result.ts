@@ -25,8 +25,8 @@ export interface PrintStyle {
 }
 
 /** Colour only on a TTY and never when NO_COLOR is set (no-color.org). */
-export function detectStyle(stream: NodeJS.WriteStream): PrintStyle {
-  return { color: stream.isTTY && (process.env.NO_COLOR ?? '') === '' }
+export function detectStyle(stream: { readonly isTTY?: boolean }): PrintStyle {
+  return { color: stream.isTTY === true && (process.env.NO_COLOR ?? '') === '' }
 }
 
 function paint(style: PrintStyle, status: Status, text: string): string {
@@ -44,7 +44,7 @@ export function formatCaseLine(result: CaseResult, style: PrintStyle): string {
   return `${head} (${Math.round(result.durationMs)} ms)${tail}`
 }
 
-export function formatSummary(run: RunResult, reportPath: string): string {
+export function formatSummary(run: RunResult, reportPaths: readonly string[]): string {
   const counts = Object.entries(run.summary.byStatus)
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${n} ${status}`)
@@ -53,8 +53,184 @@ export function formatSummary(run: RunResult, reportPath: string): string {
     run.summary.blocking === 0
       ? 'no blocking failure'
       : `${run.summary.blocking} blocking failure${run.summary.blocking === 1 ? '' : 's'}`
+  const declared = run.results.filter((r) => r.declared !== undefined).length
+  const flaky = run.results.filter((r) => r.flaky !== undefined).length
+  const repeat = run.run.options.repeat
+  const extras = [
+    declared === 0 ? '' : `${declared} declared`,
+    flaky === 0 ? '' : `${flaky} flaky over ${repeat ?? 1} attempts`,
+  ].filter((e) => e !== '')
   return [
-    `${run.target.label} [${run.target.roles.join(', ')}]: ${run.summary.total} results in ${(run.run.durationMs / 1000).toFixed(1)} s: ${counts}; ${blocking}`,
-    `report: ${reportPath}`,
+    `${run.target.label} [${run.target.roles.join(', ')}]: ${run.summary.total} results in ${(run.run.durationMs / 1000).toFixed(1)} s: ${counts}; ${blocking}${extras.length === 0 ? '' : ` (${extras.join(', ')})`}`,
+    ...reportPaths.map((path) => `report: ${path}`),
   ].join('\n')
+}
+
+/** What a run will do, so progress can count down: results expected per suite. */
+export interface ProgressPlan {
+  /** Results per suite, in catalog order (a case yields one result per role it applies to, at least one). */
+  readonly suites: ReadonlyMap<string, number>
+  /** Attempts of the whole selection (`--repeat N`). */
+  readonly rounds: number
+}
+
+/** The stream progress writes to: process.stdout, or a fake in tests. */
+export interface ProgressStream {
+  readonly isTTY?: boolean
+  readonly columns?: number
+  write(text: string): unknown
+}
+
+/** The plan for a selection: one result per role a case applies to, or one not-applicable result. */
+export function planProgress(
+  cases: readonly { readonly suite: string; readonly roles: readonly string[] }[],
+  roles: readonly string[],
+  rounds = 1,
+): ProgressPlan {
+  const suites = new Map<string, number>()
+  for (const c of cases) {
+    const applicable = roles.filter((role) => c.roles.includes(role)).length
+    suites.set(c.suite, (suites.get(c.suite) ?? 0) + Math.max(1, applicable))
+  }
+  return { suites, rounds }
+}
+
+const CLEAR_LINE = '\r\x1b[2K'
+
+/**
+ * Progress while a run goes. On a TTY: a status line redrawn in place (round,
+ * per-suite counts, verdict counts, the cases running now), a line for each
+ * result that is not a pass, and a line as each suite completes. Not on a TTY
+ * (CI logs, pipes): one plain line per result, nothing redrawn. Colour follows
+ * `style` (detectStyle: TTY and no NO_COLOR).
+ */
+export class RunProgress {
+  readonly #stream: ProgressStream
+  readonly #style: PrintStyle
+  readonly #plan: ProgressPlan
+  readonly #tty: boolean
+  readonly #running = new Map<string, number>()
+  readonly #done = new Map<string, number>()
+  readonly #counts = new Map<Status, number>()
+  readonly #suiteCounts = new Map<string, Map<Status, number>>()
+  #round = 1
+  #statusShown = false
+
+  constructor(stream: ProgressStream, style: PrintStyle, plan: ProgressPlan) {
+    this.#stream = stream
+    this.#style = style
+    this.#plan = plan
+    this.#tty = stream.isTTY === true
+  }
+
+  /** A new attempt of the whole selection begins (`--repeat`). */
+  startRound(round: number): void {
+    this.#round = round
+    this.#done.clear()
+    this.#running.clear()
+    this.#suiteCounts.clear()
+    if (!this.#tty && this.#plan.rounds > 1)
+      this.#stream.write(`attempt ${round} of ${this.#plan.rounds}\n`)
+    this.#redraw()
+  }
+
+  started(id: string, role: string): void {
+    const key = `${id} [${role}]`
+    this.#running.set(key, (this.#running.get(key) ?? 0) + 1)
+    this.#redraw()
+  }
+
+  finished(result: CaseResult): void {
+    const key = `${result.id} [${result.role}]`
+    const left = (this.#running.get(key) ?? 0) - 1
+    if (left > 0) this.#running.set(key, left)
+    else this.#running.delete(key)
+    const status = result.verdict.status
+    this.#counts.set(status, (this.#counts.get(status) ?? 0) + 1)
+    const done = (this.#done.get(result.suite) ?? 0) + 1
+    this.#done.set(result.suite, done)
+    const suiteCounts = this.#suiteCounts.get(result.suite) ?? new Map<Status, number>()
+    suiteCounts.set(status, (suiteCounts.get(status) ?? 0) + 1)
+    this.#suiteCounts.set(result.suite, suiteCounts)
+    if (!this.#tty) {
+      this.#stream.write(`${formatCaseLine(result, this.#style)}\n`)
+      return
+    }
+    const lines: string[] = []
+    if (status !== 'pass' && status !== 'not-applicable')
+      lines.push(formatCaseLine(result, this.#style))
+    if (done === this.#plan.suites.get(result.suite)) lines.push(this.#suiteLine(result.suite))
+    if (lines.length > 0) {
+      this.#clear()
+      this.#stream.write(`${lines.join('\n')}\n`)
+    }
+    this.#redraw()
+  }
+
+  /** Removes the status line; call before the summary is printed. */
+  end(): void {
+    this.#clear()
+  }
+
+  #suiteLine(suite: string): string {
+    const total = this.#plan.suites.get(suite) ?? 0
+    const round = this.#plan.rounds > 1 ? ` (attempt ${this.#round}/${this.#plan.rounds})` : ''
+    const mark = this.#style.color ? '\x1b[1m✓\x1b[0m' : '✓'
+    const counts = [...(this.#suiteCounts.get(suite) ?? [])]
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ')
+    return `${mark} ${suite}: ${total} result${total === 1 ? '' : 's'}${round}: ${counts}`
+  }
+
+  #clear(): void {
+    if (this.#tty && this.#statusShown) this.#stream.write(CLEAR_LINE)
+    this.#statusShown = false
+  }
+
+  #redraw(): void {
+    if (!this.#tty) return
+    const width = Math.max(40, (this.#stream.columns ?? 100) - 1)
+    const line = statusLine(this.#plan, this.#round, this.#done, this.#counts, [
+      ...this.#running.keys(),
+    ])
+    this.#stream.write(
+      `${CLEAR_LINE}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`,
+    )
+    this.#statusShown = true
+  }
+}
+
+/**
+ * The TTY status line, most useful first, since a narrow terminal cuts the end:
+ * "[attempt 1/2] 7/18: 6 fail, 1 pass | hop-by-hop 4/9 | running: keep-alive/x [forward] +1".
+ * Suites are shown while in progress; a finished suite has printed its own line.
+ */
+export function statusLine(
+  plan: ProgressPlan,
+  round: number,
+  done: ReadonlyMap<string, number>,
+  counts: ReadonlyMap<Status, number>,
+  running: readonly string[],
+): string {
+  const total = [...plan.suites.values()].reduce((a, b) => a + b, 0)
+  const finished = [...done.values()].reduce((a, b) => a + b, 0)
+  const active = new Set(running.map((key) => key.split('/')[0] ?? ''))
+  const suites = [...plan.suites]
+    .filter(
+      ([suite, n]) =>
+        (done.get(suite) ?? 0) < n && ((done.get(suite) ?? 0) > 0 || active.has(suite)),
+    )
+    .map(([suite, n]) => `${suite} ${done.get(suite) ?? 0}/${n}`)
+  const verdicts = [...counts]
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ')
+  const parts = [
+    `${plan.rounds > 1 ? `[attempt ${round}/${plan.rounds}] ` : ''}${finished}/${total}${verdicts === '' ? '' : `: ${verdicts}`}`,
+    ...(suites.length === 0 ? [] : [suites.join(' ')]),
+    ...(running.length === 0
+      ? []
+      : [`running: ${running[0] ?? ''}${running.length > 1 ? ` +${running.length - 1}` : ''}`]),
+  ]
+  return parts.join(' | ')
 }

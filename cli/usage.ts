@@ -4,6 +4,8 @@ Usage:
   proxyspec run [options]        run the suites against a target (default: the built-in reference)
   proxyspec list [options]       print the case catalog
   proxyspec matrix [options]     every suite on real peers (peer:NAME) side by side, as HTML and Markdown
+  proxyspec diff BASE NEW        compare two report.json files (exit 1 on a new MUST failure)
+  proxyspec coverage [options]   which catalog requirements have cases, by level and role
   proxyspec reference [options]  run the built-in reference intermediary as a process of its own
   proxyspec help [command]       show help for a command
 
@@ -41,8 +43,18 @@ Selection:
   --case GLOB                 only these cases, by id or requirement id (repeatable):
                               'keep-alive/*', KA-06, 'connect/*framing*'
 
+Reports:
+  --report LIST               formats to write, comma-separated (default json):
+                              json (report.json), junit (junit.xml), html (report.html),
+                              md (summary.md); each file is written atomically
+  --out DIR                   where the reports go (default: current directory)
+  --baseline FILE             compare with an earlier report.json: print the regressions,
+                              mark them in html and md, exit 1 only on a NEW MUST failure
+  --expectations FILE         declared deviations {"deviations":[{"case","reason","expires"?}]}:
+                              a declared failure is shown as such and does not fail the run
+
 Run:
-  --out DIR                   where report.json goes (default: current directory)
+  --repeat N                  run every case N times; cases whose verdict varies are flaky
   --timeout MS                per-case deadline (default 3000)
   --concurrency N             cases at once (default 4)
   --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
@@ -51,8 +63,27 @@ Run:
 Examples:
   proxyspec run
   proxyspec run --target builtin:blind-relay --role forward
+  proxyspec run --report json,junit,html,md --out reports --baseline baseline.json
   proxyspec run --target http://127.0.0.1:3128 --role forward --suite connect
   proxyspec run --spawn "node my-proxy.js --port {port} --upstream {origin}" --role reverse
+`
+
+export const DIFF_USAGE = `Usage: proxyspec diff BASE.json NEW.json [--json | --md]
+
+Compares two runs (report.json files): new failures, fixes, changed verdicts,
+cases added and removed. A case is its id and role across runs.
+  --json   the diff as JSON        --md   as Markdown (a PR comment)
+Exit codes: 0 no new MUST failure; 1 a new MUST failure (declared deviations aside);
+2 a file is missing or not a proxyspec report.
+`
+
+export const COVERAGE_USAGE = `Usage: proxyspec coverage [--suite GLOB] [--catalog FILE] [--json | --md]
+
+Which requirements of the catalog (REQUIREMENTS.md) have cases, by level and by role,
+and which MUST and SHOULD rows have none yet.
+  --catalog FILE   read this REQUIREMENTS.md instead of the catalog shipped with proxyspec
+  --suite GLOB     count only these suites' cases (repeatable)
+  --json, --md     machine-readable, or Markdown
 `
 
 export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--json]

@@ -25,7 +25,7 @@ table.counts tr.total td { font-weight: 600; } table.counts .badge { min-width: 
 .s-not-applicable { background: var(--na); } .s-unsupported { background: var(--unsup); } .s-timeout { background: var(--timeout); } .s-error { background: var(--error); }
 .tag { display: inline-block; padding: 0 .35em; margin-left: .35em; border: 1px solid currentColor; border-radius: 4px; font-size: 11px; font-weight: 600; }
 .tag.new-failure, .tag.expired { color: var(--fail); } .tag.fixed { color: var(--pass); } .tag.changed, .tag.added { color: var(--info); }
-.tag.declared { color: var(--unsup); } .tag.unexpected-pass { color: var(--warn); }
+.tag.declared { color: var(--unsup); } .tag.unexpected-pass, .tag.flaky { color: var(--warn); }
 form#filters { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; padding: .5rem .75rem; margin: .5rem 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
 form#filters[hidden] { display: none; }
 form#filters fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .15rem .6rem; }

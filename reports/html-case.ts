@@ -79,6 +79,10 @@ function tags(result: CaseResult, mark: CaseChangeMark | undefined): string {
     out.push('<span class="tag unexpected-pass">unexpected pass</span>')
   else if (declared !== undefined && isExcused(result))
     out.push('<span class="tag declared">declared deviation</span>')
+  if (result.flaky !== undefined) {
+    const seen = result.flaky.statuses.map((s) => STATUS_LABEL[s]).join(', ')
+    out.push(`<span class="tag flaky" title="${esc(`attempts: ${seen}`)}">flaky</span>`)
+  }
   return out.join('')
 }
 
@@ -101,6 +105,12 @@ function detailsList(result: CaseResult): string {
   if (declared !== undefined) {
     const until = declared.expires === undefined ? '' : ` (until ${esc(declared.expires)})`
     rows.push(row('Declared deviation', `${esc(declared.reason)}${until}`))
+  }
+  if (result.flaky !== undefined) {
+    const seen = result.flaky.statuses.map((s) => STATUS_LABEL[s]).join(', ')
+    rows.push(
+      row('Flaky', `verdict varied over ${result.flaky.statuses.length} attempts: ${esc(seen)}`),
+    )
   }
   rows.push(row('Role', esc(result.role)), row('Duration', `${result.durationMs} ms`))
   const error = verdict.error
@@ -130,6 +140,7 @@ export function caseHtml(
     ...result.requirements,
     result.verdict.message,
     result.declared?.reason ?? '',
+    result.flaky === undefined ? '' : 'flaky',
   ]
     .join(' ')
     .toLowerCase()

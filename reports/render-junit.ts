@@ -49,6 +49,7 @@ function properties(result: CaseResult): string[] {
     property('title', result.title),
     ...(declared === undefined ? [] : [property('declared', declared.reason)]),
     ...(declared?.unexpectedPass === true ? [property('declared.unexpectedPass', 'true')] : []),
+    ...(result.flaky === undefined ? [] : [property('flaky', result.flaky.statuses.join(','))]),
     ...(declared?.expired === true
       ? [property('declared.expired', declared.expires ?? 'true')]
       : []),

@@ -114,6 +114,20 @@ function declaredSection(results: readonly CaseResult[]): string[] {
   ]
 }
 
+function flakySection(results: readonly CaseResult[]): string[] {
+  const flaky = results.filter((r) => r.flaky !== undefined)
+  if (flaky.length === 0) return []
+  return [
+    '',
+    `### Flaky (${flaky.length}): the verdict varied between attempts`,
+    '',
+    ...flaky.map(
+      (r) =>
+        `- ${caseHeading(r)} ${r.level}: ${(r.flaky?.statuses ?? []).map((s) => STATUS_LABEL[s]).join(', ')}`,
+    ),
+  ]
+}
+
 /**
  * A compact Markdown summary for a GitHub step summary or a PR comment: a
  * suite × status table, then blocking failures (MUST first) with requirement,
@@ -169,7 +183,7 @@ export function renderMarkdown(run: RunResult, options: MarkdownOptions = {}): s
   )
   if (infos.length > 0)
     out.push('', `### Observations (INFO, ${infos.length})`, '', ...infos.map(oneLine))
-  out.push(...declaredSection(run.results))
+  out.push(...declaredSection(run.results), ...flakySection(run.results))
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

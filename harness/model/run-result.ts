@@ -27,6 +27,17 @@ export interface CaseResult {
   readonly evidence: Evidence
   /** Set by applyExpectations (reports/expectations.ts) when an expectations file names this case. */
   readonly declared?: DeclaredDeviation
+  /** Set by mergeRepeats (reports/repeat.ts) when `--repeat N` saw this case end with different verdicts. */
+  readonly flaky?: FlakyMark
+}
+
+/**
+ * A case whose verdict varied over the repeats of one run. The result shown is
+ * the first failing attempt (a failure seen once is a finding), and `statuses`
+ * lists every attempt's status in order.
+ */
+export interface FlakyMark {
+  readonly statuses: readonly Status[]
 }
 
 /**
@@ -78,6 +89,8 @@ export interface RunResult {
       readonly timeoutMs: number
       readonly concurrency: number
       readonly strict: boolean
+      /** `--repeat N`: each case ran N times (absent: once). */
+      readonly repeat?: number
     }
   }
   readonly target: TargetSummary

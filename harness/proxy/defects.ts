@@ -30,6 +30,7 @@ export type ProxyDefect =
   | 'interim-to-http10'
   | 'waits-for-request-body'
   | 'loops-through-itself'
+  | 'merges-trailers'
   // keep-alive
   | 'closes-every-client-connection'
   | 'forwards-client-close-inbound'

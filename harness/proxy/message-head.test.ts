@@ -117,6 +117,26 @@ describe('clientResponseHead', () => {
     )
   })
 
+  it('replaces an invalid Date with its own (RFC 9110 §6.6.1 MAY), and keeps an obsolete-format one', () => {
+    const relay = (line: string): string =>
+      text(
+        clientResponseHead({
+          head: responseHead('HTTP/1.1 200 OK', line, 'Content-Length: 0'),
+          framing: 'content-length',
+          close: false,
+          viaName: 'px',
+          date,
+        }),
+      )
+    expect(relay('Date: yesterday')).toBe(
+      `HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: ${date}\r\nVia: 1.1 px\r\n\r\n`,
+    )
+    expect(relay('Date: Sunday, 06-Nov-94 08:49:37 GMT')).toContain(
+      '\r\nDate: Sunday, 06-Nov-94 08:49:37 GMT\r\n',
+    )
+    expect(relay('Date: Sunday, 06-Nov-94 08:49:37 GMT')).not.toContain(date)
+  })
+
   it('re-frames as chunked without Content-Length, and keeps an existing Date', () => {
     const head = responseHead(
       'HTTP/1.1 200 OK',

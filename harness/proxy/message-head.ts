@@ -6,6 +6,7 @@
 import type { HeaderField, RequestHead, ResponseHead } from '../wire/types.js'
 import { contentLength, type BodyFraming } from './framing.js'
 import { connectionOptions, endToEndFields } from './hop-by-hop.js'
+import { isHttpDate } from './http-date.js'
 import { viaLine } from './via.js'
 import type { ProxyDefect } from './defects.js'
 
@@ -161,7 +162,7 @@ export interface ClientResponseSpec {
   /** Add `Connection: close`: this proxy closes the client connection after the response. */
   readonly close: boolean
   readonly viaName: string
-  /** IMF-fixdate to add when the response has no Date (RFC 9110 §6.6.1); undefined for 1xx. */
+  /** IMF-fixdate to add when the response has no valid Date (RFC 9110 §6.6.1); undefined for 1xx. */
   readonly date?: string
   readonly defect?: ProxyDefect | undefined
 }
@@ -170,7 +171,7 @@ export interface ClientResponseSpec {
  * The response head sent to the client: status line in our version (RFC 9112
  * §2.3), hop-by-hop fields removed in this direction too, Content-Length kept
  * as the decoded length (dropped for 1xx and 204, RFC 9110 §8.6, and when we
- * re-frame), Date added if missing, `Transfer-Encoding: chunked` when we chunk,
+ * re-frame), Date added if missing or invalid, `Transfer-Encoding: chunked` when we chunk,
  * Via, and `Connection: close` when we are going to close.
  */
 export function clientResponseHead(spec: ClientResponseSpec): Buffer {
@@ -185,21 +186,23 @@ export function clientResponseHead(spec: ClientResponseSpec): Buffer {
   const joined = spec.defect === 'joins-set-cookie' ? joinedLines([...kept]) : undefined
   let lengthWritten = false
   let dated = false
+  const replacesDate = spec.date !== undefined && spec.defect !== 'omits-date'
   for (const field of head.headers) {
     // Content-Length is framing this proxy writes: handled before the Connection-nominated removal.
     if (named(field, 'content-length')) {
       if (keepLength && !lengthWritten)
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
       lengthWritten = true
+    } else if (named(field, 'date') && replacesDate && !isHttpDate(field.value)) {
+      // RFC 9110 §6.6.1: an invalid Date MAY be replaced with the time of receipt: ours goes below.
     } else if (kept.has(field)) {
       const line = joined === undefined ? rawLine(field) : joined.get(field)
       if (line !== undefined) parts.push(line)
       dated ||= named(field, 'date')
     }
   }
-  // Seeded defect 'omits-date': no Date is added to a response that has none (RFC 9110 §6.6.1).
-  if (spec.date !== undefined && !dated && spec.defect !== 'omits-date')
-    parts.push(textLine(`Date: ${spec.date}`))
+  // Seeded defect 'omits-date': Date is left as it came, missing or invalid (RFC 9110 §6.6.1).
+  if (replacesDate && !dated) parts.push(textLine(`Date: ${spec.date}`))
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
   parts.push(...ownVia(head, spec.viaName, spec.defect))
   if (spec.close) parts.push(textLine('Connection: close'))

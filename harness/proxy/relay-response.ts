@@ -8,6 +8,7 @@ import type { ResponseHead } from '../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
 import { clientFraming, responseFraming } from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
+import { relayMergingTrailers } from './merge-trailers.js'
 import { connectionOptions } from './hop-by-hop.js'
 import { upstreamMayPersist } from './persistence.js'
 import type { UpstreamConnection } from './upstream-pool.js'
@@ -111,6 +112,8 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
 async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
   const { conn, client } = input
   const upstream = responseFraming(input.method, head, input.defect)
+  if (input.defect === 'merges-trailers' && upstream === 'chunked')
+    return relayMergingTrailers(input, head)
   const { defect } = input
   // Seeded defects: 'chunks-to-http10-clients' re-chunks for every client (KA-07);
   // 'keeps-client-open-after-close-delimited-body' passes a close-delimited body on as it came.

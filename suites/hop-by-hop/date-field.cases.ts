@@ -1,7 +1,7 @@
 // RFC 9110 §6.6.1: a recipient with a clock that forwards a response without
 // Date MUST add one. The value is an IMF-fixdate (§5.6.7).
-// Not covered here: replacing an invalid Date from the origin, which the RFC
-// allows but does not require (INFO at most).
+// Replacing an invalid Date from the origin is allowed, not required (MAY):
+// its case is INFO.
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
@@ -44,6 +44,26 @@ export const dateFieldCases = [
             `Date within ${SKEW_MS / 1000} s of the harness clock`,
             `Date: ${date} (${Math.round(skew / 1000)} s off)`,
           )
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/replaces-invalid-date',
+    suite: 'hop-by-hop',
+    title: 'An invalid Date from the origin is replaced with a valid one',
+    requirements: ['HOP-16'],
+    spec: [{ rfc: 9110, section: '6.6.1' }],
+    requirement:
+      'A recipient with a clock that receives a response with an invalid Date MAY replace it with the time the response was received.',
+    level: 'INFO',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await responseAtClient(ctx, rawResponse({ headers: [['Date', 'yesterday']] }))
+      if ('outcome' in read) return read.outcome
+      const dates = fieldValues(read.message.head.headers, 'date')
+      // A sender generates IMF-fixdate (RFC 9110 §5.6.7), so that is what a replacement looks like.
+      return dates.length === 1 && dates.every((d) => IMF_FIXDATE.test(d))
+        ? conforms()
+        : violates('one IMF-fixdate in place of "yesterday"', `Date lines ${listed(dates)}`)
     },
   }),
 ]

@@ -5,9 +5,10 @@
 // member (HOP-05), so a response that went round carries one member per
 // self-connection. At most one is allowed (a proxy that goes round once and
 // then recognises its own Via is protected).
-// Not covered here: CONNECT to the proxy's own address (the connect suite's
-// port allow-list already refuses it), and a reverse proxy whose configured
-// route points back at itself (a configuration the case cannot make).
+// A forward proxy also gets `CONNECT <itself>`: any answer in time will do
+// (a refusal, or one tunnel to itself, which is a single self-connection).
+// Not covered here: a reverse proxy whose configured route points back at
+// itself (a configuration the case cannot make).
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
@@ -47,12 +48,27 @@ export const loopCases = [
       if ('outcome' in read) return read.outcome
       const members = viaMembers(read.message.head.headers)
       ctx.note(`answered ${statusLine(read.message)}, Via: ${members.join(', ') || '(none)'}`)
-      return members.length <= 1
-        ? conforms()
-        : violates(
-            'an answer after at most one pass through the proxy (at most one Via member)',
-            `${statusLine(read.message)} after ${members.length} passes: Via: ${members.join(', ')}`,
-          )
+      if (members.length > 1) {
+        return violates(
+          'an answer after at most one pass through the proxy (at most one Via member)',
+          `${statusLine(read.message)} after ${members.length} passes: Via: ${members.join(', ')}`,
+        )
+      }
+      if (ctx.role !== 'forward') return conforms()
+      const tunnel = await ctx.connect()
+      await tunnel.write(
+        requestBytes({ method: 'CONNECT', target: self, headers: [['Host', self]] }),
+      )
+      const connect = responseOrOutcome(
+        await tunnel.readResponse({
+          requestMethod: 'CONNECT',
+          timeoutMs: Math.min(ANSWER_WITHIN_MS, ctx.remainingMs()),
+        }),
+        `an answer within ${ANSWER_WITHIN_MS} ms to CONNECT ${self}`,
+      )
+      if ('outcome' in connect) return connect.outcome
+      ctx.note(`CONNECT ${self} answered ${statusLine(connect.message)}`)
+      return conforms()
     },
   }),
 ]

@@ -10,6 +10,7 @@ import { interimResponseCases } from './interim-responses.cases.js'
 import { loopCases } from './loops.cases.js'
 import { maxForwardsCases } from './max-forwards.cases.js'
 import { proxyAddedFieldCases } from './proxy-added-fields.cases.js'
+import { trailerCases } from './trailers.cases.js'
 import { unlistedHopFieldCases } from './unlisted-hop-fields.cases.js'
 import { viaFieldCases } from './via-field.cases.js'
 
@@ -23,6 +24,7 @@ export const hopByHopSuite = defineSuite({
     ...proxyAddedFieldCases,
     ...viaFieldCases,
     ...maxForwardsCases,
+    ...trailerCases,
     ...authenticationFieldCases,
     ...fieldOrderCases,
     ...httpVersionCases,

@@ -1,21 +1,13 @@
 // RFC 9110 §7.6.3: a proxy appends a Via member (received protocol version and
 // received-by) to every message it forwards, keeping earlier members in order.
-// Not covered here: a gateway's response Via, which is a MAY (reverse role).
+// A gateway's response Via is only a MAY: its case is INFO (reverse role).
+import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
-import { fieldValues } from '../../harness/wire/fields.js'
-import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
 import { originRequest, responseOrOutcome } from '../support/request.js'
-
-/** Via members in order across every Via line. */
-function viaMembers(headers: readonly HeaderField[]): string[] {
-  return fieldValues(headers, 'via')
-    .flatMap((value) => value.split(','))
-    .map((member) => member.trim().replace(/\s+/g, ' '))
-    .filter((member) => member !== '')
-}
+import { viaMembers } from './exchange.js'
 
 /** Checks that `members` keeps `earlier` first and ends with a member for protocol `version`. */
 function checkVia(
@@ -32,6 +24,21 @@ function checkVia(
     return `the appended member "${own}" does not name the received version ${version} and a received-by`
   }
   return undefined
+}
+
+/** An HTTP/1.0 response with `Via: 1.1 backend-x` from the origin: the client must see a member appended. */
+async function responseVia(ctx: CaseContext): Promise<Outcome> {
+  ctx.origin.behave(
+    rawResponse({ version: 'HTTP/1.0', headers: [['Via', '1.1 backend-x']], close: true }),
+  )
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx))
+  const read = responseOrOutcome(await client.readResponse(), 'the response to reach the client')
+  if ('outcome' in read) return read.outcome
+  const problem = checkVia(viaMembers(read.message.head.headers), '1.1 backend-x', '1.0')
+  return problem === undefined
+    ? conforms()
+    : violates('Via: 1.1 backend-x, 1.0 <received-by> at the client', problem)
 }
 
 export const viaFieldCases = [
@@ -71,21 +78,18 @@ export const viaFieldCases = [
       'A proxy MUST append a Via member to the responses it forwards, with the version it received them in.',
     level: 'MUST',
     roles: ['forward'],
-    async run(ctx) {
-      ctx.origin.behave(
-        rawResponse({ version: 'HTTP/1.0', headers: [['Via', '1.1 backend-x']], close: true }),
-      )
-      const client = await ctx.connect()
-      await client.write(originRequest(ctx))
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'the response to reach the client',
-      )
-      if ('outcome' in read) return read.outcome
-      const problem = checkVia(viaMembers(read.message.head.headers), '1.1 backend-x', '1.0')
-      return problem === undefined
-        ? conforms()
-        : violates('Via: 1.1 backend-x, 1.0 <received-by> at the client', problem)
-    },
+    run: responseVia,
+  }),
+  defineCase({
+    id: 'hop-by-hop/gateway-appends-via-to-responses',
+    suite: 'hop-by-hop',
+    title: 'A gateway appends a Via member to the responses it relays',
+    requirements: ['HOP-05'],
+    spec: [{ rfc: 9110, section: '7.6.3' }],
+    requirement:
+      'A gateway MAY send a Via field in the responses it forwards; if it does, earlier members stay first.',
+    level: 'INFO',
+    roles: ['reverse'],
+    run: responseVia,
   }),
 ]

@@ -53,6 +53,7 @@ export const hopByHopDefects: readonly SeededDefect[] = [
   defect('drops-via', 'Never appends its Via member, in either direction', [
     'appends-via-to-requests',
     'appends-via-to-responses',
+    'gateway-appends-via-to-responses',
   ]),
   defect(
     'ignores-max-forwards',
@@ -63,6 +64,11 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'max-forwards-overflows',
     'Reads Max-Forwards into a 32-bit int, so 4294967296 wraps to 0 and is answered locally',
     ['decrements-max-forwards'],
+  ),
+  defect(
+    'merges-trailers',
+    'Buffers a chunked response and sends it with Content-Length, the trailers moved into the header section',
+    ['never-merges-trailers-into-headers'],
   ),
   defect('drops-authorization', 'Consumes Authorization as if it were Proxy-Authorization', [
     'forwards-authorization-unchanged',
@@ -107,7 +113,10 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'Runs the request-target through a URL parser, resolving %2e%2e dot-segments',
     ['forwards-path-and-query-byte-for-byte'],
   ),
-  defect('omits-date', 'Relays a response without Date as it came', ['adds-date-when-missing']),
+  defect('omits-date', 'Relays Date as it came: missing, or invalid', [
+    'adds-date-when-missing',
+    'replaces-invalid-date',
+  ]),
   defect(
     'drops-interim-responses',
     'Swallows every 1xx from the upstream, 100 (Continue) and 103 (Early Hints) included',

@@ -1,0 +1,77 @@
+// RFC 9110 §6.5.1, §6.5.2; RFC 9112 §7.1.2: trailer fields travel as
+// trailers or are dropped; a recipient MUST NOT merge them into the header
+// section, where a trailer Content-Length would re-frame the message and a
+// trailer Set-Cookie take effect.
+// Not covered here: the request direction (trailers from the client), and
+// RFC 9111 §3.1's rule that a cache does not store merged trailers.
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
+import type { OriginBehaviour } from '../../harness/origin/types.js'
+import { fieldValues, hasField } from '../../harness/wire/fields.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import { responseAtClient } from './exchange.js'
+
+const BODY = 'hello trailers'
+
+/** A chunked 200 announcing X-Sum, with X-Sum, Content-Length and Set-Cookie as trailers. */
+const withTrailers: OriginBehaviour = {
+  kind: 'raw',
+  respond(_request, connection) {
+    connection.write(
+      Buffer.concat([
+        responseBytes({
+          status: 200,
+          headers: [
+            ['Transfer-Encoding', 'chunked'],
+            ['Trailer', 'X-Sum'],
+          ],
+        }),
+        Buffer.from(
+          `${BODY.length.toString(16)}\r\n${BODY}\r\n0\r\nX-Sum: abc\r\nContent-Length: 0\r\nSet-Cookie: t=1\r\n\r\n`,
+          'latin1',
+        ),
+      ]),
+    )
+  },
+}
+
+export const trailerCases = [
+  defineCase({
+    id: 'hop-by-hop/never-merges-trailers-into-headers',
+    suite: 'hop-by-hop',
+    title:
+      'Response trailers stay trailers (or are dropped): none of them appears in the header section',
+    requirements: ['HOP-09'],
+    spec: [
+      { rfc: 9110, section: '6.5.1' },
+      { rfc: 9110, section: '6.5.2' },
+      { rfc: 9112, section: '7.1.2' },
+    ],
+    requirement:
+      'A recipient MUST NOT merge trailer fields into the header section; framing and cookie fields sent as trailers have no effect.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const read = await responseAtClient(ctx, withTrailers, { headers: [['TE', 'trailers']] })
+      if ('outcome' in read) return read.outcome
+      const { head, body, trailers } = read.message
+      const merged = ['x-sum', 'content-length', 'set-cookie'].filter((name) =>
+        hasField(head.headers, name),
+      )
+      if (merged.length > 0) {
+        return violates(
+          'X-Sum, Content-Length and Set-Cookie only as trailers, or not at all',
+          `in the header section: ${merged
+            .map((name) => `${name}: ${fieldValues(head.headers, name).join(', ')}`)
+            .join('; ')}`,
+        )
+      }
+      if (body.toString('latin1') !== BODY)
+        return violates(`the body "${BODY}"`, `the body "${body.toString('latin1')}"`)
+      const sum = fieldValues(trailers, 'x-sum')
+      return conforms(
+        sum.length > 0 ? `X-Sum came as a trailer: ${sum.join(', ')}` : 'the trailers were dropped',
+      )
+    },
+  }),
+]
