@@ -54,7 +54,8 @@ function upgradeOrigin(
         switched(switched) {
           const session = new SwitchedSession(switched)
           sessions.push(session)
-          switched.stream.on('data', (chunk: Buffer) => session.noteBytes(chunk))
+          // A copy: ws unmasks frames in place in the buffer it is given.
+          switched.stream.on('data', (chunk: Buffer) => session.noteBytes(Buffer.from(chunk)))
           switched.stream.on('end', () => session.noteChange((s) => (s.peerEnded = true)))
           switched.stream.on('close', () => session.noteChange((s) => (s.closed = true)))
           switched.stream.on('error', () => undefined)

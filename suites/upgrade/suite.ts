@@ -1,7 +1,16 @@
 import { defineSuite } from '../../harness/model/case.js'
+import { switchRuleCases } from './switch-rules.cases.js'
+import { upgradeRequestCases } from './upgrade-requests.cases.js'
+import { websocketHandshakeCases } from './websocket-handshake.cases.js'
+import { websocketTunnelCases } from './websocket-tunnel.cases.js'
 
 export const upgradeSuite = defineSuite({
   id: 'upgrade',
   title: 'Upgrade, WebSocket and h2c',
-  cases: [],
+  cases: [
+    ...upgradeRequestCases,
+    ...switchRuleCases,
+    ...websocketHandshakeCases,
+    ...websocketTunnelCases,
+  ],
 })

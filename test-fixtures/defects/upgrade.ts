@@ -1,4 +1,82 @@
-// Seeded defects the upgrade suite must catch.
+// Seeded defects the upgrade suite must catch (harness/proxy/upgrade*.ts hold the hooks).
+import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import { referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
-export const upgradeDefects: readonly SeededDefect[] = []
+const defect = (
+  name: ProxyDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): SeededDefect => ({
+  name,
+  description,
+  killedBy,
+  roles: ['forward', 'reverse'],
+  start: (role, env) => referenceWith(name, role, env),
+})
+
+export const upgradeDefects: readonly SeededDefect[] = [
+  defect(
+    'upgrades-http10',
+    'Acts on Upgrade in an HTTP/1.0 request and relays the 101 to the 1.0 client (RFC 9110 §7.8)',
+    ['upgrade/http10-upgrade-ignored'],
+  ),
+  defect(
+    'upgrades-without-connection-option',
+    'Takes Upgrade alone, without `upgrade` in Connection, as a request to switch',
+    ['upgrade/upgrade-without-connection-option-ignored'],
+  ),
+  defect(
+    'needs-connection-upgrade-alone',
+    'Upgrades only when Connection is exactly "Upgrade" (a whole-value comparison), so `Connection: keep-alive, Upgrade` loses its Upgrade',
+    ['upgrade/connection-keep-alive-upgrade-upgrades'],
+  ),
+  defect(
+    'omits-connection-upgrade-upstream',
+    'Sends Upgrade upstream without `Connection: upgrade` (nginx with proxy_set_header Upgrade but not Connection)',
+    ['upgrade/unrelayed-upgrade-handled-as-http'],
+  ),
+  defect(
+    'passes-h2c',
+    'Relays `Upgrade: h2c` with HTTP2-Settings and tunnels the h2c 101 (h2c smuggling)',
+    ['upgrade/h2c-never-passed-through'],
+  ),
+  defect(
+    'forwards-bytes-before-101',
+    'Tunnels on the client’s intent: the handshake and the bytes after it go upstream at once, before any 101 (CVE-2026-2833 class)',
+    ['upgrade/no-client-bytes-before-101', 'upgrade/no-tunnel-without-101'],
+  ),
+  defect(
+    'tunnels-on-any-status',
+    'Becomes a tunnel after any answer to an upgrade request, 426 and 200 included (WebSocket smuggling: node-http-proxy #624, kemal #767)',
+    ['upgrade/no-tunnel-without-101', 'upgrade/version-refusal-relayed-intact'],
+  ),
+  defect(
+    'accepts-any-101',
+    'Tunnels on any 101, with no Upgrade or with a protocol the client never offered',
+    ['upgrade/invalid-101-is-not-a-switch'],
+  ),
+  defect(
+    'keeps-content-length-on-101',
+    'Copies the origin’s Content-Length onto the 101 it relays (RFC 9110 §8.6)',
+    ['upgrade/101-has-no-framing-fields'],
+  ),
+  defect(
+    'rewrites-websocket-accept',
+    'Writes its own Sec-WebSocket-Accept and forgets the GUID (RFC 6455 §4.2.2 step 5)',
+    [
+      'upgrade/websocket-accept-matches-client-key',
+      'upgrade/websocket-handshake-fields-pass-unchanged',
+    ],
+  ),
+  defect(
+    'clears-websocket-rsv-bits',
+    'Rewrites client frame headers without the RSV bits, breaking permessage-deflate (a frame-inspecting relay)',
+    ['upgrade/websocket-frames-pass-byte-for-byte'],
+  ),
+  defect(
+    'ignores-upstream-close-after-upgrade',
+    'Does not pass the upstream’s FIN on after a 101: the client connection is left open',
+    ['upgrade/websocket-close-propagates'],
+  ),
+]

@@ -1,0 +1,213 @@
+/**
+ * WebSocket on a raw client, for the upgrade suite: the opening handshake as
+ * exact bytes (RFC 6455 §4.1), frames built and read byte for byte (§5.2),
+ * and the handshake run against an origin endpoint with its evidence.
+ */
+import { randomBytes } from 'node:crypto'
+import type { RawClient } from '../../harness/client/types.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import type { UpgradeOrigin } from '../../harness/origin/upgrade-endpoints.js'
+import type { SwitchedSession } from '../../harness/origin/upgrade-session.js'
+import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { originRequest } from './request.js'
+
+/** The sample key of RFC 6455 §1.3 and §4.2.2; its Accept is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=. */
+export const SAMPLE_KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
+export const SAMPLE_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
+
+export interface HandshakeSpec {
+  readonly suffix?: string
+  readonly version?: string
+  readonly key?: string
+  /** @default 'Upgrade' */
+  readonly connection?: string
+  /** @default 'websocket' */
+  readonly upgrade?: string
+  /** @default '13' */
+  readonly wsVersion?: string
+  /** Lines after the handshake's own. */
+  readonly headers?: readonly FieldLine[]
+}
+
+/** A client opening handshake for this case's slice of the origin, in the role's request form. */
+export function handshakeBytes(ctx: CaseContext, spec: HandshakeSpec = {}): Buffer {
+  return originRequest(ctx, {
+    suffix: spec.suffix ?? 'ws',
+    ...(spec.version === undefined ? {} : { version: spec.version }),
+    headers: [
+      ['Upgrade', spec.upgrade ?? 'websocket'],
+      ['Connection', spec.connection ?? 'Upgrade'],
+      ['Sec-WebSocket-Key', spec.key ?? SAMPLE_KEY],
+      ['Sec-WebSocket-Version', spec.wsVersion ?? '13'],
+      ...(spec.headers ?? []),
+    ],
+  })
+}
+
+export interface FrameSpec {
+  readonly fin?: boolean
+  readonly rsv1?: boolean
+  /** 0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
+  readonly opcode: number
+  readonly payload?: Buffer | string
+  /** A client frame is masked (§5.3); true picks a random key. @default true */
+  readonly masked?: boolean
+}
+
+/** One frame's bytes (RFC 6455 §5.2). */
+export function frameBytes(spec: FrameSpec): Buffer {
+  const payload =
+    typeof spec.payload === 'string'
+      ? Buffer.from(spec.payload, 'utf8')
+      : (spec.payload ?? Buffer.alloc(0))
+  const masked = spec.masked ?? true
+  const first = ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 === true ? 0x40 : 0) | spec.opcode
+  const maskBit = masked ? 0x80 : 0
+  let length: Buffer
+  if (payload.length < 126) length = Buffer.from([maskBit | payload.length])
+  else if (payload.length < 65_536) {
+    length = Buffer.alloc(3)
+    length[0] = maskBit | 126
+    length.writeUInt16BE(payload.length, 1)
+  } else {
+    length = Buffer.alloc(9)
+    length[0] = maskBit | 127
+    length.writeBigUInt64BE(BigInt(payload.length), 1)
+  }
+  if (!masked) return Buffer.concat([Buffer.from([first]), length, payload])
+  const key = randomBytes(4)
+  const body = Buffer.from(payload.map((byte, i) => byte ^ (key[i % 4] ?? 0)))
+  return Buffer.concat([Buffer.from([first]), length, key, body])
+}
+
+/** A close frame's payload: the status code, then a UTF-8 reason (§5.5.1). */
+export function closePayload(code: number, reason = ''): Buffer {
+  const payload = Buffer.alloc(2 + Buffer.byteLength(reason))
+  payload.writeUInt16BE(code, 0)
+  payload.write(reason, 2)
+  return payload
+}
+
+/** A handshake that went through: the 101 the client got and the origin's side of the tunnel. */
+export interface OpenWebSocket {
+  readonly client: RawClient
+  readonly response: HttpMessage<ResponseHead>
+  readonly session: SwitchedSession
+}
+
+/** What a handshake came to: open, answered without a switch, or an Outcome (timeout, broken). */
+export type HandshakeResult =
+  | { readonly kind: 'open'; readonly ws: OpenWebSocket }
+  | {
+      readonly kind: 'refused'
+      readonly client: RawClient
+      readonly response: HttpMessage<ResponseHead>
+    }
+  | { readonly kind: 'outcome'; readonly outcome: Outcome }
+
+/**
+ * Registers `endpoint`, sends `request` (plus `after`, in the same write), reads the answer and,
+ * after a 101, waits for the origin's side of the switch.
+ */
+export async function openWebSocket(
+  ctx: CaseContext,
+  endpoint: UpgradeOrigin,
+  request: Buffer,
+  after: Buffer = Buffer.alloc(0),
+): Promise<HandshakeResult> {
+  ctx.origin.behave(endpoint.behaviour)
+  const client = await ctx.connect()
+  await client.write(Buffer.concat([request, after]))
+  const read = await client.readResponse()
+  switch (read.kind) {
+    case 'timeout':
+      return {
+        kind: 'outcome',
+        outcome: timedOut('an answer to the upgrade request', read.afterMs),
+      }
+    case 'closed':
+      return {
+        kind: 'outcome',
+        outcome: violates(
+          'an answer to the upgrade request',
+          `the connection was closed (${read.how})`,
+        ),
+      }
+    case 'malformed':
+      return {
+        kind: 'outcome',
+        outcome: violates('a well-formed answer to the upgrade request', read.error.message),
+      }
+    case 'response':
+      break
+  }
+  if (read.message.head.status !== 101) return { kind: 'refused', client, response: read.message }
+  const session = await endpoint.nextSession(ctx.remainingMs())
+  if (isTimeout(session)) {
+    return {
+      kind: 'outcome',
+      outcome: violates(
+        'a 101 only after the origin switched protocols',
+        'the client got a 101 but the origin never switched',
+      ),
+    }
+  }
+  return { kind: 'open', ws: { client, response: read.message, session } }
+}
+
+/** Reads exactly `expected` from the client; an Outcome if it does not arrive intact. */
+export async function expectFromTarget(
+  client: RawClient,
+  expected: Buffer,
+  what: string,
+): Promise<Outcome | undefined> {
+  const started = performance.now()
+  const back = await client.readBytes(expected.length)
+  if (back.data.length < expected.length) {
+    if (back.ended === 'timeout') return timedOut(what, performance.now() - started)
+    return violates(
+      what,
+      `${back.data.length} of ${expected.length} bytes, then ${back.ended ?? 'nothing'}`,
+    )
+  }
+  if (!back.data.equals(expected)) {
+    const at = back.data.findIndex((byte, i) => byte !== expected[i])
+    return violates(
+      what,
+      `the bytes differ from offset ${at}: ${back.data.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
+    )
+  }
+  return undefined
+}
+
+/** Waits until the origin has received `expected` after the 101; an Outcome if not, or not intact. */
+export async function expectAtOrigin(
+  ctx: CaseContext,
+  session: SwitchedSession,
+  expected: Buffer,
+  what: string,
+): Promise<Outcome | undefined> {
+  const got = await session.until(
+    what,
+    () => (session.received.length >= expected.length || session.closed ? true : undefined),
+    ctx.remainingMs(),
+  )
+  if (isTimeout(got))
+    return timedOut(
+      `${what} (${session.received.length} of ${expected.length} bytes so far)`,
+      got.afterMs,
+    )
+  const received = session.received
+  if (!received.subarray(0, expected.length).equals(expected)) {
+    const at = received.findIndex((byte, i) => byte !== expected[i])
+    return violates(
+      what,
+      received.length < expected.length
+        ? `${received.length} of ${expected.length} bytes, then the connection closed`
+        : `the bytes differ from offset ${at}`,
+    )
+  }
+  return undefined
+}

@@ -1,0 +1,243 @@
+// When the connection switches (RFC 9110 §7.8, §15.2.2): only on a valid 101
+// from the upstream, never before it, and never on any other answer.
+// Otherwise the connection stays HTTP, which is what stops WebSocket
+// smuggling (later client bytes parsed and checked as requests).
+import type { RawClient } from '../../harness/client/types.js'
+import { defineCase } from '../../harness/model/case.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import {
+  refusalBytes,
+  refusingEndpoint,
+  websocketEndpoint,
+} from '../../harness/origin/upgrade-endpoints.js'
+import { fieldValues, hasField } from '../../harness/wire/fields.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import { originRequest, statusLine } from '../support/request.js'
+import {
+  expectAtOrigin,
+  expectFromTarget,
+  frameBytes,
+  handshakeBytes,
+  openWebSocket,
+} from '../support/websocket.js'
+import { opened } from './websocket-handshake.cases.js'
+
+const ROLES = ['forward', 'reverse'] as const
+
+/**
+ * How long the origin holds its 101 waiting for bytes that must not come yet
+ * (UPG-06). A proxy that pipes at once delivers them within a loopback round
+ * trip; the catalog's 1 s would make every conformant run wait.
+ */
+const HOLD_101_MS = 50
+
+/**
+ * After a refused upgrade the connection must still be HTTP: a second request
+ * with a Connection-named field is sent; a proxy parsing it removes the field
+ * (RFC 9110 §7.6.1) and rewrites an absolute-form target, a tunnel passes it
+ * on as raw bytes. A response or a close is fine; raw bytes at the origin are not.
+ */
+async function staysHttp(
+  ctx: CaseContext,
+  client: RawClient,
+  suffix: string,
+): Promise<Outcome | undefined> {
+  await client.write(
+    originRequest(ctx, {
+      suffix,
+      headers: [
+        ['Connection', 'X-Smuggle'],
+        ['X-Smuggle', '1'],
+      ],
+    }),
+  )
+  const read = await client.readResponse()
+  if (read.kind === 'timeout')
+    return timedOut(`an answer to the request after the refused upgrade`, read.afterMs)
+  const raw = ctx.origin
+    .requests()
+    .filter((r) => r.message.head.target.endsWith(`/${suffix}`))
+    .filter(
+      (r) =>
+        hasField(r.message.head.headers, 'x-smuggle') || r.message.head.target.startsWith('http'),
+    )
+  if (raw.length === 0) return undefined
+  return violates(
+    'the next request parsed as HTTP (Connection-named X-Smuggle removed) or the connection closed',
+    `the origin received it as raw bytes: ${raw[0]?.message.head.raw.toString('latin1').split('\r\n').slice(0, 1).join('') ?? ''} with X-Smuggle (a tunnel without a 101)`,
+  )
+}
+
+export const switchRuleCases = [
+  defineCase({
+    id: 'upgrade/no-tunnel-without-101',
+    suite: 'upgrade',
+    title:
+      'A refused upgrade (426, 200, 403) leaves the connection HTTP: later bytes are parsed as requests, never tunnelled',
+    requirements: ['UPG-04'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '15.2.2' },
+    ],
+    requirement:
+      'An intermediary switches to tunnelling only when the upstream answers the upgrade with 101; after any other status the connection stays HTTP (WebSocket smuggling otherwise).',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      for (const status of [426, 200, 403]) {
+        const lines =
+          status === 426
+            ? ([
+                ['Upgrade', 'websocket'],
+                ['Connection', 'Upgrade'],
+              ] as const)
+            : []
+        ctx.origin.behave(refusingEndpoint(refusalBytes(status, [...lines])).behaviour)
+        const client = await ctx.connect()
+        await client.write(handshakeBytes(ctx, { suffix: `refused-${status}` }))
+        const read = await client.readResponse()
+        if (read.kind === 'timeout')
+          return timedOut(`the origin's ${status} to the upgrade`, read.afterMs)
+        if (read.kind !== 'response' || read.message.head.status !== status) {
+          return violates(
+            `the origin's ${status}`,
+            read.kind === 'response' ? statusLine(read.message) : `no response (${read.kind})`,
+          )
+        }
+        const smuggled = await staysHttp(ctx, client, `after-${status}`)
+        if (smuggled !== undefined) return smuggled
+        await client.close()
+      }
+      return conforms()
+    },
+  }),
+  defineCase({
+    id: 'upgrade/invalid-101-is-not-a-switch',
+    suite: 'upgrade',
+    title:
+      'A 101 without Upgrade, or to a protocol the client did not offer, is a bad upstream answer; `Upgrade: WebSocket` is valid',
+    requirements: ['UPG-05'],
+    spec: [
+      { rfc: 9110, section: '15.2.2' },
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '15.6.3' },
+    ],
+    requirement:
+      'A 101 must name in Upgrade the protocol switched to, one the client offered; an intermediary treats any other 101 as an invalid upstream response (502), not a tunnel.',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      for (const [name, upgrade] of [
+        ['no Upgrade', null],
+        ['Upgrade: h2c', 'h2c'],
+      ] as const) {
+        ctx.origin.behave(websocketEndpoint({ upgrade }).behaviour)
+        const client = await ctx.connect()
+        await client.write(handshakeBytes(ctx, { suffix: upgrade ?? 'none' }))
+        const read = await client.readResponse()
+        if (read.kind === 'timeout')
+          return timedOut(`an answer to the upgrade (origin: 101 with ${name})`, read.afterMs)
+        if (read.kind === 'response' && read.message.head.status === 101)
+          return violates(
+            `a 502 or a close for the origin's 101 with ${name}`,
+            `the client got ${statusLine(read.message)}`,
+          )
+        await client.close()
+      }
+      const endpoint = websocketEndpoint({ upgrade: 'WebSocket' })
+      const result = opened(
+        await openWebSocket(ctx, endpoint, handshakeBytes(ctx, { suffix: 'mixed-case' })),
+      )
+      if ('outcome' in result) {
+        return result.outcome.kind === 'unsupported'
+          ? violates('a tunnel for the valid `Upgrade: WebSocket`', result.outcome.reason)
+          : result.outcome
+      }
+      await result.ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
+      return (
+        (await expectFromTarget(
+          result.ws.client,
+          frameBytes({ opcode: 1, payload: 'case', masked: false }),
+          'the echo through the `Upgrade: WebSocket` tunnel',
+        )) ?? conforms()
+      )
+    },
+  }),
+  defineCase({
+    id: 'upgrade/no-client-bytes-before-101',
+    suite: 'upgrade',
+    title: 'Frame bytes sent with the handshake reach the origin only after its 101',
+    requirements: ['UPG-06'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 6455, section: '4.1' },
+    ],
+    requirement:
+      'An intermediary delivers no client bytes that follow the handshake before the origin has answered 101; early bytes are held, or handled as HTTP if the upgrade fails (premature upgrade, CVE-2026-2833 class).',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      const frame = frameBytes({ opcode: 1, payload: 'too early' })
+      const endpoint = websocketEndpoint({ mode: 'listen', holdMs: HOLD_101_MS })
+      const result = opened(await openWebSocket(ctx, endpoint, handshakeBytes(ctx), frame))
+      if ('outcome' in result) return result.outcome
+      const { session } = result.ws
+      if (session.early.length > 0) {
+        return violates(
+          'no byte after the handshake at the origin before its 101',
+          `${session.early.length} bytes arrived before the origin answered`,
+        )
+      }
+      return (
+        (await expectAtOrigin(ctx, session, frame, 'the held frame at the origin after its 101')) ??
+        conforms()
+      )
+    },
+  }),
+  defineCase({
+    id: 'upgrade/version-refusal-relayed-intact',
+    suite: 'upgrade',
+    title:
+      "The origin's 426 refusing the WebSocket version reaches the client with every Sec-WebSocket-Version line, and no tunnel opens",
+    requirements: ['UPG-09'],
+    spec: [
+      { rfc: 6455, section: '4.2.2' },
+      { rfc: 6455, section: '4.4' },
+    ],
+    requirement:
+      'When the origin refuses the version (426 with the versions it supports), the intermediary relays that response intact and opens no tunnel.',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      const body = 'unsupported WebSocket version\n'
+      ctx.origin.behave(
+        refusingEndpoint(
+          responseBytes({
+            status: 426,
+            headers: [
+              ['Sec-WebSocket-Version', '13'],
+              ['Sec-WebSocket-Version', '8, 7'],
+              ['Content-Length', String(body.length)],
+            ],
+            body,
+          }),
+        ).behaviour,
+      )
+      const client = await ctx.connect()
+      await client.write(handshakeBytes(ctx, { wsVersion: '25' }))
+      const read = await client.readResponse()
+      if (read.kind === 'timeout') return timedOut("the origin's 426", read.afterMs)
+      if (read.kind !== 'response')
+        return violates("the origin's 426", `no response (${read.kind})`)
+      const versions = fieldValues(read.message.head.headers, 'sec-websocket-version')
+      if (read.message.head.status !== 426 || versions.join(' | ') !== '13 | 8, 7') {
+        return violates(
+          '426 with Sec-WebSocket-Version: 13 and Sec-WebSocket-Version: 8, 7, in order',
+          `${statusLine(read.message)} with ${versions.map((v) => `Sec-WebSocket-Version: ${v}`).join(', ') || 'no Sec-WebSocket-Version'}`,
+        )
+      }
+      return (await staysHttp(ctx, client, 'after-426')) ?? conforms()
+    },
+  }),
+]

@@ -1,0 +1,194 @@
+// Which requests are upgrade requests (RFC 9110 §7.8): only HTTP/1.1 ones
+// that list `upgrade` in Connection; an upgrade the intermediary will not
+// relay is removed and the request handled as plain HTTP; h2c never passes.
+import { defineCase } from '../../harness/model/case.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import {
+  h2cEndpoint,
+  refusalBytes,
+  refusingEndpoint,
+  websocketEndpoint,
+  type UpgradeOrigin,
+} from '../../harness/origin/upgrade-endpoints.js'
+import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
+import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest } from '../support/request.js'
+import { handshakeBytes } from '../support/websocket.js'
+
+const ROLES = ['forward', 'reverse'] as const
+
+/** Sends `request` with `endpoint` at the origin; the client's answer, or the Outcome. */
+async function ask(
+  ctx: CaseContext,
+  endpoint: UpgradeOrigin,
+  request: Buffer,
+): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
+  ctx.origin.behave(endpoint.behaviour)
+  const client = await ctx.connect()
+  await client.write(request)
+  return responseOrOutcome(await client.readResponse(), 'an answer to the request')
+}
+
+/** What reached the origin with an Upgrade field, as evidence lines. */
+function upgradesAtOrigin(ctx: CaseContext): string[] {
+  return ctx.origin
+    .requests()
+    .filter((r) => hasField(r.message.head.headers, 'upgrade'))
+    .map(
+      (r) =>
+        `Upgrade: ${fieldValues(r.message.head.headers, 'upgrade').join(', ')} (Connection: ${fieldValues(r.message.head.headers, 'connection').join(', ') || 'none'}) reached the origin`,
+    )
+}
+
+/** PASS when the client got a non-101 answer and no Upgrade reached the origin. */
+function ignoredUpgrade(
+  ctx: CaseContext,
+  message: HttpMessage<ResponseHead>,
+  expected: string,
+): Outcome {
+  const problems = upgradesAtOrigin(ctx)
+  if (message.head.status === 101) problems.unshift(`the client got ${statusLine(message)}`)
+  return problems.length === 0 ? conforms() : violates(expected, problems.join('; '))
+}
+
+export const upgradeRequestCases = [
+  defineCase({
+    id: 'upgrade/unrelayed-upgrade-handled-as-http',
+    suite: 'upgrade',
+    title:
+      'An upgrade the target does not relay is removed and the request served as HTTP; one it relays carries the upgrade option',
+    requirements: ['UPG-01'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '7.6.1' },
+    ],
+    requirement:
+      'An intermediary that will not relay a protocol switch removes Upgrade and handles the request as plain HTTP; it never forwards Upgrade without the upgrade connection option, and does not reject the request only because Upgrade is present.',
+    level: 'SHOULD',
+    roles: ROLES,
+    async run(ctx) {
+      const read = await ask(
+        ctx,
+        refusingEndpoint(refusalBytes(200)),
+        originRequest(ctx, {
+          headers: [
+            ['Connection', 'Upgrade'],
+            ['Upgrade', 'foo/1, TLS/1.2'],
+          ],
+        }),
+      )
+      if ('outcome' in read) return read.outcome
+      const { status } = read.message.head
+      if (status === 403 || status === 426)
+        return violates(
+          "the origin's 200 (the upgrade ignored)",
+          `${statusLine(read.message)}: rejected because of Upgrade`,
+        )
+      if (status !== 200) return violates("the origin's 200", statusLine(read.message))
+      // Relaying foo is allowed, but then as a valid upgrade request: `upgrade` in Connection (RFC 9110 §7.8).
+      const blind = ctx.origin
+        .requests()
+        .filter(
+          (r) =>
+            hasField(r.message.head.headers, 'upgrade') &&
+            !listTokens(r.message.head.headers, 'connection').includes('upgrade'),
+        )
+      return blind.length === 0
+        ? conforms()
+        : violates(
+            'no Upgrade at the origin, or Upgrade with the upgrade connection option',
+            `Upgrade: ${fieldValues(blind[0]?.message.head.headers ?? [], 'upgrade').join(', ')} reached the origin with Connection: ${fieldValues(blind[0]?.message.head.headers ?? [], 'connection').join(', ') || '(none)'}`,
+          )
+    },
+  }),
+  defineCase({
+    id: 'upgrade/http10-upgrade-ignored',
+    suite: 'upgrade',
+    title: 'Upgrade in an HTTP/1.0 request is ignored: no Upgrade upstream, no 101 to the client',
+    requirements: ['UPG-02'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '15.2' },
+    ],
+    requirement:
+      'A server must ignore Upgrade in an HTTP/1.0 request, and must not send a 1xx response to an HTTP/1.0 client.',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      const read = await ask(ctx, websocketEndpoint(), handshakeBytes(ctx, { version: 'HTTP/1.0' }))
+      if ('outcome' in read) return read.outcome
+      return ignoredUpgrade(ctx, read.message, 'a plain response, and no Upgrade at the origin')
+    },
+  }),
+  defineCase({
+    id: 'upgrade/upgrade-without-connection-option-ignored',
+    suite: 'upgrade',
+    title: 'Upgrade without `upgrade` in Connection starts no switch and is not forwarded',
+    requirements: ['UPG-03'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '7.6.1' },
+    ],
+    requirement:
+      'A sender of Upgrade must list upgrade in Connection; without it the field is not a valid upgrade request and is not acted on or passed on.',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      const read = await ask(
+        ctx,
+        websocketEndpoint(),
+        handshakeBytes(ctx, { connection: 'keep-alive' }),
+      )
+      if ('outcome' in read) return read.outcome
+      return ignoredUpgrade(ctx, read.message, 'a plain response, and no Upgrade at the origin')
+    },
+  }),
+  defineCase({
+    id: 'upgrade/h2c-never-passed-through',
+    suite: 'upgrade',
+    title:
+      'Upgrade: h2c and HTTP2-Settings never reach the origin, and no h2c 101 reaches the client',
+    requirements: ['UPG-12'],
+    spec: [
+      { rfc: 9113, section: '3.1' },
+      { rfc: 7540, section: '3.2.1' },
+      { rfc: 9110, section: '7.6.1' },
+    ],
+    requirement:
+      'Upgrade: h2c and HTTP2-Settings are connection-specific: an intermediary does not pass them on and never turns the client connection into a tunnel to an h2c backend (h2c smuggling).',
+    level: 'MUST',
+    roles: ROLES,
+    async run(ctx) {
+      const read = await ask(
+        ctx,
+        h2cEndpoint(),
+        originRequest(ctx, {
+          suffix: 'public',
+          headers: [
+            ['Upgrade', 'h2c'],
+            ['HTTP2-Settings', 'AAMAAABkAARAAAAAAAIAAAAA'],
+            ['Connection', 'Upgrade, HTTP2-Settings'],
+          ],
+        }),
+      )
+      if ('outcome' in read) return read.outcome
+      const problems = ctx.origin.requests().flatMap((r) => {
+        const h = r.message.head.headers
+        return [
+          ...(listTokens(h, 'upgrade').includes('h2c') ? ['Upgrade: h2c reached the origin'] : []),
+          ...(hasField(h, 'http2-settings') ? ['HTTP2-Settings reached the origin'] : []),
+        ]
+      })
+      if (read.message.head.status === 101)
+        problems.unshift(`the client got ${statusLine(read.message)}: an h2c tunnel past the proxy`)
+      return problems.length === 0
+        ? conforms()
+        : violates(
+            'a plain HTTP/1.1 response, and neither field at the origin',
+            problems.join('; '),
+          )
+    },
+  }),
+]
