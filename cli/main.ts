@@ -5,9 +5,10 @@ import { isHarnessError } from '../harness/net/errors.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
 import { commandCoverage } from './command-coverage.js'
 import { commandDiff } from './command-diff.js'
+import { commandKillMatrix } from './command-kill-matrix.js'
 import { commandList } from './command-list.js'
 import { commandMatrix } from './command-matrix.js'
-import { MATRIX_USAGE } from './usage.js'
+import { KILL_MATRIX_USAGE, MATRIX_USAGE } from './usage.js'
 import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
 import {
@@ -24,6 +25,7 @@ const HELP: Record<string, string> = {
   list: LIST_USAGE,
   reference: REFERENCE_USAGE,
   matrix: MATRIX_USAGE,
+  'kill-matrix': KILL_MATRIX_USAGE,
   diff: DIFF_USAGE,
   coverage: COVERAGE_USAGE,
 }
@@ -43,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return commandCoverage(rest)
     case 'matrix':
       return commandMatrix(rest)
+    case 'kill-matrix':
+      return commandKillMatrix(rest)
     case undefined:
     case 'help':
     case '-h':

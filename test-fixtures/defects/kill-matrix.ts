@@ -143,22 +143,5 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   }
 }
 
-/** The matrix as text: one line per defect and role, each case marked killed or survived. */
-export function formatKillMatrix(matrix: KillMatrix): string {
-  const lines: string[] = []
-  for (const row of matrix.rows) {
-    const mark =
-      row.target === 'reference' ? (row.ok ? 'pass  ' : 'FAILS ') : row.ok ? 'killed' : 'SURVIVED'
-    lines.push(
-      `${mark.padEnd(8)} ${row.target.padEnd(40)} ${row.role.padEnd(14)} ${row.caseId} (${row.status})`,
-    )
-  }
-  const defects = new Set(matrix.rows.filter((r) => r.target !== 'reference').map((r) => r.target))
-  lines.push(
-    `${defects.size} defects, ${matrix.rows.length - matrix.referenceFailures.length - matrix.survivors.length}/${matrix.rows.length} rows as expected; ${matrix.survivors.length} survivors, ${matrix.referenceFailures.length} reference failures` +
-      (matrix.unknownCases.length > 0
-        ? `; unknown case ids: ${matrix.unknownCases.join(', ')}`
-        : ''),
-  )
-  return lines.join('\n')
-}
+// The readable defect × case table lives in its own file.
+export { formatKillMatrix } from './format-kill-matrix.js'
