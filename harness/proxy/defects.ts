@@ -31,6 +31,7 @@ export type ProxyDefect =
   | 'waits-for-request-body'
   | 'loops-through-itself'
   | 'merges-trailers'
+  | 'options-star-as-slash'
   // keep-alive
   | 'closes-every-client-connection'
   | 'forwards-client-close-inbound'

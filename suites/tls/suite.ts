@@ -3,6 +3,7 @@ import { originatorHandshakeCases } from './originator-handshake.cases.js'
 import { originatorIdentityCases } from './originator-identity.cases.js'
 import { originatorTrustCases } from './originator-trust.cases.js'
 import { terminatorCases } from './terminator.cases.js'
+import { tunnelIntegrityCases } from './tunnel-integrity.cases.js'
 
 export const tlsSuite = defineSuite({
   id: 'tls',
@@ -12,5 +13,6 @@ export const tlsSuite = defineSuite({
     ...originatorIdentityCases,
     ...originatorHandshakeCases,
     ...terminatorCases,
+    ...tunnelIntegrityCases,
   ],
 })

@@ -113,6 +113,11 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'Runs the request-target through a URL parser, resolving %2e%2e dot-segments',
     ['forwards-path-and-query-byte-for-byte'],
   ),
+  defect(
+    'options-star-as-slash',
+    'Sends a server-wide OPTIONS on as OPTIONS / instead of OPTIONS *',
+    ['forwards-server-wide-options-as-asterisk'],
+  ),
   defect('omits-date', 'Relays Date as it came: missing, or invalid', [
     'adds-date-when-missing',
     'replaces-invalid-date',

@@ -1,7 +1,9 @@
 // Seeded defects the tls suite must catch: the reference TLS gateways
 // (harness/gateway) with exactly one realistic bug each.
 import type { GatewayDefect } from '../../harness/gateway/defects.js'
+import { startInterceptingProxy } from '../../harness/gateway/index.js'
 import { startGatewayTarget } from '../../harness/target/builtin.js'
+import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
 import type { SeededDefect } from './types.js'
 
 /** Case slugs to ids: every one of these is in the tls suite. */
@@ -110,4 +112,33 @@ export const tlsDefects: readonly SeededDefect[] = [
   terminator('closes-without-close-notify', 'Closes with a bare TCP FIN, no close_notify', [
     'terminator-sends-close-notify',
   ]),
+  {
+    name: 'intercepts-tls-tunnels',
+    description:
+      'A TLS-inspecting forward proxy: answers CONNECT itself and re-signs with a certificate the client trusts',
+    killedBy: ['tls/tunnel-delivers-the-origin-certificate'],
+    roles: ['forward'],
+    async start(role, env) {
+      const corpus = await env.tls.origin.corpus()
+      // A leaf the client trusts (run CA, SAN localhost) that is not the origin's.
+      const forged = corpus.leaf('ca-leaf')
+      const proxy = await startInterceptingProxy({
+        connectPorts: referenceConnectPorts(env),
+        cert: forged.cert,
+        key: forged.key,
+        ca: corpus.ca.cert,
+      })
+      return {
+        endpoint: {
+          label: 'defect:intercepts-tls-tunnels',
+          role,
+          host: proxy.host,
+          port: proxy.port,
+        },
+        stderr: () => '',
+        close: () => proxy.close(),
+        [Symbol.asyncDispose]: () => proxy.close(),
+      }
+    },
+  },
 ]
