@@ -7,7 +7,7 @@ import type { Socket } from 'node:net'
 import type { ProxyDefect } from './defects.js'
 import type { ConnectionTracker } from '../net/connection-tracker.js'
 import type { RequestHead } from '../wire/types.js'
-import { openTunnel } from './connect-tunnel.js'
+import { handleConnect } from './connect-session.js'
 import { forwardRequest, type ClientSide, type ExchangeEnd } from './forward-request.js'
 import { requestFraming } from './framing.js'
 import { maxForwards } from './max-forwards.js'
@@ -136,6 +136,9 @@ async function handleRequest(
     )
     return 'close'
   }
+  // CONNECT, accepted or refused, belongs to the connect area (connect-session.ts).
+  if (head.method === 'CONNECT' || route.kind === 'connect')
+    return handleConnect(client, head, route, deps)
   switch (route.kind) {
     case 'reject':
       // Seeded defect 'lingers-after-own-close': says close, then waits for the next request (KA-03).
@@ -145,17 +148,6 @@ async function handleRequest(
         return 'persist'
       }
       return refuse(route.status, route.text, route.headers)
-    case 'connect': {
-      // The CONNECT's own 'message' event, then the bytes after its head belong to the tunnel.
-      await client.reader.next()
-      const early = client.reader.detach()
-      const opened = await openTunnel(client.socket, route.upstream, early, {
-        tracker: deps.upstreamTracker,
-        connectTimeoutMs: deps.connectTimeoutMs,
-        idleTimeoutMs: deps.tunnelIdleTimeoutMs,
-      })
-      return opened ? 'tunnel' : 'close'
-    }
     case 'forward': {
       // A valid upgrade request this proxy relays (RFC 9110 §7.8): harness/proxy/upgrade-exchange.ts.
       const upgrade = upgradeOffer(head, deps.defect)

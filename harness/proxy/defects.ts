@@ -9,6 +9,25 @@
  * and an entry in test-fixtures/defects naming the cases that must catch it.
  */
 export type ProxyDefect =
+  // connect
+  | 'connect-2xx-with-content-length'
+  | 'lenient-connect-port'
+  | 'connect-accepts-uri-form'
+  | 'connect-routes-by-host-field'
+  | 'tunnels-to-any-port'
+  | 'rewrites-http-in-tunnel'
+  | 'serves-requests-after-refused-connect'
+  | 'drops-early-tunnel-data'
+  | 'closes-tunnel-on-first-fin'
+  | 'answers-2xx-before-connecting'
+  | 'hangs-when-upstream-refuses'
+  | 'consumes-connect-body'
+  | 'requires-host-on-http10-connect'
+  | 'chunked-refusal-to-http10'
+  | 'refuses-unknown-alpn'
+  | 'relays-next-hop-2xx-head'
+  | 'reads-next-hop-2xx-body'
+  | 'forwards-credentials-to-next-hop'
   // hop-by-hop
   | 'forwards-connection-listed-fields'
   | 'drops-via'
@@ -52,19 +71,6 @@ export type ProxyDefect =
   | 'parses-unread-body-as-next-request'
   | 'no-upstream-keep-alive'
   | 'assumes-one-read-holds-one-message'
-  // upgrade
-  | 'upgrades-http10'
-  | 'upgrades-without-connection-option'
-  | 'needs-connection-upgrade-alone'
-  | 'passes-h2c'
-  | 'forwards-bytes-before-101'
-  | 'tunnels-on-any-status'
-  | 'accepts-any-101'
-  | 'keeps-content-length-on-101'
-  | 'rewrites-websocket-accept'
-  | 'ignores-upstream-close-after-upgrade'
-  | 'omits-connection-upgrade-upstream'
-  | 'clears-websocket-rsv-bits'
   // framing
   | 'accepts-cl-and-te'
   | 'frames-response-by-content-length'
@@ -86,6 +92,19 @@ export type ProxyDefect =
   | 'reuses-upstream-with-unread-bytes'
   | 'fixes-invalid-request-lines'
   | 'drops-fields-beyond-limit'
+  // upgrade
+  | 'upgrades-http10'
+  | 'upgrades-without-connection-option'
+  | 'needs-connection-upgrade-alone'
+  | 'passes-h2c'
+  | 'forwards-bytes-before-101'
+  | 'tunnels-on-any-status'
+  | 'accepts-any-101'
+  | 'keeps-content-length-on-101'
+  | 'rewrites-websocket-accept'
+  | 'ignores-upstream-close-after-upgrade'
+  | 'omits-connection-upgrade-upstream'
+  | 'clears-websocket-rsv-bits'
 
 /** True when `defect` is switched on in `options`. */
 export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {

@@ -11,6 +11,8 @@ import { onceClose } from '../net/started.js'
 import { serveClient, type SessionDeps } from './client-session.js'
 // Strict parsers; a seeded framing defect swaps in one lax spot (framing-parser.ts).
 import { requestParserFor, responseParserFor } from './framing-parser.js'
+import { connectDefectParser } from './connect-parser.js'
+import { nextHopAddress } from './next-hop-connect.js'
 import { loopbackAddress } from './request-target.js'
 import type { RoutingConfig } from './route-request.js'
 import type { ReferenceProxyOptions, StartedProxy } from './types.js'
@@ -81,13 +83,14 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     connectPorts: options.connectPorts ?? [443],
     hosts,
     self,
+    ...nextHopAddress(options.nextHop, hosts),
     defect: options.defect,
   }
   const deps: SessionDeps = {
     routing,
     pool,
     upstreamTracker: upstreams,
-    createParser: () => requestParserFor(options.defect),
+    createParser: () => connectDefectParser(options.defect) ?? requestParserFor(options.defect),
     viaName: options.viaName ?? 'proxyspec',
     idleTimeoutMs,
     connectTimeoutMs,

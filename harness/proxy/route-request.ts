@@ -7,6 +7,7 @@ import type { RequestHead } from '../wire/types.js'
 import type { ProxyDefect } from './defects.js'
 import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import {
+  type Authority,
   isOriginForm,
   isValidHostValue,
   loopbackAddress,
@@ -23,6 +24,8 @@ export interface RoutingConfig {
   readonly hosts: Readonly<Record<string, string>>
   /** Our own listening address, to refuse loops (RFC 9110 §7.6, HOP-19). */
   readonly self: { readonly address: string; readonly port: number }
+  /** The next-hop proxy every CONNECT goes through, already checked to be loopback. */
+  readonly nextHop?: { readonly address: string; readonly port: number }
   /** The seeded defect switched on, if any (harness/proxy/defects.ts). */
   readonly defect?: ProxyDefect | undefined
 }
@@ -95,22 +98,81 @@ function destination(
   return upstreamOf(address, port)
 }
 
-function routeConnect(head: RequestHead, config: RoutingConfig): Route {
+/**
+ * Seeded defect 'lenient-connect-port': the port read the way atoi into a
+ * 16-bit integer reads it (99999 wraps to 34463) and a missing or empty port
+ * defaulted to 443, instead of refusing (CONNECT-01).
+ */
+function lenientAuthority(text: string): Authority | undefined {
+  const match = /^([^:[\]/]+|\[[^\]]+\])(?::(\d*))?$/.exec(text)
+  if (match === null) return undefined
+  const host = (match[1] ?? '').replace(/^\[|\]$/g, '')
+  const port = match[2] === undefined || match[2] === '' ? 443 : Number(match[2]) & 0xffff
+  return port === 0 ? undefined : { host, port, text }
+}
+
+/** The host:port a CONNECT asks for (RFC 9112 §3.2.3), or undefined when malformed. */
+function connectTarget(head: RequestHead, defect: ProxyDefect | undefined): Authority | undefined {
+  if (defect === 'lenient-connect-port') return lenientAuthority(head.target)
+  // Seeded defect 'connect-accepts-uri-form': "CONNECT http://host:port/" taken for its authority.
+  const uri = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target)
+  if (defect === 'connect-accepts-uri-form' && uri !== null) return parseAuthorityForm(uri[1] ?? '')
+  return parseAuthorityForm(head.target)
+}
+
+/** The tunnel destination: the request-target's authority, never Host (RFC 9112 §3.3, CONNECT-02). */
+function connectDestination(head: RequestHead, target: Authority, defect?: ProxyDefect): Authority {
+  // Seeded defect 'connect-routes-by-host-field': a Host field overrides the request-target.
+  const host = head.headers.find((f) => f.name.toLowerCase() === 'host')?.value
+  const fromHost = host === undefined ? undefined : parseAuthorityForm(host)
+  return defect === 'connect-routes-by-host-field' && fromHost !== undefined ? fromHost : target
+}
+
+/**
+ * Seeded defect 'refuses-unknown-alpn': an ALPN header (RFC 7639) naming a
+ * protocol other than h2 or http/1.1 gets a 403, where it is only advisory
+ * (RFC 7639 §2.3, CONNECT-15).
+ */
+function unknownAlpn(head: RequestHead): boolean {
+  const known = new Set(['h2', 'http/1.1'])
+  return head.headers
+    .filter((f) => f.name.toLowerCase() === 'alpn')
+    .flatMap((f) => f.value.split(','))
+    .map((token) => decodeURIComponent(token.trim()).toLowerCase())
+    .some((protocol) => protocol !== '' && !known.has(protocol))
+}
+
+/** Routes a CONNECT (RFC 9110 §9.3.6); the defect hooks are the connect area's seeded bugs. */
+export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
+  const defect = config.defect
   if (config.mode === 'reverse')
     return reject(405, 'CONNECT is not supported by a reverse proxy', [
       'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',
     ])
-  const target = parseAuthorityForm(head.target)
-  if (target === undefined)
+  const parsed = connectTarget(head, defect)
+  if (parsed === undefined)
     return reject(400, `a CONNECT target must be host:port, not "${head.target}"`)
+  const target = connectDestination(head, parsed, defect)
   // RFC 9110 §9.3.6: CONNECT has no content; a framed "body" would be ambiguous (CONNECT-12).
-  if (head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name))) {
+  // Seeded defect 'consumes-connect-body' lets it through (and the tunnel then swallows it).
+  if (
+    defect !== 'consumes-connect-body' &&
+    head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name))
+  ) {
     return reject(400, 'a CONNECT request must not carry Content-Length or Transfer-Encoding')
   }
-  const problem = hostProblem(head)
+  // Seeded defect 'requires-host-on-http10-connect': Host demanded of HTTP/1.0 too (RFC 9112 §3.2, CONNECT-13).
+  const problem =
+    defect === 'requires-host-on-http10-connect' &&
+    !head.headers.some((f) => f.name.toLowerCase() === 'host')
+      ? 'a CONNECT without Host'
+      : hostProblem(head)
   if (problem !== undefined) return reject(400, problem)
-  if (!config.connectPorts.includes(target.port))
+  // Seeded defect 'tunnels-to-any-port': no allow-list at all, tinyproxy's default [B10].
+  if (defect !== 'tunnels-to-any-port' && !config.connectPorts.includes(target.port))
     return reject(403, `CONNECT to port ${target.port} is not allowed`)
+  if (defect === 'refuses-unknown-alpn' && unknownAlpn(head))
+    return reject(403, 'proxyspec does not tunnel that ALPN protocol')
   const to = destination(target.host, target.port, config)
   return 'kind' in to ? to : { kind: 'connect', upstream: to }
 }

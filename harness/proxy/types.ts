@@ -34,6 +34,12 @@ export interface ReferenceProxyOptions {
   readonly maxIdlePerUpstream?: number
   /** A tunnel with no traffic in either direction this long is closed. @default 120000 */
   readonly tunnelIdleTimeoutMs?: number
+  /**
+   * A next-hop proxy (RFC 9110 §3.7, "upstream proxy"): every CONNECT is sent
+   * on to it as `CONNECT host:port` instead of connecting to the target
+   * directly. Must be a loopback address. @default none: tunnels go direct
+   */
+  readonly nextHop?: { readonly host: string; readonly port: number }
   /** One seeded defect for the kill matrix (harness/proxy/defects.ts). @default none: conformant */
   readonly defect?: ProxyDefect
 }

@@ -2,6 +2,9 @@ import { HarnessError } from '../net/errors.js'
 
 /**
  * What --spawn may name; each is filled in when the harness knows its value.
+ * {next_hop}: host:port of the harness next-hop proxy (harness/nexthop) the
+ * target must send its CONNECTs on to, for the chained CONNECT rows; only
+ * filled in for runs that start one.
  * {origin_tls}: host:port of the harness TLS origin, the upstream of a
  * tls-originator ("localhost:PORT": localhost is the name it must verify and
  * send as SNI); {ca}: path of the run CA (PEM) it must trust; {cert} {key}:
@@ -13,6 +16,7 @@ export const SPAWN_PLACEHOLDERS = [
   'origin',
   'origin_url',
   'connect_ports',
+  'next_hop',
   'origin_tls',
   'ca',
   'cert',
@@ -25,6 +29,12 @@ export function substitutePlaceholders(
 ): string {
   return command.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
     const value = values[name]
+    if (value === undefined && (SPAWN_PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `placeholder ${whole} in --spawn has no value in this run (no harness component provides it yet)`,
+      )
+    }
     if (value === undefined) {
       throw new HarnessError(
         'HARNESS_BAD_INPUT',

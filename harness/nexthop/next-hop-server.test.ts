@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Scope } from '../net/started.js'
+import { connectPeer, must } from '../proxy/test-kit.js'
+import { startEchoServer } from '../tcp/index.js'
+import { startNextHop } from './next-hop-server.js'
+
+let scope = new Scope()
+beforeEach(() => {
+  scope = new Scope()
+})
+afterEach(async () => {
+  await scope.close()
+})
+
+async function peerOf(port: number) {
+  const peer = await connectPeer(port)
+  scope.defer(() => {
+    peer.socket.destroy()
+  })
+  return peer
+}
+
+describe('startNextHop', () => {
+  it('records the CONNECT and tunnels to a loopback target, early bytes first', async () => {
+    const echo = scope.use(await startEchoServer())
+    const hop = scope.use(await startNextHop())
+    const peer = await peerOf(hop.port)
+    peer.socket.write(`CONNECT ${echo.authority} HTTP/1.1\r\nHost: ${echo.authority}\r\n\r\nearly`)
+    const head = 'HTTP/1.1 200 Connection Established\r\n\r\n'
+    const back = must(await peer.waitForBytes(head.length + 5))
+    expect(back.toString('latin1')).toBe(`${head}early`)
+    expect(hop.requests.map((r) => r.head.target)).toEqual([echo.authority])
+    expect(hop.requests[0]?.tunnelReceived.toString()).toBe('early')
+  })
+
+  it('answers a scripted CONNECT with exactly its bytes, then echoes', async () => {
+    const hop = scope.use(await startNextHop())
+    const undo = hop.answerFor(4443, {
+      kind: 'scripted',
+      response: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLO',
+    })
+    const peer = await peerOf(hop.port)
+    const seen = hop.nextRequest(4443, 2000)
+    peer.socket.write('CONNECT o.test:4443 HTTP/1.1\r\nHost: o.test:4443\r\n\r\nping')
+    expect(must(await seen).head.method).toBe('CONNECT')
+    const expected = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLOping'
+    expect(must(await peer.waitForBytes(expected.length)).toString('latin1')).toBe(expected)
+    undo()
+  })
+
+  it('refuses targets that are not loopback (403) and a refused port (502), framed', async () => {
+    const hop = scope.use(await startNextHop())
+    const outside = await peerOf(hop.port)
+    outside.socket.write('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
+    must(await outside.waitForEnd())
+    expect(outside.responses(['CONNECT'])[0]?.head.status).toBe(403)
+    const refused = await peerOf(hop.port)
+    refused.socket.write('CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n')
+    must(await refused.waitForEnd())
+    expect(refused.responses(['CONNECT'])[0]?.head.status).toBe(502)
+  })
+})
