@@ -1,4 +1,100 @@
-// Seeded defects the connect suite must catch.
+// Seeded defects the connect suite must catch: each is the reference with one
+// CONNECT bug switched on (harness/proxy/defects.ts, "connect" section).
+import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import { referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
-export const connectDefects: readonly SeededDefect[] = []
+function connectDefect(
+  name: ProxyDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): SeededDefect {
+  return {
+    name,
+    description,
+    killedBy,
+    roles: ['forward'],
+    start: (role, env) => referenceWith(name, role, env),
+  }
+}
+
+export const connectDefects: readonly SeededDefect[] = [
+  connectDefect(
+    'connect-2xx-with-content-length',
+    'Sends "Content-Length: 0" on its 200 to CONNECT (google/martian #209, stripe/goproxy #29, ATS #5156)',
+    ['connect/2xx-has-no-framing-headers'],
+  ),
+  connectDefect(
+    'lenient-connect-port',
+    'Reads the CONNECT port like atoi into 16 bits: a missing or empty port becomes 443, 99999 wraps',
+    ['connect/refuses-missing-or-invalid-port'],
+  ),
+  connectDefect(
+    'connect-accepts-uri-form',
+    'Accepts "CONNECT http://host:port/" and tunnels to its authority',
+    ['connect/refuses-uri-form-target'],
+  ),
+  connectDefect(
+    'connect-routes-by-host-field',
+    'Tunnels to the Host field when present instead of the CONNECT request-target',
+    ['connect/tunnels-to-request-target-not-host'],
+  ),
+  connectDefect(
+    'tunnels-to-any-port',
+    'No CONNECT port allow-list at all (tinyproxy without ConnectPort, #267)',
+    ['connect/refuses-ports-outside-allow-list'],
+  ),
+  connectDefect(
+    'rewrites-http-in-tunnel',
+    'Keeps parsing HTTP inside a tunnel: a read that starts with a request line gets a Via line',
+    ['connect/relays-tunnel-bytes-unchanged'],
+  ),
+  connectDefect(
+    'serves-requests-after-refused-connect',
+    'After refusing a CONNECT it keeps the connection and parses what follows as the next request (RFC 9931)',
+    ['connect/closes-after-refusing', 'connect/never-parses-bytes-after-refused-connect'],
+  ),
+  connectDefect(
+    'drops-early-tunnel-data',
+    'Throws away bytes that came with the CONNECT head (apify/proxy-chain #284)',
+    ['connect/delivers-early-tunnel-data-first'],
+  ),
+  connectDefect(
+    'closes-tunnel-on-first-fin',
+    'No half-close: a FIN from either side tears the whole tunnel down, dropping what is in flight',
+    ['connect/propagates-close-and-half-close'],
+  ),
+  connectDefect(
+    'answers-2xx-before-connecting',
+    'Answers 200 before connecting upstream, then drops the connection when the target refuses',
+    ['connect/answers-unreachable-target-with-gateway-error'],
+  ),
+  connectDefect(
+    'hangs-when-upstream-refuses',
+    'Never answers a CONNECT whose target refuses the connection',
+    ['connect/answers-unreachable-target-with-gateway-error'],
+  ),
+  connectDefect(
+    'consumes-connect-body',
+    'Honours Content-Length or chunked on a CONNECT and swallows that "body" before tunnelling',
+    [
+      'connect/content-length-on-connect-swallows-nothing',
+      'connect/chunked-connect-swallows-nothing',
+    ],
+  ),
+  connectDefect(
+    'requires-host-on-http10-connect',
+    'Answers 400 to an HTTP/1.0 CONNECT without Host',
+    ['connect/accepts-http10-connect-without-host'],
+  ),
+  connectDefect(
+    'chunked-refusal-to-http10',
+    'Frames its refusals of CONNECT with chunked coding, even to HTTP/1.0 clients',
+    ['connect/refuses-http10-connect-plainly'],
+  ),
+  connectDefect(
+    'refuses-unknown-alpn',
+    'Refuses (403) a CONNECT whose ALPN header names a protocol it does not know',
+    ['connect/keeps-tunnels-whatever-the-alpn-header'],
+  ),
+]

@@ -1,0 +1,141 @@
+// RFC 9112 §3.2.3, RFC 9110 §9.3.6: the CONNECT request-target is exactly
+// host:port (authority-form), the port required and in range; the tunnel goes
+// where the request-target says, whatever Host says (RFC 9112 §3.3).
+// Not covered here: the IPv6 literal of CONNECT-02 (the harness CONNECT
+// targets listen on 127.0.0.1 only).
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { connectBytes } from '../support/connect-request.js'
+import { responseOrOutcome, statusLine } from '../support/request.js'
+import { expectBytes } from '../support/tunnel.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import type { Outcome } from '../../harness/model/outcome.js'
+import type { StartedTcpServer } from '../../harness/tcp/types.js'
+
+/** Sends `CONNECT target` on a new connection; an Outcome unless it was refused with a 4xx. */
+async function expectClientError(
+  ctx: CaseContext,
+  target: string,
+  listener: StartedTcpServer,
+  host?: string,
+): Promise<Outcome | undefined> {
+  // A leased listener keeps the records of earlier cases: only new connections count.
+  const before = listener.connections.length
+  const client = await ctx.connect()
+  await client.write(connectBytes(target, host === undefined ? {} : { host }))
+  const read = responseOrOutcome(
+    await client.readResponse({ requestMethod: 'CONNECT' }),
+    `a 4xx to the malformed "CONNECT ${target}"`,
+  )
+  await client.close()
+  if ('outcome' in read) return read.outcome
+  const { status } = read.message.head
+  if (status < 400 || status > 499) {
+    return violates(`a 4xx (400) to "CONNECT ${target}"`, statusLine(read.message))
+  }
+  if (listener.connections.length > before) {
+    return violates(
+      `no connection anywhere for "CONNECT ${target}"`,
+      `the target connected to ${listener.authority} before answering ${status}`,
+    )
+  }
+  return undefined
+}
+
+export const connectTargetCases = [
+  defineCase({
+    id: 'connect/refuses-missing-or-invalid-port',
+    suite: 'connect',
+    title:
+      'CONNECT with a missing, empty, non-numeric or out-of-range port is refused with a 4xx and connects nowhere',
+    requirements: ['CONNECT-01'],
+    spec: [
+      { rfc: 9110, section: '9.3.6' },
+      { rfc: 9112, section: '3.2.3' },
+    ],
+    requirement:
+      'A CONNECT request-target is host:port with the port given; anything else must be refused (400).',
+    level: 'MUST',
+    roles: ['forward', 'tunnel'],
+    async run(ctx) {
+      // An allowed listener: a port parser that wraps 16 bits turns port+65536 into it.
+      const sink = await ctx.leaseTcp('sink')
+      const targets = [
+        sink.host,
+        `${sink.host}:`,
+        `${sink.host}:${sink.port + 65536}`,
+        `${sink.host}:ab`,
+      ]
+      for (const target of targets) {
+        const outcome = await expectClientError(ctx, target, sink)
+        if (outcome !== undefined) return outcome
+      }
+      return conforms(`all ${targets.length} refused with a 4xx`)
+    },
+  }),
+  defineCase({
+    id: 'connect/refuses-uri-form-target',
+    suite: 'connect',
+    title: 'CONNECT with a scheme and path ("http://host:port/") is refused and connects nowhere',
+    requirements: ['CONNECT-01'],
+    spec: [
+      { rfc: 9112, section: '3.2' },
+      { rfc: 9112, section: '3.2.3' },
+    ],
+    requirement:
+      'The request-target of CONNECT is authority-form only; a URI is not a valid CONNECT target and should get 400.',
+    level: 'SHOULD',
+    roles: ['forward', 'tunnel'],
+    async run(ctx) {
+      const sink = await ctx.leaseTcp('sink')
+      return (
+        (await expectClientError(ctx, `http://${sink.authority}/`, sink, sink.authority)) ??
+        conforms('refused with a 4xx')
+      )
+    },
+  }),
+  defineCase({
+    id: 'connect/tunnels-to-request-target-not-host',
+    suite: 'connect',
+    title: 'The tunnel goes to the CONNECT request-target even when Host names another listener',
+    requirements: ['CONNECT-02'],
+    spec: [
+      { rfc: 9112, section: '3.3' },
+      { rfc: 9110, section: '9.3.6' },
+    ],
+    requirement:
+      'For authority-form, the target URI is the request-target: a conflicting Host does not change where the tunnel goes.',
+    level: 'MUST',
+    roles: ['forward', 'tunnel'],
+    async run(ctx) {
+      const echo = await ctx.leaseTcp('echo')
+      const decoy = await ctx.leaseTcp('sink')
+      const decoyBefore = decoy.connections.length
+      const accepted = echo.nextConnection(ctx.quietMs)
+      const client = await ctx.connect()
+      await client.write(connectBytes(echo.authority, { host: decoy.authority }))
+      const read = responseOrOutcome(
+        await client.readResponse({ requestMethod: 'CONNECT' }),
+        `a 2xx to CONNECT ${echo.authority} (Host: ${decoy.authority})`,
+      )
+      if ('outcome' in read) return read.outcome
+      if (read.message.head.status < 200 || read.message.head.status > 299) {
+        return violates(`a 2xx to CONNECT ${echo.authority}`, statusLine(read.message))
+      }
+      const conn = await accepted
+      if (decoy.connections.length > decoyBefore) {
+        return violates(
+          `the tunnel to ${echo.authority}, the request-target`,
+          `the target connected to ${decoy.authority}, the Host field`,
+        )
+      }
+      if (isTimeout(conn)) return timedOut(`a connection to ${echo.authority}`, conn.afterMs)
+      const probe = Buffer.from(`tunnel for ${ctx.token}`)
+      await client.write(probe)
+      return (
+        (await expectBytes(client, probe, 'the probe echoed by the request-target')) ?? conforms()
+      )
+    },
+  }),
+]

@@ -1,0 +1,106 @@
+import { connect, createServer } from 'node:net'
+import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { listenLoopback } from '../../harness/net/loopback.js'
+import { violates, type Outcome } from '../../harness/model/outcome.js'
+import { hasField } from '../../harness/wire/fields.js'
+import { requestBytes } from '../../harness/wire/serialize.js'
+import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { responseOrOutcome, statusLine } from './request.js'
+
+export interface ConnectSpec {
+  /** @default 'HTTP/1.1' */
+  readonly version?: string
+  /** The Host value; null sends none. @default the target itself */
+  readonly host?: string | null
+  /** Field lines after Host. */
+  readonly headers?: readonly FieldLine[]
+  /** Bytes written in the same write, straight after the head. */
+  readonly after?: Buffer
+}
+
+/** The bytes of `CONNECT target` (exactly as given, malformed or not), plus what follows it. */
+export function connectBytes(target: string, spec: ConnectSpec = {}): Buffer {
+  const host = spec.host === undefined ? target : spec.host
+  const head = requestBytes({
+    method: 'CONNECT',
+    target,
+    version: spec.version ?? 'HTTP/1.1',
+    headers: [...(host === null ? [] : [['Host', host] as const]), ...(spec.headers ?? [])],
+  })
+  return spec.after === undefined ? head : Buffer.concat([head, spec.after])
+}
+
+/** A loopback port nothing listens on: bound by us, then closed again. */
+export async function closedPort(): Promise<number> {
+  const server = createServer()
+  const address = await listenLoopback(server)
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return address.port
+}
+
+/** True when something accepts connections on 127.0.0.1:`port` (probed by the harness itself). */
+export async function somethingListens(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/**
+ * Reads the answer to a CONNECT that must be refused: a non-2xx, framed so
+ * that it ends (RFC 9110 §9.3.6: a non-2xx is an ordinary response), or the
+ * Outcome saying what came instead.
+ */
+export async function readRefusal(
+  client: RawClient,
+  what: string,
+): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
+  return refusalOf(await client.readResponse({ requestMethod: 'CONNECT' }), what)
+}
+
+/** readRefusal's judgement of a response already read. */
+export function refusalOf(
+  result: ReadResponseResult,
+  what: string,
+): { readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome } {
+  const read = responseOrOutcome(result, what)
+  if ('outcome' in read) return read
+  const { head } = read.message
+  if (head.status >= 200 && head.status <= 299) {
+    return { outcome: violates(what, `${statusLine(read.message)}: a tunnel was opened`) }
+  }
+  if (!read.message.complete) {
+    return { outcome: violates(`${what}, completely framed`, 'a response cut short') }
+  }
+  return read
+}
+
+/** After a refusal the target closes; an Outcome when the connection stays open. */
+export async function expectClosed(
+  client: RawClient,
+  after: string,
+  timeoutMs?: number,
+): Promise<Outcome | undefined> {
+  const closed = await client.waitForClose(timeoutMs === undefined ? {} : { timeoutMs })
+  if (!isTimeout(closed)) return undefined
+  return violates(
+    `the connection closed after ${after}`,
+    `it stayed open for ${Math.round(closed.afterMs)} ms`,
+  )
+}
+
+/** "Content-Length and Transfer-Encoding" present in a head, for messages. */
+export function framingFields(message: HttpMessage<ResponseHead>): string[] {
+  return ['content-length', 'transfer-encoding'].filter((name) =>
+    hasField(message.head.headers, name),
+  )
+}
