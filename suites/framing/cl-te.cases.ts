@@ -3,7 +3,8 @@
 // Transfer-Encoding wins, Content-Length goes before forwarding, and a request
 // that had both ends its connection.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import { transferCodings } from '../../harness/wire/framing.js'
@@ -27,71 +28,18 @@ export const clTeCases = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     async run(ctx) {
-      // Read by Content-Length the body is "0\r\n\r\nG"; read by chunked it is empty and "G"
-      // prefixes the next request: "GGET …/smug". Either reading must not reach the origin.
-      const smuggler = Buffer.concat([
-        originRequest(ctx, {
-          method: 'POST',
-          suffix: 'cl-te',
-          headers: [
-            ['Content-Length', '6'],
-            ['Transfer-Encoding', 'chunked'],
-          ],
-          body: '0\r\n\r\nG',
-        }),
-        originRequest(ctx, { suffix: 'smug' }),
-      ])
-      const client = await ctx.connect()
-      await client.write(smuggler)
-      const result = await client.readResponse()
-      if (result.kind !== 'response') {
-        return violates(
-          '400 and a close, or the origin response to one chunked request',
-          `${describeResult(result)}; ${describeArrivals(ctx.origin.requests())}`,
-        )
+      // "chunked" with a trailing tab is still chunked (the tab is OWS), and still conflicts
+      // with Content-Length: the shape Sozu forwarded while it framed by Content-Length [B21].
+      const notes: string[] = []
+      for (const [te, tag] of [
+        ['chunked', 'plain'],
+        ['chunked\t', 'tab'],
+      ] as const) {
+        const seen = await clWithTe(ctx, te, tag)
+        if (typeof seen !== 'string') return seen
+        notes.push(`${JSON.stringify(te)}: ${seen}`)
       }
-      const status = result.message.head.status
-      const forwarded = arrivals(ctx, 'cl-te').filter((r) => r.message.complete)
-      if (status !== 400) {
-        const [first, ...rest] = forwarded
-        if (first === undefined || rest.length > 0) {
-          return violates(
-            'exactly one forwarded request, framed by Transfer-Encoding',
-            `${statusLine(result.message)}; ${describeArrivals(forwarded)}`,
-          )
-        }
-        const head = first.message.head
-        if (
-          hasField(head.headers, 'content-length') ||
-          transferCodings(head.headers).at(-1) !== 'chunked'
-        ) {
-          return violates(
-            'the forwarded request chunked, with no Content-Length',
-            `Content-Length ${JSON.stringify(fieldValues(head.headers, 'content-length'))}, Transfer-Encoding ${JSON.stringify(fieldValues(head.headers, 'transfer-encoding'))}: ${describeArrivals([first])}`,
-          )
-        }
-        if (first.message.body.length > 0) {
-          return violates(
-            'an empty body (the chunked reading)',
-            `${first.message.body.length} body bytes: ${describeArrivals([first])}`,
-          )
-        }
-      }
-      const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
-      const smuggled = arrivals(ctx, 'smug')
-      if (smuggled.length > 0) {
-        return violates(
-          'the smuggled GET …/smug never reaches the origin',
-          describeArrivals(smuggled),
-        )
-      }
-      if (isTimeout(closed)) {
-        return violates(
-          `the client connection closed after the ${status}`,
-          `it was still open ${ctx.quietMs} ms later`,
-        )
-      }
-      return conforms(status === 400 ? 'refused with 400' : 'forwarded chunked, then closed')
+      return conforms(notes.join('; '))
     },
   }),
 
@@ -140,3 +88,73 @@ export const clTeCases = [
     },
   }),
 ]
+
+/**
+ * One CL+TE smuggling attempt with Transfer-Encoding `te`: what the target
+ * did when it conforms ('refused with 400' or 'forwarded chunked, then
+ * closed'), else the violation.
+ */
+async function clWithTe(ctx: CaseContext, te: string, tag: string): Promise<string | Outcome> {
+  // Read by Content-Length the body is "0\r\n\r\nG"; read by chunked it is empty and "G"
+  // prefixes the next request: "GGET …/smug". Either reading must not reach the origin.
+  const smuggler = Buffer.concat([
+    originRequest(ctx, {
+      method: 'POST',
+      suffix: `cl-te-${tag}`,
+      headers: [
+        ['Content-Length', '6'],
+        ['Transfer-Encoding', te],
+      ],
+      body: '0\r\n\r\nG',
+    }),
+    originRequest(ctx, { suffix: `smug-${tag}` }),
+  ])
+  const client = await ctx.connect()
+  await client.write(smuggler)
+  const result = await client.readResponse()
+  if (result.kind !== 'response') {
+    return violates(
+      '400 and a close, or the origin response to one chunked request',
+      `${describeResult(result)}; ${describeArrivals([...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}`,
+    )
+  }
+  const status = result.message.head.status
+  const forwarded = arrivals(ctx, `cl-te-${tag}`).filter((r) => r.message.complete)
+  if (status !== 400) {
+    const [first, ...rest] = forwarded
+    if (first === undefined || rest.length > 0) {
+      return violates(
+        'exactly one forwarded request, framed by Transfer-Encoding',
+        `${statusLine(result.message)}; ${describeArrivals(forwarded)}`,
+      )
+    }
+    const head = first.message.head
+    if (
+      hasField(head.headers, 'content-length') ||
+      transferCodings(head.headers).at(-1) !== 'chunked'
+    ) {
+      return violates(
+        'the forwarded request chunked, with no Content-Length',
+        `Content-Length ${JSON.stringify(fieldValues(head.headers, 'content-length'))}, Transfer-Encoding ${JSON.stringify(fieldValues(head.headers, 'transfer-encoding'))}: ${describeArrivals([first])}`,
+      )
+    }
+    if (first.message.body.length > 0) {
+      return violates(
+        'an empty body (the chunked reading)',
+        `${first.message.body.length} body bytes: ${describeArrivals([first])}`,
+      )
+    }
+  }
+  const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+  const smuggled = arrivals(ctx, `smug-${tag}`)
+  if (smuggled.length > 0) {
+    return violates('the smuggled GET …/smug never reaches the origin', describeArrivals(smuggled))
+  }
+  if (isTimeout(closed)) {
+    return violates(
+      `the client connection closed after the ${status}`,
+      `it was still open ${ctx.quietMs} ms later`,
+    )
+  }
+  return status === 400 ? 'refused with 400' : 'forwarded chunked, then closed'
+}

@@ -20,7 +20,7 @@ const defect = (
 export const framingDefects: readonly SeededDefect[] = [
   defect(
     'accepts-cl-and-te',
-    'Accepts a request with both Content-Length and Transfer-Encoding and keeps the connection open, so bytes after the chunked body are read as the next request (CL.TE smuggling)',
+    'Accepts a request with both Content-Length and Transfer-Encoding and keeps the connection open, so bytes after the chunked body are read as the next request (CL.TE smuggling; tinyproxy #609 [B14])',
     ['framing/cl-with-te-request-rejected-or-te-framed'],
   ),
   defect(
@@ -30,12 +30,12 @@ export const framingDefects: readonly SeededDefect[] = [
   ),
   defect(
     'lax-content-length',
-    'Accepts Content-Length values such as "+5", "0x5", "" and forwards them as received',
+    'Accepts Content-Length values such as "+5", "0x5", "" and forwards them as received (an empty one: HAProxy #2237 [B15])',
     ['framing/invalid-content-length-rejected'],
   ),
   defect(
     'accepts-conflicting-content-length',
-    'Accepts differing duplicate Content-Length values and uses the first',
+    'Accepts differing duplicate Content-Length values and uses the first (tinyproxy #609 [B14])',
     ['framing/content-length-lists'],
   ),
   defect(
@@ -60,7 +60,7 @@ export const framingDefects: readonly SeededDefect[] = [
   ),
   defect(
     'tolerates-whitespace-before-colon',
-    'Accepts "Name : value" in both directions and forwards the line as received',
+    'Accepts "Name : value" in both directions and forwards the line as received (tinyproxy #623 [B19])',
     [
       'framing/whitespace-before-colon-rejected',
       'framing/response-whitespace-before-colon-removed',
@@ -68,12 +68,14 @@ export const framingDefects: readonly SeededDefect[] = [
   ),
   defect(
     'forwards-obs-fold',
-    'Accepts obs-fold in both directions and forwards the folded line as received',
+    'Accepts obs-fold in both directions and forwards the folded line as received (netty #9866 [B50]; Squid PR #701 [B20])',
     ['framing/request-obs-fold-rejected-or-unfolded', 'framing/response-obs-fold-502-or-unfolded'],
   ),
-  defect('forwards-bare-cr', 'Accepts a bare CR inside a field line and forwards it', [
-    'framing/bare-cr-lf-and-nul-rejected-or-cleaned',
-  ]),
+  defect(
+    'forwards-bare-cr',
+    'Accepts a bare CR inside a field line and forwards it (Squid PR #701 [B20])',
+    ['framing/bare-cr-lf-and-nul-rejected-or-cleaned'],
+  ),
   defect(
     'forwards-nul-in-field-value',
     'Accepts a NUL inside a field value and forwards the line with it',
@@ -101,7 +103,7 @@ export const framingDefects: readonly SeededDefect[] = [
   ),
   defect(
     'frames-bodiless-responses',
-    'Frames 204 and 304 responses by their fields: a chunked 304 gets a last-chunk that the client reads as the next response',
+    'Frames 204 and 304 responses by their fields: a chunked 304 gets a last-chunk that the client reads as the next response (freeunit PR #295 [B31])',
     ['framing/204-and-304-end-at-headers'],
   ),
   defect(
