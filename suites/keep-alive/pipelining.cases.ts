@@ -10,7 +10,7 @@ import { originDelay, requestsTo } from '../support/keep-alive.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 
 /** Long enough that a target working in parallel answers #2 and #3 first; short enough to be cheap. */
-const FIRST_DELAY_MS = 60
+const FIRST_DELAY_MS = 40
 
 export const pipeliningCases = [
   defineCase({

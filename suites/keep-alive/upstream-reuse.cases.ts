@@ -7,8 +7,8 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { originRequest, responseOrOutcome } from '../support/request.js'
 
-const CLIENTS = 4
-const REQUESTS_EACH = 5
+const CLIENTS = 3
+const REQUESTS_EACH = 4
 
 export const upstreamReuseCases = [
   defineCase({
