@@ -124,4 +124,32 @@ describe('renderMarkdown', () => {
   it('matches the reviewed snapshot of the mixed run', async () => {
     await expect(renderMarkdown(mixed)).toMatchFileSnapshot('./__snapshots__/mixed-verdicts.md')
   })
+
+  it('stays within a PR comment however many cases fail: fewer evidence blocks, then a cut with a note', () => {
+    // Copies of every result, as a big suite against a broken target would give.
+    const copies = (n: number): typeof mixed => ({
+      ...mixed,
+      results: Array.from({ length: n }, (_, copy) =>
+        mixed.results.map((r) => ({
+          ...r,
+          id: `${r.suite}/copy-${copy}-${r.id.split('/')[1] ?? ''}`,
+        })),
+      ).flat(),
+    })
+    const details = (md: string): number => md.split('<details>').length - 1
+    const big = copies(40)
+    const full = renderMarkdown(big, { maxChars: 10_000_000 })
+    expect(full.length).toBeGreaterThan(60_000)
+    const fitted = renderMarkdown(big)
+    expect(fitted.length).toBeLessThanOrEqual(60_000)
+    expect(details(fitted)).toBeLessThan(details(full))
+    expect(fitted).not.toContain('cut to fit')
+    expect(fitted.split('\n')[0]).toBe(full.split('\n')[0])
+
+    const huge = renderMarkdown(copies(400))
+    expect(huge.length).toBeLessThanOrEqual(60_000)
+    expect(huge).toMatch(
+      /cut to fit the size limit; every case is in the HTML and JSON reports\.\n$/,
+    )
+  })
 })

@@ -17,6 +17,12 @@ export interface MarkdownOptions {
   readonly maxDetailed?: number
   /** Evidence characters per case. @default 3000 */
   readonly maxEvidenceChars?: number
+  /**
+   * The whole document's size limit in characters: GitHub takes 65,536 in a
+   * PR comment (a step summary takes 1 MiB). Over it, fewer cases keep their
+   * evidence, then the document is cut at a line with a note. @default 60000
+   */
+  readonly maxChars?: number
 }
 
 const ICON = { ok: '✅', fail: '❌', incomplete: '⚠️' } as const
@@ -136,6 +142,19 @@ function flakySection(results: readonly CaseResult[]): string[] {
  * given a diff. Pure: returns the document.
  */
 export function renderMarkdown(run: RunResult, options: MarkdownOptions = {}): string {
+  const limit = options.maxChars ?? 60_000
+  const most = options.maxDetailed ?? 20
+  let text = ''
+  for (const detailed of [most, 10, 5, 2, 0].filter((n, i) => i === 0 || n < most)) {
+    text = renderOnce(run, { ...options, maxDetailed: detailed })
+    if (text.length <= limit) return text
+  }
+  const note = '\n\n… cut to fit the size limit; every case is in the HTML and JSON reports.\n'
+  const cut = text.lastIndexOf('\n', limit - note.length)
+  return `${text.slice(0, Math.max(0, cut)).trimEnd()}${note}`
+}
+
+function renderOnce(run: RunResult, options: MarkdownOptions): string {
   const strict = options.strict ?? run.run.options.strict
   const maxChars = options.maxEvidenceChars ?? 3000
   const budget = { left: options.maxDetailed ?? 20 }
