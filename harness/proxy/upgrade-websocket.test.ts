@@ -10,6 +10,8 @@ import { Scope } from '../net/started.js'
 import { startOrigin } from '../origin/origin-server.js'
 import { websocketEndpoint } from '../origin/upgrade-endpoints.js'
 import type { StartedOrigin } from '../origin/types.js'
+import { startTlsTerminator } from '../gateway/index.js'
+import { getCertificateCorpus } from '../tls/certificate-factory.js'
 import { startReferenceProxy } from './proxy-server.js'
 
 let scope = new Scope()
@@ -124,6 +126,33 @@ describe('WebSocket through the reference proxy', () => {
     })
     scope.defer(() => ws.terminate())
     await within('the WebSocket to open through the tunnel', once(ws, 'open'))
+    const back = await exchange(ws)
+    const session = await endpoint.nextSession(1000)
+    if (isTimeout(session)) throw new Error('the origin never switched')
+    await within(
+      'the origin to see the close',
+      session.until('close', () => session.closeFrame, 2000),
+    )
+    expectIntact(back, session.messages)
+  }, 30_000)
+
+  it(`tls-terminator role (wss): ${COUNT} messages both ways, intact and in order`, async () => {
+    const { origin, endpoint } = await originWithWebSocket()
+    const corpus = await getCertificateCorpus()
+    const leaf = corpus.leaf('valid')
+    const gateway = scope.use(
+      await startTlsTerminator({
+        upstream: { host: origin.host, port: origin.port },
+        cert: leaf.cert,
+        key: leaf.key,
+      }),
+    )
+    // The 'valid' leaf covers localhost; verified against the run CA only.
+    // tls.connect options, passed through by ws (its types omit servername).
+    const tls = { ca: corpus.ca.cert, servername: 'localhost' }
+    const ws = new WebSocket(`wss://${gateway.authority}/t-abcabc-1/ws`, tls)
+    scope.defer(() => ws.terminate())
+    await within('the WebSocket to open through the terminator', once(ws, 'open'))
     const back = await exchange(ws)
     const session = await endpoint.nextSession(1000)
     if (isTimeout(session)) throw new Error('the origin never switched')

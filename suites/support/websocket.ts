@@ -11,7 +11,18 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { UpgradeOrigin } from '../../harness/origin/upgrade-endpoints.js'
 import type { SwitchedSession } from '../../harness/origin/upgrade-session.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { TERMINATOR_NAME } from '../tls/terminator-kit.js'
 import { originRequest } from './request.js'
+
+/**
+ * A raw client to the target in the case's role: for a tls-terminator, TLS
+ * (wss) to the name it serves, trusting only the run CA; plain TCP otherwise.
+ */
+export async function connectClient(ctx: CaseContext): Promise<RawClient> {
+  if (ctx.role !== 'tls-terminator') return ctx.connect()
+  const corpus = await ctx.tlsCorpus()
+  return ctx.connect({ tls: { servername: TERMINATOR_NAME, ca: corpus.ca.cert } })
+}
 
 /** The sample key of RFC 6455 §1.3 and §4.2.2; its Accept is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=. */
 export const SAMPLE_KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
@@ -118,7 +129,7 @@ export async function openWebSocket(
   after: Buffer = Buffer.alloc(0),
 ): Promise<HandshakeResult> {
   ctx.origin.behave(endpoint.behaviour)
-  const client = await ctx.connect()
+  const client = await connectClient(ctx)
   await client.write(Buffer.concat([request, after]))
   const read = await client.readResponse()
   switch (read.kind) {

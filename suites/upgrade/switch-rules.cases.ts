@@ -15,6 +15,7 @@ import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { originRequest, statusLine } from '../support/request.js'
 import {
+  connectClient,
   expectAtOrigin,
   expectFromTarget,
   frameBytes,
@@ -23,7 +24,7 @@ import {
 } from '../support/websocket.js'
 import { opened } from './websocket-handshake.cases.js'
 
-const ROLES = ['forward', 'reverse'] as const
+const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
 
 /**
  * How long the origin holds its 101 waiting for bytes that must not come yet
@@ -94,7 +95,7 @@ export const switchRuleCases = [
               ] as const)
             : []
         ctx.origin.behave(refusingEndpoint(refusalBytes(status, [...lines])).behaviour)
-        const client = await ctx.connect()
+        const client = await connectClient(ctx)
         await client.write(handshakeBytes(ctx, { suffix: `refused-${status}` }))
         const read = await client.readResponse()
         if (read.kind === 'timeout')
@@ -133,7 +134,7 @@ export const switchRuleCases = [
         ['Upgrade: h2c', 'h2c'],
       ] as const) {
         ctx.origin.behave(websocketEndpoint({ upgrade }).behaviour)
-        const client = await ctx.connect()
+        const client = await connectClient(ctx)
         await client.write(handshakeBytes(ctx, { suffix: upgrade ?? 'none' }))
         const read = await client.readResponse()
         if (read.kind === 'timeout')
@@ -224,7 +225,7 @@ export const switchRuleCases = [
           }),
         ).behaviour,
       )
-      const client = await ctx.connect()
+      const client = await connectClient(ctx)
       await client.write(handshakeBytes(ctx, { wsVersion: '25' }))
       const read = await client.readResponse()
       if (read.kind === 'timeout') return timedOut("the origin's 426", read.afterMs)

@@ -15,9 +15,9 @@ import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { originRequest } from '../support/request.js'
-import { handshakeBytes } from '../support/websocket.js'
+import { connectClient, handshakeBytes } from '../support/websocket.js'
 
-const ROLES = ['forward', 'reverse'] as const
+const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
 
 /** Sends `request` with `endpoint` at the origin; the client's answer, or the Outcome. */
 async function ask(
@@ -26,7 +26,7 @@ async function ask(
   request: Buffer,
 ): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
   ctx.origin.behave(endpoint.behaviour)
-  const client = await ctx.connect()
+  const client = await connectClient(ctx)
   await client.write(request)
   return responseOrOutcome(await client.readResponse(), 'an answer to the request')
 }

@@ -21,7 +21,7 @@ import {
   type OpenWebSocket,
 } from '../support/websocket.js'
 
-const ROLES = ['forward', 'reverse'] as const
+const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
 
 /** The tunnel, or the Outcome: a target that answered without switching does not relay WebSocket. */
 export function opened(

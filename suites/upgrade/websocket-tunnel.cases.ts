@@ -16,7 +16,7 @@ import {
 } from '../support/websocket.js'
 import { opened } from './websocket-handshake.cases.js'
 
-const ROLES = ['forward', 'reverse'] as const
+const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
 
 export const websocketTunnelCases = [
   defineCase({
