@@ -15,12 +15,14 @@ import type { OriginatorDefect } from './defects.js'
 export function subjectAltNames(cert: PeerCertificate): { dns: string[]; ip: string[] } {
   const dns: string[] = []
   const ip: string[] = []
-  for (const entry of (cert.subjectaltname ?? '').split(/,\s*/)) {
-    // Node quotes entries holding special characters: DNS:"a,b".
-    const match = /^(DNS|IP Address):"?(.*?)"?$/.exec(entry)
-    if (match === null) continue
-    if (match[1] === 'DNS') dns.push(match[2] ?? '')
-    else ip.push(match[2] ?? '')
+  // Entries are joined by ", "; Node JSON-quotes a value holding special characters: DNS:"a,b".
+  const entry = /([A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)(?:,\s*|$)/gy
+  const text = cert.subjectaltname ?? ''
+  for (let match = entry.exec(text); match !== null && match[0] !== ''; match = entry.exec(text)) {
+    const raw = match[2] ?? ''
+    const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw
+    if (match[1] === 'DNS') dns.push(value)
+    else if (match[1] === 'IP Address') ip.push(value)
   }
   return { dns, ip }
 }
