@@ -84,6 +84,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     hosts,
     self,
     ...nextHopAddress(options.nextHop, hosts),
+    viaName: options.viaName ?? 'proxyspec',
     defect: options.defect,
   }
   const deps: SessionDeps = {

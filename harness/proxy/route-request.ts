@@ -6,6 +6,7 @@ import { authorityOf } from '../net/loopback.js'
 import type { RequestHead } from '../wire/types.js'
 import type { ProxyDefect } from './defects.js'
 import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
+import { passedThrough } from './via.js'
 import {
   type Authority,
   isOriginForm,
@@ -24,6 +25,8 @@ export interface RoutingConfig {
   readonly hosts: Readonly<Record<string, string>>
   /** Our own listening address, to refuse loops (RFC 9110 §7.6, HOP-19). */
   readonly self: { readonly address: string; readonly port: number }
+  /** Our received-by in Via: a request that carries it has been here before (HOP-19). */
+  readonly viaName?: string
   /** The next-hop proxy every CONNECT goes through, already checked to be loopback. */
   readonly nextHop?: { readonly address: string; readonly port: number }
   /** The seeded defect switched on, if any (harness/proxy/defects.ts). */
@@ -180,6 +183,13 @@ export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
 /** Routes one request head (RFC 9112 §3.2, §3.2.2; RFC 9110 §9.3.6). */
 export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   if (head.method === 'CONNECT') return routeConnect(head, config)
+  // RFC 9110 §7.6: our own Via member means the request went round, through whatever relays: a loop.
+  if (
+    config.viaName !== undefined &&
+    passedThrough(head.headers, config.viaName) &&
+    !loopsThroughItself(head, config.defect)
+  )
+    return reject(508, 'proxyspec has forwarded this request before (its own Via): a loop')
   // Seeded defect 'skips-host-validation': Host is never checked, missing, repeated or malformed (HOP-14).
   const problem = config.defect === 'skips-host-validation' ? undefined : hostProblem(head)
   if (problem !== undefined) return reject(400, problem)

@@ -25,3 +25,27 @@ export function viaMember(receivedVersion: string, receivedBy: string): string {
 export function viaLine(receivedVersion: string, receivedBy: string): string {
   return `Via: ${viaMember(receivedVersion, receivedBy)}`
 }
+
+/**
+ * True when one of the request's Via members has `receivedBy` as its
+ * received-by: the request has been through this proxy already, so
+ * forwarding it again would be a loop (RFC 9110 §7.6), whatever relays or
+ * other proxies sit in between. Squid's forwarding-loop check works the
+ * same way. Comments after the received-by are ignored.
+ */
+export function passedThrough(
+  headers: readonly { readonly name: string; readonly value: string }[],
+  receivedBy: string,
+): boolean {
+  const wanted = receivedBy.toLowerCase()
+  return headers
+    .filter((f) => f.name.toLowerCase() === 'via')
+    .flatMap((f) => f.value.split(','))
+    .some(
+      (member) =>
+        member
+          .trim()
+          .split(/[ \t]+/)[1]
+          ?.toLowerCase() === wanted,
+    )
+}

@@ -4,7 +4,8 @@
 // Black-box evidence of a loop: every pass through the proxy appends a Via
 // member (HOP-05), so a response that went round carries one member per
 // self-connection. At most one is allowed (a proxy that goes round once and
-// then recognises its own Via is protected).
+// then recognises its own Via is protected, as Squid and the reference are:
+// that also stops a loop through a relay, such as the one-byte relay run).
 // A forward proxy also gets `CONNECT <itself>`: any answer in time will do
 // (a refusal, or one tunnel to itself, which is a single self-connection).
 // Not covered here: a reverse proxy whose configured route points back at

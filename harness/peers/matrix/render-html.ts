@@ -56,7 +56,9 @@ export function renderMatrixHtml(matrix: Matrix): string {
   for (const note of notes.values()) {
     const reason =
       note.cell.reason === undefined
-        ? '<span class="todo">not yet investigated</span>'
+        ? note.cell.status === 'info'
+          ? 'an observation of an informational case, not a violation'
+          : '<span class="todo">not yet investigated</span>'
         : `<span class="side">${esc(SIDE_LABEL[note.cell.reason.side])}</span>: ${esc(note.cell.reason.text)}`
     parts.push(
       `<li id="note-${note.n}" value="${note.n}">${STATUS_MARK[note.cell.status]} ${esc(note.column.peer)} ${esc(note.column.role)}, <code>${esc(note.row.id)}</code>: ${esc(note.cell.message)}<br>${reason}</li>`,

@@ -53,7 +53,9 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
   for (const note of notes.values()) {
     const reason =
       note.cell.reason === undefined
-        ? '**not yet investigated**'
+        ? note.cell.status === 'info'
+          ? 'an observation of an informational case, not a violation'
+          : '**not yet investigated**'
         : `**${SIDE_LABEL[note.cell.reason.side]}**: ${note.cell.reason.text}`
     out.push(
       `<a id="note-${note.n}"></a>${note.n}. ${STATUS_MARK[note.cell.status]} ${note.column.peer} ${note.column.role}, \`${note.row.id}\`: ${escapeCell(note.cell.message)}  `,
