@@ -12,6 +12,7 @@ export type ProxyDefect =
   // connect
   | 'connect-2xx-with-content-length'
   | 'lenient-connect-port'
+  | 'splits-authority-at-first-colon'
   | 'connect-accepts-uri-form'
   | 'connect-routes-by-host-field'
   | 'tunnels-to-any-port'

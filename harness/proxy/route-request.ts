@@ -117,6 +117,14 @@ function lenientAuthority(text: string): Authority | undefined {
 /** The host:port a CONNECT asks for (RFC 9112 §3.2.3), or undefined when malformed. */
 function connectTarget(head: RequestHead, defect: ProxyDefect | undefined): Authority | undefined {
   if (defect === 'lenient-connect-port') return lenientAuthority(head.target)
+  // Seeded defect 'splits-authority-at-first-colon': "[::1]:443" becomes host "[" and
+  // an unreadable port, so IPv6 literals are refused (CONNECT-02).
+  if (defect === 'splits-authority-at-first-colon') {
+    const colon = head.target.indexOf(':')
+    const [host, port] = [head.target.slice(0, colon), head.target.slice(colon + 1)]
+    const valid = colon > 0 && /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535
+    return valid ? { host, port: Number(port), text: head.target } : undefined
+  }
   // Seeded defect 'connect-accepts-uri-form': "CONNECT http://host:port/" taken for its authority.
   const uri = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target)
   if (defect === 'connect-accepts-uri-form' && uri !== null) return parseAuthorityForm(uri[1] ?? '')

@@ -1,13 +1,13 @@
 // RFC 9112 §3.2.3, RFC 9110 §9.3.6: the CONNECT request-target is exactly
 // host:port (authority-form), the port required and in range; the tunnel goes
 // where the request-target says, whatever Host says (RFC 9112 §3.3).
-// Not covered here: the IPv6 literal of CONNECT-02 (the harness CONNECT
-// targets listen on 127.0.0.1 only).
+// RFC 3986 §3.2.2: an IPv6 address in an authority is a bracketed IP-literal.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { conforms, timedOut, unsupported, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { connectBytes } from '../support/connect-request.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
+import { startIpv6Twin } from '../support/ipv6-twin.js'
 import { expectBytes } from '../support/tunnel.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
 import type { Outcome } from '../../harness/model/outcome.js'
@@ -136,6 +136,48 @@ export const connectTargetCases = [
       return (
         (await expectBytes(client, probe, 'the probe echoed by the request-target')) ?? conforms()
       )
+    },
+  }),
+  defineCase({
+    id: 'connect/tunnels-to-ipv6-literal',
+    suite: 'connect',
+    title: 'CONNECT [::1]:port opens a tunnel to the IPv6 loopback listener on that port',
+    requirements: ['CONNECT-02'],
+    spec: [
+      { rfc: 9112, section: '3.2.3' },
+      { rfc: 3986, section: '3.2.2' },
+    ],
+    requirement:
+      'The authority-form host may be a bracketed IPv6 literal; the tunnel goes to that address and port.',
+    level: 'MUST',
+    roles: ['forward', 'tunnel'],
+    async run(ctx) {
+      // Same port as an allowed IPv4 target, so the target's allow-list already holds it.
+      const echo = await ctx.leaseTcp('echo')
+      const twin = await startIpv6Twin(echo.port)
+      if (twin === undefined) return unsupported(`the harness cannot listen on [::1]:${echo.port}`)
+      try {
+        const authority = `[::1]:${twin.port}`
+        const client = await ctx.connect()
+        await client.write(connectBytes(authority))
+        const read = responseOrOutcome(
+          await client.readResponse({ requestMethod: 'CONNECT' }),
+          `a 2xx to CONNECT ${authority}`,
+        )
+        if ('outcome' in read) return read.outcome
+        if (read.message.head.status < 200 || read.message.head.status > 299) {
+          return violates(`a tunnel to ${authority}`, statusLine(read.message))
+        }
+        const probe = Buffer.from(`ipv6 tunnel for ${ctx.token}`)
+        await client.write(probe)
+        const back = await expectBytes(client, probe, `the probe echoed by the [::1] listener`)
+        if (back !== undefined) return back
+        return twin.accepted > 0
+          ? conforms()
+          : violates(`the tunnel to [::1]:${twin.port}`, 'the echo came from another listener')
+      } finally {
+        await twin.close()
+      }
     },
   }),
 ]

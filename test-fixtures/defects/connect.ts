@@ -30,6 +30,11 @@ export const connectDefects: readonly SeededDefect[] = [
     ['connect/refuses-missing-or-invalid-port'],
   ),
   connectDefect(
+    'splits-authority-at-first-colon',
+    'Splits the CONNECT authority at its first colon, so "[::1]:port" is refused as malformed',
+    ['connect/tunnels-to-ipv6-literal'],
+  ),
+  connectDefect(
     'connect-accepts-uri-form',
     'Accepts "CONNECT http://host:port/" and tunnels to its authority',
     ['connect/refuses-uri-form-target'],
