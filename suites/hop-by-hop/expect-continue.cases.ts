@@ -2,8 +2,9 @@
 // request with content either answers with a final status at once or
 // forwards the request head promptly; it does not wait for the body, which
 // the client is holding back until it sees 100 (Continue).
-// Not covered here: the variant where the origin answers 417 or 401 straight
-// away (the drain-or-close half is KA-12, in the keep-alive suite).
+// The variant where the origin answers 417 straight away has a case of its
+// own; what the proxy does with the unread body then (drain or close) is
+// KA-12, in the keep-alive suite.
 import type { RawClient } from '../../harness/client/types.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
@@ -92,6 +93,55 @@ export const expectContinueCases = [
       } finally {
         release()
       }
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/relays-early-final-response-to-expect-continue',
+    suite: 'hop-by-hop',
+    title:
+      'When the origin refuses an Expect: 100-continue request at once, the client gets the refusal without sending the body',
+    requirements: ['HOP-18'],
+    spec: [{ rfc: 9110, section: '10.1.1' }],
+    requirement:
+      'A proxy MUST NOT wait for the content of an Expect: 100-continue request before forwarding it, so a final answer of the origin reaches the client at once.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      ctx.origin.behave({
+        kind: 'raw',
+        on: 'head',
+        respond(_request, connection) {
+          connection.write(
+            responseBytes({
+              status: 417,
+              headers: [
+                ['Content-Length', '0'],
+                ['Connection', 'close'],
+              ],
+            }),
+          )
+          connection.end()
+        },
+      })
+      const client = await ctx.connect()
+      await client.write(
+        originRequest(ctx, {
+          method: 'PUT',
+          headers: [
+            ['Expect', '100-continue'],
+            ['Content-Length', String(BODY.length)],
+          ],
+        }),
+      )
+      // Silence here is the deadlock: the body is never sent.
+      const read = responseOrOutcome(
+        await client.readResponse({ timeoutMs: ctx.quietMs }),
+        "the origin's 417 while the body is held back",
+      )
+      if ('outcome' in read) return read.outcome
+      return read.message.head.status === 417
+        ? conforms()
+        : violates('417 from the origin', statusLine(read.message))
     },
   }),
 ]

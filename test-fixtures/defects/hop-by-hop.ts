@@ -133,7 +133,7 @@ export const hopByHopDefects: readonly SeededDefect[] = [
   defect(
     'waits-for-request-body',
     'Reads the whole request body before forwarding anything, Expect: 100-continue or not',
-    ['forwards-expect-continue-without-the-body'],
+    ['forwards-expect-continue-without-the-body', 'relays-early-final-response-to-expect-continue'],
   ),
   defect(
     'loops-through-itself',
