@@ -3,6 +3,7 @@ import type { CaseResult, RunResult } from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
+import { mergeRepeats } from './repeat.js'
 import { renderDiffMarkdown, renderDiffText } from './render-diff.js'
 
 const keys = (changes: readonly { key: string }[]): string[] => changes.map((c) => c.key)
@@ -163,5 +164,25 @@ describe('renderDiffText and renderDiffMarkdown', () => {
     )
     expect(md).toContain('#### Changed verdicts (3)')
     expect(md).not.toContain('#### Fixes')
+  })
+
+  it('lists the cases --repeat found flaky in the new run, in text and Markdown', () => {
+    const base = loadGoldenRun('all-pass')
+    const index = base.results.findIndex((r) => r.verdict.status === 'pass')
+    const target = base.results[index]!
+    const shaky: RunResult = {
+      ...base,
+      results: base.results.map((r, i) =>
+        i === index ? { ...r, verdict: { status: 'fail', message: 'once' } } : r,
+      ),
+    }
+    const head = mergeRepeats([base, shaky])
+    const d = diffRuns(base, head)
+    expect(keys(d.flaky)).toEqual([`${target.id}@${target.role}`])
+    expect(keys(d.newFailures)).toEqual([`${target.id}@${target.role}`])
+    expect(renderDiffText(d)).toContain('Flaky in the new run (1):')
+    expect(renderDiffText(d)).toMatch(/, 1 flaky$/m)
+    expect(renderDiffMarkdown(d)).toContain('### Flaky in the new run (1)')
+    expect(diffRuns(base, base).flaky).toEqual([])
   })
 })

@@ -57,6 +57,11 @@ export interface RunDiff {
   /** Keys with the same status in both runs. */
   readonly unchanged: number
   /**
+   * Head results marked flaky by `--repeat` (their verdict varied between
+   * attempts), whatever list they are in: a verdict that needs luck is a finding.
+   */
+  readonly flaky: readonly CaseChange[]
+  /**
    * A new failure that is a MUST fail or MUST timeout and not a declared
    * deviation: the regression a CI job fails on.
    */
@@ -142,6 +147,11 @@ export function diffRuns(base: RunResult, head: RunResult): RunDiff {
     added,
     removed,
     unchanged,
+    flaky: [...after.values()]
+      .filter((r) => r.flaky !== undefined)
+      .map((r) =>
+        change(r, before.get(caseKey(r))?.verdict.status ?? 'absent', r.verdict.status, r),
+      ),
     hasNewMustFailure,
   }
 }

@@ -17,6 +17,7 @@ function sections(diff: RunDiff): Section[] {
     { title: 'Changed verdicts', changes: diff.changedVerdicts },
     { title: 'Added', changes: diff.added },
     { title: 'Removed', changes: diff.removed },
+    { title: 'Flaky in the new run', changes: diff.flaky },
   ]
 }
 
@@ -28,6 +29,7 @@ function headline(diff: RunDiff): string {
     `${diff.added.length} added`,
     `${diff.removed.length} removed`,
     `${diff.unchanged} unchanged`,
+    ...(diff.flaky.length > 0 ? [`${diff.flaky.length} flaky`] : []),
   ]
   return counts.join(', ')
 }

@@ -19,7 +19,8 @@ import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { renderHtml } from './render-html.js'
 
-const CHROMIUM = '/usr/bin/chromium'
+// Debian's package; PROXYSPEC_CHROMIUM points elsewhere (another distribution, a local build).
+const CHROMIUM = process.env.PROXYSPEC_CHROMIUM ?? '/usr/bin/chromium'
 const hasChromium = existsSync(CHROMIUM)
 // Locally a missing browser skips with a warning; in CI it is a failure, so
 // the browser test can never drop out of CI unnoticed (.ci/setup-browser.sh installs it).
