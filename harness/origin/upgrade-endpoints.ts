@@ -6,7 +6,7 @@
  * Each returns the behaviour to register and the sessions it switched.
  */
 import { WebSocket } from 'ws'
-import { isTimeout, raceTimeout, type TimeoutValue } from '../net/deadline.js'
+import { isTimeout, type TimeoutValue } from '../net/deadline.js'
 import { ChangeSignal } from '../tcp/wait-until.js'
 import { fieldValues, firstFieldValue, listTokens } from '../wire/fields.js'
 import { responseBytes } from '../wire/serialize.js'
@@ -249,9 +249,4 @@ export function h2cEndpoint(): UpgradeOrigin {
  */
 export function refusingEndpoint(bytes: Buffer, close = false): UpgradeOrigin {
   return upgradeOrigin(() => Promise.resolve({ kind: 'refuse', bytes, close }), listen)
-}
-
-/** Races a session wait with a deadline, for callers without a case context. */
-export function withinMs<T>(what: string, work: Promise<T>, ms: number): Promise<T | TimeoutValue> {
-  return raceTimeout(what, work, ms)
 }
