@@ -80,6 +80,7 @@ export type ProxyDefect =
   | 'accepts-invalid-response-content-length'
   | 'forwards-te-not-chunked-last'
   | 'drops-unknown-transfer-coding'
+  | 'relabels-response-transfer-codings'
   | 'ignores-te-from-http10'
   | 'tolerates-whitespace-before-colon'
   | 'forwards-obs-fold'

@@ -100,3 +100,22 @@ export function transferCodingRefusal(
   }
   return undefined
 }
+
+/**
+ * RFC 9112 §6.1: a response body in a transfer coding other than one chunked
+ * cannot be relayed by a proxy that only re-chunks: dropping the field (it is
+ * hop-by-hop) would hand the client coded bytes as plain ones. nginx answers
+ * such a response with 502 too. undefined when the response can be relayed.
+ * Seeded defect 'relabels-response-transfer-codings': the coding is dropped.
+ */
+export function responseCodingProblem(
+  requestMethod: string,
+  head: ResponseHead,
+  defect?: ProxyDefect,
+): string | undefined {
+  if (defect === 'relabels-response-transfer-codings') return undefined
+  if (responseFraming(requestMethod, head) === 'none') return undefined
+  const codings = transferCodings(head.headers)
+  if (codings.every((c) => c === 'chunked') && codings.length <= 1) return undefined
+  return `the upstream used the transfer coding "${codings.join(', ')}", which proxyspec does not decode`
+}

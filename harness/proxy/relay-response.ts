@@ -6,7 +6,7 @@ import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { ResponseHead } from '../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
-import { clientFraming, responseFraming } from './framing.js'
+import { clientFraming, responseCodingProblem, responseFraming } from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
 import { relayMergingTrailers } from './merge-trailers.js'
 import { connectionOptions } from './hop-by-hop.js'
@@ -91,7 +91,11 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     if (head.status === 101 && input.switchProtocols !== undefined)
       return input.switchProtocols(head)
     if (head.status === 101) return noResponse('invalid', 'the upstream switched protocols unasked')
-    if (head.status >= 200) return streamFinal(input, head)
+    if (head.status >= 200) {
+      // A coding this proxy cannot decode is a 502, never relabelled (RFC 9112 §6.1).
+      const coding = responseCodingProblem(input.method, head, input.defect)
+      return coding === undefined ? streamFinal(input, head) : noResponse('invalid', coding)
+    }
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
     const end = await conn.reader.next()
     if (end.type !== 'message') return noResponse('invalid', 'an interim response did not end')

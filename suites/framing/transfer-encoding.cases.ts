@@ -15,6 +15,7 @@ import {
   describeArrivals,
   describeResult,
   firstViolation,
+  rawBySuffix,
   type RefusalProbe,
 } from './probe.js'
 
@@ -98,6 +99,44 @@ export const transferEncodingCases = [
       return violates(
         '501, or the gzip coding forwarded with its coded bytes (or decoded)',
         `${statusLine(read.message)}; ${describeArrivals(arrivals(ctx, 'gzip'))}`,
+      )
+    },
+  }),
+
+  defineCase({
+    id: 'framing/response-transfer-coding-not-relabelled',
+    suite: 'framing',
+    title:
+      'A response in a transfer coding the intermediary does not decode becomes a 502, or keeps that coding: its coded bytes never arrive as plain content',
+    requirements: ['SMUG-05'],
+    spec: [{ rfc: 9112, section: '6.1' }],
+    requirement:
+      'Transfer-Encoding is a property of the message on one hop: an intermediary that removes a transfer coding must decode it; dropping the field and keeping the coded bytes corrupts the content.',
+    level: 'INFO',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      const coded = gzipSync(Buffer.from('hello'))
+      ctx.origin.behave(
+        rawBySuffix(ctx, {
+          'gzip-': Buffer.concat([
+            Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'),
+            chunkedBody([coded]),
+          ]),
+        }),
+      )
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx, { suffix: 'gzip-' }))
+      const read = responseOrOutcome(await client.readResponse(), 'a 502, or the coded response')
+      if ('outcome' in read) return read.outcome
+      const { message } = read
+      if (message.head.status === 502) return conforms('answered 502')
+      const codings = transferCodings(message.head.headers)
+      const kept = codings.includes('gzip') && message.body.equals(coded)
+      const decoded = !codings.includes('gzip') && message.body.toString('latin1') === 'hello'
+      if (kept || decoded) return conforms(kept ? 'relayed with the gzip coding' : 'decoded')
+      return violates(
+        'a 502, or the gzip coding kept (or decoded)',
+        `${statusLine(message)}, Transfer-Encoding ${JSON.stringify(codings)}, ${message.body.length} body bytes${message.body.equals(coded) ? ': the gzip bytes, unlabelled' : ''}`,
       )
     },
   }),

@@ -54,6 +54,11 @@ export const framingDefects: readonly SeededDefect[] = [
     ['framing/unknown-transfer-coding-gets-501'],
   ),
   defect(
+    'relabels-response-transfer-codings',
+    'Relays a "Transfer-Encoding: gzip, chunked" response re-chunked without the gzip coding: the client gets gzip bytes as plain content',
+    ['framing/response-transfer-coding-not-relabelled'],
+  ),
+  defect(
     'ignores-te-from-http10',
     'Ignores Transfer-Encoding in an HTTP/1.0 request ("1.0 has no chunked"): the body is forwarded unframed',
     ['framing/http10-transfer-encoding-closes'],
