@@ -65,6 +65,10 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'cn-only': ['wrong-host'],
   'cn-match-san-mismatch': ['wrong-host'],
   'partial-wildcard': ['wrong-host'],
+  // Issued by an issuer below the run CA: their defect is in the chain, not the leaf.
+  'via-intermediate': ['not-issued-by-run-ca'],
+  'expired-intermediate': ['not-issued-by-run-ca'],
+  'issued-by-end-entity': ['not-issued-by-run-ca'],
 }
 
 describe('createCertificateCorpus', () => {
@@ -121,6 +125,27 @@ describe('createCertificateCorpus', () => {
     expect(x509('cn-only').subject).toBe('CN=localhost')
     expect(x509('cn-match-san-mismatch').subjectAltName).toBe('DNS:wrong.test')
     expect(x509('partial-wildcard').subjectAltName).toBe('DNS:local*, DNS:origin*.test')
+    expect(x509('via-intermediate').issuer).toBe(`CN=${CA_NAMES.intermediate}`)
+    expect(x509('issued-by-end-entity').issuer).toBe(`CN=${CA_NAMES.endEntity}`)
+  })
+
+  it('serves a leaf under an issuer as a chain, leaf first, and the issuer as its kind says', () => {
+    const chain = (profile: CertificateProfile): X509Certificate[] =>
+      corpus
+        .leaf(profile)
+        .cert.split(/(?<=-----END CERTIFICATE-----\n?)/)
+        .filter((pem) => pem.includes('BEGIN CERTIFICATE'))
+        .map((pem) => new X509Certificate(pem))
+    const [leaf, issuer] = chain('via-intermediate')
+    expect(chain('via-intermediate')).toHaveLength(2)
+    expect(leaf?.checkIssued(issuer as X509Certificate)).toBe(true)
+    expect(issuer?.checkIssued(ca)).toBe(true)
+    expect(issuer?.ca).toBe(true)
+    const [, expired] = chain('expired-intermediate')
+    expect(Date.parse(expired?.validTo ?? '')).toBeLessThan(NOW)
+    const [, endEntity] = chain('issued-by-end-entity')
+    expect(endEntity?.ca).toBe(false)
+    expect(chain('valid')).toHaveLength(1)
   })
 
   it('gives every leaf its own key, which matches its certificate', () => {

@@ -3,6 +3,7 @@ import { HarnessError } from '../net/errors.js'
 import {
   CA_NAMES,
   caValidity,
+  expiredValidity,
   LEAF_PLANS,
   type LeafPlan,
   type Validity,
@@ -56,15 +57,32 @@ async function issue(
   return { cert: pems.cert, key: pems.private }
 }
 
-function issueCa(commonName: string, now: number): Promise<Issued> {
+function issueCa(
+  commonName: string,
+  validity: Validity,
+  signer: Issued | undefined = undefined,
+): Promise<Issued> {
   return issue(
     commonName,
-    caValidity(now),
+    validity,
     [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
-    undefined,
+    signer,
+  )
+}
+
+/** An end-entity certificate (cA=FALSE, digitalSignature only) that will sign a leaf anyway. */
+function issueEndEntity(commonName: string, validity: Validity, signer: Issued): Promise<Issued> {
+  return issue(
+    commonName,
+    validity,
+    [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+    ],
+    signer,
   )
 }
 
@@ -108,16 +126,32 @@ function issueLeaf(plan: LeafPlan, now: number, signer: Issued | undefined): Pro
  * untrusted CA's key stays in this function: nothing may sign with it later.
  */
 async function generateAll(now: number): Promise<IssuedCorpus> {
-  const runCa = issueCa(CA_NAMES.run, now)
+  const runCa = issueCa(CA_NAMES.run, caValidity(now))
+  const below = (make: (ca: Issued) => Promise<Issued>): Promise<Issued> => runCa.then(make)
   const signers: Record<LeafPlan['signer'], Promise<Issued | undefined>> = {
     'run-ca': runCa,
-    'untrusted-ca': issueCa(CA_NAMES.untrusted, now),
+    'untrusted-ca': issueCa(CA_NAMES.untrusted, caValidity(now)),
     self: Promise.resolve(undefined),
+    intermediate: below((ca) => issueCa(CA_NAMES.intermediate, caValidity(now), ca)),
+    'expired-intermediate': below((ca) =>
+      issueCa(CA_NAMES.expiredIntermediate, expiredValidity(now), ca),
+    ),
+    'end-entity': below((ca) => issueEndEntity(CA_NAMES.endEntity, caValidity(now), ca)),
   }
   const leaves = await Promise.all(
     CERTIFICATE_PROFILES.map(async (profile) => {
       const plan = LEAF_PLANS[profile]
-      return [profile, await issueLeaf(plan, now, await signers[plan.signer])] as const
+      const signer = await signers[plan.signer]
+      const leaf = await issueLeaf(plan, now, signer)
+      // Below an intermediate the served PEM is the chain, leaf first (RFC 8446 §4.4.2).
+      const chained =
+        plan.signer !== 'run-ca' && plan.signer !== 'untrusted-ca' && plan.signer !== 'self'
+      return [
+        profile,
+        chained && signer !== undefined
+          ? { cert: `${leaf.cert.trimEnd()}\n${signer.cert.trimEnd()}\n`, key: leaf.key }
+          : leaf,
+      ] as const
     }),
   )
   return { caCert: (await runCa).cert, leaves: new Map(leaves) }

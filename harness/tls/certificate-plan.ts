@@ -12,8 +12,14 @@ export const CERT_NAMES: { readonly dns: readonly string[]; readonly ip: readonl
   ip: ['127.0.0.1', '::1'],
 }
 
-/** Who signs a certificate: the run CA, a second CA that nobody trusts, or the leaf itself. */
-export type Signer = 'run-ca' | 'untrusted-ca' | 'self'
+/**
+ * Who signs a certificate: the run CA, a second CA that nobody trusts, the
+ * leaf itself, or one of three issuers below the run CA: a proper
+ * intermediate CA, one that expired, and an end entity (cA=FALSE) posing as
+ * an intermediate. A leaf under an intermediate is served with it (a chain).
+ */
+export type Signer =
+  'run-ca' | 'untrusted-ca' | 'self' | 'intermediate' | 'expired-intermediate' | 'end-entity'
 
 export interface Validity {
   readonly notBefore: Date
@@ -93,10 +99,25 @@ export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
   // RFC 9525 §6.3: a wildcard counts only as the whole left-most label, so
   // "local*" is no identifier at all; glob-style matchers accept it.
   'partial-wildcard': { ...good, dns: ['local*', 'origin*.test'], ip: [] },
+  // RFC 8446 §4.4.2: served as leaf then intermediate; valid for a client trusting the run CA.
+  'via-intermediate': { ...good, signer: 'intermediate' },
+  // RFC 5280 §6.1.3 (a)(2): every certificate of the path must be in date, not only the leaf.
+  'expired-intermediate': { ...good, signer: 'expired-intermediate' },
+  // RFC 5280 §6.1.4 (k): an issuer must be a CA (cA=TRUE); this one is an end entity.
+  'issued-by-end-entity': { ...good, signer: 'end-entity' },
 }
 
 /** Subject common names of the two CAs: distinct, so a verifier cannot mistake one for the other. */
 export const CA_NAMES = {
   run: 'proxyspec run CA',
   untrusted: 'proxyspec untrusted CA',
+  intermediate: 'proxyspec intermediate CA',
+  expiredIntermediate: 'proxyspec expired intermediate CA',
+  endEntity: 'proxyspec end entity',
 } as const
+
+/** An intermediate that expired yesterday, after being valid for two months. */
+export const expiredValidity = (now: number): Validity => ({
+  notBefore: new Date(now - 60 * DAY),
+  notAfter: new Date(now - DAY),
+})

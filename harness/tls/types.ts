@@ -19,6 +19,9 @@ export type CertificateProfile =
   | 'cn-only'
   | 'cn-match-san-mismatch'
   | 'partial-wildcard'
+  | 'via-intermediate'
+  | 'expired-intermediate'
+  | 'issued-by-end-entity'
 
 export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'valid',
@@ -32,6 +35,9 @@ export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'cn-only',
   'cn-match-san-mismatch',
   'partial-wildcard',
+  'via-intermediate',
+  'expired-intermediate',
+  'issued-by-end-entity',
 ]
 
 export interface PemFiles {

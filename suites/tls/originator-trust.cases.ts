@@ -3,9 +3,10 @@
 // in-date certificates, a leaf that is not a CA, and serverAuth in its EKU.
 // Each case presents the 'valid' leaf with exactly one defect (harness/tls
 // certificate-plan.ts) and expects 502 with nothing sent upstream.
-// Not covered here: TLS-09's bad intermediates, TLS-11 (critical extensions,
-// name constraints, path length) and TLS-12 (MD5/SHA-1): the corpus has no
-// intermediates yet.
+// Not covered here: TLS-09's intermediate without basicConstraints or with
+// keyUsage lacking keyCertSign, TLS-11 (critical extensions, name
+// constraints, path length) and TLS-12 (MD5/SHA-1 signatures): selfsigned,
+// the corpus generator, cannot issue those certificates as they stand.
 import { defineCase } from '../../harness/model/case.js'
 import { mustAccept, mustRefuse } from './originator-kit.js'
 
@@ -118,5 +119,53 @@ export const originatorTrustCases = [
     level: 'SHOULD',
     roles: ['tls-originator'],
     run: (ctx) => mustRefuse(ctx, { profile: 'ca-leaf' }, 'its leaf is a CA certificate'),
+  }),
+]
+
+// The chain above the leaf (RFC 5280 §6.1): the leaves below are signed by an
+// issuer under the run CA and served with it, leaf first.
+export const originatorChainCases = [
+  defineCase({
+    id: 'tls/originator-accepts-a-chain-through-an-intermediate',
+    suite: 'tls',
+    title: 'A leaf served with its intermediate CA, chaining to the configured root, is accepted',
+    requirements: ['TLS-01'],
+    spec: [
+      { rfc: 5280, section: '6.1' },
+      { rfc: 8446, section: '4.4.2' },
+    ],
+    requirement:
+      'Path validation builds leaf, intermediate, trust anchor from what the server sent; a valid path means the request goes through.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustAccept(ctx, { profile: 'via-intermediate' }),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-an-expired-intermediate',
+    suite: 'tls',
+    title: 'A valid leaf under an intermediate that expired yesterday is refused',
+    requirements: ['TLS-03'],
+    spec: [{ rfc: 5280, section: '6.1.3' }],
+    requirement:
+      'Every certificate in the path, not only the leaf, must be within its validity period.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(ctx, { profile: 'expired-intermediate' }, 'its intermediate has expired'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-leaf-issued-by-an-end-entity',
+    suite: 'tls',
+    title: 'A leaf signed by an end-entity certificate (cA=FALSE) is refused',
+    requirements: ['TLS-09'],
+    spec: [
+      { rfc: 5280, section: '4.2.1.9' },
+      { rfc: 5280, section: '6.1.4' },
+    ],
+    requirement:
+      'Every certificate above the leaf must be a CA: basicConstraints with cA=TRUE (RFC 5280 §6.1.4 (k)).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) => mustRefuse(ctx, { profile: 'issued-by-end-entity' }, 'its issuer is not a CA'),
   }),
 ]

@@ -53,11 +53,14 @@ export const tlsDefects: readonly SeededDefect[] = [
       'originator-refuses-a-certificate-for-another-host',
       'originator-never-matches-the-common-name',
       'originator-refuses-partial-wildcards',
+      'originator-refuses-an-expired-intermediate',
+      'originator-refuses-a-leaf-issued-by-an-end-entity',
     ],
   ),
   originator('accepts-expired', 'Lets certificates outside their validity window through', [
     'originator-refuses-an-expired-upstream',
     'originator-refuses-a-not-yet-valid-upstream',
+    'originator-refuses-an-expired-intermediate',
   ]),
   originator('accepts-self-signed', 'Trusts any self-signed upstream leaf', [
     'originator-refuses-a-self-signed-upstream',
@@ -95,6 +98,7 @@ export const tlsDefects: readonly SeededDefect[] = [
   ]),
   originator('ignores-configured-ca', 'Trusts only the system roots, not the configured CA', [
     'originator-accepts-a-valid-upstream',
+    'originator-accepts-a-chain-through-an-intermediate',
   ]),
   terminator('serves-expired-certificate', 'Serves a leaf that expired yesterday', [
     'terminator-serves-a-valid-chain',
