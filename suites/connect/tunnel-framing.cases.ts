@@ -1,6 +1,10 @@
 // RFC 9110 §9.3.6, RFC 9112 §6.3 rule 2: a 2xx to CONNECT turns the connection
 // into a tunnel right after its header block, so it carries no framing fields.
-// Not covered here: the chained variant (a next-hop proxy's 200 with CL/TE).
+// Not covered here: the chained variant (a next-hop proxy's 200 with CL/TE),
+// nor CONNECT-04 and CONNECT-14: they need the run to start harness/nexthop
+// and tell the target to use it, and neither RunEnvironment nor CaseContext
+// carries a next hop yet. harness/proxy/next-hop.test.ts proves the
+// reference's side of all three.
 import { randomBytes } from 'node:crypto'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
