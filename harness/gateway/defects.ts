@@ -40,6 +40,8 @@ export type TerminatorDefect =
   | 'serves-expired-certificate'
   /** Serves a leaf for another name (the wrong vhost's certificate). */
   | 'serves-wrong-host-certificate'
+  /** Serves its leaf without the intermediate (ssl_certificate without the chain file). */
+  | 'serves-leaf-without-intermediate'
   /** Accepts TLS 1.0 and 1.1 clients (an old ssl_protocols line). */
   | 'serves-legacy-tls'
   /** On an ALPN mismatch selects the client's first protocol instead of the fatal alert. */
@@ -52,6 +54,7 @@ export type GatewayDefect = OriginatorDefect | TerminatorDefect
 const TERMINATOR_DEFECTS: readonly string[] = [
   'serves-expired-certificate',
   'serves-wrong-host-certificate',
+  'serves-leaf-without-intermediate',
   'serves-legacy-tls',
   'alpn-echoes-client',
   'closes-without-close-notify',

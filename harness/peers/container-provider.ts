@@ -57,6 +57,9 @@ export function containerProvider(image: string): PeerProvider {
               mode: 0o644,
             })),
           )
+          .withBindMounts(
+            (launch.mounts ?? []).map((dir) => ({ source: dir, target: dir, mode: 'ro' as const })),
+          )
           .withLabels({ 'org.proxyspec.peer': definition.name })
           .withLogConsumer((stream: Readable) => {
             stream.on('data', (chunk: Buffer | string) => output.append(chunk))

@@ -1,7 +1,7 @@
 import type { Role } from '../model/roles.js'
 import { peerFor } from './catalog.js'
 import { chooseProvider, type PeerOptions } from './choose-provider.js'
-import type { PeerName, StartedPeer } from './types.js'
+import type { PeerName, PeerTls, StartedPeer } from './types.js'
 import { reservePort } from './wait-port.js'
 
 /**
@@ -15,6 +15,8 @@ export async function startPeer(
   where: {
     readonly origin: { readonly host: string; readonly port: number }
     readonly connectPorts?: readonly number[]
+    /** For the TLS roles. */
+    readonly tls?: PeerTls
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
@@ -25,6 +27,7 @@ export async function startPeer(
     originHost: where.origin.host,
     originPort: where.origin.port,
     connectPorts: where.connectPorts ?? [443],
+    ...(where.tls === undefined ? {} : { tls: where.tls }),
   })
   options.onStarted?.(peer)
   return peer

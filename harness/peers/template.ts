@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { peerFixturesDir } from './fixtures-dir.js'
+import type { PeerPorts } from './types.js'
 
 /** Reads a config template from test-fixtures/peers/ ("squid/forward.conf"). */
 export function readTemplate(file: string): string {
@@ -20,11 +21,19 @@ export function fillTemplate(text: string, values: Readonly<Record<string, strin
 }
 
 /** The placeholders every template may use. */
-export function commonValues(
-  ports: { port: number; originHost: string; originPort: number; connectPorts: readonly number[] },
-  dir: string,
-): Record<string, string> {
+export function commonValues(ports: PeerPorts, dir: string): Record<string, string> {
+  const tls = ports.tls
   return {
+    ...(tls === undefined
+      ? {}
+      : {
+          cert: tls.certPath,
+          key: tls.keyPath,
+          ca: tls.caPath,
+          origin_tls_name: tls.origin.name,
+          origin_tls_host: tls.origin.host,
+          origin_tls_port: String(tls.origin.port),
+        }),
     port: String(ports.port),
     origin: `${ports.originHost}:${ports.originPort}`,
     origin_host: ports.originHost,

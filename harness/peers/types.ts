@@ -22,6 +22,18 @@ export interface PeerPorts {
   readonly originPort: number
   /** Ports a CONNECT allow-list must hold (443 and the run's CONNECT targets). */
   readonly connectPorts: readonly number[]
+  /** For the TLS roles: the run's certificates (paths in its private dir) and TLS origin. */
+  readonly tls?: PeerTls
+}
+
+export interface PeerTls {
+  /** The leaf a tls-terminator serves (valid for localhost) and its key. */
+  readonly certPath: string
+  readonly keyPath: string
+  /** The run CA a tls-originator must trust. */
+  readonly caPath: string
+  /** The harness TLS origin: the name it is known by (SNI, identity) and where it listens. */
+  readonly origin: { readonly name: string; readonly host: string; readonly port: number }
 }
 
 /** Where the peer runs, as far as its config must know. */
@@ -48,6 +60,8 @@ export interface PeerLaunch {
   readonly argv: readonly string[]
   /** Prints the peer's version (to stdout or stderr). */
   readonly versionArgv: readonly string[]
+  /** Host directories the config names (the run's certificates), mounted read-only into a container. */
+  readonly mounts?: readonly string[]
 }
 
 /** What proxyspec knows about one real implementation. */

@@ -41,7 +41,7 @@ export async function startBuiltin(
 
 /**
  * The reference TLS gateway for a TLS role, wired to the run: a terminator
- * serving the 'valid' leaf in front of the harness origin, or an originator
+ * serving the 'via-intermediate' chain in front of the harness origin, or an originator
  * whose upstream is the run's TLS origin by its name, trusting the run CA.
  * `defect` switches on one seeded bug (test-fixtures/defects/tls.ts); the
  * terminator's "serves the wrong certificate" defects are a different leaf.
@@ -54,16 +54,21 @@ export async function startGatewayTarget(
   const corpus = await env.tls.origin.corpus()
   let gateway: StartedGateway
   if (role === 'tls-terminator') {
+    // The reference serves leaf and intermediate (RFC 8446 §4.4.2), as {cert} holds them.
     const leaf = corpus.leaf(
       defect === 'serves-expired-certificate'
         ? 'expired'
         : defect === 'serves-wrong-host-certificate'
           ? 'wrong-host'
-          : 'valid',
+          : 'via-intermediate',
     )
+    const served =
+      defect === 'serves-leaf-without-intermediate'
+        ? (leaf.cert.split(/(?<=-----END CERTIFICATE-----)/)[0] ?? leaf.cert)
+        : leaf.cert
     gateway = await startTlsTerminator({
       upstream: { host: env.origin.host, port: env.origin.port },
-      cert: leaf.cert,
+      cert: served,
       key: leaf.key,
       ...(defect === 'serves-legacy-tls' ||
       defect === 'alpn-echoes-client' ||

@@ -11,12 +11,17 @@ import { executeRun } from '../runner/run.js'
 import { allCases } from '../../suites/index.js'
 import { parseTarget } from './target-spec.js'
 
-async function runOn(name: PeerName, role: Role, provider: ProviderKind): Promise<void> {
+async function runOn(
+  name: PeerName,
+  role: Role,
+  provider: ProviderKind,
+  suite = 'keep-alive',
+): Promise<void> {
   const run = await executeRun(
     {
       target: parseTarget(`peer:${name}`),
       roles: [role],
-      selection: { suites: ['keep-alive'], cases: [] },
+      selection: { suites: [suite], cases: [] },
       peer: { provider, images: { [name]: LOCAL_PEER_IMAGE } },
     },
     allCases(),
@@ -39,6 +44,17 @@ describe('run --target peer:NAME', () => {
   )
   it.skipIf(nativeAbsent(PEERS.nginx))('nginx --role reverse, native', () =>
     runOn('nginx', 'reverse', 'native'),
+  )
+  it.skipIf(nativeAbsent(PEERS.nginx))('nginx --role tls-terminator, native', () =>
+    runOn('nginx', 'tls-terminator', 'native', 'tls'),
+  )
+  it.skipIf(nativeAbsent(PEERS.nginx))('nginx --role tls-originator, native', () =>
+    runOn('nginx', 'tls-originator', 'native', 'tls'),
+  )
+  it.skipIf(noContainers)(
+    'nginx --role tls-terminator, container (the run certificates mounted read-only)',
+    () => runOn('nginx', 'tls-terminator', 'container', 'tls'),
+    60_000,
   )
   it.skipIf(noContainers)(
     'squid --role forward, container',

@@ -2,10 +2,22 @@ import type { Role } from '../model/roles.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { describePeer } from '../peers/describe-peer.js'
 import { startPeer } from '../peers/start-peer.js'
-import type { PeerName } from '../peers/types.js'
+import type { PeerName, PeerTls } from '../peers/types.js'
 import type { RunEnvironment } from '../runner/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
+
+/** The run's certificate files and TLS origin, as the TLS roles' configs name them. */
+async function runTls(env: RunEnvironment): Promise<PeerTls> {
+  const corpus = await env.tls.origin.corpus()
+  const leaf = corpus.leaf('valid')
+  return {
+    certPath: leaf.certPath,
+    keyPath: leaf.keyPath,
+    caPath: corpus.ca.certPath,
+    origin: { name: env.tls.name, host: env.tls.origin.host, port: env.tls.origin.port },
+  }
+}
 
 /**
  * peer:<name> in one role: the real implementation pointed at the run's
@@ -24,6 +36,7 @@ export async function startPeerTarget(
     {
       origin: { host: env.origin.host, port: env.origin.port },
       connectPorts: referenceConnectPorts(env),
+      ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
     },
     options,
   )

@@ -8,8 +8,8 @@ import { HarnessError } from '../net/errors.js'
  * {origin_tls}: host:port of the harness TLS origin, the upstream of a
  * tls-originator ("localhost:PORT": localhost is the name it must verify and
  * send as SNI); {ca}: path of the run CA (PEM) it must trust; {cert} {key}:
- * paths of the leaf and key a tls-terminator serves (valid for localhost,
- * origin.test, 127.0.0.1 and ::1).
+ * paths of the chain (leaf, then its intermediate CA) and key a
+ * tls-terminator serves (valid for localhost, origin.test, 127.0.0.1, ::1).
  */
 export const SPAWN_PLACEHOLDERS = [
   'port',

@@ -74,8 +74,9 @@ export async function startSpawned(
       ? {}
       : {
           ca: corpus.ca.certPath,
-          cert: corpus.leaf('valid').certPath,
-          key: corpus.leaf('valid').keyPath,
+          // Leaf and intermediate, leaf first: what a terminator is configured with.
+          cert: corpus.leaf('via-intermediate').certPath,
+          key: corpus.leaf('via-intermediate').keyPath,
         }),
     origin_tls: `${env.tls.name}:${env.tls.origin.port}`,
     port: String(port),

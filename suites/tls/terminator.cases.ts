@@ -12,6 +12,15 @@ import { checkIdentity } from '../../harness/gateway/identity.js'
 import { RECORD_TYPE, connectTappedTls } from '../../harness/tls/tls-record-tap.js'
 import { handshakeWith, TERMINATOR_NAME } from './terminator-kit.js'
 
+/** OpenSSL's verify codes for a path that ends before a trusted root: an intermediate is missing. */
+function missingIssuer(code: string | undefined): boolean {
+  return (
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT'
+  )
+}
+
 /** One legacy-version case per version: RFC 8996 §4 (TLS 1.0) and §5 (TLS 1.1). */
 function refusesLegacy(version: 'TLSv1' | 'TLSv1.1', slug: string, section: string) {
   return defineCase({
@@ -60,7 +69,8 @@ export const terminatorCases = [
       }
       const leaf = result.certificate
       if (leaf?.raw === undefined) return violates('a certificate list', 'no certificate at all')
-      if (!result.authorized) {
+      // A missing intermediate is TLS-18's SHOULD (tls/terminator-sends-its-intermediates).
+      if (!result.authorized && !missingIssuer(result.authorizationError)) {
         return violates(
           'a chain to the run CA, every certificate in date and fit for serverAuth',
           `the chain does not validate: ${result.authorizationError ?? 'unknown'}`,
@@ -72,6 +82,34 @@ export const terminatorCases = [
       }
       if (new X509Certificate(leaf.raw).ca) {
         return violates('an end-entity certificate first', 'the first certificate is a CA')
+      }
+      return result.authorized
+        ? conforms()
+        : conforms('the chain lacks an intermediate (see tls/terminator-sends-its-intermediates)')
+    },
+  }),
+  defineCase({
+    id: 'tls/terminator-sends-its-intermediates',
+    suite: 'tls',
+    title:
+      'The served chain includes the intermediates up to the root, each certifying the one before',
+    requirements: ['TLS-18'],
+    spec: [{ rfc: 8446, section: '4.4.2' }],
+    requirement:
+      'The end-entity certificate comes first, followed by the certificates a client needs to reach a root it trusts; a client must not have to fetch them (no AIA).',
+    level: 'SHOULD',
+    roles: ['tls-terminator'],
+    async run(ctx) {
+      const result = await handshakeWith(ctx, `strict client for ${TERMINATOR_NAME}, no AIA`)
+      if (isTimeout(result)) return timedOut(result.waitingFor, result.afterMs)
+      if (result.kind === 'rejected') {
+        return violates('a completed handshake', `the handshake failed: ${result.code}`)
+      }
+      if (missingIssuer(result.authorizationError)) {
+        return violates(
+          'leaf then intermediate, a path to the trusted root',
+          `the chain stops short of the root: ${result.authorizationError ?? ''}`,
+        )
       }
       return conforms()
     },

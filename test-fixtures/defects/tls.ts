@@ -106,6 +106,11 @@ export const tlsDefects: readonly SeededDefect[] = [
   terminator('serves-wrong-host-certificate', "Serves another vhost's certificate", [
     'terminator-serves-a-valid-chain',
   ]),
+  terminator(
+    'serves-leaf-without-intermediate',
+    'Serves its leaf without the intermediate CA (a certificate file without the chain)',
+    ['terminator-sends-its-intermediates'],
+  ),
   terminator('serves-legacy-tls', 'Accepts TLS 1.0 and 1.1 clients (an old ssl_protocols line)', [
     'terminator-refuses-tls-1-0',
     'terminator-refuses-tls-1-1',
