@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadGoldenRun, type GoldenRun } from '../test-fixtures/run-results/load.js'
-import { parseRunResult, runResultSchemaPath, validateRunResult } from './validate.js'
+import { parseRunResult, runResultSchemaPath, shallowCheck, validateRunResult } from './validate.js'
 
 const GOLDEN: readonly GoldenRun[] = [
   'all-pass',
@@ -56,5 +56,20 @@ describe('parseRunResult', () => {
     expect(() => parseRunResult(JSON.stringify({ schemaVersion: 1 }))).toThrow(
       /^not a proxyspec RunResult: \(root\) must have required property 'tool'; .* \(and \d+ more\)$/,
     )
+  })
+})
+
+describe('shallowCheck (no ajv installed)', () => {
+  it('accepts a run and names what a wrong file lacks', () => {
+    expect(shallowCheck(loadGoldenRun('mixed-verdicts'))).toEqual({ valid: true, errors: [] })
+    expect(shallowCheck([])).toEqual({ valid: false, errors: ['(root) must be object'] })
+    const noTool: Record<string, unknown> = { ...loadGoldenRun('all-pass') }
+    delete noTool.tool
+    expect(
+      shallowCheck({ ...noTool, results: [{ id: 'a/b', role: 'forward', verdict: {} }] }),
+    ).toEqual({
+      valid: false,
+      errors: ['/tool must be object', '/results/0/verdict must have a status'],
+    })
   })
 })

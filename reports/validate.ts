@@ -26,11 +26,19 @@ export function runResultSchemaPath(): string {
 let compiled: ValidateFunction | undefined
 
 // ajv is loaded on first use, so importing the reports never needs it: only
-// validating does (it is a dev dependency until a command validates input).
-function validator(): ValidateFunction {
+// validating does. `proxyspec diff` and `run --baseline` validate their input,
+// so an installation without ajv (while it is still a dev dependency) falls
+// back to the structural checks the diff relies on (shallowCheck).
+function validator(): ValidateFunction | undefined {
   if (compiled !== undefined) return compiled
   const require = createRequire(import.meta.url)
-  const { Ajv2020 } = require('ajv/dist/2020') as { Ajv2020: typeof Ajv2020Class }
+  let Ajv2020: typeof Ajv2020Class
+  try {
+    ;({ Ajv2020 } = require('ajv/dist/2020') as { Ajv2020: typeof Ajv2020Class })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined
+    throw error
+  }
   const schema = JSON.parse(readFileSync(runResultSchemaPath(), 'utf8')) as object
   compiled = new Ajv2020({ allErrors: true, strict: true }).compile(schema)
   return compiled
@@ -48,6 +56,27 @@ function describe(error: ErrorObject): string {
   return `${at} ${error.message ?? 'is invalid'}${detail}`
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Without ajv: the fields diffs and renderers read, so a wrong file still fails with a reason. */
+export function shallowCheck(value: unknown): { valid: boolean; errors: string[] } {
+  const errors: string[] = []
+  if (!isObject(value)) return { valid: false, errors: ['(root) must be object'] }
+  for (const key of ['tool', 'run', 'target', 'summary'])
+    if (!isObject(value[key])) errors.push(`/${key} must be object`)
+  const results = value.results
+  if (!Array.isArray(results)) errors.push('/results must be array')
+  else
+    results.forEach((r: unknown, i) => {
+      if (!isObject(r) || typeof r.id !== 'string' || typeof r.role !== 'string')
+        errors.push(`/results/${i} must have an id and a role`)
+      else if (!isObject(r.verdict) || typeof r.verdict.status !== 'string')
+        errors.push(`/results/${i}/verdict must have a status`)
+    })
+  return { valid: errors.length === 0, errors }
+}
+
 /**
  * Checks a value against reports/run-result.schema.json.
  * @example
@@ -56,6 +85,7 @@ function describe(error: ErrorObject): string {
  */
 export function validateRunResult(value: unknown): { valid: boolean; errors: string[] } {
   const validate = validator()
+  if (validate === undefined) return shallowCheck(value)
   if (validate(value)) return { valid: true, errors: [] }
   return { valid: false, errors: (validate.errors ?? []).map(describe) }
 }
