@@ -43,7 +43,9 @@ let scope: Scope
 let env: RunEnvironment
 beforeAll(async () => {
   scope = new Scope()
-  env = await startRunEnvironment(scope, { tcpPerKind: 4 })
+  // One byte per event-loop turn is slow by design: a kilobyte of a tunnel can take a second on
+  // a busy machine, so deadlines (and the silence a case waits for) are longer than a plain run's.
+  env = await startRunEnvironment(scope, { tcpPerKind: 4, timeoutMs: 10_000, quietMs: 1500 })
 })
 afterAll(async () => {
   await scope.close()
@@ -87,8 +89,8 @@ describe('the HTTP suites through a one-byte fragmenting relay', () => {
     const probe = cases.filter((c) =>
       [
         'keep-alive/persists-http11-client-connections',
+        // Both fail fast against it (a 400 comes back at once): no case waits for its deadline.
         'keep-alive/pipelined-responses-in-order',
-        'hop-by-hop/appends-via-to-requests',
       ].includes(c.id),
     )
     const start = (): Promise<StartedTarget> =>
