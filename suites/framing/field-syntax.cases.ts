@@ -232,6 +232,19 @@ export const fieldSyntaxCases = [
   }),
 
   defineCase({
+    id: 'framing/response-bare-cr-502-or-cleaned',
+    suite: 'framing',
+    title: 'A bare CR in a response field becomes a 502, or a SP before the response goes on',
+    requirements: ['SMUG-08'],
+    spec: [{ rfc: 9112, section: '2.2' }],
+    requirement:
+      'A recipient of a bare CR MUST consider the element invalid or replace each bare CR with SP before processing it or forwarding the message.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    run: (ctx) => responseCleaned(ctx, 'X-C: a\rb', 'X-C', 'bare-cr'),
+  }),
+
+  defineCase({
     id: 'framing/whitespace-led-line-rejected-or-ignored',
     suite: 'framing',
     title:

@@ -78,8 +78,8 @@ export const framingDefects: readonly SeededDefect[] = [
   ),
   defect(
     'forwards-bare-cr',
-    'Accepts a bare CR inside a field line and forwards it (Squid PR #701 [B20])',
-    ['framing/bare-cr-lf-and-nul-rejected-or-cleaned'],
+    'Accepts a bare CR inside a field line and forwards it, in both directions (Squid PR #701 [B20])',
+    ['framing/bare-cr-lf-and-nul-rejected-or-cleaned', 'framing/response-bare-cr-502-or-cleaned'],
   ),
   defect(
     'forwards-nul-in-field-value',
