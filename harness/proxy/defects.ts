@@ -107,6 +107,7 @@ export type ProxyDefect =
   | 'ignores-upstream-close-after-upgrade'
   | 'omits-connection-upgrade-upstream'
   | 'clears-websocket-rsv-bits'
+  | 'lists-keep-alive-in-101'
 
 /** True when `defect` is switched on in `options`. */
 export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {

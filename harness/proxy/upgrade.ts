@@ -127,7 +127,13 @@ export function switchProblem(head: ResponseHead, offer: UpgradeOffer): string |
  * and `Connection: upgrade` only (RFC 9110 §7.8; UPG-11: no keep-alive).
  */
 export function clientSwitchLines(head: ResponseHead, defect: ProxyDefect | undefined): string[] {
-  const lines = [`Upgrade: ${upgradeProtocols(head.headers).join(', ')}`, 'Connection: upgrade']
+  const lines = [
+    `Upgrade: ${upgradeProtocols(head.headers).join(', ')}`,
+    // Seeded defect 'lists-keep-alive-in-101': the option of the request's own hop leaks into the 101 (Squid PR #709).
+    defect === 'lists-keep-alive-in-101'
+      ? 'Connection: keep-alive, upgrade'
+      : 'Connection: upgrade',
+  ]
   // Seeded defect 'keeps-content-length-on-101': the origin's Content-Length is copied onto the 101 (UPG-11, RFC 9110 §8.6).
   if (defect === 'keeps-content-length-on-101')
     lines.push(

@@ -257,16 +257,42 @@ export const websocketHandshakeCases = [
           'a 101 without framing fields, with Upgrade and Connection: upgrade',
           problems.join('; '),
         )
-      const broken = await expectFromTarget(
-        client,
-        first,
-        'the frame the origin sent right after its 101',
+      return (
+        (await expectFromTarget(client, first, 'the frame the origin sent right after its 101')) ??
+        conforms()
       )
-      if (broken !== undefined) return broken
-      // Strict clients reject unrelated options in a 101 (Squid PR #709): worth saying, not a failure.
-      return listTokens(headers, 'connection').includes('keep-alive')
-        ? conforms('the 101 also lists keep-alive in Connection, which some clients reject')
-        : conforms()
+    },
+  }),
+  defineCase({
+    id: 'upgrade/101-lists-only-upgrade-in-connection',
+    suite: 'upgrade',
+    title: 'The relayed 101 lists no unrelated option such as keep-alive in Connection',
+    requirements: ['UPG-11'],
+    spec: [
+      { rfc: 9110, section: '7.8' },
+      { rfc: 9110, section: '7.6.1' },
+    ],
+    requirement:
+      'Unrelated connection options such as keep-alive are best left out of a 101: strict WebSocket clients reject them (interop, Squid PR #709).',
+    level: 'SHOULD',
+    roles: ROLES,
+    async run(ctx) {
+      const result = opened(
+        await openWebSocket(
+          ctx,
+          websocketEndpoint({ headers: [['Keep-Alive', 'timeout=5']] }),
+          handshakeBytes(ctx, { connection: 'keep-alive, Upgrade' }),
+        ),
+      )
+      if ('outcome' in result) return result.outcome
+      const options = listTokens(result.ws.response.head.headers, 'connection')
+      const unrelated = options.filter((o) => o !== 'upgrade')
+      return unrelated.length === 0
+        ? conforms()
+        : violates(
+            'Connection: upgrade only',
+            `Connection: ${fieldValues(result.ws.response.head.headers, 'connection').join(', ')}`,
+          )
     },
   }),
 ]

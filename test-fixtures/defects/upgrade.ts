@@ -62,6 +62,11 @@ export const upgradeDefects: readonly SeededDefect[] = [
     ['upgrade/101-has-no-framing-fields'],
   ),
   defect(
+    'lists-keep-alive-in-101',
+    'Lists keep-alive next to upgrade in the Connection of the 101 it relays (Squid before PR #709)',
+    ['upgrade/101-lists-only-upgrade-in-connection'],
+  ),
+  defect(
     'rewrites-websocket-accept',
     'Writes its own Sec-WebSocket-Accept and forgets the GUID (RFC 6455 §4.2.2 step 5)',
     [
