@@ -10,7 +10,8 @@ import type { StartedTarget } from './started-target.js'
 /** The run's certificate files and TLS origin, as the TLS roles' configs name them. */
 async function runTls(env: RunEnvironment): Promise<PeerTls> {
   const corpus = await env.tls.origin.corpus()
-  const leaf = corpus.leaf('valid')
+  // Leaf and intermediate, leaf first, as {cert} gives a --spawn terminator (RFC 8446 §4.4.2).
+  const leaf = corpus.leaf('via-intermediate')
   return {
     certPath: leaf.certPath,
     keyPath: leaf.keyPath,
