@@ -60,7 +60,7 @@ async function issue(
 function issueCa(
   commonName: string,
   validity: Validity,
-  signer: Issued | undefined = undefined,
+  signer?: Issued,
 ): Promise<Issued> {
   return issue(
     commonName,
