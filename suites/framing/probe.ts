@@ -116,8 +116,15 @@ export async function checkRefusal(
     return undefined
   }
   const arrived = complete()
+  const answeredItself = `the target answered ${status} itself`
   const problem =
-    probe.forwarded === undefined ? 'it was forwarded' : probe.forwarded.check(arrived)
+    probe.forwarded === undefined
+      ? arrived.length > 0
+        ? 'it was forwarded'
+        : answeredItself
+      : arrived.length > 0
+        ? probe.forwarded.check(arrived)
+        : answeredItself
   const leaked = smuggled()
   if (problem === undefined && leaked.length === 0) return undefined
   return violates(
