@@ -114,31 +114,38 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   }
   process.once('SIGINT', onSignal)
   const attempts: RunResult[] = []
+  // A later attempt of --repeat that cannot be made still leaves the reports
+  // of the attempts that were; the error is raised once they are written.
+  let cutShort: Error | undefined
   try {
     for (let round = 1; round <= rounds && !controller.signal.aborted; round += 1) {
       progress.startRound(round)
-      attempts.push(
-        await executeRun(
-          {
-            target,
-            roles,
-            selection,
-            timeoutMs,
-            concurrency,
-            strict,
-            ...(originPort === undefined ? {} : { originPort }),
-            peer,
-            signal: controller.signal,
-            onStart: (c, endpoint) => {
-              progress.started(c.id, endpoint.role)
-            },
-            onResult: (result) => {
-              progress.finished(result)
-            },
+      const attempt = await executeRun(
+        {
+          target,
+          roles,
+          selection,
+          timeoutMs,
+          concurrency,
+          strict,
+          ...(originPort === undefined ? {} : { originPort }),
+          peer,
+          signal: controller.signal,
+          onStart: (c, endpoint) => {
+            progress.started(c.id, endpoint.role)
           },
-          allCases(),
-        ),
-      )
+          onResult: (result) => {
+            progress.finished(result)
+          },
+        },
+        allCases(),
+      ).catch((error: unknown) => {
+        if (attempts.length === 0) throw error
+        cutShort = error instanceof Error ? error : new Error(String(error))
+        return undefined
+      })
+      if (attempt === undefined) break
+      attempts.push(attempt)
     }
   } finally {
     progress.end()
@@ -166,6 +173,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       written.map((w) => w.path),
     )}\n`,
   )
+  if (cutShort !== undefined) throw cutShort
   if (failed.length > 0) {
     // What was written stays; the run is incomplete without the rest.
     throw new HarnessError(

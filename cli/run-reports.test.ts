@@ -399,3 +399,52 @@ describe('proxyspec run --repeat and proxyspec coverage', () => {
     expect(text.stdout).toMatch(/^by role: {2}forward \d+\/\d+/m)
   })
 })
+
+describe('proxyspec run when a later attempt cannot be made', () => {
+  it('keeps the reports of the attempts that ran, then exits 2 with the reason', async () => {
+    // A proxy that starts once: the second --repeat attempt cannot spawn it.
+    const marker = join(out, 'started-once')
+    const script = join(out, 'once-proxy.mjs')
+    await writeFile(
+      script,
+      [
+        "import { existsSync, writeFileSync } from 'node:fs'",
+        "import { connect, createServer } from 'node:net'",
+        'const [port, upstream, marker] = process.argv.slice(2)',
+        "if (existsSync(marker)) { console.error('refusing a second start'); process.exit(3) }",
+        "writeFileSync(marker, '')",
+        "const [host, upstreamPort] = upstream.split(':')",
+        'createServer((client) => {',
+        '  const up = connect(Number(upstreamPort), host)',
+        '  client.pipe(up).pipe(client)',
+        "  client.on('error', () => up.destroy())",
+        "  up.on('error', () => client.destroy())",
+        "}).listen(Number(port), '127.0.0.1')",
+        '',
+      ].join('\n'),
+    )
+    const dir = join(out, 'cut-short')
+    const exit = await proxyspec([
+      'run',
+      '--spawn',
+      `"${process.execPath}" "${script}" {port} {origin} "${marker}"`,
+      '--role',
+      'reverse',
+      '--case',
+      'HOP-01',
+      '--repeat',
+      '2',
+      '--report',
+      'json,md',
+      '--out',
+      dir,
+    ])
+    expect(exit.code).toBe(2)
+    expect(exit.stderr.trim().split('\n')).toHaveLength(1)
+    const run = await readJson<RunResult>(join(dir, 'report.json'))
+    expect(validateRunResult(run)).toEqual({ valid: true, errors: [] })
+    expect(run.results.length).toBeGreaterThan(0)
+    expect(run.run.options.repeat).toBeUndefined()
+    await expect(readFile(join(dir, 'summary.md'), 'utf8')).resolves.toMatch(/^## proxyspec/)
+  })
+})
