@@ -135,7 +135,10 @@ export const keepAliveDefects: readonly SeededDefect[] = [
   defect(
     'parses-unread-body-as-next-request',
     'After an early response, parses the request body it did not read as the next request (CL.0 smuggling [B48])',
-    ['keep-alive/early-response-body-not-parsed-as-request'],
+    [
+      'keep-alive/early-response-body-not-parsed-as-request',
+      'keep-alive/refusal-body-not-parsed-as-request',
+    ],
   ),
   defect(
     'no-upstream-keep-alive',
