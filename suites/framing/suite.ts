@@ -4,6 +4,7 @@ import { clTeCases } from './cl-te.cases.js'
 import { contentLengthCases } from './content-length.cases.js'
 import { fieldSyntaxCases } from './field-syntax.cases.js'
 import { requestLineCases } from './request-line.cases.js'
+import { responseFieldCases } from './response-fields.cases.js'
 import { responseBoundaryCases } from './response-boundaries.cases.js'
 import { transferEncodingCases } from './transfer-encoding.cases.js'
 
@@ -15,6 +16,7 @@ export const framingSuite = defineSuite({
     ...contentLengthCases,
     ...transferEncodingCases,
     ...fieldSyntaxCases,
+    ...responseFieldCases,
     ...chunkedCases,
     ...responseBoundaryCases,
     ...requestLineCases,

@@ -1,0 +1,82 @@
+// RFC 9112 §5.1, §5.2, §2.2 on the response side: a proxy either refuses
+// (502) an upstream response whose field lines two parsers could read
+// differently, or cleans them before the response goes on.
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { fieldValues } from '../../harness/wire/fields.js'
+import type { AnomalyCode } from '../../harness/wire/types.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { rawBySuffix } from './probe.js'
+
+/** The client's view of a response with one odd field line: 502, or the field cleaned. */
+async function responseCleaned(
+  ctx: CaseContext,
+  line: string,
+  field: string,
+  code: AnomalyCode,
+): Promise<Outcome> {
+  ctx.origin.behave(
+    rawBySuffix(ctx, {
+      odd: Buffer.from(`HTTP/1.1 200 OK\r\n${line}\r\nContent-Length: 2\r\n\r\nok`),
+    }),
+  )
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx, { suffix: 'odd' }))
+  const read = responseOrOutcome(await client.readResponse(), `a 502, or ${field} cleaned`)
+  if ('outcome' in read) return read.outcome
+  const { message } = read
+  if (message.head.status === 502) return conforms('answered 502')
+  const anomaly = message.head.anomalies.find((a) => a.code === code)
+  const values = fieldValues(message.head.headers, field)
+  if (anomaly !== undefined || values.length !== 1) {
+    const raw = message.head.headers.filter((f) => f.name.toLowerCase() === field.toLowerCase())
+    return violates(
+      `a 502, or one clean ${field} line`,
+      `${statusLine(message)}; ${anomaly === undefined ? `${values.length} ${field} lines` : anomaly.message}: ${JSON.stringify(raw.map((f) => f.raw.toString('latin1')))}`,
+    )
+  }
+  return conforms(`${field}: ${values[0] ?? ''}`)
+}
+
+export const responseFieldCases = [
+  defineCase({
+    id: 'framing/response-whitespace-before-colon-removed',
+    suite: 'framing',
+    title:
+      'Whitespace before the colon in a response field is removed before the response goes on (or 502)',
+    requirements: ['SMUG-06'],
+    spec: [{ rfc: 9112, section: '5.1' }],
+    requirement:
+      'A proxy MUST remove any whitespace between a field name and the colon from a response before forwarding it downstream.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    run: (ctx) => responseCleaned(ctx, 'X-Test : 1', 'X-Test', 'whitespace-before-colon'),
+  }),
+
+  defineCase({
+    id: 'framing/response-obs-fold-502-or-unfolded',
+    suite: 'framing',
+    title: 'A folded response field line becomes a 502, or reaches the client unfolded',
+    requirements: ['SMUG-07'],
+    spec: [{ rfc: 9112, section: '5.2' }],
+    requirement:
+      'A proxy that receives obs-fold in a response MUST discard the message and send 502, or replace each fold with SP before forwarding it.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    run: (ctx) => responseCleaned(ctx, 'X-B: 1\r\n\tfolded', 'X-B', 'obs-fold'),
+  }),
+
+  defineCase({
+    id: 'framing/response-bare-cr-502-or-cleaned',
+    suite: 'framing',
+    title: 'A bare CR in a response field becomes a 502, or a SP before the response goes on',
+    requirements: ['SMUG-08'],
+    spec: [{ rfc: 9112, section: '2.2' }],
+    requirement:
+      'A recipient of a bare CR MUST consider the element invalid or replace each bare CR with SP before processing it or forwarding the message.',
+    level: 'MUST',
+    roles: ['forward', 'reverse'],
+    run: (ctx) => responseCleaned(ctx, 'X-C: a\rb', 'X-C', 'bare-cr'),
+  }),
+]
