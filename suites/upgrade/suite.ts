@@ -1,4 +1,5 @@
 import { defineSuite } from '../../harness/model/case.js'
+import { switchResponseCases } from './switch-response.cases.js'
 import { switchRuleCases } from './switch-rules.cases.js'
 import { upgradeRequestCases } from './upgrade-requests.cases.js'
 import { websocketHandshakeCases } from './websocket-handshake.cases.js'
@@ -11,6 +12,7 @@ export const upgradeSuite = defineSuite({
     ...upgradeRequestCases,
     ...switchRuleCases,
     ...websocketHandshakeCases,
+    ...switchResponseCases,
     ...websocketTunnelCases,
   ],
 })

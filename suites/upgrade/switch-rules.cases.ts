@@ -22,9 +22,7 @@ import {
   handshakeBytes,
   openWebSocket,
 } from '../support/websocket.js'
-import { opened } from './websocket-handshake.cases.js'
-
-const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
+import { opened, UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 /**
  * How long the origin holds its 101 waiting for bytes that must not come yet

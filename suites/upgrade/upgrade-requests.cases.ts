@@ -16,8 +16,7 @@ import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { originRequest } from '../support/request.js'
 import { connectClient, handshakeBytes } from '../support/websocket.js'
-
-const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
+import { UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 /** Sends `request` with `endpoint` at the origin; the client's answer, or the Outcome. */
 async function ask(

@@ -1,56 +1,22 @@
 // The WebSocket opening handshake through an intermediary (RFC 6455 §4; RFC
 // 9110 §7.8): the fields pass end to end unchanged, the Accept the client gets
-// is the one for its own key, the 101 carries no framing fields, and a
-// Connection list that has more than `upgrade` in it still upgrades.
+// is the one for its own key, and a Connection list that has more than
+// `upgrade` in it still upgrades.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
+import { conforms, violates } from '../../harness/model/outcome.js'
 import { websocketAccept, websocketKey } from '../../harness/origin/upgrade-accept.js'
 import { websocketEndpoint } from '../../harness/origin/upgrade-endpoints.js'
-import { fieldValues, firstFieldValue, hasField, listTokens } from '../../harness/wire/fields.js'
-import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { fieldValues, firstFieldValue, hasField } from '../../harness/wire/fields.js'
 import { statusLine } from '../support/request.js'
 import {
   expectAtOrigin,
-  expectFromTarget,
   frameBytes,
   handshakeBytes,
   openWebSocket,
   SAMPLE_ACCEPT,
   SAMPLE_KEY,
-  type HandshakeResult,
-  type OpenWebSocket,
 } from '../support/websocket.js'
-
-const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
-
-/** The tunnel, or the Outcome: a target that answered without switching does not relay WebSocket. */
-export function opened(
-  result: HandshakeResult,
-): { readonly ws: OpenWebSocket } | { readonly outcome: Outcome } {
-  if (result.kind === 'outcome') return result
-  if (result.kind === 'refused') {
-    return {
-      outcome: unsupported(
-        `the target answered a WebSocket upgrade with ${statusLine(result.response)}, not 101`,
-      ),
-    }
-  }
-  return { ws: result.ws }
-}
-
-/** RFC 9110 §7.8: the 101 names the protocol and carries the `upgrade` connection option. */
-function switchProblems(response: HttpMessage<ResponseHead>): string[] {
-  const problems: string[] = []
-  if (!listTokens(response.head.headers, 'upgrade').includes('websocket'))
-    problems.push(
-      `Upgrade: ${fieldValues(response.head.headers, 'upgrade').join(', ') || '(none)'}`,
-    )
-  if (!listTokens(response.head.headers, 'connection').includes('upgrade'))
-    problems.push(
-      `Connection: ${fieldValues(response.head.headers, 'connection').join(', ') || '(none)'}`,
-    )
-  return problems
-}
+import { opened, switchProblems, UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 const REQUEST_FIELDS = [
   'sec-websocket-key',
@@ -218,81 +184,6 @@ export const websocketHandshakeCases = [
         (await expectAtOrigin(ctx, listed.ws.session, frame, 'the first frame at the origin')) ??
         conforms()
       )
-    },
-  }),
-  defineCase({
-    id: 'upgrade/101-has-no-framing-fields',
-    suite: 'upgrade',
-    title:
-      'The relayed 101 has no Content-Length or Transfer-Encoding, lists upgrade in Connection, and the tunnel starts right after its head',
-    requirements: ['UPG-11'],
-    spec: [
-      { rfc: 9110, section: '8.6' },
-      { rfc: 9112, section: '6.1' },
-      { rfc: 9112, section: '6.3' },
-    ],
-    requirement:
-      'A 1xx response carries no Content-Length or Transfer-Encoding; the 101 carries Upgrade and an upgrade connection option, and the new protocol starts right after it.',
-    level: 'MUST',
-    roles: ROLES,
-    async run(ctx) {
-      const first = frameBytes({ opcode: 1, payload: 'right after the 101', masked: false })
-      const endpoint = websocketEndpoint({
-        mode: 'listen',
-        headers: [['Content-Length', '0']],
-        first,
-      })
-      const result = opened(await openWebSocket(ctx, endpoint, handshakeBytes(ctx)))
-      if ('outcome' in result) return result.outcome
-      const { response, client } = result.ws
-      const headers = response.head.headers
-      const problems = [
-        ...['content-length', 'transfer-encoding']
-          .filter((name) => hasField(headers, name))
-          .map((name) => `${name}: ${fieldValues(headers, name).join(', ')}`),
-        ...switchProblems(response),
-      ]
-      if (problems.length > 0)
-        return violates(
-          'a 101 without framing fields, with Upgrade and Connection: upgrade',
-          problems.join('; '),
-        )
-      return (
-        (await expectFromTarget(client, first, 'the frame the origin sent right after its 101')) ??
-        conforms()
-      )
-    },
-  }),
-  defineCase({
-    id: 'upgrade/101-lists-only-upgrade-in-connection',
-    suite: 'upgrade',
-    title: 'The relayed 101 lists no unrelated option such as keep-alive in Connection',
-    requirements: ['UPG-11'],
-    spec: [
-      { rfc: 9110, section: '7.8' },
-      { rfc: 9110, section: '7.6.1' },
-    ],
-    requirement:
-      'Unrelated connection options such as keep-alive are best left out of a 101: strict WebSocket clients reject them (interop, Squid PR #709).',
-    level: 'SHOULD',
-    roles: ROLES,
-    async run(ctx) {
-      const result = opened(
-        await openWebSocket(
-          ctx,
-          websocketEndpoint({ headers: [['Keep-Alive', 'timeout=5']] }),
-          handshakeBytes(ctx, { connection: 'keep-alive, Upgrade' }),
-        ),
-      )
-      if ('outcome' in result) return result.outcome
-      const options = listTokens(result.ws.response.head.headers, 'connection')
-      const unrelated = options.filter((o) => o !== 'upgrade')
-      return unrelated.length === 0
-        ? conforms()
-        : violates(
-            'Connection: upgrade only',
-            `Connection: ${fieldValues(result.ws.response.head.headers, 'connection').join(', ')}`,
-          )
     },
   }),
 ]

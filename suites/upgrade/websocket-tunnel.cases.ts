@@ -14,9 +14,7 @@ import {
   handshakeBytes,
   openWebSocket,
 } from '../support/websocket.js'
-import { opened } from './websocket-handshake.cases.js'
-
-const ROLES = ['forward', 'reverse', 'tls-terminator'] as const
+import { opened, UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 export const websocketTunnelCases = [
   defineCase({
