@@ -31,6 +31,8 @@ export type OriginatorDefect =
   | 'offers-h2c'
   /** After a failed verification, retries the request in plain HTTP on the same port. */
   | 'plaintext-fallback'
+  /** Closes the upstream connection with a bare TCP FIN, no close_notify (RFC 8446 §6.1). */
+  | 'closes-upstream-without-close-notify'
   /** Trusts the system roots only, not the configured CA: even the valid upstream is refused. */
   | 'ignores-configured-ca'
 

@@ -94,8 +94,13 @@ export async function startTlsUpstream(options: TlsUpstreamOptions): Promise<Sta
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000
   const bridge = (incoming: Socket): void => {
     incoming.on('error', () => undefined)
+    // Our own TCP socket under the TLS one: the seeded bare-FIN defect needs to end it directly.
+    const raw = netConnect({ host: options.address, port: options.port, allowHalfOpen: true })
+    raw.on('error', () => undefined)
+    tracker.add(raw)
     const upstream = connect({
       ...tlsOptions(options),
+      socket: raw,
       // @types/node does not declare allowHalfOpen on tls.connect; Node passes it on.
       ...({ allowHalfOpen: true } as object),
     })
@@ -118,6 +123,7 @@ export async function startTlsUpstream(options: TlsUpstreamOptions): Promise<Sta
     }
     upstream.once('error', (error: NodeJS.ErrnoException) => refuse(error.code ?? error.message))
     upstream.once('close', () => {
+      raw.destroy()
       if (!refused) incoming.destroy()
     })
     upstream.once('secureConnect', () => {
@@ -127,7 +133,15 @@ export async function startTlsUpstream(options: TlsUpstreamOptions): Promise<Sta
         refuse(why)
         return
       }
-      splice(incoming, upstream)
+      if (options.defect === 'closes-upstream-without-close-notify') {
+        // The proxy's close becomes a bare TCP FIN: no close_notify (RFC 8446 §6.1).
+        upstream.pipe(incoming)
+        incoming.on('data', (chunk: Buffer) => upstream.write(chunk))
+        incoming.once('end', () => raw.end())
+        upstream.on('error', () => incoming.destroy())
+      } else {
+        splice(incoming, upstream)
+      }
       incoming.resume()
     })
   }

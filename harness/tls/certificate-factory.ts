@@ -57,11 +57,7 @@ async function issue(
   return { cert: pems.cert, key: pems.private }
 }
 
-function issueCa(
-  commonName: string,
-  validity: Validity,
-  signer?: Issued,
-): Promise<Issued> {
+function issueCa(commonName: string, validity: Validity, signer?: Issued): Promise<Issued> {
   return issue(
     commonName,
     validity,

@@ -9,6 +9,7 @@ import { startOrigin } from '../origin/origin-server.js'
 import type { OriginOptions } from '../origin/types.js'
 import { getCertificateCorpus } from './certificate-factory.js'
 import { splice } from './splice.js'
+import { tapSocket } from './tls-record-tap.js'
 import {
   CERTIFICATE_PROFILES,
   type CertificateCorpus,
@@ -125,7 +126,9 @@ export async function startTlsOrigin(options: TlsOriginOptions = {}): Promise<St
       alpnOffered: readonly string[] | undefined
     } = { servername: undefined, alpnOffered: undefined }
     const presented = profile
-    const socket = new TLSSocket(raw, {
+    // Through a tap, so a case can see which records the client sent before its FIN.
+    const tap = tapSocket(raw)
+    const socket = new TLSSocket(tap.wire, {
       isServer: true,
       secureContext,
       // Called only when the ClientHello carries server_name (RFC 6066 §3).
@@ -148,6 +151,7 @@ export async function startTlsOrigin(options: TlsOriginOptions = {}): Promise<St
         alpnOffered: record.alpnOffered,
         profile: presented,
         outcome,
+        fromClient: { records: tap.records, closed: tap.closed },
       }
       handshakes.push(entry)
       unsettled -= 1

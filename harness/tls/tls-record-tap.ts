@@ -5,10 +5,70 @@
  * content type 21, encrypted but with its type in the clear, so the tap
  * offers TLS 1.2 only; under TLS 1.3 every record says 23.
  */
-import { connect as netConnect } from 'node:net'
+import { connect as netConnect, type Socket } from 'node:net'
 import { Duplex } from 'node:stream'
 import { connect, type TLSSocket } from 'node:tls'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
+
+/** What tapSocket gives: the stream to run TLS over, and what it saw arrive. */
+export interface SocketTap {
+  /** Hand this to TLS (tls.connect({ socket }) or new TLSSocket(wire)) instead of the raw socket. */
+  readonly wire: Duplex
+  /** Content types of the records received so far, in order. */
+  readonly records: readonly number[]
+  /** Resolves when the peer's FIN arrives (or the socket is torn down). */
+  readonly closed: Promise<void>
+  finReceived(): boolean
+}
+
+/**
+ * Puts a record-watching stream between a raw socket and the TLS layer: every
+ * byte passes unchanged, and the content type of each record that arrives is
+ * kept (RFC 5246 §6.2.1: type, version, length, fragment). The raw socket
+ * must allow half-open; it is resumed here.
+ */
+export function tapSocket(raw: Socket): SocketTap {
+  const records: number[] = []
+  let pending = Buffer.alloc(0)
+  let fin = false
+  const wire = new Duplex({
+    read() {
+      // Bytes are pushed as the raw socket delivers them.
+    },
+    write(chunk: Buffer, _encoding, done) {
+      raw.write(chunk, done)
+    },
+    final(done) {
+      raw.end()
+      done()
+    },
+    destroy(error, done) {
+      raw.destroy()
+      done(error)
+    },
+  })
+  raw.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk])
+    while (pending.length >= 5) {
+      const length = pending.readUInt16BE(3)
+      if (pending.length < 5 + length) break
+      records.push(pending[0] ?? 0)
+      pending = pending.subarray(5 + length)
+    }
+    wire.push(chunk)
+  })
+  raw.on('end', () => {
+    fin = true
+    wire.push(null)
+  })
+  raw.on('error', () => wire.destroy())
+  const closed = new Promise<void>((resolve) => {
+    raw.once('end', resolve)
+    raw.once('close', () => resolve())
+  })
+  raw.resume()
+  return { wire, records, closed, finReceived: () => fin }
+}
 
 /** TLS record content types (RFC 5246 §6.2.1). */
 export const RECORD_TYPE = { alert: 21, handshake: 22, applicationData: 23 } as const
@@ -33,43 +93,7 @@ export async function connectTappedTls(options: {
   readonly timeoutMs: number
 }): Promise<TappedTls | { readonly kind: 'failed'; readonly error: string } | TimeoutValue> {
   const raw = netConnect({ host: options.host, port: options.port, allowHalfOpen: true })
-  const records: number[] = []
-  let pending = Buffer.alloc(0)
-  let finReceived = false
-  // The TLS layer reads and writes through this pair; the tap sees every byte.
-  const wire = new Duplex({
-    read() {
-      // Bytes are pushed as the raw socket delivers them.
-    },
-    write(chunk: Buffer, _encoding, done) {
-      raw.write(chunk, done)
-    },
-    final(done) {
-      raw.end()
-      done()
-    },
-  })
-  raw.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk])
-    // A record: type (1), version (2), length (2), then the fragment (RFC 5246 §6.2.1).
-    while (pending.length >= 5) {
-      const length = pending.readUInt16BE(3)
-      if (pending.length < 5 + length) break
-      records.push(pending[0] ?? 0)
-      pending = pending.subarray(5 + length)
-    }
-    wire.push(chunk)
-  })
-  raw.on('end', () => {
-    finReceived = true
-    wire.push(null)
-  })
-  raw.on('error', () => wire.destroy())
-  // The server's FIN (or a reset): what the close_notify check waits for.
-  const closed = new Promise<void>((resolve) => {
-    raw.once('end', resolve)
-    raw.once('close', () => resolve())
-  })
+  const { wire, records, closed, finReceived } = tapSocket(raw)
   const socket = connect({
     socket: wire,
     servername: options.servername,
@@ -96,7 +120,7 @@ export async function connectTappedTls(options: {
       return records
     },
     get finReceived() {
-      return finReceived
+      return finReceived()
     },
     closed,
     destroy,

@@ -76,6 +76,12 @@ export interface TlsHandshakeRecord {
   readonly outcome:
     | { readonly kind: 'established'; readonly protocol: string }
     | { readonly kind: 'failed'; readonly error: string }
+  /**
+   * The TLS records the client sent on this connection, as they arrive (content
+   * types: 21 alert, 23 data; only TLS 1.2 shows alerts as such), and when its
+   * FIN came: RFC 8446 §6.1 asks for close_notify before it.
+   */
+  readonly fromClient: { readonly records: readonly number[]; readonly closed: Promise<void> }
 }
 
 export interface StartedTlsOrigin extends StartedOrigin {

@@ -3,11 +3,14 @@
 // (RFC 9113 §3.2), and no fallback to plain HTTP when verification fails
 // (RFC 9110 §4.3.4).
 // Not covered here: TLS-14 (connection reuse across origins: one upstream per
-// run), TLS-22 (b) and (c) for the originator (truncation by a bare FIN
-// needs a TLS origin that can leave out close_notify; not built yet).
+// run) and TLS-22 (b) (truncation by a bare FIN from the upstream: the TLS
+// origin always ends with close_notify).
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, violates } from '../../harness/model/outcome.js'
-import { statusLine } from '../support/request.js'
+import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import { rawResponse } from '../support/origin.js'
+import { RECORD_TYPE } from '../../harness/tls/tls-record-tap.js'
 import { exchangeVia, mustRefuse } from './originator-kit.js'
 
 export const originatorHandshakeCases = [
@@ -114,5 +117,42 @@ export const originatorHandshakeCases = [
               `${plain.length} plain HTTP request(s) arrived on the TLS port (${plain.map((h) => h.conn).join(', ')})`,
             )
       }),
+  }),
+  defineCase({
+    id: 'tls/originator-sends-close-notify',
+    suite: 'tls',
+    title: 'Closing an upstream TLS connection, the originator sends close_notify before its FIN',
+    requirements: ['TLS-22'],
+    spec: [
+      { rfc: 8446, section: '6.1' },
+      { rfc: 9112, section: '9.8' },
+    ],
+    requirement:
+      'Each party must send close_notify before closing its write side (RFC 8446 §6.1); a TLS client closing the connection sends it (RFC 9112 §9.8).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    async run(ctx) {
+      // TLS 1.2, so the alert is visible as a record type; "Connection: close" makes the gateway close.
+      const tls = await ctx.useTlsOrigin({ profile: 'valid', versions: { max: 'TLSv1.2' } })
+      if (isTimeout(tls)) return timedOut(tls.waitingFor, tls.afterMs)
+      tls.behave(rawResponse({ headers: [['Connection', 'close']] }))
+      const client = await ctx.connect()
+      await client.write(originRequest(ctx))
+      const read = responseOrOutcome(await client.readResponse(), 'the 200 through the gateway')
+      if ('outcome' in read) return read.outcome
+      const conn = tls.handshakes().find((h) => h.outcome.kind === 'established')
+      if (conn === undefined) return observed('no TLS connection reached the upstream')
+      const closed = await ctx.wait(
+        'the gateway to close the upstream connection',
+        conn.fromClient.closed,
+      )
+      if (isTimeout(closed)) return timedOut(closed.waitingFor, closed.afterMs)
+      const records = conn.fromClient.records
+      ctx.note(`records from the gateway on ${conn.conn} (content types): ${records.join(' ')}`)
+      const data = records.lastIndexOf(RECORD_TYPE.applicationData)
+      return records.slice(data + 1).includes(RECORD_TYPE.alert)
+        ? conforms()
+        : violates('close_notify before the FIN', 'a bare FIN after the request')
+    },
   }),
 ]

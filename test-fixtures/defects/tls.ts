@@ -96,6 +96,11 @@ export const tlsDefects: readonly SeededDefect[] = [
   originator('plaintext-fallback', 'Retries in plain HTTP after a failed verification', [
     'originator-never-falls-back-to-plain-http',
   ]),
+  originator(
+    'closes-upstream-without-close-notify',
+    'Closes upstream TLS connections with a bare TCP FIN, no close_notify',
+    ['originator-sends-close-notify'],
+  ),
   originator('ignores-configured-ca', 'Trusts only the system roots, not the configured CA', [
     'originator-accepts-a-valid-upstream',
     'originator-accepts-a-chain-through-an-intermediate',
