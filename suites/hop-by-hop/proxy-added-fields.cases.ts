@@ -18,7 +18,8 @@ export const proxyAddedFieldCases = [
     suite: 'hop-by-hop',
     title:
       "Connection: Via, X-Forwarded-For, Forwarded removes the client's forged values, not the proxy's own Via",
-    requirements: ['HOP-04'],
+    // HOP-01 too: the client's nominated Via, X-Forwarded-For and Forwarded must go.
+    requirements: ['HOP-04', 'HOP-01'],
     spec: [
       { rfc: 9110, section: '7.6.1' },
       { rfc: 9110, section: '7.6.3' },
