@@ -43,7 +43,15 @@ export function containerProvider(image: string): PeerProvider {
       // The log stream ends when the container's process exits: a peer that
       // refuses its config fails at once instead of costing the ready deadline.
       let exitedWith: string | undefined
-      const [entrypoint, ...args] = launch.argv
+      // Links are made inside the container, where their targets are mounted, before exec.
+      const links = (launch.links ?? []).map(
+        (l) => `ln -sf '${l.target}' '${CONTAINER_DIR}/${l.name}'`,
+      )
+      const argv =
+        links.length === 0
+          ? launch.argv
+          : ['/bin/sh', '-c', `${links.join(' && ')} && exec "$@"`, 'sh', ...launch.argv]
+      const [entrypoint, ...args] = argv
       let container: Awaited<ReturnType<InstanceType<typeof GenericContainer>['start']>>
       try {
         container = await new GenericContainer(image)

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { closeSync, openSync, readFileSync } from 'node:fs'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Role } from '../model/roles.js'
@@ -78,6 +78,7 @@ export const nativeProvider: PeerProvider = {
     for (const file of launch.files) {
       await writeFile(join(dir, file.name), file.content, { mode: 0o600 })
     }
+    for (const link of launch.links ?? []) await symlink(link.target, join(dir, link.name))
     const version = await versionOf(launch.versionArgv)
     // stdout and stderr go to a file, not a pipe: peers that open /dev/stderr
     // as a log file (Apache's ErrorLog, squid's cache_log) cannot open a socket.

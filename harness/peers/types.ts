@@ -62,6 +62,8 @@ export interface PeerLaunch {
   readonly versionArgv: readonly string[]
   /** Host directories the config names (the run's certificates), mounted read-only into a container. */
   readonly mounts?: readonly string[]
+  /** Symbolic links to make in the peer's directory (name -> target), for names a peer insists on. */
+  readonly links?: readonly { readonly name: string; readonly target: string }[]
 }
 
 /** What proxyspec knows about one real implementation. */

@@ -51,6 +51,13 @@ describe('run --target peer:NAME', () => {
   it.skipIf(nativeAbsent(PEERS.nginx))('nginx --role tls-originator, native', () =>
     runOn('nginx', 'tls-originator', 'native', 'tls'),
   )
+  it.skipIf(nativeAbsent(PEERS.haproxy))(
+    'haproxy --role tls-terminator, native (key and certificate linked, not copied)',
+    () => runOn('haproxy', 'tls-terminator', 'native', 'tls'),
+  )
+  it.skipIf(nativeAbsent(PEERS.haproxy))('haproxy --role tls-originator, native', () =>
+    runOn('haproxy', 'tls-originator', 'native', 'tls'),
+  )
   it.skipIf(noContainers)(
     'nginx --role tls-terminator, container (the run certificates mounted read-only)',
     () => runOn('nginx', 'tls-terminator', 'container', 'tls'),
