@@ -18,7 +18,7 @@ export interface SocketTap {
   readonly records: readonly number[]
   /** Resolves when the peer's FIN arrives (or the socket is torn down). */
   readonly closed: Promise<void>
-  finReceived(): boolean
+  readonly finReceived: () => boolean
 }
 
 /**
