@@ -33,7 +33,8 @@ async function runOn(
   expect(ran.filter((r) => r.verdict.status === 'error')).toEqual([])
   expect(run.target.stderr).toContain(`peer ${name} (${role}) on 127.0.0.1:`)
   expect(run.target.stderr).toContain(provider === 'native' ? 'natively' : LOCAL_PEER_IMAGE)
-  expect(run.target.stderr).toMatch(/listen|http_port/)
+  // The config as run, with the port the harness allocated.
+  expect(run.target.stderr).toMatch(/(listen|http_port|bind) 127\.0\.0\.1:\d+/)
 }
 
 const noContainers = await containerAbsent(LOCAL_PEER_IMAGE)
