@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../harness/model/run-result.js'
+import { BUILTIN_ROLES } from '../harness/target/target-spec.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
 
@@ -57,7 +58,7 @@ describe('proxyspec run', () => {
     expect(report.schemaVersion).toBe(1)
     expect(report.target).toMatchObject({
       label: 'builtin:reference',
-      roles: ['forward', 'reverse'],
+      roles: [...BUILTIN_ROLES.reference],
     })
     const bad = report.results.filter(
       (r) => r.verdict.status !== 'pass' && r.verdict.status !== 'not-applicable',
