@@ -19,7 +19,7 @@ Exit codes: 0 no MUST failure; 1 a MUST failure (--strict: also SHOULD); 2 the r
 
 export const RUN_USAGE = `Usage: proxyspec run [options]
 
-Runs every selected case against one target and writes report.json.
+Runs every selected case against one target and writes the reports (report.json unless --report).
 With no --target and no --spawn, runs against builtin:reference in every role it plays.
 
 Target (pick one):
