@@ -12,3 +12,11 @@ export { Scope, type Started } from './net/started.js'
 export { TranscriptRecorder, toWireEvents, redactCredentials } from './net/transcript.js'
 export { HarnessError, isHarnessError, type HarnessErrorCode } from './net/errors.js'
 export { TokenSource, tokenOf } from './net/token.js'
+export {
+  startPeer,
+  PEERS,
+  LOCAL_PEER_IMAGE,
+  type PeerName,
+  type StartedPeer,
+  type PeerOptions,
+} from './peers/index.js'
