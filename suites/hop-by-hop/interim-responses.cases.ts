@@ -53,8 +53,8 @@ async function exchange(
     const lines = result.partial.toString('latin1').match(/^HTTP\/1\.[01] \d{3}[^\r\n]*/gm) ?? []
     return {
       outcome: violates(
-        'two 103 responses, then the 200',
-        `${lines.length === 0 ? 'nothing' : lines.join(' / ')}, then nothing for ${Math.round(result.afterMs)} ms`,
+        version === 'HTTP/1.1' ? 'two 103 responses, then the 200' : 'the 200 alone',
+        `${lines.length === 0 ? 'no response at all' : lines.join(' / ')}, then silence for ${Math.round(result.afterMs)} ms (the proxy hangs on the 103s)`,
       ),
     }
   }
