@@ -1,6 +1,19 @@
 import { esc } from '../../../reports/html.js'
 import type { Matrix, MatrixCell } from './model.js'
-import { columnTally, numberNotes, SIDE_LABEL, STATUS_MARK, suitesOf } from './notes.js'
+import type { Status } from '../../model/verdict.js'
+import { columnTally, numberNotes, SIDE_LABEL, suitesOf } from './notes.js'
+
+/** Words, not emoji: the page must read the same without an emoji font. */
+const STATUS_WORD: Readonly<Record<Status, string>> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  warn: 'warn',
+  info: 'info',
+  'not-applicable': '—',
+  unsupported: 'unsupp.',
+  timeout: 'timeout',
+  error: 'ERROR',
+}
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
@@ -17,7 +30,7 @@ a{color:#0969da}.side{font-weight:600}.todo{color:#cf222e;font-weight:600}
 function cellHtml(cell: MatrixCell | undefined, n: number | undefined): string {
   if (cell === undefined) return '<td class="cell na">—</td>'
   const note = n === undefined ? '' : ` <a href="#note-${n}"><sup>${n}</sup></a>`
-  return `<td class="cell ${cell.status}" title="${esc(cell.message)}"><a href="${esc(cell.href)}">${STATUS_MARK[cell.status]}</a>${note}</td>`
+  return `<td class="cell ${cell.status}" title="${esc(cell.message)}"><a href="${esc(cell.href)}">${STATUS_WORD[cell.status]}</a>${note}</td>`
 }
 
 /** The matrix as one self-contained HTML page (no scripts, no outside resources). */
@@ -61,7 +74,7 @@ export function renderMatrixHtml(matrix: Matrix): string {
           : '<span class="todo">not yet investigated</span>'
         : `<span class="side">${esc(SIDE_LABEL[note.cell.reason.side])}</span>: ${esc(note.cell.reason.text)}`
     parts.push(
-      `<li id="note-${note.n}" value="${note.n}">${STATUS_MARK[note.cell.status]} ${esc(note.column.peer)} ${esc(note.column.role)}, <code>${esc(note.row.id)}</code>: ${esc(note.cell.message)}<br>${reason}</li>`,
+      `<li id="note-${note.n}" value="${note.n}">${STATUS_WORD[note.cell.status]} ${esc(note.column.peer)} ${esc(note.column.role)}, <code>${esc(note.row.id)}</code>: ${esc(note.cell.message)}<br>${reason}</li>`,
     )
   }
   parts.push('</ol><h2>Configs</h2>')
