@@ -19,6 +19,8 @@ export type OriginatorDefect =
   | 'cn-fallback'
   /** Treats "*" in a SAN as a glob anywhere in a label (RFC 9525 §6.3 allows only "*." first). */
   | 'glob-wildcards'
+  /** Lets "*.example.test" cover example.test itself (a suffix match, zero labels for the "*"). */
+  | 'wildcard-matches-parent'
   /** Takes a CA:TRUE certificate as the server's own (OpenSSL's default, without X509_STRICT). */
   | 'accepts-ca-leaf'
   /** Ignores the EKU: a clientAuth-only leaf serves TLS. */

@@ -65,6 +65,8 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'cn-only': ['wrong-host'],
   'cn-match-san-mismatch': ['wrong-host'],
   'partial-wildcard': ['wrong-host'],
+  'wildcard-for-parent': ['wrong-host'],
+  'code-signing-only': ['no-server-auth'],
   // Issued by an issuer below the run CA: their defect is in the chain, not the leaf.
   'via-intermediate': ['not-issued-by-run-ca'],
   'expired-intermediate': ['not-issued-by-run-ca'],

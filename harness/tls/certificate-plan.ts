@@ -30,7 +30,7 @@ export interface LeafPlan {
   readonly commonName: string
   readonly dns: readonly string[]
   readonly ip: readonly string[]
-  readonly extendedKeyUsage: 'serverAuth' | 'clientAuth'
+  readonly extendedKeyUsage: 'serverAuth' | 'clientAuth' | 'codeSigning'
   /** basicConstraints CA flag. */
   readonly ca: boolean
   /** The keyUsage extension, or undefined to leave it out. */
@@ -99,6 +99,10 @@ export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
   // RFC 9525 §6.3: a wildcard counts only as the whole left-most label, so
   // "local*" is no identifier at all; glob-style matchers accept it.
   'partial-wildcard': { ...good, dns: ['local*', 'origin*.test'], ip: [] },
+  // RFC 9525 §6.3: "*." stands for exactly one label, so *.localhost does not cover localhost.
+  'wildcard-for-parent': { ...good, dns: ['*.localhost', '*.origin.test'], ip: [] },
+  // RFC 5280 §4.2.1.12: an EKU without serverAuth (here codeSigning) rules out TLS servers.
+  'code-signing-only': { ...good, extendedKeyUsage: 'codeSigning' },
   // RFC 8446 §4.4.2: served as leaf then intermediate; valid for a client trusting the run CA.
   'via-intermediate': { ...good, signer: 'intermediate' },
   // RFC 5280 §6.1.3 (a)(2): every certificate of the path must be in date, not only the leaf.

@@ -31,6 +31,8 @@ const VERDICTS: Record<CertificateProfile, string | undefined> = {
   'cn-only': undefined,
   'cn-match-san-mismatch': 'ERR_TLS_CERT_ALTNAME_INVALID',
   'partial-wildcard': 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'wildcard-for-parent': 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'code-signing-only': 'INVALID_PURPOSE',
   'via-intermediate': undefined,
   'expired-intermediate': 'CERT_HAS_EXPIRED',
   // OpenSSL 3.0 reports a cA=FALSE issuer as X509_V_ERR_UNSPECIFIED here, not INVALID_CA.

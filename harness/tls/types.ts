@@ -19,6 +19,8 @@ export type CertificateProfile =
   | 'cn-only'
   | 'cn-match-san-mismatch'
   | 'partial-wildcard'
+  | 'wildcard-for-parent'
+  | 'code-signing-only'
   | 'via-intermediate'
   | 'expired-intermediate'
   | 'issued-by-end-entity'
@@ -35,6 +37,8 @@ export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'cn-only',
   'cn-match-san-mismatch',
   'partial-wildcard',
+  'wildcard-for-parent',
+  'code-signing-only',
   'via-intermediate',
   'expired-intermediate',
   'issued-by-end-entity',

@@ -76,4 +76,21 @@ export const originatorIdentityCases = [
         'its only names are the partial wildcards local* and origin*.test',
       ),
   }),
+  defineCase({
+    id: 'tls/originator-refuses-a-wildcard-for-the-parent-name',
+    suite: 'tls',
+    title: 'A SAN "*.localhost" does not cover the upstream "localhost"',
+    requirements: ['TLS-06'],
+    spec: [{ rfc: 9525, section: '6.3' }],
+    requirement:
+      'A wildcard matches exactly one label: "*.wild.test" does not cover wild.test (RFC 9525 §6.3).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'wildcard-for-parent' },
+        'its only names are *.localhost and *.origin.test',
+      ),
+  }),
 ]

@@ -103,6 +103,19 @@ export const originatorTrustCases = [
       mustRefuse(ctx, { profile: 'no-server-auth' }, 'its EKU allows client authentication only'),
   }),
   defineCase({
+    id: 'tls/originator-refuses-a-code-signing-leaf',
+    suite: 'tls',
+    title: 'An upstream leaf whose EKU is codeSigning only is refused',
+    requirements: ['TLS-10'],
+    spec: [{ rfc: 5280, section: '4.2.1.12' }],
+    requirement:
+      'A leaf with an extended key usage extension serves TLS only if the EKU includes serverAuth.',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(ctx, { profile: 'code-signing-only' }, 'its EKU allows code signing only'),
+  }),
+  defineCase({
     id: 'tls/originator-refuses-a-ca-certificate-as-leaf',
     suite: 'tls',
     title: 'An upstream presenting a CA certificate (cA=TRUE) as its own is refused',

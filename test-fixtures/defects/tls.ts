@@ -49,7 +49,9 @@ export const tlsDefects: readonly SeededDefect[] = [
       'originator-refuses-an-expired-upstream',
       'originator-refuses-a-not-yet-valid-upstream',
       'originator-refuses-a-client-auth-only-leaf',
+      'originator-refuses-a-code-signing-leaf',
       'originator-refuses-a-ca-certificate-as-leaf',
+      'originator-refuses-a-wildcard-for-the-parent-name',
       'originator-refuses-a-certificate-for-another-host',
       'originator-never-matches-the-common-name',
       'originator-refuses-partial-wildcards',
@@ -70,6 +72,7 @@ export const tlsDefects: readonly SeededDefect[] = [
     'originator-never-matches-the-common-name',
     'originator-ignores-the-cn-when-the-san-differs',
     'originator-refuses-partial-wildcards',
+    'originator-refuses-a-wildcard-for-the-parent-name',
   ]),
   originator('cn-fallback', 'Tries the subject CN when no SAN matches (RFC 2818 habits)', [
     'originator-never-matches-the-common-name',
@@ -83,6 +86,10 @@ export const tlsDefects: readonly SeededDefect[] = [
   ]),
   originator('ignores-eku', 'Ignores the extended key usage of the upstream leaf', [
     'originator-refuses-a-client-auth-only-leaf',
+    'originator-refuses-a-code-signing-leaf',
+  ]),
+  originator('wildcard-matches-parent', 'Lets "*.name" cover "name" itself (a suffix match)', [
+    'originator-refuses-a-wildcard-for-the-parent-name',
   ]),
   originator('no-sni', 'Sends no server_name upstream (nginx proxy_ssl_server_name off)', [
     'originator-sends-the-upstream-name-as-sni',
