@@ -26,3 +26,11 @@ export {
 export { startRunTls, TLS_ORIGIN_NAME, type RunTls } from './run-tls.js'
 export { splice } from './splice.js'
 export type { TlsHandshakeRecord, TlsVersionRange } from './types.js'
+export {
+  connectTappedTls,
+  tapSocket,
+  RECORD_TYPE,
+  type SocketTap,
+  type TappedTls,
+} from './tls-record-tap.js'
+export { handshakeThroughConnect, type TunnelTlsResult } from './tls-through-connect.js'
