@@ -33,7 +33,9 @@ async function statusThrough(plan: FaultPlan): Promise<number | undefined> {
     }),
   )
   const peer = await connectPeer(proxy.port)
-  scope.defer(() => peer.socket.destroy())
+  scope.defer(() => {
+    peer.socket.destroy()
+  })
   peer.socket.write('GET /x HTTP/1.1\r\nHost: o.test\r\n\r\n')
   const [response] = must(await peer.waitForResponses(1, [], 3000))
   return response?.head.status
