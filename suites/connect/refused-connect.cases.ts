@@ -45,7 +45,8 @@ export const refusedConnectCases = [
       await client.write(
         requestBytes({
           method: 'GET',
-          target: ctx.requestTarget(ctx.path('after-refused-connect')),
+          // Absolute-form in every role: what a proxy that reads on would forward.
+          target: `http://${ctx.origin.authority}${ctx.path('after-refused-connect')}`,
           headers: [['Host', ctx.originHost]],
         }),
       )
@@ -79,7 +80,7 @@ export const refusedConnectCases = [
       const port = await closedPort()
       const smuggled = requestBytes({
         method: 'POST',
-        target: ctx.requestTarget(ctx.path('admin')),
+        target: `http://${ctx.origin.authority}${ctx.path('admin')}`,
         headers: [
           ['Host', ctx.originHost],
           ['Content-Length', '2'],
