@@ -56,3 +56,30 @@ export function columnTally(matrix: Matrix, column: MatrixColumn): string {
 export function suitesOf(matrix: Matrix): string[] {
   return [...new Set(matrix.rows.map((r) => r.suite))]
 }
+
+/** "150 notes: 120 peer deviations, 10 documented defaults, 20 proxyspec bugs, ..." */
+export function notesTally(notes: Iterable<Note>): string {
+  let peer = 0
+  let config = 0
+  let harness = 0
+  let info = 0
+  let open = 0
+  let total = 0
+  for (const note of notes) {
+    total += 1
+    const side = note.cell.reason?.side
+    if (side === 'peer') peer += 1
+    else if (side === 'config') config += 1
+    else if (side === 'harness') harness += 1
+    else if (note.cell.status === 'info') info += 1
+    else open += 1
+  }
+  const parts = [
+    `${peer} the peer deviates`,
+    `${config} a documented default`,
+    `${harness} a proxyspec bug`,
+    ...(info > 0 ? [`${info} informational`] : []),
+    ...(open > 0 ? [`${open} not yet investigated`] : []),
+  ]
+  return `${total} cells are not a pass: ${parts.join(', ')}.`
+}

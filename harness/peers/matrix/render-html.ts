@@ -1,7 +1,7 @@
 import { esc } from '../../../reports/html.js'
 import type { Matrix, MatrixCell } from './model.js'
 import type { Status } from '../../model/verdict.js'
-import { columnTally, numberNotes, SIDE_LABEL, suitesOf } from './notes.js'
+import { columnTally, notesTally, numberNotes, SIDE_LABEL, suitesOf } from './notes.js'
 
 /** Words, not emoji: the page must read the same without an emoji font. */
 const STATUS_WORD: Readonly<Record<Status, string>> = {
@@ -65,7 +65,7 @@ export function renderMatrixHtml(matrix: Matrix): string {
     }
     parts.push('</table>')
   }
-  parts.push('<h2>Notes</h2><ol>')
+  parts.push(`<h2>Notes</h2><p>${esc(notesTally(notes.values()))}</p><ol>`)
   for (const note of notes.values()) {
     const reason =
       note.cell.reason === undefined

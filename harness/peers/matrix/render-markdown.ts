@@ -1,5 +1,5 @@
 import type { Matrix, MatrixCell } from './model.js'
-import { columnTally, numberNotes, SIDE_LABEL, STATUS_MARK, suitesOf } from './notes.js'
+import { columnTally, notesTally, numberNotes, SIDE_LABEL, STATUS_MARK, suitesOf } from './notes.js'
 
 function cellText(cell: MatrixCell | undefined, n: number | undefined): string {
   if (cell === undefined) return '—'
@@ -49,7 +49,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
       )
     }
   }
-  out.push('', '## Notes', '')
+  out.push('', '## Notes', '', notesTally(notes.values()), '')
   for (const note of notes.values()) {
     const reason =
       note.cell.reason === undefined
