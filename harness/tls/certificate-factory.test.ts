@@ -71,6 +71,9 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'via-intermediate': ['not-issued-by-run-ca'],
   'expired-intermediate': ['not-issued-by-run-ca'],
   'issued-by-end-entity': ['not-issued-by-run-ca'],
+  'issued-by-ca-without-basic-constraints': ['not-issued-by-run-ca'],
+  'issued-by-ca-without-cert-sign': ['not-issued-by-run-ca'],
+  'beyond-path-length': ['not-issued-by-run-ca'],
 }
 
 describe('createCertificateCorpus', () => {
@@ -149,6 +152,7 @@ describe('createCertificateCorpus', () => {
     const [, endEntity] = chain('issued-by-end-entity')
     expect(endEntity?.ca).toBe(false)
     expect(chain('valid')).toHaveLength(1)
+    expect(chain('beyond-path-length')).toHaveLength(3)
   })
 
   it('gives every leaf its own key, which matches its certificate', () => {

@@ -57,16 +57,23 @@ async function issue(
   return { cert: pems.cert, key: pems.private }
 }
 
+/** A CA's extensions; the options take one property away for the broken-issuer profiles. */
+function caExtensions(
+  options: { readonly pathLenConstraint?: number; readonly keyCertSign?: boolean } = {},
+): Extension[] {
+  const constraints: Extension = { name: 'basicConstraints', cA: true, critical: true }
+  if (options.pathLenConstraint !== undefined) {
+    constraints.pathLenConstraint = options.pathLenConstraint
+  }
+  const usage: Extension =
+    options.keyCertSign === false
+      ? { name: 'keyUsage', digitalSignature: true, critical: true }
+      : { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
+  return [constraints, usage]
+}
+
 function issueCa(commonName: string, validity: Validity, signer?: Issued): Promise<Issued> {
-  return issue(
-    commonName,
-    validity,
-    [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ],
-    signer,
-  )
+  return issue(commonName, validity, caExtensions(), signer)
 }
 
 /** An end-entity certificate (cA=FALSE, digitalSignature only) that will sign a leaf anyway. */
@@ -123,34 +130,62 @@ function issueLeaf(plan: LeafPlan, now: number, signer: Issued | undefined): Pro
  */
 async function generateAll(now: number): Promise<IssuedCorpus> {
   const runCa = issueCa(CA_NAMES.run, caValidity(now))
-  const below = (make: (ca: Issued) => Promise<Issued>): Promise<Issued> => runCa.then(make)
-  const signers: Record<LeafPlan['signer'], Promise<Issued | undefined>> = {
-    'run-ca': runCa,
-    'untrusted-ca': issueCa(CA_NAMES.untrusted, caValidity(now)),
-    self: Promise.resolve(undefined),
-    intermediate: below((ca) => issueCa(CA_NAMES.intermediate, caValidity(now), ca)),
-    'expired-intermediate': below((ca) =>
+  const valid = caValidity(now)
+  const under = async (
+    parent: Promise<Issuer>,
+    make: (ca: Issued) => Promise<Issued>,
+  ): Promise<Issuer> => {
+    const above = await parent
+    if (above.key === undefined) throw new Error('an issuer needs a signing parent')
+    const issued = await make(above.key)
+    return { key: issued, chain: [issued.cert, ...above.chain] }
+  }
+  const root: Promise<Issuer> = runCa.then((key) => ({ key, chain: [] }))
+  const pathLenZero = under(root, (ca) =>
+    issue(CA_NAMES.pathLenZero, valid, caExtensions({ pathLenConstraint: 0 }), ca),
+  )
+  const signers: Record<LeafPlan['signer'], Promise<Issuer>> = {
+    'run-ca': root,
+    'untrusted-ca': issueCa(CA_NAMES.untrusted, valid).then((key) => ({ key, chain: [] })),
+    self: Promise.resolve({ key: undefined, chain: [] }),
+    intermediate: under(root, (ca) => issueCa(CA_NAMES.intermediate, valid, ca)),
+    'expired-intermediate': under(root, (ca) =>
       issueCa(CA_NAMES.expiredIntermediate, expiredValidity(now), ca),
     ),
-    'end-entity': below((ca) => issueEndEntity(CA_NAMES.endEntity, caValidity(now), ca)),
+    'end-entity': under(root, (ca) => issueEndEntity(CA_NAMES.endEntity, valid, ca)),
+    // RFC 5280 §4.2.1.9, §6.1.4 (k): a v3 issuer needs basicConstraints cA=TRUE...
+    'no-basic-constraints': under(root, (ca) =>
+      issue(
+        CA_NAMES.noBasicConstraints,
+        valid,
+        [{ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }],
+        ca,
+      ),
+    ),
+    // ...and keyCertSign when it has keyUsage (RFC 5280 §4.2.1.3, §6.1.4 (n)).
+    'no-cert-sign': under(root, (ca) =>
+      issue(CA_NAMES.noCertSign, valid, caExtensions({ keyCertSign: false }), ca),
+    ),
+    // RFC 5280 §4.2.1.9, §6.1.4 (l)(m): pathLen=0 allows no CA below it; this one is.
+    'beyond-path-length': under(pathLenZero, (ca) => issueCa(CA_NAMES.belowPathLenZero, valid, ca)),
   }
   const leaves = await Promise.all(
     CERTIFICATE_PROFILES.map(async (profile) => {
       const plan = LEAF_PLANS[profile]
       const signer = await signers[plan.signer]
-      const leaf = await issueLeaf(plan, now, signer)
+      const leaf = await issueLeaf(plan, now, signer.key)
       // Below an intermediate the served PEM is the chain, leaf first (RFC 8446 §4.4.2).
-      const chained =
-        plan.signer !== 'run-ca' && plan.signer !== 'untrusted-ca' && plan.signer !== 'self'
-      return [
-        profile,
-        chained && signer !== undefined
-          ? { cert: `${leaf.cert.trimEnd()}\n${signer.cert.trimEnd()}\n`, key: leaf.key }
-          : leaf,
-      ] as const
+      const cert = [leaf.cert, ...signer.chain].map((pem) => `${pem.trimEnd()}\n`).join('')
+      return [profile, { cert, key: leaf.key }] as const
     }),
   )
   return { caCert: (await runCa).cert, leaves: new Map(leaves) }
+}
+
+/** An issuer: its key (none for a self-signed leaf), and what is served above the leaf it signs. */
+interface Issuer {
+  readonly key: Issued | undefined
+  readonly chain: readonly string[]
 }
 
 /**

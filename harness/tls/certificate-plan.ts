@@ -19,7 +19,15 @@ export const CERT_NAMES: { readonly dns: readonly string[]; readonly ip: readonl
  * an intermediate. A leaf under an intermediate is served with it (a chain).
  */
 export type Signer =
-  'run-ca' | 'untrusted-ca' | 'self' | 'intermediate' | 'expired-intermediate' | 'end-entity'
+  | 'run-ca'
+  | 'untrusted-ca'
+  | 'self'
+  | 'intermediate'
+  | 'expired-intermediate'
+  | 'end-entity'
+  | 'no-basic-constraints'
+  | 'no-cert-sign'
+  | 'beyond-path-length'
 
 export interface Validity {
   readonly notBefore: Date
@@ -109,15 +117,25 @@ export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
   'expired-intermediate': { ...good, signer: 'expired-intermediate' },
   // RFC 5280 §6.1.4 (k): an issuer must be a CA (cA=TRUE); this one is an end entity.
   'issued-by-end-entity': { ...good, signer: 'end-entity' },
+  // RFC 5280 §6.1.4 (k): an issuer without basicConstraints is no CA.
+  'issued-by-ca-without-basic-constraints': { ...good, signer: 'no-basic-constraints' },
+  // RFC 5280 §6.1.4 (n): an issuer whose keyUsage lacks keyCertSign may not sign certificates.
+  'issued-by-ca-without-cert-sign': { ...good, signer: 'no-cert-sign' },
+  // RFC 5280 §6.1.4 (l)(m): root, then pathLen=0, then another CA, then the leaf: one CA too many.
+  'beyond-path-length': { ...good, signer: 'beyond-path-length' },
 }
 
-/** Subject common names of the two CAs: distinct, so a verifier cannot mistake one for the other. */
+/** Subject common names of the CAs and issuers: distinct, so a verifier cannot mistake one for another. */
 export const CA_NAMES = {
   run: 'proxyspec run CA',
   untrusted: 'proxyspec untrusted CA',
   intermediate: 'proxyspec intermediate CA',
   expiredIntermediate: 'proxyspec expired intermediate CA',
   endEntity: 'proxyspec end entity',
+  noBasicConstraints: 'proxyspec CA without basicConstraints',
+  noCertSign: 'proxyspec CA without keyCertSign',
+  pathLenZero: 'proxyspec intermediate CA pathLen 0',
+  belowPathLenZero: 'proxyspec CA below pathLen 0',
 } as const
 
 /** An intermediate that expired yesterday, after being valid for two months. */

@@ -37,6 +37,9 @@ const VERDICTS: Record<CertificateProfile, string | undefined> = {
   'expired-intermediate': 'CERT_HAS_EXPIRED',
   // OpenSSL 3.0 reports a cA=FALSE issuer as X509_V_ERR_UNSPECIFIED here, not INVALID_CA.
   'issued-by-end-entity': 'UNSPECIFIED',
+  'issued-by-ca-without-basic-constraints': 'INVALID_CA',
+  'issued-by-ca-without-cert-sign': 'UNSPECIFIED',
+  'beyond-path-length': 'PATH_LENGTH_EXCEEDED',
 }
 
 describe('startTlsOrigin', () => {

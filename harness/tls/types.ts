@@ -24,6 +24,9 @@ export type CertificateProfile =
   | 'via-intermediate'
   | 'expired-intermediate'
   | 'issued-by-end-entity'
+  | 'issued-by-ca-without-basic-constraints'
+  | 'issued-by-ca-without-cert-sign'
+  | 'beyond-path-length'
 
 export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'valid',
@@ -42,6 +45,9 @@ export const CERTIFICATE_PROFILES: readonly CertificateProfile[] = [
   'via-intermediate',
   'expired-intermediate',
   'issued-by-end-entity',
+  'issued-by-ca-without-basic-constraints',
+  'issued-by-ca-without-cert-sign',
+  'beyond-path-length',
 ]
 
 export interface PemFiles {

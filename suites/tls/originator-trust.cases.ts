@@ -3,10 +3,10 @@
 // in-date certificates, a leaf that is not a CA, and serverAuth in its EKU.
 // Each case presents the 'valid' leaf with exactly one defect (harness/tls
 // certificate-plan.ts) and expects 502 with nothing sent upstream.
-// Not covered here: TLS-09's intermediate without basicConstraints or with
-// keyUsage lacking keyCertSign, TLS-11 (critical extensions, name
-// constraints, path length) and TLS-12 (MD5/SHA-1 signatures): selfsigned,
-// the corpus generator, cannot issue those certificates as they stand.
+// Not covered here: TLS-11's unknown critical extension and name constraints,
+// and TLS-12 (MD5/SHA-1 signatures): selfsigned, the corpus generator, cannot
+// issue those certificates (no custom extensions, SHA-2 and SHA-1 only for
+// ECDSA, which OpenSSL 3 refuses to verify at its default level anyway).
 import { defineCase } from '../../harness/model/case.js'
 import { mustAccept, mustRefuse } from './originator-kit.js'
 
@@ -180,5 +180,62 @@ export const originatorChainCases = [
     level: 'MUST',
     roles: ['tls-originator'],
     run: (ctx) => mustRefuse(ctx, { profile: 'issued-by-end-entity' }, 'its issuer is not a CA'),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-an-issuer-without-basic-constraints',
+    suite: 'tls',
+    title: 'A leaf whose issuer has no basicConstraints extension is refused',
+    requirements: ['TLS-09'],
+    spec: [{ rfc: 5280, section: '6.1.4' }],
+    requirement:
+      'A v3 certificate above the leaf must carry basicConstraints with cA=TRUE (RFC 5280 §6.1.4 (k)).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'issued-by-ca-without-basic-constraints' },
+        'its issuer has no basicConstraints',
+      ),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-an-issuer-without-key-cert-sign',
+    suite: 'tls',
+    title: "A leaf whose issuer's keyUsage is only digitalSignature is refused",
+    requirements: ['TLS-09'],
+    spec: [
+      { rfc: 5280, section: '4.2.1.3' },
+      { rfc: 5280, section: '6.1.4' },
+    ],
+    requirement:
+      'An issuer with a keyUsage extension must have keyCertSign set (RFC 5280 §6.1.4 (n)).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'issued-by-ca-without-cert-sign' },
+        'its issuer may not sign certificates',
+      ),
+  }),
+  defineCase({
+    id: 'tls/originator-refuses-a-path-beyond-its-length-constraint',
+    suite: 'tls',
+    title: 'Root, an intermediate with pathLen=0, another CA under it, then the leaf: refused',
+    requirements: ['TLS-11'],
+    spec: [
+      { rfc: 5280, section: '4.2.1.9' },
+      { rfc: 5280, section: '6.1.4' },
+    ],
+    requirement:
+      'Path processing refuses paths longer than a pathLenConstraint allows (RFC 5280 §6.1.4 (l), (m)).',
+    level: 'MUST',
+    roles: ['tls-originator'],
+    run: (ctx) =>
+      mustRefuse(
+        ctx,
+        { profile: 'beyond-path-length' },
+        'a CA sits below an intermediate with pathLen=0',
+      ),
   }),
 ]

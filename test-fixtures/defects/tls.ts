@@ -57,6 +57,9 @@ export const tlsDefects: readonly SeededDefect[] = [
       'originator-refuses-partial-wildcards',
       'originator-refuses-an-expired-intermediate',
       'originator-refuses-a-leaf-issued-by-an-end-entity',
+      'originator-refuses-an-issuer-without-basic-constraints',
+      'originator-refuses-an-issuer-without-key-cert-sign',
+      'originator-refuses-a-path-beyond-its-length-constraint',
     ],
   ),
   originator('accepts-expired', 'Lets certificates outside their validity window through', [
