@@ -30,7 +30,10 @@ Target (pick one):
   --spawn "COMMAND"           start the intermediary for the run; placeholders:
                               {port} where it must listen, {origin} the harness origin
                               (host:port, its upstream for reverse roles), {origin_url},
-                              {connect_ports} ports its CONNECT allow-list should hold
+                              {connect_ports} ports its CONNECT allow-list should hold,
+                              {origin_tls} the HTTPS origin (localhost:PORT, the upstream of
+                              a tls-originator, which must verify it as "localhost"), {ca}
+                              the run CA file, {cert} {key} chain and key a tls-terminator serves
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
                               (required with a URL or --spawn; repeat or comma-separate for several)
 
