@@ -54,9 +54,12 @@ export async function startRunTls(): Promise<RunTls> {
       return () => {
         if (released) return
         released = true
-        // Back to the defaults for whoever comes next without a lease.
+        // Back to the defaults for whoever comes next without a lease. Dropping the
+        // connections now, not only when the next case starts, gives a target
+        // time to see its pooled connections close before it is asked again.
         origin.setProfile('valid')
         origin.setVersions({})
+        origin.dropConnections()
         release()
       }
     },
