@@ -5,6 +5,7 @@
 // Host its certificate does not cover): both need a terminator configured
 // with two names and certificates, which {cert}/{key} do not describe yet.
 import { X509Certificate } from 'node:crypto'
+import type { DetailedPeerCertificate } from 'node:tls'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
@@ -19,6 +20,38 @@ function missingIssuer(code: string | undefined): boolean {
     code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
     code === 'UNABLE_TO_GET_ISSUER_CERT'
   )
+}
+
+/**
+ * What a strict client (run CA only, RFC 9525, no CN) finds wrong with a served
+ * chain, or undefined. A missing intermediate alone is left to TLS-18's SHOULD.
+ */
+function chainProblem(
+  leaf: DetailedPeerCertificate | undefined,
+  authorized: boolean,
+  authorizationError: string | undefined,
+): { expected: string; observed: string } | undefined {
+  if (leaf?.raw === undefined) return { expected: 'a certificate list', observed: 'no certificate' }
+  if (!authorized && !missingIssuer(authorizationError)) {
+    return {
+      expected: 'a chain to the run CA, every certificate in date and fit for serverAuth',
+      observed: `the chain does not validate: ${authorizationError ?? 'unknown'}`,
+    }
+  }
+  const name = checkIdentity(TERMINATOR_NAME, leaf)
+  if (name !== undefined) {
+    return {
+      expected: `a SAN DNS-ID for ${TERMINATOR_NAME} (no CN fallback)`,
+      observed: name.message,
+    }
+  }
+  if (new X509Certificate(leaf.raw).ca) {
+    return {
+      expected: 'an end-entity certificate first',
+      observed: 'the first certificate is a CA',
+    }
+  }
+  return undefined
 }
 
 /** One legacy-version case per version: RFC 8996 §4 (TLS 1.0) and §5 (TLS 1.1). */
@@ -62,30 +95,34 @@ export const terminatorCases = [
     level: 'MUST',
     roles: ['tls-terminator'],
     async run(ctx) {
-      const result = await handshakeWith(ctx, `strict client for ${TERMINATOR_NAME}`)
-      if (isTimeout(result)) return timedOut(result.waitingFor, result.afterMs)
-      if (result.kind === 'rejected') {
-        return violates('a completed handshake', `the handshake failed: ${result.code}`)
-      }
-      const leaf = result.certificate
-      if (leaf?.raw === undefined) return violates('a certificate list', 'no certificate at all')
-      // A missing intermediate is TLS-18's SHOULD (tls/terminator-sends-its-intermediates).
-      if (!result.authorized && !missingIssuer(result.authorizationError)) {
-        return violates(
-          'a chain to the run CA, every certificate in date and fit for serverAuth',
-          `the chain does not validate: ${result.authorizationError ?? 'unknown'}`,
+      // TLS-20: over TLS 1.2 (which RFC 9325 §3.1.1 makes mandatory) and 1.3 (where offered).
+      let incomplete = false
+      for (const [label, versions] of [
+        ['TLS 1.2', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }],
+        ['TLS 1.3', { minVersion: 'TLSv1.3' }],
+      ] as const) {
+        const result = await handshakeWith(
+          ctx,
+          `strict client for ${TERMINATOR_NAME} over ${label}`,
+          versions,
         )
+        if (isTimeout(result)) return timedOut(result.waitingFor, result.afterMs)
+        if (result.kind === 'rejected') {
+          if (label === 'TLS 1.3') continue
+          return violates(`a completed ${label} handshake`, `it failed: ${result.code}`)
+        }
+        const problem = chainProblem(
+          result.certificate,
+          result.authorized,
+          result.authorizationError,
+        )
+        if (problem !== undefined)
+          return violates(problem.expected, `${label}: ${problem.observed}`)
+        incomplete ||= !result.authorized
       }
-      const name = checkIdentity(TERMINATOR_NAME, leaf)
-      if (name !== undefined) {
-        return violates(`a SAN DNS-ID for ${TERMINATOR_NAME} (no CN fallback)`, name.message)
-      }
-      if (new X509Certificate(leaf.raw).ca) {
-        return violates('an end-entity certificate first', 'the first certificate is a CA')
-      }
-      return result.authorized
-        ? conforms()
-        : conforms('the chain lacks an intermediate (see tls/terminator-sends-its-intermediates)')
+      return incomplete
+        ? conforms('the chain lacks an intermediate (see tls/terminator-sends-its-intermediates)')
+        : conforms()
     },
   }),
   defineCase({
