@@ -2,6 +2,7 @@ import type { RawClientTlsOptions } from '../client/connect-socket.js'
 import type { RawClient } from '../client/types.js'
 import type { TimeoutValue } from '../net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../origin/types.js'
+import type { NextHopAnswer, NextHopRequest } from '../nexthop/types.js'
 import type { StartedTcpServer } from '../tcp/types.js'
 import type {
   CertificateCorpus,
@@ -34,6 +35,16 @@ export interface OriginView {
   requests(): readonly OriginRequest[]
   /** Resolves when origin connection `id` closes, and which side closed it first. */
   connectionClosed(id: string, timeoutMs?: number): Promise<'peer' | 'origin' | TimeoutValue>
+}
+
+/** The run's harness next-hop proxy, as a chained CONNECT case drives it. */
+export interface NextHopView {
+  /** "127.0.0.1:port", what the target was told as {next_hop}. */
+  readonly authority: string
+  /** Answers CONNECTs for `port` (the case's own leased target) with `answer`, until the case ends. */
+  answerFor(port: number, answer: NextHopAnswer): void
+  /** The next request the next hop receives for `port`, or a TimeoutValue. */
+  nextRequest(port: number, timeoutMs?: number): Promise<NextHopRequest | TimeoutValue>
 }
 
 export interface ConnectOptions {
@@ -105,6 +116,8 @@ export interface CaseContext {
    * reference: in its port allow-list), leased to this case alone.
    */
   leaseTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
+  /** The next-hop proxy the target sends its CONNECTs on to, when it chains (CONNECT-03, -04, -14). */
+  readonly nextHop: NextHopView
   /** A fresh CONNECT target on a new port that no allow-list names. */
   startTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
   /**

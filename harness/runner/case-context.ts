@@ -130,6 +130,13 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       tap(server)
       return server
     },
+    nextHop: {
+      authority: env.tcp.nextHop.authority,
+      answerFor: (port, answer) => {
+        scope.defer(env.tcp.nextHop.answerFor(port, answer))
+      },
+      nextRequest: (port, timeoutMs) => env.tcp.nextHop.nextRequest(port, within(timeoutMs)),
+    },
     async startTcp(kind) {
       const server =
         kind === 'echo'

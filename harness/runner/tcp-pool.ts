@@ -1,4 +1,5 @@
 import { startBannerServer, startEchoServer, startSinkServer } from '../tcp/index.js'
+import { startNextHop, type StartedNextHop } from '../nexthop/index.js'
 import type { StartedTcpServer } from '../tcp/types.js'
 
 export type TcpKind = 'echo' | 'sink' | 'banner'
@@ -19,10 +20,12 @@ export class TcpPool {
   readonly #free = new Map<TcpKind, StartedTcpServer[]>()
   readonly #all: StartedTcpServer[] = []
   readonly #waiters = new Map<TcpKind, ((server: StartedTcpServer) => void)[]>()
+  #nextHop: StartedNextHop | undefined
 
   static async start(perKind: number): Promise<TcpPool> {
     const pool = new TcpPool()
     try {
+      pool.#nextHop = await startNextHop()
       for (const kind of ['echo', 'sink', 'banner'] as const) {
         const servers = await Promise.all(Array.from({ length: perKind }, () => START[kind]()))
         pool.#all.push(...servers)
@@ -33,6 +36,16 @@ export class TcpPool {
       throw error
     }
     return pool
+  }
+
+  /**
+   * The run's harness next-hop proxy (harness/nexthop): the target is told to
+   * send its CONNECTs on to it ({next_hop}); chained cases script it by the
+   * port of their own leased CONNECT target.
+   */
+  get nextHop(): StartedNextHop {
+    if (this.#nextHop === undefined) throw new Error('[proxyspec] the TCP pool is not started')
+    return this.#nextHop
   }
 
   /** Every port in the pool, for allow-lists. */
@@ -82,6 +95,6 @@ export class TcpPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#all.map((server) => server.close()))
+    await Promise.all([...this.#all.map((server) => server.close()), this.#nextHop?.close()])
   }
 }

@@ -25,11 +25,18 @@ export async function startBuiltin(
   if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {
     return startGatewayTarget(role, env)
   }
-  const mode = role === 'forward' ? 'forward' : 'reverse'
+  // tunnel: the forward proxy's CONNECT path is the tunnel (CONNECT-only clients).
+  const mode = role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse'
   const upstream = { host: env.origin.host, port: env.origin.port }
   const server =
     name === 'reference'
-      ? await startReferenceProxy({ mode, upstream, connectPorts: referenceConnectPorts(env) })
+      ? await startReferenceProxy({
+          mode,
+          upstream,
+          connectPorts: referenceConnectPorts(env),
+          // Every CONNECT goes on through the harness next hop (the chained CONNECT rows).
+          nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
+        })
       : await startBlindRelay({ mode, upstream })
   return {
     endpoint: { label: `builtin:${name}`, role, host: server.host, port: server.port },

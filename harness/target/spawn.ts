@@ -83,6 +83,7 @@ export async function startSpawned(
     origin: env.origin.authority,
     origin_url: env.origin.url,
     connect_ports: referenceConnectPorts(env).join(','),
+    next_hop: env.tcp.nextHop.authority,
   })
   const child = spawn('/bin/sh', ['-c', line], {
     detached: true,

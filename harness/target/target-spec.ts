@@ -6,7 +6,7 @@ export type BuiltinName = 'reference' | 'blind-relay'
 
 /** The roles each built-in intermediary can play. */
 export const BUILTIN_ROLES: Readonly<Record<BuiltinName, readonly Role[]>> = {
-  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator'],
+  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator', 'tunnel'],
   'blind-relay': ['forward', 'reverse'],
 }
 

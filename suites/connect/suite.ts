@@ -1,4 +1,5 @@
 import { defineSuite } from '../../harness/model/case.js'
+import { chainedConnectCases } from './chained-connect.cases.js'
 import { connectPortsCases } from './connect-ports.cases.js'
 import { connectTargetCases } from './connect-target.cases.js'
 import { earlyDataCases } from './early-data.cases.js'
@@ -20,5 +21,6 @@ export const connectSuite = defineSuite({
     ...tunnelClosureCases,
     ...connectPortsCases,
     ...http10ConnectCases,
+    ...chainedConnectCases,
   ],
 })

@@ -1,9 +1,40 @@
 // Seeded defects the connect suite must catch: each is the reference with one
 // CONNECT bug switched on (harness/proxy/defects.ts, "connect" section).
+import type { Role } from '../../harness/model/roles.js'
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { referenceWith } from './reference-with.js'
+import { startReferenceProxy } from '../../harness/proxy/index.js'
+import type { RunEnvironment } from '../../harness/runner/environment.js'
+import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
+import type { StartedTarget } from '../../harness/target/started-target.js'
 import type { SeededDefect } from './types.js'
 
+/**
+ * The reference's forward mode with `defect` on, in `role` (forward, or tunnel:
+ * its CONNECT path is the tunnel, as harness/target/builtin.ts plays it);
+ * `chained` sends every CONNECT on through the run's next hop, as the built-in does.
+ */
+async function referenceAs(
+  defect: ProxyDefect,
+  role: Role,
+  env: RunEnvironment,
+  chained: boolean,
+): Promise<StartedTarget> {
+  const server = await startReferenceProxy({
+    mode: 'forward',
+    connectPorts: referenceConnectPorts(env),
+    ...(chained ? { nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port } } : {}),
+    defect,
+  })
+  const close = (): Promise<void> => server.close()
+  return {
+    endpoint: { label: `defect:${defect}`, role, host: server.host, port: server.port },
+    stderr: () => '',
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+/** A defect of a direct CONNECT, tried in both roles. */
 function connectDefect(
   name: ProxyDefect,
   description: string,
@@ -13,12 +44,42 @@ function connectDefect(
     name,
     description,
     killedBy,
+    roles: ['forward', 'tunnel'],
+    start: (role, env) => referenceAs(name, role, env, false),
+  }
+}
+
+/** A defect of the reference as a next hop's CONNECT client (forward role only, as the rows say). */
+function chainedDefect(
+  name: ProxyDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): SeededDefect {
+  return {
+    name,
+    description,
+    killedBy,
     roles: ['forward'],
-    start: (role, env) => referenceWith(name, role, env),
+    start: (role, env) => referenceAs(name, role, env, true),
   }
 }
 
 export const connectDefects: readonly SeededDefect[] = [
+  chainedDefect(
+    'relays-next-hop-2xx-head',
+    "Passes the next hop's 2xx head on verbatim, Content-Length and Transfer-Encoding included",
+    ['connect/chained-2xx-has-no-framing-headers'],
+  ),
+  chainedDefect(
+    'reads-next-hop-2xx-body',
+    "Reads the next hop's 2xx to CONNECT by its Content-Length and swallows those tunnel bytes (curl #1317)",
+    ['connect/chained-2xx-body-is-tunnel-data'],
+  ),
+  chainedDefect(
+    'forwards-credentials-to-next-hop',
+    "Sends the client's Proxy-Authorization, meant for itself, on to the next hop",
+    ['connect/chained-connect-is-authority-form'],
+  ),
   connectDefect(
     'connect-2xx-with-content-length',
     'Sends "Content-Length: 0" on its 200 to CONNECT (google/martian #209, stripe/goproxy #29, ATS #5156)',

@@ -1,0 +1,170 @@
+// The target as the CONNECT client of a next-hop proxy (harness/nexthop, "U";
+// spawned targets are told {next_hop}). RFC 9110 §9.3.6: the 2xx the target
+// sends is its own, so it carries no Content-Length or Transfer-Encoding even
+// when U's did. RFC 9112 §6.3 rule 2: after U's 2xx header block the
+// connection is a tunnel, whatever CL/TE say (curl #1317 [B8], nghttp2 #1347
+// [B47]). RFC 9112 §3.2.3: the CONNECT sent on is authority-form with the
+// port, plus Host, and without the credentials meant for the target itself
+// (RFC 9110 §11.7.2).
+import type { CaseContext } from '../../harness/model/case-context.js'
+import { defineCase } from '../../harness/model/case.js'
+import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import type { NextHopRequest } from '../../harness/nexthop/types.js'
+import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import type { RawClient } from '../../harness/client/types.js'
+import { connectBytes, framingFields } from '../support/connect-request.js'
+import { responseOrOutcome, statusLine } from '../support/request.js'
+import { expectBytes } from '../support/tunnel.js'
+
+const CREDENTIALS = 'Basic cHJveHlzcGVjOmZvci10aGUtdGFyZ2V0'
+
+interface Chained {
+  readonly client: RawClient
+  readonly response: HttpMessage<ResponseHead>
+  readonly request: NextHopRequest
+  /** host:port of the leased echo the client asked for. */
+  readonly authority: string
+}
+
+/**
+ * CONNECT to a leased echo through the target, U answering with `answer`
+ * (undefined: a real tunnel). unsupported when the target never asked U.
+ */
+async function chainedConnect(
+  ctx: CaseContext,
+  answer: string | undefined,
+  headers: readonly (readonly [string, string])[] = [],
+): Promise<Chained | { readonly outcome: Outcome }> {
+  const echo = await ctx.leaseTcp('echo')
+  if (answer !== undefined) ctx.nextHop.answerFor(echo.port, { kind: 'scripted', response: answer })
+  const seen = ctx.nextHop.nextRequest(echo.port, ctx.remainingMs())
+  const client = await ctx.connect()
+  await client.write(connectBytes(echo.authority, { headers }))
+  const read = responseOrOutcome(
+    await client.readResponse({ requestMethod: 'CONNECT' }),
+    `a 2xx to CONNECT ${echo.authority} through the next hop`,
+  )
+  if ('outcome' in read) return read
+  const request = await ctx.wait('the CONNECT at the next hop', seen, ctx.quietMs)
+  if (isTimeout(request)) {
+    return {
+      outcome: unsupported(
+        `the target does not send its CONNECTs on to the next hop (${ctx.nextHop.authority}, {next_hop})`,
+      ),
+    }
+  }
+  if (read.message.head.status < 200 || read.message.head.status > 299) {
+    return {
+      outcome: violates(
+        `a 2xx to CONNECT ${echo.authority} (the next hop answered 2xx)`,
+        statusLine(read.message),
+      ),
+    }
+  }
+  return { client, response: read.message, request, authority: echo.authority }
+}
+
+export const chainedConnectCases = [
+  defineCase({
+    id: 'connect/chained-2xx-has-no-framing-headers',
+    suite: 'connect',
+    title:
+      'When the next hop answers 200 with Content-Length and Transfer-Encoding, the 2xx the target sends has neither',
+    requirements: ['CONNECT-03'],
+    spec: [
+      { rfc: 9110, section: '9.3.6' },
+      { rfc: 9112, section: '6.1' },
+    ],
+    requirement:
+      'A server MUST NOT send Content-Length or Transfer-Encoding in a 2xx to CONNECT, also when relaying a next hop 2xx.',
+    level: 'MUST',
+    roles: ['forward'],
+    async run(ctx) {
+      const chained = await chainedConnect(
+        ctx,
+        'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n',
+      )
+      if ('outcome' in chained) return chained.outcome
+      const framing = framingFields(chained.response)
+      if (framing.length > 0) {
+        return violates(
+          'no Content-Length and no Transfer-Encoding in the 2xx',
+          `${statusLine(chained.response)} with ${framing.join(' and ')}`,
+        )
+      }
+      const probe = Buffer.from(`through two proxies for ${ctx.token}`)
+      await chained.client.write(probe)
+      return (
+        (await expectBytes(chained.client, probe, 'the probe echoed by the next hop')) ?? conforms()
+      )
+    },
+  }),
+  defineCase({
+    id: 'connect/chained-2xx-body-is-tunnel-data',
+    suite: 'connect',
+    title:
+      'Bytes after the next hop\'s "200 + Content-Length: 5" head reach the client as tunnel data, not as a body',
+    requirements: ['CONNECT-04'],
+    spec: [
+      { rfc: 9112, section: '6.3' },
+      { rfc: 9110, section: '9.3.6' },
+    ],
+    requirement:
+      'As the CONNECT client of a next hop, the target treats everything after its 2xx header block as tunnel data, ignoring CL/TE.',
+    level: 'MUST',
+    roles: ['forward'],
+    async run(ctx) {
+      const chained = await chainedConnect(ctx, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLO')
+      if ('outcome' in chained) return chained.outcome
+      const hello = await expectBytes(
+        chained.client,
+        Buffer.from('HELLO'),
+        'the 5 bytes after the next hop 2xx as the first tunnel data',
+      )
+      if (hello !== undefined) return hello
+      const probe = Buffer.from('after HELLO')
+      await chained.client.write(probe)
+      return (
+        (await expectBytes(chained.client, probe, 'the tunnel working after HELLO')) ?? conforms()
+      )
+    },
+  }),
+  defineCase({
+    id: 'connect/chained-connect-is-authority-form',
+    suite: 'connect',
+    title:
+      'The CONNECT sent to the next hop is "CONNECT host:port HTTP/1.1" with Host, and without the client\'s Proxy-Authorization',
+    requirements: ['CONNECT-14'],
+    spec: [
+      { rfc: 9112, section: '3.2.3' },
+      { rfc: 9110, section: '9.3.6' },
+      { rfc: 9110, section: '11.7.2' },
+    ],
+    requirement:
+      'A CONNECT forwarded to a next hop uses authority-form with the port spelled out, plus Host; credentials for this proxy stay here.',
+    level: 'MUST',
+    roles: ['forward'],
+    async run(ctx) {
+      const chained = await chainedConnect(ctx, undefined, [['Proxy-Authorization', CREDENTIALS]])
+      if ('outcome' in chained) return chained.outcome
+      const { head } = chained.request
+      if (head.method !== 'CONNECT' || head.target !== chained.authority) {
+        return violates(
+          `CONNECT ${chained.authority} at the next hop`,
+          `${head.method} ${head.target} ${head.version}`,
+        )
+      }
+      if (!head.headers.some((f) => f.name.toLowerCase() === 'host')) {
+        return violates('a Host field in the CONNECT sent on', 'no Host')
+      }
+      if (head.headers.some((f) => f.value.includes(CREDENTIALS.slice(6)))) {
+        return violates(
+          "the client's Proxy-Authorization kept at the target",
+          'the next hop received it',
+        )
+      }
+      return conforms(`the next hop received "CONNECT ${head.target} ${head.version}"`)
+    },
+  }),
+]
