@@ -12,16 +12,27 @@ export const squid: PeerDefinition = {
   binaries: ['squid'],
   roles: ['forward', 'reverse'],
   defaultImage: 'ubuntu/squid:5.2-22.04_beta',
-  templates: (role) => [`squid/${role}.conf`, 'squid/common.conf'],
+  templates: (role) =>
+    role === 'forward'
+      ? ['squid/forward.conf', 'squid/next-hop.conf', 'squid/common.conf']
+      : [`squid/${role}.conf`, 'squid/common.conf'],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/squid.conf`
     const values = commonValues(ports, layout.dir)
     const common = fillTemplate(readTemplate('squid/common.conf'), { ...values, run_as: '' })
+    const nextHop =
+      ports.nextHop === undefined
+        ? '# (no next hop: CONNECTs go direct)'
+        : fillTemplate(readTemplate('squid/next-hop.conf'), values)
     return {
       files: [
         {
           name: 'squid.conf',
-          content: fillTemplate(readTemplate(`squid/${role}.conf`), { ...values, common }),
+          content: fillTemplate(readTemplate(`squid/${role}.conf`), {
+            ...values,
+            common,
+            next_hop: nextHop,
+          }),
         },
       ],
       argv: [binary, '-N', '-f', conf],

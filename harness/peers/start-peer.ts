@@ -17,6 +17,8 @@ export async function startPeer(
     readonly connectPorts?: readonly number[]
     /** For the TLS roles. */
     readonly tls?: PeerTls
+    /** Where a forward proxy sends its CONNECTs on to, when its config chains them. */
+    readonly nextHop?: { readonly host: string; readonly port: number }
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
@@ -28,6 +30,7 @@ export async function startPeer(
     originPort: where.origin.port,
     connectPorts: where.connectPorts ?? [443],
     ...(where.tls === undefined ? {} : { tls: where.tls }),
+    ...(where.nextHop === undefined ? {} : { nextHop: where.nextHop }),
   })
   options.onStarted?.(peer)
   return peer

@@ -39,6 +39,8 @@ export function commonValues(ports: PeerPorts, dir: string): Record<string, stri
     origin_host: ports.originHost,
     origin_port: String(ports.originPort),
     connect_ports: ports.connectPorts.filter((p) => p !== 443).join(' '),
+    next_hop_host: ports.nextHop?.host ?? '127.0.0.1',
+    next_hop_port: String(ports.nextHop?.port ?? 9),
     dir,
   }
 }

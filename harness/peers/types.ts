@@ -24,6 +24,8 @@ export interface PeerPorts {
   readonly connectPorts: readonly number[]
   /** For the TLS roles: the run's certificates (paths in its private dir) and TLS origin. */
   readonly tls?: PeerTls
+  /** The harness next-hop proxy a forward proxy sends its CONNECTs on to ({next_hop}). */
+  readonly nextHop?: { readonly host: string; readonly port: number }
 }
 
 export interface PeerTls {

@@ -37,6 +37,8 @@ export async function startPeerTarget(
     {
       origin: { host: env.origin.host, port: env.origin.port },
       connectPorts: referenceConnectPorts(env),
+      // As the reference is wired: CONNECTs go on to the harness next hop (the chained cases).
+      nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
       ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
     },
     options,
