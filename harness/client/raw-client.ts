@@ -38,6 +38,9 @@ const DEFAULT_TIMEOUT_MS = 2000
  * const result = await client.readResponse()
  * await client.close()
  */
+/** The most a single response or read-until-close may buffer (a flood ends there, at its deadline). */
+const READ_CAP = 4 * 1024 * 1024
+
 export async function openRawClient(options: RawClientOptions): Promise<RawClient> {
   const { id, transcript } = options
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -78,38 +81,53 @@ export async function openRawClient(options: RawClientOptions): Promise<RawClien
       const finished = new Promise<void>((resolve) => socket.end(() => resolve()))
       await raceTimeout('our FIN to be sent', finished, timeoutMs, signal)
     },
-    readResponse: (readOptions = {}) =>
-      readResponseFrom(buffer, {
-        mode: readOptions.mode ?? 'lenient',
-        requestMethod: readOptions.requestMethod ?? 'GET',
-        timeoutMs: within(readOptions.timeoutMs),
-        signal,
-      }),
+    async readResponse(readOptions = {}) {
+      // A whole response may be bigger than the idle high-water mark; a flood still ends at this cap.
+      buffer.want(READ_CAP)
+      try {
+        return await readResponseFrom(buffer, {
+          mode: readOptions.mode ?? 'lenient',
+          requestMethod: readOptions.requestMethod ?? 'GET',
+          timeoutMs: within(readOptions.timeoutMs),
+          signal,
+        })
+      } finally {
+        buffer.want(0)
+      }
+    },
     async readBytes(n, readOptions = {}) {
+      buffer.want(n)
       await buffer.until(
         `${n} bytes`,
         () => (buffer.length >= n || buffer.peerState !== 'open' ? true : undefined),
         within(readOptions.timeoutMs),
         signal,
       )
+      buffer.want(0)
       const data = buffer.take(Math.min(n, buffer.length))
       if (data.length === n) return { data, ended: undefined }
       return { data, ended: buffer.peerState === 'open' ? 'timeout' : buffer.peerState }
     },
     async readUntilClose(readOptions = {}) {
+      buffer.want(READ_CAP)
       await buffer.until(
         'the peer to close',
         () => (buffer.peerState !== 'open' ? true : undefined),
         within(readOptions.timeoutMs),
         signal,
       )
+      buffer.want(0)
       const data = buffer.take(buffer.length)
       return { data, how: buffer.peerState === 'open' ? 'timeout' : buffer.peerState }
     },
     async waitForClose(readOptions = {}) {
       const outcome = await buffer.until(
         'the peer to close',
-        () => (buffer.peerState === 'open' ? undefined : { kind: buffer.peerState }),
+        () => {
+          // Discard as it comes, so a peer that floods before closing cannot stall on a full buffer.
+          buffer.take(buffer.length)
+          return buffer.peerState === 'open' ? undefined : { kind: buffer.peerState }
+        },
         within(readOptions.timeoutMs),
         signal,
       )

@@ -36,10 +36,9 @@ export async function readResponseFrom(
   const partial = (): Buffer => Buffer.from(buffer.peek())
   try {
     for (;;) {
-      const available = buffer.peek()
-      if (available.length > fed) {
-        parser.push(available.subarray(fed))
-        fed = available.length
+      if (buffer.length > fed) {
+        parser.push(buffer.since(fed))
+        fed = buffer.length
       }
       // Bytes land before the close that follows them, so at EOF everything is fed.
       if (!ended && buffer.peerState === 'eof') {

@@ -9,7 +9,9 @@ import type { CloseKind } from './types.js'
  * raw read that follows. Bytes always land before the close that follows them.
  */
 export class ReceiveBuffer {
-  #data: Buffer = Buffer.alloc(0)
+  /** Chunks as received; joined only when a read needs one buffer (no copy per push). */
+  #chunks: Buffer[] = []
+  #length = 0
   #peer: 'open' | CloseKind = 'open'
   readonly #changes = new ChangeSignal()
   /** Called with true when the buffer is full (stop reading), false when there is room again. */
@@ -21,14 +23,22 @@ export class ReceiveBuffer {
    * flood from a hostile target then costs a bounded amount of memory, and
    * the read waiting on it ends at its deadline like any other silence.
    */
-  static readonly HIGH_WATER = 4 * 1024 * 1024
+  static readonly HIGH_WATER = 1024 * 1024
+  /** A pending raw read of more than HIGH_WATER raises the mark, or it could never complete. */
+  #wanted = 0
 
   set onPressure(listener: ((full: boolean) => void) | undefined) {
     this.#onPressure = listener
   }
 
   get length(): number {
-    return this.#data.length
+    return this.#length
+  }
+
+  /** The chunks joined into one (once; later pushes add chunks again). */
+  #joined(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)]
+    return this.#chunks[0] ?? Buffer.alloc(0)
   }
 
   get peerState(): 'open' | CloseKind {
@@ -36,12 +46,31 @@ export class ReceiveBuffer {
   }
 
   push(data: Buffer): void {
-    this.#data = this.#data.length === 0 ? data : Buffer.concat([this.#data, data])
-    if (!this.#full && this.#data.length >= ReceiveBuffer.HIGH_WATER) {
+    if (data.length === 0) return
+    this.#chunks.push(data)
+    this.#length += data.length
+    if (!this.#full && this.#length >= this.#highWater()) {
       this.#full = true
       this.#onPressure?.(true)
     }
     this.#changes.notify()
+  }
+
+  #highWater(): number {
+    return Math.max(ReceiveBuffer.HIGH_WATER, this.#wanted)
+  }
+
+  #relieve(): void {
+    if (this.#full && this.#length < this.#highWater()) {
+      this.#full = false
+      this.#onPressure?.(false)
+    }
+  }
+
+  /** A read is waiting for up to `n` bytes in all (0: none is). */
+  want(n: number): void {
+    this.#wanted = n
+    this.#relieve()
   }
 
   /** The peer sent FIN ('eof') or the connection broke ('reset'); the first word stands. */
@@ -53,17 +82,30 @@ export class ReceiveBuffer {
 
   /** Everything buffered, not consumed. */
   peek(): Buffer {
-    return this.#data
+    return this.#joined()
+  }
+
+  /** The bytes from `offset` to the end, joining only the chunks that hold them. */
+  since(offset: number): Buffer {
+    let start = this.#length
+    let index = this.#chunks.length
+    while (index > 0 && start > offset) {
+      index -= 1
+      start -= this.#chunks[index]?.length ?? 0
+    }
+    const tail = this.#chunks.slice(index)
+    const joined = tail.length === 1 ? (tail[0] ?? Buffer.alloc(0)) : Buffer.concat(tail)
+    return joined.subarray(offset - start)
   }
 
   /** Removes and returns the first `n` bytes. */
   take(n: number): Buffer {
-    const taken = this.#data.subarray(0, n)
-    this.#data = this.#data.subarray(n)
-    if (this.#full && this.#data.length < ReceiveBuffer.HIGH_WATER) {
-      this.#full = false
-      this.#onPressure?.(false)
-    }
+    const data = this.#joined()
+    const taken = data.subarray(0, n)
+    const rest = data.subarray(n)
+    this.#chunks = rest.length === 0 ? [] : [rest]
+    this.#length = rest.length
+    this.#relieve()
     return taken
   }
 

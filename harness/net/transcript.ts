@@ -23,7 +23,7 @@ export class TranscriptRecorder {
   readonly #bytesByConn = new Map<string, number>()
   readonly #maxBytesPerConn: number
 
-  constructor(maxBytesPerConn = 256 * 1024) {
+  constructor(maxBytesPerConn = 64 * 1024) {
     this.#maxBytesPerConn = maxBytesPerConn
   }
 

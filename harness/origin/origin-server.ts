@@ -27,7 +27,8 @@ export { DEFAULT_BEHAVIOUR }
  * const seen = await origin.nextRequest(token, 1000)
  */
 export async function startOrigin(options: OriginOptions = {}): Promise<StartedOrigin> {
-  const transcript = options.transcript ?? new TranscriptRecorder()
+  // Upstream connections are pooled across cases, so the origin keeps more per connection than a case does.
+  const transcript = options.transcript ?? new TranscriptRecorder(1024 * 1024)
   const prefix = options.connPrefix ?? 'o'
   const fallback = options.defaultBehaviour ?? DEFAULT_BEHAVIOUR
   const behaviours = new Map<string, OriginBehaviour>()

@@ -96,7 +96,10 @@ export async function runCase(
   const durationMs = performance.now() - startedAt
   const originConns = env.origin.requests(token).map((request) => request.conn)
   const events = toWireEvents(
-    [...recorder.events(), ...env.origin.transcript.eventsFor(originConns)],
+    [
+      ...recorder.events(),
+      ...env.origin.transcript.eventsFor(originConns).filter((e) => e.at >= startedAt),
+    ],
     startedAt,
   )
   env.origin.forget(token)

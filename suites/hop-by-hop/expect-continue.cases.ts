@@ -49,10 +49,13 @@ async function sendHead(ctx: CaseContext): Promise<RawClient> {
   return client
 }
 
+/** A head longer than harness/wire accepts is no head: stop there rather than read a flood byte by byte. */
+const MAX_HEAD = 65536
+
 /** Reads one response head (through its empty line) as text; what came before a close or timeout otherwise. */
 async function readHead(client: RawClient, timeoutMs: number): Promise<string> {
   let head = ''
-  while (!head.endsWith('\r\n\r\n')) {
+  while (!head.endsWith('\r\n\r\n') && head.length < MAX_HEAD) {
     const { data } = await client.readBytes(1, { timeoutMs })
     if (data.length === 0) break
     head += data.toString('latin1')
@@ -95,8 +98,22 @@ export const expectContinueCases = [
         const seen = await ctx.origin.nextRequest(Math.min(HEAD_WITHIN_MS, ctx.quietMs))
         const interim = await readHead(client, ctx.quietMs)
         const continued = CONTINUE.test(interim)
-        if (interim !== '' && !continued)
-          return conforms(`the proxy answered at once: ${firstLine(interim)}`)
+        // Bytes that never end in an empty line are no answer at all (a trickle, a flood).
+        if (interim !== '' && !interim.endsWith('\r\n\r\n'))
+          return violates(
+            'a complete response head: 100 (Continue) or a final status',
+            `${interim.length} bytes of a head that never ended: ${firstLine(interim)}`,
+          )
+        if (interim !== '' && !continued) {
+          // Answering at once means refusing (417, 4xx, 5xx): a success for a PUT it never forwarded is made up.
+          const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(interim)?.[1] ?? 0)
+          if (status >= 400 || !isTimeout(seen))
+            return conforms(`the proxy answered at once: ${firstLine(interim)}`)
+          return violates(
+            'a refusal at once, or the request head forwarded to the origin',
+            `${firstLine(interim)} for a request the origin never received`,
+          )
+        }
         if (isTimeout(seen) && !continued) {
           return violates(
             'the request head at the origin promptly, or an answer to the client',

@@ -72,6 +72,12 @@ async function cutShort(ctx: CaseContext, bytes: Buffer, what: string): Promise<
   const client = await ctx.connect()
   await client.write(originRequest(ctx))
   const result = await client.readResponse({ timeoutMs: ctx.quietMs })
+  // Without the cut at the origin there is nothing to judge: a target that never forwards passes nothing.
+  if (ctx.origin.requests().length === 0)
+    return violates(
+      `the request forwarded, so the origin can cut its response short (${what})`,
+      `the origin never received it (the client got ${result.kind})`,
+    )
   if (result.kind === 'response' && result.message.complete) {
     return violates(
       `an incomplete message, then the connection closed (the origin sent ${what})`,

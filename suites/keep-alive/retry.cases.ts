@@ -26,6 +26,12 @@ async function postOnce(ctx: CaseContext, body: string | undefined): Promise<Out
         ? `a close (${answer.how})`
         : answer.kind
   const seen = requestsTo(ctx, 'post').length
+  // The drop happens at the origin: a target that never forwarded the POST proves nothing.
+  if (seen === 0)
+    return violates(
+      'the POST forwarded once',
+      `the origin never received it; the client got ${got}`,
+    )
   if (seen > 1) {
     return violates(
       'the origin sees the POST once',
