@@ -31,6 +31,7 @@ Target (pick one):
                               {port} where it must listen, {origin} the harness origin
                               (host:port, its upstream for reverse roles), {origin_url},
                               {connect_ports} ports its CONNECT allow-list should hold,
+                              {next_hop} the harness proxy its CONNECTs go on to (chained rows),
                               {origin_tls} the HTTPS origin (localhost:PORT, the upstream of
                               a tls-originator, which must verify it as "localhost"), {ca}
                               the run CA file, {cert} {key} chain and key a tls-terminator serves
@@ -43,7 +44,8 @@ Peers:
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
 
 Selection:
-  --suite GLOB                only these suites (repeatable): connect, hop-by-hop, keep-alive
+  --suite GLOB                only these suites (repeatable): connect, hop-by-hop,
+                              keep-alive, framing, upgrade, tls
   --case GLOB                 only these cases, by id or requirement id (repeatable):
                               'keep-alive/*', KA-06, 'connect/*framing*'
 
