@@ -62,7 +62,7 @@ Reports:
 Run:
   --repeat N                  run every case N times; cases whose verdict varies are flaky
   --timeout MS                per-case deadline (default 3000)
-  --concurrency N             cases at once (default 4)
+  --concurrency N             cases at once (default 8)
   --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
   --strict                    SHOULD violations also fail the run (exit 1)
 

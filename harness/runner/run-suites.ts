@@ -4,7 +4,7 @@ import type { RunEnvironment, TargetEndpoint } from './environment.js'
 import { notApplicable, runCase } from './run-case.js'
 
 export interface RunSuitesOptions {
-  /** Cases running at once. Our components are per-case isolated by token, so this is safe. @default 4 */
+  /** Cases running at once. Our components are per-case isolated by token, so this is safe. @default 4 (runs: 8) */
   readonly concurrency?: number
   /** Called as each case starts (progress display). */
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void

@@ -102,7 +102,8 @@ export async function executeRun(
     )
   }
   const roles = resolveRoles(request)
-  const concurrency = request.concurrency ?? 4
+  // Cases wait on sockets, not on the CPU: 8 at once keeps a hanging target to a few deadlines.
+  const concurrency = request.concurrency ?? 8
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()
   const started = performance.now()
