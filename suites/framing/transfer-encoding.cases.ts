@@ -16,6 +16,7 @@ import {
   describeResult,
   firstViolation,
   rawBySuffix,
+  type ForwardingCheck,
   type RefusalProbe,
 } from './probe.js'
 
@@ -31,6 +32,22 @@ function codingProbe(ctx: CaseContext, suffix: string, line: string): RefusalPro
       body: chunkedBody(['hello']),
     }),
   }
+}
+
+/** The folded chunked request forwarded unfolded: chunked once, no fold, body "hello". */
+const UNFOLDED_CHUNKED: ForwardingCheck = {
+  allowed: 'the fold replaced with SP and the request forwarded chunked, body "hello"',
+  check(arrived) {
+    const [first] = arrived
+    if (arrived.length !== 1 || first === undefined) return `${arrived.length} requests arrived`
+    const { head, body, anomalies } = first.message
+    if (anomalies.some((a) => a.code === 'obs-fold')) return 'the obs-fold arrived'
+    if (transferCodings(head.headers).join(',') !== 'chunked')
+      return `Transfer-Encoding ${JSON.stringify(transferCodings(head.headers))}`
+    if (head.headers.some((f) => f.name.toLowerCase() === 'content-length'))
+      return 'a Content-Length next to Transfer-Encoding'
+    return body.toString('latin1') === 'hello' ? undefined : 'the body differs'
+  },
 }
 
 export const transferEncodingCases = [
@@ -58,6 +75,10 @@ export const transferEncodingCases = [
         'Transfer-Encoding:\r\n chunked',
       ]
       const probes = lines.map((line, i) => codingProbe(ctx, `te${i}-`, line))
+      // The folded "Transfer-Encoding:\r\n chunked" (te5) is plain chunked once unfolded, and
+      // §5.2 lets a proxy replace obs-fold with SP before forwarding instead of rejecting it.
+      const folded = probes[5]
+      if (folded !== undefined) probes[5] = { ...folded, forwarded: UNFOLDED_CHUNKED }
       return (await firstViolation(ctx, probes)) ?? conforms()
     },
   }),
