@@ -11,6 +11,8 @@ import { originRequest, responseOrOutcome, statusLine } from '../support/request
 
 /** Long enough that a target working in parallel answers #2 and #3 first; short enough to be cheap. */
 const FIRST_DELAY_MS = 40
+/** The pipelined POST's body. */
+const POST_BODY = 'order=1'
 
 export const pipeliningCases = [
   defineCase({
@@ -78,7 +80,14 @@ export const pipeliningCases = [
       await client.write(
         Buffer.concat([
           originRequest(ctx, { suffix: 'one' }),
-          originRequest(ctx, { method: 'POST', suffix: 'two', body: 'order=1' }),
+          // Framed by Content-Length: without it the body is zero-length (RFC 9112 §6.3
+          // rule 7) and "order=1" would be read as the start of the next request-line.
+          originRequest(ctx, {
+            method: 'POST',
+            suffix: 'two',
+            headers: [['Content-Length', String(POST_BODY.length)]],
+            body: POST_BODY,
+          }),
           originRequest(ctx, { suffix: 'three' }),
         ]),
       )
