@@ -6,7 +6,8 @@ import { http, HttpResponse } from 'msw'
 import { defineCase } from '../../harness/model/case.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
-import type { OriginFraming } from '../../harness/origin/types.js'
+import type { OriginBehaviour, OriginFraming } from '../../harness/origin/types.js'
+import { chunkedBody, responseBytes } from '../../harness/wire/serialize.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { closeWithin } from '../support/keep-alive.js'
 import { originRequest } from '../support/request.js'
@@ -18,17 +19,44 @@ const BODY = Buffer.from(
   'latin1',
 )
 
+/**
+ * Chunked only when asked in HTTP/1.1: a server MUST NOT send Transfer-Encoding
+ * in a response to an HTTP/1.0 request (RFC 9112 §6.1), so a target that forwards
+ * the client's 1.0 upstream gets BODY with Content-Length and the connection closed.
+ */
+const chunkedTo11Only: OriginBehaviour = {
+  kind: 'raw',
+  respond(request, connection) {
+    if (request.message.head.version === 'HTTP/1.1') {
+      connection.write(
+        responseBytes({
+          status: 200,
+          headers: [['Transfer-Encoding', 'chunked']],
+          body: chunkedBody([BODY]),
+        }),
+      )
+      return
+    }
+    connection.write(
+      responseBytes({ status: 200, headers: [['Content-Length', String(SIZE)]], body: BODY }),
+    )
+    connection.end()
+  },
+}
+
 /** The origin answers with BODY framed as `framing`; the client speaks `version`. */
 async function relayedWhole(
   ctx: CaseContext,
   framing: OriginFraming,
   version: 'HTTP/1.1' | 'HTTP/1.0',
 ): Promise<Outcome> {
-  ctx.origin.behave({
-    kind: 'routes',
-    handlers: [http.all('*', () => new HttpResponse(BODY))],
-    policy: { framing },
-  })
+  if (framing === 'chunked') ctx.origin.behave(chunkedTo11Only)
+  else
+    ctx.origin.behave({
+      kind: 'routes',
+      handlers: [http.all('*', () => new HttpResponse(BODY))],
+      policy: { framing },
+    })
   const client = await ctx.connect()
   await client.write(originRequest(ctx, { version }))
   // Bounded: a body with no visible end must cost little (256 KiB on loopback takes milliseconds).
@@ -53,6 +81,13 @@ async function relayedWhole(
     problems.push(`${message.body.length} body bytes that are not the origin's ${SIZE}`)
   if (problems.length > 0)
     return violates(`the whole ${SIZE}-byte body, framed for ${version}`, problems.join('; '))
+  const upstream = ctx.origin.requests()[0]?.message.head.version
+  if (framing === 'chunked' && upstream === 'HTTP/1.0') {
+    // Nothing chunked to de-chunk: what is left to judge (no Transfer-Encoding, the whole body) held.
+    return conforms(
+      `${message.framing} to the ${version} client; the target asked the origin in HTTP/1.0, so the origin could not answer chunked`,
+    )
+  }
   if (message.framing === 'close-delimited' || version === 'HTTP/1.0') {
     // Ended by closing: the close has to come, or the client never knows the body ended.
     return conforms(`${message.framing} to the ${version} client`)
