@@ -193,7 +193,24 @@ export async function expectFromTarget(
   return undefined
 }
 
-/** Waits until the origin has received `expected` after the 101; an Outcome if not, or not intact. */
+/**
+ * The bytes the switched stream delivered to the origin's endpoint, in order.
+ * SwitchedSession.received begins with `early` (bytes already buffered when
+ * the origin answered) as handed over, and the stream delivers those same
+ * bytes again, copied as they pass; the handed-over buffer is the one a ws
+ * endpoint unmasks in place, so it may no longer hold what the target sent
+ * (a masked frame read back unmasked: "differ from offset 6"). Only the copies
+ * are evidence.
+ */
+function delivered(session: SwitchedSession): Buffer {
+  return session.received.subarray(session.early.length)
+}
+
+/**
+ * Waits until the stream has delivered `expected.length` bytes to the origin
+ * after the 101 (or the connection closed): the event that proves they are all
+ * there. An Outcome if not, or not intact.
+ */
 export async function expectAtOrigin(
   ctx: CaseContext,
   session: SwitchedSession,
@@ -202,22 +219,22 @@ export async function expectAtOrigin(
 ): Promise<Outcome | undefined> {
   const got = await session.until(
     what,
-    () => (session.received.length >= expected.length || session.closed ? true : undefined),
+    () => (delivered(session).length >= expected.length || session.closed ? true : undefined),
     ctx.remainingMs(),
   )
   if (isTimeout(got))
     return timedOut(
-      `${what} (${session.received.length} of ${expected.length} bytes so far)`,
+      `${what} (${delivered(session).length} of ${expected.length} bytes so far)`,
       got.afterMs,
     )
-  const received = session.received
+  const received = delivered(session)
   if (!received.subarray(0, expected.length).equals(expected)) {
     const at = received.findIndex((byte, i) => byte !== expected[i])
     return violates(
       what,
       received.length < expected.length
         ? `${received.length} of ${expected.length} bytes, then the connection closed`
-        : `the bytes differ from offset ${at}`,
+        : `the bytes differ from offset ${at}: ${received.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
     )
   }
   return undefined
