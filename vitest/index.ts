@@ -6,23 +6,16 @@ import type { CaseResult } from '../harness/model/run-result.js'
 import type { Role } from '../harness/model/roles.js'
 import { isBlocking } from '../harness/model/verdict.js'
 import { Scope } from '../harness/net/started.js'
-import { TokenSource } from '../harness/net/token.js'
-import { startOrigin } from '../harness/origin/index.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
-  DEFAULT_QUIET_MS,
   type RunEnvironment,
   type TargetEndpoint,
 } from '../harness/runner/environment.js'
 import { runCase } from '../harness/runner/run-case.js'
 import { selectCases } from '../harness/runner/select.js'
-import { TcpPool } from '../harness/runner/tcp-pool.js'
-import { startRunTls } from '../harness/tls/run-tls.js'
-import { startBuiltin } from '../harness/target/builtin.js'
-import { startPeerTarget } from '../harness/target/peer-target.js'
-import { startSpawned } from '../harness/target/spawn.js'
-import type { StartedTarget } from '../harness/target/started-target.js'
-import { parseTarget } from '../harness/target/target-spec.js'
+import { startRunEnvironment } from '../harness/runner/start-environment.js'
+import { startTarget } from '../harness/target/start-target.js'
+import { parseTarget, type TargetSpec } from '../harness/target/target-spec.js'
 import { allCases } from '../suites/index.js'
 import { formatEvidence } from './format-evidence.js'
 
@@ -73,37 +66,17 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
     let env: RunEnvironment | undefined
     let endpoint: TargetEndpoint | undefined
     beforeAll(async () => {
-      const origin = scope.use(
-        await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
-      )
-      const tcp = scope.use(await TcpPool.start(1))
-      const tls = scope.use(await startRunTls())
-      env = {
-        origin,
-        tcp,
-        tls,
-        tokens: new TokenSource(),
-        timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
-        quietMs: DEFAULT_QUIET_MS,
-      }
-      let started: StartedTarget
-      if (typeof options.target === 'string') {
-        const spec = parseTarget(options.target)
-        if (spec.kind === 'builtin') started = await startBuiltin(spec.name, options.role, env)
-        else if (spec.kind === 'url') {
-          const close = (): Promise<void> => Promise.resolve()
-          started = {
-            endpoint: { label, role: options.role, host: spec.host, port: spec.port },
-            stderr: () => '',
-            close,
-            [Symbol.asyncDispose]: close,
-          }
-        } else if (spec.kind === 'peer') {
-          started = await startPeerTarget(spec.name, options.role, env)
-        } else started = await startSpawned(spec.command, options.role, env)
-      } else {
-        started = await startSpawned(options.target.spawn, options.role, env)
-      }
+      const shared = await startRunEnvironment(scope, {
+        tcpPerKind: 1,
+        ...(options.originPort === undefined ? {} : { originPort: options.originPort }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      })
+      env = shared
+      const spec: TargetSpec =
+        typeof options.target === 'string'
+          ? parseTarget(options.target)
+          : { kind: 'spawn', command: options.target.spawn, label }
+      const started = await startTarget(spec, options.role, shared)
       endpoint = scope.use(started).endpoint
     })
     afterAll(async () => {

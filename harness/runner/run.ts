@@ -1,31 +1,20 @@
-import { randomBytes } from 'node:crypto'
 import type { ConformanceCase } from '../model/case.js'
 import type { CaseResult, RunResult } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { Role } from '../model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import { Scope } from '../net/started.js'
-import { TokenSource } from '../net/token.js'
-import { startOrigin } from '../origin/index.js'
-import { startBuiltin } from '../target/builtin.js'
-import { startPeerTarget } from '../target/peer-target.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { PEERS } from '../peers/catalog.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
-import { startSpawned } from '../target/spawn.js'
+import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import {
-  DEFAULT_CASE_TIMEOUT_MS,
-  DEFAULT_QUIET_MS,
-  type RunEnvironment,
-  type TargetEndpoint,
-} from './environment.js'
+import { DEFAULT_CASE_TIMEOUT_MS, type TargetEndpoint } from './environment.js'
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
-import { TcpPool } from './tcp-pool.js'
-import { startRunTls } from '../tls/run-tls.js'
+import { startRunEnvironment } from './start-environment.js'
 import { toolVersion } from './tool-version.js'
 
 export interface RunRequest {
@@ -53,31 +42,6 @@ function resolveRoles(request: RunRequest): readonly Role[] {
     'HARNESS_BAD_INPUT',
     `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
   )
-}
-
-async function startTarget(
-  spec: TargetSpec,
-  role: Role,
-  env: RunEnvironment,
-  peer: PeerOptions = {},
-): Promise<StartedTarget> {
-  switch (spec.kind) {
-    case 'builtin':
-      return startBuiltin(spec.name, role, env)
-    case 'spawn':
-      return startSpawned(spec.command, role, env)
-    case 'peer':
-      return startPeerTarget(spec.name, role, env, peer)
-    case 'url': {
-      const close = (): Promise<void> => Promise.resolve()
-      return {
-        endpoint: { label: spec.label, role, host: spec.host, port: spec.port },
-        stderr: () => '',
-        close,
-        [Symbol.asyncDispose]: close,
-      }
-    }
-  }
 }
 
 /**
@@ -110,21 +74,13 @@ export async function executeRun(
   const scope = new Scope()
   const targets: StartedTarget[] = []
   try {
-    const origin = scope.use(
-      await startOrigin(request.originPort === undefined ? {} : { port: request.originPort }),
-    )
-    const tcp = scope.use(await TcpPool.start(concurrency))
-    const tls = scope.use(await startRunTls())
-    const tokens = new TokenSource(randomBytes(3).toString('hex'))
-    const env: RunEnvironment = {
-      origin,
-      tcp,
-      tls,
-      tokens,
+    const env = await startRunEnvironment(scope, {
+      tcpPerKind: concurrency,
       timeoutMs,
-      quietMs: request.quietMs ?? DEFAULT_QUIET_MS,
+      ...(request.originPort === undefined ? {} : { originPort: request.originPort }),
+      ...(request.quietMs === undefined ? {} : { quietMs: request.quietMs }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
-    }
+    })
     for (const role of roles) {
       const target = scope.use(await startTarget(request.target, role, env, request.peer))
       targets.push(target)
@@ -146,7 +102,7 @@ export async function executeRun(
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'proxyspec', version: toolVersion() },
       run: {
-        id: tokens.runId,
+        id: env.tokens.runId,
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         durationMs: Math.round(performance.now() - started),

@@ -1,38 +1,8 @@
 // Seeded defects the connect suite must catch: each is the reference with one
 // CONNECT bug switched on (harness/proxy/defects.ts, "connect" section).
-import type { Role } from '../../harness/model/roles.js'
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { startReferenceProxy } from '../../harness/proxy/index.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
-
-/**
- * The reference's forward mode with `defect` on, in `role` (forward, or tunnel:
- * its CONNECT path is the tunnel, as harness/target/builtin.ts plays it);
- * `chained` sends every CONNECT on through the run's next hop, as the built-in does.
- */
-async function referenceAs(
-  defect: ProxyDefect,
-  role: Role,
-  env: RunEnvironment,
-  chained: boolean,
-): Promise<StartedTarget> {
-  const server = await startReferenceProxy({
-    mode: 'forward',
-    connectPorts: referenceConnectPorts(env),
-    ...(chained ? { nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port } } : {}),
-    defect,
-  })
-  const close = (): Promise<void> => server.close()
-  return {
-    endpoint: { label: `defect:${defect}`, role, host: server.host, port: server.port },
-    stderr: () => '',
-    close,
-    [Symbol.asyncDispose]: close,
-  }
-}
 
 /** A defect of a direct CONNECT, tried in both roles. */
 function connectDefect(
@@ -40,13 +10,7 @@ function connectDefect(
   description: string,
   killedBy: readonly [string, ...string[]],
 ): SeededDefect {
-  return {
-    name,
-    description,
-    killedBy,
-    roles: ['forward', 'tunnel'],
-    start: (role, env) => referenceAs(name, role, env, false),
-  }
+  return proxyDefect(name, description, killedBy, ['forward', 'tunnel'])
 }
 
 /** A defect of the reference as a next hop's CONNECT client (forward role only, as the rows say). */
@@ -55,13 +19,7 @@ function chainedDefect(
   description: string,
   killedBy: readonly [string, ...string[]],
 ): SeededDefect {
-  return {
-    name,
-    description,
-    killedBy,
-    roles: ['forward'],
-    start: (role, env) => referenceAs(name, role, env, true),
-  }
+  return proxyDefect(name, description, killedBy, ['forward'], { chained: true })
 }
 
 export const connectDefects: readonly SeededDefect[] = [

@@ -1,21 +1,8 @@
 // Seeded defects the framing suite must catch: each is the reference with one
 // lax spot in how it reads or writes message framing (harness/proxy/framing-parser.ts,
 // harness/proxy/framing.ts).
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { referenceWith } from './reference-with.js'
+import { proxyDefect as defect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
-
-const defect = (
-  name: ProxyDefect,
-  description: string,
-  killedBy: readonly [string, ...string[]],
-): SeededDefect => ({
-  name,
-  description,
-  killedBy,
-  roles: ['forward', 'reverse'],
-  start: (role, env) => referenceWith(name, role, env),
-})
 
 export const framingDefects: readonly SeededDefect[] = [
   defect(

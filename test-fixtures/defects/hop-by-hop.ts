@@ -2,26 +2,19 @@
 // proxy with one bug (harness/proxy/defects.ts says where the hook lives).
 import type { Role } from '../../harness/model/roles.js'
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { referenceWith } from './reference-with.js'
+import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
-
-const BOTH: readonly [Role, ...Role[]] = ['forward', 'reverse']
 
 /** A defect entry; `killedBy` names hop-by-hop case slugs. */
 function defect(
   name: ProxyDefect,
   description: string,
   killedBy: readonly [string, ...string[]],
-  roles: readonly [Role, ...Role[]] = BOTH,
+  roles?: readonly [Role, ...Role[]],
 ): SeededDefect {
   const [first, ...rest] = killedBy
-  return {
-    name,
-    description,
-    killedBy: [`hop-by-hop/${first}`, ...rest.map((slug) => `hop-by-hop/${slug}`)],
-    roles,
-    start: (role, env) => referenceWith(name, role, env),
-  }
+  const ids: [string, ...string[]] = [`hop-by-hop/${first}`, ...rest.map((s) => `hop-by-hop/${s}`)]
+  return proxyDefect(name, description, ids, roles)
 }
 
 export const hopByHopDefects: readonly SeededDefect[] = [

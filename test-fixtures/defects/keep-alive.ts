@@ -1,25 +1,9 @@
 // Seeded defects the keep-alive suite must catch: the reference with one
 // persistence bug switched on (hooks in harness/proxy, "keep-alive" section
 // of harness/proxy/defects.ts).
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
 import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/relay/fault-target.js'
-import { referenceWith } from './reference-with.js'
+import { proxyDefect as defect, referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
-
-const both = ['forward', 'reverse'] as const
-
-const defect = (
-  name: ProxyDefect,
-  description: string,
-  killedBy: readonly [string, ...string[]],
-  roles: SeededDefect['roles'] = both,
-): SeededDefect => ({
-  name,
-  description,
-  killedBy,
-  roles,
-  start: (role, env) => referenceWith(name, role, env),
-})
 
 /**
  * Passes every case direct: its bug only shows when a head arrives in several
@@ -34,7 +18,7 @@ const oneRead: SeededDefect = {
     'keep-alive/persists-http11-client-connections',
     'keep-alive/pipelined-responses-in-order',
   ],
-  roles: both,
+  roles: ['forward', 'reverse'],
   start: async (role, env) =>
     throughFaultRelay(
       await referenceWith('assumes-one-read-holds-one-message', role, env),

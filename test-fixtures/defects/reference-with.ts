@@ -4,17 +4,26 @@ import { startReferenceProxy } from '../../harness/proxy/index.js'
 import type { RunEnvironment } from '../../harness/runner/environment.js'
 import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
 import type { StartedTarget } from '../../harness/target/started-target.js'
+import type { SeededDefect } from './types.js'
 
-/** The built-in reference proxy in `role` with one defect switched on. */
+/**
+ * The built-in reference proxy in `role` with one defect switched on: forward
+ * mode for forward and tunnel (its CONNECT path is the tunnel, as
+ * harness/target/builtin.ts plays it), reverse otherwise. `chained` sends every
+ * CONNECT on through the run's next hop, as the built-in does.
+ */
 export async function referenceWith(
   defect: ProxyDefect,
   role: Role,
   env: RunEnvironment,
+  options: { readonly chained?: boolean } = {},
 ): Promise<StartedTarget> {
+  const { nextHop } = env.tcp
   const server = await startReferenceProxy({
-    mode: role === 'forward' ? 'forward' : 'reverse',
+    mode: role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse',
     upstream: { host: env.origin.host, port: env.origin.port },
     connectPorts: referenceConnectPorts(env),
+    ...(options.chained === true ? { nextHop: { host: nextHop.host, port: nextHop.port } } : {}),
     defect,
   })
   const close = (): Promise<void> => server.close()
@@ -23,5 +32,22 @@ export async function referenceWith(
     stderr: () => '',
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+/** A seeded defect of the reference proxy, started in each of `roles` for the cases in `killedBy`. */
+export function proxyDefect(
+  name: ProxyDefect,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+  roles: SeededDefect['roles'] = ['forward', 'reverse'],
+  options: { readonly chained?: boolean } = {},
+): SeededDefect {
+  return {
+    name,
+    description,
+    killedBy,
+    roles,
+    start: (role, env) => referenceWith(name, role, env, options),
   }
 }

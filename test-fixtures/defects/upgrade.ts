@@ -1,19 +1,6 @@
 // Seeded defects the upgrade suite must catch (harness/proxy/upgrade*.ts hold the hooks).
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { referenceWith } from './reference-with.js'
+import { proxyDefect as defect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
-
-const defect = (
-  name: ProxyDefect,
-  description: string,
-  killedBy: readonly [string, ...string[]],
-): SeededDefect => ({
-  name,
-  description,
-  killedBy,
-  roles: ['forward', 'reverse'],
-  start: (role, env) => referenceWith(name, role, env),
-})
 
 export const upgradeDefects: readonly SeededDefect[] = [
   defect(

@@ -1,0 +1,35 @@
+import type { Role } from '../model/roles.js'
+import type { PeerOptions } from '../peers/choose-provider.js'
+import type { RunEnvironment } from '../runner/environment.js'
+import { startBuiltin } from './builtin.js'
+import { startPeerTarget } from './peer-target.js'
+import { startSpawned } from './spawn.js'
+import type { StartedTarget } from './started-target.js'
+import type { TargetSpec } from './target-spec.js'
+
+/** Starts (or, for a URL, only names) the target of a run in one role. */
+export async function startTarget(
+  spec: TargetSpec,
+  role: Role,
+  env: RunEnvironment,
+  peer: PeerOptions = {},
+): Promise<StartedTarget> {
+  switch (spec.kind) {
+    case 'builtin':
+      return startBuiltin(spec.name, role, env)
+    case 'spawn':
+      return startSpawned(spec.command, role, env)
+    case 'peer':
+      return startPeerTarget(spec.name, role, env, peer)
+    case 'url': {
+      // Already running: nothing of ours to stop.
+      const close = (): Promise<void> => Promise.resolve()
+      return {
+        endpoint: { label: spec.label, role, host: spec.host, port: spec.port },
+        stderr: () => '',
+        close,
+        [Symbol.asyncDispose]: close,
+      }
+    }
+  }
+}
