@@ -18,7 +18,10 @@ export async function expectBytes(
   }
   if (!back.data.equals(expected)) {
     const at = back.data.findIndex((byte, i) => byte !== expected[i])
-    return violates(what, `the bytes differ from offset ${at}`)
+    return violates(
+      what,
+      `the bytes differ from offset ${at}: ${back.data.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
+    )
   }
   return undefined
 }

@@ -169,29 +169,7 @@ export async function openWebSocket(
 }
 
 /** Reads exactly `expected` from the client; an Outcome if it does not arrive intact. */
-export async function expectFromTarget(
-  client: RawClient,
-  expected: Buffer,
-  what: string,
-): Promise<Outcome | undefined> {
-  const started = performance.now()
-  const back = await client.readBytes(expected.length)
-  if (back.data.length < expected.length) {
-    if (back.ended === 'timeout') return timedOut(what, performance.now() - started)
-    return violates(
-      what,
-      `${back.data.length} of ${expected.length} bytes, then ${back.ended ?? 'nothing'}`,
-    )
-  }
-  if (!back.data.equals(expected)) {
-    const at = back.data.findIndex((byte, i) => byte !== expected[i])
-    return violates(
-      what,
-      `the bytes differ from offset ${at}: ${back.data.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
-    )
-  }
-  return undefined
-}
+export { expectBytes as expectFromTarget } from './tunnel.js'
 
 /**
  * The bytes the switched stream delivered to the origin's endpoint, in order.
