@@ -11,7 +11,15 @@
 set -euo pipefail
 
 IMAGE=proxyspec/peers:bookworm
-MIRROR=http://deb.debian.org/debian
+# The Debian mirror comes from this machine's own apt sources (deb822 or
+# one-line format), so no registry host is named in the repository.
+apt_mirror() {
+  local uri
+  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n 1)
+  [ -n "$uri" ] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n 1)
+  printf '%s' "$uri"
+}
+MIRROR=$(apt_mirror)
 LOG_DIR=/var/log/proxyspec
 mkdir -p "$LOG_DIR"
 started=$SECONDS
@@ -57,6 +65,7 @@ fi
 
 # 3. The local peer image: a minimal bookworm with the five peers inside.
 if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  [ -n "$MIRROR" ] || { say "no Debian mirror found in /etc/apt/sources.list*"; exit 1; }
   say "building $IMAGE with debootstrap (log: $LOG_DIR/debootstrap.log)"
   work=$(mktemp -d /var/tmp/proxyspec-rootfs.XXXXXX)
   trap 'rm -rf "$work"' EXIT
