@@ -102,7 +102,9 @@ describe('hop-by-hop grading (issue 10)', () => {
   for (const role of ['forward', 'reverse'] as const) {
     it(`decrements-max-forwards [${role}]: a 400 to a 20-digit value with nothing forwarded passes (Apache)`, async () => {
       const result = await verdictOf('decrements-max-forwards', role, (head) =>
-        /Max-Forwards: 100000000000000000000/.test(head) ? { kind: 'refuse' } : { kind: 'pass' },
+        head.includes('Max-Forwards: 100000000000000000000')
+          ? { kind: 'refuse' }
+          : { kind: 'pass' },
       )
       expect(result.verdict.status).toBe('pass')
       expect(result.verdict.message).toMatch(/answered HTTP\/1.1 400 Refused itself/)
@@ -111,7 +113,7 @@ describe('hop-by-hop grading (issue 10)', () => {
 
   it('connection-cannot-strip-via: a 400 and a close is INFO with who answered, never a timeout', async () => {
     const result = await verdictOf('connection-cannot-strip-via', 'forward', (head) =>
-      /Connection: close, Via/.test(head) ? { kind: 'refuse' } : { kind: 'pass' },
+      head.includes('Connection: close, Via') ? { kind: 'refuse' } : { kind: 'pass' },
     )
     expect(result.verdict.status).toBe('info')
     expect(result.verdict.message).toMatch(
