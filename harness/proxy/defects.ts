@@ -52,6 +52,8 @@ export type ProxyDefect =
   | 'loops-through-itself'
   | 'merges-trailers'
   | 'options-star-as-slash'
+  | 'forwards-received-host-unchecked'
+  | 'forwards-response-upgrade'
   // keep-alive
   | 'closes-every-client-connection'
   | 'forwards-client-close-inbound'

@@ -126,16 +126,18 @@ export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
     textLine(`${head.method} ${upstreamTarget(head, spec.target, spec.defect)} ${version}`),
   ]
   const receivedHost = head.headers.find((f) => named(f, 'host'))
-  // Seeded defect 'keeps-received-host': the client's Host is forwarded as received (RFC 9112 §3.2.2).
-  const mode = spec.defect === 'keeps-received-host' ? 'keep' : spec.host.mode
-  if (mode === 'rebuild' || receivedHost === undefined)
+  // Seeded defect 'keeps-received-host': the client's Host is forwarded as received (RFC 9112 §3.2.2);
+  // 'forwards-received-host-unchecked': every received Host line is, none when there was none.
+  const everyHost = spec.defect === 'forwards-received-host-unchecked'
+  const mode = spec.defect === 'keeps-received-host' || everyHost ? 'keep' : spec.host.mode
+  if (mode === 'rebuild' || (receivedHost === undefined && !everyHost))
     parts.push(textLine(`Host: ${spec.host.value}`))
   const kept = new Set(keptFields(head.headers, spec.defect))
   let lengthWritten = false
   let forwardsWritten = false
   for (const field of head.headers) {
     if (named(field, 'host')) {
-      if (mode === 'keep' && field === receivedHost) parts.push(rawLine(field))
+      if (mode === 'keep' && (field === receivedHost || everyHost)) parts.push(rawLine(field))
     } else if (named(field, 'content-length')) {
       if (spec.framing === 'content-length' && !lengthWritten) {
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
@@ -195,6 +197,10 @@ export function clientResponseHead(spec: ClientResponseSpec): Buffer {
       if (keepLength && !lengthWritten)
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
       lengthWritten = true
+    } else if (spec.defect === 'forwards-response-upgrade' && named(field, 'upgrade')) {
+      // Seeded defect 'forwards-response-upgrade': Upgrade of a non-101 response relayed
+      // although Connection does not name it (RFC 9110 §7.6.1, SHOULD remove).
+      parts.push(rawLine(field))
     } else if (named(field, 'date') && replacesDate && !isHttpDate(field.value)) {
       // RFC 9110 §6.6.1: an invalid Date MAY be replaced with the time of receipt: ours goes below.
     } else if (kept.has(field)) {

@@ -199,7 +199,11 @@ export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   )
     return reject(508, 'proxyspec has forwarded this request before (its own Via): a loop')
   // Seeded defect 'skips-host-validation': Host is never checked, missing, repeated or malformed (HOP-14).
-  const problem = config.defect === 'skips-host-validation' ? undefined : hostProblem(head)
+  // Seeded defect 'forwards-received-host-unchecked': the same for absolute-form only (RFC 9112 §3.2.2).
+  const unchecked =
+    config.defect === 'skips-host-validation' ||
+    (config.defect === 'forwards-received-host-unchecked' && /^http:\/\//i.test(head.target))
+  const problem = unchecked ? undefined : hostProblem(head)
   if (problem !== undefined) return reject(400, problem)
   const absolute = parseAbsoluteForm(head.target, head.method)
   if (absolute.kind === 'invalid') return reject(400, `invalid request-target: ${absolute.why}`)

@@ -1,5 +1,7 @@
 // RFC 9110 §11.6.2: a proxy MUST NOT modify Authorization; §11.6.1: nor
 // WWW-Authenticate in a response, several lines of which keep their order.
+// Both sentences bind "a proxy": in the reverse role a change is INFO (a
+// gateway may do authentication for its origin).
 // Not covered here: Proxy-Authorization being consumed by an auth-enabled
 // proxy (HOP-10's credential-leak half); it needs a target configured to
 // demand proxy credentials, which a black-box run cannot assume.
@@ -7,7 +9,7 @@ import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { rawResponse } from '../support/origin.js'
-import { listed, requestAtOrigin, responseAtClient } from './exchange.js'
+import { listed, proxySentence, requestAtOrigin, responseAtClient } from './exchange.js'
 
 const CREDENTIALS = 'Bearer xyz.AbC-123_=='
 const CHALLENGES = ['Basic realm="proxyspec a"', 'Bearer realm="b", error="invalid_token"']
@@ -34,12 +36,16 @@ export const authenticationFieldCases = [
       const lines = seen.request.message.head.headers
         .filter((f) => f.name.toLowerCase() === 'authorization')
         .map((f) => f.value)
-      return lines.length === 1 && lines[0] === CREDENTIALS
-        ? conforms()
-        : violates(
-            `Authorization: ${CREDENTIALS} at the origin`,
-            `Authorization lines: ${listed(lines)}`,
-          )
+      return proxySentence(
+        ctx,
+        lines.length === 1 && lines[0] === CREDENTIALS
+          ? conforms()
+          : violates(
+              `Authorization: ${CREDENTIALS} at the origin`,
+              `Authorization lines: ${listed(lines)}`,
+            ),
+        'RFC 9110 §11.6.2 ("A proxy forwarding a request MUST NOT modify any Authorization header fields")',
+      )
     },
   }),
   defineCase({
@@ -66,12 +72,16 @@ export const authenticationFieldCases = [
       const seen = fieldValues(read.message.head.headers, 'www-authenticate')
       // Joining the lines with a comma is allowed by §5.3 but not by §11.6.1's "MUST NOT modify":
       // challenges carry commas of their own, and a joined line is where clients mis-parse them.
-      return seen.length === CHALLENGES.length && seen.every((v, i) => v === CHALLENGES[i])
-        ? conforms()
-        : violates(
-            `WWW-Authenticate lines ${listed(CHALLENGES)}`,
-            `WWW-Authenticate lines ${listed(seen)}`,
-          )
+      return proxySentence(
+        ctx,
+        seen.length === CHALLENGES.length && seen.every((v, i) => v === CHALLENGES[i])
+          ? conforms()
+          : violates(
+              `WWW-Authenticate lines ${listed(CHALLENGES)}`,
+              `WWW-Authenticate lines ${listed(seen)}`,
+            ),
+        'RFC 9110 §11.6.1 ("A proxy forwarding a response MUST NOT modify any WWW-Authenticate header fields")',
+      )
     },
   }),
 ]

@@ -1,11 +1,14 @@
 // RFC 9110 §5.1, §5.3: unknown (extension) fields are forwarded unless
 // Connection names them; several lines of one field keep their relative
 // order. Joining list fields with commas is allowed, never for Set-Cookie.
+// Both MUSTs bind "a proxy" (§5.1 "A proxy MUST forward unrecognized header
+// fields", §5.3 "A proxy MUST NOT change the order"): in the reverse role a
+// change is INFO.
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import { rawResponse } from '../support/origin.js'
-import { listed, requestAtOrigin, responseAtClient } from './exchange.js'
+import { listed, proxySentence, requestAtOrigin, responseAtClient } from './exchange.js'
 
 const same = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i])
@@ -38,10 +41,18 @@ export const fieldOrderCases = [
       const ext = fieldValues(headers, 'x-unknown-ext')
       const foo = listTokens(headers, 'foo')
       if (!same(ext, ['1']))
-        return violates('X-Unknown-Ext: 1 at the origin', `X-Unknown-Ext: ${listed(ext)}`)
-      return same(foo, ['a', 'b', 'c'])
-        ? conforms()
-        : violates('Foo members a, b, c in that order', `Foo members ${listed(foo)}`)
+        return proxySentence(
+          ctx,
+          violates('X-Unknown-Ext: 1 at the origin', `X-Unknown-Ext: ${listed(ext)}`),
+          'RFC 9110 §5.1 ("A proxy MUST forward unrecognized header fields")',
+        )
+      return proxySentence(
+        ctx,
+        same(foo, ['a', 'b', 'c'])
+          ? conforms()
+          : violates('Foo members a, b, c in that order', `Foo members ${listed(foo)}`),
+        'RFC 9110 §5.3 ("A proxy MUST NOT change the order of these field line values")',
+      )
     },
   }),
   defineCase({
@@ -75,10 +86,21 @@ export const fieldOrderCases = [
       const cookies = fieldValues(headers, 'set-cookie')
       const wanted = ['a=1; Path=/', 'b=2; Expires=Wed, 09 Jun 2027 10:18:14 GMT']
       if (!same(bar, ['1', '2']))
-        return violates('Bar members 1, 2 in that order', `Bar members ${listed(bar)}`)
-      return same(cookies, wanted)
-        ? conforms()
-        : violates(`two Set-Cookie lines ${listed(wanted)}`, `Set-Cookie lines ${listed(cookies)}`)
+        return proxySentence(
+          ctx,
+          violates('Bar members 1, 2 in that order', `Bar members ${listed(bar)}`),
+          'RFC 9110 §5.3 ("A proxy MUST NOT change the order of these field line values")',
+        )
+      return proxySentence(
+        ctx,
+        same(cookies, wanted)
+          ? conforms()
+          : violates(
+              `two Set-Cookie lines ${listed(wanted)}`,
+              `Set-Cookie lines ${listed(cookies)}`,
+            ),
+        'RFC 9110 §5.3',
+      )
     },
   }),
 ]

@@ -1,17 +1,85 @@
 // The request-target and Host a proxy forwards.
-// RFC 9112 §3.2.2: for absolute-form, Host is rebuilt from the target and the
-// received Host ignored; toward an origin the target is origin-form (§3.2.1).
-// RFC 9112 §3.2, RFC 9110 §7.2: no Host, several, or an invalid one gets 400.
+// RFC 9112 §3.2.2: "When a proxy receives a request with an absolute-form of
+// request-target, the proxy MUST ignore the received Host header field (if
+// any) and instead replace it with the host information of the
+// request-target. A proxy that forwards such a request MUST generate a new
+// Host field value based on the received request-target rather than forward
+// the received Host field value." Toward an origin the target is origin-form
+// (§3.2.1).
+// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code
+// to any HTTP/1.1 request message that lacks a Host header field and to any
+// request message that contains more than one Host header field line or a
+// Host header field with an invalid field value." A gateway is the server its
+// client talks to, so an origin-form request to it is graded by that sentence
+// (reverse role). A forward proxy gets absolute-form, and there the proxy
+// sentence of §3.2.2 governs: the received Host is ignored, so a missing,
+// repeated or invalid one is no reason to fail a proxy that forwards with a
+// Host rebuilt from the target; a 400 (§3.2) is as good. What is graded (MUST)
+// is the Host it forwards.
 // RFC 9110 §7.7: path and query are forwarded byte for byte.
 // A server-wide OPTIONS carries no path, so no case token: the origin's
 // default answer, which names the request-target it read ("proxyspec origin:
-// OPTIONS *"), is the evidence of what arrived there.
+// OPTIONS *"), is the evidence of what arrived there. RFC 9112 §3.2.4 binds
+// "the last proxy on the request chain" that receives the absolute-form with
+// an empty path (forward role, MUST); a gateway gets "OPTIONS *" itself, which
+// asks about the server it is, so what it does with it is INFO (reverse role).
+import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, violates } from '../../harness/model/outcome.js'
+import {
+  conforms,
+  observed,
+  timedOut,
+  violates,
+  type Outcome,
+} from '../../harness/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
-import { listed, requestAtOrigin } from './exchange.js'
+import { exchangeBytes, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
+
+/** The Host lines a request for the origin can carry that §3.2 calls missing, repeated or invalid. */
+function badHosts(ctx: CaseContext): readonly {
+  readonly name: string
+  readonly hosts: readonly FieldLine[]
+}[] {
+  return [
+    { name: 'no Host', hosts: [] },
+    {
+      name: 'Host twice',
+      hosts: [
+        ['Host', ctx.originHost],
+        ['Host', ctx.originHost],
+      ],
+    },
+    { name: 'a list', hosts: [['Host', `${ctx.originHost}, b.test`]] },
+    { name: 'userinfo', hosts: [['Host', `a.test@${ctx.originHost}`]] },
+    { name: 'a bad port', hosts: [['Host', 'a.test:80x']] },
+  ]
+}
+
+/** The Host lines of a forwarded request. */
+const hostLines = (headers: readonly { readonly name: string; readonly value: string }[]) =>
+  headers.filter((f) => f.name.toLowerCase() === 'host').map((f) => f.value)
+
+/** OPTIONS for the whole origin server: what arrived there, or what the target did instead. */
+async function serverWideOptions(ctx: CaseContext): Promise<Outcome> {
+  const client = await ctx.connect()
+  // Forward: absolute-form with no path; reverse: the asterisk-form itself.
+  const target = ctx.role === 'forward' ? `http://${ctx.origin.authority}` : '*'
+  await client.write(
+    requestBytes({ method: 'OPTIONS', target, headers: [['Host', ctx.originHost]] }),
+  )
+  const read = responseOrOutcome(await client.readResponse(), 'an answer to OPTIONS')
+  if ('outcome' in read) return read.outcome
+  const echo = read.message.body.toString('latin1')
+  if (!echo.startsWith('proxyspec origin: '))
+    return observed(
+      `OPTIONS ${target}: the proxy answered ${statusLine(read.message)} itself, nothing reached the origin`,
+    )
+  return echo === 'proxyspec origin: OPTIONS *'
+    ? conforms()
+    : violates('OPTIONS * at the origin', echo.replace('proxyspec origin: ', ''))
+}
 
 export const hostAndTargetCases = [
   defineCase({
@@ -55,62 +123,117 @@ export const hostAndTargetCases = [
     id: 'hop-by-hop/rejects-missing-repeated-or-invalid-host',
     suite: 'hop-by-hop',
     title:
-      'A request with no Host, two Host lines or an invalid Host value gets 400 and goes nowhere',
+      'An origin-form request with no Host, two Host lines or an invalid Host value gets 400 and goes nowhere',
     requirements: ['HOP-14'],
     spec: [
       { rfc: 9112, section: '3.2' },
       { rfc: 9110, section: '7.2' },
     ],
     requirement:
-      'A server MUST respond with 400 to an HTTP/1.1 request that lacks Host, has more than one Host line, or an invalid Host value.',
+      'A server (a gateway, to its client) MUST respond with 400 to an HTTP/1.1 request that lacks Host, has more than one Host line, or an invalid Host value.',
     level: 'MUST',
-    roles: ['forward', 'reverse'],
+    roles: ['reverse'],
     async run(ctx) {
-      const variants: readonly {
-        readonly name: string
-        readonly hosts: readonly FieldLine[]
-        readonly absolute?: boolean
-      }[] = [
-        { name: 'no Host', hosts: [] },
-        {
-          name: 'Host twice',
-          hosts: [
-            ['Host', ctx.originHost],
-            ['Host', ctx.originHost],
-          ],
-        },
-        { name: 'a list', hosts: [['Host', `${ctx.originHost}, b.test`]] },
-        { name: 'userinfo', hosts: [['Host', `a.test@${ctx.originHost}`]] },
-        { name: 'a bad port', hosts: [['Host', 'a.test:80x']] },
-        { name: 'absolute-form, no Host', hosts: [], absolute: true },
-      ]
-      // One connection per variant, all at once: each is answered on its own.
-      const answers = await Promise.all(
-        variants.map(async (variant, index) => {
-          const path = ctx.path(`h${index}`)
-          const target =
-            variant.absolute === true
-              ? `http://${ctx.origin.authority}${path}`
-              : ctx.requestTarget(path)
-          const client = await ctx.connect()
-          await client.write(requestBytes({ method: 'GET', target, headers: variant.hosts }))
-          const read = responseOrOutcome(await client.readResponse(), `a 400 to ${variant.name}`)
-          if ('outcome' in read) {
-            const { outcome } = read
-            return `${variant.name}: ${outcome.kind === 'violates' ? outcome.observed : outcome.kind}`
-          }
-          return read.message.head.status === 400
-            ? undefined
-            : `${variant.name}: ${statusLine(read.message)}`
-        }),
+      const wrong: string[] = []
+      const notes: string[] = []
+      let silent = 0
+      // One connection per variant, one after the other, each reported.
+      for (const [index, variant] of badHosts(ctx).entries()) {
+        const path = ctx.path(`h${index}`)
+        const { answer, request } = await exchangeBytes(
+          ctx,
+          requestBytes({ method: 'GET', target: path, headers: variant.hosts }),
+          ctx.quietMs,
+        )
+        if (request !== undefined) {
+          const relayed =
+            answer.kind === 'response' ? `, ${statusLine(answer.message)} relayed` : ''
+          wrong.push(
+            `${variant.name}: forwarded to the origin as Host ${listed(hostLines(request.message.head.headers))}${relayed}`,
+          )
+          continue
+        }
+        ctx.note(`${variant.name}: ${ownAnswer(answer)}, nothing forwarded`)
+        if (answer.kind === 'timeout') silent += 1
+        else if (answer.kind === 'response' && answer.message.head.status === 400) continue
+        else if (isRefusal(answer)) notes.push(`${variant.name}: ${ownAnswer(answer)}`)
+        else wrong.push(`${variant.name}: ${ownAnswer(answer)}`)
+      }
+      if (wrong.length > 0)
+        return violates('400 to each, and nothing at the origin', wrong.join('; '))
+      if (silent > 0) return timedOut(`an answer to ${silent} variant(s)`, ctx.quietMs)
+      // §3.2 names 400; another refusal with nothing forwarded keeps the bad request from going on.
+      return conforms(
+        notes.length > 0
+          ? `refused, not with 400, nothing forwarded: ${notes.join('; ')}`
+          : undefined,
       )
-      const wrong = answers.filter((a) => a !== undefined)
-      // Every answer is in, so whatever was forwarded has reached the origin.
-      const forwarded = ctx.origin.requests().map((r) => r.message.head.target)
-      if (forwarded.length > 0) wrong.push(`forwarded to the origin: ${forwarded.join(', ')}`)
-      return wrong.length === 0
-        ? conforms()
-        : violates('400 to each, and nothing at the origin', wrong.join('; '))
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/absolute-form-ignores-received-host',
+    suite: 'hop-by-hop',
+    title:
+      'An absolute-form request with no Host, two Host lines or an invalid Host value is refused, or forwarded with Host rebuilt from the target',
+    requirements: ['HOP-13', 'HOP-14'],
+    spec: [
+      { rfc: 9112, section: '3.2.2' },
+      { rfc: 9112, section: '3.2' },
+    ],
+    requirement:
+      'A proxy MUST ignore the received Host of an absolute-form request and forward a Host generated from the request-target; a 400 (RFC 9112 §3.2) is also correct.',
+    level: 'MUST',
+    roles: ['forward'],
+    async run(ctx) {
+      const wrong: string[] = []
+      const refused: string[] = []
+      const forwarded: string[] = []
+      let silent = 0
+      for (const [index, variant] of badHosts(ctx).entries()) {
+        const path = ctx.path(`a${index}`)
+        const { answer, request } = await exchangeBytes(
+          ctx,
+          requestBytes({
+            method: 'GET',
+            target: `http://${ctx.origin.authority}${path}`,
+            headers: variant.hosts,
+          }),
+          ctx.quietMs,
+        )
+        if (request !== undefined) {
+          const { head } = request.message
+          const hosts = hostLines(head.headers)
+          const problems = [
+            ...(hosts.length === 1 && hosts[0] === ctx.origin.authority
+              ? []
+              : [`Host ${listed(hosts)}`]),
+            ...(head.target === path ? [] : [`request-target "${head.target}"`]),
+          ]
+          ctx.note(`${variant.name}: forwarded with Host ${listed(hosts)}`)
+          if (problems.length > 0) wrong.push(`${variant.name}: forwarded ${problems.join(', ')}`)
+          else forwarded.push(variant.name)
+          continue
+        }
+        ctx.note(`${variant.name}: ${ownAnswer(answer)}, nothing forwarded`)
+        if (answer.kind === 'timeout') silent += 1
+        else if (isRefusal(answer)) refused.push(variant.name)
+        else wrong.push(`${variant.name}: ${ownAnswer(answer)}, nothing forwarded`)
+      }
+      if (wrong.length > 0) {
+        return violates(
+          `a refusal, or GET ${ctx.path('aN')} forwarded with exactly one Host: ${ctx.origin.authority}`,
+          wrong.join('; '),
+        )
+      }
+      if (silent > 0) return timedOut(`an answer to ${silent} variant(s)`, ctx.quietMs)
+      return conforms(
+        [
+          forwarded.length > 0 ? `forwarded with Host rebuilt: ${forwarded.join(', ')}` : '',
+          refused.length > 0 ? `refused, nothing forwarded: ${refused.join(', ')}` : '',
+        ]
+          .filter((part) => part !== '')
+          .join('; '),
+      )
     },
   }),
   defineCase({
@@ -149,22 +272,22 @@ export const hostAndTargetCases = [
     requirement:
       'The last proxy on the chain MUST send "*" as the request-target of an OPTIONS whose absolute-form target has an empty path.',
     level: 'MUST',
-    roles: ['forward', 'reverse'],
-    async run(ctx) {
-      const client = await ctx.connect()
-      // Forward: absolute-form with no path; reverse: the asterisk-form itself.
-      const target = ctx.role === 'forward' ? `http://${ctx.origin.authority}` : '*'
-      await client.write(
-        requestBytes({ method: 'OPTIONS', target, headers: [['Host', ctx.originHost]] }),
-      )
-      const read = responseOrOutcome(await client.readResponse(), 'an answer to OPTIONS')
-      if ('outcome' in read) return read.outcome
-      const echo = read.message.body.toString('latin1')
-      if (!echo.startsWith('proxyspec origin: '))
-        return observed(`OPTIONS ${target} answered ${statusLine(read.message)} without the origin`)
-      return echo === 'proxyspec origin: OPTIONS *'
-        ? conforms()
-        : violates('OPTIONS * at the origin', echo.replace('proxyspec origin: ', ''))
-    },
+    roles: ['forward'],
+    run: serverWideOptions,
+  }),
+  defineCase({
+    id: 'hop-by-hop/gateway-forwards-options-asterisk',
+    suite: 'hop-by-hop',
+    title: 'A gateway that forwards OPTIONS * sends it on as OPTIONS *',
+    requirements: ['HOP-15'],
+    spec: [
+      { rfc: 9112, section: '3.2.4' },
+      { rfc: 9110, section: '9.3.7' },
+    ],
+    requirement:
+      'No sentence binds a gateway here: RFC 9112 §3.2.4 binds a proxy that received the absolute-form; a gateway is the server OPTIONS * asks about, and may answer it itself.',
+    level: 'INFO',
+    roles: ['reverse'],
+    run: serverWideOptions,
   }),
 ]

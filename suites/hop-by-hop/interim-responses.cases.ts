@@ -2,6 +2,12 @@
 // itself, a client MUST parse several before the final response, and a
 // server MUST NOT send a 1xx to an HTTP/1.0 client. The failures seen in the
 // wild: 103 treated as final, 103 dropped, a hang on 103 [B25].
+// "A proxy MUST forward 1xx responses" binds a proxy: a gateway that drops
+// them is INFO (reverse role). A hang on the 103s, or a 103 taken as final,
+// is graded in both roles: "A client MUST be able to parse one or more 1xx
+// responses received prior to a final response", and toward its origin a
+// gateway is a client. "A server MUST NOT send a 1xx response to an HTTP/1.0
+// client" binds both roles.
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
@@ -9,6 +15,7 @@ import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { proxySentence } from './exchange.js'
 
 const BODY = 'final body'
 
@@ -89,9 +96,13 @@ export const interimResponseCases = [
         (m) =>
           `${m.head.status} ${m.head.headers.find((f) => /^link$/i.test(f.name))?.value ?? ''}`,
       )
-      return read.interim.length === 2 && read.interim.every((m) => m.head.status === 103)
-        ? conforms()
-        : violates('two 103 responses, then the 200', `interim: ${links.join('; ') || 'none'}`)
+      return proxySentence(
+        ctx,
+        read.interim.length === 2 && read.interim.every((m) => m.head.status === 103)
+          ? conforms()
+          : violates('two 103 responses, then the 200', `interim: ${links.join('; ') || 'none'}`),
+        'RFC 9110 §15.2 ("A proxy MUST forward 1xx responses")',
+      )
     },
   }),
   defineCase({

@@ -5,12 +5,17 @@
 // the "TE" connection option (MUST, HOP-08).
 // Not covered here: Transfer-Encoding, which the proxy re-frames itself; the
 // framing suite owns what reaches the origin as a body.
+// Upgrade in a 200 without "upgrade" in Connection breaks RFC 9110 §7.8 ("A
+// sender of Upgrade MUST also send an "upgrade" connection option"), which is
+// what §7.6.1's "whether or not they appear as a connection-option" is for:
+// removing it is a SHOULD, and refusing the origin's response (a 5xx, or a
+// close, with nothing relayed) is as correct.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
-import { requestAtOrigin, responseAtClient } from './exchange.js'
+import { exchange, requestAtOrigin } from './exchange.js'
 
 /** Fields `names` that are present but not nominated in this message's own Connection. */
 function unlisted(headers: readonly HeaderField[], names: readonly string[]): string[] {
@@ -66,36 +71,63 @@ export const unlistedHopFieldCases = [
     id: 'hop-by-hop/drops-unlisted-hop-by-hop-response-fields',
     suite: 'hop-by-hop',
     title:
-      'Keep-Alive and Proxy-Connection from the origin do not reach the client, even when Connection does not name them',
+      'Keep-Alive, Proxy-Connection, and Upgrade on a 200, from the origin do not reach the client, even when Connection does not name them',
     requirements: ['HOP-03'],
-    spec: [{ rfc: 9110, section: '7.6.1' }],
+    spec: [
+      { rfc: 9110, section: '7.6.1' },
+      { rfc: 9110, section: '7.8' },
+    ],
     requirement:
-      'An intermediary SHOULD remove the well-known connection-specific fields from the responses it forwards.',
+      'An intermediary SHOULD remove the well-known connection-specific fields (Keep-Alive, Proxy-Connection, Upgrade…) from the responses it forwards, whether or not Connection names them.',
     level: 'SHOULD',
     roles: ['forward', 'reverse'],
     async run(ctx) {
-      const read = await responseAtClient(
-        ctx,
-        rawResponse({
+      const variants = [
+        {
+          name: 'Keep-Alive and Proxy-Connection',
           headers: [
             ['Keep-Alive', 'timeout=5'],
             ['Proxy-Connection', 'keep-alive'],
-            ['X-Resp-End', '1'],
           ],
-        }),
-      )
-      if ('outcome' in read) return read.outcome
-      const { headers } = read.message.head
-      if (!hasField(headers, 'x-resp-end'))
-        return violates('X-Resp-End (end-to-end) forwarded', 'X-Resp-End missing at the client')
-      // The proxy may send Keep-Alive of its own only as a named connection option.
-      const leaked = unlisted(headers, ['keep-alive', 'proxy-connection'])
-      return leaked.length === 0
-        ? conforms()
-        : violates(
-            'neither Keep-Alive nor Proxy-Connection from the origin at the client',
-            `forwarded: ${leaked.join('; ')}`,
-          )
+          fields: ['keep-alive', 'proxy-connection'],
+        },
+        { name: 'Upgrade on a 200', headers: [['Upgrade', 'example/1']], fields: ['upgrade'] },
+      ] as const
+      const leaks: string[] = []
+      const notes: string[] = []
+      let silent = 0
+      // Each variant on its own request, all reported; the origin answers by suffix.
+      for (const [index, variant] of variants.entries()) {
+        ctx.origin.behave(rawResponse({ headers: [...variant.headers, ['X-Resp-End', '1']] }))
+        const { answer } = await exchange(ctx, { suffix: `r${index}` }, ctx.quietMs)
+        if (answer.kind !== 'response') {
+          if (answer.kind === 'timeout') silent += 1
+          else if (answer.kind === 'closed') notes.push(`${variant.name}: closed, nothing relayed`)
+          else leaks.push(`${variant.name}: a malformed response (${answer.error.message})`)
+          continue
+        }
+        const { head } = answer.message
+        if (!hasField(head.headers, 'x-resp-end')) {
+          // The proxy's own refusal of the origin's response: nothing of it relayed.
+          if (head.status >= 500)
+            notes.push(`${variant.name}: the proxy answered ${head.status} itself`)
+          else leaks.push(`${variant.name}: X-Resp-End missing (status ${head.status})`)
+          continue
+        }
+        // The proxy may send these of its own only as named connection options.
+        const leaked = unlisted(head.headers, variant.fields)
+        ctx.note(
+          `${variant.name}: relayed${leaked.length > 0 ? ` with ${leaked.join('; ')}` : ' without them'}`,
+        )
+        if (leaked.length > 0) leaks.push(`${variant.name}: forwarded ${leaked.join('; ')}`)
+      }
+      if (leaks.length > 0)
+        return violates(
+          'neither Keep-Alive, Proxy-Connection nor the Upgrade of a 200 from the origin at the client',
+          leaks.join('; '),
+        )
+      if (silent > 0) return timedOut(`the response to ${silent} variant(s)`, ctx.quietMs)
+      return conforms(notes.length > 0 ? `refused: ${notes.join('; ')}` : undefined)
     },
   }),
   defineCase({

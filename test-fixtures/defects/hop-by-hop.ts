@@ -34,6 +34,11 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     ['drops-unlisted-hop-by-hop-request-fields', 'drops-unlisted-hop-by-hop-response-fields'],
   ),
   defect(
+    'forwards-response-upgrade',
+    'Relays the Upgrade of a non-101 response although Connection does not name it',
+    ['drops-unlisted-hop-by-hop-response-fields'],
+  ),
+  defect(
     'forwards-te',
     'Keeps the client TE ("for gRPC") without sending the TE connection option',
     ['drops-unlisted-hop-by-hop-request-fields', 'te-is-not-forwarded-without-connection-te'],
@@ -63,9 +68,14 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'Buffers a chunked response and sends it with Content-Length, the trailers moved into the header section',
     ['never-merges-trailers-into-headers'],
   ),
-  defect('drops-authorization', 'Consumes Authorization as if it were Proxy-Authorization', [
-    'forwards-authorization-unchanged',
-  ]),
+  // RFC 9110 §11.6, §5.1, §5.3 and §15.2's forwarding MUST bind a proxy; in the
+  // reverse role those cases report INFO, so these defects are killed in the forward role.
+  defect(
+    'drops-authorization',
+    'Consumes Authorization as if it were Proxy-Authorization',
+    ['forwards-authorization-unchanged'],
+    ['forward'],
+  ),
   defect(
     'keeps-last-duplicate-field',
     'Keeps header fields in a map: of several lines with one name only the last survives',
@@ -74,11 +84,13 @@ export const hopByHopDefects: readonly SeededDefect[] = [
       'keeps-response-field-lines-and-set-cookie',
       'forwards-www-authenticate-unchanged',
     ],
+    ['forward'],
   ),
   defect(
     'joins-set-cookie',
     'Joins repeated response fields into one comma-separated line, Set-Cookie and WWW-Authenticate included',
     ['keeps-response-field-lines-and-set-cookie', 'forwards-www-authenticate-unchanged'],
+    ['forward'],
   ),
   defect('copies-http-version', 'Copies the received HTTP version into the start lines it writes', [
     'writes-own-version-in-request-line',
@@ -100,6 +112,13 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'skips-host-validation',
     'Never checks Host: missing, repeated and malformed values are forwarded',
     ['rejects-missing-repeated-or-invalid-host'],
+    ['reverse'],
+  ),
+  defect(
+    'forwards-received-host-unchecked',
+    'Forwards an absolute-form request with the Host lines it received, unchecked (none, two, a list…)',
+    ['absolute-form-ignores-received-host'],
+    ['forward'],
   ),
   defect(
     'normalises-path',
@@ -109,7 +128,7 @@ export const hopByHopDefects: readonly SeededDefect[] = [
   defect(
     'options-star-as-slash',
     'Sends a server-wide OPTIONS on as OPTIONS / instead of OPTIONS *',
-    ['forwards-server-wide-options-as-asterisk'],
+    ['forwards-server-wide-options-as-asterisk', 'gateway-forwards-options-asterisk'],
   ),
   defect('omits-date', 'Relays Date as it came: missing, or invalid', [
     'adds-date-when-missing',
@@ -119,6 +138,7 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'drops-interim-responses',
     'Swallows every 1xx from the upstream, 100 (Continue) and 103 (Early Hints) included',
     ['forwards-interim-responses', 'forwards-expect-continue-without-the-body'],
+    ['forward'],
   ),
   defect('interim-to-http10', 'Forwards 1xx responses to HTTP/1.0 clients too', [
     'no-interim-responses-to-http10',
