@@ -3,6 +3,7 @@ import { Scope } from '../net/started.js'
 import { connectPeer, must } from '../proxy/test-kit.js'
 import { startEchoServer } from '../tcp/index.js'
 import { startNextHop } from './next-hop-server.js'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
 let scope = new Scope()
 beforeEach(() => {
@@ -58,5 +59,51 @@ describe('startNextHop', () => {
     refused.socket.write('CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n')
     must(await refused.waitForEnd())
     expect(refused.responses(['CONNECT'])[0]?.head.status).toBe(502)
+  })
+})
+
+describe('startNextHop closing a tunnel', () => {
+  it('delivers everything a client sent before its FIN, though writing back to it then fails', async () => {
+    // squid's way: the client's FIN closes both of squid's sides at once, while the target
+    // still writes back. Every byte the client sent must still reach the target, then its FIN.
+    const received: Buffer[] = []
+    let target: Socket | undefined
+    let targetServer: Server | undefined
+    const accepted = new Promise<Socket>((resolve) => {
+      const server = createServer({ allowHalfOpen: true }, (socket) => {
+        target = socket
+        // Not read yet: the next hop's writes toward it queue up in memory.
+        socket.pause()
+        socket.on('data', (data: Buffer) => received.push(data))
+        resolve(socket)
+      })
+      server.listen(0, '127.0.0.1')
+      scope.defer(
+        () =>
+          new Promise<void>((done) => {
+            target?.destroy()
+            server.close(() => done())
+          }),
+      )
+      targetServer = server
+    })
+    await new Promise<void>((resolve) => targetServer?.once('listening', () => resolve()))
+    const port = (targetServer?.address() as AddressInfo).port
+    const hop = scope.use(await startNextHop())
+    const peer = await peerOf(hop.port)
+    peer.socket.write(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
+    const head = 'HTTP/1.1 200 Connection Established\r\n\r\n'
+    must(await peer.waitForBytes(head.length))
+    const socket = await accepted
+    const payload = Buffer.alloc(8 * 1024 * 1024, 0x61)
+    await new Promise<void>((resolve) => peer.socket.end(payload, () => resolve()))
+    peer.socket.destroy()
+    // The target answers into a tunnel whose client side is gone: the write toward it fails.
+    const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()))
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.write(Buffer.alloc(1024 * 1024, 0x62))
+    socket.resume()
+    await Promise.race([ended, closed])
+    expect(Buffer.concat(received).length).toBe(payload.length)
   })
 })

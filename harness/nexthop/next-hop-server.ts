@@ -124,10 +124,24 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
       socket.write(ESTABLISHED)
       afterHead(socket, request, rest, (data) => upstream.write(data))
       upstream.on('data', (data: Buffer) => socket.write(data))
-      socket.on('end', () => upstream.end())
-      upstream.on('end', () => socket.end())
-      socket.on('close', () => upstream.destroy())
-      upstream.on('close', () => socket.destroy())
+      // What came from a side before its FIN is delivered to the other side, then the FIN
+      // (RFC 9110 §9.3.6): a side that ended cleanly closes the other with end(), never
+      // destroy(), which drops the bytes still queued toward it. squid closes both of its
+      // sides on the client's FIN; writing the echo back to it then fails, and tearing the
+      // target down on that error lost the tail of what squid had relayed (issue 10, item 2).
+      // Only a side that broke before its FIN tears the other one down.
+      let socketEnded = false
+      let upstreamEnded = false
+      socket.on('end', () => {
+        socketEnded = true
+        upstream.end()
+      })
+      upstream.on('end', () => {
+        upstreamEnded = true
+        socket.end()
+      })
+      socket.on('close', () => (socketEnded ? upstream.end() : upstream.destroy()))
+      upstream.on('close', () => (upstreamEnded ? socket.end() : socket.destroy()))
       changes.notify()
     })
   }

@@ -137,7 +137,11 @@ async function handleRequest(
     return 'close'
   }
   // CONNECT, accepted or refused, belongs to the connect area (connect-session.ts).
-  if (head.method === 'CONNECT' || route.kind === 'connect')
+  // (Seeded defect 'reverse-forwards-connect' routes a CONNECT as an ordinary request.)
+  if (
+    (head.method === 'CONNECT' && deps.defect !== 'reverse-forwards-connect') ||
+    route.kind === 'connect'
+  )
     return handleConnect(client, head, route, deps)
   switch (route.kind) {
     case 'reject':

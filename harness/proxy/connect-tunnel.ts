@@ -33,6 +33,9 @@ export interface TunnelRequest {
   readonly head: RequestHead
 }
 
+/** Seeded defects 'connect-2xx-as-http10', 'connect-copies-client-version': the 200 as HTTP/1.0. */
+const ESTABLISHED_HTTP10 = Buffer.from('HTTP/1.0 200 Connection Established\r\n\r\n', 'latin1')
+
 /** How opening the tunnel ended: 'hang' leaves the client waiting (a seeded defect only). */
 export type TunnelEnd = 'open' | 'failed' | 'hang'
 
@@ -108,8 +111,18 @@ export async function openTunnel(
       return 'failed'
     }
   }
+  // Seeded defects 'connect-2xx-as-http10' (every 200 to CONNECT says HTTP/1.0, as Apache
+  // mod_proxy_connect's does) and 'connect-copies-client-version' (the client's version
+  // copied onto the 200): RFC 9110 §6.2 asks for the server's own, HTTP/1.1.
+  const asHttp10 =
+    defect === 'connect-2xx-as-http10' ||
+    (defect === 'connect-copies-client-version' && request.head.version === 'HTTP/1.0')
   const established =
-    defect === 'connect-2xx-with-content-length' ? ESTABLISHED_WITH_LENGTH : CONNECT_ESTABLISHED
+    defect === 'connect-2xx-with-content-length'
+      ? ESTABLISHED_WITH_LENGTH
+      : asHttp10
+        ? ESTABLISHED_HTTP10
+        : CONNECT_ESTABLISHED
   if (!optimistic && defect !== 'relays-next-hop-2xx-head') {
     if (!(await writeAll(client, established))) {
       socket.destroy()
@@ -159,8 +172,15 @@ export function relay(a: Socket, b: Socket, idleTimeoutMs: number, defect?: Prox
   }
   const pipe = (from: Socket, to: Socket): void => {
     const rewrite = defect === 'rewrites-http-in-tunnel' && from === a
-    from.on('data', (chunk: Buffer) => {
+    // Seeded defect 'drops-last-read-before-fin': each read is held back until the next
+    // one, and the one still held when the FIN comes is thrown away with it (CONNECT-08).
+    const holdBack = defect === 'drops-last-read-before-fin' && from === a
+    let held: Buffer | undefined
+    from.on('data', (data: Buffer) => {
       if (to.destroyed) return
+      const chunk = holdBack ? held : data
+      if (holdBack) held = data
+      if (chunk === undefined) return
       if (!to.write(rewrite ? decorate(chunk) : chunk)) {
         from.pause()
         to.once('drain', () => from.resume())

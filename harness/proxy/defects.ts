@@ -29,6 +29,10 @@ export type ProxyDefect =
   | 'relays-next-hop-2xx-head'
   | 'reads-next-hop-2xx-body'
   | 'forwards-credentials-to-next-hop'
+  | 'connect-2xx-as-http10'
+  | 'drops-last-read-before-fin'
+  | 'connect-copies-client-version'
+  | 'reverse-forwards-connect'
   // hop-by-hop
   | 'forwards-connection-listed-fields'
   | 'drops-via'

@@ -122,7 +122,10 @@ export async function forwardRequest(
         `proxyspec could not connect to ${route.upstream.key}: ${conn.message}`,
       )
     }
-    conn.parser.expectResponseTo(head.method)
+    // Seeded defect 'reverse-forwards-connect': the answer to a CONNECT read as to any request.
+    conn.parser.expectResponseTo(
+      head.method === 'CONNECT' && deps.defect === 'reverse-forwards-connect' ? 'GET' : head.method,
+    )
     sink.attach(conn.socket)
     if (body.state === 'running' && pump === undefined) {
       pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {

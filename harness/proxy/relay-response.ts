@@ -124,7 +124,10 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
   const framing =
     defect === 'keeps-client-open-after-close-delimited-body' && upstream === 'close-delimited'
       ? upstream
-      : clientFraming(upstream, defect === 'chunks-to-http10-clients' ? 1 : input.clientMinor)
+      : // Seeded defect 'reverse-forwards-connect': the origin's 200 to CONNECT re-framed as chunked.
+        defect === 'reverse-forwards-connect' && input.method === 'CONNECT'
+        ? 'chunked'
+        : clientFraming(upstream, defect === 'chunks-to-http10-clients' ? 1 : input.clientMinor)
   // A close-delimited body toward the client can only end by closing (RFC 9112 §6.3 rule 8).
   const close =
     input.mustClose() ||

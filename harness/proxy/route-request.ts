@@ -156,6 +156,15 @@ function unknownAlpn(head: RequestHead): boolean {
 /** Routes a CONNECT (RFC 9110 §9.3.6); the defect hooks are the connect area's seeded bugs. */
 export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
   const defect = config.defect
+  // Seeded defect 'reverse-forwards-connect': a gateway that sends CONNECT on to its
+  // upstream as an ordinary request (its 200 then comes back re-framed, CONNECT-03).
+  if (config.mode === 'reverse' && defect === 'reverse-forwards-connect' && config.upstream)
+    return {
+      kind: 'forward',
+      upstream: upstreamOf(config.upstream.address, config.upstream.port),
+      target: head.target,
+      host: { mode: 'keep', value: head.target },
+    }
   if (config.mode === 'reverse')
     return reject(405, 'CONNECT is not supported by a reverse proxy', [
       'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',

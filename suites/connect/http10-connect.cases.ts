@@ -71,6 +71,12 @@ export const http10ConnectCases = [
           `${statusLine(read.message)} with Transfer-Encoding`,
         )
       }
+      if (read.kind === 'closed' && read.partial.length === 0) {
+        // A refusal by closing: nothing 1.1-only was sent; the missing status is CONNECT-11's question.
+        return conforms(
+          `the target under test closed the connection (${read.how}) without a response: nothing HTTP/1.1-only reached the HTTP/1.0 client`,
+        )
+      }
       const refusal = refusalOf(read, `a refusal of "CONNECT 127.0.0.1:${port} HTTP/1.0"`)
       if ('outcome' in refusal) return refusal.outcome
       return (

@@ -3,8 +3,10 @@ import { chainedConnectCases } from './chained-connect.cases.js'
 import { connectPortsCases } from './connect-ports.cases.js'
 import { connectTargetCases } from './connect-target.cases.js'
 import { earlyDataCases } from './early-data.cases.js'
+import { gatewayConnectCases } from './gateway-connect.cases.js'
 import { http10ConnectCases } from './http10-connect.cases.js'
 import { refusedConnectCases } from './refused-connect.cases.js'
+import { replyVersionCases } from './reply-version.cases.js'
 import { tunnelClosureCases } from './tunnel-closure.cases.js'
 import { tunnelFramingCases } from './tunnel-framing.cases.js'
 import { tunnelTransparencyCases } from './tunnel-transparency.cases.js'
@@ -22,5 +24,7 @@ export const connectSuite = defineSuite({
     ...connectPortsCases,
     ...http10ConnectCases,
     ...chainedConnectCases,
+    ...replyVersionCases,
+    ...gatewayConnectCases,
   ],
 })

@@ -1,68 +1,114 @@
-// RFC 9110 §9.3.6 (tunnel closure): when one side closes, the intermediary
-// delivers what it already has from that side, then closes toward the other.
-// Not covered here: the 60 s bound on a side left half-open (a soak, not a case).
+// RFC 9110 §9.3.6 (tunnel closure): "A tunnel is closed when a tunnel
+// intermediary detects that either side has closed its connection: the
+// intermediary MUST attempt to send any outstanding data that came from the
+// closed side to the other side, close both connections, and then discard any
+// remaining data left undelivered."
+// So the MUST is delivery: what the client sent before its FIN reaches the
+// target, then a close. Closing BOTH connections on the client's FIN is what
+// the sentence describes, never a failure; passing the half-close on instead
+// (the other direction keeps flowing until the target closes too) is common
+// TCP practice and is only reported (INFO): no sentence asks for it.
+// The target is a sink (reads everything, writes nothing): an echo would stop
+// reading once its replies back up into a tunnel whose intermediary closed both
+// sides, and the bytes it never read would be the harness's doing, not a loss.
+// Not covered here: the mirror direction (a target that writes and then closes
+// first; the leased CONNECT targets have none) and the 60 s bound on a side
+// left half-open (a soak, not a case).
 import { randomBytes } from 'node:crypto'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { openTunnel } from '../support/connect.js'
-import { expectBytes } from '../support/tunnel.js'
 
 const PAYLOAD_BYTES = 1024 * 1024
 
 export const tunnelClosureCases = [
   defineCase({
-    id: 'connect/propagates-close-and-half-close',
+    id: 'connect/delivers-client-data-before-closing',
+    aliases: ['connect/propagates-close-and-half-close'],
     suite: 'connect',
     title:
-      'A tunnel delivers every byte before a half-close and passes the close on in both directions',
+      'Everything the client sent before its FIN reaches the target, then the target sees the close',
     requirements: ['CONNECT-08'],
     spec: [{ rfc: 9110, section: '9.3.6' }],
     requirement:
-      'When either side closes, the tunnel first delivers the data it has from that side, then closes toward the other side.',
+      'When one side closes, the intermediary MUST attempt to send the outstanding data from that side to the other, then close both connections.',
     level: 'MUST',
     roles: ['forward', 'tunnel'],
     async run(ctx) {
-      const echo = await ctx.leaseTcp('echo')
-      const accepted = echo.nextConnection(ctx.remainingMs())
-      const tunnel = await openTunnel(ctx, echo.authority)
+      const sink = await ctx.leaseTcp('sink')
+      const accepted = sink.nextConnection(ctx.remainingMs())
+      const tunnel = await openTunnel(ctx, sink.authority)
       if ('outcome' in tunnel) return tunnel.outcome
       const { client } = tunnel
       const conn = await accepted
-      if (isTimeout(conn)) return timedOut('the tunnel to reach the echo target', conn.afterMs)
-      // 1 MiB and then FIN from the client: the echo target must get all of it and then the FIN...
+      if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
       const payload = randomBytes(PAYLOAD_BYTES)
       await client.write(payload)
       await client.end()
-      const ended = await echo.waitForPeerEnd(conn.id, ctx.remainingMs())
+      ctx.note(`the harness client wrote ${payload.length} bytes, then FIN`)
+      const ended = await sink.waitForPeerEnd(conn.id, ctx.remainingMs())
       if (isTimeout(ended)) {
-        const got = echo.connections.find((c) => c.id === conn.id)?.received.length ?? 0
+        const got = sink.connections.find((c) => c.id === conn.id)?.received.length ?? 0
         return violates(
-          'the client FIN passed on to the target after all 1 MiB',
-          `the target got ${got} bytes and no FIN within ${Math.round(ended.afterMs)} ms`,
+          `the target to get all ${payload.length} bytes and then the close`,
+          `the target under test delivered ${got} bytes to the harness sink and no close within ${Math.round(ended.afterMs)} ms`,
         )
       }
+      ctx.note(`the harness sink got ${ended.received.length} bytes, then the close`)
       if (!ended.received.equals(payload)) {
+        const same =
+          ended.received.length <= payload.length &&
+          payload.subarray(0, ended.received.length).equals(ended.received)
         return violates(
-          'all 1 MiB delivered to the target before the FIN',
-          `${ended.received.length} bytes arrived before the FIN`,
+          `all ${payload.length} bytes the client sent before its FIN delivered to the target`,
+          same
+            ? `the target under test delivered only the first ${ended.received.length} bytes, then closed toward the harness sink`
+            : `the target under test delivered ${ended.received.length} bytes that differ from what the client sent`,
         )
       }
-      // ...and the echo's own FIN, sent after echoing everything, must reach the client after all of it.
-      const back = await expectBytes(
-        client,
-        payload,
-        'all 1 MiB echoed back to the client before its FIN',
+      // Both a close toward the client (close-both) and a kept-open client side (half-close) conform.
+      const closed = client.peerState !== 'open'
+      return conforms(
+        `all ${payload.length} bytes, then the close; the client connection is ${closed ? 'closed too (both closed)' : 'still open (half-close passed on)'}`,
       )
-      if (back !== undefined) return back
-      const closed = await client.waitForClose()
-      if (isTimeout(closed)) {
+    },
+  }),
+  defineCase({
+    id: 'connect/passes-half-close-on',
+    suite: 'connect',
+    title:
+      "After the client's FIN the tunnel stays open toward the client while the target's side is open",
+    requirements: ['CONNECT-08'],
+    spec: [{ rfc: 9110, section: '9.3.6' }],
+    requirement:
+      'Closing both connections when one side closes is what RFC 9110 §9.3.6 describes; passing the half-close on instead is reported for information only.',
+    level: 'INFO',
+    roles: ['forward', 'tunnel'],
+    async run(ctx) {
+      // The sink keeps its own half open after the client's FIN: only a half-close keeps the client's open.
+      const sink = await ctx.leaseTcp('sink')
+      const accepted = sink.nextConnection(ctx.remainingMs())
+      const tunnel = await openTunnel(ctx, sink.authority)
+      if ('outcome' in tunnel) return tunnel.outcome
+      const { client } = tunnel
+      const conn = await accepted
+      if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
+      const probe = Buffer.from(`half-close probe ${ctx.token}`)
+      await client.write(probe)
+      await client.end()
+      const ended = await sink.waitForPeerEnd(conn.id, ctx.remainingMs())
+      if (isTimeout(ended)) return timedOut("the client's FIN to reach the sink", ended.afterMs)
+      const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+      if (!isTimeout(closed)) {
         return violates(
-          'the target FIN passed on to the client',
-          `the client connection stayed open ${Math.round(closed.afterMs)} ms after the target closed`,
+          "the client side kept open after the client's FIN while the target's side stays open (half-close passed on)",
+          `the target under test closed the client connection (${closed.kind}) as soon as the client closed: it closes both sides, which RFC 9110 §9.3.6 allows`,
         )
       }
-      return conforms()
+      return conforms(
+        `the client connection stayed open ${ctx.quietMs} ms after its FIN reached the target: the half-close was passed on`,
+      )
     },
   }),
 ]

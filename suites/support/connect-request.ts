@@ -1,5 +1,5 @@
 import { connect, createServer } from 'node:net'
-import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
+import type { CloseKind, RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { listenLoopback } from '../../harness/net/loopback.js'
 import { violates, type Outcome } from '../../harness/model/outcome.js'
@@ -65,6 +65,25 @@ export async function readRefusal(
   what: string,
 ): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
   return refusalOf(await client.readResponse({ requestMethod: 'CONNECT' }), what)
+}
+
+/**
+ * A refusal on an error path (CONNECT-06, -07, -13): a framed non-2xx as
+ * readRefusal wants, or a close with nothing before it (`silent`). Refusing
+ * by closing is a refusal too; whether a status should have come first is
+ * CONNECT-11's question alone, so these cases never fail for it.
+ */
+export async function readRefusalOrClose(
+  client: RawClient,
+  what: string,
+): Promise<
+  | { readonly message: HttpMessage<ResponseHead> }
+  | { readonly silent: CloseKind }
+  | { readonly outcome: Outcome }
+> {
+  const result = await client.readResponse({ requestMethod: 'CONNECT' })
+  if (result.kind === 'closed' && result.partial.length === 0) return { silent: result.how }
+  return refusalOf(result, what)
 }
 
 /** readRefusal's judgement of a response already read. */

@@ -86,7 +86,12 @@ export const connectDefects: readonly SeededDefect[] = [
   connectDefect(
     'closes-tunnel-on-first-fin',
     'No half-close: a FIN from either side tears the whole tunnel down, dropping what is in flight',
-    ['connect/propagates-close-and-half-close'],
+    ['connect/passes-half-close-on'],
+  ),
+  connectDefect(
+    'drops-last-read-before-fin',
+    "Throws away the client's last read when the FIN comes with it: the tail never reaches the target",
+    ['connect/delivers-client-data-before-closing'],
   ),
   connectDefect(
     'answers-2xx-before-connecting',
@@ -115,6 +120,22 @@ export const connectDefects: readonly SeededDefect[] = [
     'chunked-refusal-to-http10',
     'Frames its refusals of CONNECT with chunked coding, even to HTTP/1.0 clients',
     ['connect/refuses-http10-connect-plainly'],
+  ),
+  connectDefect(
+    'connect-2xx-as-http10',
+    'Says HTTP/1.0 on its 200 to CONNECT while answering other requests as HTTP/1.1 (Apache mod_proxy_connect)',
+    ['connect/reply-carries-own-version'],
+  ),
+  connectDefect(
+    'connect-copies-client-version',
+    "Copies an HTTP/1.0 client's version onto its 200 to CONNECT instead of its own HTTP/1.1",
+    ['connect/reply-to-http10-carries-own-version'],
+  ),
+  proxyDefect(
+    'reverse-forwards-connect',
+    "A gateway that forwards CONNECT to its upstream as an ordinary request and relays the origin's 200 re-framed as chunked",
+    ['connect/gateway-2xx-has-no-framing-headers'],
+    ['reverse'],
   ),
   connectDefect(
     'refuses-unknown-alpn',
