@@ -38,7 +38,10 @@ async function readCatalog(path: string): Promise<CatalogEntry[]> {
 /**
  * `proxyspec coverage`: which catalog requirements have cases, by level and
  * role. The catalog is the one shipped with this version
- * (reports/requirement-catalog.data.ts), or --catalog REQUIREMENTS.md.
+ * (reports/requirement-catalog.data.ts, generated from docs/requirements.md),
+ * or --catalog FILE, a catalog in the same Markdown shape (e.g. a checkout's
+ * docs/requirements.md while it is being edited). Rows for roles no suite runs
+ * yet (balancer, ftp-gateway) and Contract rows are counted and listed as uncovered.
  */
 export async function commandCoverage(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec coverage --help')

@@ -85,9 +85,10 @@ Exit codes: 0 no new MUST failure; 1 a new MUST failure (declared deviations asi
 
 export const COVERAGE_USAGE = `Usage: proxyspec coverage [--suite GLOB] [--catalog FILE] [--json | --md]
 
-Which requirements of the catalog (REQUIREMENTS.md) have cases, by level and by role,
-and which MUST and SHOULD rows have none yet.
-  --catalog FILE   read this REQUIREMENTS.md instead of the catalog shipped with proxyspec
+Which requirements of the catalog (docs/requirements.md in the repository) have cases,
+by level and by role, and which MUST, SHOULD and Contract rows have none yet.
+  --catalog FILE   read this catalog (Markdown, e.g. docs/requirements.md) instead of
+                   the one shipped with proxyspec
   --suite GLOB     count only these suites' cases (repeatable)
   --json, --md     machine-readable, or Markdown
 `

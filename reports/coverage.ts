@@ -1,11 +1,20 @@
-import { LEVELS, type Level } from '../harness/model/level.js'
-import { ROLES, type Role } from '../harness/model/roles.js'
+import type { Level } from '../harness/model/level.js'
+import type { Role } from '../harness/model/roles.js'
+import {
+  CATALOG_LEVELS,
+  CATALOG_ROLES,
+  type CatalogLevel,
+  type CatalogRole,
+} from './requirement-catalog.js'
 
 /** What coverage needs of a catalog row (parseRequirementCatalog gives more). */
 export interface CatalogRequirement {
   readonly id: string
-  readonly level: Level
-  readonly roles: readonly Role[]
+  readonly level: CatalogLevel
+  /** May name roles no suite runs yet (balancer, ftp-gateway): no case covers those. */
+  readonly roles: readonly CatalogRole[]
+  /** The row has a Contract part (a hybrid "MUST + Contract" keeps level MUST). */
+  readonly contract?: boolean
 }
 
 /** What coverage needs of a case: a ConformanceCase fits. */
@@ -19,14 +28,16 @@ export interface CoveringCase {
 
 export interface RequirementCoverage {
   readonly id: string
-  readonly level: Level
-  readonly roles: readonly Role[]
+  readonly level: CatalogLevel
+  /** Whether the row has a Contract part (docs/requirements.md §1.2). */
+  readonly contract: boolean
+  readonly roles: readonly CatalogRole[]
   /** Ids of the cases citing this requirement. */
   readonly cases: readonly string[]
   /** Catalog roles some citing case runs in. */
-  readonly coveredRoles: readonly Role[]
+  readonly coveredRoles: readonly CatalogRole[]
   /** Catalog roles no citing case runs in. */
-  readonly missingRoles: readonly Role[]
+  readonly missingRoles: readonly CatalogRole[]
 }
 
 export interface CoverageTally {
@@ -39,10 +50,10 @@ export interface CoverageReport {
   readonly requirements: readonly RequirementCoverage[]
   /** Requirements with at least one case, over all requirements. */
   readonly total: CoverageTally
-  /** The same, by the catalog's level. */
-  readonly byLevel: Readonly<Record<Level, CoverageTally>>
+  /** The same, by the catalog's level (CONTRACT: rows judged only against a declared profile). */
+  readonly byLevel: Readonly<Record<CatalogLevel, CoverageTally>>
   /** Per role: requirements that apply to it, and those a case covers in that role. */
-  readonly byRole: Readonly<Record<Role, CoverageTally>>
+  readonly byRole: Readonly<Record<CatalogRole, CoverageTally>>
   /** Ids cited by cases that the catalog does not list (a typo, or a catalog gap). */
   readonly uncatalogued: readonly {
     readonly requirement: string
@@ -68,7 +79,7 @@ export function coverage(
   catalog: readonly CatalogRequirement[],
   cases: readonly CoveringCase[],
 ): CoverageReport {
-  const citing = new Map<string, { name: string; roles: readonly Role[] }[]>()
+  const citing = new Map<string, { name: string; roles: readonly CatalogRole[] }[]>()
   cases.forEach((c, index) => {
     for (const requirement of new Set(c.requirements)) {
       const list = citing.get(requirement) ?? []
@@ -76,8 +87,8 @@ export function coverage(
       citing.set(requirement, list)
     }
   })
-  const byLevel = tally(LEVELS)
-  const byRole = tally(ROLES)
+  const byLevel = tally(CATALOG_LEVELS)
+  const byRole = tally(CATALOG_ROLES)
   const catalogued = new Set<string>()
   const requirements = catalog.map((entry): RequirementCoverage => {
     catalogued.add(entry.id)
@@ -93,6 +104,7 @@ export function coverage(
     return {
       id: entry.id,
       level: entry.level,
+      contract: entry.contract === true,
       roles: entry.roles,
       cases: [...new Set(found.map((c) => c.name))],
       coveredRoles,

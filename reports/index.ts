@@ -86,7 +86,15 @@ export {
   type CoveringCase,
   type RequirementCoverage,
 } from './coverage.js'
-export { parseRequirementCatalog, type CatalogEntry } from './requirement-catalog.js'
+export {
+  parseRequirementCatalog,
+  CATALOG_LEVELS,
+  CATALOG_ROLES,
+  type CatalogEntry,
+  type CatalogLevel,
+  type CatalogRole,
+  type H2Direction,
+} from './requirement-catalog.js'
 export { renderCoverageText, renderCoverageMarkdown } from './render-coverage.js'
 export { validateRunResult, parseRunResult, runResultSchemaPath } from './validate.js'
 export { writeFileAtomic } from './write-file.js'

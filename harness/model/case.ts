@@ -14,7 +14,7 @@ export interface ConformanceCase {
   readonly suite: string
   /** The expected behaviour, one sentence. */
   readonly title: string
-  /** Catalog ids this case proves (../shared/REQUIREMENTS.md), e.g. ['CONNECT-03']. */
+  /** Catalog ids this case proves (docs/requirements.md), e.g. ['CONNECT-03']. */
   readonly requirements: readonly string[]
   readonly spec: readonly [SpecRef, ...SpecRef[]]
   /** One-line paraphrase of the rule. */
