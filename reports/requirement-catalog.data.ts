@@ -2,7 +2,7 @@
 // Regenerate: npm run catalog
 import type { CatalogEntry } from './requirement-catalog.js'
 
-/** Every requirement row of the catalog (186), in catalog order. */
+/** Every requirement row of the catalog (187), in catalog order. */
 export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
   {
     id: 'CONNECT-01',
@@ -21,9 +21,10 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
   {
     id: 'CONNECT-03',
     level: 'MUST',
-    roles: ['forward', 'tunnel'],
+    roles: ['forward', 'reverse', 'tunnel'],
     levelText: 'MUST NOT',
-    rolesText: 'FP, TUN',
+    rolesText:
+      'FP, TUN ; RP (a gateway may refuse CONNECT; a 2xx it sends carries no CL/TE either: proxyspec `connect/gateway-2xx-has-no-framing-headers`, issue 10)',
   },
   {
     id: 'CONNECT-04',
@@ -77,9 +78,10 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
   },
   {
     id: 'CONNECT-11',
-    level: 'INFO',
+    level: 'MUST',
     roles: ['forward', 'tunnel'],
-    levelText: 'Semantic',
+    levelText:
+      'MUST NOT (2xx without a tunnel: RFC 9110 §9.3.6, a 2xx means tunnel mode); Semantic (which 5xx/4xx, or a close with no status: INFO)',
     rolesText: 'FP, TUN',
   },
   {
@@ -108,6 +110,13 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'SHOULD',
     roles: ['forward', 'tunnel'],
     levelText: 'SHOULD NOT',
+    rolesText: 'FP, TUN',
+  },
+  {
+    id: 'CONNECT-16',
+    level: 'SHOULD',
+    roles: ['forward', 'tunnel'],
+    levelText: 'SHOULD',
     rolesText: 'FP, TUN',
   },
   {
@@ -180,14 +189,14 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     roles: ['forward', 'reverse'],
     levelText:
       'MUST NOT (modify Authorization or WWW-Authenticate); descriptive (Proxy-Authorization is consumed)',
-    rolesText: 'FP, RP',
+    rolesText: 'FP; INFO for RP (the Authorization/WWW-Authenticate sentences bind a proxy)',
   },
   {
     id: 'HOP-11',
     level: 'MUST',
     roles: ['forward', 'reverse'],
     levelText: 'MUST; MUST NOT',
-    rolesText: 'FP, RP',
+    rolesText: 'FP; INFO for RP (§5.1/§5.3 forwarding rules are written for proxies)',
   },
   {
     id: 'HOP-12',
@@ -202,7 +211,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     levelText: 'MUST',
-    rolesText: 'FP, RP',
+    rolesText:
+      'RP (origin-form: the gateway is the server its client talks to); FP (absolute-form: see note)',
   },
   {
     id: 'HOP-15',
@@ -224,7 +234,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     levelText: 'MUST (forward 1xx, parse several); MUST NOT (1xx to an HTTP/1.0 client)',
-    rolesText: 'FP, RP',
+    rolesText:
+      'FP; RP (parsing several 1xx binds every client, a gateway included; forwarding 1xx binds a proxy: INFO for a gateway)',
   },
   {
     id: 'HOP-18',
@@ -409,7 +420,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     levelText:
-      'MUST (response order); MAY (pipeline inbound); SHOULD (after an inbound failure with non-idempotent requests: forward what was received, then close)',
+      'MUST (response order); MAY (pipeline inbound); SHOULD (an intermediary that pipelines upstream, after an inbound failure with non-idempotent requests: forward what was received, then close). Narrowed in issue 10: a target that serialises its upstream requests is not graded on the SHOULD; a response marked `Connection: close` followed by a close is conformant (RFC 9112 §9.6).',
     rolesText: 'FP, RP',
   },
   {

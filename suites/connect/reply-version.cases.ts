@@ -54,7 +54,7 @@ export const replyVersionCases = [
     id: 'connect/reply-carries-own-version',
     suite: 'connect',
     title: 'The answer to an HTTP/1.1 CONNECT carries the version the proxy speaks (HTTP/1.1)',
-    requirements: ['CONNECT-03'],
+    requirements: ['CONNECT-16'],
     spec: [{ rfc: 9110, section: '6.2' }],
     requirement:
       'A server SHOULD send the highest version it conforms to whose major version is at most the request’s: HTTP/1.1, not HTTP/1.0, to an HTTP/1.1 CONNECT.',
@@ -67,7 +67,7 @@ export const replyVersionCases = [
     suite: 'connect',
     title:
       'The answer to an HTTP/1.0 CONNECT carries the proxy’s own version (HTTP/1.1), not the client’s',
-    requirements: ['CONNECT-13'],
+    requirements: ['CONNECT-16', 'CONNECT-13'],
     spec: [{ rfc: 9110, section: '6.2' }],
     requirement:
       'A server SHOULD send the highest version it conforms to whose major version is at most the request’s: HTTP/1.1 to an HTTP/1.0 client too.',
