@@ -82,6 +82,8 @@ async function afterFirst(
 
 async function failedPost(ctx: CaseContext): Promise<Outcome> {
   let dropAt = Infinity
+  let dropped: () => void = () => undefined
+  const droppedPost = new Promise<void>((resolve) => (dropped = resolve))
   ctx.origin.behave({
     kind: 'raw',
     async respond(request, connection) {
@@ -96,6 +98,7 @@ async function failedPost(ctx: CaseContext): Promise<Outcome> {
       await arrivalOf(ctx, 'three', ctx.quietMs)
       dropAt = performance.now()
       connection.end()
+      dropped()
     },
   })
   const client = await ctx.connect()
@@ -109,6 +112,8 @@ async function failedPost(ctx: CaseContext): Promise<Outcome> {
   )
   const first = responseOrOutcome(await client.readResponse(), 'response 1')
   if ('outcome' in first) return first.outcome
+  // The origin holds the POST up to quietMs before dropping it: what follows is timed from the drop.
+  await ctx.wait('the POST dropped at the origin', droppedPost, 2 * ctx.quietMs)
   const { seen, open } = await afterFirst(ctx, client)
   const posts = requestsTo(ctx, 'two').length
   const threes = requestsTo(ctx, 'three')
