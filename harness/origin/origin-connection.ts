@@ -49,8 +49,13 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   /** Responses go out in request order (pipelining): each waits for the one before. */
   let queue: Promise<void> = Promise.resolve()
   let done = false
-  /** A raw responder that answers at the head has taken this request already. */
-  let answeredAtHead = false
+  /** A raw responder that answers at the head has taken this request already (and may want its rest). */
+  let answeredAtHead:
+    | {
+        readonly request: OriginRequest
+        readonly behaviour: Extract<OriginBehaviour, { kind: 'raw' }>
+      }
+    | undefined
   /**
    * An upgrade request waits for its endpoint's answer: nothing after it is
    * parsed meanwhile (it may be the new protocol's bytes, RFC 9110 §7.8), and
@@ -223,12 +228,15 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
       if (event.type === 'head') {
         const behaviour = deps.behaviourFor(tokenOf(event.head.target))
         if (behaviour.kind === 'raw' && behaviour.on === 'head') {
-          answeredAtHead = true
-          answer(record(placeholderMessage(event.head)), behaviour)
+          const request = record(placeholderMessage(event.head))
+          answeredAtHead = { request, behaviour }
+          answer(request, behaviour)
         }
       } else if (event.type === 'message') {
-        if (answeredAtHead) {
-          answeredAtHead = false
+        if (answeredAtHead !== undefined) {
+          const early = answeredAtHead
+          answeredAtHead = undefined
+          early.behaviour.rest?.(event.message, early.request)
           continue
         }
         const behaviour = deps.behaviourFor(tokenOf(event.message.head.target))

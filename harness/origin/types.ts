@@ -67,6 +67,12 @@ export type OriginBehaviour =
        * connection afterwards unless the responder ended or reset it.
        */
       respond(request: OriginRequest, connection: OriginConnection): void | Promise<void>
+      /**
+       * With `on: 'head'`: called once the rest of that message (its body, as
+       * the origin framed it) has been read on the connection, with the whole
+       * message. What a target sent as that body is evidence (KA-12 upstream).
+       */
+      rest?(message: HttpMessage<RequestHead>, request: OriginRequest): void
     }
   | {
       /**

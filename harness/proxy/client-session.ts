@@ -80,6 +80,14 @@ async function runSession(session: { client: ClientSide }, deps: SessionDeps): P
           inFlight.push(handleRequest(client, event.head, deps))
           break
         }
+        // Seeded defect 'continues-pipeline-after-failed-post': a pipelining intermediary. Every
+        // bodiless request (Content-Length: 0 taken as none) goes upstream without waiting for
+        // the one before; a failed POST gets a 502 and the connection stays open (KA-10).
+        const bodiless = withoutEmptyLength(event.head)
+        if (deps.defect === 'continues-pipeline-after-failed-post' && bodiless !== undefined) {
+          inFlight.push(handleRequest(client, bodiless, deps))
+          break
+        }
         const end = await handleRequest(client, event.head, deps)
         // Seeded defect 'parses-unread-body-as-next-request': after an early response, the
         // bytes of the unread body are parsed as the next request (CL.0 smuggling, KA-12).
@@ -178,4 +186,14 @@ async function handleRequest(
       )
     }
   }
+}
+
+/** The head as a bodiless request ("Content-Length: 0" dropped), or undefined if it has a body. */
+function withoutEmptyLength(head: RequestHead): RequestHead | undefined {
+  const framing = requestFraming(head)
+  if (framing === 'chunked') return undefined
+  const lengths = head.headers.filter((f) => f.name.toLowerCase() === 'content-length')
+  if (framing === 'content-length' && !lengths.every((f) => f.value.trim() === '0'))
+    return undefined
+  return { ...head, headers: head.headers.filter((f) => f.name.toLowerCase() !== 'content-length') }
 }

@@ -76,6 +76,8 @@ export type ProxyDefect =
   | 'continues-pipeline-after-failed-post'
   | 'retries-non-idempotent-requests'
   | 'parses-unread-body-as-next-request'
+  | 'retries-post-on-reused-connection'
+  | 'pools-upstream-owing-request-body'
   | 'no-upstream-keep-alive'
   | 'assumes-one-read-holds-one-message'
   // framing

@@ -146,7 +146,11 @@ export async function forwardRequest(
     })
     if (result.kind === 'relayed') {
       deps.pool.noteVersion(route.upstream.key, result.upstreamVersion)
-      if (result.upstreamMayPersist && body.state === 'done') deps.pool.release(conn)
+      // Seeded defect 'pools-upstream-owing-request-body': pooled after an early response
+      // although the request body is still owed on it; the next request becomes that body (KA-12).
+      const owing = deps.defect === 'pools-upstream-owing-request-body' && body.state === 'running'
+      if (owing) sink.detach()
+      if (result.upstreamMayPersist && (body.state === 'done' || owing)) deps.pool.release(conn)
       else conn.socket.destroy()
       await stopPump()
       return result.clientMayPersist && body.state === 'done' ? 'persist' : 'close'

@@ -68,6 +68,8 @@ export function isIdempotent(method: string): boolean {
  */
 export function mayRetry(method: string, reused: boolean, defect?: ProxyDefect): boolean {
   if (defect === 'retries-non-idempotent-requests') return true
+  // Seeded defect 'retries-post-on-reused-connection': the stale-connection retry of many pools, any method (KA-11).
+  if (defect === 'retries-post-on-reused-connection') return reused
   return reused && isIdempotent(method)
 }
 

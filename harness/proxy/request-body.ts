@@ -56,6 +56,11 @@ export class RequestSink {
     if (socket !== undefined) await writeAll(socket, data)
   }
 
+  /** Stops writing to the current upstream connection (seeded defect 'pools-upstream-owing-request-body' only). */
+  detach(): void {
+    this.#socket = undefined
+  }
+
   /** Kills the current upstream connection (the request cannot be completed). */
   abort(): void {
     this.#socket?.destroy()

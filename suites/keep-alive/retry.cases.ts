@@ -1,79 +1,161 @@
-// RFC 9110 §9.2.2, RFC 9112 §9.3.1: an intermediary never retries a request
-// with a non-idempotent method on its own, unless it knows the request was
-// not processed; an origin that read the whole POST may well have acted on it.
+// RFC 9110 §9.2.2: "a proxy MUST NOT automatically retry non-idempotent
+// requests" (RFC 9112 §9.3.1 points there). An origin that read the whole POST
+// may well have acted on it, so the POST reaches the origin once, whatever
+// happened to the upstream connection it went on.
+//
+// Every case runs two variants and reports each in the evidence:
+// - fresh: the origin reads the POST and resets the connection unanswered;
+// - reused: a GET first leaves a pooled keep-alive upstream connection; when
+//   the POST arrives on it, the origin closes it without answering (the stale
+//   keep-alive race every pool meets). A pool that retries "only on reuse"
+//   shows here and nowhere else. A target that sends the POST on a new upstream
+//   connection does not pool: the variant is not applicable, and says so.
 import { defineCase } from '../../harness/model/case.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
-import { requestsTo } from '../support/keep-alive.js'
-import { originRequest, statusLine } from '../support/request.js'
+import { conforms, observed, violates, type Outcome } from '../../harness/model/outcome.js'
+import { isTimeout } from '../../harness/net/deadline.js'
+import type { OriginRequest } from '../../harness/origin/types.js'
+import { listTokens } from '../../harness/wire/fields.js'
+import { responseBytes } from '../../harness/wire/serialize.js'
+import { requestsTo, runVariants, type VariantResult } from '../support/keep-alive.js'
+import { originRequest, statusLine, type OriginRequestSpec } from '../support/request.js'
+import type { ReadResponseResult } from '../../harness/client/types.js'
 
-async function postOnce(ctx: CaseContext, body: string | undefined): Promise<Outcome> {
-  // Reads the whole POST, then RST without a response: processed or not, the proxy cannot tell.
-  ctx.origin.behave({ kind: 'raw', respond: (_request, connection) => connection.reset() })
-  const client = await ctx.connect()
-  await client.write(
-    originRequest(ctx, {
-      method: 'POST',
-      suffix: 'post',
-      ...(body === undefined ? { headers: [['Content-Length', '0']] } : { body }),
-    }),
-  )
-  const answer = await client.readResponse()
-  const got =
-    answer.kind === 'response'
-      ? statusLine(answer.message)
-      : answer.kind === 'closed'
-        ? `a close (${answer.how})`
-        : answer.kind
-  const seen = requestsTo(ctx, 'post').length
-  // The drop happens at the origin: a target that never forwarded the POST proves nothing.
-  if (seen === 0)
-    return violates(
-      'the POST forwarded once',
-      `the origin never received it; the client got ${got}`,
-    )
-  if (seen > 1) {
+/** The POST of a variant: a framed body (RFC 9112 §6.3), or an empty one said as Content-Length: 0. */
+function post(suffix: string, body: string | undefined): OriginRequestSpec {
+  return {
+    method: 'POST',
+    suffix,
+    headers: [['Content-Length', String(body?.length ?? 0)]],
+    ...(body === undefined ? {} : { body }),
+  }
+}
+
+/** What the client got, and who produced it: the origin never answered this POST's first copy. */
+function clientGot(answer: ReadResponseResult, originAnswered: boolean): string {
+  if (answer.kind === 'response') {
+    const who = originAnswered ? "relayed the origin's" : 'the target answered itself with'
+    return `${who} ${statusLine(answer.message)}`
+  }
+  if (answer.kind === 'closed') return `a close (${answer.how}) without a response`
+  return answer.kind === 'timeout' ? 'no answer' : 'a malformed response'
+}
+
+/** The grade shared by both variants, once the origin's view is known. */
+function judge(
+  posts: readonly OriginRequest[],
+  answer: ReadResponseResult,
+  retriedAnswered: boolean,
+): VariantResult {
+  const got = clientGot(answer, retriedAnswered)
+  if (posts.length > 1) {
+    const where = posts.map((p) => `${p.conn}${p.connSeq > 1 ? ' (reused)' : ' (new)'}`)
     return violates(
       'the origin sees the POST once',
-      `it saw it ${seen} times; the client got ${got}`,
+      `it saw it ${posts.length} times, on ${where.join(', ')}; the client got ${got}`,
     )
   }
-  if (answer.kind === 'response' && answer.message.head.status < 500) {
+  // Any refusal is a correct answer to a dropped POST (which 5xx is not graded); a 2xx-4xx
+  // would tell the client something the origin never said.
+  if (answer.kind === 'response' && answer.message.head.status < 500)
     return violates('a 5xx or a close for a POST the origin dropped', got)
-  }
   if (answer.kind === 'timeout') return violates('a 5xx or a close', 'no answer at all')
   return conforms(`the origin saw the POST once; the client got ${got}`)
 }
 
+/** The origin reads the POST whole and resets the connection without a response. */
+async function freshVariant(ctx: CaseContext, body: string | undefined): Promise<VariantResult> {
+  const client = await ctx.connect()
+  await client.write(originRequest(ctx, post('post-fresh', body)))
+  const answer = await client.readResponse()
+  const posts = requestsTo(ctx, 'post-fresh')
+  // Nothing forwarded: nothing to retry, and a refusal is a correct answer.
+  if (posts.length === 0)
+    return observed(`never forwarded: ${clientGot(answer, false)}; nothing to judge`)
+  return judge(posts, answer, posts.length > 1)
+}
+
+/** A GET leaves a pooled connection; the POST on it is met by a close without an answer. */
+async function reusedVariant(ctx: CaseContext, body: string | undefined): Promise<VariantResult> {
+  let client = await ctx.connect()
+  await client.write(originRequest(ctx, { suffix: 'warm' }))
+  const warmed = await client.readResponse()
+  if (warmed.kind !== 'response')
+    return observed(`the warm-up GET got ${warmed.kind}: no pooled connection to test`)
+  const warm = requestsTo(ctx, 'warm')[0]
+  if (warm === undefined) return observed('the warm-up GET never reached the origin')
+  const closes = listTokens(warm.message.head.headers, 'connection').includes('close')
+  const closed = await ctx.origin.connectionClosed(warm.conn, 0)
+  if (closes || !isTimeout(closed)) {
+    return conforms(
+      `not applicable: the target does not keep upstream connections alive (the warm-up GET ${closes ? 'said Connection: close' : `left ${warm.conn} closed`})`,
+    )
+  }
+  if (client.peerState !== 'open') client = await ctx.connect()
+  await client.write(originRequest(ctx, post('post-reused', body)))
+  const answer = await client.readResponse()
+  const posts = requestsTo(ctx, 'post-reused')
+  const first = posts[0]
+  if (first === undefined)
+    return observed(`never forwarded: ${clientGot(answer, false)}; nothing to judge`)
+  // The origin closes any reused connection the POST arrives on (another case's pooled one too).
+  if (first.connSeq === 1) {
+    return conforms(
+      `not applicable: the POST went on a new upstream connection ${first.conn}, not the pooled ${warm.conn} (the target did not reuse one); ${posts.length === 1 ? 'the origin answered it once' : `the origin saw it ${posts.length} times`}`,
+    )
+  }
+  return judge(posts, answer, posts.length > 1)
+}
+
+function behaveOrigin(ctx: CaseContext): void {
+  ctx.origin.behave({
+    kind: 'raw',
+    respond(request, connection) {
+      const target = request.message.head.target
+      // Read whole, then dropped unanswered: processed or not, the proxy cannot tell.
+      if (target.endsWith('/post-fresh')) return connection.reset()
+      if (target.endsWith('/post-reused') && request.connSeq > 1) return connection.end()
+      connection.write(
+        responseBytes({ status: 200, headers: [['Content-Length', '2']], body: 'ok' }),
+      )
+    },
+  })
+}
+
+async function postOnce(ctx: CaseContext, body: string | undefined): Promise<Outcome> {
+  behaveOrigin(ctx)
+  return runVariants(ctx, [
+    ['fresh upstream connection reset', () => freshVariant(ctx, body)],
+    ['pooled upstream connection closed on reuse', () => reusedVariant(ctx, body)],
+  ])
+}
+
+const common = {
+  suite: 'keep-alive',
+  requirements: ['KA-11'],
+  spec: [
+    { rfc: 9110, section: '9.2.2' },
+    { rfc: 9112, section: '9.3.1' },
+  ],
+  level: 'MUST',
+  roles: ['forward', 'reverse'],
+} as const
+
 export const retryCases = [
   defineCase({
+    ...common,
     id: 'keep-alive/no-retry-of-post-with-body',
-    suite: 'keep-alive',
     title:
-      'A POST whose upstream connection is reset after the origin read it is not sent again; the client gets a 5xx or a close',
-    requirements: ['KA-11'],
-    spec: [
-      { rfc: 9112, section: '9.3.1' },
-      { rfc: 9110, section: '9.2.2' },
-    ],
-    requirement: 'A proxy MUST NOT automatically retry non-idempotent requests (RFC 9112 §9.3.1).',
-    level: 'MUST',
-    roles: ['forward', 'reverse'],
+      'A POST with a Content-Length body is not sent again when its upstream connection fails unanswered, fresh or reused from the pool; the client gets a 5xx or a close',
+    requirement: 'A proxy MUST NOT automatically retry non-idempotent requests (RFC 9110 §9.2.2).',
     run: (ctx) => postOnce(ctx, 'order=1&qty=1'),
   }),
   defineCase({
+    ...common,
     id: 'keep-alive/no-retry-of-post-without-body',
-    suite: 'keep-alive',
-    title: 'The same for a POST with an empty body (Content-Length: 0)',
-    requirements: ['KA-11'],
-    spec: [
-      { rfc: 9112, section: '9.3.1' },
-      { rfc: 9110, section: '9.2.2' },
-    ],
+    title: 'The same for a POST without a body (Content-Length: 0)',
     requirement:
-      'A proxy MUST NOT automatically retry non-idempotent requests, a POST without a body included.',
-    level: 'MUST',
-    roles: ['forward', 'reverse'],
+      'A proxy MUST NOT automatically retry non-idempotent requests (RFC 9110 §9.2.2), a POST without a body included.',
     run: (ctx) => postOnce(ctx, undefined),
   }),
 ]

@@ -108,13 +108,23 @@ export const keepAliveDefects: readonly SeededDefect[] = [
   ),
   defect(
     'continues-pipeline-after-failed-post',
-    'After the upstream drops a pipelined POST, answers 502 and goes on with the next pipelined request',
+    'Pipelines: forwards each bodiless pipelined request (a POST with Content-Length: 0 too) without waiting for the one before; after the upstream drops the POST, answers 502 and keeps the connection open',
     ['keep-alive/pipeline-ends-after-failed-post'],
   ),
   defect(
     'retries-non-idempotent-requests',
     'Retries any request once on a fresh connection when the upstream fails before answering, POST included [B29]',
     ['keep-alive/no-retry-of-post-with-body', 'keep-alive/no-retry-of-post-without-body'],
+  ),
+  defect(
+    'retries-post-on-reused-connection',
+    'Retries any request, POST included, once on a fresh connection when a reused pooled upstream connection fails before answering (like many pools do)',
+    ['keep-alive/no-retry-of-post-with-body', 'keep-alive/no-retry-of-post-without-body'],
+  ),
+  defect(
+    'pools-upstream-owing-request-body',
+    'Pools the upstream connection after an early response while request-body bytes are still owed on it, and sends the next request there',
+    ['keep-alive/early-response-upstream-not-reused-owing-body'],
   ),
   defect(
     'parses-unread-body-as-next-request',
