@@ -3,6 +3,7 @@
 // that is not a verdict ends here as one line on stderr and exit code 2.
 import { isHarnessError } from '../harness/net/errors.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
+import { handleClosedPipes } from './closed-pipe.js'
 import { commandCoverage } from './command-coverage.js'
 import { commandDiff } from './command-diff.js'
 import { commandKillMatrix } from './command-kill-matrix.js'
@@ -67,6 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+handleClosedPipes()
 main(process.argv.slice(2)).then(
   (code) => {
     // exitCode, not exit(): the process must end by itself, which proves nothing was left running.
