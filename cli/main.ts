@@ -53,6 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
     case '-h':
     case '--help': {
       const topic = command === 'help' ? rest[0] : undefined
+      if (topic !== undefined && HELP[topic] === undefined) {
+        process.stderr.write(
+          `proxyspec: no help for "${topic}": not a command (commands: ${Object.keys(HELP).join(', ')})\n`,
+        )
+        return 2
+      }
       process.stdout.write(
         topic !== undefined && HELP[topic] !== undefined ? HELP[topic] : MAIN_USAGE,
       )
