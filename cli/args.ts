@@ -46,6 +46,20 @@ export function parsePort(value: string, name: string): number {
   return port
 }
 
+const HOST_VALUE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/
+
+/** `--host NAME[:PORT]`: a name or IP literal a Host field can carry, nothing else. */
+export function parseHostValue(value: string, name: string): string {
+  if (!HOST_VALUE.test(value)) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `${name} takes a host name with an optional port (example.test, example.test:8080, [::1]:80), not ${JSON.stringify(value)}`,
+    )
+  }
+  return value
+}
+
 /** Repeatable options may also be comma-separated. */
 export function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? [])

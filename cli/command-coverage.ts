@@ -4,7 +4,7 @@ import { coverage } from '../reports/coverage.js'
 import { renderCoverageMarkdown, renderCoverageText } from '../reports/render-coverage.js'
 import { REQUIREMENT_CATALOG } from '../reports/requirement-catalog.data.js'
 import { parseRequirementCatalog, type CatalogEntry } from '../reports/requirement-catalog.js'
-import { selectCases } from '../harness/runner/select.js'
+import { selectCases, unmatchedFilters } from '../harness/runner/select.js'
 import { allCases } from '../suites/index.js'
 import { parseCommandArgs, splitList } from './args.js'
 import { COVERAGE_USAGE } from './usage.js'
@@ -59,7 +59,15 @@ export async function commandCoverage(args: readonly string[]): Promise<number> 
     throw new HarnessError('HARNESS_BAD_INPUT', '--json and --md exclude each other')
   const catalog =
     values.catalog === undefined ? REQUIREMENT_CATALOG : await readCatalog(values.catalog)
-  const cases = selectCases(allCases(), { suites: splitList(values.suite), cases: [] })
+  const selection = { suites: splitList(values.suite), cases: [] }
+  const unmatched = unmatchedFilters(allCases(), selection)
+  if (unmatched.length > 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `no case matches ${unmatched.join(', ')} (see: proxyspec list)`,
+    )
+  }
+  const cases = selectCases(allCases(), selection)
   const report = coverage(catalog, cases)
   process.stdout.write(
     values.json === true

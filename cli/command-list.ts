@@ -1,4 +1,10 @@
-import { selectCases } from '../harness/runner/select.js'
+import {
+  describeSelection,
+  selectCases,
+  unmatchedFilters,
+  type Selection,
+} from '../harness/runner/select.js'
+import { parseRole } from '../harness/target/target-spec.js'
 import { allCases } from '../suites/index.js'
 import { HarnessError } from '../harness/net/errors.js'
 import { parseCommandArgs, splitList } from './args.js'
@@ -7,22 +13,44 @@ import { LIST_USAGE } from './usage.js'
 const OPTIONS = {
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  role: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
 /** `proxyspec list`: the catalog, as text or JSON. */
 export function commandList(args: readonly string[]): number {
-  const { values } = parseCommandArgs(args, OPTIONS, 'proxyspec list --help')
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec list --help')
   if (values.help === true) {
     process.stdout.write(LIST_USAGE)
     return 0
   }
-  const cases = selectCases(allCases(), {
+  if (positionals.length > 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec list --help)`,
+    )
+  }
+  const selection: Selection = {
     suites: splitList(values.suite),
     cases: splitList(values.case),
-  })
-  if (cases.length === 0) throw new HarnessError('HARNESS_BAD_INPUT', 'no case matches the filters')
+    exclude: splitList(values.exclude),
+  }
+  const unmatched = unmatchedFilters(allCases(), selection)
+  if (unmatched.length > 0) {
+    throw new HarnessError('HARNESS_BAD_INPUT', `no case matches ${unmatched.join(', ')}`)
+  }
+  const roles = splitList(values.role).map(parseRole)
+  const cases = selectCases(allCases(), selection).filter(
+    (c) => roles.length === 0 || c.roles.some((r) => roles.includes(r)),
+  )
+  if (cases.length === 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `no case matches ${describeSelection(selection)}${roles.length === 0 ? '' : ` ${roles.map((r) => `--role ${r}`).join(' ')}`}`,
+    )
+  }
   if (values.json === true) {
     // The catalog without the functions: what `list --json` consumers can use.
     const rows = cases.map((c) =>

@@ -26,6 +26,7 @@ const OPTIONS = {
   reasons: { type: 'string' },
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   ...PEER_CLI_OPTIONS,
@@ -76,7 +77,11 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
   const peerOptions = peerOptionsFrom(values)
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
-  const selection = { suites: splitList(values.suite), cases: splitList(values.case) }
+  const selection = {
+    suites: splitList(values.suite),
+    cases: splitList(values.case),
+    exclude: splitList(values.exclude),
+  }
   await mkdir(join(outDir, 'matrix'), { recursive: true })
 
   const infos: PeerRunInfo[] = []

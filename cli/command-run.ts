@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import type { Role } from '../harness/model/roles.js'
 import type { RunResult } from '../harness/model/run-result.js'
 import { executeRun } from '../harness/runner/run.js'
-import { selectCases, type Selection } from '../harness/runner/select.js'
+import { selectCases, unmatchedFilters, type Selection } from '../harness/runner/select.js'
 import { HarnessError } from '../harness/net/errors.js'
 import {
   BUILTIN_ROLES,
@@ -21,7 +21,9 @@ import { writeReports } from '../reports/write-reports.js'
 import { allCases } from '../suites/index.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
 import { PEERS } from '../harness/peers/catalog.js'
-import { parseCommandArgs, parsePort, parsePositiveInt, splitList } from './args.js'
+import { parseCommandArgs, parseHostValue, parsePort, parsePositiveInt, splitList } from './args.js'
+import { onOutputClosed } from './closed-pipe.js'
+import { configOptionValues, loadConfig, mergeOptionValues } from './config-file.js'
 import { detectStyle, formatSummary, planProgress, RunProgress } from './print-result.js'
 import { RUN_USAGE } from './usage.js'
 
@@ -31,6 +33,10 @@ const OPTIONS = {
   role: { type: 'string', multiple: true },
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  host: { type: 'string' },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
   out: { type: 'string' },
   report: { type: 'string', multiple: true },
   baseline: { type: 'string' },
@@ -65,8 +71,8 @@ function plannedRoles(target: TargetSpec, roles: readonly Role[]): readonly Role
 
 /** `proxyspec run`: returns the exit code. */
 export async function commandRun(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec run --help')
-  if (values.help === true) {
+  const { values: flags, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec run --help')
+  if (flags.help === true) {
     process.stdout.write(RUN_USAGE)
     return 0
   }
@@ -76,6 +82,16 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec run --help)`,
     )
   }
+  if (flags.config !== undefined && flags['no-config'] === true) {
+    throw new HarnessError('HARNESS_BAD_INPUT', '--config and --no-config exclude each other')
+  }
+  if (flags.target !== undefined && flags.spawn !== undefined) {
+    throw new HarnessError('HARNESS_BAD_INPUT', '--target and --spawn exclude each other')
+  }
+  // The target profile (proxyspec.config.json, or --config FILE); flags override it.
+  const config =
+    flags['no-config'] === true ? undefined : await loadConfig(process.cwd(), flags.config)
+  const values = mergeOptionValues(config === undefined ? {} : configOptionValues(config), flags)
   if (values.target !== undefined && values.spawn !== undefined) {
     throw new HarnessError('HARNESS_BAD_INPUT', '--target and --spawn exclude each other')
   }
@@ -94,14 +110,30 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     values['origin-port'] === undefined
       ? undefined
       : parsePort(values['origin-port'], '--origin-port')
+  const host = values.host === undefined ? undefined : parseHostValue(values.host, '--host')
   // Input files are read before anything starts: a typo costs no run.
   const baseline =
     values.baseline === undefined ? undefined : await readRunResultFile(values.baseline, 'baseline')
   const expectations =
     values.expectations === undefined ? undefined : await readExpectationsFile(values.expectations)
-  const selection: Selection = { suites: splitList(values.suite), cases: splitList(values.case) }
+  const selection: Selection = {
+    suites: splitList(values.suite),
+    cases: splitList(values.case),
+    exclude: splitList(values.exclude),
+  }
+  const unmatched = unmatchedFilters(allCases(), selection)
+  if (unmatched.length > 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `no case matches ${unmatched.join(', ')} (see: proxyspec list)`,
+    )
+  }
   const outDir = resolve(values.out ?? '.')
 
+  if (config !== undefined) {
+    process.stdout.write(`config: ${config.label}\n`)
+    for (const note of config.notes) process.stdout.write(`${note}\n`)
+  }
   const style = detectStyle(process.stdout)
   const progress = new RunProgress(
     process.stdout,
@@ -113,6 +145,8 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     controller.abort()
   }
   process.once('SIGINT', onSignal)
+  // `proxyspec run | head`: the reader is gone, so the run stops as on Ctrl-C.
+  const offClosed = onOutputClosed(onSignal)
   const attempts: RunResult[] = []
   // A later attempt of --repeat that cannot be made still leaves the reports
   // of the attempts that were; the error is raised once they are written.
@@ -129,6 +163,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           concurrency,
           strict,
           ...(originPort === undefined ? {} : { originPort }),
+          ...(host === undefined ? {} : { host }),
           peer,
           signal: controller.signal,
           onStart: (c, endpoint) => {
@@ -150,6 +185,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   } finally {
     progress.end()
     process.off('SIGINT', onSignal)
+    offClosed()
   }
 
   let run = mergeRepeats(attempts)

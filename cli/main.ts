@@ -3,6 +3,7 @@
 // that is not a verdict ends here as one line on stderr and exit code 2.
 import { isHarnessError } from '../harness/net/errors.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
+import { handleClosedPipes } from './closed-pipe.js'
 import { commandCoverage } from './command-coverage.js'
 import { commandDiff } from './command-diff.js'
 import { commandKillMatrix } from './command-kill-matrix.js'
@@ -52,6 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
     case '-h':
     case '--help': {
       const topic = command === 'help' ? rest[0] : undefined
+      if (topic !== undefined && HELP[topic] === undefined) {
+        process.stderr.write(
+          `proxyspec: no help for "${topic}": not a command (commands: ${Object.keys(HELP).join(', ')})\n`,
+        )
+        return 2
+      }
       process.stdout.write(
         topic !== undefined && HELP[topic] !== undefined ? HELP[topic] : MAIN_USAGE,
       )
@@ -67,6 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+handleClosedPipes()
 main(process.argv.slice(2)).then(
   (code) => {
     // exitCode, not exit(): the process must end by itself, which proves nothing was left running.

@@ -22,6 +22,14 @@ export const RUN_USAGE = `Usage: proxyspec run [options]
 Runs every selected case against one target and writes the reports (report.json unless --report).
 With no --target and no --spawn, runs against builtin:reference in every role it plays.
 
+Config:
+  --config FILE               read the target profile from FILE (.json, or .mjs/.js with a
+                              default export) instead of ./proxyspec.config.json (.mjs, .js),
+                              which is read when present; every key is a long option below in
+                              camelCase ("target", "role", "originPort", "host", "timeout",
+                              "report", "out", "expectations", "baseline", …); flags override it
+  --no-config                 ignore ./proxyspec.config.*
+
 Target (pick one):
   --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
                               builtin:reference, builtin:blind-relay, or a real peer the
@@ -37,17 +45,28 @@ Target (pick one):
                               the run CA file, {cert} {key} chain and key a tls-terminator serves
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
                               (required with a URL or --spawn; repeat or comma-separate for several)
+  --host NAME[:PORT]          the Host the cases send to a reverse proxy or gateway (reverse,
+                              tls-terminator, tls-originator). Without it the Host is the
+                              upstream's own host:port, e.g. 127.0.0.1:41234 ({origin}), not
+                              the proxy's: a proxy that routes by server name / virtual host
+                              needs --host with the name it serves. The harness origin routes on
+                              the path, so it recognises the request whatever Host arrives.
+                              A forward proxy gets absolute-form and Host stays the origin's.
 
 Peers:
   --peer-provider KIND        container | native | auto (default: a container when a Docker
                               engine holds the image, else the binary on PATH)
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
 
-Selection:
-  --suite GLOB                only these suites (repeatable): connect, hop-by-hop,
+Selection (how the filters combine: --suite and --case add up; --exclude then takes cases
+out; --role picks the roles; no --suite and no --case = every case; a filter that matches
+no case at all is an error):
+  --suite GLOB                the cases of these suites (repeatable): connect, hop-by-hop,
                               keep-alive, framing, upgrade, tls
-  --case GLOB                 only these cases, by id or requirement id (repeatable):
+  --case GLOB                 and these cases, by id or requirement id (repeatable):
                               'keep-alive/*', KA-06, 'connect/*framing*'
+  --exclude GLOB              minus these cases, by id or requirement id (repeatable):
+                              'tls/*', KA-06, 'framing/*chunk*'
 
 Reports:
   --report LIST               formats to write, comma-separated (default json):
@@ -62,13 +81,16 @@ Reports:
 Run:
   --repeat N                  run every case N times; cases whose verdict varies are flaky
   --timeout MS                per-case deadline (default 3000)
-  --concurrency N             cases at once (default 8)
+  --concurrency N             cases at once (default 4)
   --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
   --strict                    SHOULD violations also fail the run (exit 1)
 
 Examples:
   proxyspec run
   proxyspec run --target builtin:blind-relay --role forward
+  proxyspec run --suite keep-alive --case HOP-13 --exclude 'keep-alive/*close*'
+  proxyspec run --target http://127.0.0.1:8080 --role reverse --origin-port 9000 --host app.test
+  proxyspec run --config ci/proxyspec.config.json --suite connect
   proxyspec run --report json,junit,html,md --out reports --baseline baseline.json
   proxyspec run --target http://127.0.0.1:3128 --role forward --suite connect
   proxyspec run --spawn "node my-proxy.js --port {port} --upstream {origin}" --role reverse
@@ -93,9 +115,23 @@ by level and by role, and which MUST, SHOULD and Contract rows have none yet.
   --json, --md     machine-readable, or Markdown
 `
 
-export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--json]
+export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--exclude GLOB] [--role ROLE] [--json]
 
-Prints the case catalog: id, level, roles, catalog requirement ids and title.
+Prints the case catalog: id, level, roles, catalog requirement ids and title. The filters
+combine as for run: --suite and --case add up (no --suite and no --case: every case),
+--exclude then takes cases out, --role keeps the cases that apply to one of those roles.
+Each is repeatable or comma-separated; a filter that matches no case is an error (exit 2).
+
+  --suite GLOB     the cases of these suites: connect, hop-by-hop, keep-alive, framing, upgrade, tls
+  --case GLOB      and these cases, by id or requirement id: 'keep-alive/*', KA-06
+  --exclude GLOB   minus these cases, by id or requirement id: 'tls/*', KA-06
+  --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel
+  --json           the catalog rows as JSON
+
+Examples:
+  proxyspec list --suite connect --case KA-06
+  proxyspec list --role reverse --exclude 'tls/*' --json
+  proxyspec list | head
 `
 
 export const REFERENCE_USAGE = `Usage: proxyspec reference --mode forward|reverse --port PORT [options]
@@ -120,7 +156,8 @@ as matrix.md and matrix.html, with each peer's full report under matrix/.
   --out DIR                   where the matrix goes (default: docs)
   --reasons FILE              why each non-pass cell is not a pass, keyed "PEER[/ROLE] CASE-ID"
                               (default: test-fixtures/peers/reasons.json)
-  --suite GLOB, --case GLOB   only these suites or cases (as for run)
+  --suite GLOB, --case GLOB   these suites and cases (as for run: they add up)
+  --exclude GLOB              minus these cases (as for run)
   --timeout MS, --concurrency N
   --peer-provider KIND        container | native | auto (default auto)
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)

@@ -23,10 +23,12 @@ export interface ProxyspecTestsOptions {
   /** "builtin:reference", "http://127.0.0.1:3128", or { spawn: "cmd {port} {origin}" }. */
   readonly target: string | { readonly spawn: string }
   readonly role: Role
-  /** Suite ids or globs. @default all */
+  /** Suite ids or globs; adds up with `cases` (as `run --suite`). @default all */
   readonly suites?: readonly string[]
-  /** Case ids, requirement ids or globs. @default all */
+  /** Case ids, requirement ids or globs; adds up with `suites`. @default all */
   readonly cases?: readonly string[]
+  /** Case ids, requirement ids or globs taken out of the selection (as `run --exclude`). */
+  readonly exclude?: readonly string[]
   /** Per-case deadline. @default 3000 */
   readonly timeoutMs?: number
   /** SHOULD violations fail the test too. @default false */
@@ -58,6 +60,7 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
   const cases = selectCases(options.catalog ?? allCases(), {
     suites: options.suites ?? [],
     cases: options.cases ?? [],
+    exclude: options.exclude ?? [],
   })
   const label =
     typeof options.target === 'string' ? options.target : `spawn: ${options.target.spawn}`

@@ -86,6 +86,10 @@ export interface RunResult {
     readonly options: {
       readonly suites: readonly string[]
       readonly cases: readonly string[]
+      /** `--exclude`: taken out of what suites and cases chose (absent: nothing excluded). */
+      readonly exclude?: readonly string[]
+      /** `--host`: the Host sent to the gateway roles (absent: the upstream's host:port). */
+      readonly host?: string
       readonly timeoutMs: number
       readonly concurrency: number
       readonly strict: boolean

@@ -15,7 +15,7 @@ import type { TranscriptRecorder } from '../net/transcript.js'
 import { startBannerServer, startEchoServer, startSinkServer } from '../tcp/index.js'
 import type { StartedTcpServer, TcpEvent } from '../tcp/types.js'
 import type { TlsHandshakeRecord } from '../tls/types.js'
-import type { RunEnvironment, TargetEndpoint } from './environment.js'
+import { originHostFor, type RunEnvironment, type TargetEndpoint } from './environment.js'
 
 export interface CaseContextParts {
   readonly env: RunEnvironment
@@ -104,11 +104,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     path: (suffix = '') => `/${token}/${suffix}`,
     requestTarget: (path) =>
       target.role === 'forward' ? `http://${origin.authority}${path}` : path,
-    // A tls-originator's upstream is the TLS origin, known to it by name.
-    originHost:
-      target.role === 'tls-originator'
-        ? `${env.tls.name}:${env.tls.origin.port}`
-        : origin.authority,
+    originHost: originHostFor(env, target.role),
     async connect(options: ConnectOptions = {}): Promise<RawClient> {
       clients += 1
       const client = await openRawClient({

@@ -17,6 +17,26 @@ export interface RunEnvironment {
   readonly quietMs: number
   /** Aborts the whole run (Ctrl-C, a test timeout). */
   readonly signal?: AbortSignal
+  /**
+   * `--host NAME`: the Host the cases send to the gateway roles (reverse,
+   * tls-terminator, tls-originator) instead of the upstream's own host:port.
+   */
+  readonly host?: string
+}
+
+/** The roles that receive origin-form requests and so take `--host`; a forward proxy gets absolute-form. */
+export const HOST_ROLES: readonly Role[] = ['reverse', 'tls-terminator', 'tls-originator']
+
+/**
+ * The Host field value of a request meant for the origin, in a role: the
+ * `--host` name for a gateway role when one is given; otherwise the upstream's
+ * authority (the harness origin's host:port; for a tls-originator the TLS
+ * origin, known to it by name). The origin routes on the case token in the
+ * path, so it recognises the request whatever Host arrives.
+ */
+export function originHostFor(env: RunEnvironment, role: Role): string {
+  if (env.host !== undefined && HOST_ROLES.includes(role)) return env.host
+  return role === 'tls-originator' ? `${env.tls.name}:${env.tls.origin.port}` : env.origin.authority
 }
 
 /** Where the target under test listens, for one role. */

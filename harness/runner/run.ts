@@ -11,9 +11,9 @@ import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import { DEFAULT_CASE_TIMEOUT_MS, type TargetEndpoint } from './environment.js'
+import { DEFAULT_CASE_TIMEOUT_MS, originHostFor, type TargetEndpoint } from './environment.js'
 import { runSuites } from './run-suites.js'
-import { selectCases, type Selection } from './select.js'
+import { describeSelection, selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
 import { toolVersion } from './tool-version.js'
 
@@ -27,6 +27,8 @@ export interface RunRequest {
   readonly concurrency?: number
   readonly strict?: boolean
   readonly originPort?: number
+  /** `--host NAME`: the Host sent to the gateway roles instead of the upstream's host:port. */
+  readonly host?: string
   /** How peer:<name> targets are started (provider, images). */
   readonly peer?: PeerOptions
   readonly signal?: AbortSignal
@@ -56,13 +58,9 @@ export async function executeRun(
 ): Promise<RunResult> {
   const cases = selectCases(catalog, request.selection)
   if (cases.length === 0) {
-    const filters = [
-      ...request.selection.suites.map((s) => `--suite ${s}`),
-      ...request.selection.cases.map((c) => `--case ${c}`),
-    ]
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `no case matches ${filters.join(' ')} (see: proxyspec list)`,
+      `no case matches ${describeSelection(request.selection)} (see: proxyspec list)`,
     )
   }
   const roles = resolveRoles(request)
@@ -79,13 +77,14 @@ export async function executeRun(
       timeoutMs,
       ...(request.originPort === undefined ? {} : { originPort: request.originPort }),
       ...(request.quietMs === undefined ? {} : { quietMs: request.quietMs }),
+      ...(request.host === undefined ? {} : { host: request.host }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     })
     for (const role of roles) {
       const target = scope.use(await startTarget(request.target, role, env, request.peer))
       targets.push(target)
       await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
-      await assertSpeaksHttp(request.target.label, target.endpoint, env.origin.authority)
+      await assertSpeaksHttp(request.target.label, target.endpoint, originHostFor(env, role))
     }
     const results = await runSuites(
       cases,
@@ -111,6 +110,8 @@ export async function executeRun(
         options: {
           suites: request.selection.suites,
           cases: request.selection.cases,
+          ...(request.selection.exclude?.length ? { exclude: request.selection.exclude } : {}),
+          ...(request.host === undefined ? {} : { host: request.host }),
           timeoutMs,
           concurrency,
           strict: request.strict ?? false,

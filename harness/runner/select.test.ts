@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { defineCase, type ConformanceCase } from '../model/case.js'
 import { conforms } from '../model/outcome.js'
-import { globToRegExp, selectCases } from './select.js'
+import { describeSelection, globToRegExp, selectCases, unmatchedFilters } from './select.js'
 
 const make = (id: string, requirement: string): ConformanceCase => {
   const [suite = ''] = id.split('/')
@@ -41,7 +41,44 @@ describe('selectCases', () => {
     expect(selectCases(catalog, { suites: [], cases: ['ka-06'] }).map((c) => c.id)).toEqual([
       'keep-alive/c-d',
     ])
-    expect(selectCases(catalog, { suites: ['connect'], cases: ['KA-*'] })).toEqual([])
+  })
+
+  it('adds --suite and --case up (a union), in catalog order', () => {
+    expect(
+      selectCases(catalog, { suites: ['connect'], cases: ['KA-01'] }).map((c) => c.id),
+    ).toEqual(['connect/a-b', 'keep-alive/e-f'])
+    expect(
+      selectCases(catalog, { suites: ['keep-alive'], cases: ['KA-06'] }).map((c) => c.id),
+    ).toEqual(['keep-alive/c-d', 'keep-alive/e-f'])
+  })
+
+  it('removes --exclude matches (by id, requirement id or glob) from the union', () => {
+    expect(
+      selectCases(catalog, { suites: [], cases: [], exclude: ['KA-06'] }).map((c) => c.id),
+    ).toEqual(['connect/a-b', 'keep-alive/e-f'])
+    expect(
+      selectCases(catalog, { suites: ['keep-alive'], cases: [], exclude: ['*/e-*'] }).map(
+        (c) => c.id,
+      ),
+    ).toEqual(['keep-alive/c-d'])
+    expect(
+      selectCases(catalog, { suites: ['connect'], cases: ['KA-*'], exclude: ['connect/*'] }).map(
+        (c) => c.id,
+      ),
+    ).toEqual(['keep-alive/c-d', 'keep-alive/e-f'])
+    expect(selectCases(catalog, { suites: [], cases: ['KA-06'], exclude: ['ka-*'] })).toEqual([])
+  })
+
+  it('names the filters that match no case, and describes a selection', () => {
+    const selection = { suites: ['conect', 'connect'], cases: ['KA-99'], exclude: ['KA-01', 'x'] }
+    expect(unmatchedFilters(catalog, selection)).toEqual([
+      '--suite conect',
+      '--case KA-99',
+      '--exclude x',
+    ])
+    expect(describeSelection({ suites: ['connect'], cases: [], exclude: ['KA-06'] })).toBe(
+      '--suite connect --exclude KA-06',
+    )
   })
 
   it('treats regex characters in globs literally', () => {

@@ -14,11 +14,29 @@ function matchesAny(value: readonly string[], globs: readonly string[]): boolean
   return value.some((v) => patterns.some((p) => p.test(v)))
 }
 
+/**
+ * Which cases a run considers. The filters combine the same way everywhere
+ * (run, list, matrix, the vitest helper):
+ *
+ * - `suites` and `cases` add up: a case is in when its suite matches a suite
+ *   glob OR its id, requirement id or alias matches a case glob; with both
+ *   empty, every case is in;
+ * - `exclude` then removes every case whose id, requirement id or alias
+ *   matches one of its globs.
+ *
+ * Roles are not a case filter: a run restricts them with `--role`.
+ */
 export interface Selection {
-  /** Suite ids or globs; empty = all. */
+  /** Suite ids or globs; empty (with `cases` empty) = all. */
   readonly suites: readonly string[]
-  /** Case ids, requirement ids (e.g. KA-06) or globs over either; empty = all. */
+  /** Case ids, requirement ids (e.g. KA-06) or globs over either; empty (with `suites` empty) = all. */
   readonly cases: readonly string[]
+  /** Case ids, requirement ids or globs taken out of what `suites` and `cases` chose. */
+  readonly exclude?: readonly string[]
+}
+
+function caseNames(c: ConformanceCase): readonly string[] {
+  return [c.id, ...c.requirements, ...(c.aliases ?? [])]
 }
 
 /** The cases a run will consider, in catalog order. */
@@ -26,10 +44,40 @@ export function selectCases(
   all: readonly ConformanceCase[],
   selection: Selection,
 ): ConformanceCase[] {
+  const everything = selection.suites.length === 0 && selection.cases.length === 0
+  const exclude = selection.exclude ?? []
   return all.filter(
     (c) =>
-      (selection.suites.length === 0 || matchesAny([c.suite], selection.suites)) &&
-      (selection.cases.length === 0 ||
-        matchesAny([c.id, ...c.requirements, ...(c.aliases ?? [])], selection.cases)),
+      (everything ||
+        matchesAny([c.suite], selection.suites) ||
+        matchesAny(caseNames(c), selection.cases)) &&
+      !matchesAny(caseNames(c), exclude),
   )
+}
+
+/** The filters as command-line options, for messages: "--suite connect --exclude KA-06". */
+export function describeSelection(selection: Selection): string {
+  return [
+    ...selection.suites.map((s) => `--suite ${s}`),
+    ...selection.cases.map((c) => `--case ${c}`),
+    ...(selection.exclude ?? []).map((e) => `--exclude ${e}`),
+  ].join(' ')
+}
+
+/**
+ * The filters that match no case of the catalog at all (a typo, or a case
+ * since renamed), as "--suite conect": under a union such a filter would
+ * otherwise vanish without a word.
+ */
+export function unmatchedFilters(
+  all: readonly ConformanceCase[],
+  selection: Selection,
+): readonly string[] {
+  const none = (names: (c: ConformanceCase) => readonly string[], glob: string): boolean =>
+    !all.some((c) => matchesAny(names(c), [glob]))
+  return [
+    ...selection.suites.filter((s) => none((c) => [c.suite], s)).map((s) => `--suite ${s}`),
+    ...selection.cases.filter((g) => none(caseNames, g)).map((g) => `--case ${g}`),
+    ...(selection.exclude ?? []).filter((g) => none(caseNames, g)).map((g) => `--exclude ${g}`),
+  ]
 }

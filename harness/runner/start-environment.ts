@@ -13,6 +13,8 @@ export interface EnvironmentOptions {
   readonly quietMs?: number
   readonly signal?: AbortSignal
   readonly runId?: string
+  /** `--host NAME` for the gateway roles (RunEnvironment.host). */
+  readonly host?: string
 }
 
 /**
@@ -38,5 +40,6 @@ export async function startRunEnvironment(
     timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.host === undefined ? {} : { host: options.host }),
   }
 }
