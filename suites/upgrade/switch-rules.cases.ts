@@ -49,6 +49,7 @@ async function staysHttp(
   ctx: CaseContext,
   client: RawClient,
   suffix: string,
+  timeoutMs?: number,
 ): Promise<Outcome | undefined> {
   const sent = originRequest(ctx, {
     suffix,
@@ -58,14 +59,16 @@ async function staysHttp(
     ],
   })
   await client.write(sent)
-  const read = await client.readResponse()
-  if (read.kind === 'timeout')
-    return timedOut(`an answer to the request after the refused upgrade`, read.afterMs)
+  const read = await client.readResponse(timeoutMs === undefined ? {} : { timeoutMs })
+  // What reached the origin is the verdict, whether or not an answer came back.
   const raw = ctx.origin
     .requests()
     .filter((r) => r.message.head.target.endsWith(`/${suffix}`))
     .filter((r) => r.message.head.raw.equals(sent))
-  if (raw.length === 0) return undefined
+  if (raw.length === 0)
+    return read.kind === 'timeout'
+      ? timedOut(`an answer to the request after the refused upgrade`, read.afterMs)
+      : undefined
   return violates(
     'the next request parsed as HTTP (re-framed by the target) or the connection closed',
     `the origin received the client's bytes unchanged on ${raw[0]?.conn ?? '?'}: ${raw[0]?.message.head.raw.toString('latin1').split('\r\n').slice(0, 1).join('') ?? ''} with its padded X-Smuggle value (a tunnel without a 101)`,
@@ -73,7 +76,13 @@ async function staysHttp(
 }
 
 /** UPG-04, one status: the origin refuses the upgrade with `status`; the connection must stay HTTP. */
-async function refusedUpgrade(ctx: CaseContext, status: number): Promise<Outcome> {
+async function refusedUpgrade(
+  ctx: CaseContext,
+  status: number,
+  budgetMs: number,
+): Promise<Outcome> {
+  const started = performance.now()
+  const left = (): number => Math.max(1, budgetMs - (performance.now() - started))
   const lines =
     status === 426
       ? ([
@@ -84,7 +93,7 @@ async function refusedUpgrade(ctx: CaseContext, status: number): Promise<Outcome
   ctx.origin.behave(refusingEndpoint(refusalBytes(status, [...lines])).behaviour)
   const client = await connectClient(ctx)
   await client.write(handshakeBytes(ctx, { suffix: `refused-${status}` }))
-  const read = await client.readResponse()
+  const read = await client.readResponse({ timeoutMs: left() })
   if (read.kind === 'timeout')
     return timedOut(`the origin's ${status} to the upgrade`, read.afterMs)
   if (read.kind !== 'response' || read.message.head.status !== status) {
@@ -96,17 +105,21 @@ async function refusedUpgrade(ctx: CaseContext, status: number): Promise<Outcome
         : `no response from the target (${read.kind})`,
     )
   }
-  const smuggled = await staysHttp(ctx, client, `after-${status}`)
+  const smuggled = await staysHttp(ctx, client, `after-${status}`, left())
   await client.close()
   return smuggled ?? conforms()
 }
 
 /** UPG-05, one bad 101 from the origin: a 502 or a close is expected, not the 101. */
-async function invalidSwitch(ctx: CaseContext, upgrade: string | null): Promise<Outcome> {
+async function invalidSwitch(
+  ctx: CaseContext,
+  upgrade: string | null,
+  budgetMs: number,
+): Promise<Outcome> {
   ctx.origin.behave(websocketEndpoint({ upgrade }).behaviour)
   const client = await connectClient(ctx)
   await client.write(handshakeBytes(ctx, { suffix: upgrade ?? 'none' }))
-  const read = await client.readResponse()
+  const read = await client.readResponse({ timeoutMs: Math.max(1, budgetMs) })
   await client.close()
   if (read.kind === 'timeout') return timedOut('an answer to the upgrade', read.afterMs)
   if (read.kind === 'response' && read.message.head.status === 101)
@@ -159,8 +172,15 @@ export const switchRuleCases = [
     roles: ROLES,
     async run(ctx) {
       const results: VariantResult[] = []
-      for (const status of [426, 200, 403])
-        results.push({ name: `origin ${status}`, outcome: await refusedUpgrade(ctx, status) })
+      const statuses = [426, 200, 403]
+      for (const [i, status] of statuses.entries()) {
+        // Each variant gets its share of what is left, so a hang in one still lets the others run.
+        const budget = ctx.remainingMs() / (statuses.length - i) - 20
+        results.push({
+          name: `origin ${status}`,
+          outcome: await refusedUpgrade(ctx, status, budget),
+        })
+      }
       return allVariants(results)
     },
   }),
@@ -201,11 +221,15 @@ export const switchRuleCases = [
       if ('outcome' in probe) return probe.outcome
       await probe.ws.client.close()
       const results: VariantResult[] = []
-      for (const [name, upgrade] of [
-        ['origin 101 without Upgrade', null],
-        ['origin 101 with Upgrade: h2c', 'h2c'],
-      ] as const) {
-        results.push({ name, outcome: await invalidSwitch(ctx, upgrade) })
+      for (const [i, [name, upgrade]] of (
+        [
+          ['origin 101 without Upgrade', null],
+          ['origin 101 with Upgrade: h2c', 'h2c'],
+        ] as const
+      ).entries()) {
+        // Each variant gets its share of what is left (the valid one last), so a hang cannot hide the others.
+        const budget = ctx.remainingMs() / (3 - i) - 20
+        results.push({ name, outcome: await invalidSwitch(ctx, upgrade, budget) })
       }
       results.push({ name: 'origin 101 with Upgrade: WebSocket', outcome: await mixedCase(ctx) })
       return allVariants(results)
