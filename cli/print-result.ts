@@ -1,5 +1,6 @@
 import type { CaseResult, RunResult } from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
+import { unattributedSummary } from '../reports/unattributed.js'
 
 const LABEL: Record<Status, string> = {
   pass: 'PASS',
@@ -60,8 +61,10 @@ export function formatSummary(run: RunResult, reportPaths: readonly string[]): s
     declared === 0 ? '' : `${declared} declared`,
     flaky === 0 ? '' : `${flaky} flaky over ${repeat ?? 1} attempts`,
   ].filter((e) => e !== '')
+  const origin = unattributedSummary(run)
   return [
     `${run.target.label} [${run.target.roles.join(', ')}]: ${run.summary.total} results in ${(run.run.durationMs / 1000).toFixed(1)} s: ${counts}; ${blocking}${extras.length === 0 ? '' : ` (${extras.join(', ')})`}`,
+    ...(origin === undefined ? [] : [origin]),
     ...reportPaths.map((path) => `report: ${path}`),
   ].join('\n')
 }

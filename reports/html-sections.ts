@@ -6,6 +6,7 @@ import { caseAnchor } from './html-case.js'
 import { esc } from './html.js'
 import { levelRows, runVerdict, suiteRows, type StatusCounts } from './report-facts.js'
 import { STATUS_LABEL } from './status.js'
+import { unattributedLine } from './unattributed.js'
 
 export function headerHtml(run: RunResult, strict: boolean): string {
   const { target } = run
@@ -134,6 +135,21 @@ export function declaredHtml(results: readonly CaseResult[]): string {
     return `<li><a href="#${caseAnchor(r)}"><code>${esc(r.id)}</code> [${esc(r.role)}]</a> ${esc(STATUS_LABEL[r.verdict.status])}, ${esc(state)}: ${esc(d.reason)}${d.expires === undefined ? '' : ` (until ${esc(d.expires)})`}</li>`
   })
   return `<section id="declared"><h2>Declared deviations (${declared.length})</h2><ul class="changes">${items.join('')}</ul></section>`
+}
+
+/** Origin traffic no case token names (RunResult.unattributedOrigin); empty when there was none. */
+export function unattributedHtml(run: RunResult): string {
+  const u = run.unattributedOrigin
+  if (u === undefined || u.total === 0) return ''
+  const items = u.events.map((e) => {
+    const link = e.case === undefined ? '' : ` <a href="#${caseAnchor(e.case)}">evidence</a>`
+    return `<li>${esc(unattributedLine(e))}${link}</li>`
+  })
+  const more =
+    u.events.length < u.total
+      ? `<p class="notes">${u.total - u.events.length} more not listed.</p>`
+      : ''
+  return `<section id="unattributed-origin"><h2>Unattributed origin traffic (${u.total})</h2><p class="notes">What the harness origin received that no case token names. An entry on a connection that earlier carried a case's request is attributed to that case (a pooled upstream connection desynchronised by its bytes).</p><ul class="changes">${items.join('')}</ul>${more}</section>`
 }
 
 export function stderrHtml(run: RunResult): string {

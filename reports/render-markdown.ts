@@ -7,6 +7,7 @@ import { mdCode, mdDetails, mdFence, mdLink, mdTable, mdText } from './markdown.
 import { renderDiffMarkdown } from './render-diff.js'
 import { runVerdict, suiteRows } from './report-facts.js'
 import { STATUS_LABEL } from './status.js'
+import { unattributedLine } from './unattributed.js'
 
 export interface MarkdownOptions {
   /** Counts SHOULD warnings and timeouts as failures. @default run.run.options.strict */
@@ -120,6 +121,20 @@ function declaredSection(results: readonly CaseResult[]): string[] {
   ]
 }
 
+/** Origin traffic no case token names, one line each (bounded like the report). */
+function unattributedSection(run: RunResult): string[] {
+  const u = run.unattributedOrigin
+  if (u === undefined || u.total === 0) return []
+  const shown = u.events.slice(0, 20)
+  return [
+    '',
+    `### Unattributed origin traffic (${u.total})`,
+    '',
+    ...shown.map((e) => `- ${mdText(unattributedLine(e))}`),
+    ...(u.total > shown.length ? [`- … ${u.total - shown.length} more in the JSON report`] : []),
+  ]
+}
+
 function flakySection(results: readonly CaseResult[]): string[] {
   const flaky = results.filter((r) => r.flaky !== undefined)
   if (flaky.length === 0) return []
@@ -202,7 +217,11 @@ function renderOnce(run: RunResult, options: MarkdownOptions): string {
   )
   if (infos.length > 0)
     out.push('', `### Observations (INFO, ${infos.length})`, '', ...infos.map(oneLine))
-  out.push(...declaredSection(run.results), ...flakySection(run.results))
+  out.push(
+    ...declaredSection(run.results),
+    ...flakySection(run.results),
+    ...unattributedSection(run),
+  )
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -2,7 +2,11 @@
 // harness components, folded into one RunResult. A case whose attempts end
 // with different verdicts is marked flaky; a flaky case is a finding too
 // (a conformant target answers the same bytes the same way every time).
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import {
+  MAX_UNATTRIBUTED_EVENTS,
+  type CaseResult,
+  type RunResult,
+} from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
 import { caseKey } from './diff.js'
 import { isFailing } from './status.js'
@@ -46,6 +50,21 @@ export function mergeRepeats(runs: readonly RunResult[]): RunResult {
     target: { ...first.target, ...(stderr === '' ? {} : { stderr }) },
     summary: summarize(results, strict),
     results,
+    ...unattributedOf(runs),
+  }
+}
+
+/** Every attempt's unattributed origin traffic, in order (bounded like one run's). */
+function unattributedOf(runs: readonly RunResult[]): Pick<RunResult, 'unattributedOrigin'> {
+  const seen = runs.flatMap((r) =>
+    r.unattributedOrigin === undefined ? [] : [r.unattributedOrigin],
+  )
+  if (seen.length === 0) return {}
+  return {
+    unattributedOrigin: {
+      total: seen.reduce((sum, u) => sum + u.total, 0),
+      events: seen.flatMap((u) => u.events).slice(0, MAX_UNATTRIBUTED_EVENTS),
+    },
   }
 }
 

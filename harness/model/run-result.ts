@@ -65,6 +65,35 @@ export interface TargetSummary {
   readonly stderr?: string
 }
 
+/**
+ * Something the harness origin received that no case token names: a request
+ * without a token, or bytes it could not parse. When the same origin
+ * connection carried a case's request before, that case is named: through a
+ * pooled upstream connection its bytes are the likely cause (a desync),
+ * whichever case was running when they arrived, and its evidence lists it too.
+ */
+export interface UnattributedOriginEvent {
+  readonly kind: 'request' | 'parse-error'
+  /** Origin connection id ("o7"). */
+  readonly conn: string
+  /** Milliseconds since the run's cases started. */
+  readonly t: number
+  /** The request line as the origin received it, or the origin parser's error. */
+  readonly detail: string
+  /** The case whose request this origin connection carried last before it. */
+  readonly case?: { readonly id: string; readonly role: Role }
+}
+
+/** Unattributed origin events a report keeps; the total still counts every one. */
+export const MAX_UNATTRIBUTED_EVENTS = 200
+
+/** Run-wide origin traffic that no case token names (absent when there was none). */
+export interface UnattributedOrigin {
+  /** How many were seen; `events` keeps the first ones (bounded). */
+  readonly total: number
+  readonly events: readonly UnattributedOriginEvent[]
+}
+
 export interface RunSummary {
   readonly total: number
   readonly byStatus: Readonly<Record<Status, number>>
@@ -100,4 +129,6 @@ export interface RunResult {
   readonly target: TargetSummary
   readonly summary: RunSummary
   readonly results: readonly CaseResult[]
+  /** Origin traffic no case token names, and origin parse errors; absent when there was none. */
+  readonly unattributedOrigin?: UnattributedOrigin
 }

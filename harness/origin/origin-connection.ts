@@ -204,6 +204,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
       } catch (error) {
         // Lenient parsing gives up only on what it cannot get past (no start line, a huge head).
         const detail = isWireError(error) ? error.message : String(error)
+        log.parseError(id, detail)
         transcript.record({
           hop: 'origin',
           conn: id,

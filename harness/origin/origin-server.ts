@@ -122,6 +122,10 @@ export async function startOrigin(options: OriginOptions = {}): Promise<StartedO
     get connections() {
       return log.connections
     },
+    strays: () => log.strays(),
+    get strayCount() {
+      return log.strayCount
+    },
     connectionClosed: (id, timeoutMs) => log.connectionClosed(id, timeoutMs),
     setCertificate(pem) {
       if (!('setSecureContext' in server)) {

@@ -6,7 +6,7 @@
  */
 import { isTimeout, type TimeoutValue } from '../net/deadline.js'
 import { ChangeSignal } from '../tcp/wait-until.js'
-import type { OriginConnectionRecord, OriginRequest } from './types.js'
+import type { OriginConnectionRecord, OriginRequest, OriginStray } from './types.js'
 
 interface MutableConnection {
   id: string
@@ -19,6 +19,13 @@ interface MutableConnection {
 /** Requests without a case token kept for requests(); older ones are dropped. */
 const MAX_UNOWNED = 1000
 
+/** Strays kept for strays(); older ones are dropped (strayCount still counts them). */
+const MAX_STRAYS = 1000
+
+/** The harness's own request before a run (harness/target/preflight.ts): expected, never a stray. */
+const PREFLIGHT =
+  /^\/proxyspec-preflight(?:[?#]|$)|^https?:\/\/[^/]+\/proxyspec-preflight(?:[?#]|$)/
+
 export class RequestLog {
   readonly #requests: OriginRequest[] = []
   readonly #byToken = new Map<string, OriginRequest[]>()
@@ -27,6 +34,10 @@ export class RequestLog {
   readonly #connections = new Map<string, MutableConnection>()
   readonly #changes = new ChangeSignal()
   #sequence = 0
+  /** The token of the last request with one, per connection (kept after forget: strays come late). */
+  readonly #lastToken = new Map<string, string>()
+  readonly #strays: OriginStray[] = []
+  #strayCount = 0
 
   openConnection(id: string): void {
     this.#connections.set(id, { id, openedAt: performance.now(), closed: false, requests: 0 })
@@ -57,6 +68,14 @@ export class RequestLog {
     // by token: keep the latest few so a long run stays bounded.
     if (request.token === undefined && this.#requests.length > MAX_UNOWNED)
       this.#dropOldestUnowned()
+    if (request.token === undefined) {
+      if (!PREFLIGHT.test(request.message.head.target)) {
+        const line = request.message.head.raw.toString('latin1').split('\r\n', 1)[0] ?? ''
+        this.#stray('request', request.conn, request.at, line)
+      }
+    } else {
+      this.#lastToken.set(request.conn, request.token)
+    }
     if (request.token !== undefined) {
       let list = this.#byToken.get(request.token)
       if (list === undefined) {
@@ -67,6 +86,27 @@ export class RequestLog {
     }
     this.#changes.notify()
     return request
+  }
+
+  /** The origin could not parse what arrived on `conn`. */
+  parseError(conn: string, detail: string): void {
+    this.#stray('parse-error', conn, performance.now(), detail)
+    this.#changes.notify()
+  }
+
+  #stray(kind: OriginStray['kind'], conn: string, at: number, detail: string): void {
+    const owner = this.#lastToken.get(conn)
+    this.#strays.push({ kind, conn, at, detail, ...(owner === undefined ? {} : { owner }) })
+    this.#strayCount += 1
+    if (this.#strays.length > MAX_STRAYS) this.#strays.shift()
+  }
+
+  strays(): readonly OriginStray[] {
+    return [...this.#strays]
+  }
+
+  get strayCount(): number {
+    return this.#strayCount
   }
 
   #dropOldestUnowned(): void {

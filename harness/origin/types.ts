@@ -21,6 +21,24 @@ export interface OriginRequest {
 }
 
 /**
+ * Traffic at the origin that no case token names: a request without a token,
+ * or bytes the origin could not parse. `owner` is the token of the last
+ * request with a token on the same connection before it, when there was one:
+ * through a pooled upstream connection, that case's bytes are the likely
+ * cause (a desync), whichever case happens to run when they arrive.
+ */
+export interface OriginStray {
+  readonly kind: 'request' | 'parse-error'
+  /** Origin connection id: "o1", "o2", ... */
+  readonly conn: string
+  /** performance.now() when it was read. */
+  readonly at: number
+  /** The request line as received, or the origin parser's error. */
+  readonly detail: string
+  readonly owner?: string
+}
+
+/**
  * How the origin treats persistence:
  * - 'honour': HTTP/1.1 stays open unless the request says close; an HTTP/1.0
  *   exchange stays open only when the request asked for keep-alive (and then
@@ -124,6 +142,10 @@ export interface StartedOrigin extends Started {
    */
   nextRequest(token: string, timeoutMs: number): Promise<OriginRequest | TimeoutValue>
   readonly connections: readonly OriginConnectionRecord[]
+  /** Token-less requests and parse errors so far (the latest, bounded), each with its connection's owner. */
+  strays(): readonly OriginStray[]
+  /** How many strays were seen in all, including those no longer kept. */
+  readonly strayCount: number
   /** Resolves when connection `id` has closed; which side closed it first. */
   connectionClosed(id: string, timeoutMs: number): Promise<'peer' | 'origin' | TimeoutValue>
   /** Replace the TLS certificate for connections accepted from now on (TLS origins only). */

@@ -116,6 +116,7 @@ export type ProxyDefect =
   | 'omits-connection-upgrade-upstream'
   | 'clears-websocket-rsv-bits'
   | 'lists-keep-alive-in-101'
+  | 'keeps-first-duplicate-field'
 
 /** True when `defect` is switched on in `options`. */
 export function hasDefect(options: { readonly defect?: string }, defect: ProxyDefect): boolean {

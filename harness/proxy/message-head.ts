@@ -29,6 +29,7 @@ const rawLine = (field: HeaderField): Buffer => Buffer.concat([field.raw, CRLF])
  *   forbids modifying it);
  * - 'keeps-last-duplicate-field': headers kept in a map by name, so only the
  *   last of several lines with one name survives (RFC 9110 §5.3).
+ * - 'keeps-first-duplicate-field': the first one survives instead.
  */
 function keptFields(
   headers: readonly HeaderField[],
@@ -38,6 +39,13 @@ function keptFields(
     return endToEndFields(headers.filter((f) => !named(f, 'connection')))
   const kept = endToEndFields(headers, defect)
   if (defect === 'drops-authorization') return kept.filter((f) => !named(f, 'authorization'))
+  // Seeded defect 'keeps-first-duplicate-field': only the first of several lines with one name
+  // survives (tinyproxy with the 426's two Sec-WebSocket-Version lines; UPG-09).
+  if (defect === 'keeps-first-duplicate-field') {
+    return kept.filter(
+      (f, i) => !kept.slice(0, i).some((earlier) => named(earlier, f.name.toLowerCase())),
+    )
+  }
   if (defect === 'keeps-last-duplicate-field') {
     return kept.filter(
       (f, i) => !kept.slice(i + 1).some((later) => named(later, f.name.toLowerCase())),

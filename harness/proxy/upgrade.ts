@@ -90,8 +90,13 @@ export function upstreamUpgradeHead(
 ): Buffer {
   // Seeded defect 'omits-connection-upgrade-upstream': Upgrade is set but not Connection, the
   // classic nginx misconfiguration (proxy_set_header Upgrade without Connection "upgrade"; UPG-01).
+  // Seeded defect 'upgrades-without-connection-option': Upgrade the client did not list in
+  // Connection goes on as it came, still unlisted (UPG-03, RFC 9110 §7.6.1).
+  const unlisted =
+    defect === 'upgrades-without-connection-option' &&
+    !connectionOptions(head.headers).has('upgrade')
   const lines =
-    defect === 'omits-connection-upgrade-upstream'
+    defect === 'omits-connection-upgrade-upstream' || unlisted
       ? [`Upgrade: ${offer.protocols.join(', ')}`]
       : [`Upgrade: ${offer.protocols.join(', ')}`, 'Connection: upgrade']
   if (defect === 'passes-h2c') {

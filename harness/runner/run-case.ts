@@ -61,12 +61,14 @@ export function notApplicable(c: ConformanceCase, role: Role): CaseResult {
 /**
  * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
  * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
- * its sockets are torn down so it cannot hold the run.
+ * its sockets are torn down so it cannot hold the run. `token` names the
+ * case's requests at the origin (runSuites passes it to attribute strays).
  */
 export async function runCase(
   c: ConformanceCase,
   target: TargetEndpoint,
   env: RunEnvironment,
+  token: string = env.tokens.next(),
 ): Promise<CaseResult> {
   if (!c.roles.includes(target.role)) return notApplicable(c, target.role)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
@@ -74,7 +76,6 @@ export async function runCase(
   const recorder = new TranscriptRecorder()
   const scope = new Scope()
   const notes: string[] = []
-  const token = env.tokens.next()
   const startedAt = performance.now()
   let verdict: Verdict
   try {

@@ -1,5 +1,11 @@
 import type { ConformanceCase } from '../model/case.js'
-import type { CaseResult } from '../model/run-result.js'
+import {
+  MAX_UNATTRIBUTED_EVENTS,
+  type CaseResult,
+  type UnattributedOrigin,
+  type UnattributedOriginEvent,
+} from '../model/run-result.js'
+import type { OriginStray } from '../origin/types.js'
 import type { RunEnvironment, TargetEndpoint } from './environment.js'
 import { notApplicable, runCase } from './run-case.js'
 
@@ -30,8 +36,33 @@ export async function runSuites(
   env: RunEnvironment,
   options: RunSuitesOptions = {},
 ): Promise<CaseResult[]> {
+  return (await runSuitesReport(cases, targets, env, options)).results
+}
+
+/** What runSuitesReport gives: the results and the origin traffic no case token names. */
+export interface SuitesReport {
+  readonly results: CaseResult[]
+  readonly unattributedOrigin?: UnattributedOrigin
+}
+
+/**
+ * runSuites, plus what the origin received that no case token names (issue
+ * 10, item 21): token-less requests and origin parse errors. One that came on
+ * an origin connection which earlier carried a case's request is attributed
+ * to that case (a note in its evidence) as well as listed run-wide: through a
+ * pooled upstream connection, a desync shows up in whichever case runs next,
+ * and the connection says whose bytes it was.
+ */
+export async function runSuitesReport(
+  cases: readonly ConformanceCase[],
+  targets: readonly TargetEndpoint[],
+  env: RunEnvironment,
+  options: RunSuitesOptions = {},
+): Promise<SuitesReport> {
   const first = targets[0]
   if (first === undefined) throw new Error('[proxyspec] runSuites needs at least one target')
+  const startedAt = performance.now()
+  const strayStart = env.origin.strayCount
   const results: (CaseResult | undefined)[] = []
   const work: WorkItem[] = []
   for (const c of cases) {
@@ -47,6 +78,8 @@ export async function runSuites(
       results.push(undefined)
     }
   }
+  /** Which result a token's requests belong to. */
+  const owners = new Map<string, number>()
   let next = 0
   const worker = async (): Promise<void> => {
     for (;;) {
@@ -55,12 +88,47 @@ export async function runSuites(
       next += 1
       if (item === undefined) return
       options.onStart?.(item.c, item.target)
-      const result = await runCase(item.c, item.target, env)
+      const token = env.tokens.next()
+      owners.set(token, item.index)
+      const result = await runCase(item.c, item.target, env, token)
       results[item.index] = result
       options.onResult?.(result)
     }
   }
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, work.length))
   await Promise.all(Array.from({ length: concurrency }, worker))
-  return results.filter((r): r is CaseResult => r !== undefined)
+  // Strays of this run only: the environment may have served earlier runs.
+  const seen = env.origin.strayCount - strayStart
+  const strays = seen <= 0 ? [] : env.origin.strays().slice(-seen)
+  const events: UnattributedOriginEvent[] = []
+  for (const stray of strays) {
+    const index = stray.owner === undefined ? undefined : owners.get(stray.owner)
+    const owner = index === undefined ? undefined : results[index]
+    if (owner !== undefined && index !== undefined)
+      results[index] = withNote(owner, strayNote(stray, startedAt))
+    if (events.length < MAX_UNATTRIBUTED_EVENTS)
+      events.push({
+        kind: stray.kind,
+        conn: stray.conn,
+        t: Math.round(stray.at - startedAt),
+        detail: stray.detail,
+        ...(owner === undefined ? {} : { case: { id: owner.id, role: owner.role } }),
+      })
+  }
+  return {
+    results: results.filter((r): r is CaseResult => r !== undefined),
+    ...(seen <= 0 ? {} : { unattributedOrigin: { total: seen, events } }),
+  }
+}
+
+function strayNote(stray: OriginStray, startedAt: number): string {
+  const what =
+    stray.kind === 'request'
+      ? `a request without this case's token from the target: ${stray.detail}`
+      : `bytes from the target it could not parse (${stray.detail})`
+  return `origin connection ${stray.conn}, which carried this case's request, then received ${what}, ${Math.round(stray.at - startedAt)} ms into the run`
+}
+
+function withNote(result: CaseResult, note: string): CaseResult {
+  return { ...result, evidence: { ...result.evidence, notes: [...result.evidence.notes, note] } }
 }

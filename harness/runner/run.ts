@@ -12,7 +12,7 @@ import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
 import { DEFAULT_CASE_TIMEOUT_MS, originHostFor, type TargetEndpoint } from './environment.js'
-import { runSuites } from './run-suites.js'
+import { runSuitesReport } from './run-suites.js'
 import { describeSelection, selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
 import { toolVersion } from './tool-version.js'
@@ -86,7 +86,7 @@ export async function executeRun(
       await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
       await assertSpeaksHttp(request.target.label, target.endpoint, originHostFor(env, role))
     }
-    const results = await runSuites(
+    const { results, unattributedOrigin } = await runSuitesReport(
       cases,
       targets.map((t) => t.endpoint),
       env,
@@ -125,6 +125,7 @@ export async function executeRun(
       },
       summary: summarize(results, request.strict ?? false),
       results,
+      ...(unattributedOrigin === undefined ? {} : { unattributedOrigin }),
     }
   } finally {
     await scope.close()

@@ -247,6 +247,10 @@ export async function startTlsOrigin(options: TlsOriginOptions = {}): Promise<St
     get connections() {
       return inner.connections
     },
+    strays: () => inner.strays(),
+    get strayCount() {
+      return inner.strayCount
+    },
     behave: (token, behaviour) => inner.behave(token, behaviour),
     forget: (token) => inner.forget(token),
     requests: (token) => inner.requests(token),

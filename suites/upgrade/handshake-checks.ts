@@ -36,3 +36,49 @@ export function switchProblems(response: HttpMessage<ResponseHead>): string[] {
     )
   return problems
 }
+
+/** What one variant of a multi-variant case observed. */
+export interface VariantResult {
+  readonly name: string
+  readonly outcome: Outcome
+}
+
+/**
+ * One Outcome for a case that ran every variant: each variant's result is
+ * reported (a violation does not hide the others). Violations first, then
+ * timeouts; unsupported only when every variant was; the passing variants go
+ * into the note or the observation.
+ */
+export function allVariants(results: readonly VariantResult[]): Outcome {
+  const line = (r: VariantResult): string => {
+    const o = r.outcome
+    switch (o.kind) {
+      case 'conforms':
+        return `${r.name}: as expected${o.note === undefined ? '' : ` (${o.note})`}`
+      case 'violates':
+        return `${r.name}: ${o.observed}`
+      case 'observed':
+        return `${r.name}: ${o.observation}`
+      case 'unsupported':
+        return `${r.name}: ${o.reason}`
+      case 'timeout':
+        return `${r.name}: no answer within ${Math.round(o.afterMs)} ms while waiting for ${o.waitingFor}`
+    }
+  }
+  const all = results.map(line).join('; ')
+  const violations = results.filter((r) => r.outcome.kind === 'violates')
+  if (violations.length > 0) {
+    const expected = violations
+      .map((r) => (r.outcome.kind === 'violates' ? `${r.name}: ${r.outcome.expected}` : ''))
+      .join('; ')
+    return { kind: 'violates', expected, observed: all }
+  }
+  const timeout = results.find((r) => r.outcome.kind === 'timeout')
+  if (timeout?.outcome.kind === 'timeout')
+    return { ...timeout.outcome, waitingFor: `${timeout.outcome.waitingFor} (${all})` }
+  if (results.length > 0 && results.every((r) => r.outcome.kind === 'unsupported'))
+    return unsupported(all)
+  if (results.some((r) => r.outcome.kind === 'observed'))
+    return { kind: 'observed', observation: all }
+  return { kind: 'conforms', note: all }
+}

@@ -3,7 +3,7 @@
 // relay is removed and the request handled as plain HTTP; h2c never passes.
 import { defineCase } from '../../harness/model/case.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
 import {
   h2cEndpoint,
   refusalBytes,
@@ -121,27 +121,64 @@ export const upgradeRequestCases = [
       return ignoredUpgrade(ctx, read.message, 'a plain response, and no Upgrade at the origin')
     },
   }),
+  // Graded SHOULD. "A sender of Upgrade MUST also send an "upgrade" connection
+  // option in the Connection header field (Section 7.6.1) to inform
+  // intermediaries not to forward this field" (RFC 9110 §7.8) binds the
+  // sender: here the harness client, which breaks it on purpose. What binds an
+  // intermediary that receives such an Upgrade is §7.6.1: "intermediaries
+  // SHOULD remove or replace fields that are known to require removal before
+  // forwarding, whether or not they appear as a connection-option, after
+  // applying those fields' semantics. This includes but is not limited to:
+  // ... Upgrade". So: Upgrade reaching the origin without the target's own
+  // `upgrade` option (forwarded as received) is a WARN; dropping it passes;
+  // replacing it after acting on it (the target's own Upgrade and
+  // `Connection: upgrade`, then a switch) passes with a note; refusing the
+  // request with nothing forwarded passes (the request breaks a MUST).
   defineCase({
     id: 'upgrade/upgrade-without-connection-option-ignored',
     suite: 'upgrade',
-    title: 'Upgrade without `upgrade` in Connection starts no switch and is not forwarded',
+    title:
+      'Upgrade without `upgrade` in Connection is removed or replaced, never forwarded as received',
     requirements: ['UPG-03'],
     spec: [
-      { rfc: 9110, section: '7.8' },
       { rfc: 9110, section: '7.6.1' },
+      { rfc: 9110, section: '7.8' },
     ],
     requirement:
-      'A sender of Upgrade must list upgrade in Connection; without it the field is not a valid upgrade request and is not acted on or passed on.',
-    level: 'MUST',
+      'An intermediary should remove or replace Upgrade before forwarding even when Connection does not list it (RFC 9110 §7.6.1), so it never reaches the next hop without the upgrade connection option.',
+    level: 'SHOULD',
     roles: ROLES,
     async run(ctx) {
-      const read = await ask(
-        ctx,
-        websocketEndpoint(),
-        handshakeBytes(ctx, { connection: 'keep-alive' }),
+      ctx.origin.behave(websocketEndpoint().behaviour)
+      const client = await connectClient(ctx)
+      await client.write(handshakeBytes(ctx, { connection: 'keep-alive' }))
+      const read = await client.readResponse()
+      if (read.kind === 'timeout') return timedOut('an answer to the request', read.afterMs)
+      const seen = ctx.origin.requests()
+      if (seen.length === 0 && (read.kind !== 'response' || read.message.head.status >= 400)) {
+        return conforms(
+          `the target refused the request itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,
+        )
+      }
+      if (read.kind !== 'response')
+        return violates('an answer from the target', `no response from the target (${read.kind})`)
+      const blind = seen.filter(
+        (r) =>
+          hasField(r.message.head.headers, 'upgrade') &&
+          !listTokens(r.message.head.headers, 'connection').includes('upgrade'),
       )
-      if ('outcome' in read) return read.outcome
-      return ignoredUpgrade(ctx, read.message, 'a plain response, and no Upgrade at the origin')
+      if (blind.length > 0)
+        return violates(
+          "no Upgrade at the origin, or the target's own Upgrade with `upgrade` in Connection",
+          upgradesAtOrigin(ctx).join('; ') +
+            ' (sent by the target as the client sent it, without the upgrade option)',
+        )
+      const replaced = upgradesAtOrigin(ctx)
+      if (replaced.length > 0)
+        ctx.note(
+          `the target acted on Upgrade without the connection option and sent its own: ${replaced.join('; ')}; the client got ${statusLine(read.message)}`,
+        )
+      return conforms()
     },
   }),
   defineCase({

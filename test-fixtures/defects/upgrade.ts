@@ -10,7 +10,7 @@ export const upgradeDefects: readonly SeededDefect[] = [
   ),
   defect(
     'upgrades-without-connection-option',
-    'Takes Upgrade alone, without `upgrade` in Connection, as a request to switch',
+    'Takes Upgrade alone, without `upgrade` in Connection, as a request to switch and passes it on as it came, still unlisted (HAProxy)',
     ['upgrade/upgrade-without-connection-option-ignored'],
   ),
   defect(
@@ -37,6 +37,11 @@ export const upgradeDefects: readonly SeededDefect[] = [
     'tunnels-on-any-status',
     'Becomes a tunnel after any answer to an upgrade request, 426 and 200 included (WebSocket smuggling: node-http-proxy #624, kemal #767)',
     ['upgrade/no-tunnel-without-101', 'upgrade/version-refusal-relayed-intact'],
+  ),
+  defect(
+    'keeps-first-duplicate-field',
+    'Keeps only the first of several field lines with one name, so the 426 loses `Sec-WebSocket-Version: 8, 7` (tinyproxy)',
+    ['upgrade/version-refusal-relayed-intact'],
   ),
   defect(
     'accepts-any-101',
