@@ -470,7 +470,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     id: 'UPG-03',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    levelText: 'MUST (sender); ignore (recipient)',
+    levelText:
+      'SHOULD (RFC 9110 §7.6.1: intermediaries SHOULD remove or replace Upgrade whether or not Connection lists it; the §7.8 MUST binds the sender, here the harness). Regraded in issue 10.',
     rolesText: 'FP, RP',
   },
   {
@@ -484,7 +485,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     id: 'UPG-05',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    levelText: 'MUST and MUST NOT (server); invalid upstream response (proxy)',
+    levelText:
+      'INFO for the proxy (§15.2.2 and §7.8 bind the origin that sends the 101; §15.6.3 has no keyword; §15.2 says a proxy MUST forward 1xx). Regraded in issue 10.',
     rolesText: 'FP, RP',
   },
   {
