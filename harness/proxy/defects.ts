@@ -29,6 +29,15 @@ export type ProxyDefect =
   | 'relays-next-hop-2xx-head'
   | 'reads-next-hop-2xx-body'
   | 'forwards-credentials-to-next-hop'
+  // proxy authentication (harness/proxy/proxy-auth.ts)
+  | 'connect-skips-proxy-auth'
+  | 'accepts-wrong-proxy-credentials'
+  | 'splits-credentials-at-last-colon'
+  | 'omits-proxy-authenticate'
+  | 'unframed-407'
+  | 'tunnels-after-407'
+  | 'hangs-after-407'
+  | 'forwards-proxy-authorization'
   // hop-by-hop
   | 'forwards-connection-listed-fields'
   | 'drops-via'
