@@ -17,6 +17,14 @@ export interface RunEnvironment {
   readonly quietMs: number
   /** Aborts the whole run (Ctrl-C, a test timeout). */
   readonly signal?: AbortSignal
+  /** Proxy credentials the target requires (--proxy-auth), when declared. */
+  readonly proxyAuth?: ProxyCredentials
+}
+
+/** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */
+export interface ProxyCredentials {
+  readonly user: string
+  readonly pass: string
 }
 
 /** Where the target under test listens, for one role. */
@@ -25,6 +33,17 @@ export interface TargetEndpoint {
   readonly role: Role
   readonly host: string
   readonly port: number
+  /**
+   * Where the proxy-authentication cases go and the credentials they use: the
+   * target itself when the user declared them (--proxy-auth), or an
+   * auth-requiring twin the harness started (builtin:reference). Absent: those
+   * cases are not applicable.
+   */
+  readonly proxyAuth?: {
+    readonly credentials: ProxyCredentials
+    readonly host: string
+    readonly port: number
+  }
 }
 
 /** Defaults chosen so a conformant target never waits and a hang costs little. */

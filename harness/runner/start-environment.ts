@@ -1,7 +1,12 @@
 import type { Scope } from '../net/started.js'
 import { TokenSource } from '../net/token.js'
 import { startOrigin } from '../origin/index.js'
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment } from './environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_QUIET_MS,
+  type ProxyCredentials,
+  type RunEnvironment,
+} from './environment.js'
 import { TcpPool } from './tcp-pool.js'
 import { startRunTls } from '../tls/run-tls.js'
 
@@ -13,6 +18,8 @@ export interface EnvironmentOptions {
   readonly quietMs?: number
   readonly signal?: AbortSignal
   readonly runId?: string
+  /** Proxy credentials the target requires (--proxy-auth). */
+  readonly proxyAuth?: ProxyCredentials
 }
 
 /**
@@ -38,5 +45,6 @@ export async function startRunEnvironment(
     timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
   }
 }

@@ -4,6 +4,7 @@ import { connectPortsCases } from './connect-ports.cases.js'
 import { connectTargetCases } from './connect-target.cases.js'
 import { earlyDataCases } from './early-data.cases.js'
 import { http10ConnectCases } from './http10-connect.cases.js'
+import { proxyAuthConnectCases } from './proxy-auth.cases.js'
 import { refusedConnectCases } from './refused-connect.cases.js'
 import { tunnelClosureCases } from './tunnel-closure.cases.js'
 import { tunnelFramingCases } from './tunnel-framing.cases.js'
@@ -22,5 +23,6 @@ export const connectSuite = defineSuite({
     ...connectPortsCases,
     ...http10ConnectCases,
     ...chainedConnectCases,
+    ...proxyAuthConnectCases,
   ],
 })
