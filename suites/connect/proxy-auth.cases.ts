@@ -41,8 +41,11 @@ import { expectBytes } from '../support/tunnel.js'
 const EARLY = Buffer.from('\x16\x03\x01\x00\x05proxyspec-early-tunnel-bytes', 'latin1')
 const PING = Buffer.from('proxyspec tunnel ping\n', 'latin1')
 
-const received = (echo: StartedTcpServer): number =>
-  echo.connections.reduce((sum, c) => sum + c.received.length, 0)
+/** Connections and bytes `echo` (a leased server, shared over a run) received since `from` connections. */
+const since = (echo: StartedTcpServer, from: number): { connections: number; bytes: number } => {
+  const recent = echo.connections.slice(from)
+  return { connections: recent.length, bytes: recent.reduce((sum, c) => sum + c.received.length, 0) }
+}
 
 /** CONNECT to `echo` with `credentials` (none: undefined) on a fresh connection to the auth target. */
 async function authConnect(
@@ -64,10 +67,11 @@ async function authConnect(
 /** A CONNECT with missing or wrong credentials: a 407, and no tunnel (RFC 9110 §11.4). */
 async function refusedVariant(
   ctx: CaseContext,
+  echo: StartedTcpServer,
   what: string,
   credentials: FieldLine | undefined,
 ): Promise<Outcome | undefined> {
-  const echo = await ctx.leaseTcp('echo')
+  const from = echo.connections.length
   const { read } = await authConnect(ctx, echo, credentials)
   const answer = responseOrOutcome(read, `a 407 to a CONNECT ${what}`)
   if ('outcome' in answer) return answer.outcome
@@ -80,10 +84,11 @@ async function refusedVariant(
   }
   if (status !== 407)
     return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer.message)} instead`)
-  if (received(echo) > 0 || echo.connections.length > 0) {
+  const reached = since(echo, from)
+  if (reached.connections > 0) {
     return violates(
       `nothing reaching ${echo.authority} for a CONNECT ${what}`,
-      `the target connected to it (${received(echo)} bytes)`,
+      `the target connected to it (${reached.bytes} bytes)`,
     )
   }
   return undefined
@@ -135,10 +140,12 @@ export const proxyAuthConnectCases = [
     needsProxyAuth: true,
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
-      const missing = await refusedVariant(ctx, 'without credentials', undefined)
+      const echo = await ctx.leaseTcp('echo')
+      const missing = await refusedVariant(ctx, echo, 'without credentials', undefined)
       if (missing !== undefined) return missing
       const wrong = await refusedVariant(
         ctx,
+        echo,
         `with a wrong password for user "${auth.user}"`,
         wrongCredentials(auth),
       )
@@ -164,6 +171,7 @@ export const proxyAuthConnectCases = [
       const auth = proxyAuthOf(ctx)
       // 1. CONNECT without credentials, tunnel bytes in the same write.
       const echo = await ctx.leaseTcp('echo')
+      const from = echo.connections.length
       const first = await authConnect(ctx, echo, undefined, EARLY)
       const answer = responseOrOutcome(first.read, 'an answer to a CONNECT without credentials')
       if ('outcome' in answer) return answer.outcome
@@ -173,10 +181,11 @@ export const proxyAuthConnectCases = [
         )
       }
       await first.client.waitForClose({ timeoutMs: ctx.quietMs })
-      if (received(echo) > 0) {
+      const relayed = since(echo, from).bytes
+      if (relayed > 0) {
         return violates(
           'nothing after a CONNECT refused with 407 relayed to its target',
-          `${echo.authority} received ${received(echo)} bytes: the refused CONNECT became a tunnel`,
+          `${echo.authority} received ${relayed} bytes: the refused CONNECT became a tunnel`,
         )
       }
       // 2. The same connection after a 407: closed, or the retry with credentials is served.
