@@ -20,11 +20,13 @@ async function withAuthTwin(
   env: RunEnvironment,
 ): Promise<StartedTarget> {
   const main = await referenceWith(defect, role, env, { chained: true })
+  // The run's declared credentials when it has some (the redaction test), else the fixed ones.
+  const credentials = env.proxyAuth ?? CREDENTIALS
   const twin = await startReferenceProxy({
     mode: 'forward',
     connectPorts: referenceConnectPorts(env),
     nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
-    proxyAuth: CREDENTIALS,
+    proxyAuth: credentials,
     defect,
   }).catch(async (error: unknown) => {
     await main.close()
@@ -36,7 +38,7 @@ async function withAuthTwin(
   return {
     endpoint: {
       ...main.endpoint,
-      proxyAuth: { credentials: CREDENTIALS, host: twin.host, port: twin.port },
+      proxyAuth: { credentials, host: twin.host, port: twin.port },
     },
     stderr: () => '',
     close,
