@@ -28,13 +28,18 @@ export function authProfile(
   if (credentials === undefined || role !== 'forward') return undefined
   const helperDir =
     layout.provider === 'native'
-      ? (SQUID_HELPER_DIRS.find((dir) => existsSync(`${dir}/basic_ncsa_auth`)) ?? SQUID_HELPER_DIRS[0])
+      ? (SQUID_HELPER_DIRS.find((dir) => existsSync(`${dir}/basic_ncsa_auth`)) ??
+        SQUID_HELPER_DIRS[0])
       : SQUID_HELPER_DIRS[0]
   return {
     template: `${peer}/forward-auth.conf`,
     values: peer === 'squid' ? { ncsa_auth: `${helperDir ?? ''}/basic_ncsa_auth` } : {},
     files: [
-      { name: 'htpasswd', content: htpasswdLine(credentials.user, credentials.pass), forWorkers: true },
+      {
+        name: 'htpasswd',
+        content: htpasswdLine(credentials.user, credentials.pass),
+        forWorkers: true,
+      },
     ],
   }
 }

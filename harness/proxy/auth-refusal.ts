@@ -28,4 +28,3 @@ export async function defective407(client: ClientSide, deps: SessionDeps): Promi
   )
   return true
 }
-

@@ -68,7 +68,12 @@ export async function handleConnect(
     if (defect === 'tunnels-after-407' && anyway.kind === 'connect') {
       await writeAll(
         client.socket,
-        simpleResponse({ status: 407, text: route.text, close: false, headers: route.headers ?? [] }),
+        simpleResponse({
+          status: 407,
+          text: route.text,
+          close: false,
+          headers: route.headers ?? [],
+        }),
       )
       return tunnelFor(client, head, anyway, deps)
     }

@@ -16,8 +16,7 @@ export interface ProxyCredentials {
 /** The challenge of every 407 this proxy sends. */
 export const PROXY_CHALLENGE = 'Proxy-Authenticate: Basic realm="proxyspec", charset="UTF-8"'
 
-const isProxyAuthorization = (name: string): boolean =>
-  name.toLowerCase() === 'proxy-authorization'
+const isProxyAuthorization = (name: string): boolean => name.toLowerCase() === 'proxy-authorization'
 
 /** The user and password of a Basic credentials value, or undefined when it is not Basic. */
 function basicCredentials(
@@ -30,7 +29,8 @@ function basicCredentials(
   // RFC 7617 §2: user-pass = user-id ":" password, and only the password may hold a colon.
   // Seeded defect 'splits-credentials-at-last-colon': split at the last colon, so a
   // password with a colon in it never matches (a lastIndexOf where indexOf belonged).
-  const colon = defect === 'splits-credentials-at-last-colon' ? text.lastIndexOf(':') : text.indexOf(':')
+  const colon =
+    defect === 'splits-credentials-at-last-colon' ? text.lastIndexOf(':') : text.indexOf(':')
   if (colon === -1) return undefined
   return { user: text.slice(0, colon), pass: text.slice(colon + 1) }
 }
@@ -51,7 +51,7 @@ export function authorized(
   if (defect === 'accepts-wrong-proxy-credentials') return lines.length > 0
   if (lines.length !== 1) return false
   const given = basicCredentials(lines[0]?.value ?? '', defect)
-  return given !== undefined && given.user === required.user && given.pass === required.pass
+  return given?.user === required.user && given.pass === required.pass
 }
 
 /** The 407's extra field lines. Seeded defect 'omits-proxy-authenticate': none. */
@@ -80,7 +80,9 @@ export function withoutProxyAuthorization(
  */
 export function unframed407(defect: ProxyDefect | undefined): Buffer {
   return Buffer.from(
-    `HTTP/1.1 407 Proxy Authentication Required\r\n${challengeLines(defect).map((l) => `${l}\r\n`).join('')}Content-Type: text/plain\r\n\r\nproxyspec: credentials required\n`,
+    `HTTP/1.1 407 Proxy Authentication Required\r\n${challengeLines(defect)
+      .map((l) => `${l}\r\n`)
+      .join('')}Content-Type: text/plain\r\n\r\nproxyspec: credentials required\n`,
     'latin1',
   )
 }

@@ -114,7 +114,9 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       port: target.port,
       authority: authorityOf(target.host, target.port),
     },
-    ...(target.proxyAuth === undefined ? {} : { proxyAuth: proxyAuthView(target, target.proxyAuth) }),
+    ...(target.proxyAuth === undefined
+      ? {}
+      : { proxyAuth: proxyAuthView(target, target.proxyAuth) }),
     origin: originView,
     signal: deadline.signal,
     quietMs: env.quietMs,

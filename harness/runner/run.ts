@@ -11,7 +11,11 @@ import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import { DEFAULT_CASE_TIMEOUT_MS, type ProxyCredentials, type TargetEndpoint } from './environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  type ProxyCredentials,
+  type TargetEndpoint,
+} from './environment.js'
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'

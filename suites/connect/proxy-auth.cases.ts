@@ -16,12 +16,7 @@
 //   cooperatively, so a relay to the next hop is INFO.
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
-import {
-  conforms,
-  unsupported,
-  violates,
-  type Outcome,
-} from '../../harness/model/outcome.js'
+import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { StartedTcpServer } from '../../harness/tcp/types.js'
 import type { FieldLine } from '../../harness/wire/types.js'
@@ -44,7 +39,10 @@ const PING = Buffer.from('proxyspec tunnel ping\n', 'latin1')
 /** Connections and bytes `echo` (a leased server, shared over a run) received since `from` connections. */
 const since = (echo: StartedTcpServer, from: number): { connections: number; bytes: number } => {
   const recent = echo.connections.slice(from)
-  return { connections: recent.length, bytes: recent.reduce((sum, c) => sum + c.received.length, 0) }
+  return {
+    connections: recent.length,
+    bytes: recent.reduce((sum, c) => sum + c.received.length, 0),
+  }
 }
 
 /** CONNECT to `echo` with `credentials` (none: undefined) on a fresh connection to the auth target. */

@@ -86,10 +86,14 @@ describe('proxy-authentication cases', () => {
       await scope.close()
     }
     expect(leaked.verdict.status).toBe('fail')
-    const atOrigin = leaked.evidence.events.filter((e) => e.hop === 'origin' && e.base64 !== undefined)
+    const atOrigin = leaked.evidence.events.filter(
+      (e) => e.hop === 'origin' && e.base64 !== undefined,
+    )
     expect(
       atOrigin.some((e) =>
-        Buffer.from(e.base64 ?? '', 'base64').toString('latin1').includes('Proxy-Authorization'),
+        Buffer.from(e.base64 ?? '', 'base64')
+          .toString('latin1')
+          .includes('Proxy-Authorization'),
       ),
     ).toBe(true)
     const all: RunResult = { ...run, results: [...run.results, leaked] }
@@ -99,10 +103,13 @@ describe('proxy-authentication cases', () => {
       expect(written.map((w) => w.format).sort()).toEqual(['html', 'json', 'junit', 'md'])
       for (const format of ['json', 'junit', 'html', 'md'] as const) {
         const text = await readFile(join(dir, REPORT_FILE_NAMES[format]), 'utf8')
-        for (const secret of SECRETS) expect(text, `${format} holds ${secret}`).not.toContain(secret)
+        for (const secret of SECRETS)
+          expect(text, `${format} holds ${secret}`).not.toContain(secret)
       }
       // The evidence bytes of report.json, decoded, hold no credentials either.
-      const json = JSON.parse(await readFile(join(dir, REPORT_FILE_NAMES.json), 'utf8')) as RunResult
+      const json = JSON.parse(
+        await readFile(join(dir, REPORT_FILE_NAMES.json), 'utf8'),
+      ) as RunResult
       for (const result of json.results) {
         for (const event of result.evidence.events) {
           const bytes = Buffer.from(event.base64 ?? '', 'base64').toString('latin1')

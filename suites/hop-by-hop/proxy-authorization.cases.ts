@@ -54,9 +54,14 @@ async function refusedVariant(
   headers: readonly FieldLine[],
 ): Promise<Outcome | undefined> {
   const { read } = await authGet(ctx, suffix, headers)
-  const forwarded = ctx.origin.requests().filter((r) => r.message.head.target.endsWith(`/${suffix}`))
+  const forwarded = ctx.origin
+    .requests()
+    .filter((r) => r.message.head.target.endsWith(`/${suffix}`))
   if (forwarded.length > 0) {
-    return violates(`a 407 to a request ${what}, nothing forwarded`, `the request reached the origin`)
+    return violates(
+      `a 407 to a request ${what}, nothing forwarded`,
+      `the request reached the origin`,
+    )
   }
   const answer = responseOrOutcome(read, `a 407 to a request ${what}`)
   if ('outcome' in answer) return answer.outcome
@@ -69,7 +74,8 @@ export const proxyAuthorizationCases = [
   defineCase({
     id: 'hop-by-hop/auth-407-carries-challenge',
     suite: 'hop-by-hop',
-    title: 'A request without proxy credentials gets a complete 407 with a Proxy-Authenticate challenge',
+    title:
+      'A request without proxy credentials gets a complete 407 with a Proxy-Authenticate challenge',
     requirements: ['CONNECT-10', 'HOP-10'],
     spec: [
       { rfc: 9110, section: '11.7.1' },
@@ -123,8 +129,7 @@ export const proxyAuthorizationCases = [
   defineCase({
     id: 'hop-by-hop/auth-connection-usable-after-407',
     suite: 'hop-by-hop',
-    title:
-      'After a 407 the connection is closed, or the retry with credentials on it is answered',
+    title: 'After a 407 the connection is closed, or the retry with credentials on it is answered',
     requirements: ['CONNECT-10'],
     spec: [
       { rfc: 9112, section: '9.3' },

@@ -20,7 +20,10 @@ export function proxyAuthOf(ctx: CaseContext): ProxyAuthView {
 
 /** `Proxy-Authorization: Basic base64(user:pass)` (RFC 7617 §2, UTF-8). */
 export function basicLine(user: string, pass: string): readonly [string, string] {
-  return ['Proxy-Authorization', `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`]
+  return [
+    'Proxy-Authorization',
+    `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`,
+  ]
 }
 
 /** The valid credentials as a field line. */

@@ -59,11 +59,10 @@ export const connectDefects: readonly SeededDefect[] = [
     'Splits Basic user-pass at the last colon, so a password with a colon never matches (RFC 7617 §2)',
     ['connect/auth-credentials-open-tunnel'],
   ),
-  authDefect(
-    'omits-proxy-authenticate',
-    'Sends 407 without a Proxy-Authenticate challenge',
-    ['connect/auth-407-carries-challenge', 'hop-by-hop/auth-407-carries-challenge'],
-  ),
+  authDefect('omits-proxy-authenticate', 'Sends 407 without a Proxy-Authenticate challenge', [
+    'connect/auth-407-carries-challenge',
+    'hop-by-hop/auth-407-carries-challenge',
+  ]),
   authDefect(
     'unframed-407',
     'Sends a 407 body with neither Content-Length nor close, and keeps the connection open',
