@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { startReferenceProxy } from '../harness/proxy/index.js'
 import { HarnessError } from '../harness/net/errors.js'
 import { parseCommandArgs, parsePort, splitList } from './args.js'
+import { parseProxyAuth } from './command-run.js'
 import { REFERENCE_USAGE } from './usage.js'
 
 const OPTIONS = {
@@ -9,6 +10,7 @@ const OPTIONS = {
   port: { type: 'string' },
   upstream: { type: 'string' },
   'connect-ports': { type: 'string', multiple: true },
+  'proxy-auth': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -53,6 +55,9 @@ export async function commandReference(args: readonly string[]): Promise<number>
     port: parsePort(values.port, '--port'),
     ...(values.upstream === undefined ? {} : { upstream: parseUpstream(values.upstream) }),
     ...(ports.length === 0 ? {} : { connectPorts: ports }),
+    ...(values['proxy-auth'] === undefined
+      ? {}
+      : { proxyAuth: parseProxyAuth(values['proxy-auth']) }),
   })
   process.stdout.write(`proxyspec reference (${mode}) listening on ${proxy.authority}\n`)
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])

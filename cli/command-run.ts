@@ -46,6 +46,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'origin-port': { type: 'string' },
   strict: { type: 'boolean' },
+  'proxy-auth': { type: 'string' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -67,6 +68,18 @@ function plannedRoles(target: TargetSpec, roles: readonly Role[]): readonly Role
   if (roles.length > 0) return roles
   if (target.kind === 'peer') return PEERS[target.name].roles
   return target.kind === 'builtin' ? BUILTIN_ROLES[target.name] : []
+}
+
+/** --proxy-auth USER:PASS: split at the first colon (RFC 7617 §2: the user-id has none). */
+export function parseProxyAuth(text: string): { user: string; pass: string } {
+  const colon = text.indexOf(':')
+  if (colon <= 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      '--proxy-auth takes USER:PASS (a non-empty user, no colon in it)',
+    )
+  }
+  return { user: text.slice(0, colon), pass: text.slice(colon + 1) }
 }
 
 /** `proxyspec run`: returns the exit code. */
@@ -106,6 +119,8 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
   const strict = values.strict === true
   const peer = peerOptionsFrom(values)
+  const proxyAuth =
+    values['proxy-auth'] === undefined ? undefined : parseProxyAuth(values['proxy-auth'])
   const originPort =
     values['origin-port'] === undefined
       ? undefined
@@ -165,6 +180,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           ...(originPort === undefined ? {} : { originPort }),
           ...(host === undefined ? {} : { host }),
           peer,
+          ...(proxyAuth === undefined ? {} : { proxyAuth }),
           signal: controller.signal,
           onStart: (c, endpoint) => {
             progress.started(c.id, endpoint.role)

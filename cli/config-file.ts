@@ -52,7 +52,13 @@ export interface ProxyspecConfig {
   readonly strict?: boolean
   readonly peerProvider?: 'container' | 'native' | 'auto'
   readonly peerImage?: Readonly<Partial<Record<PeerName, string>>>
-  /** Reserved: the credentials a target needs (not used by this version). */
+  /**
+   * The proxy credentials the target requires, "USER:PASS" (--proxy-auth). A
+   * committed file is no place for a real secret: CI can pass --proxy-auth
+   * from its secret store instead, which overrides this key.
+   */
+  readonly proxyAuth?: string
+  /** Reserved: other credentials a target needs (not used by this version). */
   readonly credentials?: Readonly<Record<string, unknown>>
   /** Reserved: a load-balancer profile (not used by this version). */
   readonly profile?: Readonly<Record<string, unknown>>
@@ -86,6 +92,7 @@ export interface RunOptionValues {
   concurrency?: string | undefined
   'origin-port'?: string | undefined
   host?: string | undefined
+  'proxy-auth'?: string | undefined
   strict?: boolean | undefined
   'peer-provider'?: string | undefined
   'peer-image'?: string[] | undefined
@@ -295,6 +302,7 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     concurrency: text(config.concurrency),
     'origin-port': text(config.originPort),
     host: config.host,
+    'proxy-auth': config.proxyAuth,
     strict: config.strict,
     'peer-provider': config.peerProvider,
     'peer-image':

@@ -42,7 +42,13 @@ Target (pick one):
                               {next_hop} the harness proxy its CONNECTs go on to (chained rows),
                               {origin_tls} the HTTPS origin (localhost:PORT, the upstream of
                               a tls-originator, which must verify it as "localhost"), {ca}
-                              the run CA file, {cert} {key} chain and key a tls-terminator serves
+                              the run CA file, {cert} {key} chain and key a tls-terminator serves,
+                              {proxy_user} {proxy_pass} the --proxy-auth credentials
+  --proxy-auth USER:PASS      the target requires these Basic proxy credentials: the
+                              proxy-authentication cases (CONNECT-10, HOP-10) use them, and
+                              peer:squid and peer:apache start with an auth profile; other
+                              cases send none. builtin:reference runs those cases against a
+                              second instance requiring credentials (these, or made-up ones)
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
                               (required with a URL or --spawn; repeat or comma-separate for several)
   --host NAME[:PORT]          the Host the cases send to a reverse proxy or gateway (reverse,
@@ -143,6 +149,7 @@ and for comparing an implementation with the reference by hand.
   --port PORT            where to listen on 127.0.0.1 (0: let the OS pick; the port is printed)
   --upstream HOST:PORT   the upstream of a reverse proxy (loopback only)
   --connect-ports LIST   CONNECT allow-list, comma-separated (default 443)
+  --proxy-auth USER:PASS require these Basic proxy credentials (forward mode): 407 otherwise
 `
 
 export const MATRIX_USAGE = `Usage: proxyspec matrix [options]

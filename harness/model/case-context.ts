@@ -21,6 +21,14 @@ export interface TargetView {
   readonly authority: string
 }
 
+/** A target that requires proxy credentials (--proxy-auth, or the reference's auth twin), and them. */
+export interface ProxyAuthView {
+  readonly user: string
+  readonly pass: string
+  /** Where the requests carrying them go (ctx.connect({ host, port })). */
+  readonly target: TargetView
+}
+
 /** This case's slice of the run's origin: only requests carrying the case token. */
 export interface OriginView {
   readonly host: string
@@ -96,6 +104,8 @@ export interface CaseContext {
   /** Unique per case run; carried as the first path segment of every request. */
   readonly token: string
   readonly target: TargetView
+  /** For cases with needsProxyAuth: the target requiring credentials, and the credentials. */
+  readonly proxyAuth?: ProxyAuthView
   readonly origin: OriginView
   /** Aborts at the case deadline. */
   readonly signal: AbortSignal

@@ -23,6 +23,11 @@ export interface ConformanceCase {
   readonly roles: readonly [Role, ...Role[]]
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
+  /**
+   * The case needs a target that requires proxy credentials (ctx.proxyAuth):
+   * without them it is not applicable.
+   */
+  readonly needsProxyAuth?: true
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>

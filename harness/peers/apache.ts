@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { PeerDefinition } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
+import { authProfile } from './auth-profile.js'
 
 /** Where the module .so files are: Debian's apache2, the official httpd image, Fedora's httpd. */
 const MODULE_DIRS = [
@@ -35,12 +36,17 @@ export const apache: PeerDefinition = {
       run_as: layout.root ? `User ${user}\nGroup ${user}` : '',
     }
     const common = fillTemplate(readTemplate('apache/common.conf'), values)
+    const auth = authProfile('apache', role, ports, layout)
     return {
       files: [
         {
           name: 'httpd.conf',
-          content: fillTemplate(readTemplate(`apache/${role}.conf`), { ...values, common }),
+          content: fillTemplate(readTemplate(auth?.template ?? `apache/${role}.conf`), {
+            ...values,
+            common,
+          }),
         },
+        ...(auth?.files ?? []),
       ],
       argv: [binary, '-DFOREGROUND', '-f', conf],
       versionArgv: [binary, '-v'],

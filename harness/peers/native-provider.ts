@@ -76,8 +76,10 @@ export const nativeProvider: PeerProvider = {
     const root = process.getuid?.() === 0
     const launch = definition.launch(role, ports, { dir, root, provider: 'native' }, binary)
     for (const file of launch.files) {
-      await writeFile(join(dir, file.name), file.content, { mode: 0o600 })
+      await writeFile(join(dir, file.name), file.content, { mode: file.forWorkers ? 0o644 : 0o600 })
     }
+    // Workers that dropped root (squid's auth helper, Apache's children) must reach those files.
+    if (launch.files.some((f) => f.forWorkers)) await chmod(dir, 0o711)
     for (const link of launch.links ?? []) await symlink(link.target, join(dir, link.name))
     const version = await versionOf(launch.versionArgv)
     // stdout and stderr go to a file, not a pipe: peers that open /dev/stderr

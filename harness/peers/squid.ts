@@ -1,5 +1,6 @@
 import type { PeerDefinition } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
+import { authProfile } from './auth-profile.js'
 
 /**
  * squid: a forward proxy with CONNECT, and a reverse proxy in accelerator
@@ -24,16 +25,19 @@ export const squid: PeerDefinition = {
       ports.nextHop === undefined
         ? '# (no next hop: CONNECTs go direct)'
         : fillTemplate(readTemplate('squid/next-hop.conf'), values)
+    const auth = authProfile('squid', role, ports, layout)
     return {
       files: [
         {
           name: 'squid.conf',
-          content: fillTemplate(readTemplate(`squid/${role}.conf`), {
+          content: fillTemplate(readTemplate(auth?.template ?? `squid/${role}.conf`), {
             ...values,
+            ...auth?.values,
             common,
             next_hop: nextHop,
           }),
         },
+        ...(auth?.files ?? []),
       ],
       argv: [binary, '-N', '-f', conf],
       versionArgv: [binary, '-v'],

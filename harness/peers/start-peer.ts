@@ -19,6 +19,8 @@ export async function startPeer(
     readonly tls?: PeerTls
     /** Where a forward proxy sends its CONNECTs on to, when its config chains them. */
     readonly nextHop?: { readonly host: string; readonly port: number }
+    /** Basic proxy credentials a forward proxy must require (its auth profile). */
+    readonly proxyAuth?: { readonly user: string; readonly pass: string }
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
@@ -31,6 +33,7 @@ export async function startPeer(
     connectPorts: where.connectPorts ?? [443],
     ...(where.tls === undefined ? {} : { tls: where.tls }),
     ...(where.nextHop === undefined ? {} : { nextHop: where.nextHop }),
+    ...(where.proxyAuth === undefined ? {} : { proxyAuth: where.proxyAuth }),
   })
   options.onStarted?.(peer)
   return peer

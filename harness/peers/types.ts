@@ -26,6 +26,8 @@ export interface PeerPorts {
   readonly tls?: PeerTls
   /** The harness next-hop proxy a forward proxy sends its CONNECTs on to ({next_hop}). */
   readonly nextHop?: { readonly host: string; readonly port: number }
+  /** Basic proxy credentials a forward proxy must require (--proxy-auth): its auth profile. */
+  readonly proxyAuth?: { readonly user: string; readonly pass: string }
 }
 
 export interface PeerTls {
@@ -53,6 +55,8 @@ export interface PeerFile {
   /** File name inside the peer's directory. */
   readonly name: string
   readonly content: string
+  /** Read by the peer's unprivileged workers (an htpasswd file): 0644 in a traversable dir. */
+  readonly forWorkers?: true
 }
 
 /** A peer, ready to start in one role: its files and its command line. */

@@ -14,6 +14,8 @@ import { maxForwards } from './max-forwards.js'
 import { clientMayPersist } from './persistence.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
+import { withoutProxyAuthorization } from './proxy-auth.js'
+import { defective407 } from './auth-refusal.js'
 import { oneReadHeads } from './one-read-parser.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
@@ -153,6 +155,7 @@ async function handleRequest(
     return handleConnect(client, head, route, deps)
   switch (route.kind) {
     case 'reject':
+      if (route.status === 407 && (await defective407(client, deps))) return 'tunnel'
       // Seeded defect 'lingers-after-own-close': says close, then waits for the next request (KA-03).
       if (deps.defect === 'lingers-after-own-close' && requestFraming(head) === 'none') {
         await client.reader.next()
@@ -161,6 +164,8 @@ async function handleRequest(
       }
       return refuse(route.status, route.text, route.headers)
     case 'forward': {
+      // RFC 9110 §11.7.2: credentials this proxy asked for are consumed here.
+      if (deps.routing.proxyAuth !== undefined) head = withoutProxyAuthorization(head, deps.defect)
       // A valid upgrade request this proxy relays (RFC 9110 §7.8): harness/proxy/upgrade-exchange.ts.
       const upgrade = upgradeOffer(head, deps.defect)
       if (upgrade !== undefined) return forwardUpgrade(client, head, route, deps, upgrade)

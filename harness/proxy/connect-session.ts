@@ -10,7 +10,8 @@ import { openTunnel } from './connect-tunnel.js'
 import type { ClientSide } from './forward-request.js'
 import { textLine } from './message-head.js'
 import { parseAuthorityForm } from './request-target.js'
-import type { Route } from './route-request.js'
+import { routeConnect, type Route } from './route-request.js'
+import { defective407 } from './auth-refusal.js'
 import { simpleResponse } from './simple-response.js'
 import { writeAll } from './socket-io.js'
 
@@ -59,6 +60,24 @@ export async function handleConnect(
   deps: SessionDeps,
 ): Promise<ConnectEnd> {
   const { defect } = deps
+  if (route.kind === 'reject' && route.status === 407) {
+    if (await defective407(client, deps)) return 'tunnel'
+    // Seeded defect 'tunnels-after-407': the 407 goes out, and the tunnel is opened
+    // anyway, so the bytes sent after the refused CONNECT reach the target.
+    const anyway = routeConnect(head, { ...deps.routing, proxyAuth: undefined })
+    if (defect === 'tunnels-after-407' && anyway.kind === 'connect') {
+      await writeAll(
+        client.socket,
+        simpleResponse({
+          status: 407,
+          text: route.text,
+          close: false,
+          headers: route.headers ?? [],
+        }),
+      )
+      return tunnelFor(client, head, anyway, deps)
+    }
+  }
   if (route.kind !== 'connect') {
     const status = route.kind === 'reject' ? route.status : 500
     const text = route.kind === 'reject' ? route.text : 'proxyspec cannot route this CONNECT'
@@ -80,6 +99,16 @@ export async function handleConnect(
     await writeAll(client.socket, response)
     return 'close'
   }
+  return tunnelFor(client, head, route, deps)
+}
+
+async function tunnelFor(
+  client: ClientSide,
+  head: RequestHead,
+  route: Extract<Route, { readonly kind: 'connect' }>,
+  deps: SessionDeps,
+): Promise<ConnectEnd> {
+  const { defect } = deps
   // The CONNECT's own 'message' event, then the bytes after its head belong to the tunnel.
   await client.reader.next()
   const detached = client.reader.detach()

@@ -33,6 +33,15 @@ export type ProxyDefect =
   | 'drops-last-read-before-fin'
   | 'connect-copies-client-version'
   | 'reverse-forwards-connect'
+  // proxy authentication (harness/proxy/proxy-auth.ts)
+  | 'connect-skips-proxy-auth'
+  | 'accepts-wrong-proxy-credentials'
+  | 'splits-credentials-at-last-colon'
+  | 'omits-proxy-authenticate'
+  | 'unframed-407'
+  | 'tunnels-after-407'
+  | 'hangs-after-407'
+  | 'forwards-proxy-authorization'
   // hop-by-hop
   | 'forwards-connection-listed-fields'
   | 'drops-via'

@@ -85,6 +85,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     self,
     ...nextHopAddress(options.nextHop, hosts),
     viaName: options.viaName ?? 'proxyspec',
+    proxyAuth: options.proxyAuth,
     defect: options.defect,
   }
   const deps: SessionDeps = {

@@ -7,6 +7,7 @@ import type { RequestHead } from '../wire/types.js'
 import type { ProxyDefect } from './defects.js'
 import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import { passedThrough } from './via.js'
+import { authorized, challengeLines, type ProxyCredentials } from './proxy-auth.js'
 import {
   type Authority,
   isOriginForm,
@@ -29,6 +30,8 @@ export interface RoutingConfig {
   readonly viaName?: string
   /** The next-hop proxy every CONNECT goes through, already checked to be loopback. */
   readonly nextHop?: { readonly address: string; readonly port: number }
+  /** Credentials a forward request or CONNECT must carry (RFC 9110 §11.7.2); none: no auth. */
+  readonly proxyAuth?: ProxyCredentials | undefined
   /** The seeded defect switched on, if any (harness/proxy/defects.ts). */
   readonly defect?: ProxyDefect | undefined
 }
@@ -199,6 +202,13 @@ export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
 
 /** Routes one request head (RFC 9112 §3.2, §3.2.2; RFC 9110 §9.3.6). */
 export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
+  // RFC 9110 §11.4: a proxy that requires authentication answers missing or invalid credentials with 407.
+  if (
+    config.mode === 'forward' &&
+    config.proxyAuth !== undefined &&
+    !authorized(head, config.proxyAuth, config.defect)
+  )
+    return reject(407, 'proxyspec: proxy credentials required', challengeLines(config.defect))
   if (head.method === 'CONNECT') return routeConnect(head, config)
   // RFC 9110 §7.6: our own Via member means the request went round, through whatever relays: a loop.
   if (

@@ -9,6 +9,7 @@ const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   403: 'Forbidden',
   405: 'Method Not Allowed',
+  407: 'Proxy Authentication Required',
   411: 'Length Required',
   501: 'Not Implemented',
   502: 'Bad Gateway',

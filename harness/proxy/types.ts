@@ -1,6 +1,7 @@
 import type { LoopbackHost } from '../net/loopback.js'
 import type { Started } from '../net/started.js'
 import type { ProxyDefect } from './defects.js'
+import type { ProxyCredentials } from './proxy-auth.js'
 
 /** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
@@ -40,6 +41,12 @@ export interface ReferenceProxyOptions {
    * directly. Must be a loopback address. @default none: tunnels go direct
    */
   readonly nextHop?: { readonly host: string; readonly port: number }
+  /**
+   * Basic proxy credentials every forward request and CONNECT must carry in
+   * Proxy-Authorization (RFC 9110 §11.7.2): 407 with Proxy-Authenticate
+   * otherwise; the field is consumed, never forwarded. @default none: no auth
+   */
+  readonly proxyAuth?: ProxyCredentials
   /** One seeded defect for the kill matrix (harness/proxy/defects.ts). @default none: conformant */
   readonly defect?: ProxyDefect
 }

@@ -5,6 +5,7 @@ import type {
   CaseContext,
   ConnectOptions,
   OriginView,
+  ProxyAuthView,
   TlsOriginSetup,
   TlsOriginView,
 } from '../model/case-context.js'
@@ -25,6 +26,22 @@ export interface CaseContextParts {
   readonly scope: Scope
   readonly deadline: Deadline
   readonly notes: string[]
+}
+
+/** The auth target and credentials of a target that declares them (TargetEndpoint.proxyAuth). */
+function proxyAuthView(
+  target: TargetEndpoint,
+  auth: NonNullable<TargetEndpoint['proxyAuth']>,
+): ProxyAuthView {
+  return {
+    ...auth.credentials,
+    target: {
+      label: target.label,
+      host: auth.host,
+      port: auth.port,
+      authority: authorityOf(auth.host, auth.port),
+    },
+  }
 }
 
 /** Implements CaseContext on a scope that the runner closes when the case ends. */
@@ -97,6 +114,9 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       port: target.port,
       authority: authorityOf(target.host, target.port),
     },
+    ...(target.proxyAuth === undefined
+      ? {}
+      : { proxyAuth: proxyAuthView(target, target.proxyAuth) }),
     origin: originView,
     signal: deadline.signal,
     quietMs: env.quietMs,

@@ -22,6 +22,14 @@ export interface RunEnvironment {
    * tls-terminator, tls-originator) instead of the upstream's own host:port.
    */
   readonly host?: string
+  /** Proxy credentials the target requires (--proxy-auth), when declared. */
+  readonly proxyAuth?: ProxyCredentials
+}
+
+/** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */
+export interface ProxyCredentials {
+  readonly user: string
+  readonly pass: string
 }
 
 /** The roles that receive origin-form requests and so take `--host`; a forward proxy gets absolute-form. */
@@ -45,6 +53,17 @@ export interface TargetEndpoint {
   readonly role: Role
   readonly host: string
   readonly port: number
+  /**
+   * Where the proxy-authentication cases go and the credentials they use: the
+   * target itself when the user declared them (--proxy-auth), or an
+   * auth-requiring twin the harness started (builtin:reference). Absent: those
+   * cases are not applicable.
+   */
+  readonly proxyAuth?: {
+    readonly credentials: ProxyCredentials
+    readonly host: string
+    readonly port: number
+  }
 }
 
 /** Defaults chosen so a conformant target never waits and a hang costs little. */

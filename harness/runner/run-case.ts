@@ -71,6 +71,14 @@ export async function runCase(
   token: string = env.tokens.next(),
 ): Promise<CaseResult> {
   if (!c.roles.includes(target.role)) return notApplicable(c, target.role)
+  if (c.needsProxyAuth === true && target.proxyAuth === undefined) {
+    const why =
+      'needs a target that requires proxy credentials; declare them with --proxy-auth USER:PASS'
+    return resultOf(c, target.role, { status: 'not-applicable', message: why }, 0, {
+      events: [],
+      notes: [why],
+    })
+  }
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
   const deadline = new Deadline(timeoutMs, env.signal)
   const recorder = new TranscriptRecorder()

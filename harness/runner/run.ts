@@ -11,7 +11,12 @@ import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import { DEFAULT_CASE_TIMEOUT_MS, originHostFor, type TargetEndpoint } from './environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  originHostFor,
+  type ProxyCredentials,
+  type TargetEndpoint,
+} from './environment.js'
 import { runSuitesReport } from './run-suites.js'
 import { describeSelection, selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
@@ -32,6 +37,8 @@ export interface RunRequest {
   /** How peer:<name> targets are started (provider, images). */
   readonly peer?: PeerOptions
   readonly signal?: AbortSignal
+  /** Proxy credentials the target requires (--proxy-auth): the auth cases use them. */
+  readonly proxyAuth?: ProxyCredentials
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
   readonly onResult?: (result: CaseResult) => void
 }
@@ -79,6 +86,7 @@ export async function executeRun(
       ...(request.quietMs === undefined ? {} : { quietMs: request.quietMs }),
       ...(request.host === undefined ? {} : { host: request.host }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.proxyAuth === undefined ? {} : { proxyAuth: request.proxyAuth }),
     })
     for (const role of roles) {
       const target = scope.use(await startTarget(request.target, role, env, request.peer))

@@ -1,7 +1,12 @@
 import type { Scope } from '../net/started.js'
 import { TokenSource } from '../net/token.js'
 import { startOrigin } from '../origin/index.js'
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_QUIET_MS, type RunEnvironment } from './environment.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_QUIET_MS,
+  type ProxyCredentials,
+  type RunEnvironment,
+} from './environment.js'
 import { TcpPool } from './tcp-pool.js'
 import { startRunTls } from '../tls/run-tls.js'
 
@@ -15,6 +20,8 @@ export interface EnvironmentOptions {
   readonly runId?: string
   /** `--host NAME` for the gateway roles (RunEnvironment.host). */
   readonly host?: string
+  /** Proxy credentials the target requires (--proxy-auth). */
+  readonly proxyAuth?: ProxyCredentials
 }
 
 /**
@@ -41,5 +48,6 @@ export async function startRunEnvironment(
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
   }
 }

@@ -2,9 +2,10 @@ import type { Role } from '../model/roles.js'
 import type { GatewayDefect } from '../gateway/defects.js'
 import { startTlsOriginator, startTlsTerminator, type StartedGateway } from '../gateway/index.js'
 import { HarnessError } from '../net/errors.js'
-import { startReferenceProxy } from '../proxy/index.js'
+import { randomBytes } from 'node:crypto'
+import { startReferenceProxy, type StartedProxy } from '../proxy/index.js'
 import { startBlindRelay } from '../relay/index.js'
-import type { RunEnvironment } from '../runner/environment.js'
+import type { RunEnvironment, TargetEndpoint } from '../runner/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
 import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
@@ -38,12 +39,45 @@ export async function startBuiltin(
           nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
         })
       : await startBlindRelay({ mode, upstream })
-  return {
-    endpoint: { label: `builtin:${name}`, role, host: server.host, port: server.port },
-    stderr: () => '',
-    close: () => server.close(),
-    [Symbol.asyncDispose]: () => server.close(),
+  // The auth cases go to a twin that requires credentials, so the run itself needs none.
+  const twin = name === 'reference' && mode === 'forward' ? await startAuthTwin(env) : undefined
+  const close = async (): Promise<void> => {
+    await Promise.all([server.close(), twin?.server.close()])
   }
+  return {
+    endpoint: {
+      label: `builtin:${name}`,
+      role,
+      host: server.host,
+      port: server.port,
+      ...(twin === undefined ? {} : { proxyAuth: twin.endpoint }),
+    },
+    stderr: () => '',
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+/**
+ * The reference forward proxy again, wired the same way but requiring Basic
+ * proxy credentials: the declared ones (--proxy-auth), else a user and a
+ * password made up for the run (with a colon in it, RFC 7617 §2 allows one).
+ */
+async function startAuthTwin(env: RunEnvironment): Promise<{
+  readonly server: StartedProxy
+  readonly endpoint: NonNullable<TargetEndpoint['proxyAuth']>
+}> {
+  const credentials = env.proxyAuth ?? {
+    user: 'proxyspec',
+    pass: `run:${randomBytes(9).toString('base64url')}`,
+  }
+  const server = await startReferenceProxy({
+    mode: 'forward',
+    connectPorts: referenceConnectPorts(env),
+    nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
+    proxyAuth: credentials,
+  })
+  return { server, endpoint: { credentials, host: server.host, port: server.port } }
 }
 
 /**

@@ -40,6 +40,8 @@ export async function startPeerTarget(
       // As the reference is wired: CONNECTs go on to the harness next hop (the chained cases).
       nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
       ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
+      // --proxy-auth: the peer's auth profile (test-fixtures/peers/*/forward-auth.conf).
+      ...(env.proxyAuth === undefined ? {} : { proxyAuth: env.proxyAuth }),
     },
     options,
   )

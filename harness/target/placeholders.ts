@@ -10,6 +10,8 @@ import { HarnessError } from '../net/errors.js'
  * send as SNI); {ca}: path of the run CA (PEM) it must trust; {cert} {key}:
  * paths of the chain (leaf, then its intermediate CA) and key a
  * tls-terminator serves (valid for localhost, origin.test, 127.0.0.1, ::1).
+ * {proxy_user} {proxy_pass}: the Basic proxy credentials the target must
+ * require (--proxy-auth USER:PASS); only filled in when they are declared.
  */
 export const SPAWN_PLACEHOLDERS = [
   'port',
@@ -21,6 +23,8 @@ export const SPAWN_PLACEHOLDERS = [
   'ca',
   'cert',
   'key',
+  'proxy_user',
+  'proxy_pass',
 ] as const
 
 export function substitutePlaceholders(
@@ -29,6 +33,12 @@ export function substitutePlaceholders(
 ): string {
   return command.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
     const value = values[name]
+    if (value === undefined && (name === 'proxy_user' || name === 'proxy_pass')) {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `placeholder ${whole} in --spawn needs the credentials: add --proxy-auth USER:PASS`,
+      )
+    }
     if (value === undefined && (SPAWN_PLACEHOLDERS as readonly string[]).includes(name)) {
       throw new HarnessError(
         'HARNESS_BAD_INPUT',

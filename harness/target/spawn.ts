@@ -84,6 +84,9 @@ export async function startSpawned(
     origin_url: env.origin.url,
     connect_ports: referenceConnectPorts(env).join(','),
     next_hop: env.tcp.nextHop.authority,
+    ...(env.proxyAuth === undefined
+      ? {}
+      : { proxy_user: env.proxyAuth.user, proxy_pass: env.proxyAuth.pass }),
   })
   const child = spawn('/bin/sh', ['-c', line], {
     detached: true,

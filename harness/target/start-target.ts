@@ -14,6 +14,20 @@ export async function startTarget(
   env: RunEnvironment,
   peer: PeerOptions = {},
 ): Promise<StartedTarget> {
+  const started = await startTargetOnly(spec, role, env, peer)
+  // Declared credentials (--proxy-auth): the target itself requires them.
+  const credentials = env.proxyAuth
+  if (credentials === undefined || started.endpoint.proxyAuth !== undefined) return started
+  const { host, port } = started.endpoint
+  return { ...started, endpoint: { ...started.endpoint, proxyAuth: { credentials, host, port } } }
+}
+
+async function startTargetOnly(
+  spec: TargetSpec,
+  role: Role,
+  env: RunEnvironment,
+  peer: PeerOptions,
+): Promise<StartedTarget> {
   switch (spec.kind) {
     case 'builtin':
       return startBuiltin(spec.name, role, env)

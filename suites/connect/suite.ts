@@ -5,6 +5,7 @@ import { connectTargetCases } from './connect-target.cases.js'
 import { earlyDataCases } from './early-data.cases.js'
 import { gatewayConnectCases } from './gateway-connect.cases.js'
 import { http10ConnectCases } from './http10-connect.cases.js'
+import { proxyAuthConnectCases } from './proxy-auth.cases.js'
 import { refusedConnectCases } from './refused-connect.cases.js'
 import { replyVersionCases } from './reply-version.cases.js'
 import { tunnelClosureCases } from './tunnel-closure.cases.js'
@@ -26,5 +27,6 @@ export const connectSuite = defineSuite({
     ...chainedConnectCases,
     ...replyVersionCases,
     ...gatewayConnectCases,
+    ...proxyAuthConnectCases,
   ],
 })

@@ -2,9 +2,9 @@
 // WWW-Authenticate in a response, several lines of which keep their order.
 // Both sentences bind "a proxy": in the reverse role a change is INFO (a
 // gateway may do authentication for its origin).
-// Not covered here: Proxy-Authorization being consumed by an auth-enabled
-// proxy (HOP-10's credential-leak half); it needs a target configured to
-// demand proxy credentials, which a black-box run cannot assume.
+// Proxy-Authorization being consumed by an auth-enabled proxy (HOP-10's
+// credential-leak half) is in proxy-authorization.cases.ts: it needs a target
+// declared to demand proxy credentials (--proxy-auth).
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'

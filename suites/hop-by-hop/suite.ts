@@ -10,6 +10,7 @@ import { interimResponseCases } from './interim-responses.cases.js'
 import { loopCases } from './loops.cases.js'
 import { maxForwardsCases } from './max-forwards.cases.js'
 import { proxyAddedFieldCases } from './proxy-added-fields.cases.js'
+import { proxyAuthorizationCases } from './proxy-authorization.cases.js'
 import { trailerCases } from './trailers.cases.js'
 import { unlistedHopFieldCases } from './unlisted-hop-fields.cases.js'
 import { viaFieldCases } from './via-field.cases.js'
@@ -26,6 +27,7 @@ export const hopByHopSuite = defineSuite({
     ...maxForwardsCases,
     ...trailerCases,
     ...authenticationFieldCases,
+    ...proxyAuthorizationCases,
     ...fieldOrderCases,
     ...httpVersionCases,
     ...hostAndTargetCases,

@@ -1,6 +1,7 @@
 // Seeded defects the connect suite must catch: each is the reference with one
 // CONNECT bug switched on (harness/proxy/defects.ts, "connect" section).
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import { authDefect } from './auth-twin.js'
 import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
@@ -33,10 +34,55 @@ export const connectDefects: readonly SeededDefect[] = [
     "Reads the next hop's 2xx to CONNECT by its Content-Length and swallows those tunnel bytes (curl #1317)",
     ['connect/chained-2xx-body-is-tunnel-data'],
   ),
-  chainedDefect(
+  authDefect(
     'forwards-credentials-to-next-hop',
     "Sends the client's Proxy-Authorization, meant for itself, on to the next hop",
-    ['connect/chained-connect-is-authority-form'],
+    ['connect/chained-connect-is-authority-form', 'connect/auth-credentials-stay-at-the-proxy'],
+    ['forward'],
+  ),
+  // proxy authentication (CONNECT-10, HOP-10): with an auth twin (auth-twin.ts)
+  authDefect(
+    'connect-skips-proxy-auth',
+    'Asks for credentials on requests but lets every CONNECT through (squid with "http_access allow CONNECT" above its auth rule)',
+    ['connect/auth-refuses-missing-or-wrong-credentials'],
+  ),
+  authDefect(
+    'accepts-wrong-proxy-credentials',
+    'Checks only that Proxy-Authorization is present, not what it says',
+    [
+      'connect/auth-refuses-missing-or-wrong-credentials',
+      'hop-by-hop/auth-refuses-missing-or-wrong-credentials',
+    ],
+  ),
+  authDefect(
+    'splits-credentials-at-last-colon',
+    'Splits Basic user-pass at the last colon, so a password with a colon never matches (RFC 7617 §2)',
+    ['connect/auth-credentials-open-tunnel'],
+  ),
+  authDefect('omits-proxy-authenticate', 'Sends 407 without a Proxy-Authenticate challenge', [
+    'connect/auth-407-carries-challenge',
+    'hop-by-hop/auth-407-carries-challenge',
+  ]),
+  authDefect(
+    'unframed-407',
+    'Sends a 407 body with neither Content-Length nor close, and keeps the connection open',
+    ['connect/auth-407-carries-challenge', 'hop-by-hop/auth-407-carries-challenge'],
+  ),
+  authDefect(
+    'tunnels-after-407',
+    'Answers 407 to a CONNECT without credentials, then opens the tunnel anyway: the bytes after it reach the target',
+    ['connect/auth-refused-connect-never-tunnels'],
+  ),
+  authDefect(
+    'hangs-after-407',
+    'Keeps the connection open after its 407 but never reads the retry on it',
+    ['connect/auth-refused-connect-never-tunnels', 'hop-by-hop/auth-connection-usable-after-407'],
+  ),
+  authDefect(
+    'forwards-proxy-authorization',
+    'Asks for proxy credentials, then forwards Proxy-Authorization to the origin (a credential leak)',
+    ['hop-by-hop/consumes-proxy-authorization'],
+    ['forward'],
   ),
   connectDefect(
     'connect-2xx-with-content-length',
