@@ -21,12 +21,20 @@ export interface ConformanceCase {
   readonly requirement: string
   readonly level: Level
   readonly roles: readonly [Role, ...Role[]]
+  /**
+   * What the run must give the target beyond the role: 'next-hop' = its
+   * CONNECTs go on to the harness next hop ({next_hop}); where they do not (a
+   * peer profile that connects itself), the case is not applicable.
+   */
+  readonly needs?: readonly CaseNeed[]
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>
 }
+
+export type CaseNeed = 'next-hop'
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 

@@ -45,13 +45,13 @@ function resultOf(
 }
 
 /** A case that does not apply to the role is reported as such, never as failed. */
-export function notApplicable(c: ConformanceCase, role: Role): CaseResult {
+export function notApplicable(c: ConformanceCase, role: Role, why?: string): CaseResult {
   return resultOf(
     c,
     role,
     {
       status: 'not-applicable',
-      message: `applies to ${c.roles.join(', ')}; the target plays ${role}`,
+      message: why ?? `applies to ${c.roles.join(', ')}; the target plays ${role}`,
     },
     0,
     { events: [], notes: [] },
@@ -69,6 +69,8 @@ export async function runCase(
   env: RunEnvironment,
 ): Promise<CaseResult> {
   if (!c.roles.includes(target.role)) return notApplicable(c, target.role)
+  if (c.needs?.includes('next-hop') === true && target.noNextHop !== undefined)
+    return notApplicable(c, target.role, `needs the harness next hop: ${target.noNextHop}`)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
   const deadline = new Deadline(timeoutMs, env.signal)
   const recorder = new TranscriptRecorder()

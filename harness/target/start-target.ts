@@ -20,7 +20,7 @@ export async function startTarget(
     case 'spawn':
       return startSpawned(spec.command, role, env)
     case 'peer':
-      return startPeerTarget(spec.name, role, env, peer)
+      return startPeerTarget(spec.name, role, env, peer, spec.profile)
     case 'url': {
       // Already running: nothing of ours to stop.
       const close = (): Promise<void> => Promise.resolve()
