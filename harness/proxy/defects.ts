@@ -45,6 +45,7 @@ export type ProxyDefect =
   | 'keeps-last-duplicate-field'
   | 'joins-set-cookie'
   | 'copies-http-version'
+  | 'echoes-http10-client-version'
   | 'keeps-received-host'
   | 'forwards-absolute-form'
   | 'skips-host-validation'
