@@ -119,11 +119,12 @@ as matrix.md and matrix.html, with each peer's full report under matrix/.
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache
-  --out DIR                   where the matrix goes (default: docs)
                               (peer:squid = both its profiles: direct runs every case, chained
                               only the chained CONNECT cases; peer:squid:chained = that one)
-  --reasons FILE              why each non-pass cell is not a pass, keyed "PEER[:PROFILE][/ROLE] CASE-ID"
-                              (default: test-fixtures/peers/reasons.json)
+  --out DIR                   where the matrix goes (default: docs)
+  --reasons FILE              why each non-pass cell is not a pass, keyed
+                              "PEER[:PROFILE][/ROLE] CASE-ID" (default:
+                              test-fixtures/peers/reasons.json)
   --suite GLOB, --case GLOB   only these suites or cases (as for run)
   --timeout MS, --concurrency N
   --peer-provider KIND        container | native | auto (default auto)
