@@ -9,8 +9,15 @@ import { buildMatrix, unexplained, type PeerRunInfo } from '../harness/peers/mat
 import { Reasons } from '../harness/peers/matrix/reasons.js'
 import { renderMatrixHtml } from '../harness/peers/matrix/render-html.js'
 import { renderMatrixMarkdown } from '../harness/peers/matrix/render-markdown.js'
-import { PEER_NAMES, type PeerName, type StartedPeer } from '../harness/peers/types.js'
+import { profileOnlyCases, profileRoles, resolveProfile } from '../harness/peers/profiles.js'
+import {
+  PEER_NAMES,
+  type PeerName,
+  type PeerProfile,
+  type StartedPeer,
+} from '../harness/peers/types.js'
 import { executeRun } from '../harness/runner/run.js'
+import { selectCases } from '../harness/runner/select.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
 import { parseTarget } from '../harness/target/target-spec.js'
 import { caseAnchor } from '../reports/html-case.js'
@@ -33,24 +40,45 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-function peerNames(values: readonly string[] | undefined): PeerName[] {
+/** One peer in one profile, as the matrix runs it. */
+interface MatrixTarget {
+  readonly name: PeerName
+  readonly profile: PeerProfile | undefined
+  /** Run every case (the default profile, or a profile named in --targets), else only its own. */
+  readonly everyCase: boolean
+}
+
+/** peer:squid is every profile of squid (its default running every case); peer:squid:chained one. */
+function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   const targets = splitList(values)
-  if (targets.length === 0) return [...PEER_NAMES]
-  return targets.map((text) => {
-    const spec = parseTarget(text)
-    if (spec.kind !== 'peer') {
-      throw new HarnessError(
-        'HARNESS_BAD_INPUT',
-        `matrix compares real peers: "${text}" is not peer:NAME (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
-      )
-    }
-    return spec.name
+  const specs = (targets.length === 0 ? PEER_NAMES.map((n) => `peer:${n}`) : targets).map(
+    (text) => {
+      const spec = parseTarget(text)
+      if (spec.kind !== 'peer') {
+        throw new HarnessError(
+          'HARNESS_BAD_INPUT',
+          `matrix compares real peers: "${text}" is not peer:NAME[:PROFILE] (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
+        )
+      }
+      return spec
+    },
+  )
+  return specs.flatMap((spec): MatrixTarget[] => {
+    const definition = PEERS[spec.name]
+    if (spec.profile !== undefined)
+      return [
+        { name: spec.name, profile: resolveProfile(definition, spec.profile), everyCase: true },
+      ]
+    const profiles = definition.profiles ?? [undefined]
+    return profiles.map((profile, i) => ({ name: spec.name, profile, everyCase: i === 0 }))
   })
 }
 
 /**
  * `proxyspec matrix`: every selected suite on every peer in each role it
- * plays; writes matrix.md and matrix.html into --out (default docs/), and each
+ * plays (a peer with profiles: its default profile runs every case, each
+ * further profile only the cases the default cannot, e.g. squid's chained
+ * CONNECT cases under peer:squid:chained); writes matrix.md and matrix.html into --out (default docs/), and each
  * peer's full report (the evidence cells link to) under matrix/. Exit 0 once
  * the matrix is written: non-conformance is what the matrix shows, not a
  * failure of the command; 2 when a peer cannot be started.
@@ -67,7 +95,6 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
       `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec matrix --help)`,
     )
   }
-  const names = peerNames(values.targets)
   const outDir = resolve(values.out ?? 'docs')
   const reasonsPath = values.reasons ?? join(peerFixturesDir(), 'reasons.json')
   const reasons =
@@ -85,30 +112,37 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
   await mkdir(join(outDir, 'matrix'), { recursive: true })
 
   const infos: PeerRunInfo[] = []
-  for (const name of names) {
+  for (const { name, profile, everyCase } of matrixTargets(values.targets)) {
+    const definition = PEERS[name]
+    const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
+    // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
+    if (selectCases(catalog, selection).length === 0) continue
     const started: StartedPeer[] = []
+    const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
+    const roles = profileRoles(definition, profile)
     const run = await executeRun(
       {
-        target: parseTarget(`peer:${name}`),
-        roles: PEERS[name].roles,
+        target: parseTarget(label),
+        roles,
         selection,
         timeoutMs,
         concurrency,
         peer: { ...peerOptions, onStarted: (peer) => started.push(peer) },
       },
-      allCases(),
+      catalog,
     )
     const first = started[0]
-    const evidence = `matrix/${name}.html`
+    const evidence = `matrix/${profile === undefined ? name : `${name}-${profile.name}`}.html`
     await writeFileAtomic(join(outDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
     infos.push({
       peer: name,
+      ...(profile === undefined ? {} : { profile: profile.name }),
       version: first?.version ?? 'unknown',
       provider: first?.provider ?? 'native',
       where: first?.where ?? '',
       roles: started.map((p) => ({
         role: p.role,
-        templates: PEERS[name].templates(p.role),
+        templates: definition.templates(p.role, profile),
         files: p.files,
       })),
       evidence,
@@ -116,7 +150,7 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     })
     const s = run.summary.byStatus
     process.stdout.write(
-      `peer:${name} [${PEERS[name].roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
+      `${label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
     )
   }
   const matrix = buildMatrix(infos, reasons, caseAnchor, toolVersion())

@@ -21,6 +21,7 @@ import { writeReports } from '../reports/write-reports.js'
 import { allCases } from '../suites/index.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
 import { PEERS } from '../harness/peers/catalog.js'
+import { profileRoles, resolveProfile } from '../harness/peers/profiles.js'
 import { parseCommandArgs, parseHostValue, parsePort, parsePositiveInt, splitList } from './args.js'
 import { onOutputClosed } from './closed-pipe.js'
 import { configOptionValues, loadConfig, mergeOptionValues } from './config-file.js'
@@ -66,7 +67,8 @@ function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
 /** The roles the run will use, as executeRun resolves them (for the progress plan). */
 function plannedRoles(target: TargetSpec, roles: readonly Role[]): readonly Role[] {
   if (roles.length > 0) return roles
-  if (target.kind === 'peer') return PEERS[target.name].roles
+  if (target.kind === 'peer')
+    return profileRoles(PEERS[target.name], resolveProfile(PEERS[target.name], target.profile))
   return target.kind === 'builtin' ? BUILTIN_ROLES[target.name] : []
 }
 

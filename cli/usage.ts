@@ -34,7 +34,10 @@ Target (pick one):
   --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
                               builtin:reference, builtin:blind-relay, or a real peer the
                               harness starts: peer:nginx, peer:squid, peer:haproxy,
-                              peer:tinyproxy, peer:apache (every role it plays unless --role)
+                              peer:tinyproxy, peer:apache (every role it plays unless --role);
+                              peer:squid:direct (default: squid opens its tunnels itself, the
+                              chained CONNECT cases are not applicable) or peer:squid:chained
+                              (its CONNECTs go on to the harness next hop, {next_hop})
   --spawn "COMMAND"           start the intermediary for the run; placeholders:
                               {port} where it must listen, {origin} the harness origin
                               (host:port, its upstream for reverse roles), {origin_url},
@@ -160,9 +163,12 @@ as matrix.md and matrix.html, with each peer's full report under matrix/.
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache
+                              (peer:squid = both its profiles: direct runs every case, chained
+                              only the chained CONNECT cases; peer:squid:chained = that one)
   --out DIR                   where the matrix goes (default: docs)
-  --reasons FILE              why each non-pass cell is not a pass, keyed "PEER[/ROLE] CASE-ID"
-                              (default: test-fixtures/peers/reasons.json)
+  --reasons FILE              why each non-pass cell is not a pass, keyed
+                              "PEER[:PROFILE][/ROLE] CASE-ID" (default:
+                              test-fixtures/peers/reasons.json)
   --suite GLOB, --case GLOB   these suites and cases (as for run: they add up)
   --exclude GLOB              minus these cases (as for run)
   --timeout MS, --concurrency N

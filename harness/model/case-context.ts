@@ -104,7 +104,7 @@ export interface CaseContext {
   /** Unique per case run; carried as the first path segment of every request. */
   readonly token: string
   readonly target: TargetView
-  /** For cases with needsProxyAuth: the target requiring credentials, and the credentials. */
+  /** For cases that need 'proxy-auth': the target requiring credentials, and the credentials. */
   readonly proxyAuth?: ProxyAuthView
   readonly origin: OriginView
   /** Aborts at the case deadline. */

@@ -21,17 +21,22 @@ export interface ConformanceCase {
   readonly requirement: string
   readonly level: Level
   readonly roles: readonly [Role, ...Role[]]
+  /**
+   * What the run must give the target beyond the role, else the case is not
+   * applicable: 'next-hop' = its CONNECTs go on to the harness next hop
+   * ({next_hop}), which a peer profile that connects itself does not;
+   * 'proxy-auth' = a target that requires proxy credentials (ctx.proxyAuth:
+   * --proxy-auth, or the reference's auth twin).
+   */
+  readonly needs?: readonly CaseNeed[]
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
-  /**
-   * The case needs a target that requires proxy credentials (ctx.proxyAuth):
-   * without them it is not applicable.
-   */
-  readonly needsProxyAuth?: true
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>
 }
+
+export type CaseNeed = 'next-hop' | 'proxy-auth'
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 

@@ -1,10 +1,20 @@
 // The real peers, started natively and in containers, each in every role it
 // plays, with one request through it to the harness origin. Skips only where
-// the binary or the engine is truly absent locally; never in CI.
+// the binary or the engine is truly absent locally; never in CI. squid's two
+// profiles (direct, chained) are checked on the config they produce.
 import { describe, expect, it } from 'vitest'
 import type { Role } from '../model/roles.js'
 import { startOrigin } from '../origin/index.js'
+import { allCases } from '../../suites/index.js'
 import { PEERS } from './catalog.js'
+import {
+  assertProfileRole,
+  profileOnlyCases,
+  profileRoles,
+  resolveProfile,
+  withoutNextHop,
+} from './profiles.js'
+import { squid } from './squid.js'
 import { LOCAL_PEER_IMAGE } from './images.js'
 import { startPeer } from './start-peer.js'
 import { containerAbsent, getThrough, nativeAbsent } from './test-kit.js'
@@ -52,4 +62,52 @@ describe(`peers in containers (${LOCAL_PEER_IMAGE})`, () => {
   for (const [name, role] of cases) {
     it.skipIf(noContainers)(`${name} as ${role}`, () => exercise(name, role, 'container'), 60_000)
   }
+})
+
+describe('squid profiles', () => {
+  const ports = { port: 3128, originHost: '127.0.0.1', originPort: 8080, connectPorts: [443, 9000] }
+  const layout = { dir: '/tmp/squid-x', root: false, provider: 'native' as const }
+  const config = (nextHop?: { host: string; port: number }): string =>
+    squid
+      .launch('forward', nextHop === undefined ? ports : { ...ports, nextHop }, layout, 'squid')
+      .files.map((f) => f.content)
+      .join('\n')
+
+  it('direct, the default, opens its tunnels itself: no cache_peer, no never_direct', () => {
+    const direct = resolveProfile(squid)
+    expect(direct?.name).toBe('direct')
+    expect(withoutNextHop(squid, direct)).toMatch(
+      /under peer:squid:direct squid opens .*; peer:squid:chained sends them on/,
+    )
+    expect(config()).not.toMatch(/cache_peer|never_direct/)
+    expect(squid.templates('forward', direct)).not.toContain('squid/next-hop.conf')
+  })
+
+  it('chained sends its CONNECTs on to the next hop it is told, and plays forward only', () => {
+    const chained = resolveProfile(squid, 'chained')
+    expect(withoutNextHop(squid, chained)).toBeUndefined()
+    expect(profileRoles(squid, chained)).toEqual(['forward'])
+    expect(config({ host: '127.0.0.1', port: 4567 })).toContain(
+      'cache_peer 127.0.0.1 parent 4567 0 no-query no-digest name=nexthop',
+    )
+    expect(squid.templates('forward', chained)).toContain('squid/next-hop.conf')
+    expect(() => assertProfileRole(squid, chained, 'reverse')).toThrow(
+      /peer:squid:chained cannot play the reverse role/,
+    )
+    expect(() => resolveProfile(squid, 'nope')).toThrow(
+      /unknown profile "nope".*peer:squid:direct, peer:squid:chained/,
+    )
+  })
+
+  it('in the matrix, chained adds only the cases direct cannot run (the chained CONNECT cases)', () => {
+    const only = profileOnlyCases(squid, resolveProfile(squid, 'chained'), allCases())
+    expect(only.map((c) => c.id).sort()).toEqual([
+      'connect/chained-2xx-body-is-tunnel-data',
+      'connect/chained-2xx-has-no-framing-headers',
+      'connect/chained-connect-is-authority-form',
+    ])
+    expect(profileOnlyCases(squid, resolveProfile(squid), allCases())).toEqual([])
+    // A peer without profiles is told the next hop as before; its config decides.
+    expect(withoutNextHop(PEERS.tinyproxy, resolveProfile(PEERS.tinyproxy))).toBeUndefined()
+  })
 })

@@ -7,15 +7,36 @@ import { authProfile } from './auth-profile.js'
  * mode. -N keeps it in the foreground without SMP kids, so stopping the one
  * process stops it. squid drops to its built-in cache_effective_user (proxy on
  * Debian) after reading the config as root.
+ *
+ * Two profiles: `direct` (the default) opens every CONNECT tunnel itself, so
+ * its own refusals and gateway errors are what the connect cases grade;
+ * `chained` sends its CONNECTs on to the harness next hop (cache_peer parent,
+ * squid/next-hop.conf), for the cases that grade the target as the CONNECT
+ * client of a next-hop proxy.
  */
 export const squid: PeerDefinition = {
   name: 'squid',
   binaries: ['squid'],
   roles: ['forward', 'reverse'],
   defaultImage: 'ubuntu/squid:5.2-22.04_beta',
-  templates: (role) =>
+  profiles: [
+    {
+      name: 'direct',
+      description: 'squid opens its CONNECT tunnels itself (no cache_peer)',
+      nextHop: false,
+    },
+    {
+      name: 'chained',
+      description: 'squid sends its CONNECTs on to the harness next hop (cache_peer parent)',
+      roles: ['forward'],
+      nextHop: true,
+    },
+  ],
+  templates: (role, profile) =>
     role === 'forward'
-      ? ['squid/forward.conf', 'squid/next-hop.conf', 'squid/common.conf']
+      ? profile?.nextHop === true
+        ? ['squid/forward.conf', 'squid/next-hop.conf', 'squid/common.conf']
+        : ['squid/forward.conf', 'squid/common.conf']
       : [`squid/${role}.conf`, 'squid/common.conf'],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/squid.conf`
@@ -23,7 +44,7 @@ export const squid: PeerDefinition = {
     const common = fillTemplate(readTemplate('squid/common.conf'), { ...values, run_as: '' })
     const nextHop =
       ports.nextHop === undefined
-        ? '# (no next hop: CONNECTs go direct)'
+        ? '# (profile direct: no next hop, squid opens its CONNECT tunnels itself)'
         : fillTemplate(readTemplate('squid/next-hop.conf'), values)
     const auth = authProfile('squid', role, ports, layout)
     return {

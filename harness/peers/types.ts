@@ -72,6 +72,24 @@ export interface PeerLaunch {
   readonly links?: readonly { readonly name: string; readonly target: string }[]
 }
 
+/**
+ * One way a peer is configured for a run (peer:NAME:PROFILE). The first of a
+ * peer's profiles is its default; a peer without profiles has one way.
+ */
+export interface PeerProfile {
+  readonly name: string
+  /** One line for run --help, the README and the matrix. */
+  readonly description: string
+  /** The roles this profile plays (default: every role of the peer). */
+  readonly roles?: readonly Role[]
+  /**
+   * True: the config sends the peer's CONNECTs on to the harness next hop
+   * ({next_hop}), and the cases that need one apply. False: the peer opens
+   * its tunnels itself, and those cases are not applicable.
+   */
+  readonly nextHop: boolean
+}
+
 /** What proxyspec knows about one real implementation. */
 export interface PeerDefinition {
   readonly name: PeerName
@@ -80,8 +98,10 @@ export interface PeerDefinition {
   readonly roles: readonly Role[]
   /** The official public image a user would pull. */
   readonly defaultImage: string
+  /** Ways to configure it, the default first (absent: one way, told every run value). */
+  readonly profiles?: readonly [PeerProfile, ...PeerProfile[]]
   /** The template files (under test-fixtures/peers/) each role's config is built from. */
-  templates(role: Role): readonly string[]
+  templates(role: Role, profile?: PeerProfile): readonly string[]
   launch(role: Role, ports: PeerPorts, layout: PeerLayout, binary: string): PeerLaunch
 }
 

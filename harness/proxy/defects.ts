@@ -54,6 +54,7 @@ export type ProxyDefect =
   | 'keeps-last-duplicate-field'
   | 'joins-set-cookie'
   | 'copies-http-version'
+  | 'echoes-http10-client-version'
   | 'keeps-received-host'
   | 'forwards-absolute-form'
   | 'skips-host-validation'

@@ -176,6 +176,8 @@ export interface ClientResponseSpec {
   readonly viaName: string
   /** IMF-fixdate to add when the response has no valid Date (RFC 9110 §6.6.1); undefined for 1xx. */
   readonly date?: string
+  /** The client's HTTP/1.x minor version (only seeded defect 'echoes-http10-client-version' reads it). */
+  readonly clientMinor?: 0 | 1
   readonly defect?: ProxyDefect | undefined
 }
 
@@ -188,8 +190,14 @@ export interface ClientResponseSpec {
  */
 export function clientResponseHead(spec: ClientResponseSpec): Buffer {
   const { head } = spec
-  // Seeded defect 'copies-http-version': the upstream's version is copied into the status line.
-  const version = spec.defect === 'copies-http-version' ? head.version : 'HTTP/1.1'
+  // Seeded defects: 'copies-http-version' copies the upstream's version into the status
+  // line; 'echoes-http10-client-version' answers an HTTP/1.0 client in HTTP/1.0 (RFC 9110 §6.2).
+  const version =
+    spec.defect === 'copies-http-version'
+      ? head.version
+      : spec.defect === 'echoes-http10-client-version' && spec.clientMinor === 0
+        ? 'HTTP/1.0'
+        : 'HTTP/1.1'
   const parts = [textLine(`${version} ${head.status} ${head.reason}`)]
   const keepLength =
     spec.framing === 'content-length' ||

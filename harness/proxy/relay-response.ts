@@ -146,6 +146,7 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
     viaName: input.viaName,
     defect: input.defect,
     date: httpDate(),
+    clientMinor: input.clientMinor,
   })
   if (!(await writeAll(client, bytes))) return { kind: 'aborted', detail: 'the client went away' }
   for (;;) {

@@ -64,6 +64,12 @@ export interface TargetEndpoint {
     readonly host: string
     readonly port: number
   }
+  /**
+   * Set when the target's CONNECTs do not go on to the harness next hop (a
+   * peer profile that connects itself): why, for the not-applicable verdict
+   * of the cases that need it (ConformanceCase.needs 'next-hop').
+   */
+  readonly noNextHop?: string
 }
 
 /** Defaults chosen so a conformant target never waits and a hang costs little. */

@@ -45,16 +45,16 @@ function resultOf(
 }
 
 /** A case that does not apply to the role is reported as such, never as failed. */
-export function notApplicable(c: ConformanceCase, role: Role): CaseResult {
+export function notApplicable(c: ConformanceCase, role: Role, why?: string): CaseResult {
   return resultOf(
     c,
     role,
     {
       status: 'not-applicable',
-      message: `applies to ${c.roles.join(', ')}; the target plays ${role}`,
+      message: why ?? `applies to ${c.roles.join(', ')}; the target plays ${role}`,
     },
     0,
-    { events: [], notes: [] },
+    { events: [], notes: why === undefined ? [] : [why] },
   )
 }
 
@@ -71,14 +71,14 @@ export async function runCase(
   token: string = env.tokens.next(),
 ): Promise<CaseResult> {
   if (!c.roles.includes(target.role)) return notApplicable(c, target.role)
-  if (c.needsProxyAuth === true && target.proxyAuth === undefined) {
-    const why =
-      'needs a target that requires proxy credentials; declare them with --proxy-auth USER:PASS'
-    return resultOf(c, target.role, { status: 'not-applicable', message: why }, 0, {
-      events: [],
-      notes: [why],
-    })
-  }
+  if (c.needs?.includes('proxy-auth') === true && target.proxyAuth === undefined)
+    return notApplicable(
+      c,
+      target.role,
+      'needs a target that requires proxy credentials; declare them with --proxy-auth USER:PASS',
+    )
+  if (c.needs?.includes('next-hop') === true && target.noNextHop !== undefined)
+    return notApplicable(c, target.role, `needs the harness next hop: ${target.noNextHop}`)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
   const deadline = new Deadline(timeoutMs, env.signal)
   const recorder = new TranscriptRecorder()

@@ -6,6 +6,7 @@ import { HarnessError } from '../net/errors.js'
 import { Scope } from '../net/started.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { PEERS } from '../peers/catalog.js'
+import { profileRoles, resolveProfile } from '../peers/profiles.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
 import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
@@ -46,7 +47,10 @@ export interface RunRequest {
 function resolveRoles(request: RunRequest): readonly Role[] {
   if (request.roles.length > 0) return request.roles
   if (request.target.kind === 'builtin') return BUILTIN_ROLES[request.target.name]
-  if (request.target.kind === 'peer') return PEERS[request.target.name].roles
+  if (request.target.kind === 'peer') {
+    const peer = PEERS[request.target.name]
+    return profileRoles(peer, resolveProfile(peer, request.target.profile))
+  }
   throw new HarnessError(
     'HARNESS_BAD_INPUT',
     `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,

@@ -7,6 +7,7 @@ import { LOCAL_PEER_IMAGE } from '../peers/images.js'
 import { PEERS } from '../peers/catalog.js'
 import { containerAbsent, nativeAbsent } from '../peers/test-kit.js'
 import type { PeerName, ProviderKind } from '../peers/types.js'
+import type { RunResult } from '../model/run-result.js'
 import { executeRun } from '../runner/run.js'
 import { allCases } from '../../suites/index.js'
 import { parseTarget } from './target-spec.js'
@@ -73,5 +74,51 @@ describe('run --target peer:NAME', () => {
     'nginx --role reverse, container',
     () => runOn('nginx', 'reverse', 'container'),
     60_000,
+  )
+})
+
+describe('run --target peer:squid:PROFILE', () => {
+  const chainedIds = (run: RunResult): string[] =>
+    run.results
+      .filter((r) => r.id.startsWith('connect/chained-') && r.verdict.status !== 'not-applicable')
+      .map((r) => r.id)
+  const runProfile = (target: string): Promise<RunResult> =>
+    executeRun(
+      {
+        target: parseTarget(target),
+        roles: [],
+        selection: {
+          suites: [],
+          cases: ['connect/chained-*', 'connect/2xx-has-no-framing-headers'],
+        },
+        peer: { provider: 'native' },
+      },
+      allCases(),
+    )
+
+  it.skipIf(nativeAbsent(PEERS.squid))(
+    'peer:squid is direct: no cache_peer, the chained cases not applicable with the reason',
+    async () => {
+      const run = await runProfile('peer:squid')
+      expect(run.target.roles).toEqual(['forward', 'reverse'])
+      expect(run.target.stderr).not.toContain('name=nexthop')
+      expect(chainedIds(run)).toEqual([])
+      const chained = run.results.find((r) => r.id === 'connect/chained-connect-is-authority-form')
+      expect(chained?.verdict.message).toMatch(
+        /needs the harness next hop: under peer:squid:direct squid opens its CONNECT tunnels itself/,
+      )
+      const own = run.results.find((r) => r.id === 'connect/2xx-has-no-framing-headers')
+      expect(own?.verdict.status).toBe('pass')
+    },
+  )
+
+  it.skipIf(nativeAbsent(PEERS.squid))(
+    'peer:squid:chained plays forward, told the next hop, and runs the chained cases',
+    async () => {
+      const run = await runProfile('peer:squid:chained')
+      expect(run.target.roles).toEqual(['forward'])
+      expect(run.target.stderr).toMatch(/cache_peer 127\.0\.0\.1 parent \d+ .* name=nexthop/)
+      expect(chainedIds(run)).toHaveLength(3)
+    },
   )
 })

@@ -1,6 +1,8 @@
 import type { Role } from '../model/roles.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
+import { PEERS } from '../peers/catalog.js'
 import { describePeer } from '../peers/describe-peer.js'
+import { assertProfileRole, resolveProfile, withoutNextHop } from '../peers/profiles.js'
 import { startPeer } from '../peers/start-peer.js'
 import type { PeerName, PeerTls } from '../peers/types.js'
 import type { RunEnvironment } from '../runner/environment.js'
@@ -30,23 +32,38 @@ export async function startPeerTarget(
   role: Role,
   env: RunEnvironment,
   options: PeerOptions = {},
+  profileName?: string,
 ): Promise<StartedTarget> {
+  const definition = PEERS[name]
+  const profile = resolveProfile(definition, profileName)
+  assertProfileRole(definition, profile, role)
+  const noNextHop = withoutNextHop(definition, profile)
   const peer = await startPeer(
     name,
     role,
     {
       origin: { host: env.origin.host, port: env.origin.port },
       connectPorts: referenceConnectPorts(env),
-      // As the reference is wired: CONNECTs go on to the harness next hop (the chained cases).
-      nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
+      // A profile that chains (or a peer without profiles) is told the harness next hop,
+      // as the reference is wired; a direct profile opens its tunnels itself.
+      ...(noNextHop === undefined
+        ? { nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port } }
+        : {}),
       ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
       // --proxy-auth: the peer's auth profile (test-fixtures/peers/*/forward-auth.conf).
       ...(env.proxyAuth === undefined ? {} : { proxyAuth: env.proxyAuth }),
     },
     options,
   )
+  const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
   return {
-    endpoint: { label: `peer:${name}`, role, host: peer.host, port: peer.port },
+    endpoint: {
+      label,
+      role,
+      host: peer.host,
+      port: peer.port,
+      ...(noNextHop === undefined ? {} : { noNextHop }),
+    },
     stderr: () => describePeer(peer),
     close: () => peer.close(),
     [Symbol.asyncDispose]: () => peer.close(),

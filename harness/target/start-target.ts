@@ -34,7 +34,7 @@ async function startTargetOnly(
     case 'spawn':
       return startSpawned(spec.command, role, env)
     case 'peer':
-      return startPeerTarget(spec.name, role, env, peer)
+      return startPeerTarget(spec.name, role, env, peer, spec.profile)
     case 'url': {
       // Already running: nothing of ours to stop.
       const close = (): Promise<void> => Promise.resolve()

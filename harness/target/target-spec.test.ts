@@ -21,6 +21,15 @@ describe('parseTarget', () => {
   it('knows the real peers and names them when refusing', () => {
     expect(parseTarget('peer:squid')).toEqual({ kind: 'peer', name: 'squid', label: 'peer:squid' })
     expect(() => parseTarget('peer:varnish')).toThrow(/unknown peer.*peer:nginx, peer:squid/)
+    expect(parseTarget('peer:squid:chained')).toEqual({
+      kind: 'peer',
+      name: 'squid',
+      profile: 'chained',
+      label: 'peer:squid:chained',
+    })
+    expect(() => parseTarget('peer:squid:sideways')).toThrow(/unknown profile "sideways"/)
+    expect(() => parseTarget('peer:nginx:direct')).toThrow(/peer:nginx has no profiles/)
+    expect(() => parseTarget('peer:squid:direct:x')).toThrow(/unknown peer/)
   })
 
   it('refuses malformed, portless, unknown and off-machine targets with one clear line', () => {

@@ -1,5 +1,7 @@
 import { isRole, type Role } from '../model/roles.js'
 import { HarnessError } from '../net/errors.js'
+import { PEERS } from '../peers/catalog.js'
+import { resolveProfile } from '../peers/profiles.js'
 import { isPeerName, PEER_NAMES, type PeerName } from '../peers/types.js'
 
 export type BuiltinName = 'reference' | 'blind-relay'
@@ -14,7 +16,13 @@ export type TargetSpec =
   | { readonly kind: 'builtin'; readonly name: BuiltinName; readonly label: string }
   | { readonly kind: 'url'; readonly host: string; readonly port: number; readonly label: string }
   | { readonly kind: 'spawn'; readonly command: string; readonly label: string }
-  | { readonly kind: 'peer'; readonly name: PeerName; readonly label: string }
+  | {
+      readonly kind: 'peer'
+      readonly name: PeerName
+      /** peer:NAME:PROFILE; absent: the peer's default profile. */
+      readonly profile?: string
+      readonly label: string
+    }
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\]|::1)$/
 
@@ -30,9 +38,14 @@ export function parseTarget(text: string): TargetSpec {
     )
   }
   if (text.startsWith('peer:')) {
-    // A real implementation the harness starts (harness/peers): peer:nginx, peer:squid, ...
-    const name = text.slice('peer:'.length)
-    if (isPeerName(name)) return { kind: 'peer', name, label: text }
+    // A real implementation the harness starts (harness/peers): peer:nginx, peer:squid, ...,
+    // optionally in one of its profiles: peer:squid:chained.
+    const [name = '', profile, ...rest] = text.slice('peer:'.length).split(':')
+    if (isPeerName(name) && rest.length === 0) {
+      if (profile === undefined) return { kind: 'peer', name, label: text }
+      resolveProfile(PEERS[name], profile)
+      return { kind: 'peer', name, profile, label: text }
+    }
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
       `unknown peer "${text}" (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
@@ -44,7 +57,7 @@ export function parseTarget(text: string): TargetSpec {
   } catch {
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `malformed target "${text}": expected http://HOST:PORT, builtin:NAME or peer:NAME`,
+      `malformed target "${text}": expected http://HOST:PORT, builtin:NAME or peer:NAME[:PROFILE]`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -6,6 +6,9 @@
 // [B47]). RFC 9112 §3.2.3: the CONNECT sent on is authority-form with the
 // port, plus Host, and without the credentials meant for the target itself
 // (RFC 9110 §11.7.2).
+// Every case here needs the next hop (needs: ['next-hop']): against a peer
+// profile that opens its tunnels itself (peer:squid:direct) they are not
+// applicable; peer:squid:chained runs them.
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
@@ -80,6 +83,7 @@ export const chainedConnectCases = [
       'A server MUST NOT send Content-Length or Transfer-Encoding in a 2xx to CONNECT, also when relaying a next hop 2xx.',
     level: 'MUST',
     roles: ['forward'],
+    needs: ['next-hop'],
     async run(ctx) {
       const chained = await chainedConnect(
         ctx,
@@ -114,6 +118,7 @@ export const chainedConnectCases = [
       'As the CONNECT client of a next hop, the target treats everything after its 2xx header block as tunnel data, ignoring CL/TE.',
     level: 'MUST',
     roles: ['forward'],
+    needs: ['next-hop'],
     async run(ctx) {
       const chained = await chainedConnect(ctx, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLO')
       if ('outcome' in chained) return chained.outcome
@@ -145,6 +150,7 @@ export const chainedConnectCases = [
       'A CONNECT forwarded to a next hop uses authority-form with the port spelled out, plus Host; credentials for this proxy stay here.',
     level: 'MUST',
     roles: ['forward'],
+    needs: ['next-hop'],
     async run(ctx) {
       const chained = await chainedConnect(ctx, undefined, [['Proxy-Authorization', CREDENTIALS]])
       if ('outcome' in chained) return chained.outcome

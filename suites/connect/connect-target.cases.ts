@@ -2,6 +2,13 @@
 // host:port (authority-form), the port required and in range; the tunnel goes
 // where the request-target says, whatever Host says (RFC 9112 §3.3).
 // RFC 3986 §3.2.2: an IPv6 address in an authority is a bracketed IP-literal.
+// The refusals are graded by: RFC 9110 §9.3.6, "A server MUST reject a CONNECT
+// request that targets an empty or invalid port number, typically by
+// responding with a 400 (Bad Request) status code." (a missing port too: the
+// authority-form is uri-host ":" port, RFC 9112 §3.2.3), and for a URI as the
+// target RFC 9112 §3, "Recipients of an invalid request-line SHOULD respond
+// with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect
+// with the request-target properly encoded."
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, timedOut, unsupported, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'

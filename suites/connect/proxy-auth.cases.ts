@@ -1,7 +1,7 @@
 // CONNECT to a proxy that requires authentication (CONNECT-10), against the
 // target the run declared credentials for (--proxy-auth; builtin:reference
 // uses an auth twin, harness/target/builtin.ts). Without credentials these
-// cases are not applicable (needsProxyAuth). Sentences graded:
+// cases are not applicable (needs: ['proxy-auth']). Sentences graded:
 // - RFC 9110 §11.7.1 and §15.5.8: a proxy MUST send at least one
 //   Proxy-Authenticate in each 407 it generates (MUST);
 // - RFC 9110 §11.4: a proxy that requires authentication SHOULD answer a
@@ -106,7 +106,7 @@ export const proxyAuthConnectCases = [
       'A proxy MUST send at least one Proxy-Authenticate header field in each 407 (Proxy Authentication Required) response that it generates.',
     level: 'MUST',
     roles: ['forward', 'tunnel'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const echo = await ctx.leaseTcp('echo')
       const { read } = await authConnect(ctx, echo, undefined)
@@ -135,7 +135,7 @@ export const proxyAuthConnectCases = [
       'A proxy that requires authentication SHOULD answer a request that omits proxy credentials or carries invalid ones with 407 carrying a challenge.',
     level: 'SHOULD',
     roles: ['forward', 'tunnel'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const echo = await ctx.leaseTcp('echo')
@@ -164,7 +164,7 @@ export const proxyAuthConnectCases = [
       'Any response other than a 2xx to CONNECT means the tunnel was not formed: nothing after a 407 is relayed, and a connection left open answers the next request.',
     level: 'MUST',
     roles: ['forward', 'tunnel'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       // 1. CONNECT without credentials, tunnel bytes in the same write.
@@ -228,7 +228,7 @@ export const proxyAuthConnectCases = [
       'A proxy that requires authentication answers 407 only to missing or invalid credentials; valid Proxy-Authorization lets the CONNECT through.',
     level: 'SHOULD',
     roles: ['forward', 'tunnel'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const echo = await ctx.leaseTcp('echo')
@@ -260,7 +260,7 @@ export const proxyAuthConnectCases = [
       'Proxy-Authorization is consumed by the proxy that asked for it; a proxy MAY relay it to the next proxy only when they authenticate cooperatively.',
     level: 'INFO',
     roles: ['forward'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const echo = await ctx.leaseTcp('echo')

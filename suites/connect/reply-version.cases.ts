@@ -6,9 +6,8 @@
 // are what an HTTP/1.0 client cannot take: CONNECT-13).
 // The target's highest version is read from its own answer to an ordinary GET
 // on another connection, so a target that only ever speaks HTTP/1.0 conforms.
-// Not covered here: the status-line version of ordinary responses to an
-// HTTP/1.0 client (hop-by-hop/writes-own-version-in-status-line checks an
-// HTTP/1.0 *origin* response relayed to an HTTP/1.1 client, not this).
+// The status-line version of ordinary responses to an HTTP/1.0 client is
+// hop-by-hop/answers-http10-client-with-own-version.
 import { defineCase } from '../../harness/model/case.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'

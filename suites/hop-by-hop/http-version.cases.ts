@@ -1,6 +1,17 @@
 // RFC 9112 §2.3, RFC 9110 §2.5: an intermediary that is not a tunnel sends
 // its own HTTP version in the start line of what it forwards, not the
 // version it received (the received one goes into Via, HOP-05).
+// The answer to an HTTP/1.0 client is graded by RFC 9110 §6.2, which binds the
+// target as the server its client talks to, gateway or proxy alike: "A server
+// SHOULD send a response version equal to the highest version to which the
+// server is conformant that has a major version less than or equal to the one
+// received in the request." For an HTTP/1.1 intermediary and an HTTP/1.0
+// request that is HTTP/1.1; RFC 9112 §2.3 says how that stays readable: "When
+// an HTTP/1.1 message is sent to an HTTP/1.0 recipient or a recipient whose
+// version is unknown, the HTTP/1.1 message is constructed such that it can be
+// interpreted as a valid HTTP/1.0 message if all the newer features are
+// ignored." The target's highest version is read from its answer to an
+// HTTP/1.1 request on another connection, so an HTTP/1.0-only target conforms.
 // Not covered here: framing the body for an HTTP/1.0 client (KA-07).
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
@@ -57,6 +68,41 @@ export const httpVersionCases = [
         ? conforms()
         : violates(
             `the proxy's own version (${HTTP11}) in the status line`,
+            statusLine(read.message),
+          )
+    },
+  }),
+  defineCase({
+    id: 'hop-by-hop/answers-http10-client-with-own-version',
+    suite: 'hop-by-hop',
+    title:
+      'The response to an HTTP/1.0 client carries the intermediary’s own version (HTTP/1.1), not the client’s',
+    requirements: ['HOP-12'],
+    spec: [
+      { rfc: 9110, section: '6.2' },
+      { rfc: 9112, section: '2.3' },
+    ],
+    requirement:
+      'A server SHOULD send the highest version it conforms to whose major version is at most the request’s: HTTP/1.1 to an HTTP/1.0 client too.',
+    level: 'SHOULD',
+    roles: ['forward', 'reverse'],
+    async run(ctx) {
+      // Its own version: what it answers an HTTP/1.1 request with.
+      const own = await responseAtClient(ctx, rawResponse({}), { suffix: 'own-version' })
+      if ('outcome' in own) return own.outcome
+      const read = await responseAtClient(ctx, rawResponse({}), {
+        suffix: 'http10-client',
+        version: 'HTTP/1.0',
+      })
+      if ('outcome' in read) return read.outcome
+      const version = own.message.head.version
+      ctx.note(
+        `the target answered an HTTP/1.1 GET with ${statusLine(own.message)} and an HTTP/1.0 GET with ${statusLine(read.message)}`,
+      )
+      return read.message.head.version === version
+        ? conforms(`${statusLine(read.message)}, its own version`)
+        : violates(
+            `the target's own version (${version}, as on its answer to an HTTP/1.1 GET) on its answer to an HTTP/1.0 client`,
             statusLine(read.message),
           )
     },

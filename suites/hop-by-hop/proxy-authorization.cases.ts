@@ -85,7 +85,7 @@ export const proxyAuthorizationCases = [
       'A proxy MUST send at least one Proxy-Authenticate header field in each 407 (Proxy Authentication Required) response that it generates.',
     level: 'MUST',
     roles: ['forward'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const { read } = await authGet(ctx, 'no-credentials', [])
       const answer = responseOrOutcome(read, 'a complete 407 to a request without credentials')
@@ -112,7 +112,7 @@ export const proxyAuthorizationCases = [
       'A proxy that requires authentication SHOULD answer a request that omits proxy credentials or carries invalid ones with 407 carrying a challenge.',
     level: 'SHOULD',
     roles: ['forward'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const missing = await refusedVariant(ctx, 'missing', 'without credentials', [])
@@ -139,7 +139,7 @@ export const proxyAuthorizationCases = [
       'A connection the proxy keeps open after its 407 carries the next request: the retry with credentials gets its response (or the proxy closes).',
     level: 'MUST',
     roles: ['forward'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const { client, read } = await authGet(ctx, 'first', [])
@@ -179,7 +179,7 @@ export const proxyAuthorizationCases = [
       'Proxy-Authorization is consumed by the proxy that asked for it and never reaches the origin; Authorization passes unchanged.',
     level: 'MUST',
     roles: ['forward'],
-    needsProxyAuth: true,
+    needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       ctx.note(`GET with Basic proxy credentials of user "${auth.user}" and Authorization: Bearer`)

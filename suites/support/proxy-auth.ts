@@ -11,7 +11,7 @@ import { fieldValues } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { statusLine } from './request.js'
 
-/** The declared credentials; the runner only runs a needsProxyAuth case with them. */
+/** The declared credentials; the runner only runs a case that needs 'proxy-auth' with them. */
 export function proxyAuthOf(ctx: CaseContext): ProxyAuthView {
   if (ctx.proxyAuth === undefined)
     throw new HarnessError('HARNESS_INTERNAL', 'a proxy-auth case ran without ctx.proxyAuth')

@@ -97,6 +97,11 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'writes-own-version-in-status-line',
   ]),
   defect(
+    'echoes-http10-client-version',
+    'Answers an HTTP/1.0 client with HTTP/1.0 in the status line (the client’s version echoed), not its own HTTP/1.1',
+    ['answers-http10-client-with-own-version'],
+  ),
+  defect(
     'keeps-received-host',
     'Forwards the client Host of an absolute-form request instead of rebuilding it',
     ['rebuilds-host-from-absolute-form'],

@@ -72,9 +72,63 @@ describe('the peer matrix', () => {
     expect(html).not.toMatch(/<script/)
   })
 
+  it('gives a peer with two profiles a column per profile, labelled, with profile-scoped reasons', () => {
+    const profiled = (profile: 'direct' | 'chained'): PeerRunInfo => ({
+      ...info('squid'),
+      profile,
+      evidence: `matrix/squid-${profile}.html`,
+    })
+    const scoped = Reasons.parse(
+      JSON.stringify({
+        'squid/forward connect/2xx-has-no-framing-headers': {
+          side: 'peer',
+          reason: 'every profile',
+        },
+        'squid:chained/forward connect/2xx-has-no-framing-headers': {
+          side: 'harness',
+          reason: 'the next hop answered, not squid',
+        },
+      }),
+      'reasons.json',
+    )
+    const two = buildMatrix([profiled('direct'), profiled('chained')], scoped, caseAnchor, '0.1.0')
+    expect(two.columns.map((c) => c.key)).toEqual(['squid:direct/forward', 'squid:chained/forward'])
+    const row = two.rows.find((r) => r.id === 'connect/2xx-has-no-framing-headers')
+    expect(row?.cells.get('squid:direct/forward')).toMatchObject({
+      reason: { side: 'peer', text: 'every profile' },
+      href: 'matrix/squid-direct.html#case-connect-2xx-has-no-framing-headers--forward',
+    })
+    expect(row?.cells.get('squid:chained/forward')?.reason).toMatchObject({ side: 'harness' })
+    const md = renderMatrixMarkdown(two)
+    expect(md).toMatch(
+      /\| squid forward \(direct, \d+\/\d+\) \| squid forward \(chained, \d+\/\d+\) \|/,
+    )
+    expect(md).toContain('| squid (chained) | squid 1.0 |')
+    expect(md).toContain('### squid (forward, chained)')
+    expect(md).toMatch(/squid forward \(chained\), `connect\/2xx-has-no-framing-headers`/)
+    const html = renderMatrixHtml(two)
+    expect(html).toContain('<th>squid<br>forward<br>(direct)<br>')
+    expect(html).toContain('squid forward (chained), <code>connect/2xx-has-no-framing-headers')
+  })
+
+  it('reads reasons keyed by peer, role and profile, the most specific winning', () => {
+    const r = Reasons.parse(
+      JSON.stringify({
+        'squid a/b': { side: 'peer', reason: 'any' },
+        'squid:chained a/b': { side: 'config', reason: 'chained' },
+        'squid:chained/forward a/b': { side: 'harness', reason: 'chained forward' },
+      }),
+      'r.json',
+    )
+    expect(r.lookup('squid', 'forward', 'a/b')?.text).toBe('any')
+    expect(r.lookup('squid', 'forward', 'a/b', 'direct')?.text).toBe('any')
+    expect(r.lookup('squid', 'reverse', 'a/b', 'chained')?.text).toBe('chained')
+    expect(r.lookup('squid', 'forward', 'a/b', 'chained')?.text).toBe('chained forward')
+  })
+
   it('refuses a malformed reasons entry with one line', () => {
     expect(() => Reasons.parse('{"squid": {"side": "peer", "reason": "x"}}', 'r.json')).toThrow(
-      /PEER\[\/ROLE\] CASE-ID/,
+      /PEER\[:PROFILE\]\[\/ROLE\] CASE-ID/,
     )
     expect(() => Reasons.parse('{"squid a/b": {"side": "them", "reason": "x"}}', 'r.json')).toThrow(
       /side/,

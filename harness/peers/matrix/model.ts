@@ -4,16 +4,19 @@ import type { Status } from '../../model/verdict.js'
 import type { PeerFile, PeerName, ProviderKind } from '../types.js'
 import type { Reason, Reasons } from './reasons.js'
 
-/** One column of the matrix: a peer in one role. */
+/** One column of the matrix: a peer in one role (in one of its profiles, if it has them). */
 export interface MatrixColumn {
   readonly peer: PeerName
   readonly role: Role
+  readonly profile?: string
   readonly key: string
 }
 
 /** How one peer was started for the matrix, for its "versions and configs" section. */
 export interface PeerRunInfo {
   readonly peer: PeerName
+  /** The profile it ran in (peer:NAME:PROFILE), for a peer that has profiles. */
+  readonly profile?: string
   readonly version: string
   readonly provider: ProviderKind
   readonly where: string
@@ -56,11 +59,22 @@ export interface Matrix {
 /** Statuses a reason must explain: everything that is neither a pass nor out of scope. */
 export const NEEDS_REASON: readonly Status[] = ['fail', 'warn', 'timeout', 'error', 'unsupported']
 
-export function columnKey(peer: PeerName, role: Role): string {
-  return `${peer}/${role}`
+/** "squid/reverse", or with a profile "squid:direct/forward" (the reasons.json key form). */
+export function columnKey(peer: PeerName, role: Role, profile?: string): string {
+  return profile === undefined ? `${peer}/${role}` : `${peer}:${profile}/${role}`
 }
 
-/** Folds the per-peer runs into rows of cases by columns of peer and role. */
+/** The column header: "squid forward", or "squid forward (direct)". */
+export function columnLabel(column: MatrixColumn): string {
+  return column.profile === undefined
+    ? `${column.peer} ${column.role}`
+    : `${column.peer} ${column.role} (${column.profile})`
+}
+
+/**
+ * Folds the per-peer runs into rows of cases by columns of peer and role (and
+ * profile: one PeerRunInfo per profile a peer ran in).
+ */
 export function buildMatrix(
   peers: readonly PeerRunInfo[],
   reasons: Reasons,
@@ -68,7 +82,12 @@ export function buildMatrix(
   toolVersion: string,
 ): Matrix {
   const columns: MatrixColumn[] = peers.flatMap((p) =>
-    p.roles.map((r) => ({ peer: p.peer, role: r.role, key: columnKey(p.peer, r.role) })),
+    p.roles.map((r) => ({
+      peer: p.peer,
+      role: r.role,
+      ...(p.profile === undefined ? {} : { profile: p.profile }),
+      key: columnKey(p.peer, r.role, p.profile),
+    })),
   )
   const rows = new Map<string, MatrixRow & { cells: Map<string, MatrixCell> }>()
   for (const info of peers) {
@@ -86,8 +105,8 @@ export function buildMatrix(
         }
         rows.set(result.id, row)
       }
-      const reason = reasons.lookup(info.peer, result.role, result.id)
-      row.cells.set(columnKey(info.peer, result.role), {
+      const reason = reasons.lookup(info.peer, result.role, result.id, info.profile)
+      row.cells.set(columnKey(info.peer, result.role, info.profile), {
         status: result.verdict.status,
         message: result.verdict.message,
         href: `${info.evidence}#${anchor(result)}`,

@@ -1,5 +1,5 @@
 import type { Status } from '../../model/verdict.js'
-import type { Matrix, MatrixCell, MatrixColumn, MatrixRow } from './model.js'
+import type { Matrix, MatrixCell, MatrixColumn, MatrixRow, PeerRunInfo } from './model.js'
 import type { Reason } from './reasons.js'
 
 export const STATUS_MARK: Readonly<Record<Status, string>> = {
@@ -51,6 +51,11 @@ export function columnTally(matrix: Matrix, column: MatrixColumn): string {
     if (cell.status === 'pass') pass += 1
   }
   return `${pass}/${total}`
+}
+
+/** "squid", or "squid (chained)" for a run in one of the peer's profiles. */
+export function peerLabel(peer: PeerRunInfo): string {
+  return peer.profile === undefined ? peer.peer : `${peer.peer} (${peer.profile})`
 }
 
 export function suitesOf(matrix: Matrix): string[] {

@@ -18,8 +18,10 @@ export interface Reason {
 }
 
 /**
- * test-fixtures/peers/reasons.json: keys "PEER CASE-ID" (every role) or
- * "PEER/ROLE CASE-ID" (one role, wins), values { side, reason }.
+ * test-fixtures/peers/reasons.json: keys "PEER CASE-ID" (every role and
+ * profile), "PEER/ROLE CASE-ID" (one role), "PEER:PROFILE CASE-ID" or
+ * "PEER:PROFILE/ROLE CASE-ID" (one profile of the peer, peer:squid:chained);
+ * the most specific key wins. Values { side, reason }.
  */
 export class Reasons {
   readonly #entries: ReadonlyMap<string, Reason>
@@ -44,13 +46,13 @@ export class Reasons {
       if (key.startsWith('//')) continue // comments
       const v = value as { side?: unknown; reason?: unknown }
       if (
-        !/^[a-z]+(?:\/[a-z-]+)? [a-z0-9-]+\/[a-z0-9-]+$/.test(key) ||
+        !/^[a-z]+(?::[a-z0-9-]+)?(?:\/[a-z-]+)? [a-z0-9-]+\/[a-z0-9-]+$/.test(key) ||
         (v.side !== 'peer' && v.side !== 'config' && v.side !== 'harness') ||
         typeof v.reason !== 'string'
       ) {
         throw new HarnessError(
           'HARNESS_BAD_INPUT',
-          `${source}: entry "${key}" must be "PEER[/ROLE] CASE-ID": { "side": "peer"|"config"|"harness", "reason": "..." }`,
+          `${source}: entry "${key}" must be "PEER[:PROFILE][/ROLE] CASE-ID": { "side": "peer"|"config"|"harness", "reason": "..." }`,
         )
       }
       entries.set(key, { side: v.side, text: v.reason })
@@ -62,7 +64,16 @@ export class Reasons {
     return Reasons.parse(readFileSync(path, 'utf8'), path)
   }
 
-  lookup(peer: string, role: Role, caseId: string): Reason | undefined {
-    return this.#entries.get(`${peer}/${role} ${caseId}`) ?? this.#entries.get(`${peer} ${caseId}`)
+  lookup(peer: string, role: Role, caseId: string, profile?: string): Reason | undefined {
+    const scoped =
+      profile === undefined
+        ? undefined
+        : (this.#entries.get(`${peer}:${profile}/${role} ${caseId}`) ??
+          this.#entries.get(`${peer}:${profile} ${caseId}`))
+    return (
+      scoped ??
+      this.#entries.get(`${peer}/${role} ${caseId}`) ??
+      this.#entries.get(`${peer} ${caseId}`)
+    )
   }
 }

@@ -1,7 +1,8 @@
 import { esc } from '../../../reports/html.js'
 import type { Matrix, MatrixCell } from './model.js'
 import type { Status } from '../../model/verdict.js'
-import { columnTally, notesTally, numberNotes, SIDE_LABEL, suitesOf } from './notes.js'
+import { columnLabel } from './model.js'
+import { columnTally, notesTally, numberNotes, peerLabel, SIDE_LABEL, suitesOf } from './notes.js'
 
 /** Words, not emoji: the page must read the same without an emoji font. */
 const STATUS_WORD: Readonly<Record<Status, string>> = {
@@ -47,11 +48,11 @@ export function renderMatrixHtml(matrix: Matrix): string {
   ]
   for (const peer of matrix.peers) {
     parts.push(
-      `<tr><td>${esc(peer.peer)}</td><td>${esc(peer.version)}</td><td>${esc(peer.provider)} (${esc(peer.where)})</td><td>${esc(peer.roles.map((r) => r.role).join(', '))}</td><td><a href="${esc(peer.evidence)}">report</a></td></tr>`,
+      `<tr><td>${esc(peerLabel(peer))}</td><td>${esc(peer.version)}</td><td>${esc(peer.provider)} (${esc(peer.where)})</td><td>${esc(peer.roles.map((r) => r.role).join(', '))}</td><td><a href="${esc(peer.evidence)}">report</a></td></tr>`,
     )
   }
   parts.push('</table>')
-  const header = `<tr><th>case</th><th>level</th>${matrix.columns.map((c) => `<th>${esc(c.peer)}<br>${esc(c.role)}<br>${columnTally(matrix, c)}</th>`).join('')}</tr>`
+  const header = `<tr><th>case</th><th>level</th>${matrix.columns.map((c) => `<th>${esc(c.peer)}<br>${esc(c.role)}${c.profile === undefined ? '' : `<br>(${esc(c.profile)})`}<br>${columnTally(matrix, c)}</th>`).join('')}</tr>`
   for (const suite of suitesOf(matrix)) {
     parts.push(`<h2>${esc(suite)}</h2><table>${header}`)
     for (const row of matrix.rows.filter((r) => r.suite === suite)) {
@@ -74,14 +75,14 @@ export function renderMatrixHtml(matrix: Matrix): string {
           : '<span class="todo">not yet investigated</span>'
         : `<span class="side">${esc(SIDE_LABEL[note.cell.reason.side])}</span>: ${esc(note.cell.reason.text)}`
     parts.push(
-      `<li id="note-${note.n}" value="${note.n}">${STATUS_WORD[note.cell.status]} ${esc(note.column.peer)} ${esc(note.column.role)}, <code>${esc(note.row.id)}</code>: ${esc(note.cell.message)}<br>${reason}</li>`,
+      `<li id="note-${note.n}" value="${note.n}">${STATUS_WORD[note.cell.status]} ${esc(columnLabel(note.column))}, <code>${esc(note.row.id)}</code>: ${esc(note.cell.message)}<br>${reason}</li>`,
     )
   }
   parts.push('</ol><h2>Configs</h2>')
   for (const peer of matrix.peers) {
     for (const role of peer.roles) {
       parts.push(
-        `<h3>${esc(peer.peer)} (${esc(role.role)})</h3><p>From ${role.templates.map((t) => `<code>test-fixtures/peers/${esc(t)}</code>`).join(' and ')}, as run:</p>`,
+        `<h3>${esc(peer.peer)} (${esc(role.role)}${peer.profile === undefined ? '' : `, ${esc(peer.profile)}`})</h3><p>From ${role.templates.map((t) => `<code>test-fixtures/peers/${esc(t)}</code>`).join(' and ')}, as run:</p>`,
       )
       for (const file of role.files) parts.push(`<pre>${esc(file.content.trimEnd())}</pre>`)
     }

@@ -1,5 +1,13 @@
-import type { Matrix, MatrixCell } from './model.js'
-import { columnTally, notesTally, numberNotes, SIDE_LABEL, STATUS_MARK, suitesOf } from './notes.js'
+import { columnLabel, type Matrix, type MatrixCell } from './model.js'
+import {
+  columnTally,
+  notesTally,
+  numberNotes,
+  peerLabel,
+  SIDE_LABEL,
+  STATUS_MARK,
+  suitesOf,
+} from './notes.js'
 
 function cellText(cell: MatrixCell | undefined, n: number | undefined): string {
   if (cell === undefined) return '—'
@@ -32,10 +40,10 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
   ]
   for (const peer of matrix.peers) {
     out.push(
-      `| ${peer.peer} | ${escapeCell(peer.version)} | ${peer.provider} (${escapeCell(peer.where)}) | ${peer.roles.map((r) => r.role).join(', ')} | [report](${peer.evidence}) |`,
+      `| ${peerLabel(peer)} | ${escapeCell(peer.version)} | ${peer.provider} (${escapeCell(peer.where)}) | ${peer.roles.map((r) => r.role).join(', ')} | [report](${peer.evidence}) |`,
     )
   }
-  const header = `| case | level | ${matrix.columns.map((c) => `${c.peer} ${c.role} (${columnTally(matrix, c)})`).join(' | ')} |`
+  const header = `| case | level | ${matrix.columns.map((c) => `${c.peer} ${c.role} (${c.profile === undefined ? '' : `${c.profile}, `}${columnTally(matrix, c)})`).join(' | ')} |`
   const rule = `|---|---|${matrix.columns.map(() => '---').join('|')}|`
   for (const suite of suitesOf(matrix)) {
     out.push('', `## ${suite}`, '', header, rule)
@@ -58,7 +66,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
           : '**not yet investigated**'
         : `**${SIDE_LABEL[note.cell.reason.side]}**: ${note.cell.reason.text}`
     out.push(
-      `<a id="note-${note.n}"></a>${note.n}. ${STATUS_MARK[note.cell.status]} ${note.column.peer} ${note.column.role}, \`${note.row.id}\`: ${escapeCell(note.cell.message)}  `,
+      `<a id="note-${note.n}"></a>${note.n}. ${STATUS_MARK[note.cell.status]} ${columnLabel(note.column)}, \`${note.row.id}\`: ${escapeCell(note.cell.message)}  `,
       `   ${reason}`,
     )
   }
@@ -66,7 +74,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
   for (const peer of matrix.peers) {
     for (const role of peer.roles) {
       out.push(
-        `### ${peer.peer} (${role.role})`,
+        `### ${peer.peer} (${role.role}${peer.profile === undefined ? '' : `, ${peer.profile}`})`,
         '',
         `From ${role.templates.map((t) => `[test-fixtures/peers/${t}](../test-fixtures/peers/${t})`).join(' and ')}, as run (ports are the run's):`,
         '',
