@@ -188,7 +188,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     levelText:
-      'MUST NOT (modify Authorization or WWW-Authenticate); descriptive (Proxy-Authorization is consumed)',
+      'MUST NOT (modify Authorization or WWW-Authenticate); FAIL by this catalog for Proxy-Authorization reaching the origin: §11.7.2 is descriptive, but its only permission to pass the field on (MAY relay) is to a next proxy that authenticates cooperatively, so reaching the origin is a leak; relaying it to a next-hop proxy is INFO',
     rolesText: 'FP; INFO for RP (the Authorization/WWW-Authenticate sentences bind a proxy)',
   },
   {
@@ -202,7 +202,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     id: 'HOP-12',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    levelText: 'MUST',
+    levelText:
+      'MUST (own version in forwarded messages, RFC 9112 §2.3); SHOULD (answer an HTTP/1.0 request with the highest conformant 1.x version, i.e. HTTP/1.1: RFC 9110 §6.2)',
     rolesText: 'FP, RP',
   },
   { id: 'HOP-13', level: 'MUST', roles: ['forward'], levelText: 'MUST', rolesText: 'FP' },
