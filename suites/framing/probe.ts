@@ -91,6 +91,16 @@ export interface VariantResult {
 
 const isRefusalStatus = (status: number): boolean => status >= 400 && status <= 599
 
+/** "400 or 301"; a whole class reads as "a 4xx". */
+function describeStatuses(statuses: readonly number[]): string {
+  if (
+    statuses.length > 10 &&
+    statuses.every((s) => Math.floor(s / 100) === Math.floor(statuses[0]! / 100))
+  )
+    return `a ${Math.floor(statuses[0]! / 100)}xx`
+  return statuses.join(' or ')
+}
+
 /**
  * Sends the probe on a fresh connection and grades it. Forwarding it (a
  * complete request at the origin that `forwarded` does not accept), or a
@@ -108,7 +118,7 @@ export async function checkRefusal(
   const refusal =
     probe.statusLevel === undefined
       ? 'a refusal (4xx, 5xx or a close) with nothing forwarded'
-      : `${statuses.join(' or ')} and a close`
+      : `${describeStatuses(statuses)} and a close`
   const expected =
     probe.forwarded === undefined ? refusal : `${refusal}, or ${probe.forwarded.allowed}`
   ctx.note(`sending: ${probe.label}`)
@@ -169,7 +179,7 @@ export async function checkRefusal(
     // A close with no response: nothing forwarded, so safe; the missing status is graded by its sentence.
     const note = `the target closed (${result.kind === 'closed' ? result.how : '?'}) without a response; ${itself}`
     if (probe.statusLevel === undefined) return conforms(note)
-    return violates(`${statuses.join(' or ')} for ${probe.label}`, note, probe.statusLevel)
+    return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
   }
   if (!isRefusalStatus(status) && !statuses.includes(status)) {
     return violates(
@@ -193,7 +203,7 @@ export async function checkRefusal(
   }
   const note = `the target answered ${status} itself and closed; ${itself}`
   if (statuses.includes(status) || probe.statusLevel === undefined) return conforms(note)
-  return violates(`${statuses.join(' or ')} for ${probe.label}`, note, probe.statusLevel)
+  return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
 }
 
 /**
@@ -278,7 +288,8 @@ export const bodyText = (message: HttpMessage<ResponseHead>): string =>
 
 /**
  * The 5xx status the target answered with, from a whole response or from the
- * first line of one the client could not read to its end: the Content-Length
+ * first line of one the client could not read to its end (cut short, unparsable,
+ * or still waiting for the body its Content-Length promised): the Content-Length
  * of a target's own error page is not what a framing case grades.
  */
 export function serverErrorStatus(result: ReadResponseResult): number | undefined {
@@ -286,7 +297,6 @@ export function serverErrorStatus(result: ReadResponseResult): number | undefine
     const status = result.message.head.status
     return status >= 500 && status <= 599 ? status : undefined
   }
-  if (result.kind === 'timeout') return undefined
   const line = /^HTTP\/1\.[01] (5\d\d)\b/.exec(result.partial.toString('latin1'))
   return line?.[1] === undefined ? undefined : Number(line[1])
 }
