@@ -36,8 +36,14 @@ async function startFront(behind: TargetEndpoint, play: (first: Buffer) => Play)
     client.on('error', () => client.destroy())
     client.once('data', (first: Buffer) => {
       const decided = play(first)
-      if (decided.kind === 'reset') return client.resetAndDestroy()
-      if (decided.kind === 'answer') return client.end(decided.bytes)
+      if (decided.kind === 'reset') {
+        client.resetAndDestroy()
+        return
+      }
+      if (decided.kind === 'answer') {
+        client.end(decided.bytes)
+        return
+      }
       const upstream = connect(behind.port, behind.host)
       sockets.add(upstream)
       upstream.on('close', () => sockets.delete(upstream))
@@ -208,5 +214,30 @@ describe('framing grading of behaviours real peers show', () => {
       (e) => e.hop === 'client' && e.dir === 'from-target' && e.type === 'data',
     )
     expect(replies.length).toBeGreaterThan(0)
+  })
+
+  it('passes a folded chunked request decoded and forwarded with Content-Length, and a 500 for "chunked, chunked" (no sentence names that status)', async () => {
+    const result = await verdictWith(
+      'framing/transfer-encoding-not-chunked-last-rejected',
+      (first) => {
+        if (text(first).includes('chunked, chunked'))
+          return {
+            kind: 'answer',
+            bytes: 'HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+          }
+        return {
+          kind: 'pipe',
+          rewrite: (b) =>
+            Buffer.from(
+              text(b).replace(
+                'Transfer-Encoding:\r\n chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+                'Content-Length: 5\r\n\r\nhello',
+              ),
+              'latin1',
+            ),
+        }
+      },
+    )
+    expect(result.verdict.status, result.verdict.message).toBe('pass')
   })
 })

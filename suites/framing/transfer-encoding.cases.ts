@@ -7,6 +7,7 @@ import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
+import { fieldValues } from '../../harness/wire/fields.js'
 import { transferCodings } from '../../harness/wire/framing.js'
 import { chunkedBody } from '../../harness/wire/serialize.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
@@ -22,14 +23,17 @@ import {
   type RefusalProbe,
 } from './probe.js'
 
-function codingProbe(ctx: CaseContext, suffix: string, line: string): RefusalProbe {
+function codingProbe(
+  ctx: CaseContext,
+  suffix: string,
+  line: string,
+  statusLevel?: 'MUST',
+): RefusalProbe {
   return {
     label: JSON.stringify(line),
     suffix,
     statuses: [400, 501],
-    // §6.3 rule 4: "the server MUST respond with the 400 (Bad Request) status code and then
-    // close the connection"; §6.1 names 501 for a coding the server does not understand.
-    statusLevel: 'MUST',
+    ...(statusLevel === undefined ? {} : { statusLevel }),
     bytes: originRequest(ctx, {
       method: 'POST',
       suffix,
@@ -39,18 +43,29 @@ function codingProbe(ctx: CaseContext, suffix: string, line: string): RefusalPro
   }
 }
 
-/** The folded chunked request forwarded unfolded: chunked once, no fold, body "hello". */
+/**
+ * The folded chunked request forwarded unfolded: no fold, body "hello", framed
+ * as chunked once or decoded and sent with Content-Length: 5.
+ */
 const UNFOLDED_CHUNKED: ForwardingCheck = {
-  allowed: 'the fold replaced with SP and the request forwarded chunked, body "hello"',
+  allowed:
+    'the fold replaced with SP and the request forwarded chunked (or decoded, with Content-Length: 5), body "hello"',
   check(arrived) {
     const [first] = arrived
     if (arrived.length !== 1 || first === undefined) return `${arrived.length} requests arrived`
     const { head, body, anomalies } = first.message
     if (anomalies.some((a) => a.code === 'obs-fold')) return 'the obs-fold arrived'
-    if (transferCodings(head.headers).join(',') !== 'chunked')
-      return `Transfer-Encoding ${JSON.stringify(transferCodings(head.headers))}`
-    if (head.headers.some((f) => f.name.toLowerCase() === 'content-length'))
+    const codings = transferCodings(head.headers)
+    const lengths = fieldValues(head.headers, 'content-length')
+    if (codings.length === 0) {
+      // Decoded by the proxy: the body goes on with its own length (§6.3 rule 3 lets it).
+      if (lengths.join(',') !== '5')
+        return `no Transfer-Encoding, Content-Length ${JSON.stringify(lengths)}`
+    } else if (codings.join(',') !== 'chunked') {
+      return `Transfer-Encoding ${JSON.stringify(codings)}`
+    } else if (lengths.length > 0) {
       return 'a Content-Length next to Transfer-Encoding'
+    }
     return body.toString('latin1') === 'hello' ? undefined : 'the body differs'
   },
 }
@@ -79,7 +94,14 @@ export const transferEncodingCases = [
         'Transfer-Encoding: identity',
         'Transfer-Encoding:\r\n chunked',
       ]
-      const probes = lines.map((line, i) => codingProbe(ctx, `te${i}-`, line))
+      // §6.3 rule 4 names the status where chunked is not the final coding: "the server MUST
+      // respond with the 400 (Bad Request) status code and then close the connection" (501 is
+      // §6.1's for a coding it does not understand). §5.2 names 400 for refusing the fold.
+      // "chunked, chunked" breaks a sender's MUST NOT (§6.1); no sentence names the status
+      // its recipient refuses it with.
+      const probes = lines.map((line, i) =>
+        codingProbe(ctx, `te${i}-`, line, line.includes('chunked, chunked') ? undefined : 'MUST'),
+      )
       // The folded "Transfer-Encoding:\r\n chunked" (te5) is plain chunked once unfolded, and
       // §5.2 lets a proxy replace obs-fold with SP before forwarding instead of rejecting it.
       const folded = probes[5]
