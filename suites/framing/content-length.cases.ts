@@ -113,7 +113,9 @@ async function largeLength(
   if (posts.length > 0)
     return {
       label,
-      outcome: conforms(`forwarded with the same length, the GET kept as body; ${seen}`),
+      outcome: conforms(
+        `forwarded with the same length; the GET never became a request of its own (not at the origin, no second response); ${seen}`,
+      ),
     }
   if (first.kind === 'timeout')
     return {
