@@ -197,6 +197,8 @@ export const contentLengthCases = [
       'Several Content-Length values that differ are an unrecoverable framing error (400 and close); a list of identical values MAY be replaced by that one value before forwarding, or rejected.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
+    // Every variant runs, each with a fair share of this (a hang costs one share).
+    timeoutMs: 8000,
     async run(ctx) {
       const collapsed: ForwardingCheck = {
         allowed: 'one "Content-Length: 5" at the origin with the 5-byte body',
