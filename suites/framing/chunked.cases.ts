@@ -49,7 +49,6 @@ export const chunkedCases = [
       'chunk-size is 1*HEXDIG, a recipient MUST guard against overflow, and chunk data is followed by CRLF; a body that breaks this framing is rejected, not resynchronised.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    timeoutMs: 8000,
     async run(ctx) {
       // RFC 9112 §7.1: "recipients MUST anticipate potentially large hexadecimal numerals and
       // prevent parsing errors due to integer conversion overflows or precision loss due to

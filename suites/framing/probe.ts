@@ -187,7 +187,7 @@ export async function checkRefusal(
       `the target answered ${seen} itself, though ${itself}`,
     )
   }
-  const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
+  const closed = await client.waitForClose({ timeoutMs: Math.min(ctx.quietMs, timeoutMs) })
   const stillNothing = [...complete(), ...smuggled()]
   if (stillNothing.length > 0) {
     return violates(
@@ -198,7 +198,7 @@ export async function checkRefusal(
   if (isTimeout(closed)) {
     return violates(
       `the connection closed after the ${status} to ${probe.label}`,
-      `it was still open ${ctx.quietMs} ms later`,
+      `it was still open ${Math.round(Math.min(ctx.quietMs, timeoutMs))} ms later`,
     )
   }
   const note = `the target answered ${status} itself and closed; ${itself}`
@@ -208,7 +208,8 @@ export async function checkRefusal(
 
 /**
  * Runs every probe, each on its own connection and with a fair share of the
- * time left, and reports each one in the evidence. The outcome is the worst of
+ * case's deadline (a target that hangs on one costs that share, not the rest),
+ * and reports each one in the evidence. The outcome is the worst of
  * them: a violation at the case's level, then a timeout, then the weaker
  * (SHOULD, INFO) violations; conforms when every variant does.
  */
@@ -218,7 +219,7 @@ export async function allVariants(
 ): Promise<Outcome> {
   const results: VariantResult[] = []
   for (const [i, probe] of probes.entries()) {
-    const share = Math.max(ctx.quietMs, ctx.remainingMs() / (probes.length - i) - ctx.quietMs)
+    const share = Math.max(50, ctx.remainingMs() / (probes.length - i))
     results.push({ label: probe.label, outcome: await checkRefusal(ctx, probe, share) })
   }
   return worstOf(results)

@@ -51,7 +51,6 @@ export const requestLineCases = [
       'A recipient of an invalid request-line SHOULD respond 400 (or 301 with a properly encoded target) and SHOULD NOT try to autocorrect and process it; it MAY split the line on whitespace (§3), forwarding one well-formed request.',
     level: 'SHOULD',
     roles: ['forward', 'reverse'],
-    timeoutMs: 8000,
     async run(ctx) {
       const host = `Host: ${ctx.originHost}\r\n\r\n`
       const target = (suffix: string): string => ctx.requestTarget(ctx.path(suffix))
@@ -88,7 +87,6 @@ export const requestLineCases = [
       'A server that receives a field line, field value, header section or request-target larger than it wishes to process MUST answer with an appropriate 4xx (431, 400, 414); it does not truncate it or drop part of it and forward the rest.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    timeoutMs: 8000,
     async run(ctx) {
       const big = 'a'.repeat(64 * 1024)
       // RFC 9110 §5.4: "MUST respond with an appropriate 4xx (Client Error) status code".

@@ -85,8 +85,6 @@ export const transferEncodingCases = [
       'If chunked is not the final transfer coding of a request, its length cannot be determined: the server MUST respond 400 and close the connection. chunked MUST NOT be applied more than once.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    // Every variant runs, each with a fair share of this (a hang costs one share).
-    timeoutMs: 10000,
     async run(ctx) {
       const lines = [
         'Transfer-Encoding: chunked, gzip',
