@@ -36,3 +36,11 @@ describe('isBlocking', () => {
     expect(isBlocking('MUST', 'error')).toBe(false)
   })
 })
+
+describe('grade with a part-level violation', () => {
+  it('grades at the weaker of the case level and the violated sentence', () => {
+    expect(grade('MUST', violates('400', 'a reset', 'SHOULD')).status).toBe('warn')
+    expect(grade('MUST', violates('502', '500', 'INFO')).status).toBe('info')
+    expect(grade('SHOULD', violates('400', 'forwarded', 'MUST')).status).toBe('warn')
+  })
+})

@@ -1,4 +1,4 @@
-import type { Level } from './level.js'
+import { LEVELS, type Level } from './level.js'
 import type { Outcome } from './outcome.js'
 
 export type Status =
@@ -49,10 +49,16 @@ export function grade(level: Level, outcome: Outcome): Verdict {
       }
     case 'violates': {
       const { expected, observed } = outcome
-      const status = level === 'MUST' ? 'fail' : level === 'SHOULD' ? 'warn' : 'info'
+      const bound = weaker(level, outcome.level ?? level)
+      const status = bound === 'MUST' ? 'fail' : bound === 'SHOULD' ? 'warn' : 'info'
       return { status, message: `expected ${expected}; observed ${observed}`, expected, observed }
     }
   }
+}
+
+/** The weaker of two levels: a part of a case never grades above the case itself. */
+export function weaker(a: Level, b: Level): Level {
+  return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b
 }
 
 /** True when the verdict counts against the target at this level (drives exit code 1). */

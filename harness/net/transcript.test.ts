@@ -25,15 +25,42 @@ describe('TranscriptRecorder', () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3])
   })
 
-  it('caps the data kept per connection and says so', () => {
+  it('keeps the first and last half of the cap per connection, and says how much it left out', () => {
     const recorder = new TranscriptRecorder(10)
-    recorder.data('origin', 'o1', 'from-target', Buffer.alloc(8, 0x61))
-    recorder.data('origin', 'o1', 'from-target', Buffer.alloc(8, 0x62))
-    recorder.data('origin', 'o1', 'from-target', Buffer.alloc(8, 0x63))
+    recorder.record({
+      hop: 'client',
+      conn: 'c1',
+      type: 'data',
+      dir: 'to-target',
+      data: Buffer.from('aaaaaaaa'),
+      at: 1,
+    })
+    recorder.record({
+      hop: 'client',
+      conn: 'c1',
+      type: 'data',
+      dir: 'to-target',
+      data: Buffer.from('bbbbbbbb'),
+      at: 2,
+    })
+    recorder.record({
+      hop: 'client',
+      conn: 'c1',
+      type: 'data',
+      dir: 'from-target',
+      data: Buffer.from('HTTP/1.1 431'),
+      at: 3,
+    })
+    recorder.record({ hop: 'client', conn: 'c1', type: 'end', dir: 'from-target', at: 4 })
     recorder.data('origin', 'o2', 'from-target', Buffer.alloc(4, 0x64))
-    const kept = recorder.eventsFor(['o1'])
-    expect(kept.reduce((n, e) => n + (e.data?.length ?? 0), 0)).toBe(10)
-    expect(kept.some((e) => e.type === 'error' && (e.detail ?? '').includes('capped'))).toBe(true)
+    const kept = recorder.eventsFor(['c1'])
+    const bytes = kept.map((e) => e.data?.toString('latin1') ?? '').join('')
+    expect(bytes).toBe('aaaaa1 431')
+    const marker = kept.find((e) => e.type === 'error')
+    expect(marker?.detail).toContain('18 bytes of this connection left out')
+    expect(kept.map((e) => e.type)).toEqual(['data', 'error', 'data', 'end'])
+    const events = toWireEvents(kept, 0)
+    expect(text(events.at(-2)?.base64)).toBe('1 431')
     expect(recorder.eventsFor(['o2'])).toHaveLength(1)
   })
 })

@@ -12,56 +12,95 @@ export interface RecordedWireEvent {
   readonly detail?: string
 }
 
+/** One connection's events: the first half of the cap as it came, then a rolling tail. */
+interface ConnLog {
+  readonly head: RecordedWireEvent[]
+  headBytes: number
+  readonly tail: RecordedWireEvent[]
+  tailBytes: number
+  /** Data bytes dropped between head and tail, and when the first of them came. */
+  omitted: number
+  omittedAt: number
+}
+
 /**
  * Collects wire events from every socket a case (or a shared server) touches.
  * Data is capped per connection, so an endless body or a long run cannot grow
- * evidence without bound; the cap is noted once in that connection's events.
+ * evidence without bound: the first half of the cap is kept as it came, then
+ * the last half (a reply after a huge request stays visible), with one marker
+ * event in between saying how many bytes were left out.
  */
 export class TranscriptRecorder {
-  readonly #events: RecordedWireEvent[] = []
-  readonly #byConn = new Map<string, RecordedWireEvent[]>()
-  readonly #bytesByConn = new Map<string, number>()
-  readonly #maxBytesPerConn: number
+  readonly #byConn = new Map<string, ConnLog>()
+  readonly #half: number
 
   constructor(maxBytesPerConn = 64 * 1024) {
-    this.#maxBytesPerConn = maxBytesPerConn
+    this.#half = Math.max(1, Math.floor(maxBytesPerConn / 2))
   }
 
   record(event: Omit<RecordedWireEvent, 'at'> & { at?: number }): void {
     const at = event.at ?? performance.now()
-    let data = event.data
-    if (data !== undefined) {
-      const used = this.#bytesByConn.get(event.conn) ?? 0
-      const room = this.#maxBytesPerConn - used
-      if (room <= 0) return
-      if (data.length >= room) {
-        data = data.subarray(0, room)
-        this.#push({ ...event, at, data: Buffer.from(data) })
-        this.#push({
-          at,
-          hop: event.hop,
-          conn: event.conn,
-          type: 'error',
-          detail: `transcript capped at ${this.#maxBytesPerConn} bytes for this connection`,
-        })
-        this.#bytesByConn.set(event.conn, this.#maxBytesPerConn)
-        return
-      }
-      this.#bytesByConn.set(event.conn, used + data.length)
-      this.#push({ ...event, at, data: Buffer.from(data) })
+    const log = this.#log(event.conn)
+    const data = event.data
+    if (data === undefined) {
+      ;(log.omitted === 0 && log.tail.length === 0 ? log.head : log.tail).push({ ...event, at })
       return
     }
-    this.#push({ ...event, at })
+    let rest = data
+    const room = this.#half - log.headBytes
+    if (room > 0 && log.omitted === 0 && log.tail.length === 0) {
+      const kept = rest.subarray(0, room)
+      log.head.push({ ...event, at, data: Buffer.from(kept) })
+      log.headBytes += kept.length
+      rest = rest.subarray(kept.length)
+    }
+    if (rest.length === 0) return
+    log.tail.push({ ...event, at, data: Buffer.from(rest) })
+    log.tailBytes += rest.length
+    this.#trimTail(log)
   }
 
-  #push(event: RecordedWireEvent): void {
-    this.#events.push(event)
-    let list = this.#byConn.get(event.conn)
-    if (list === undefined) {
-      list = []
-      this.#byConn.set(event.conn, list)
+  /** Drops the oldest tail bytes beyond half the cap, counting them. */
+  #trimTail(log: ConnLog): void {
+    while (log.tailBytes > this.#half) {
+      const index = log.tail.findIndex((e) => e.data !== undefined)
+      const first = log.tail[index]
+      if (first?.data === undefined) return
+      if (log.omitted === 0) log.omittedAt = first.at
+      const excess = log.tailBytes - this.#half
+      if (first.data.length <= excess) {
+        log.tail.splice(index, 1)
+        log.omitted += first.data.length
+        log.tailBytes -= first.data.length
+      } else {
+        log.tail[index] = { ...first, data: Buffer.from(first.data.subarray(excess)) }
+        log.omitted += excess
+        log.tailBytes -= excess
+      }
     }
-    list.push(event)
+  }
+
+  #log(conn: string): ConnLog {
+    let log = this.#byConn.get(conn)
+    if (log === undefined) {
+      log = { head: [], headBytes: 0, tail: [], tailBytes: 0, omitted: 0, omittedAt: 0 }
+      this.#byConn.set(conn, log)
+    }
+    return log
+  }
+
+  /** A connection's kept events, with the marker for what was left out. */
+  #eventsOf(conn: string, log: ConnLog): RecordedWireEvent[] {
+    if (log.omitted === 0) return [...log.head, ...log.tail]
+    const hop = log.head[0]?.hop ?? log.tail[0]?.hop ?? 'client'
+    const marker: RecordedWireEvent = {
+      at: log.omittedAt,
+      hop,
+      conn,
+      type: 'error',
+      detail: `transcript: ${log.omitted} bytes of this connection left out here (first and last ${this.#half} bytes kept)`,
+    }
+    return [...log.head, marker, ...log.tail]
   }
 
   data(hop: Hop, conn: string, dir: Direction, data: Buffer): void {
@@ -69,13 +108,16 @@ export class TranscriptRecorder {
   }
 
   events(): readonly RecordedWireEvent[] {
-    return this.#events
+    return this.eventsFor(this.#byConn.keys())
   }
 
   /** The events of the given connections only (for the evidence of one case on a shared server). */
   eventsFor(conns: Iterable<string>): RecordedWireEvent[] {
     const out: RecordedWireEvent[] = []
-    for (const conn of new Set(conns)) out.push(...(this.#byConn.get(conn) ?? []))
+    for (const conn of new Set(conns)) {
+      const log = this.#byConn.get(conn)
+      if (log !== undefined) out.push(...this.#eventsOf(conn, log))
+    }
     return out
   }
 }

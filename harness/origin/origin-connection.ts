@@ -24,6 +24,15 @@ export interface ConnectionDeps {
   behaviourFor(token: string | undefined): OriginBehaviour
 }
 
+/**
+ * The largest request head the origin reads. Cases send heads well past the
+ * 64 KiB many intermediaries allow (SMUG-14: a 64 KiB field, a 64 KiB target)
+ * to see whether the target refuses them or forwards them whole; the origin
+ * must not be the one that refuses, or a target that forwards them whole would
+ * be blamed for relaying the origin's 400. Bounded, so a runaway head still ends.
+ */
+export const ORIGIN_MAX_HEAD_BYTES = 1024 * 1024
+
 /** How long a closed-by-us connection waits for the peer's FIN before it is destroyed. */
 const LINGER_MS = 2000
 
@@ -45,7 +54,7 @@ function placeholderMessage(head: RequestHead): HttpMessage<RequestHead> {
 
 export function serveOriginConnection(socket: Socket, id: string, deps: ConnectionDeps): void {
   const { log, transcript } = deps
-  const parser = createRequestParser({ mode: 'lenient' })
+  const parser = createRequestParser({ mode: 'lenient', maxHeadBytes: ORIGIN_MAX_HEAD_BYTES })
   /** Responses go out in request order (pipelining): each waits for the one before. */
   let queue: Promise<void> = Promise.resolve()
   let done = false

@@ -223,6 +223,17 @@ describe('startOrigin', () => {
     expect(seen[0]?.message.complete).toBe(false)
   })
 
+  it('reads heads far past 64 KiB (a 200 KiB field), so it never refuses what a case sends on', async () => {
+    const { origin, client } = await setup()
+    const c = await client()
+    const big = 'a'.repeat(200 * 1024)
+    await c.write(get('/t-abcdef-7/x', [['X-Big', big]]))
+    expect(response(await c.readResponse()).head.status).toBe(200)
+    const seen = await origin.nextRequest('t-abcdef-7', 1000)
+    if (isTimeout(seen)) throw new Error('no request')
+    expect(firstFieldValue(seen.message.head.headers, 'x-big')).toBe(big)
+  })
+
   it('records every byte both ways in the transcript, and who closed first', async () => {
     const { origin, client } = await setup()
     const c = await client()

@@ -112,6 +112,7 @@ export type ProxyDefect =
   | 'reuses-upstream-with-unread-bytes'
   | 'fixes-invalid-request-lines'
   | 'drops-fields-beyond-limit'
+  | 'wraps-content-length'
   // upgrade
   | 'upgrades-http10'
   | 'upgrades-without-connection-option'

@@ -73,8 +73,14 @@ const STRICT_WITH_A_TWIST: ReadonlySet<ProxyDefect> = new Set<ProxyDefect>([
   'drops-fields-beyond-limit',
 ])
 
+/** Content-Length digits read into a 64-bit register: 2^64 + 5 becomes 5 (SMUG-03, RFC 9110 §8.6). */
+const modulo64 = (digits: string): number => Number(BigInt(digits) % 2n ** 64n)
+
 /** The request parser of one client connection. */
 export function requestParserFor(defect: ProxyDefect | undefined): PullParser<RequestHead> {
+  // The body is read by the wrapped length while the field goes on as received.
+  if (defect === 'wraps-content-length')
+    return createRequestParser({ mode: 'strict', contentLengthValue: modulo64 })
   const tolerated = defect === undefined ? undefined : TOLERATED[defect]?.request
   if (tolerated !== undefined)
     return new DefectParser(createRequestParser({ mode: 'lenient' }), defect, tolerated)

@@ -16,8 +16,8 @@ const has = (headers: readonly HeaderField[], name: string): boolean =>
 export function contentLength(headers: readonly HeaderField[]): string | undefined {
   const field = headers.find((f) => f.name.toLowerCase() === 'content-length')
   const first = field?.value.split(',')[0]?.trim()
-  // Written back as a plain decimal: "007" goes out as "7".
-  return first === undefined || !/^\d+$/.test(first) ? first : String(Number(first))
+  // Written back as a plain decimal: "007" goes out as "7" (as text: a Number would round past 2^53).
+  return first === undefined || !/^\d+$/.test(first) ? first : first.replace(/^0+(?=\d)/, '')
 }
 
 /**

@@ -20,7 +20,12 @@ const NONE: FramingDecision = { framing: 'none', length: 0 }
  * The framing of `head`. `method` is the request method for a response (the
  * request's own method for a request). Anomalies go to `log` at offset 0.
  */
-export function decideFraming(head: MessageHead, method: string, log: AnomalyLog): FramingDecision {
+export function decideFraming(
+  head: MessageHead,
+  method: string,
+  log: AnomalyLog,
+  convert?: ContentLengthConversion,
+): FramingDecision {
   const headers = head.headers
   if (head.kind === 'request' && method === 'CONNECT') return connectRequest(headers, log)
   if (head.kind === 'response') {
@@ -29,7 +34,7 @@ export function decideFraming(head: MessageHead, method: string, log: AnomalyLog
     if (method === 'CONNECT' && head.status < 300) return { framing: 'tunnel', length: 0 }
   }
   // Checked even where the length is not used (HEAD, 204, 304): a malformed field is still evidence.
-  const length = contentLength(headers, log)
+  const length = contentLength(headers, log, convert)
   const bodiless =
     head.kind === 'response' && (method === 'HEAD' || head.status === 204 || head.status === 304)
   if (hasField(headers, 'transfer-encoding')) {
@@ -90,23 +95,46 @@ export function transferCodings(headers: readonly HeaderField[]): string[] {
   return codings
 }
 
+/** How an implementation turns Content-Length digits into a number (a seam for seeded defects). */
+export type ContentLengthConversion = (digits: string) => number
+
 /**
  * The Content-Length, from every line and every comma-separated element
  * (RFC 9110 §8.6 lets a recipient take "42, 42" as 42). Undefined when
  * absent or when no element is valid. Lenient interpretations: invalid
  * elements are skipped; disagreeing values yield the first valid one.
+ *
+ * A value of valid digits past 2^53 is valid HTTP (RFC 9110 §8.6: "a recipient
+ * MUST anticipate potentially large decimal numerals and prevent parsing
+ * errors due to integer conversion overflows or precision loss"), but more
+ * than this parser counts: strict mode refuses it, lenient mode reads it as
+ * "more bytes than will ever come", so the body runs to the end of the
+ * connection and nothing after it is taken for a next message.
  */
 export function contentLength(
   headers: readonly HeaderField[],
   log: AnomalyLog,
+  convert?: ContentLengthConversion,
 ): number | undefined {
   const values: number[] = []
   for (const value of fieldValues(headers, 'content-length')) {
     for (const raw of value.split(',')) {
       const element = trimOws(raw)
-      const n = /^\d+$/.test(element) ? Number(element) : NaN
-      if (Number.isSafeInteger(n)) values.push(n)
-      else log.add('invalid-content-length', `Content-Length "${value}" is not a valid length`, 0)
+      if (!/^\d+$/.test(element)) {
+        log.add('invalid-content-length', `Content-Length "${value}" is not a valid length`, 0)
+        continue
+      }
+      const n = convert === undefined ? Number(element) : convert(element)
+      if (Number.isSafeInteger(n)) {
+        values.push(n)
+        continue
+      }
+      log.add(
+        'invalid-content-length',
+        `Content-Length "${value}" is larger than this parser counts (2^53 - 1)`,
+        0,
+      )
+      values.push(Number.MAX_SAFE_INTEGER)
     }
   }
   const first = values[0]

@@ -5,7 +5,7 @@
  * whole from the received chunks, so one-byte pushes cost linear time.
  */
 import { ByteQueue, SectionReader, skipEmptyLines } from './byte-queue.js'
-import { decideFraming } from './framing.js'
+import { decideFraming, type ContentLengthConversion } from './framing.js'
 import { parseHead } from './head.js'
 import { MessageState } from './message-state.js'
 import type {
@@ -29,6 +29,7 @@ export class HttpParser<H extends MessageHead = MessageHead> {
   readonly #kind: 'request' | 'response'
   readonly #mode: ParseMode
   readonly #max: number
+  readonly #convert: ContentLengthConversion | undefined
   readonly #queue = new ByteQueue()
   readonly #methods: string[] = []
   #section = new SectionReader()
@@ -44,6 +45,7 @@ export class HttpParser<H extends MessageHead = MessageHead> {
     this.#kind = kind
     this.#mode = options.mode
     this.#max = options.maxHeadBytes ?? 65536
+    this.#convert = options.contentLengthValue
   }
 
   /** Append received bytes. Bytes pushed after end() are kept for detach() but never parsed. */
@@ -174,7 +176,7 @@ export class HttpParser<H extends MessageHead = MessageHead> {
     if (head.kind === 'request') method = head.method
     // An interim 1xx leaves the request waiting for its final response (RFC 9110 §15.2).
     else if (head.status === 101 || head.status >= 200) this.#methods.shift()
-    const decision = decideFraming(head, method, log)
+    const decision = decideFraming(head, method, log, this.#convert)
     this.#section = new SectionReader()
     this.#skipped = 0
     this.#current = new MessageState(head, decision, this.#queue, {

@@ -139,6 +139,33 @@ describe('request bodies', () => {
     expect(fed.rest).toEqual(bytes('GET /'))
   })
 
+  it('reads a Content-Length past 2^53 as endless when lenient, refuses it when strict (RFC 9110 §8.6)', () => {
+    const huge = 'POST /p HTTP/1.1\r\nContent-Length: 18446744073709551621\r\n\r\nhello'
+    const next = 'GET /smug HTTP/1.1\r\nHost: a\r\n\r\n'
+    const parser = createRequestParser({ mode: 'lenient' })
+    parser.push(bytes(huge + next))
+    const events: ParseEvent[] = []
+    for (let e = parser.next(); e !== undefined; e = parser.next()) events.push(e)
+    // The GET is body bytes of the POST, never a second request.
+    expect(events.map((e) => e.type)).toEqual(['head', 'body'])
+    expect(parser.state).toBe('body')
+    const head = events[0]?.type === 'head' ? events[0].head : undefined
+    expect(head?.anomalies.map((a) => a.code)).toEqual(['invalid-content-length'])
+    const strict = createRequestParser({ mode: 'strict' })
+    strict.push(bytes(huge))
+    expect(() => strict.next()).toThrow(/larger than this parser counts/)
+  })
+
+  it('uses the conversion it is given for Content-Length digits', () => {
+    const wrap = (digits: string): number => Number(BigInt(digits) % 2n ** 64n)
+    const parser = createRequestParser({ mode: 'strict', contentLengthValue: wrap })
+    parser.push(bytes('POST /p HTTP/1.1\r\nContent-Length: 18446744073709551621\r\n\r\nhelloGET'))
+    const types: string[] = []
+    for (let e = parser.next(); e !== undefined; e = parser.next()) types.push(e.type)
+    expect(types).toEqual(['head', 'body', 'message'])
+    expect(parser.buffered).toBe(3)
+  })
+
   it('reads Content-Length: 0 as an empty content-length body', () => {
     const fed = parseRequests('POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n')
     expect(fed.messages[0]!.framing).toBe('content-length')

@@ -109,6 +109,12 @@ export interface ParserOptions {
   readonly mode: ParseMode
   /** Largest head accepted, start line to empty line. @default 65536 */
   readonly maxHeadBytes?: number
+  /**
+   * How Content-Length digits become a number. @default Number(), with values
+   * past 2^53 refused (strict) or read as endless (lenient). Seeded defects
+   * replace it with a conversion that wraps or rounds.
+   */
+  readonly contentLengthValue?: (digits: string) => number
 }
 
 /** Events an incremental parser emits, in order, for each message. */

@@ -2,13 +2,12 @@
 // two parsers disagree about a request head. Each is refused, or cleaned up
 // before the request travels on, never passed on as received.
 import { defineCase } from '../../harness/model/case.js'
-import { conforms } from '../../harness/model/outcome.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { chunkedBody } from '../../harness/wire/serialize.js'
 import type { AnomalyCode } from '../../harness/wire/types.js'
 import { originRequest } from '../support/request.js'
-import { firstViolation, type ForwardingCheck, type RefusalProbe } from './probe.js'
+import { allVariants, type ForwardingCheck, type RefusalProbe } from './probe.js'
 
 /** The first of `codes` the origin's lenient parser noticed in what arrived. */
 function anomalyIn(
@@ -51,10 +50,13 @@ export const fieldSyntaxCases = [
     level: 'MUST',
     roles: ['forward', 'reverse'],
     async run(ctx) {
+      // §5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any
+      // received request message that contains whitespace between a header field name and colon."
       const probes: RefusalProbe[] = [
         {
           label: '"Transfer-Encoding : chunked"',
           suffix: 'te-',
+          statusLevel: 'MUST',
           bytes: originRequest(ctx, {
             method: 'POST',
             suffix: 'te-',
@@ -65,6 +67,7 @@ export const fieldSyntaxCases = [
         {
           label: '"Content-Length\\t: 5"',
           suffix: 'cl-',
+          statusLevel: 'MUST',
           bytes: originRequest(ctx, {
             method: 'POST',
             suffix: 'cl-',
@@ -75,6 +78,7 @@ export const fieldSyntaxCases = [
         {
           label: '"Host : …" (the only Host line)',
           suffix: 'host-',
+          statusLevel: 'MUST',
           bytes: originRequest(ctx, {
             suffix: 'host-',
             noHost: true,
@@ -82,7 +86,7 @@ export const fieldSyntaxCases = [
           }),
         },
       ]
-      return (await firstViolation(ctx, probes)) ?? conforms()
+      return allVariants(ctx, probes)
     },
   }),
 
@@ -102,12 +106,14 @@ export const fieldSyntaxCases = [
         {
           label: '"X-A: 1\\r\\n  more"',
           suffix: 'xa-',
+          statusLevel: 'MUST',
           bytes: originRequest(ctx, { suffix: 'xa-', headers: ['X-A: 1\r\n  more'] }),
           forwarded: arrivesClean(['obs-fold']),
         },
         {
           label: '"Transfer-Encoding:\\r\\n chunked"',
           suffix: 'te-',
+          statusLevel: 'MUST',
           bytes: originRequest(ctx, {
             method: 'POST',
             suffix: 'te-',
@@ -117,7 +123,7 @@ export const fieldSyntaxCases = [
           forwarded: arrivesClean(['obs-fold'], 'hello'),
         },
       ]
-      return (await firstViolation(ctx, probes)) ?? conforms()
+      return allVariants(ctx, probes)
     },
   }),
 
@@ -169,7 +175,7 @@ export const fieldSyntaxCases = [
           forwarded: arrivesClean(lexical, 'hello'),
         },
       ]
-      return (await firstViolation(ctx, probes)) ?? conforms()
+      return allVariants(ctx, probes)
     },
   }),
 
@@ -207,7 +213,7 @@ export const fieldSyntaxCases = [
           },
         },
       }
-      return (await firstViolation(ctx, [probe])) ?? conforms()
+      return allVariants(ctx, [probe])
     },
   }),
 ]

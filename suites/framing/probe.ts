@@ -6,7 +6,8 @@
  */
 import type { ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
-import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { Level } from '../../harness/model/level.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
@@ -45,15 +46,28 @@ export function describeResult(result: ReadResponseResult): string {
   }
 }
 
-/** A request the target must refuse, or forward only in a form `forwarded` accepts. */
+/**
+ * A request the target must refuse, or forward only in a form `forwarded`
+ * accepts. Refusing is always safe when nothing of the request reached the
+ * origin; which status says so is graded at the level of the sentence that
+ * names it (`statusLevel`), and not at all when no sentence does.
+ */
 export interface RefusalProbe {
   /** What was sent, for the evidence: e.g. 'Content-Length: +5'. */
   readonly label: string
   /** The path suffix of its request (never a prefix of another probe's suffix in the case). */
   readonly suffix: string
   readonly bytes: Buffer
-  /** Statuses that count as refusing it. @default [400] */
+  /** The statuses the binding sentence names for the refusal. @default [400] */
   readonly statuses?: readonly number[]
+  /**
+   * The keyword of the sentence that names those statuses (e.g. RFC 9112 §6.3
+   * "MUST respond with a 400"). Another status, or a close with no response,
+   * with nothing forwarded, is graded at this level. Undefined: no sentence
+   * names a status, so any refusal (4xx, 5xx or a close) with nothing
+   * forwarded conforms.
+   */
+  readonly statusLevel?: Level
   /** Path suffixes of smuggled requests that must never reach the origin. */
   readonly smuggled?: readonly string[]
   /**
@@ -69,80 +83,185 @@ export interface ForwardingCheck {
   readonly check: (arrived: readonly OriginRequest[]) => string | undefined
 }
 
+/** One variant's result: conforms (a note), or the Outcome that says what went wrong. */
+export interface VariantResult {
+  readonly label: string
+  readonly outcome: Outcome
+}
+
+const isRefusalStatus = (status: number): boolean => status >= 400 && status <= 599
+
+/** "400 or 301"; a whole class reads as "a 4xx". */
+function describeStatuses(statuses: readonly number[]): string {
+  if (
+    statuses.length > 10 &&
+    statuses.every((s) => Math.floor(s / 100) === Math.floor(statuses[0]! / 100))
+  )
+    return `a ${Math.floor(statuses[0]! / 100)}xx`
+  return statuses.join(' or ')
+}
+
 /**
- * Sends the probe on a fresh connection. Conforms (undefined) when the target
- * answers with one of the statuses and then closes, and nothing complete of it
- * reached the origin; or when forwarding is allowed and what arrived passes.
+ * Sends the probe on a fresh connection and grades it. Forwarding it (a
+ * complete request at the origin that `forwarded` does not accept), or a
+ * smuggled request reaching the origin, violates at the case's level. A
+ * refusal with nothing forwarded conforms, unless the status (or the lack of
+ * one) misses what the sentence at `statusLevel` names. A head forwarded and
+ * then cut off is not forwarding: the origin never got a message it could act on.
  */
 export async function checkRefusal(
   ctx: CaseContext,
   probe: RefusalProbe,
-): Promise<Outcome | undefined> {
+  timeoutMs = ctx.remainingMs(),
+): Promise<Outcome> {
   const statuses = probe.statuses ?? [400]
-  const refusal = `${statuses.join(' or ')} and a close`
+  const refusal =
+    probe.statusLevel === undefined
+      ? 'a refusal (4xx, 5xx or a close) with nothing forwarded'
+      : `${describeStatuses(statuses)} and a close`
   const expected =
     probe.forwarded === undefined ? refusal : `${refusal}, or ${probe.forwarded.allowed}`
   ctx.note(`sending: ${probe.label}`)
   const client = await ctx.connect()
   await client.write(probe.bytes)
-  const result = await client.readResponse()
+  const result = await client.readResponse({ timeoutMs })
   const complete = (): OriginRequest[] =>
     arrivals(ctx, probe.suffix).filter((r) => r.message.complete)
   const smuggled = (): OriginRequest[] =>
     (probe.smuggled ?? []).flatMap((suffix) => arrivals(ctx, suffix))
-  if (result.kind === 'timeout') return timedOut(`a response to ${probe.label}`, result.afterMs)
-  if (result.kind !== 'response') {
-    return violates(
-      `${expected} for ${probe.label}`,
-      `${describeResult(result)}; ${describeArrivals(arrivals(ctx, probe.suffix))}`,
+  const forwardedProblem = (arrived: readonly OriginRequest[]): string | undefined =>
+    probe.forwarded === undefined ? 'it was forwarded' : probe.forwarded.check(arrived)
+  const status = result.kind === 'response' ? result.message.head.status : undefined
+  const seen = describeResult(result)
+  const arrived = complete()
+  // Bytes forwarded are the verdict, whatever the client saw (a timeout included).
+  if (arrived.length > 0) {
+    const problem = forwardedProblem(arrived)
+    const leaked = smuggled()
+    if (problem !== undefined || leaked.length > 0) {
+      return violates(
+        `${expected} for ${probe.label}`,
+        `${problem ?? 'a smuggled request reached the origin'}: ${describeArrivals([...arrived, ...leaked])}; the client got ${seen}${status === undefined ? '' : ' after the origin had it'}`,
+      )
+    }
+    if (result.kind === 'timeout')
+      return conforms(
+        `forwarded as allowed (${probe.forwarded?.allowed ?? ''}); no response relayed within ${Math.round(result.afterMs)} ms`,
+      )
+    return conforms(
+      `forwarded as allowed (${probe.forwarded?.allowed ?? ''}); the client got ${seen}`,
     )
   }
-  const status = result.message.head.status
-  if (statuses.includes(status)) {
-    const closed = await client.waitForClose({ timeoutMs: ctx.quietMs })
-    if (isTimeout(closed)) {
-      return violates(
-        `the connection closed after the ${status} to ${probe.label}`,
-        `it was still open ${ctx.quietMs} ms later`,
-      )
-    }
-    const leaked = [...complete(), ...smuggled()]
-    if (leaked.length > 0) {
-      return violates(
-        `nothing of ${probe.label} forwarded once it was refused with ${status}`,
-        describeArrivals(leaked),
-      )
-    }
-    return undefined
-  }
-  const arrived = complete()
-  const answeredItself = `the target answered ${status} itself`
-  const problem =
-    probe.forwarded === undefined
-      ? arrived.length > 0
-        ? 'it was forwarded'
-        : answeredItself
-      : arrived.length > 0
-        ? probe.forwarded.check(arrived)
-        : answeredItself
   const leaked = smuggled()
-  if (problem === undefined && leaked.length === 0) return undefined
-  return violates(
-    `${expected} for ${probe.label}`,
-    `${statusLine(result.message)}; ${problem ?? 'a smuggled request reached the origin'}: ${describeArrivals([...arrived, ...leaked])}`,
-  )
+  if (leaked.length > 0) {
+    return violates(
+      `${expected} for ${probe.label}`,
+      `a smuggled request reached the origin: ${describeArrivals(leaked)}; the client got ${seen}`,
+    )
+  }
+  if (result.kind === 'timeout')
+    return timedOut(
+      `a response to ${probe.label} (nothing complete reached the origin)`,
+      result.afterMs,
+    )
+  if (result.kind === 'malformed') {
+    return violates(
+      `${expected} for ${probe.label}`,
+      `${seen}; nothing complete reached the origin`,
+      probe.statusLevel ?? 'INFO',
+    )
+  }
+  const unfinished = arrivals(ctx, probe.suffix).length > 0
+  const itself = unfinished
+    ? 'only an unfinished request reached the origin'
+    : 'nothing reached the origin'
+  if (status === undefined) {
+    // A close with no response: nothing forwarded, so safe; the missing status is graded by its sentence.
+    const note = `the target closed (${result.kind === 'closed' ? result.how : '?'}) without a response; ${itself}`
+    if (probe.statusLevel === undefined) return conforms(note)
+    return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
+  }
+  if (!isRefusalStatus(status) && !statuses.includes(status)) {
+    return violates(
+      `${expected} for ${probe.label}`,
+      `the target answered ${seen} itself, though ${itself}`,
+    )
+  }
+  const closed = await client.waitForClose({ timeoutMs: Math.min(ctx.quietMs, timeoutMs) })
+  const stillNothing = [...complete(), ...smuggled()]
+  if (stillNothing.length > 0) {
+    return violates(
+      `nothing of ${probe.label} forwarded once it was refused with ${status}`,
+      describeArrivals(stillNothing),
+    )
+  }
+  if (isTimeout(closed)) {
+    return violates(
+      `the connection closed after the ${status} to ${probe.label}`,
+      `it was still open ${Math.round(Math.min(ctx.quietMs, timeoutMs))} ms later`,
+    )
+  }
+  const note = `the target answered ${status} itself and closed; ${itself}`
+  if (statuses.includes(status) || probe.statusLevel === undefined) return conforms(note)
+  return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
 }
 
-/** Runs each probe in turn; the first violation is the outcome. */
-export async function firstViolation(
+/**
+ * Runs every probe, each on its own connection and with a fair share of the
+ * case's deadline (a target that hangs on one costs that share, not the rest),
+ * and reports each one in the evidence. The outcome is the worst of
+ * them: a violation at the case's level, then a timeout, then the weaker
+ * (SHOULD, INFO) violations; conforms when every variant does.
+ */
+export async function allVariants(
   ctx: CaseContext,
   probes: readonly RefusalProbe[],
-): Promise<Outcome | undefined> {
-  for (const probe of probes) {
-    const outcome = await checkRefusal(ctx, probe)
-    if (outcome !== undefined) return outcome
+): Promise<Outcome> {
+  const results: VariantResult[] = []
+  for (const [i, probe] of probes.entries()) {
+    const share = Math.max(50, ctx.remainingMs() / (probes.length - i))
+    results.push({ label: probe.label, outcome: await checkRefusal(ctx, probe, share) })
   }
-  return undefined
+  return worstOf(results)
+}
+
+const RANK = (o: Outcome): number => {
+  if (o.kind === 'violates')
+    return o.level === undefined || o.level === 'MUST' ? 4 : o.level === 'SHOULD' ? 2 : 1
+  if (o.kind === 'timeout') return 3
+  return 0
+}
+
+function describeVariant(r: VariantResult): string {
+  const o = r.outcome
+  switch (o.kind) {
+    case 'conforms':
+      return `${r.label}: ok${o.note === undefined ? '' : `, ${o.note}`}`
+    case 'violates':
+      return `${r.label}: ${o.level === undefined ? 'violates' : `violates (${o.level})`}, expected ${o.expected}; observed ${o.observed}`
+    case 'timeout':
+      return `${r.label}: no answer within ${Math.round(o.afterMs)} ms while waiting for ${o.waitingFor}`
+    case 'observed':
+      return `${r.label}: ${o.observation}`
+    case 'unsupported':
+      return `${r.label}: unsupported, ${o.reason}`
+  }
+}
+
+/** One Outcome for several variants, every one of them named in it. */
+export function worstOf(results: readonly VariantResult[]): Outcome {
+  const worst = results.reduce<VariantResult | undefined>(
+    (a, b) => (a === undefined || RANK(b.outcome) > RANK(a.outcome) ? b : a),
+    undefined,
+  )
+  const each = results.map((r, i) => `[${i + 1}] ${describeVariant(r)}`).join(' | ')
+  if (worst === undefined || RANK(worst.outcome) === 0) return conforms(each)
+  const o = worst.outcome
+  if (o.kind === 'timeout')
+    return timedOut(`${worst.label}: ${o.waitingFor} (all variants: ${each})`, o.afterMs)
+  if (o.kind !== 'violates') return conforms(each)
+  const bad = results.filter((r) => RANK(r.outcome) > 0).length
+  return violates(o.expected, `${bad} of ${results.length} variants deviate: ${each}`, o.level)
 }
 
 /** An origin that answers each request with the raw bytes given for its path suffix (else 404). */
@@ -167,3 +286,32 @@ export function rawBySuffix(
 /** The body of a response as text (latin1). */
 export const bodyText = (message: HttpMessage<ResponseHead>): string =>
   message.body.toString('latin1')
+
+/**
+ * The 5xx status the target answered with, from a whole response or from the
+ * first line of one the client could not read to its end (cut short, unparsable,
+ * or still waiting for the body its Content-Length promised): the Content-Length
+ * of a target's own error page is not what a framing case grades.
+ */
+export function serverErrorStatus(result: ReadResponseResult): number | undefined {
+  if (result.kind === 'response') {
+    const status = result.message.head.status
+    return status >= 500 && status <= 599 ? status : undefined
+  }
+  const line = /^HTTP\/1\.[01] (5\d\d)\b/.exec(result.partial.toString('latin1'))
+  return line?.[1] === undefined ? undefined : Number(line[1])
+}
+
+/**
+ * A refusal of an upstream message the harness made invalid on purpose:
+ * conforms for 502; any other 5xx is still a refusal, and which 5xx is only
+ * informational (REQUIREMENTS.md §1.2), so it is an INFO-level violation.
+ */
+export function upstreamRefusal(status: number, what: string): Outcome {
+  if (status === 502) return conforms(`the target answered 502 itself for ${what}`)
+  return violates(
+    `502 for ${what}`,
+    `the target answered ${status} itself (a refusal, nothing relayed; which 5xx is informational)`,
+    'INFO',
+  )
+}

@@ -113,4 +113,9 @@ export const framingDefects: readonly SeededDefect[] = [
     'Keeps the first 100 field lines of a request and drops the rest without a word',
     ['framing/oversized-heads-rejected-or-forwarded-whole'],
   ),
+  defect(
+    'wraps-content-length',
+    'Reads Content-Length into a 64-bit integer modulo 2^64 (2^64 + 5 is 5) and forwards the field as received: the body ends early and the bytes after it become a request (RFC 9110 §8.6)',
+    ['framing/invalid-content-length-rejected'],
+  ),
 ]
