@@ -50,7 +50,7 @@ export function describeResult(result: ReadResponseResult): string {
  * A request the target must refuse, or forward only in a form `forwarded`
  * accepts. Refusing is always safe when nothing of the request reached the
  * origin; which status says so is graded at the level of the sentence that
- * names it (`statusLevel`), and not at all when no sentence does.
+ * names it (`statusLevel`) as INFO, and not at all when no sentence does.
  */
 export interface RefusalProbe {
   /** What was sent, for the evidence: e.g. 'Content-Length: +5'. */
@@ -62,10 +62,12 @@ export interface RefusalProbe {
   readonly statuses?: readonly number[]
   /**
    * The keyword of the sentence that names those statuses (e.g. RFC 9112 §6.3
-   * "MUST respond with a 400"). Another status, or a close with no response,
-   * with nothing forwarded, is graded at this level. Undefined: no sentence
-   * names a status, so any refusal (4xx, 5xx or a close) with nothing
-   * forwarded conforms.
+   * "MUST respond with a 400"), shown in the evidence. The harness sent
+   * something the RFCs forbid, so refusing it is always a correct answer:
+   * another status, or a close with no response, with nothing forwarded, is
+   * reported as INFO that names the sentence, never a failure (issue 10).
+   * Undefined: no sentence names a status, and any refusal (4xx, 5xx or a
+   * close) with nothing forwarded simply conforms.
    */
   readonly statusLevel?: Level
   /** Path suffixes of smuggled requests that must never reach the origin. */
@@ -168,7 +170,7 @@ export async function checkRefusal(
     return violates(
       `${expected} for ${probe.label}`,
       `${seen}; nothing complete reached the origin`,
-      probe.statusLevel ?? 'INFO',
+      'INFO',
     )
   }
   const unfinished = arrivals(ctx, probe.suffix).length > 0
@@ -179,7 +181,7 @@ export async function checkRefusal(
     // A close with no response: nothing forwarded, so safe; the missing status is graded by its sentence.
     const note = `the target closed (${result.kind === 'closed' ? result.how : '?'}) without a response; ${itself}`
     if (probe.statusLevel === undefined) return conforms(note)
-    return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
+    return otherRefusal(probe, statuses, note)
   }
   if (!isRefusalStatus(status) && !statuses.includes(status)) {
     return violates(
@@ -203,7 +205,20 @@ export async function checkRefusal(
   }
   const note = `the target answered ${status} itself and closed; ${itself}`
   if (statuses.includes(status) || probe.statusLevel === undefined) return conforms(note)
-  return violates(`${describeStatuses(statuses)} for ${probe.label}`, note, probe.statusLevel)
+  return otherRefusal(probe, statuses, note)
+}
+
+/**
+ * A refusal, with nothing forwarded, that is not the one the sentence names:
+ * correct all the same (the harness sent the invalid message), so INFO, with
+ * the sentence's keyword in the expectation.
+ */
+function otherRefusal(probe: RefusalProbe, statuses: readonly number[], note: string): Outcome {
+  return violates(
+    `${describeStatuses(statuses)} for ${probe.label} (${probe.statusLevel ?? 'no'} sentence names it; any refusal is correct)`,
+    note,
+    'INFO',
+  )
 }
 
 /**
