@@ -40,6 +40,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'origin-port': { type: 'string' },
   strict: { type: 'boolean' },
+  'restart-on-crash': { type: 'boolean' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -89,6 +90,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
   const strict = values.strict === true
+  const restartOnCrash = values['restart-on-crash'] === true
   const peer = peerOptionsFrom(values)
   const originPort =
     values['origin-port'] === undefined
@@ -128,6 +130,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           timeoutMs,
           concurrency,
           strict,
+          restartOnCrash,
           ...(originPort === undefined ? {} : { originPort }),
           peer,
           signal: controller.signal,
@@ -136,6 +139,9 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           },
           onResult: (result) => {
             progress.finished(result)
+          },
+          onCrash: (crash) => {
+            progress.crashed(crash)
           },
         },
         allCases(),

@@ -1,5 +1,5 @@
 import type { ConformanceCase } from '../model/case.js'
-import type { CaseResult, RunResult } from '../model/run-result.js'
+import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { Role } from '../model/roles.js'
 import { HarnessError } from '../net/errors.js'
@@ -7,11 +7,12 @@ import { Scope } from '../net/started.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { PEERS } from '../peers/catalog.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
+import { assertReachesOrigin } from '../target/preflight-origin.js'
 import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
-import { DEFAULT_CASE_TIMEOUT_MS, type TargetEndpoint } from './environment.js'
+import { DEFAULT_CASE_TIMEOUT_MS, type RunEnvironment, type TargetEndpoint } from './environment.js'
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
@@ -30,6 +31,10 @@ export interface RunRequest {
   /** How peer:<name> targets are started (provider, images). */
   readonly peer?: PeerOptions
   readonly signal?: AbortSignal
+  /** Start a target that went down again and go on (default: the run stops there). */
+  readonly restartOnCrash?: boolean
+  /** Called once each time a target goes down (the one line the CLI prints). */
+  readonly onCrash?: (crash: TargetCrash) => void
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
   readonly onResult?: (result: CaseResult) => void
 }
@@ -42,6 +47,26 @@ function resolveRoles(request: RunRequest): readonly Role[] {
     'HARNESS_BAD_INPUT',
     `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
   )
+}
+
+/** Starts the target in one role and checks, before any case, that it can be tested there. */
+async function startChecked(
+  request: RunRequest,
+  role: Role,
+  env: RunEnvironment,
+  scope: Scope,
+): Promise<StartedTarget> {
+  const target = scope.use(await startTarget(request.target, role, env, request.peer))
+  try {
+    const { label } = request.target
+    await assertReachable(label, target.endpoint.host, target.endpoint.port)
+    await assertSpeaksHttp(label, target.endpoint, env.origin.authority)
+    await assertReachesOrigin(label, target.endpoint, env)
+  } catch (error) {
+    await target.close()
+    throw error
+  }
+  return target
 }
 
 /**
@@ -72,7 +97,10 @@ export async function executeRun(
   const startedAt = new Date()
   const started = performance.now()
   const scope = new Scope()
+  // Every target started, restarts included (their stderr goes into the report).
   const targets: StartedTarget[] = []
+  const current = new Map<Role, StartedTarget>()
+  const crashes: TargetCrash[] = []
   try {
     const env = await startRunEnvironment(scope, {
       tcpPerKind: concurrency,
@@ -82,10 +110,18 @@ export async function executeRun(
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     })
     for (const role of roles) {
-      const target = scope.use(await startTarget(request.target, role, env, request.peer))
+      const target = await startChecked(request, role, env, scope)
       targets.push(target)
-      await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
-      await assertSpeaksHttp(request.target.label, target.endpoint, env.origin.authority)
+      current.set(role, target)
+    }
+    // A URL target is not ours to start again.
+    const restartable = request.restartOnCrash === true && request.target.kind !== 'url'
+    const restart = async (role: Role): Promise<StartedTarget> => {
+      await current.get(role)?.close()
+      const fresh = await startChecked(request, role, env, scope)
+      targets.push(fresh)
+      current.set(role, fresh)
+      return fresh
     }
     const results = await runSuites(
       cases,
@@ -93,11 +129,25 @@ export async function executeRun(
       env,
       {
         concurrency,
+        crash: {
+          live: [...targets],
+          ...(restartable ? { restart } : {}),
+          onCrash: (crash) => {
+            crashes.push(crash)
+            request.onCrash?.(crash)
+          },
+        },
         ...(request.onStart === undefined ? {} : { onStart: request.onStart }),
         ...(request.onResult === undefined ? {} : { onResult: request.onResult }),
       },
     )
-    const stderr = targets.map((t) => t.stderr()).join('')
+    const stderr = targets
+      .map((t, i) =>
+        i < roles.length || t.stderr() === ''
+          ? t.stderr()
+          : `--- restarted (${t.endpoint.role}) ---\n${t.stderr()}`,
+      )
+      .join('')
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'proxyspec', version: toolVersion() },
@@ -114,6 +164,7 @@ export async function executeRun(
           timeoutMs,
           concurrency,
           strict: request.strict ?? false,
+          ...(request.restartOnCrash === true ? { restartOnCrash: true } : {}),
         },
       },
       target: {
@@ -121,6 +172,7 @@ export async function executeRun(
         kind: request.target.kind,
         roles,
         ...(stderr === '' ? {} : { stderr }),
+        ...(crashes.length === 0 ? {} : { crashes }),
       },
       summary: summarize(results, request.strict ?? false),
       results,
