@@ -114,9 +114,13 @@ export async function executeRun(
       targets.push(target)
       current.set(role, target)
     }
-    // A URL target is not ours to start again.
-    const restartable = request.restartOnCrash === true && request.target.kind !== 'url'
     const restart = async (role: Role): Promise<StartedTarget> => {
+      if (request.target.kind === 'url') {
+        throw new HarnessError(
+          'HARNESS_BAD_INPUT',
+          `${request.target.label} is not started by proxyspec: it cannot start it again`,
+        )
+      }
       await current.get(role)?.close()
       const fresh = await startChecked(request, role, env, scope)
       targets.push(fresh)
@@ -131,7 +135,7 @@ export async function executeRun(
         concurrency,
         crash: {
           live: [...targets],
-          ...(restartable ? { restart } : {}),
+          ...(request.restartOnCrash === true ? { restart } : {}),
           onCrash: (crash) => {
             crashes.push(crash)
             request.onCrash?.(crash)
