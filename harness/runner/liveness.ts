@@ -2,9 +2,10 @@
  * Is the target still there? A process that dies closes its listening socket,
  * but a connection can still be accepted into the backlog in the instant
  * before, and the exit itself is seen a millisecond or two after its
- * connections reset. So a probe connection that is accepted is held for a
- * short quiet period: a live target keeps an idle connection open, a dying
- * one resets it (then a second connection is refused) or its process ends.
+ * connections reset. So, for a process the harness started, a probe
+ * connection that is accepted is held for a short quiet period: a live target
+ * keeps an idle connection open, a dying one resets it (then a second
+ * connection is refused) or its process ends.
  */
 import { connect, type Socket } from 'node:net'
 import { raceTimeout } from '../net/deadline.js'
@@ -33,9 +34,9 @@ async function attempt(host: string, port: number): Promise<Attempt> {
 }
 
 /**
- * True when the target at host:port has gone: it refuses connections, or
- * resets the one it accepted and then refuses, or `ended` (its process)
- * resolves while the probe waits. Anything else, a slow or odd answer
+ * True when the target at host:port has gone: it refuses connections, or (a
+ * process of ours, whose end is `ended`) resets the one it accepted and then
+ * refuses, or ends while the probe waits. Anything else, a slow or odd answer
  * included, counts as alive: a probe never takes a working target down.
  */
 export async function probeDown(
@@ -46,12 +47,17 @@ export async function probeDown(
   const first = await attempt(host, port)
   if (first.kind !== 'open') return first.kind === 'refused'
   const { socket } = first
+  // Without a process to watch, an accepted connection is taken as life: a
+  // crash caught in the act is then seen by the next case's refused connection.
+  if (ended === undefined) {
+    socket.destroy()
+    return false
+  }
   socket.on('error', () => undefined)
   const closed = new Promise<'closed'>((resolve) => socket.once('close', () => resolve('closed')))
-  const gone = ended === undefined ? [] : [ended.then(() => 'ended' as const)]
   const outcome = await raceTimeout(
     'the probe connection to stay open',
-    Promise.race([closed, ...gone]),
+    Promise.race([closed, ended.then(() => 'ended' as const)]),
     LIFE_QUIET_MS,
   )
   socket.destroy()
