@@ -178,3 +178,28 @@ describe('a URL target that stops accepting connections', () => {
     expect(run.summary.exitCode).toBe(2)
   })
 })
+
+describe('a spawned target that dies on the preflight request', () => {
+  it('stops the run with one line that says it exited, with its last stderr line', async () => {
+    const script = `require('net').createServer((s) => s.once('data', () => { throw new Error('boom on the first request') })).listen(+process.argv[1], '127.0.0.1')`
+    const error = await executeRun(
+      {
+        target: {
+          kind: 'spawn',
+          command: `"${process.execPath}" -e "${script}" {port}`,
+          label: 'spawn: dies',
+        },
+        roles: ['reverse'],
+        selection: { suites: ['keep-alive'], cases: [] },
+      },
+      allCases(),
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(error?.message).toMatch(
+      /closed the connection without answering a request \(the spawned target exited with code 1: Error: boom on the first request\)$/,
+    )
+    expect(error?.message).not.toContain('\n')
+  })
+})

@@ -2,7 +2,8 @@ import type { ConformanceCase } from '../model/case.js'
 import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { Role } from '../model/roles.js'
-import { HarnessError } from '../net/errors.js'
+import { raceTimeout } from '../net/deadline.js'
+import { HarnessError, isHarnessError } from '../net/errors.js'
 import { Scope } from '../net/started.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { PEERS } from '../peers/catalog.js'
@@ -13,6 +14,7 @@ import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
 import { DEFAULT_CASE_TIMEOUT_MS, type RunEnvironment, type TargetEndpoint } from './environment.js'
+import { stderrTail } from './liveness.js'
 import { runSuites } from './run-suites.js'
 import { selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
@@ -63,8 +65,15 @@ async function startChecked(
     await assertSpeaksHttp(label, target.endpoint, env.origin.authority)
     await assertReachesOrigin(label, target.endpoint, env)
   } catch (error) {
+    // A spawned target that died on the preflight request: say so, with its last words.
+    const ended = target.ended === undefined ? undefined : await raceTimeout('', target.ended, 250)
     await target.close()
-    throw error
+    if (typeof ended !== 'string' || !isHarnessError(error)) throw error
+    const last = stderrTail(target.stderr(), 1)
+    throw new HarnessError(
+      error.code,
+      `${error.message.replace(/^\[proxyspec\] /, '')} (the spawned target ${ended}${last === '' ? '' : `: ${last}`})`,
+    )
   }
   return target
 }
