@@ -20,6 +20,7 @@ import type { Role } from '../model/roles.js'
 import type { CaseResult, TargetCrash } from '../model/run-result.js'
 import { raceTimeout } from '../net/deadline.js'
 import type { RunEnvironment, TargetEndpoint } from './environment.js'
+import { crashedOn, withNote } from './crash-verdicts.js'
 import { probeDown, stderrTail } from './liveness.js'
 import { runCase } from './run-case.js'
 
@@ -79,6 +80,7 @@ export class Supervisor {
   #recovery: Promise<void> | undefined
   #restarts = 0
   #finished = false
+  #failure: Error | undefined
   /** Set when the run stopped at a crash: why the cases left are not run. */
   #stopped: string | undefined
 
@@ -106,6 +108,7 @@ export class Supervisor {
     await Promise.all(Array.from({ length: concurrency }, () => this.#worker()))
     while (this.#recovery !== undefined) await this.#recovery
     this.#finished = true
+    if (this.#failure !== undefined) throw this.#failure
     return { ...(this.#stopped === undefined ? {} : { stopped: this.#stopped }), left: this.#queue }
   }
 
@@ -154,7 +157,7 @@ export class Supervisor {
     }
     this.#running.add(entry)
     try {
-      const { endpoint } = slot.target
+      const { endpoint, ended } = slot.target
       this.#onStart?.(item.c, endpoint)
       entry.result = await runCase(item.c, endpoint, { ...this.#env, signal: slot.signal })
       const status = entry.result.verdict.status
@@ -163,7 +166,7 @@ export class Supervisor {
         suspicious &&
         !this.#wentDown(entry) &&
         this.#env.signal?.aborted !== true &&
-        (await probeDown(endpoint.host, endpoint.port, slot.target.ended))
+        (await probeDown(endpoint.host, endpoint.port, ended))
       ) {
         this.#down(slot, entry.generation, 'stopped accepting connections (connection refused)')
       }
@@ -193,7 +196,11 @@ export class Supervisor {
     const recovery = (async () => {
       await before
       await this.#recover(slot, suspects)
-    })()
+    })().catch((error: unknown) => {
+      // Our own fault while recovering: the run ends with it once the workers stop.
+      this.#failure ??= error instanceof Error ? error : new Error(String(error))
+      this.#stopped ??= 'not run: the harness failed while the target was down'
+    })
     this.#recovery = recovery
     void recovery.finally(() => {
       if (this.#recovery === recovery) this.#recovery = undefined
@@ -294,12 +301,13 @@ export class Supervisor {
 
   /** The run stops: the suspects are `error`, never the target's verdict; the rest is not run. */
   #stop(slot: Slot, crash: TargetCrash, suspects: readonly Running[], how: string): void {
-    if (this.#stopped !== undefined) return
+    const [first] = crash.running
+    const others = crash.running.length - 1
     const during =
-      crash.running.length === 0
+      first === undefined
         ? 'while no case was running'
-        : `during ${crash.running.join(', ')}`
-    this.#stopped = `not run: the run stopped when the target (${crash.role}) ${crash.how} ${during}`
+        : `during ${first}${others === 0 ? '' : ` and ${others} other${others === 1 ? '' : 's'}`}`
+    this.#stopped ??= `not run: the run stopped when the target (${crash.role}) ${crash.how} ${during}`
     const company =
       suspects.length <= 1
         ? ''
@@ -316,26 +324,4 @@ export class Supervisor {
     this.#options.onCrash?.({ ...crash, action: 'stopped' })
     slot.controller.abort()
   }
-}
-
-function withNote(result: CaseResult, note: string): CaseResult {
-  return { ...result, evidence: { ...result.evidence, notes: [...result.evidence.notes, note] } }
-}
-
-/** The verdict of a case that took the target down on its own. */
-function crashedOn(result: CaseResult, how: string, stderr: string): CaseResult {
-  const last = stderrTail(stderr, 1)
-  const observed = `the target ${how} on this request${last === '' ? '' : ` ("${last}")`}`
-  return withNote(
-    {
-      ...result,
-      verdict: {
-        status: 'fail',
-        message: `the target crashed on this request: it ${how} when this case ran alone on a fresh start`,
-        expected: 'the target answers or refuses the request and keeps serving',
-        observed,
-      },
-    },
-    'the target went down while this case ran with others, and again when it ran alone after a restart',
-  )
 }
