@@ -31,6 +31,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-JS fixtures a run spawns as a user's proxy (no build): linted without types.
+    files: ['test-fixtures/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     files: ['cli/**/*.ts', '**/*.test.ts', 'vitest.config.ts'],
     rules: { 'no-console': 'off' },
   },

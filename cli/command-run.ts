@@ -48,6 +48,7 @@ const OPTIONS = {
   'origin-port': { type: 'string' },
   strict: { type: 'boolean' },
   'proxy-auth': { type: 'string' },
+  'restart-on-crash': { type: 'boolean' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -120,6 +121,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
   const strict = values.strict === true
+  const restartOnCrash = values['restart-on-crash'] === true
   const peer = peerOptionsFrom(values)
   const proxyAuth =
     values['proxy-auth'] === undefined ? undefined : parseProxyAuth(values['proxy-auth'])
@@ -179,6 +181,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           timeoutMs,
           concurrency,
           strict,
+          restartOnCrash,
           ...(originPort === undefined ? {} : { originPort }),
           ...(host === undefined ? {} : { host }),
           peer,
@@ -189,6 +192,9 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           },
           onResult: (result) => {
             progress.finished(result)
+          },
+          onCrash: (crash) => {
+            progress.crashed(crash)
           },
         },
         allCases(),

@@ -50,6 +50,8 @@ export interface ProxyspecConfig {
   /** The Host sent to the gateway roles instead of the origin's host:port. */
   readonly host?: string
   readonly strict?: boolean
+  /** Start a spawned target again when it goes down mid-run (--restart-on-crash). */
+  readonly restartOnCrash?: boolean
   readonly peerProvider?: 'container' | 'native' | 'auto'
   readonly peerImage?: Readonly<Partial<Record<PeerName, string>>>
   /**
@@ -93,6 +95,7 @@ export interface RunOptionValues {
   'origin-port'?: string | undefined
   host?: string | undefined
   'proxy-auth'?: string | undefined
+  'restart-on-crash'?: boolean | undefined
   strict?: boolean | undefined
   'peer-provider'?: string | undefined
   'peer-image'?: string[] | undefined
@@ -303,6 +306,7 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     'origin-port': text(config.originPort),
     host: config.host,
     'proxy-auth': config.proxyAuth,
+    'restart-on-crash': config.restartOnCrash,
     strict: config.strict,
     'peer-provider': config.peerProvider,
     'peer-image':

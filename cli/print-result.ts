@@ -1,4 +1,4 @@
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import type { CaseResult, RunResult, TargetCrash } from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
 import { unattributedSummary } from '../reports/unattributed.js'
 
@@ -45,6 +45,35 @@ export function formatCaseLine(result: CaseResult, style: PrintStyle): string {
   return `${head} (${Math.round(result.durationMs)} ms)${tail}`
 }
 
+function listCases(running: readonly string[], shown = 3): string {
+  const head = running.slice(0, shown).join(', ')
+  return running.length > shown ? `${head} +${running.length - shown} more` : head
+}
+
+/**
+ * The line printed when a target goes down, then (when `withStderr`) the last
+ * lines of its stderr, indented: "the target (forward) exited with code 1
+ * while connect/x [forward] ran; stopping: ...".
+ */
+export function formatCrash(crash: TargetCrash, withStderr = true): string {
+  const during =
+    crash.running.length === 0
+      ? 'while no case was running'
+      : crash.alone
+        ? `again when ${crash.running.join(', ')} ran alone: that case fails (it crashed the target)`
+        : `while ${listCases(crash.running)} ran`
+  const next =
+    crash.action === 'restarted'
+      ? crash.alone || crash.running.length === 0
+        ? 'restarted'
+        : `restarted; the case${crash.running.length === 1 ? '' : 's'} that ran then run again one at a time`
+      : `stopping${crash.note === undefined ? '' : ` (${crash.note})`}: the cases it took down and those not run are errors${crash.note === undefined ? ' (--restart-on-crash restarts it)' : ''}`
+  const line = `the target (${crash.role}) ${crash.how} ${during}; ${next}`
+  if (!withStderr || crash.stderrTail === '') return line
+  const tail = crash.stderrTail.split('\n').map((l) => `    ${l}`)
+  return [`${line}; its stderr ends:`, ...tail].join('\n')
+}
+
 export function formatSummary(run: RunResult, reportPaths: readonly string[]): string {
   const counts = Object.entries(run.summary.byStatus)
     .filter(([, n]) => n > 0)
@@ -57,7 +86,12 @@ export function formatSummary(run: RunResult, reportPaths: readonly string[]): s
   const declared = run.results.filter((r) => r.declared !== undefined).length
   const flaky = run.results.filter((r) => r.flaky !== undefined).length
   const repeat = run.run.options.repeat
+  const crashes = run.target.crashes ?? []
+  const restarts = crashes.filter((c) => c.action === 'restarted').length
   const extras = [
+    crashes.length === 0
+      ? ''
+      : `the target went down ${crashes.length === 1 ? 'once' : `${crashes.length} times`}${restarts === 0 ? '' : `, restarted ${restarts === 1 ? 'once' : `${restarts} times`}`}`,
     declared === 0 ? '' : `${declared} declared`,
     flaky === 0 ? '' : `${flaky} flaky over ${repeat ?? 1} attempts`,
   ].filter((e) => e !== '')
@@ -117,6 +151,7 @@ export class RunProgress {
   readonly #counts = new Map<Status, number>()
   readonly #suiteCounts = new Map<string, Map<Status, number>>()
   #round = 1
+  #crashes = 0
   #statusShown = false
 
   constructor(stream: ProgressStream, style: PrintStyle, plan: ProgressPlan) {
@@ -167,6 +202,21 @@ export class RunProgress {
       this.#clear()
       this.#stream.write(`${lines.join('\n')}\n`)
     }
+    this.#redraw()
+  }
+
+  /**
+   * A target went down: one line (the first time and when the run stops, with
+   * the end of its stderr); the cases it took down are no longer running.
+   */
+  crashed(crash: TargetCrash): void {
+    this.#crashes += 1
+    for (const key of crash.running) this.#running.delete(key)
+    // A case that crashed it alone has its own FAIL line, which says so.
+    if (crash.alone && crash.action === 'restarted') return
+    this.#clear()
+    const withStderr = this.#crashes === 1 || crash.action === 'stopped'
+    this.#stream.write(`${formatCrash(crash, withStderr)}\n`)
     this.#redraw()
   }
 

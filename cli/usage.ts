@@ -93,6 +93,9 @@ Run:
   --concurrency N             cases at once (default 4)
   --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
   --strict                    SHOULD violations also fail the run (exit 1)
+  --restart-on-crash          a target that goes down is started again and the run goes on
+                              (default: the run stops, exit 2); the cases running then run
+                              again one at a time, and one that crashes it alone fails
 
 Examples:
   proxyspec run

@@ -39,6 +39,7 @@ export function mergeRepeats(runs: readonly RunResult[]): RunResult {
   const last = runs[runs.length - 1]!
   const strict = first.run.options.strict
   const stderr = runs.map((r) => r.target.stderr ?? '').join('')
+  const crashes = runs.flatMap((r) => r.target.crashes ?? [])
   return {
     ...first,
     run: {
@@ -47,7 +48,11 @@ export function mergeRepeats(runs: readonly RunResult[]): RunResult {
       durationMs: runs.reduce((sum, r) => sum + r.run.durationMs, 0),
       options: { ...first.run.options, repeat: runs.length },
     },
-    target: { ...first.target, ...(stderr === '' ? {} : { stderr }) },
+    target: {
+      ...first.target,
+      ...(stderr === '' ? {} : { stderr }),
+      ...(crashes.length === 0 ? {} : { crashes }),
+    },
     summary: summarize(results, strict),
     results,
     ...unattributedOf(runs),

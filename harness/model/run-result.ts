@@ -63,6 +63,33 @@ export interface TargetSummary {
   readonly roles: readonly Role[]
   /** Standard error of a spawned target, kept for the report (bounded). */
   readonly stderr?: string
+  /** Each time the target went down during the run (absent: it never did). */
+  readonly crashes?: readonly TargetCrash[]
+}
+
+/**
+ * The target went down while cases ran: its process exited, or it refused
+ * connections on the port where it had accepted them. The cases it took down
+ * are graded `error` (not the target's verdict); with --restart-on-crash they
+ * run again one at a time after a restart, and one that takes it down again
+ * alone is graded `fail` (see harness/runner/supervise.ts).
+ */
+export interface TargetCrash {
+  readonly role: Role
+  /** When the harness noticed (ISO 8601). */
+  readonly at: string
+  /** "exited with code 1", "was killed by SIGSEGV", "stopped accepting connections (connection refused)". */
+  readonly how: string
+  /** The cases running on it then, as "id [role]". */
+  readonly running: readonly string[]
+  /** It went down while re-running one case alone after a restart: that case crashed it. */
+  readonly alone: boolean
+  /** The last lines of its stderr at that moment. */
+  readonly stderrTail: string
+  /** What the run did next. */
+  readonly action: 'restarted' | 'stopped'
+  /** Why it stopped although a restart was asked for, when it did. */
+  readonly note?: string
 }
 
 /**
@@ -124,6 +151,8 @@ export interface RunResult {
       readonly strict: boolean
       /** `--repeat N`: each case ran N times (absent: once). */
       readonly repeat?: number
+      /** `--restart-on-crash`: a target that went down was started again (absent: the run stopped). */
+      readonly restartOnCrash?: boolean
     }
   }
   readonly target: TargetSummary

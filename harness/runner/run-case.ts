@@ -59,6 +59,14 @@ export function notApplicable(c: ConformanceCase, role: Role, why?: string): Cas
 }
 
 /**
+ * A case the run did not run to a verdict of the target's (the target went
+ * down and the run stopped): an `error`, never counted for or against it.
+ */
+export function notRun(c: ConformanceCase, role: Role, message: string): CaseResult {
+  return resultOf(c, role, { status: 'error', message }, 0, { events: [], notes: [] })
+}
+
+/**
  * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
  * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
  * its sockets are torn down so it cannot hold the run. `token` names the

@@ -7,28 +7,27 @@ import {
 } from '../model/run-result.js'
 import type { OriginStray } from '../origin/types.js'
 import type { RunEnvironment, TargetEndpoint } from './environment.js'
-import { notApplicable, runCase } from './run-case.js'
+import { notApplicable, notRun } from './run-case.js'
+import { Supervisor, type CrashOptions, type WorkItem } from './supervise.js'
 
 export interface RunSuitesOptions {
   /** Cases running at once. Our components are per-case isolated by token, so this is safe. @default 4 (runs: 8) */
   readonly concurrency?: number
   /** Called as each case starts (progress display). */
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
-  /** Called as each result arrives (progress display). */
+  /** Called as each result arrives (progress display); not for the cases a stopped run did not run. */
   readonly onResult?: (result: CaseResult) => void
-}
-
-interface WorkItem {
-  readonly index: number
-  readonly c: ConformanceCase
-  readonly target: TargetEndpoint
+  /** What happens when a target goes down (harness/runner/supervise.ts). @default the run stops */
+  readonly crash?: CrashOptions
 }
 
 /**
  * Runs each case in every role of the run it applies to (one target endpoint
  * per role), with bounded concurrency; results come back in catalog order
  * whatever order they finish in. A case that applies to none of the run's
- * roles is reported once as not applicable.
+ * roles is reported once as not applicable. When a target goes down the run
+ * stops, or restarts it (options.crash): either way the cases it took down
+ * and those not run are `error`, never the target's verdict.
  */
 export async function runSuites(
   cases: readonly ConformanceCase[],
@@ -74,29 +73,32 @@ export async function runSuitesReport(
       continue
     }
     for (const target of applicable) {
-      work.push({ index: results.length, c, target })
+      work.push({ index: results.length, c, role: target.role })
       results.push(undefined)
     }
   }
   /** Which result a token's requests belong to. */
   const owners = new Map<string, number>()
-  let next = 0
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (env.signal?.aborted === true) return
-      const item = work[next]
-      next += 1
-      if (item === undefined) return
-      options.onStart?.(item.c, item.target)
-      const token = env.tokens.next()
-      owners.set(token, item.index)
-      const result = await runCase(item.c, item.target, env, token)
+  const supervisor = new Supervisor({
+    work,
+    targets,
+    env,
+    options: options.crash ?? {},
+    publish: (item, result, announce = true) => {
       results[item.index] = result
-      options.onResult?.(result)
+      if (announce) options.onResult?.(result)
+    },
+    onToken: (item, token) => owners.set(token, item.index),
+    ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
+  })
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, work.length))
+  const { stopped } = await supervisor.run(concurrency)
+  if (stopped !== undefined) {
+    // Every case without a verdict is listed, not dropped: the report shows what was not run.
+    for (const item of work) {
+      results[item.index] ??= notRun(item.c, item.role, stopped)
     }
   }
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, work.length))
-  await Promise.all(Array.from({ length: concurrency }, worker))
   // Strays of this run only: the environment may have served earlier runs.
   const seen = env.origin.strayCount - strayStart
   const strays = seen <= 0 ? [] : env.origin.strays().slice(-seen)

@@ -1,13 +1,15 @@
 import type { ConformanceCase } from '../model/case.js'
-import type { CaseResult, RunResult } from '../model/run-result.js'
+import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { Role } from '../model/roles.js'
-import { HarnessError } from '../net/errors.js'
+import { raceTimeout } from '../net/deadline.js'
+import { HarnessError, isHarnessError } from '../net/errors.js'
 import { Scope } from '../net/started.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
 import { PEERS } from '../peers/catalog.js'
 import { profileRoles, resolveProfile } from '../peers/profiles.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
+import { assertReachesOrigin } from '../target/preflight-origin.js'
 import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
 import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
@@ -16,8 +18,10 @@ import {
   DEFAULT_CASE_TIMEOUT_MS,
   originHostFor,
   type ProxyCredentials,
+  type RunEnvironment,
   type TargetEndpoint,
 } from './environment.js'
+import { stderrTail } from './liveness.js'
 import { runSuitesReport } from './run-suites.js'
 import { describeSelection, selectCases, type Selection } from './select.js'
 import { startRunEnvironment } from './start-environment.js'
@@ -40,6 +44,10 @@ export interface RunRequest {
   readonly signal?: AbortSignal
   /** Proxy credentials the target requires (--proxy-auth): the auth cases use them. */
   readonly proxyAuth?: ProxyCredentials
+  /** Start a target that went down again and go on (default: the run stops there). */
+  readonly restartOnCrash?: boolean
+  /** Called once each time a target goes down (the one line the CLI prints). */
+  readonly onCrash?: (crash: TargetCrash) => void
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
   readonly onResult?: (result: CaseResult) => void
 }
@@ -55,6 +63,33 @@ function resolveRoles(request: RunRequest): readonly Role[] {
     'HARNESS_BAD_INPUT',
     `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
   )
+}
+
+/** Starts the target in one role and checks, before any case, that it can be tested there. */
+async function startChecked(
+  request: RunRequest,
+  role: Role,
+  env: RunEnvironment,
+  scope: Scope,
+): Promise<StartedTarget> {
+  const target = scope.use(await startTarget(request.target, role, env, request.peer))
+  try {
+    const { label } = request.target
+    await assertReachable(label, target.endpoint.host, target.endpoint.port)
+    await assertSpeaksHttp(label, target.endpoint, originHostFor(env, role))
+    await assertReachesOrigin(label, target.endpoint, env)
+  } catch (error) {
+    // A spawned target that died on the preflight request: say so, with its last words.
+    const ended = target.ended === undefined ? undefined : await raceTimeout('', target.ended, 250)
+    await target.close()
+    if (typeof ended !== 'string' || !isHarnessError(error)) throw error
+    const last = stderrTail(target.stderr(), 1)
+    throw new HarnessError(
+      error.code,
+      `${error.message.replace(/^\[proxyspec\] /, '')} (the spawned target ${ended}${last === '' ? '' : `: ${last}`})`,
+    )
+  }
+  return target
 }
 
 /**
@@ -81,7 +116,10 @@ export async function executeRun(
   const startedAt = new Date()
   const started = performance.now()
   const scope = new Scope()
+  // Every target started, restarts included (their stderr goes into the report).
   const targets: StartedTarget[] = []
+  const current = new Map<Role, StartedTarget>()
+  const crashes: TargetCrash[] = []
   try {
     const env = await startRunEnvironment(scope, {
       tcpPerKind: concurrency,
@@ -93,10 +131,22 @@ export async function executeRun(
       ...(request.proxyAuth === undefined ? {} : { proxyAuth: request.proxyAuth }),
     })
     for (const role of roles) {
-      const target = scope.use(await startTarget(request.target, role, env, request.peer))
+      const target = await startChecked(request, role, env, scope)
       targets.push(target)
-      await assertReachable(request.target.label, target.endpoint.host, target.endpoint.port)
-      await assertSpeaksHttp(request.target.label, target.endpoint, originHostFor(env, role))
+      current.set(role, target)
+    }
+    const restart = async (role: Role): Promise<StartedTarget> => {
+      if (request.target.kind === 'url') {
+        throw new HarnessError(
+          'HARNESS_BAD_INPUT',
+          `${request.target.label} is not started by proxyspec: it cannot start it again`,
+        )
+      }
+      await current.get(role)?.close()
+      const fresh = await startChecked(request, role, env, scope)
+      targets.push(fresh)
+      current.set(role, fresh)
+      return fresh
     }
     const { results, unattributedOrigin } = await runSuitesReport(
       cases,
@@ -104,11 +154,25 @@ export async function executeRun(
       env,
       {
         concurrency,
+        crash: {
+          live: [...targets],
+          ...(request.restartOnCrash === true ? { restart } : {}),
+          onCrash: (crash) => {
+            crashes.push(crash)
+            request.onCrash?.(crash)
+          },
+        },
         ...(request.onStart === undefined ? {} : { onStart: request.onStart }),
         ...(request.onResult === undefined ? {} : { onResult: request.onResult }),
       },
     )
-    const stderr = targets.map((t) => t.stderr()).join('')
+    const stderr = targets
+      .map((t, i) =>
+        i < roles.length || t.stderr() === ''
+          ? t.stderr()
+          : `--- restarted (${t.endpoint.role}) ---\n${t.stderr()}`,
+      )
+      .join('')
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'proxyspec', version: toolVersion() },
@@ -127,6 +191,7 @@ export async function executeRun(
           timeoutMs,
           concurrency,
           strict: request.strict ?? false,
+          ...(request.restartOnCrash === true ? { restartOnCrash: true } : {}),
         },
       },
       target: {
@@ -134,6 +199,7 @@ export async function executeRun(
         kind: request.target.kind,
         roles,
         ...(stderr === '' ? {} : { stderr }),
+        ...(crashes.length === 0 ? {} : { crashes }),
       },
       summary: summarize(results, request.strict ?? false),
       results,

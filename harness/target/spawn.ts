@@ -11,7 +11,13 @@ import { referenceConnectPorts } from './connect-ports.js'
 import { substitutePlaceholders } from './placeholders.js'
 import type { StartedTarget } from './started-target.js'
 
+/** The newest 64 KiB are kept: a crash's stack trace is at the end. */
 const MAX_STDERR = 64 * 1024
+
+/** "exited with code 1", "was killed by SIGSEGV": how a process ended, for one line. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return code !== null ? `exited with code ${code}` : `was killed by ${signal ?? 'a signal'}`
+}
 
 /**
  * A port for a process we cannot ask which port it bound: the one place the
@@ -23,6 +29,16 @@ async function reservePort(): Promise<number> {
   server.close()
   await once(server, 'close')
   return address.port
+}
+
+function onceEnded(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('end', resolve)
+    stream.once('close', resolve)
+    stream.once('error', () => {
+      resolve()
+    })
+  })
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -95,9 +111,24 @@ export async function startSpawned(
   let stderr = ''
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (text: string) => {
-    if (stderr.length < MAX_STDERR) stderr = (stderr + text).slice(0, MAX_STDERR)
+    stderr = (stderr + text).slice(-MAX_STDERR)
   })
-  const close = onceClose(() => stop(child))
+  let closing = false
+  const close = onceClose(() => {
+    closing = true
+    return stop(child)
+  })
+  // Ends by itself: a crash, unless we stopped it. Its stderr is read to the end first.
+  const stderrEnd = child.stderr === null ? Promise.resolve() : onceEnded(child.stderr)
+  const ended = new Promise<string>((resolve) => {
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      if (closing) return
+      // A grandchild may hold the pipe open: its end is waited for, within a bound.
+      void raceTimeout('the spawned target stderr to end', stderrEnd, 500).then(() => {
+        resolve(describeExit(code, signal))
+      })
+    })
+  })
   const exitedEarly = new Promise<boolean>((resolve) => child.once('exit', () => resolve(false)))
   child.once('error', () => undefined)
   const ready = await pollUntil(
@@ -120,6 +151,7 @@ export async function startSpawned(
   return {
     endpoint: { label: `spawn: ${command}`, role, host: '127.0.0.1', port },
     stderr: () => stderr,
+    ended,
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -57,7 +57,8 @@ describe('a target that speaks just enough HTTP to be tested', () => {
   for (const kind of ['trickle', 'endless-body', 'huge-head'] as const) {
     it(`${kind}: every case gets a verdict and none passes; memory stays bounded`, async () => {
       const rssBefore = process.memoryUsage().rss
-      const result = await runAgainst(kind, 'reverse')
+      // Forward: in a gateway role the origin preflight stops it first (below).
+      const result = await runAgainst(kind, 'forward')
       const passed = result.results.filter((r) => r.verdict.status === 'pass').map((r) => r.id)
       expect(passed).toEqual([])
       const graded = result.results.filter((r) => r.verdict.status !== 'not-applicable')
@@ -72,5 +73,19 @@ describe('a target that speaks just enough HTTP to be tested', () => {
       console.log(`${kind}: ${graded.length} cases, RSS grew ${Math.round(grownMB)} MB`)
       expect(grownMB).toBeLessThan(200)
     }, 120_000)
+  }
+})
+
+describe('a reverse target that answers without reaching the origin', () => {
+  for (const kind of ['trickle', 'endless-body', 'huge-head'] as const) {
+    it(`${kind}: the origin preflight stops the run with one line`, async () => {
+      const error = await runAgainst(kind, 'reverse').then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(isHarnessError(error, 'HARNESS_TARGET_UNREACHABLE')).toBe(true)
+      expect((error as Error).message).toMatch(/does not pass requests on to the harness origin/)
+      expect((error as Error).message).not.toContain('\n')
+    })
   }
 })
