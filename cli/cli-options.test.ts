@@ -218,7 +218,15 @@ describe('selection and bad input', () => {
         .map((l) => l.split(' ')[0] ?? '')
     const suite = ids((await proxyspec(['list', '--suite', 'keep-alive'])).stdout)
     const both = ids(
-      (await proxyspec(['list', '--suite', 'keep-alive', '--case', 'HOP-13'])).stdout,
+      (
+        await proxyspec([
+          'list',
+          '--suite',
+          'keep-alive',
+          '--case',
+          'hop-by-hop/rebuilds-host-from-absolute-form',
+        ])
+      ).stdout,
     )
     expect(new Set(both)).toEqual(
       new Set([...suite, 'hop-by-hop/rebuilds-host-from-absolute-form']),

@@ -56,3 +56,14 @@ export function responseOrOutcome(
 export function statusLine(message: HttpMessage<ResponseHead>): string {
   return `${message.head.version} ${message.head.status} ${message.head.reason}`.trim()
 }
+
+/**
+ * Whether the target refused: a 4xx or 5xx, or a close before any byte of a
+ * response. A malformed or half-sent response is not a refusal: a case that
+ * accepts "any refusal with nothing forwarded" must not pass a target that
+ * answered garbage (a 1 MB head, a cut-off status line).
+ */
+export function isRefusal(read: ReadResponseResult): boolean {
+  if (read.kind === 'response') return read.message.head.status >= 400
+  return read.kind === 'closed' && read.partial.length === 0
+}

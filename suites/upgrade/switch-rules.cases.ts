@@ -13,7 +13,7 @@ import {
 } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
-import { originRequest, statusLine } from '../support/request.js'
+import { isRefusal, originRequest, statusLine } from '../support/request.js'
 import {
   connectClient,
   expectAtOrigin,
@@ -303,7 +303,7 @@ export const switchRuleCases = [
       // harness breaking a rule; a target that refuses it itself, with nothing
       // forwarded, is right too.
       const forwarded = ctx.origin.requests().length > 0
-      if (!forwarded && (read.kind !== 'response' || read.message.head.status >= 400)) {
+      if (!forwarded && isRefusal(read)) {
         await client.close()
         return conforms(
           `the target refused the version-25 handshake itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,

@@ -13,7 +13,7 @@ import {
 } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { isRefusal, responseOrOutcome, statusLine } from '../support/request.js'
 import { originRequest } from '../support/request.js'
 import { connectClient, handshakeBytes } from '../support/websocket.js'
 import { UPGRADE_ROLES as ROLES } from './handshake-checks.js'
@@ -155,7 +155,7 @@ export const upgradeRequestCases = [
       const read = await client.readResponse()
       if (read.kind === 'timeout') return timedOut('an answer to the request', read.afterMs)
       const seen = ctx.origin.requests()
-      if (seen.length === 0 && (read.kind !== 'response' || read.message.head.status >= 400)) {
+      if (seen.length === 0 && isRefusal(read)) {
         return conforms(
           `the target refused the request itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,
         )
