@@ -1,3 +1,4 @@
+import { DEFAULT_MATRIX_CONCURRENCY } from '../harness/runner/environment.js'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -103,7 +104,11 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
       : Reasons.empty()
   const peerOptions = peerOptionsFrom(values)
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
-  const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
+  const concurrency = parsePositiveInt(
+    values.concurrency,
+    '--concurrency',
+    DEFAULT_MATRIX_CONCURRENCY,
+  )
   const selection = {
     suites: splitList(values.suite),
     cases: splitList(values.case),

@@ -1,3 +1,4 @@
+import { DEFAULT_CONCURRENCY } from '../harness/runner/environment.js'
 import { resolve } from 'node:path'
 import type { Role } from '../harness/model/roles.js'
 import type { RunResult } from '../harness/model/run-result.js'
@@ -119,7 +120,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const formats = reportFormats(values.report)
   const rounds = parsePositiveInt(values.repeat, '--repeat', 1)
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
-  const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 4)
+  const concurrency = parsePositiveInt(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY)
   const strict = values.strict === true
   const restartOnCrash = values['restart-on-crash'] === true
   const peer = peerOptionsFrom(values)

@@ -90,7 +90,7 @@ Reports:
 Run:
   --repeat N                  run every case N times; cases whose verdict varies are flaky
   --timeout MS                per-case deadline (default 3000)
-  --concurrency N             cases at once (default 4)
+  --concurrency N             cases at once (default 8)
   --origin-port PORT          fix the harness origin's port (for a reverse proxy configured ahead)
   --strict                    SHOULD violations also fail the run (exit 1)
   --restart-on-crash          a target that goes down is started again and the run goes on
@@ -174,7 +174,7 @@ as matrix.md and matrix.html, with each peer's full report under matrix/.
                               test-fixtures/peers/reasons.json)
   --suite GLOB, --case GLOB   these suites and cases (as for run: they add up)
   --exclude GLOB              minus these cases (as for run)
-  --timeout MS, --concurrency N
+  --timeout MS, --concurrency N   (default 3000 ms, 4 cases at once against a peer)
   --peer-provider KIND        container | native | auto (default auto)
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
 

@@ -74,4 +74,16 @@ export interface TargetEndpoint {
 
 /** Defaults chosen so a conformant target never waits and a hang costs little. */
 export const DEFAULT_CASE_TIMEOUT_MS = 3000
+/**
+ * Cases at once in a run. Cases wait on sockets, not on the CPU, and each is
+ * isolated by its token: 8 at once keeps a hanging target to a few deadlines.
+ * The one default; the CLI, runExecute, runSuites and the vitest adapter use it.
+ */
+export const DEFAULT_CONCURRENCY = 8
+/**
+ * Cases at once against a real peer in `proxyspec matrix`: fewer, because a
+ * peer's worker and connection limits (tinyproxy's MaxClients, squid's
+ * helpers) are part of what is measured and must not be the bottleneck.
+ */
+export const DEFAULT_MATRIX_CONCURRENCY = 4
 export const DEFAULT_QUIET_MS = 800

@@ -6,12 +6,12 @@ import {
   type UnattributedOriginEvent,
 } from '../model/run-result.js'
 import type { OriginStray } from '../origin/types.js'
-import type { RunEnvironment, TargetEndpoint } from './environment.js'
+import { DEFAULT_CONCURRENCY, type RunEnvironment, type TargetEndpoint } from './environment.js'
 import { notApplicable, notRun } from './run-case.js'
 import { Supervisor, type CrashOptions, type WorkItem } from './supervise.js'
 
 export interface RunSuitesOptions {
-  /** Cases running at once. Our components are per-case isolated by token, so this is safe. @default 4 (runs: 8) */
+  /** Cases running at once. Our components are per-case isolated by token, so this is safe. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number
   /** Called as each case starts (progress display). */
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
@@ -91,7 +91,7 @@ export async function runSuitesReport(
     onToken: (item, token) => owners.set(token, item.index),
     ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
   })
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, work.length))
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, work.length))
   const { stopped } = await supervisor.run(concurrency)
   if (stopped !== undefined) {
     // Every case without a verdict is listed, not dropped: the report shows what was not run.

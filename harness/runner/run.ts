@@ -16,6 +16,7 @@ import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
   originHostFor,
   type ProxyCredentials,
   type RunEnvironment,
@@ -110,8 +111,7 @@ export async function executeRun(
     )
   }
   const roles = resolveRoles(request)
-  // Cases wait on sockets, not on the CPU: 8 at once keeps a hanging target to a few deadlines.
-  const concurrency = request.concurrency ?? 8
+  const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()
   const started = performance.now()
