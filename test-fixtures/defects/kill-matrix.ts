@@ -4,7 +4,7 @@
  * case passes against it) means that case cannot fail for the bug it claims
  * to catch; a reference failure means the case is wrong the other way.
  */
-import type { ConformanceCase } from '../../harness/model/case.js'
+import { appliesTo, type ConformanceCase } from '../../harness/model/case.js'
 import type { Role } from '../../harness/model/roles.js'
 import type { CaseResult } from '../../harness/model/run-result.js'
 import type { Status } from '../../harness/model/verdict.js'
@@ -64,8 +64,7 @@ async function runOn(
   const results: CaseResult[] = []
   // One at a time: a defect target is small and the verdicts must not race each other.
   for (const c of cases) {
-    if (c.roles.includes(started.endpoint.role))
-      results.push(await runCase(c, started.endpoint, env))
+    if (appliesTo(c, started.endpoint.role)) results.push(await runCase(c, started.endpoint, env))
   }
   return results
 }
