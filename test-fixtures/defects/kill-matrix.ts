@@ -15,7 +15,7 @@ import { startRunEnvironment } from '../../harness/runner/start-environment.js'
 import { startBuiltin } from '../../harness/target/builtin.js'
 import type { StartedTarget } from '../../harness/target/started-target.js'
 import { allCases } from '../../suites/index.js'
-import type { SeededDefect } from './types.js'
+import { defectRoles, type SeededDefect } from './types.js'
 
 export interface KillRow {
   /** The defect name, or 'reference' for the control column. */
@@ -90,7 +90,9 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
         if (c === undefined) unknownCases.add(id)
         return c === undefined ? [] : [c]
       })
-      for (const role of defect.roles) {
+      for (const role of defectRoles(defect)) {
+        // Behind TLS only for the cases that run there: no target started for nothing.
+        if (!cases.some((c) => appliesTo(c, role))) continue
         const started = await defect.start(role, env)
         try {
           for (const result of await runOn(started, cases, env)) {
