@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../harness/model/run-result.js'
 import { BUILTIN_ROLES } from '../harness/target/target-spec.js'
+import { appliesTo } from '../harness/model/case.js'
+import { allCases } from '../suites/index.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
 
@@ -67,6 +69,17 @@ describe('proxyspec run', () => {
     expect(report.results.filter((r) => r.verdict.status === 'pass').length).toBeGreaterThanOrEqual(
       9,
     )
+    // Every reverse case also runs behind the reference TLS terminator, and passes there.
+    const behindTls = allCases().filter(
+      (c) => c.roles.includes('reverse') && appliesTo(c, 'tls-terminator'),
+    )
+    expect(behindTls.length).toBeGreaterThan(50)
+    const passedBehindTls = new Set(
+      report.results
+        .filter((r) => r.role === 'tls-terminator' && r.verdict.status === 'pass')
+        .map((r) => r.id),
+    )
+    expect(behindTls.map((c) => c.id).filter((id) => !passedBehindTls.has(id))).toEqual([])
     expect(await temps()).toEqual(tempsBefore)
   })
 
@@ -173,6 +186,14 @@ describe('proxyspec list and help', () => {
     ]) {
       expect(exit.stdout).toContain(id)
     }
+  })
+
+  it('lists the reverse cases under --role tls-terminator, with the role they gained', async () => {
+    const exit = await proxyspec(['list', '--role', 'tls-terminator', '--suite', 'keep-alive'])
+    expect(exit.code).toBe(0)
+    expect(exit.stdout).toMatch(
+      /keep-alive\/no-dumb-proxy-keep-alive-hang {2}MUST {2}\[forward,reverse,tls-terminator\]/,
+    )
   })
 
   it('prints usage for --help and run --help', async () => {

@@ -4,6 +4,7 @@ import {
   unmatchedFilters,
   type Selection,
 } from '../harness/runner/select.js'
+import { appliesTo, effectiveRoles } from '../harness/model/case.js'
 import { parseRole } from '../harness/target/target-spec.js'
 import { allCases } from '../suites/index.js'
 import { HarnessError } from '../harness/net/errors.js'
@@ -43,7 +44,7 @@ export function commandList(args: readonly string[]): number {
   }
   const roles = splitList(values.role).map(parseRole)
   const cases = selectCases(allCases(), selection).filter(
-    (c) => roles.length === 0 || c.roles.some((r) => roles.includes(r)),
+    (c) => roles.length === 0 || roles.some((r) => appliesTo(c, r)),
   )
   if (cases.length === 0) {
     throw new HarnessError(
@@ -53,15 +54,17 @@ export function commandList(args: readonly string[]): number {
   }
   if (values.json === true) {
     // The catalog without the functions: what `list --json` consumers can use.
-    const rows = cases.map((c) =>
-      Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'run')),
-    )
+    // `roles` are the roles each case runs in (effectiveRoles), as the text says.
+    const rows = cases.map((c) => ({
+      ...Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'run')),
+      roles: effectiveRoles(c),
+    }))
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
     return 0
   }
   for (const c of cases) {
     process.stdout.write(
-      `${c.id}  ${c.level}  [${c.roles.join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`,
+      `${c.id}  ${c.level}  [${effectiveRoles(c).join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`,
     )
   }
   process.stdout.write(`${cases.length} cases\n`)

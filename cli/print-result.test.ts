@@ -1,6 +1,7 @@
 // Progress while a run goes: redrawn in place on a TTY, plain lines elsewhere,
 // colour only on a TTY without NO_COLOR.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Role } from '../harness/model/roles.js'
 import type { CaseResult } from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
@@ -32,7 +33,7 @@ const screen = (text: string): string[] =>
   text.split('\n').map((line) => line.split('\r\x1b[2K').pop() ?? '')
 
 const run = loadGoldenRun('mixed-verdicts')
-const ROLES = ['forward', 'reverse']
+const ROLES: Role[] = ['forward', 'reverse']
 const plan = planProgress(
   [...new Map(run.results.map((r) => [r.id, { suite: r.suite, roles: ROLES }])).values()],
   ['forward'],

@@ -1,3 +1,5 @@
+import { appliesTo, type RoleDeclaration } from '../harness/model/case.js'
+import type { Role } from '../harness/model/roles.js'
 import type { CaseResult, RunResult, TargetCrash } from '../harness/model/run-result.js'
 import type { Status } from '../harness/model/verdict.js'
 import { unattributedSummary } from '../reports/unattributed.js'
@@ -120,13 +122,13 @@ export interface ProgressStream {
 
 /** The plan for a selection: one result per role a case applies to, or one not-applicable result. */
 export function planProgress(
-  cases: readonly { readonly suite: string; readonly roles: readonly string[] }[],
-  roles: readonly string[],
+  cases: readonly (RoleDeclaration & { readonly suite: string })[],
+  roles: readonly Role[],
   rounds = 1,
 ): ProgressPlan {
   const suites = new Map<string, number>()
   for (const c of cases) {
-    const applicable = roles.filter((role) => c.roles.includes(role)).length
+    const applicable = roles.filter((role) => appliesTo(c, role)).length
     suites.set(c.suite, (suites.get(c.suite) ?? 0) + Math.max(1, applicable))
   }
   return { suites, rounds }

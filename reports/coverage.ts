@@ -1,3 +1,4 @@
+import { effectiveRoles } from '../harness/model/case.js'
 import type { Level } from '../harness/model/level.js'
 import type { Role } from '../harness/model/roles.js'
 import {
@@ -24,6 +25,8 @@ export interface CoveringCase {
   readonly requirements: readonly string[]
   readonly level: Level
   readonly roles: readonly Role[]
+  /** A reverse case that cannot run behind TLS (ConformanceCase.cleartextOnly). */
+  readonly cleartextOnly?: string
 }
 
 export interface RequirementCoverage {
@@ -83,7 +86,7 @@ export function coverage(
   cases.forEach((c, index) => {
     for (const requirement of new Set(c.requirements)) {
       const list = citing.get(requirement) ?? []
-      list.push({ name: c.id ?? `#${index}`, roles: c.roles })
+      list.push({ name: c.id ?? `#${index}`, roles: effectiveRoles(c) })
       citing.set(requirement, list)
     }
   })

@@ -1,7 +1,7 @@
 // proxyspec/vitest: register proxyspec cases as vitest tests in your own suite.
 // Each test fails with the case's expected-versus-observed and its evidence.
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import type { ConformanceCase } from '../harness/model/case.js'
+import { appliesTo, type ConformanceCase } from '../harness/model/case.js'
 import type { CaseResult } from '../harness/model/run-result.js'
 import type { Role } from '../harness/model/roles.js'
 import { isBlocking } from '../harness/model/verdict.js'
@@ -86,7 +86,7 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
       await scope.close()
     })
     for (const c of cases) {
-      const applies = c.roles.includes(options.role)
+      const applies = appliesTo(c, options.role)
       it.skipIf(!applies)(
         `${c.id} (${c.requirements.join(', ')}): ${c.title}`,
         async () => {

@@ -17,6 +17,7 @@ import { authorityOf, listenLoopback } from '../net/loopback.js'
 import { onceClose } from '../net/started.js'
 import { startReferenceProxy } from '../proxy/index.js'
 import { splice } from '../tls/splice.js'
+import type { ProxyDefect } from '../proxy/defects.js'
 import type { TerminatorDefect } from './defects.js'
 import type { StartedGateway } from './types.js'
 
@@ -33,6 +34,11 @@ export interface TlsTerminatorOptions {
    * caller (cert/key), so only the ones in the TLS machinery live here.
    */
   readonly defect?: TerminatorDefect
+  /**
+   * A seeded bug of the reverse proxy behind the TLS listener (the kill
+   * matrix runs the reverse role's defects behind TLS too).
+   */
+  readonly proxyDefect?: ProxyDefect
 }
 
 /**
@@ -54,7 +60,11 @@ function spliceWithoutCloseNotify(tls: TLSSocket, raw: Socket, plain: Socket): v
 }
 
 export async function startTlsTerminator(options: TlsTerminatorOptions): Promise<StartedGateway> {
-  const proxy = await startReferenceProxy({ mode: 'reverse', upstream: options.upstream })
+  const proxy = await startReferenceProxy({
+    mode: 'reverse',
+    upstream: options.upstream,
+    ...(options.proxyDefect === undefined ? {} : { defect: options.proxyDefect }),
+  })
   const legacy = options.defect === 'serves-legacy-tls'
   const secureContext = createSecureContext({
     cert: options.cert,

@@ -59,8 +59,13 @@ export interface ConnectOptions {
   /** Overrides the target address (e.g. to reach a second listener). */
   readonly host?: string
   readonly port?: number
-  /** Speak TLS to the target (a tls-terminator); the client counts as open once the handshake is done. */
-  readonly tls?: RawClientTlsOptions
+  /**
+   * Speak TLS to the target with these settings; the client counts as open
+   * once the handshake is done. @default in the tls-terminator role, TLS to
+   * the name it serves ('localhost' as SNI and identity) trusting only the
+   * run CA; plain TCP in every other role. `false`: plain TCP in any role.
+   */
+  readonly tls?: RawClientTlsOptions | false
 }
 
 /** What the run's TLS origin presents while a case holds it. */
@@ -119,7 +124,10 @@ export interface CaseContext {
   requestTarget(path: string): string
   /** The Host field value for requests meant for the origin. */
   readonly originHost: string
-  /** A raw connection to the target; its bytes go into the evidence as "c1", "c2"… */
+  /**
+   * A raw connection to the target; its bytes go into the evidence as "c1",
+   * "c2"… (as the application sees them: for TLS, the decrypted bytes).
+   */
   connect(options?: ConnectOptions): Promise<RawClient>
   /**
    * A CONNECT target the target is configured to allow (for the built-in

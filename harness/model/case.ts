@@ -1,7 +1,7 @@
 import type { CaseContext } from './case-context.js'
 import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
-import type { Role } from './roles.js'
+import { rolesBehind, type Role } from './roles.js'
 import type { SpecRef } from './spec-ref.js'
 
 /**
@@ -20,6 +20,11 @@ export interface ConformanceCase {
   /** One-line paraphrase of the rule. */
   readonly requirement: string
   readonly level: Level
+  /**
+   * The roles the case is written for. A `reverse` case also runs as a
+   * tls-terminator, through a TLS client (effectiveRoles), unless it sets
+   * `cleartextOnly`.
+   */
   readonly roles: readonly [Role, ...Role[]]
   /**
    * What the run must give the target beyond the role, else the case is not
@@ -29,6 +34,12 @@ export interface ConformanceCase {
    * --proxy-auth, or the reference's auth twin).
    */
   readonly needs?: readonly CaseNeed[]
+  /**
+   * Why this reverse case cannot run behind a TLS terminator (it needs
+   * something only cleartext HTTP to the target can show); set, the case does
+   * not apply to tls-terminator.
+   */
+  readonly cleartextOnly?: string
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
   /** Former ids, so baselines survive a rename. */
@@ -37,6 +48,33 @@ export interface ConformanceCase {
 }
 
 export type CaseNeed = 'next-hop' | 'proxy-auth'
+
+/** What applicability needs of a case: a ConformanceCase fits. */
+export interface RoleDeclaration {
+  readonly roles: readonly Role[]
+  readonly cleartextOnly?: string
+}
+
+/**
+ * Every role a case runs in: the roles it declares, plus tls-terminator for a
+ * `reverse` case (a TLS terminator is a reverse proxy behind TLS) unless the
+ * case is `cleartextOnly`. The one place applicability is decided: selection,
+ * `proxyspec list`, coverage, the kill matrix and the vitest adapter use it.
+ */
+export function effectiveRoles(c: RoleDeclaration): readonly Role[] {
+  const roles = new Set<Role>()
+  for (const role of c.roles) {
+    for (const r of rolesBehind(role)) {
+      if (r === role || c.cleartextOnly === undefined) roles.add(r)
+    }
+  }
+  return [...roles]
+}
+
+/** Whether a case runs in `role` (effectiveRoles). */
+export function appliesTo(c: RoleDeclaration, role: Role): boolean {
+  return effectiveRoles(c).includes(role)
+}
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
@@ -48,6 +86,11 @@ export function defineCase(c: ConformanceCase): ConformanceCase {
   }
   if (c.requirements.length === 0) {
     throw new TypeError(`[proxyspec] case "${c.id}" cites no catalog requirement`)
+  }
+  if (c.cleartextOnly !== undefined && (c.cleartextOnly === '' || !c.roles.includes('reverse'))) {
+    throw new TypeError(
+      `[proxyspec] case "${c.id}": cleartextOnly needs a reason and the reverse role it limits`,
+    )
   }
   return c
 }

@@ -16,6 +16,8 @@ import type { TranscriptRecorder } from '../net/transcript.js'
 import { startBannerServer, startEchoServer, startSinkServer } from '../tcp/index.js'
 import type { StartedTcpServer, TcpEvent } from '../tcp/types.js'
 import type { TlsHandshakeRecord } from '../tls/types.js'
+import { TERMINATOR_NAME } from '../tls/certificate-plan.js'
+import type { RawClientTlsOptions } from '../client/connect-socket.js'
 import { originHostFor, type RunEnvironment, type TargetEndpoint } from './environment.js'
 
 export interface CaseContextParts {
@@ -105,6 +107,20 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     scope.defer(untap)
   }
 
+  /**
+   * TLS for a client to the target: what the case asks for, or, by default in
+   * the tls-terminator role, HTTPS to the name the terminator serves,
+   * trusting only the run CA (a reverse case runs there through it). `false`
+   * is plain TCP whatever the role.
+   */
+  const clientTls = async (options: ConnectOptions): Promise<RawClientTlsOptions | undefined> => {
+    if (options.tls === false) return undefined
+    if (options.tls !== undefined) return options.tls
+    if (target.role !== 'tls-terminator') return undefined
+    const corpus = await env.tls.origin.corpus()
+    return { servername: TERMINATOR_NAME, ca: corpus.ca.cert }
+  }
+
   return {
     role: target.role,
     token,
@@ -127,6 +143,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     originHost: originHostFor(env, target.role),
     async connect(options: ConnectOptions = {}): Promise<RawClient> {
       clients += 1
+      const tls = await clientTls(options)
       const client = await openRawClient({
         host: options.host ?? target.host,
         port: options.port ?? target.port,
@@ -134,7 +151,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
         transcript: recorder,
         timeoutMs: deadline.remainingMs(),
         signal: deadline.signal,
-        ...(options.tls === undefined ? {} : { tls: options.tls }),
+        ...(tls === undefined ? {} : { tls }),
       })
       return scope.use(client)
     },

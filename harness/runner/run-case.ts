@@ -1,4 +1,4 @@
-import type { ConformanceCase } from '../model/case.js'
+import { appliesTo, effectiveRoles, type ConformanceCase } from '../model/case.js'
 import type { CaseResult } from '../model/run-result.js'
 import { specUrl } from '../model/spec-ref.js'
 import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
@@ -51,7 +51,7 @@ export function notApplicable(c: ConformanceCase, role: Role, why?: string): Cas
     role,
     {
       status: 'not-applicable',
-      message: why ?? `applies to ${c.roles.join(', ')}; the target plays ${role}`,
+      message: why ?? `applies to ${effectiveRoles(c).join(', ')}; the target plays ${role}`,
     },
     0,
     { events: [], notes: why === undefined ? [] : [why] },
@@ -78,7 +78,7 @@ export async function runCase(
   env: RunEnvironment,
   token: string = env.tokens.next(),
 ): Promise<CaseResult> {
-  if (!c.roles.includes(target.role)) return notApplicable(c, target.role)
+  if (!appliesTo(c, target.role)) return notApplicable(c, target.role)
   if (c.needs?.includes('proxy-auth') === true && target.proxyAuth === undefined)
     return notApplicable(
       c,

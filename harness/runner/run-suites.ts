@@ -1,4 +1,4 @@
-import type { ConformanceCase } from '../model/case.js'
+import { appliesTo, type ConformanceCase } from '../model/case.js'
 import {
   MAX_UNATTRIBUTED_EVENTS,
   type CaseResult,
@@ -65,7 +65,7 @@ export async function runSuitesReport(
   const results: (CaseResult | undefined)[] = []
   const work: WorkItem[] = []
   for (const c of cases) {
-    const applicable = targets.filter((t) => c.roles.includes(t.role))
+    const applicable = targets.filter((t) => appliesTo(c, t.role))
     if (applicable.length === 0) {
       const result = notApplicable(c, first.role)
       results.push(result)

@@ -13,6 +13,12 @@ export const CERT_NAMES: { readonly dns: readonly string[]; readonly ip: readonl
 }
 
 /**
+ * The name a tls-terminator serves and the harness client asks for (SNI and
+ * the identity it checks): the {cert} leaf covers it (as CERT_NAMES lists).
+ */
+export const TERMINATOR_NAME = 'localhost'
+
+/**
  * Who signs a certificate: the run CA, a second CA that nobody trusts, the
  * leaf itself, or one of three issuers below the run CA: a proper
  * intermediate CA, one that expired, and an end entity (cA=FALSE) posing as

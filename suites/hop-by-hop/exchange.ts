@@ -7,6 +7,7 @@
 import type { ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { observed, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { httpRole } from '../../harness/model/roles.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
@@ -150,11 +151,11 @@ export function listed(values: readonly string[]): string {
 
 /**
  * For a rule whose sentence binds "a proxy" only (RFC 9110 §3.7: a gateway is
- * not one): in the reverse role a violation becomes INFO, saying which
+ * not one): in the reverse role (and behind TLS, tls-terminator) a violation becomes INFO, saying which
  * sentence does not bind the gateway. Other outcomes are kept.
  */
 export function proxySentence(ctx: CaseContext, outcome: Outcome, sentence: string): Outcome {
-  if (ctx.role !== 'reverse' || outcome.kind !== 'violates') return outcome
+  if (httpRole(ctx.role) !== 'reverse' || outcome.kind !== 'violates') return outcome
   return observed(
     `expected ${outcome.expected}; observed ${outcome.observed} (not graded: ${sentence} binds a proxy, and a gateway is not one)`,
   )

@@ -1,6 +1,7 @@
 // The tls suite against the built-in reference gateways: every case passes,
 // run concurrently as `proxyspec run` does (the TLS origin lease must hold up).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appliesTo } from '../../harness/model/case.js'
 import type { Role } from '../../harness/model/roles.js'
 import { Scope } from '../../harness/net/started.js'
 import type { RunEnvironment } from '../../harness/runner/environment.js'
@@ -21,7 +22,7 @@ describe('the tls suite against builtin:reference', () => {
     'passes every %s case, four at a time',
     async (role: Role) => {
       const target = scope.use(await startBuiltin('reference', role, env))
-      const cases = tlsSuite.cases.filter((c) => c.roles.includes(role))
+      const cases = tlsSuite.cases.filter((c) => appliesTo(c, role))
       expect(cases.length).toBeGreaterThan(0)
       const started = performance.now()
       const results = []

@@ -4,6 +4,7 @@
  * intermediates and matches names by RFC 9525 with no CN fallback.
  */
 import type { CaseContext } from '../../harness/model/case-context.js'
+import { TERMINATOR_NAME } from '../../harness/tls/certificate-plan.js'
 import {
   probeTlsHandshake,
   type TlsProbeOptions,
@@ -11,7 +12,7 @@ import {
 } from '../../harness/tls/tls-probe.js'
 
 /** The name a terminator serves: the {cert} leaf covers it (and origin.test, 127.0.0.1, ::1). */
-export const TERMINATOR_NAME = 'localhost'
+export { TERMINATOR_NAME }
 
 /** One handshake with the target; its result goes into the case's notes. */
 export async function handshakeWith(

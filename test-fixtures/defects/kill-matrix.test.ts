@@ -5,6 +5,7 @@ import { startBuiltin } from '../../harness/target/builtin.js'
 import { allCases } from '../../suites/index.js'
 import { allDefects } from './index.js'
 import { formatKillMatrix, runKillMatrix } from './kill-matrix.js'
+import { defectRoles } from './types.js'
 
 describe('kill matrix', () => {
   const defects = allDefects()
@@ -29,6 +30,20 @@ describe('kill matrix', () => {
     })
     expect(matrix.survivors.map((r) => r.caseId)).toEqual(['hop-by-hop/appends-via-to-requests'])
   })
+
+  it('runs a reverse defect behind the TLS terminator too, where its cases apply', async () => {
+    const defect = defects.find((d) => d.name === 'keeps-content-length-on-101')
+    expect(defect).toBeDefined()
+    if (defect === undefined) return
+    expect(defectRoles(defect)).toEqual(['forward', 'reverse', 'tls-terminator'])
+    const matrix = await runKillMatrix({ defects: [{ ...defect, roles: ['reverse'] }] })
+    expect(matrix.rows.map((r) => `${r.target}@${r.role}: ${r.ok}`)).toEqual([
+      'keeps-content-length-on-101@reverse: true',
+      'keeps-content-length-on-101@tls-terminator: true',
+      'reference@reverse: true',
+      'reference@tls-terminator: true',
+    ])
+  }, 60_000)
 
   for (const defect of defects) {
     it(`${defect.name} is caught by ${defect.killedBy.join(', ')}`, async () => {

@@ -4,7 +4,7 @@
  * case passes against it) means that case cannot fail for the bug it claims
  * to catch; a reference failure means the case is wrong the other way.
  */
-import type { ConformanceCase } from '../../harness/model/case.js'
+import { appliesTo, type ConformanceCase } from '../../harness/model/case.js'
 import type { Role } from '../../harness/model/roles.js'
 import type { CaseResult } from '../../harness/model/run-result.js'
 import type { Status } from '../../harness/model/verdict.js'
@@ -15,7 +15,7 @@ import { startRunEnvironment } from '../../harness/runner/start-environment.js'
 import { startBuiltin } from '../../harness/target/builtin.js'
 import type { StartedTarget } from '../../harness/target/started-target.js'
 import { allCases } from '../../suites/index.js'
-import type { SeededDefect } from './types.js'
+import { defectRoles, type SeededDefect } from './types.js'
 
 export interface KillRow {
   /** The defect name, or 'reference' for the control column. */
@@ -64,8 +64,7 @@ async function runOn(
   const results: CaseResult[] = []
   // One at a time: a defect target is small and the verdicts must not race each other.
   for (const c of cases) {
-    if (c.roles.includes(started.endpoint.role))
-      results.push(await runCase(c, started.endpoint, env))
+    if (appliesTo(c, started.endpoint.role)) results.push(await runCase(c, started.endpoint, env))
   }
   return results
 }
@@ -91,7 +90,9 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
         if (c === undefined) unknownCases.add(id)
         return c === undefined ? [] : [c]
       })
-      for (const role of defect.roles) {
+      for (const role of defectRoles(defect)) {
+        // Behind TLS only for the cases that run there: no target started for nothing.
+        if (!cases.some((c) => appliesTo(c, role))) continue
         const started = await defect.start(role, env)
         try {
           for (const result of await runOn(started, cases, env)) {

@@ -1,5 +1,6 @@
 import type { Role } from '../../harness/model/roles.js'
 import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import { startTlsTerminator } from '../../harness/gateway/index.js'
 import { startReferenceProxy } from '../../harness/proxy/index.js'
 import type { RunEnvironment } from '../../harness/runner/environment.js'
 import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
@@ -9,8 +10,10 @@ import type { SeededDefect } from './types.js'
 /**
  * The built-in reference proxy in `role` with one defect switched on: forward
  * mode for forward and tunnel (its CONNECT path is the tunnel, as
- * harness/target/builtin.ts plays it), reverse otherwise. `chained` sends every
- * CONNECT on through the run's next hop, as the built-in does.
+ * harness/target/builtin.ts plays it), reverse otherwise, and for
+ * tls-terminator the reference TLS terminator with the defect in the reverse
+ * proxy behind it. `chained` sends every CONNECT on through the run's next
+ * hop, as the built-in does.
  */
 export async function referenceWith(
   defect: ProxyDefect,
@@ -18,6 +21,7 @@ export async function referenceWith(
   env: RunEnvironment,
   options: { readonly chained?: boolean } = {},
 ): Promise<StartedTarget> {
+  if (role === 'tls-terminator') return terminatorWith(defect, env)
   const { nextHop } = env.tcp
   const server = await startReferenceProxy({
     mode: role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse',
@@ -35,7 +39,34 @@ export async function referenceWith(
   }
 }
 
-/** A seeded defect of the reference proxy, started in each of `roles` for the cases in `killedBy`. */
+/** The reference TLS terminator (as builtin:reference plays it) over the reverse proxy with `defect`. */
+async function terminatorWith(defect: ProxyDefect, env: RunEnvironment): Promise<StartedTarget> {
+  const leaf = (await env.tls.origin.corpus()).leaf('via-intermediate')
+  const gateway = await startTlsTerminator({
+    upstream: { host: env.origin.host, port: env.origin.port },
+    cert: leaf.cert,
+    key: leaf.key,
+    proxyDefect: defect,
+  })
+  const close = (): Promise<void> => gateway.close()
+  return {
+    endpoint: {
+      label: `defect:${defect}`,
+      role: 'tls-terminator',
+      host: gateway.host,
+      port: gateway.port,
+    },
+    stderr: () => '',
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+/**
+ * A seeded defect of the reference proxy, started in each of `roles` for the
+ * cases in `killedBy`; one that runs in the reverse role also runs behind the
+ * reference TLS terminator (`behindTls`), for the killedBy cases that apply there.
+ */
 export function proxyDefect(
   name: ProxyDefect,
   description: string,
@@ -48,6 +79,7 @@ export function proxyDefect(
     description,
     killedBy,
     roles,
+    behindTls: true,
     start: (role, env) => referenceWith(name, role, env, options),
   }
 }

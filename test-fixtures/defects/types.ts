@@ -1,4 +1,4 @@
-import type { Role } from '../../harness/model/roles.js'
+import { rolesBehind, type Role } from '../../harness/model/roles.js'
 import type { RunEnvironment } from '../../harness/runner/environment.js'
 import type { StartedTarget } from '../../harness/target/started-target.js'
 
@@ -17,5 +17,21 @@ export interface SeededDefect {
   readonly killedBy: readonly [string, ...string[]]
   /** Roles in which it is started for those cases. */
   readonly roles: readonly [Role, ...Role[]]
+  /**
+   * It can also be started as a tls-terminator (`start('tls-terminator')`):
+   * a defect of the reverse role then also runs behind TLS, for the killedBy
+   * cases that apply there (defectRoles).
+   */
+  readonly behindTls?: boolean
   start(role: Role, env: RunEnvironment): Promise<StartedTarget>
+}
+
+/**
+ * The roles the kill matrix starts a defect in: those it names, and for one
+ * that can run behind TLS, the roles behind each (a reverse defect also as a
+ * tls-terminator, as a reverse case also runs there).
+ */
+export function defectRoles(defect: SeededDefect): readonly Role[] {
+  if (defect.behindTls !== true) return defect.roles
+  return [...new Set(defect.roles.flatMap((role) => rolesBehind(role)))]
 }
