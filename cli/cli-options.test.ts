@@ -92,6 +92,13 @@ const readReport = async (path: string): Promise<RunResult> =>
  * (does-not-forward-to-itself) sends the proxy's own address as Host on
  * purpose, whatever --host says: a request for the proxy itself.
  */
+/**
+ * The Host values of the requests each case sent to the origin. Only a
+ * request with the case's own path counts: an origin connection is pooled, so
+ * its bytes in one case's evidence can hold another case's request (HOP-19's
+ * /self request
+ * names the proxy's own address, not the origin's, on purpose).
+ */
 const hostsAtOrigin = (report: RunResult): Set<string> =>
   new Set(
     report.results
@@ -99,11 +106,13 @@ const hostsAtOrigin = (report: RunResult): Set<string> =>
       .flatMap((r) =>
         r.evidence.events
           .filter((e) => e.hop === 'origin' && e.dir === 'from-target' && e.base64 !== undefined)
-          .flatMap((e) => [
-            ...Buffer.from(e.base64 ?? '', 'base64')
+          .flatMap((e) =>
+            Buffer.from(e.base64 ?? '', 'base64')
               .toString('latin1')
-              .matchAll(/^Host: ?(.*?)\r$/gim),
-          ])
+              .split(/\r\n(?=[A-Z]+ \S+ HTTP\/)/),
+          )
+          .filter((head) => !/^[A-Z]+ \S*\/self HTTP\//.test(head))
+          .flatMap((head) => [...head.matchAll(/^Host: ?(.*?)\r$/gim)])
           .map((m) => m[1] ?? ''),
       ),
   )
