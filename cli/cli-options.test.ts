@@ -96,8 +96,7 @@ const readReport = async (path: string): Promise<RunResult> =>
  * The Host values of the requests each case sent to the origin. Only a
  * request with the case's own path counts: an origin connection is pooled, so
  * its bytes in one case's evidence can hold another case's request (HOP-19's
- * /self request
- * names the proxy's own address, not the origin's, on purpose).
+ * /self request names the proxy's own address, not the origin's, on purpose).
  */
 const hostsAtOrigin = (report: RunResult): Set<string> =>
   new Set(
