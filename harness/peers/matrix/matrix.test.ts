@@ -59,7 +59,7 @@ describe('the peer matrix', () => {
     expect(md).toContain('**the peer deviates**: squid sends CL: 0')
     expect(md).toContain('**not yet investigated**')
     expect(md).toMatch(
-      /\d+ cells are not a pass: 1 the peer deviates, 0 a documented default, 0 a proxyspec bug/,
+      /\d+ cells are not a pass: 1 the peer deviates, 0 a documented default, 0 a proxyspec error not yet fixed/,
     )
     expect(md).toContain(
       '[test-fixtures/peers/squid/forward.conf](../test-fixtures/peers/squid/forward.conf)',

@@ -16,7 +16,7 @@ export const STATUS_MARK: Readonly<Record<Status, string>> = {
 export const SIDE_LABEL: Readonly<Record<Reason['side'], string>> = {
   peer: 'the peer deviates',
   config: 'the configuration (a documented default)',
-  harness: 'a proxyspec bug',
+  harness: 'a proxyspec error, not yet fixed',
 }
 
 /** A cell's note: its number in the reasons list, and what it explains. */
@@ -73,16 +73,17 @@ export function notesTally(notes: Iterable<Note>): string {
   for (const note of notes) {
     total += 1
     const side = note.cell.reason?.side
-    if (side === 'peer') peer += 1
+    // An INFO cell is an observation whatever its note says: never counted as a deviation.
+    if (note.cell.status === 'info') info += 1
+    else if (side === 'peer') peer += 1
     else if (side === 'config') config += 1
     else if (side === 'harness') harness += 1
-    else if (note.cell.status === 'info') info += 1
     else open += 1
   }
   const parts = [
     `${peer} the peer deviates`,
     `${config} a documented default`,
-    `${harness} a proxyspec bug`,
+    `${harness} a proxyspec error not yet fixed`,
     ...(info > 0 ? [`${info} informational`] : []),
     ...(open > 0 ? [`${open} not yet investigated`] : []),
   ]
