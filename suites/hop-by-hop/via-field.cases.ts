@@ -68,6 +68,12 @@ export const viaFieldCases = [
         : violates('Via: 1.1 upstream-a, 1.0 <received-by> at the origin', problem)
     },
   }),
+  // Fails on every real forward proxy (squid, tinyproxy append "1.1 <name>" to
+  // an HTTP/1.0 response; Apache adds none by default). Still a violation:
+  // RFC 9110 §7.6.3 "A proxy MUST send an appropriate Via header field ... in
+  // each message that it forwards", and "the received-protocol indicates the
+  // protocol and protocol version used by the upstream sender of the message":
+  // for a response that is the origin, which spoke HTTP/1.0.
   defineCase({
     id: 'hop-by-hop/appends-via-to-responses',
     suite: 'hop-by-hop',
