@@ -1,3 +1,4 @@
+import { createResponseParser } from '../../harness/wire/http-parser.js'
 import { connect, createServer } from 'node:net'
 import type { CloseKind, RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import { isTimeout } from '../../harness/net/deadline.js'
@@ -83,7 +84,28 @@ export async function readRefusalOrClose(
 > {
   const result = await client.readResponse({ requestMethod: 'CONNECT' })
   if (result.kind === 'closed' && result.partial.length === 0) return { silent: result.how }
+  if (result.kind === 'closed') {
+    // A close-delimited refusal ended by a reset rather than a FIN: the reset
+    // comes from the bytes the harness wrote after the CONNECT, still unread
+    // in the target's buffer when it closed (RFC 9112 §9.6). Its head and the
+    // body up to the close are all the target sent: read them as if it had
+    // ended cleanly, so the refusal is graded and not the way it closed.
+    const refusal = closeDelimited(result.partial)
+    if (refusal !== undefined && refusal.head.status >= 400) return { message: refusal }
+  }
   return refusalOf(result, what)
+}
+
+/** The response in `bytes` when the connection's end completes it (a close-delimited body). */
+function closeDelimited(bytes: Buffer): HttpMessage<ResponseHead> | undefined {
+  const parser = createResponseParser({ mode: 'lenient' })
+  parser.expectResponseTo('CONNECT')
+  parser.push(bytes)
+  parser.end()
+  for (let event = parser.next(); event !== undefined; event = parser.next()) {
+    if (event.type === 'message' && event.message.head.status >= 200) return event.message
+  }
+  return undefined
 }
 
 /** readRefusal's judgement of a response already read. */
