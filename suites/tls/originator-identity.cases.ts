@@ -25,6 +25,10 @@ export const originatorIdentityCases = [
     run: (ctx) =>
       mustRefuse(ctx, { profile: 'wrong-host' }, 'it names wrong.test, not the upstream'),
   }),
+  // Fails on every real peer that originates TLS (nginx, HAProxy: both accept
+  // CN=localhost with no SAN, OpenSSL-style CN fallback). Still a violation:
+  // RFC 9110 §4.3.4 "A reference identity of type CN-ID MUST NOT be used by
+  // clients", and the originator is the client on the upstream hop.
   defineCase({
     id: 'tls/originator-never-matches-the-common-name',
     suite: 'tls',
