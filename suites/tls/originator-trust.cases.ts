@@ -115,10 +115,9 @@ export const originatorTrustCases = [
     run: (ctx) =>
       mustRefuse(ctx, { profile: 'code-signing-only' }, 'its EKU allows code signing only'),
   }),
-  // Warns on every real peer that originates TLS (nginx, HAProxy accept the
-  // cA=TRUE leaf). No BCP 14 sentence binds an originator here (see the
-  // comment below), so the shared behaviour is no proven violation: reported
-  // as a suspected proxyspec error in the issue 10 matrix review (level INFO?).
+  // INFO since issue 10's matrix review: every real peer that originates TLS
+  // (nginx, HAProxy) accepts the cA=TRUE leaf, and no BCP 14 sentence binds an
+  // originator here (see below), so the shared behaviour is no violation.
   defineCase({
     id: 'tls/originator-refuses-a-ca-certificate-as-leaf',
     suite: 'tls',
@@ -128,12 +127,14 @@ export const originatorTrustCases = [
       { rfc: 5280, section: '4.2.1.9' },
       { rfc: 5280, section: '6.1.4' },
     ],
-    // SHOULD, not MUST: RFC 5280 §4.2.1.9 says what cA=TRUE is for (signing
-    // certificates) but no RFC forbids a CA key serving TLS; strict verifiers
-    // (OpenSSL X509_V_FLAG_X509_STRICT, the CA/Browser Forum profile) refuse it.
+    // INFO: RFC 5280 §4.2.1.9 says what cA=TRUE is for ("whether the certified
+    // public key may be used to verify certificate signatures") and §6.1 path
+    // validation does not check the leaf's cA; no RFC forbids a CA key serving
+    // TLS. Strict verifiers (OpenSSL X509_V_FLAG_X509_STRICT, the CA/Browser
+    // Forum profile) refuse it, which is what this case reports.
     requirement:
-      'A certificate with basicConstraints cA=TRUE is a CA, not an end entity; an originator should not take it as the server certificate.',
-    level: 'SHOULD',
+      'A certificate with basicConstraints cA=TRUE is a CA, not an end entity; a strict originator does not take it as the server certificate (informational: no RFC sentence requires it).',
+    level: 'INFO',
     roles: ['tls-originator'],
     run: (ctx) => mustRefuse(ctx, { profile: 'ca-leaf' }, 'its leaf is a CA certificate'),
   }),

@@ -135,3 +135,22 @@ describe('the peer matrix', () => {
     )
   })
 })
+
+describe('an explained informational note (side "info")', () => {
+  it('labels it as allowed by the RFCs and counts it as informational, never as a deviation', () => {
+    const allowed = Reasons.parse(
+      JSON.stringify({
+        'apache connect/2xx-has-no-framing-headers': {
+          side: 'info',
+          reason: 'RFC 9110 §7.8: "A server MAY ignore a received Upgrade header field"',
+        },
+      }),
+      'reasons.json',
+    )
+    const md = renderMatrixMarkdown(buildMatrix([info('apache')], allowed, caseAnchor, '0.1.0'))
+    expect(md).toContain('**informational (the RFCs allow it)**: RFC 9110 §7.8')
+    expect(md).toMatch(
+      /0 the peer deviates, 0 a documented default, 0 a proxyspec error not yet fixed, [1-9]\d* informational/,
+    )
+  })
+})

@@ -17,6 +17,7 @@ export const SIDE_LABEL: Readonly<Record<Reason['side'], string>> = {
   peer: 'the peer deviates',
   config: 'the configuration (a documented default)',
   harness: 'a proxyspec error, not yet fixed',
+  info: 'informational (the RFCs allow it)',
 }
 
 /** A cell's note: its number in the reasons list, and what it explains. */
@@ -74,7 +75,7 @@ export function notesTally(notes: Iterable<Note>): string {
     total += 1
     const side = note.cell.reason?.side
     // An INFO cell is an observation whatever its note says: never counted as a deviation.
-    if (note.cell.status === 'info') info += 1
+    if (note.cell.status === 'info' || side === 'info') info += 1
     else if (side === 'peer') peer += 1
     else if (side === 'config') config += 1
     else if (side === 'harness') harness += 1

@@ -8,9 +8,11 @@ import { HarnessError } from '../../net/errors.js'
  *   source says so, quoted in the reason);
  * - config: the peer can conform but its documented default or our config
  *   does not (the reason names the directive);
- * - harness: a proxyspec bug (the reason names file and case; reported).
+ * - harness: a proxyspec bug (the reason names file and case; reported);
+ * - info: informational: the RFCs allow what the peer does (a MAY it does not
+ *   take, a feature it does not offer); explained, never a deviation.
  */
-export type ReasonSide = 'peer' | 'config' | 'harness'
+export type ReasonSide = 'peer' | 'config' | 'harness' | 'info'
 
 export interface Reason {
   readonly side: ReasonSide
@@ -47,12 +49,12 @@ export class Reasons {
       const v = value as { side?: unknown; reason?: unknown }
       if (
         !/^[a-z]+(?::[a-z0-9-]+)?(?:\/[a-z-]+)? [a-z0-9-]+\/[a-z0-9-]+$/.test(key) ||
-        (v.side !== 'peer' && v.side !== 'config' && v.side !== 'harness') ||
+        (v.side !== 'peer' && v.side !== 'config' && v.side !== 'harness' && v.side !== 'info') ||
         typeof v.reason !== 'string'
       ) {
         throw new HarnessError(
           'HARNESS_BAD_INPUT',
-          `${source}: entry "${key}" must be "PEER[:PROFILE][/ROLE] CASE-ID": { "side": "peer"|"config"|"harness", "reason": "..." }`,
+          `${source}: entry "${key}" must be "PEER[:PROFILE][/ROLE] CASE-ID": { "side": "peer"|"config"|"harness"|"info", "reason": "..." }`,
         )
       }
       entries.set(key, { side: v.side, text: v.reason })
