@@ -42,6 +42,9 @@ export class Deadline {
   }
 
   remainingMs(): number {
+    // Once the timer has fired nothing is left, even where Node's millisecond
+    // timer fired a fraction of a millisecond before performance.now() got there.
+    if (this.#controller.signal.aborted) return 0
     return Math.max(0, this.#ms - this.elapsedMs)
   }
 
