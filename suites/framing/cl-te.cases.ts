@@ -83,6 +83,7 @@ export const clTeCases = [
         return upstreamRefusal(
           refused,
           "the origin's response with both Content-Length and Transfer-Encoding",
+          ctx.origin.requests(),
         )
       const read = responseOrOutcome(result, 'the response, or a 502')
       if ('outcome' in read) return read.outcome

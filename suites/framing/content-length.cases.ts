@@ -7,6 +7,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/model/
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
+import { provenance } from '../support/provenance.js'
 import { originRequest, statusLine } from '../support/request.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import {
@@ -296,7 +297,7 @@ async function invalidResponseLength(
     if (result.kind === 'timeout') return timedOut(`a 502 for ${label}`, result.afterMs)
     const relayed =
       result.kind === 'response'
-        ? `relayed the origin's response: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
+        ? `${provenance(result, ctx.origin.requests())}: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
         : describeResult(result)
     return violates(`a 502 for ${label}, none of its body`, relayed)
   }
@@ -318,5 +319,5 @@ async function invalidResponseLength(
         : 'the origin closed it itself',
     )
   }
-  return upstreamRefusal(status, label)
+  return upstreamRefusal(status, label, ctx.origin.requests())
 }

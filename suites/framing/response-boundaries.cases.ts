@@ -5,6 +5,7 @@ import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
+import { provenance } from '../support/provenance.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {
   arrivals,
@@ -25,6 +26,7 @@ const next = (suffix: string): Buffer =>
 
 /** Reads the bodiless response and then the one after it, which must be intact (or a clean close). */
 async function bodilessThenNext(
+  ctx: CaseContext,
   client: RawClient,
   first: {
     readonly label: string
@@ -51,8 +53,11 @@ async function bodilessThenNext(
     }
   }
   const relayedFirst =
-    refused === undefined ? `the ${first.label} relayed without a body` : undefined
-  if ('outcome' in a) return upstreamRefusal(refused ?? 502, `the origin's ${first.label}`)
+    refused === undefined
+      ? `${provenance(firstResult, ctx.origin.requests())}, without a body`
+      : undefined
+  if ('outcome' in a)
+    return upstreamRefusal(refused ?? 502, `the origin's ${first.label}`, ctx.origin.requests())
   const after = await client.readResponse({ timeoutMs: WITHIN_MS })
   // A close with not one byte after the bodiless head is allowed (RFC 9112 §9.5: either side
   // may close at any time; the client retries the unanswered request). Only bytes after the
@@ -60,7 +65,7 @@ async function bodilessThenNext(
   const done = (): Outcome =>
     refused === undefined
       ? conforms(relayedFirst)
-      : upstreamRefusal(refused, `the origin's ${first.label}`)
+      : upstreamRefusal(refused, `the origin's ${first.label}`, ctx.origin.requests())
   if (after.kind === 'closed' && after.partial.length === 0) return done()
   const b = responseOrOutcome(after, `the response after the ${first.label}, intact (or a close)`)
   if ('outcome' in b) return b.outcome
@@ -103,6 +108,7 @@ export const responseBoundaryCases = [
         ]),
       )
       const outcome = await bodilessThenNext(
+        ctx,
         client,
         { label: 'response to HEAD', status: 200, method: 'HEAD' },
         'after-',
@@ -155,6 +161,7 @@ export const responseBoundaryCases = [
         const label =
           status === 204 ? '204 with Content-Length: 10' : '304 with Transfer-Encoding: chunked'
         const outcome = await bodilessThenNext(
+          ctx,
           client,
           { label, status, method: 'GET', refusable: status === 204 },
           `after-${status}-`,

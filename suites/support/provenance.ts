@@ -30,6 +30,11 @@ export interface Provenance {
   readonly phrase: string
 }
 
+export interface ProvenanceOptions {
+  /** What reached the origin, in the phrase: @default 'the request' (e.g. 'an unfinished request'). */
+  readonly what?: string
+}
+
 const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: ([^\r\n]*))?\r?\n/
 
 /** The final responses the origin wrote for these requests, in order (1xx left out). */
@@ -92,9 +97,13 @@ function relays(message: HttpMessage<ResponseHead>, answer: OriginAnswer): boole
 }
 
 /** What the origin side saw: "nothing reached the origin", "the origin had the request and answered 200 OK"… */
-function originSide(requests: readonly OriginRequest[], answers: readonly OriginAnswer[]): string {
+export function originSide(
+  requests: readonly OriginRequest[],
+  answers: readonly OriginAnswer[] = originAnswers(requests),
+  what = 'the request',
+): string {
   if (requests.length === 0) return 'nothing reached the origin'
-  return `the origin had the request and ${originDid(answers)}`
+  return `the origin had ${what} and ${originDid(answers)}`
 }
 
 /** "had not answered it", "answered 200 OK", "answered 200 OK, then 404 Not Found". */
@@ -110,9 +119,11 @@ function originDid(answers: readonly OriginAnswer[]): string {
 export function provenanceOf(
   read: ReadResponseResult,
   requests: readonly OriginRequest[],
+  options: ProvenanceOptions = {},
 ): Provenance {
+  const what = options.what ?? 'the request'
   const answers = originAnswers(requests)
-  const origin = originSide(requests, answers)
+  const origin = originSide(requests, answers, what)
   switch (read.kind) {
     case 'response': {
       const message = read.message
@@ -127,14 +138,19 @@ export function provenanceOf(
         : `the origin ${originDid(answers)}`
       return {
         by: 'target',
-        phrase: `the target answered ${status} itself after the origin had the request (${why})`,
+        phrase: `the target answered ${status} itself after the origin had ${what} (${why})`,
       }
     }
-    case 'closed':
+    case 'closed': {
+      const when =
+        read.partial.length === 0
+          ? 'without a response'
+          : `after ${read.partial.length} bytes, before a whole response head`
       return {
         by: 'target',
-        phrase: `the target closed the connection (${read.how}) without a response; ${origin}`,
+        phrase: `the target closed the connection (${read.how}) ${when}; ${origin}`,
       }
+    }
     case 'timeout':
       return {
         by: 'target',
@@ -149,6 +165,10 @@ export function provenanceOf(
 }
 
 /** provenanceOf's phrase. */
-export function provenance(read: ReadResponseResult, requests: readonly OriginRequest[]): string {
-  return provenanceOf(read, requests).phrase
+export function provenance(
+  read: ReadResponseResult,
+  requests: readonly OriginRequest[],
+  options: ProvenanceOptions = {},
+): string {
+  return provenanceOf(read, requests, options).phrase
 }
