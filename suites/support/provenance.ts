@@ -37,7 +37,7 @@ export interface ProvenanceOptions {
 
 const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: ([^\r\n]*))?\r?\n/
 
-/** The final responses the origin wrote for these requests, in order (1xx left out). */
+/** The final responses the origin wrote for these requests, in order (1xx left out, but a 101: it ends the exchange). */
 export function originAnswers(requests: readonly OriginRequest[]): OriginAnswer[] {
   return requests.flatMap((request) => answersTo(request))
 }
@@ -53,7 +53,8 @@ function answersTo(request: OriginRequest): OriginAnswer[] {
       requestMethods: [request.message.head.method],
     })
     const finals = messages.filter(
-      (m): m is HttpMessage<ResponseHead> => m.head.kind === 'response' && m.head.status >= 200,
+      (m): m is HttpMessage<ResponseHead> =>
+        m.head.kind === 'response' && (m.head.status >= 200 || m.head.status === 101),
     )
     if (finals.length > 0) {
       return finals.map((m) => ({

@@ -28,6 +28,7 @@ import {
   UPGRADE_ROLES as ROLES,
   type VariantResult,
 } from './handshake-checks.js'
+import { provenance } from '../support/provenance.js'
 
 /**
  * How long the origin holds its 101 waiting for bytes that must not come yet
@@ -100,9 +101,7 @@ async function refusedUpgrade(
     await client.close()
     return violates(
       `the origin's ${status} relayed by the target`,
-      read.kind === 'response'
-        ? `the target answered ${statusLine(read.message)}`
-        : `no response from the target (${read.kind})`,
+      provenance(read, ctx.origin.requests()),
     )
   }
   const smuggled = await staysHttp(ctx, client, `after-${status}`, left())
@@ -125,13 +124,9 @@ async function invalidSwitch(
   if (read.kind === 'response' && read.message.head.status === 101)
     return violates(
       'a 502 or a close from the target',
-      `the target relayed the origin's 101 to the client (${statusLine(read.message)})`,
+      `${provenance(read, ctx.origin.requests())} (${statusLine(read.message)})`,
     )
-  return conforms(
-    read.kind === 'response'
-      ? `the target answered ${statusLine(read.message)}`
-      : `the target closed (${read.kind})`,
-  )
+  return conforms(provenance(read, ctx.origin.requests()))
 }
 
 /** UPG-05, the valid 101 spelled `Upgrade: WebSocket`: tokens compare case-insensitively, so it is a switch. */
@@ -305,14 +300,12 @@ export const switchRuleCases = [
       const forwarded = ctx.origin.requests().length > 0
       if (!forwarded && isRefusal(read)) {
         await client.close()
-        return conforms(
-          `the target refused the version-25 handshake itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,
-        )
+        return conforms(`the version-25 handshake refused: ${provenance(read, [])}`)
       }
       if (read.kind !== 'response')
         return violates(
           "the origin's 426 relayed by the target",
-          `no response from the target (${read.kind})`,
+          provenance(read, ctx.origin.requests()),
         )
       // RFC 9110 §5.3: a recipient MAY combine field lines of the same name
       // into one, comma-separated, in order (RFC 6455 §4.4 shows both forms),
