@@ -40,11 +40,11 @@ async function bodyAfterEarlyAnswer(ctx: CaseContext, postTarget: string): Promi
   )
   const first = await client.readResponse({ timeoutMs: ctx.quietMs })
   await client.write(smuggled)
-  const early = responseOrOutcome(
-    first.kind === 'timeout' ? await client.readResponse() : first,
-    'an answer to the POST',
-  )
+  const answer = first.kind === 'timeout' ? await client.readResponse() : first
+  const early = responseOrOutcome(answer, 'an answer to the POST')
   if ('outcome' in early) return early.outcome
+  /** The POST's answer: the origin's relayed (its early 403), or the target's own. */
+  const posted = provenance(answer, ctx.origin.requests())
   // A conformant target has closed, or reads the body as a body and then serves a real request.
   const next = await client.readResponse({ timeoutMs: ctx.quietMs })
   const seen = requestsTo(ctx, 'smuggled')
@@ -57,17 +57,17 @@ async function bodyAfterEarlyAnswer(ctx: CaseContext, postTarget: string): Promi
   if (next.kind === 'response') {
     return violates(
       'no answer to bytes that were a request body',
-      `a second response: ${statusLine(next.message)}`,
+      `a second response: ${provenance(next, seen)}`,
     )
   }
-  if (next.kind === 'closed') return conforms(`${statusLine(early.message)}, then the close`)
+  if (next.kind === 'closed') return conforms(`${posted}, then the close`)
   // Still open: it must handle a real request normally (it read the body as a body).
   await client.write(originRequest(ctx, { suffix: 'real' }))
   const real = await client.readResponse()
   if (real.kind === 'response' && requestsTo(ctx, 'real').length > 0)
-    return conforms('the body was read as a body, and the next real request was served')
+    return conforms(`${posted}; the body was read as a body, and the next real request was served`)
   if (real.kind === 'closed' || (await closeWithin(client, 0)) !== 'open')
-    return conforms('the connection closed')
+    return conforms(`${posted}; then the connection closed`)
   return violates(
     'the connection closed, or a real request after the body served normally',
     real.kind === 'response' ? statusLine(real.message) : real.kind,
