@@ -118,7 +118,7 @@ export const chunkedCases = [
       ) {
         return violates(
           'the request with "5;ext=1" forwarded, body "hello", and the origin answer relayed',
-          `${statusLine(read.message)}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
+          `${provenance({ kind: 'response', message: read.message, interim: [] }, arrivals(ctx, 'req-'))}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
         )
       }
       const again = await ctx.connect()

@@ -15,11 +15,11 @@ import {
   arrivals,
   bodyText,
   describeArrivals,
-  describeResult,
   rawBySuffix,
   serverErrorStatus,
   upstreamRefusal,
 } from './probe.js'
+import { provenance } from '../support/provenance.js'
 
 export const clTeCases = [
   defineCase({
@@ -131,7 +131,7 @@ async function clWithTe(ctx: CaseContext, te: string, tag: string): Promise<stri
   if (result.kind !== 'response') {
     return violates(
       'a refusal and a close, or the origin response to one request framed by its chunked body',
-      `${describeResult(result)}; ${describeArrivals([...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}`,
+      `${provenance(result, [...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}; ${describeArrivals([...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}`,
     )
   }
   const status = result.message.head.status
@@ -145,7 +145,7 @@ async function clWithTe(ctx: CaseContext, te: string, tag: string): Promise<stri
     if (first === undefined || rest.length > 0) {
       return violates(
         'a refusal with nothing forwarded, or exactly one forwarded request, framed by Transfer-Encoding',
-        `${statusLine(result.message)}; ${describeArrivals(reached)}`,
+        `${provenance(result, [...reached, ...arrivals(ctx, `smug-${tag}`)])}; ${describeArrivals(reached)}`,
       )
     }
     const problem = forwardedFramingProblem(first.message.head.headers)

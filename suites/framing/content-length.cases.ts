@@ -25,6 +25,7 @@ import {
   serverErrorStatus,
   upstreamRefusal,
 } from './probe.js'
+import type { ReadResponseResult } from '../../harness/client/types.js'
 
 /** RFC 9112 §6.3 rule 5 names the status: "MUST respond with a 400 (Bad Request)". */
 const mustBe400 = (probe: RefusalProbe): RefusalProbe => ({ ...probe, statusLevel: 'MUST' })
@@ -95,7 +96,8 @@ async function largeLength(
   const posts = arrivals(ctx, suffix)
   const smuggled = arrivals(ctx, smug)
   const lengths = posts.map((r) => fieldValues(r.message.head.headers, 'content-length').join(','))
-  const seen = `the client got ${describeResult(first)}${second?.kind === 'response' ? ` and then ${describeResult(second)}` : ''}; ${describeArrivals([...posts, ...smuggled])}`
+  const whoGot = (read: ReadResponseResult): string => provenance(read, [...posts, ...smuggled])
+  const seen = `${whoGot(first)}${second?.kind === 'response' ? `, and then ${whoGot(second)}` : ''}; ${describeArrivals([...posts, ...smuggled])}`
   if (smuggled.length > 0 || second?.kind === 'response')
     return {
       label,
@@ -127,11 +129,7 @@ async function largeLength(
         `nothing forwarded and nothing answered within ${Math.round(first.afterMs)} ms (still reading the body)`,
       ),
     }
-  const who =
-    first.kind === 'response'
-      ? `the target answered ${first.message.head.status} itself`
-      : 'the target closed without a response'
-  return { label, outcome: conforms(`${who}; nothing reached the origin`) }
+  return { label, outcome: conforms(whoGot(first)) }
 }
 
 /** The origin answers each request at its head and closes, so a target that streams the body has its answer. */
