@@ -188,23 +188,23 @@ async function badResponseChunks(
     // Relayed and still not complete: the client never takes it for a whole response.
     if (result.partial.length > 0)
       return conforms(
-        `${result.partial.length} bytes of a response, still incomplete after ${Math.round(result.afterMs)} ms; ${originSide(ctx.origin.requests())}`,
+        `${result.partial.length} bytes of a response, still incomplete after ${Math.round(result.afterMs)} ms; ${originSide(arrivals(ctx, suffix))}`,
       )
     return timedOut(expected, result.afterMs)
   }
   const status = serverErrorStatus(result)
-  if (status !== undefined) return upstreamRefusal(status, label, ctx.origin.requests())
+  if (status !== undefined) return upstreamRefusal(status, label, arrivals(ctx, suffix))
   // A close before any head, or a head and a body the close cut short, both tell the client.
   if (result.kind === 'closed')
-    return conforms(`cut off: ${provenance(result, ctx.origin.requests())}`)
+    return conforms(`cut off: ${provenance(result, arrivals(ctx, suffix))}`)
   if (result.kind === 'malformed') return violates(expected, describeResult(result))
   if (result.message.complete) {
     return violates(
       expected,
-      `${provenance(result, ctx.origin.requests())}, as complete (${statusLine(result.message)}), body ${JSON.stringify(bodyText(result.message))}`,
+      `${provenance(result, arrivals(ctx, suffix))}, as complete (${statusLine(result.message)}), body ${JSON.stringify(bodyText(result.message))}`,
     )
   }
   return conforms(
-    `${provenance(result, ctx.origin.requests())}, cut off: ${describeResult(result)}`,
+    `${provenance(result, arrivals(ctx, suffix))}, cut off: ${describeResult(result)}`,
   )
 }

@@ -295,7 +295,7 @@ async function invalidResponseLength(
     if (result.kind === 'timeout') return timedOut(`a 502 for ${label}`, result.afterMs)
     const relayed =
       result.kind === 'response'
-        ? `${provenance(result, ctx.origin.requests())}: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
+        ? `${provenance(result, arrivals(ctx, suffix))}: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
         : describeResult(result)
     return violates(`a 502 for ${label}, none of its body`, relayed)
   }
@@ -317,5 +317,5 @@ async function invalidResponseLength(
         : 'the origin closed it itself',
     )
   }
-  return upstreamRefusal(status, label, ctx.origin.requests())
+  return upstreamRefusal(status, label, arrivals(ctx, suffix))
 }

@@ -30,6 +30,8 @@ async function bodilessThenNext(
   client: RawClient,
   first: {
     readonly label: string
+    /** The path suffix of its request (what the origin answered it with is looked up by it). */
+    readonly suffix: string
     readonly status: number
     readonly method: string
     /** The harness sent what RFC 9110 forbids a server to send: a 5xx refusal is correct too. */
@@ -54,10 +56,14 @@ async function bodilessThenNext(
   }
   const relayedFirst =
     refused === undefined
-      ? `${provenance(firstResult, ctx.origin.requests())}, without a body`
+      ? `${provenance(firstResult, arrivals(ctx, first.suffix))}, without a body`
       : undefined
   if ('outcome' in a)
-    return upstreamRefusal(refused ?? 502, `the origin's ${first.label}`, ctx.origin.requests())
+    return upstreamRefusal(
+      refused ?? 502,
+      `the origin's ${first.label}`,
+      arrivals(ctx, first.suffix),
+    )
   const after = await client.readResponse({ timeoutMs: WITHIN_MS })
   // A close with not one byte after the bodiless head is allowed (RFC 9112 §9.5: either side
   // may close at any time; the client retries the unanswered request). Only bytes after the
@@ -65,7 +71,7 @@ async function bodilessThenNext(
   const done = (): Outcome =>
     refused === undefined
       ? conforms(relayedFirst)
-      : upstreamRefusal(refused, `the origin's ${first.label}`, ctx.origin.requests())
+      : upstreamRefusal(refused, `the origin's ${first.label}`, arrivals(ctx, first.suffix))
   if (after.kind === 'closed' && after.partial.length === 0) return done()
   const b = responseOrOutcome(after, `the response after the ${first.label}, intact (or a close)`)
   if ('outcome' in b) return b.outcome
@@ -110,7 +116,7 @@ export const responseBoundaryCases = [
       const outcome = await bodilessThenNext(
         ctx,
         client,
-        { label: 'response to HEAD', status: 200, method: 'HEAD' },
+        { label: 'response to HEAD', suffix: 'head-', status: 200, method: 'HEAD' },
         'after-',
       )
       return outcome
@@ -163,7 +169,7 @@ export const responseBoundaryCases = [
         const outcome = await bodilessThenNext(
           ctx,
           client,
-          { label, status, method: 'GET', refusable: status === 204 },
+          { label, suffix, status, method: 'GET', refusable: status === 204 },
           `after-${status}-`,
         )
         results.push({ label, outcome })

@@ -124,7 +124,11 @@ export async function responseAtClient(
   await client.write(originRequest(ctx, spec))
   const result = await client.readResponse()
   if (result.kind === 'response') return { message: result.message }
-  const requests = ctx.origin.requests()
+  // This exchange's own requests when the case sends several (each with its own suffix).
+  const path = ctx.path(spec.suffix ?? '')
+  const requests = ctx.origin
+    .requests()
+    .filter((r) => spec.suffix === undefined || r.message.head.target.endsWith(path))
   if (result.kind === 'timeout')
     return {
       outcome: timedOut(

@@ -29,6 +29,7 @@ import {
   type VariantResult,
 } from './handshake-checks.js'
 import { provenance } from '../support/provenance.js'
+import type { OriginRequest } from '../../harness/origin/types.js'
 
 /**
  * How long the origin holds its 101 waiting for bytes that must not come yet
@@ -76,6 +77,11 @@ async function staysHttp(
   )
 }
 
+/** This case's requests at the origin for one variant (its path suffix). */
+function sentTo(ctx: CaseContext, suffix: string): OriginRequest[] {
+  return ctx.origin.requests().filter((r) => r.message.head.target.endsWith(`/${suffix}`))
+}
+
 /** UPG-04, one status: the origin refuses the upgrade with `status`; the connection must stay HTTP. */
 async function refusedUpgrade(
   ctx: CaseContext,
@@ -101,7 +107,7 @@ async function refusedUpgrade(
     await client.close()
     return violates(
       `the origin's ${status} relayed by the target`,
-      provenance(read, ctx.origin.requests()),
+      provenance(read, sentTo(ctx, `refused-${status}`)),
     )
   }
   const smuggled = await staysHttp(ctx, client, `after-${status}`, left())
@@ -124,9 +130,9 @@ async function invalidSwitch(
   if (read.kind === 'response' && read.message.head.status === 101)
     return violates(
       'a 502 or a close from the target',
-      `${provenance(read, ctx.origin.requests())} (${statusLine(read.message)})`,
+      `${provenance(read, sentTo(ctx, upgrade ?? 'none'))} (${statusLine(read.message)})`,
     )
-  return conforms(provenance(read, ctx.origin.requests()))
+  return conforms(provenance(read, sentTo(ctx, upgrade ?? 'none')))
 }
 
 /** UPG-05, the valid 101 spelled `Upgrade: WebSocket`: tokens compare case-insensitively, so it is a switch. */
