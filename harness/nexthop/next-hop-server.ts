@@ -47,6 +47,7 @@ class LiveRequest implements NextHopRequest {
   readonly id: string
   readonly head: RequestHead
   tunnelReceived: Buffer = Buffer.alloc(0)
+  answered: string | undefined
   constructor(id: string, head: RequestHead) {
     this.id = id
     this.head = head
@@ -84,15 +85,23 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
     socket.on('data', take)
   }
 
+  /** Writes the next hop's own answer, and records its status line for the case. */
+  const said = (request: LiveRequest, response: string | Buffer): string | Buffer => {
+    const text = typeof response === 'string' ? response : response.toString('latin1')
+    request.answered = text.split('\r\n', 1)[0]
+    changes.notify()
+    return response
+  }
+
   const answer = (socket: Socket, request: LiveRequest, rest: Buffer): void => {
     const { head } = request
     if (head.method !== 'CONNECT') {
-      socket.end(refusal(501, 'Not Implemented'))
+      socket.end(said(request, refusal(501, 'Not Implemented')))
       return
     }
     const plan = answerOf(head)
     if (plan.kind === 'scripted') {
-      socket.write(plan.response)
+      socket.write(said(request, plan.response))
       const then = plan.then ?? 'echo'
       if (then === 'close') {
         socket.end()
@@ -108,7 +117,7 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
     }
     const to = loopbackTarget(head.target)
     if (to === undefined) {
-      socket.end(refusal(403, 'Forbidden'))
+      socket.end(said(request, refusal(403, 'Forbidden')))
       return
     }
     const upstream = connect({ host: to.host, port: to.port, allowHalfOpen: true })
@@ -116,12 +125,12 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
     let connected = false
     upstream.on('error', () => {
       // Refused: answered, framed, then closed; a tunnel that breaks later is torn down.
-      if (!connected && socket.writable) socket.end(refusal(502, 'Bad Gateway'))
+      if (!connected && socket.writable) socket.end(said(request, refusal(502, 'Bad Gateway')))
       else socket.destroy()
     })
     upstream.once('connect', () => {
       connected = true
-      socket.write(ESTABLISHED)
+      socket.write(said(request, ESTABLISHED))
       afterHead(socket, request, rest, (data) => upstream.write(data))
       upstream.on('data', (data: Buffer) => socket.write(data))
       // What came from a side before its FIN is delivered to the other side, then the FIN

@@ -25,6 +25,8 @@ export interface NextHopRequest {
   readonly head: RequestHead
   /** Bytes received after the head (tunnel data), so far. */
   readonly tunnelReceived: Buffer
+  /** The status line the next hop answered with ("HTTP/1.1 200 Connection Established"); undefined until it has. */
+  readonly answered: string | undefined
 }
 
 export interface NextHopOptions {

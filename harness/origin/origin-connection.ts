@@ -7,6 +7,7 @@ import type { Socket } from 'node:net'
 import type { TranscriptRecorder } from '../net/transcript.js'
 import { tokenOf } from '../net/token.js'
 import { ChangeSignal } from '../tcp/wait-until.js'
+import { SentBytes } from './sent-bytes.js'
 import { createRequestParser } from '../wire/parser.js'
 import { responseBytes } from '../wire/serialize.js'
 import type { HttpMessage, RequestHead, WireError } from '../wire/types.js'
@@ -72,6 +73,9 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
    */
   let holding = false
   const arrivals = new ChangeSignal()
+  /** Where what the origin writes is counted: the request answered last (parse errors: none). */
+  let answering: SentBytes | undefined
+  const sentFor = new WeakMap<OriginRequest, SentBytes>()
 
   log.openConnection(id)
   transcript.record({
@@ -87,6 +91,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
       if (socket.destroyed || !socket.writable) return
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
       transcript.data('origin', id, 'to-target', bytes)
+      answering?.append(bytes)
       socket.write(bytes)
     },
     end() {
@@ -115,6 +120,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   function answer(request: OriginRequest, behaviour: OriginBehaviour): void {
     queue = queue.then(async () => {
       if (done) return
+      answering = sentFor.get(request)
       try {
         if (behaviour.kind === 'raw') {
           await behaviour.respond(request, connection)
@@ -196,12 +202,16 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   }
 
   function record(message: HttpMessage<RequestHead>): OriginRequest {
-    return log.add({
+    const sent = new SentBytes()
+    const request = log.add({
       token: tokenOf(message.head.target),
       conn: id,
       message,
       at: performance.now(),
+      sent,
     })
+    sentFor.set(request, sent)
+    return request
   }
 
   function pump(): void {
@@ -221,6 +231,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
           detail: `origin cannot parse the request: ${detail}`,
         })
         queue = queue.then(() => {
+          answering = undefined
           connection.write(
             responseBytes({
               status: 400,

@@ -18,6 +18,13 @@ export interface OriginRequest {
   readonly message: HttpMessage<RequestHead>
   /** performance.now() when the head was complete. */
   readonly at: number
+  /** What the origin wrote back for it so far (empty until it answers; harness/origin/sent-bytes.ts). */
+  readonly sent: OriginSent
+}
+
+/** The bytes the origin wrote in answer to one request (the first 64 KiB). */
+export interface OriginSent {
+  readonly bytes: Buffer
 }
 
 /**

@@ -17,7 +17,7 @@ import type { NextHopRequest } from '../../harness/nexthop/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import type { RawClient } from '../../harness/client/types.js'
 import { connectBytes, framingFields } from '../support/connect-request.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOrOutcome } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 
 const CREDENTIALS = 'Basic cHJveHlzcGVjOmZvci10aGUtdGFyZ2V0'
@@ -28,6 +28,17 @@ interface Chained {
   readonly request: NextHopRequest
   /** host:port of the leased echo the client asked for. */
   readonly authority: string
+}
+
+/** Who produced the client's answer: the next hop's relayed, or the target's own (by status line). */
+function nextHopProvenance(message: HttpMessage<ResponseHead>, request: NextHopRequest): string {
+  const got = `${message.head.status} ${message.head.reason}`.trim()
+  const theirs = request.answered?.replace(/^HTTP\/\d\.\d /, '')
+  if (theirs === undefined)
+    return `the target answered ${got} itself; the next hop had not answered`
+  if (Number(theirs.slice(0, 3)) === message.head.status)
+    return `the target relayed the next hop's ${theirs}`
+  return `the target answered ${got} itself after the next hop answered ${theirs}`
 }
 
 /**
@@ -61,7 +72,7 @@ async function chainedConnect(
     return {
       outcome: violates(
         `a 2xx to CONNECT ${echo.authority} (the next hop answered 2xx)`,
-        statusLine(read.message),
+        nextHopProvenance(read.message, request),
       ),
     }
   }
@@ -94,7 +105,7 @@ export const chainedConnectCases = [
       if (framing.length > 0) {
         return violates(
           'no Content-Length and no Transfer-Encoding in the 2xx',
-          `${statusLine(chained.response)} with ${framing.join(' and ')}`,
+          `${nextHopProvenance(chained.response, chained.request)}, with ${framing.join(' and ')}`,
         )
       }
       const probe = Buffer.from(`through two proxies for ${ctx.token}`)

@@ -4,6 +4,7 @@
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { originSide, provenance } from '../support/provenance.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {
   arrivals,
@@ -117,7 +118,7 @@ export const chunkedCases = [
       ) {
         return violates(
           'the request with "5;ext=1" forwarded, body "hello", and the origin answer relayed',
-          `${statusLine(read.message)}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
+          `${provenance({ kind: 'response', message: read.message, interim: [] }, arrivals(ctx, 'req-'))}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
         )
       }
       const again = await ctx.connect()
@@ -186,19 +187,24 @@ async function badResponseChunks(
   if (result.kind === 'timeout') {
     // Relayed and still not complete: the client never takes it for a whole response.
     if (result.partial.length > 0)
-      return conforms(`relayed, still incomplete after ${Math.round(result.afterMs)} ms`)
+      return conforms(
+        `${result.partial.length} bytes of a response, still incomplete after ${Math.round(result.afterMs)} ms; ${originSide(arrivals(ctx, suffix))}`,
+      )
     return timedOut(expected, result.afterMs)
   }
   const status = serverErrorStatus(result)
-  if (status !== undefined) return upstreamRefusal(status, label)
+  if (status !== undefined) return upstreamRefusal(status, label, arrivals(ctx, suffix))
   // A close before any head, or a head and a body the close cut short, both tell the client.
-  if (result.kind === 'closed') return conforms(`relayed and cut off: ${describeResult(result)}`)
+  if (result.kind === 'closed')
+    return conforms(`cut off: ${provenance(result, arrivals(ctx, suffix))}`)
   if (result.kind === 'malformed') return violates(expected, describeResult(result))
   if (result.message.complete) {
     return violates(
       expected,
-      `relayed the origin's ${statusLine(result.message)} as complete, body ${JSON.stringify(bodyText(result.message))}`,
+      `${provenance(result, arrivals(ctx, suffix))}, as complete (${statusLine(result.message)}), body ${JSON.stringify(bodyText(result.message))}`,
     )
   }
-  return conforms(`relayed and cut off: ${describeResult(result)}`)
+  return conforms(
+    `${provenance(result, arrivals(ctx, suffix))}, cut off: ${describeResult(result)}`,
+  )
 }

@@ -15,11 +15,11 @@ import {
   arrivals,
   bodyText,
   describeArrivals,
-  describeResult,
   rawBySuffix,
   serverErrorStatus,
   upstreamRefusal,
 } from './probe.js'
+import { provenance } from '../support/provenance.js'
 
 export const clTeCases = [
   defineCase({
@@ -83,6 +83,7 @@ export const clTeCases = [
         return upstreamRefusal(
           refused,
           "the origin's response with both Content-Length and Transfer-Encoding",
+          ctx.origin.requests(),
         )
       const read = responseOrOutcome(result, 'the response, or a 502')
       if ('outcome' in read) return read.outcome
@@ -130,7 +131,7 @@ async function clWithTe(ctx: CaseContext, te: string, tag: string): Promise<stri
   if (result.kind !== 'response') {
     return violates(
       'a refusal and a close, or the origin response to one request framed by its chunked body',
-      `${describeResult(result)}; ${describeArrivals([...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}`,
+      `${provenance(result, [...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}; ${describeArrivals([...arrivals(ctx, `cl-te-${tag}`), ...arrivals(ctx, `smug-${tag}`)])}`,
     )
   }
   const status = result.message.head.status
@@ -144,7 +145,7 @@ async function clWithTe(ctx: CaseContext, te: string, tag: string): Promise<stri
     if (first === undefined || rest.length > 0) {
       return violates(
         'a refusal with nothing forwarded, or exactly one forwarded request, framed by Transfer-Encoding',
-        `${statusLine(result.message)}; ${describeArrivals(reached)}`,
+        `${provenance(result, [...reached, ...arrivals(ctx, `smug-${tag}`)])}; ${describeArrivals(reached)}`,
       )
     }
     const problem = forwardedFramingProblem(first.message.head.headers)

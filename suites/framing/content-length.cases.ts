@@ -7,6 +7,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/model/
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
+import { provenance } from '../support/provenance.js'
 import { originRequest, statusLine } from '../support/request.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import {
@@ -24,6 +25,7 @@ import {
   serverErrorStatus,
   upstreamRefusal,
 } from './probe.js'
+import type { ReadResponseResult } from '../../harness/client/types.js'
 
 /** RFC 9112 §6.3 rule 5 names the status: "MUST respond with a 400 (Bad Request)". */
 const mustBe400 = (probe: RefusalProbe): RefusalProbe => ({ ...probe, statusLevel: 'MUST' })
@@ -94,7 +96,8 @@ async function largeLength(
   const posts = arrivals(ctx, suffix)
   const smuggled = arrivals(ctx, smug)
   const lengths = posts.map((r) => fieldValues(r.message.head.headers, 'content-length').join(','))
-  const seen = `the client got ${describeResult(first)}${second?.kind === 'response' ? ` and then ${describeResult(second)}` : ''}; ${describeArrivals([...posts, ...smuggled])}`
+  const whoGot = (read: ReadResponseResult): string => provenance(read, [...posts, ...smuggled])
+  const seen = `${whoGot(first)}${second?.kind === 'response' ? `, and then ${whoGot(second)}` : ''}; ${describeArrivals([...posts, ...smuggled])}`
   if (smuggled.length > 0 || second?.kind === 'response')
     return {
       label,
@@ -126,11 +129,7 @@ async function largeLength(
         `nothing forwarded and nothing answered within ${Math.round(first.afterMs)} ms (still reading the body)`,
       ),
     }
-  const who =
-    first.kind === 'response'
-      ? `the target answered ${first.message.head.status} itself`
-      : 'the target closed without a response'
-  return { label, outcome: conforms(`${who}; nothing reached the origin`) }
+  return { label, outcome: conforms(whoGot(first)) }
 }
 
 /** The origin answers each request at its head and closes, so a target that streams the body has its answer. */
@@ -296,7 +295,7 @@ async function invalidResponseLength(
     if (result.kind === 'timeout') return timedOut(`a 502 for ${label}`, result.afterMs)
     const relayed =
       result.kind === 'response'
-        ? `relayed the origin's response: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
+        ? `${provenance(result, arrivals(ctx, suffix))}: ${statusLine(result.message)}, Content-Length ${JSON.stringify(fieldValues(result.message.head.headers, 'content-length'))}, body ${JSON.stringify(bodyText(result.message).slice(0, 80))}`
         : describeResult(result)
     return violates(`a 502 for ${label}, none of its body`, relayed)
   }
@@ -318,5 +317,5 @@ async function invalidResponseLength(
         : 'the origin closed it itself',
     )
   }
-  return upstreamRefusal(status, label)
+  return upstreamRefusal(status, label, arrivals(ctx, suffix))
 }

@@ -11,6 +11,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/model/
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
+import { originAnswers, provenance } from '../support/provenance.js'
 import { statusLine } from '../support/request.js'
 
 /** Origin requests of this case whose target contains ctx.path(suffix) (origin-form or absolute-form). */
@@ -136,6 +137,11 @@ export async function checkRefusal(
   const status = result.kind === 'response' ? result.message.head.status : undefined
   const seen = describeResult(result)
   const arrived = complete()
+  /** Who produced what the client got, against every request of this probe at the origin. */
+  const who = (): string =>
+    provenance(result, [...arrivals(ctx, probe.suffix), ...smuggled()], {
+      what: complete().length > 0 ? 'the request' : 'an unfinished request',
+    })
   // Bytes forwarded are the verdict, whatever the client saw (a timeout included).
   if (arrived.length > 0) {
     const problem = forwardedProblem(arrived)
@@ -143,22 +149,16 @@ export async function checkRefusal(
     if (problem !== undefined || leaked.length > 0) {
       return violates(
         `${expected} for ${probe.label}`,
-        `${problem ?? 'a smuggled request reached the origin'}: ${describeArrivals([...arrived, ...leaked])}; the client got ${seen}${status === undefined ? '' : ' after the origin had it'}`,
+        `${problem ?? 'a smuggled request reached the origin'}: ${describeArrivals([...arrived, ...leaked])}; ${who()}`,
       )
     }
-    if (result.kind === 'timeout')
-      return conforms(
-        `forwarded as allowed (${probe.forwarded?.allowed ?? ''}); no response relayed within ${Math.round(result.afterMs)} ms`,
-      )
-    return conforms(
-      `forwarded as allowed (${probe.forwarded?.allowed ?? ''}); the client got ${seen}`,
-    )
+    return conforms(`forwarded as allowed (${probe.forwarded?.allowed ?? ''}); ${who()}`)
   }
   const leaked = smuggled()
   if (leaked.length > 0) {
     return violates(
       `${expected} for ${probe.label}`,
-      `a smuggled request reached the origin: ${describeArrivals(leaked)}; the client got ${seen}`,
+      `a smuggled request reached the origin: ${describeArrivals(leaked)}; ${who()}`,
     )
   }
   if (result.kind === 'timeout')
@@ -173,21 +173,14 @@ export async function checkRefusal(
       'INFO',
     )
   }
-  const unfinished = arrivals(ctx, probe.suffix).length > 0
-  const itself = unfinished
-    ? 'only an unfinished request reached the origin'
-    : 'nothing reached the origin'
   if (status === undefined) {
     // A close with no response: nothing forwarded, so safe; the missing status is graded by its sentence.
-    const note = `the target closed (${result.kind === 'closed' ? result.how : '?'}) without a response; ${itself}`
+    const note = who()
     if (probe.statusLevel === undefined) return conforms(note)
     return otherRefusal(probe, statuses, note)
   }
   if (!isRefusalStatus(status) && !statuses.includes(status)) {
-    return violates(
-      `${expected} for ${probe.label}`,
-      `the target answered ${seen} itself, though ${itself}`,
-    )
+    return violates(`${expected} for ${probe.label}`, who())
   }
   const closed = await client.waitForClose({ timeoutMs: Math.min(ctx.quietMs, timeoutMs) })
   const stillNothing = [...complete(), ...smuggled()]
@@ -203,7 +196,7 @@ export async function checkRefusal(
       `it was still open ${Math.round(Math.min(ctx.quietMs, timeoutMs))} ms later`,
     )
   }
-  const note = `the target answered ${status} itself and closed; ${itself}`
+  const note = `${who()}; then it closed the connection`
   if (statuses.includes(status) || probe.statusLevel === undefined) return conforms(note)
   return otherRefusal(probe, statuses, note)
 }
@@ -321,12 +314,20 @@ export function serverErrorStatus(result: ReadResponseResult): number | undefine
  * A refusal of an upstream message the harness made invalid on purpose:
  * conforms for 502; any other 5xx is still a refusal, and which 5xx is only
  * informational (REQUIREMENTS.md §1.2), so it is an INFO-level violation.
+ * `requests` (the case's requests at the origin) say who produced the 5xx:
+ * the target, for the origin's message or before anything reached the origin.
  */
-export function upstreamRefusal(status: number, what: string): Outcome {
-  if (status === 502) return conforms(`the target answered 502 itself for ${what}`)
-  return violates(
-    `502 for ${what}`,
-    `the target answered ${status} itself (a refusal, nothing relayed; which 5xx is informational)`,
-    'INFO',
-  )
+export function upstreamRefusal(
+  status: number,
+  what: string,
+  requests: readonly OriginRequest[],
+): Outcome {
+  const who =
+    requests.length === 0
+      ? `the target answered ${status} itself; nothing reached the origin, so ${what} was never sent`
+      : originAnswers(requests).some((a) => a.status === status)
+        ? `a ${status} came back, and the origin had sent ${status} itself (${what})`
+        : `the target answered ${status} itself for ${what}`
+  if (status === 502) return conforms(who)
+  return violates(`502 for ${what}`, `${who} (a refusal; which 5xx is informational)`, 'INFO')
 }

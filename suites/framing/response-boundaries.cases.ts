@@ -5,6 +5,7 @@ import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
+import { provenance } from '../support/provenance.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {
   arrivals,
@@ -25,9 +26,12 @@ const next = (suffix: string): Buffer =>
 
 /** Reads the bodiless response and then the one after it, which must be intact (or a clean close). */
 async function bodilessThenNext(
+  ctx: CaseContext,
   client: RawClient,
   first: {
     readonly label: string
+    /** The path suffix of its request (what the origin answered it with is looked up by it). */
+    readonly suffix: string
     readonly status: number
     readonly method: string
     /** The harness sent what RFC 9110 forbids a server to send: a 5xx refusal is correct too. */
@@ -51,8 +55,15 @@ async function bodilessThenNext(
     }
   }
   const relayedFirst =
-    refused === undefined ? `the ${first.label} relayed without a body` : undefined
-  if ('outcome' in a) return upstreamRefusal(refused ?? 502, `the origin's ${first.label}`)
+    refused === undefined
+      ? `${provenance(firstResult, arrivals(ctx, first.suffix))}, without a body`
+      : undefined
+  if ('outcome' in a)
+    return upstreamRefusal(
+      refused ?? 502,
+      `the origin's ${first.label}`,
+      arrivals(ctx, first.suffix),
+    )
   const after = await client.readResponse({ timeoutMs: WITHIN_MS })
   // A close with not one byte after the bodiless head is allowed (RFC 9112 §9.5: either side
   // may close at any time; the client retries the unanswered request). Only bytes after the
@@ -60,7 +71,7 @@ async function bodilessThenNext(
   const done = (): Outcome =>
     refused === undefined
       ? conforms(relayedFirst)
-      : upstreamRefusal(refused, `the origin's ${first.label}`)
+      : upstreamRefusal(refused, `the origin's ${first.label}`, arrivals(ctx, first.suffix))
   if (after.kind === 'closed' && after.partial.length === 0) return done()
   const b = responseOrOutcome(after, `the response after the ${first.label}, intact (or a close)`)
   if ('outcome' in b) return b.outcome
@@ -103,8 +114,9 @@ export const responseBoundaryCases = [
         ]),
       )
       const outcome = await bodilessThenNext(
+        ctx,
         client,
-        { label: 'response to HEAD', status: 200, method: 'HEAD' },
+        { label: 'response to HEAD', suffix: 'head-', status: 200, method: 'HEAD' },
         'after-',
       )
       return outcome
@@ -155,8 +167,9 @@ export const responseBoundaryCases = [
         const label =
           status === 204 ? '204 with Content-Length: 10' : '304 with Transfer-Encoding: chunked'
         const outcome = await bodilessThenNext(
+          ctx,
           client,
-          { label, status, method: 'GET', refusable: status === 204 },
+          { label, suffix, status, method: 'GET', refusable: status === 204 },
           `after-${status}-`,
         )
         results.push({ label, outcome })

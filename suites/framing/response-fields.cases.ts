@@ -26,7 +26,8 @@ async function responseCleaned(
   const result = await client.readResponse()
   // The harness sent a field line no sender may send: refusing it is always correct.
   const refused = serverErrorStatus(result)
-  if (refused !== undefined) return upstreamRefusal(refused, `the origin's ${JSON.stringify(line)}`)
+  if (refused !== undefined)
+    return upstreamRefusal(refused, `the origin's ${JSON.stringify(line)}`, ctx.origin.requests())
   const read = responseOrOutcome(result, `a 502, or ${field} cleaned`)
   if ('outcome' in read) return read.outcome
   const { message } = read

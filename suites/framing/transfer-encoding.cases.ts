@@ -177,7 +177,11 @@ export const transferEncodingCases = [
       const result = await client.readResponse()
       const refused = serverErrorStatus(result)
       if (refused !== undefined)
-        return upstreamRefusal(refused, 'the origin\'s "Transfer-Encoding: gzip, chunked" response')
+        return upstreamRefusal(
+          refused,
+          'the origin\'s "Transfer-Encoding: gzip, chunked" response',
+          ctx.origin.requests(),
+        )
       const read = responseOrOutcome(result, 'a 502, or the coded response')
       if ('outcome' in read) return read.outcome
       const { message } = read

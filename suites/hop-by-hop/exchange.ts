@@ -12,12 +12,8 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { HeaderField, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import {
-  originRequest,
-  responseOrOutcome,
-  statusLine,
-  type OriginRequestSpec,
-} from '../support/request.js'
+import { originRequest, statusLine, type OriginRequestSpec } from '../support/request.js'
+import { originSide, provenance } from '../support/provenance.js'
 
 /** One exchange seen from both ends: what the client read, and what reached the origin. */
 export interface BothEnds {
@@ -129,11 +125,22 @@ export async function responseAtClient(
   await client.write(originRequest(ctx, spec))
   const result = await client.readResponse()
   if (result.kind === 'response') return { message: result.message }
-  const reached = ctx.origin.requests().length > 0
-  return responseOrOutcome(
-    result,
-    `the response to reach the client (the request ${reached ? 'reached' : 'never reached'} the origin)`,
-  )
+  // This exchange's own requests when the case sends several (each with its own suffix).
+  const path = ctx.path(spec.suffix ?? '')
+  const requests = ctx.origin
+    .requests()
+    .filter((r) => spec.suffix === undefined || r.message.head.target.endsWith(path))
+  if (result.kind === 'timeout')
+    return {
+      outcome: timedOut(
+        `the response to reach the client (${originSide(requests)})`,
+        result.afterMs,
+      ),
+    }
+  const well = result.kind === 'malformed' ? ', well-formed' : ''
+  return {
+    outcome: violates(`the response to reach the client${well}`, provenance(result, requests)),
+  }
 }
 
 /** Via members in order across every Via line (RFC 9110 §7.6.3: a comma-separated list). */

@@ -111,7 +111,7 @@ export const expectContinueCases = [
             return conforms(`the proxy answered at once: ${firstLine(interim)}`)
           return violates(
             'a refusal at once, or the request head forwarded to the origin',
-            `${firstLine(interim)} for a request the origin never received`,
+            `the target answered ${firstLine(interim)} itself; nothing had reached the origin`,
           )
         }
         if (isTimeout(seen) && !continued) {

@@ -36,6 +36,7 @@ import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { exchangeBytes, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
+import { provenance } from '../support/provenance.js'
 
 /** The Host lines a request for the origin can carry that §3.2 calls missing, repeated or invalid. */
 function badHosts(ctx: CaseContext): readonly {
@@ -146,10 +147,8 @@ export const hostAndTargetCases = [
           ctx.quietMs,
         )
         if (request !== undefined) {
-          const relayed =
-            answer.kind === 'response' ? `, ${statusLine(answer.message)} relayed` : ''
           wrong.push(
-            `${variant.name}: forwarded to the origin as Host ${listed(hostLines(request.message.head.headers))}${relayed}`,
+            `${variant.name}: forwarded to the origin as Host ${listed(hostLines(request.message.head.headers))}; ${provenance(answer, [request])}`,
           )
           continue
         }

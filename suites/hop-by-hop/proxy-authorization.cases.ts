@@ -36,6 +36,7 @@ import {
 } from '../support/proxy-auth.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { listed } from './exchange.js'
+import { provenance } from '../support/provenance.js'
 
 const BEARER = 'Bearer xyz.AbC-123_=='
 
@@ -60,13 +61,13 @@ async function refusedVariant(
   if (forwarded.length > 0) {
     return violates(
       `a 407 to a request ${what}, nothing forwarded`,
-      `the request reached the origin`,
+      `the request reached the origin; ${provenance(read, forwarded)}`,
     )
   }
   const answer = responseOrOutcome(read, `a 407 to a request ${what}`)
   if ('outcome' in answer) return answer.outcome
   if (answer.message.head.status !== 407)
-    return violates(`a 407 to a request ${what}`, `${statusLine(answer.message)} instead`)
+    return violates(`a 407 to a request ${what}`, `${provenance(read, forwarded)}, not a 407`)
   return undefined
 }
 
@@ -192,7 +193,7 @@ export const proxyAuthorizationCases = [
         const answer = responseOrOutcome(read, 'the request forwarded to the origin')
         if ('outcome' in answer) return answer.outcome
         return observed(
-          `the target answered ${statusLine(answer.message)} itself and forwarded nothing, so there is nothing forwarded to grade`,
+          `${provenance(read, ctx.origin.requests())}, so there is nothing forwarded to grade`,
         )
       }
       const { headers } = seen.message.head

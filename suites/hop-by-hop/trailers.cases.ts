@@ -15,7 +15,8 @@ import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originSide, provenance } from '../support/provenance.js'
 
 const BODY = 'hello trailers'
 
@@ -83,14 +84,14 @@ export const trailerCases = [
       }
       if (result.kind === 'timeout')
         return timedOut(
-          `the response to reach the client (the request ${ctx.origin.requests().length > 0 ? 'reached' : 'never reached'} the origin)`,
+          `the response to reach the client (${originSide(ctx.origin.requests())})`,
           result.afterMs,
         )
       const read = responseOrOutcome(result, 'the response to reach the client')
       if ('outcome' in read) return read.outcome
       const { head, body, trailers } = read.message
       if (head.status >= 500 && body.toString('latin1') !== BODY)
-        return conforms(`the proxy refused the response itself: ${statusLine(read.message)}`)
+        return conforms(`a refusal: ${provenance(result, ctx.origin.requests())}`)
       const merged = ['x-sum', 'content-length', 'set-cookie'].filter((name) =>
         hasField(head.headers, name),
       )

@@ -16,6 +16,7 @@ import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
 import { exchange, requestAtOrigin } from './exchange.js'
+import { provenance } from '../support/provenance.js'
 
 /** Fields `names` that are present but not nominated in this message's own Connection. */
 function unlisted(headers: readonly HeaderField[], names: readonly string[]): string[] {
@@ -99,18 +100,18 @@ export const unlistedHopFieldCases = [
       // Each variant on its own request, all reported; the origin answers by suffix.
       for (const [index, variant] of variants.entries()) {
         ctx.origin.behave(rawResponse({ headers: [...variant.headers, ['X-Resp-End', '1']] }))
-        const { answer } = await exchange(ctx, { suffix: `r${index}` }, ctx.quietMs)
+        const { answer, request } = await exchange(ctx, { suffix: `r${index}` }, ctx.quietMs)
+        const who = (): string => provenance(answer, request === undefined ? [] : [request])
         if (answer.kind !== 'response') {
           if (answer.kind === 'timeout') silent += 1
-          else if (answer.kind === 'closed') notes.push(`${variant.name}: closed, nothing relayed`)
+          else if (answer.kind === 'closed') notes.push(`${variant.name}: ${who()}`)
           else leaks.push(`${variant.name}: a malformed response (${answer.error.message})`)
           continue
         }
         const { head } = answer.message
         if (!hasField(head.headers, 'x-resp-end')) {
           // The proxy's own refusal of the origin's response: nothing of it relayed.
-          if (head.status >= 500)
-            notes.push(`${variant.name}: the proxy answered ${head.status} itself`)
+          if (head.status >= 500) notes.push(`${variant.name}: ${who()}`)
           else leaks.push(`${variant.name}: X-Resp-End missing (status ${head.status})`)
           continue
         }

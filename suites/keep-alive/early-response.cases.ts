@@ -13,6 +13,7 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, RequestHead } from '../../harness/wire/types.js'
 import { closeWithin, requestsTo } from '../support/keep-alive.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { provenance } from '../support/provenance.js'
 
 /**
  * Sends `POST <target>` with a Content-Length whose body is itself a request
@@ -39,34 +40,34 @@ async function bodyAfterEarlyAnswer(ctx: CaseContext, postTarget: string): Promi
   )
   const first = await client.readResponse({ timeoutMs: ctx.quietMs })
   await client.write(smuggled)
-  const early = responseOrOutcome(
-    first.kind === 'timeout' ? await client.readResponse() : first,
-    'an answer to the POST',
-  )
+  const answer = first.kind === 'timeout' ? await client.readResponse() : first
+  const early = responseOrOutcome(answer, 'an answer to the POST')
   if ('outcome' in early) return early.outcome
+  /** The POST's answer: the origin's relayed (its early 403), or the target's own. */
+  const posted = provenance(answer, ctx.origin.requests())
   // A conformant target has closed, or reads the body as a body and then serves a real request.
   const next = await client.readResponse({ timeoutMs: ctx.quietMs })
   const seen = requestsTo(ctx, 'smuggled')
   if (seen.length > 0) {
     return violates(
       'the body never parsed as a request',
-      `the origin received GET …/smuggled on ${seen[0]?.conn ?? '?'}${next.kind === 'response' ? `, and the client got ${statusLine(next.message)} for it` : ''}`,
+      `the origin received GET …/smuggled on ${seen[0]?.conn ?? '?'}; after the POST's answer, ${provenance(next, seen)}`,
     )
   }
   if (next.kind === 'response') {
     return violates(
       'no answer to bytes that were a request body',
-      `a second response: ${statusLine(next.message)}`,
+      `a second response: ${provenance(next, seen)}`,
     )
   }
-  if (next.kind === 'closed') return conforms(`${statusLine(early.message)}, then the close`)
+  if (next.kind === 'closed') return conforms(`${posted}, then the close`)
   // Still open: it must handle a real request normally (it read the body as a body).
   await client.write(originRequest(ctx, { suffix: 'real' }))
   const real = await client.readResponse()
   if (real.kind === 'response' && requestsTo(ctx, 'real').length > 0)
-    return conforms('the body was read as a body, and the next real request was served')
+    return conforms(`${posted}; the body was read as a body, and the next real request was served`)
   if (real.kind === 'closed' || (await closeWithin(client, 0)) !== 'open')
-    return conforms('the connection closed')
+    return conforms(`${posted}; then the connection closed`)
   return violates(
     'the connection closed, or a real request after the body served normally',
     real.kind === 'response' ? statusLine(real.message) : real.kind,
@@ -114,17 +115,15 @@ async function upstreamAfterEarlyAnswer(ctx: CaseContext): Promise<Outcome> {
   const early = await c1.readResponse({ timeoutMs: ctx.quietMs })
   if (c1.peerState === 'open') await c1.write(OWED_BODY).catch(() => undefined)
   const answer = early.kind === 'timeout' ? await c1.readResponse() : early
-  const got = answer.kind === 'response' ? statusLine(answer.message) : answer.kind
   const posted = requestsTo(ctx, 'deny')[0]
-  if (posted === undefined)
-    return observed(`the POST never reached the origin (the client got ${got}); nothing to judge`)
+  if (posted === undefined) return observed(`${provenance(answer, [])}; nothing to judge`)
   // Settled: the body went upstream, or the connection closed (a pooled one stays quiet: the failure path).
   await Promise.race([restArrived, ctx.origin.connectionClosed(posted.conn, ctx.quietMs)])
   const c2 = await ctx.connect()
   await c2.write(originRequest(ctx, { suffix: 'next' }))
   const next = await c2.readResponse({ timeoutMs: ctx.quietMs })
   ctx.note(
-    `POST …/deny on ${posted.conn}: the client got ${got}${early.kind === 'timeout' ? ' (only after sending the body)' : ' before sending the body'}; GET …/next on a second client connection got ${next.kind === 'response' ? statusLine(next.message) : next.kind}`,
+    `POST …/deny on ${posted.conn}: ${provenance(answer, [posted])}${early.kind === 'timeout' ? ' (only after sending the body)' : ' before sending the body'}; GET …/next on a second client connection got ${next.kind === 'response' ? statusLine(next.message) : next.kind}`,
   )
   const restBody = rest?.message.body.toString('latin1')
   // An incomplete body is the connection closing mid-body: what came is the client's bytes, or none.

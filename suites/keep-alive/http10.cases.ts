@@ -8,7 +8,8 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/model/
 import { isTimeout } from '../../harness/net/deadline.js'
 import { hasField, listTokens } from '../../harness/wire/fields.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOrOutcome } from '../support/request.js'
+import { provenance } from '../support/provenance.js'
 
 async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
   const client = await ctx.connect()
@@ -106,10 +107,10 @@ export const http10Cases = [
         const answer = responseOrOutcome(second, 'the answer to the chunked POST')
         if ('outcome' in answer) return answer.outcome
         if ([411, 502].includes(answer.message.head.status))
-          return conforms(`refused with ${statusLine(answer.message)}`)
+          return conforms(`refused: ${provenance(second, [])}`)
         return violates(
           'the POST forwarded with Content-Length, or refused with 411/502',
-          `${statusLine(answer.message)}, and the POST never reached the origin`,
+          provenance(second, []),
         )
       }
       const codings = listTokens(posted.message.head.headers, 'transfer-encoding')

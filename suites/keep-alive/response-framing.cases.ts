@@ -11,6 +11,7 @@ import { chunkedBody, responseBytes } from '../../harness/wire/serialize.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { closeWithin } from '../support/keep-alive.js'
 import { originRequest } from '../support/request.js'
+import { provenance } from '../support/provenance.js'
 
 const SIZE = 256 * 1024
 /** A body with structure, so a lost or repeated piece shows. */
@@ -111,7 +112,7 @@ async function cutShort(ctx: CaseContext, bytes: Buffer, what: string): Promise<
   if (ctx.origin.requests().length === 0)
     return violates(
       `the request forwarded, so the origin can cut its response short (${what})`,
-      `the origin never received it (the client got ${result.kind})`,
+      provenance(result, []),
     )
   if (result.kind === 'response' && result.message.complete) {
     return violates(

@@ -18,8 +18,9 @@ import type { OriginRequest } from '../../harness/origin/types.js'
 import { listTokens } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { requestsTo, runVariants, type VariantResult } from '../support/keep-alive.js'
-import { originRequest, statusLine, type OriginRequestSpec } from '../support/request.js'
+import { originRequest, type OriginRequestSpec } from '../support/request.js'
 import type { ReadResponseResult } from '../../harness/client/types.js'
+import { provenance } from '../support/provenance.js'
 
 /** The POST of a variant: a framed body (RFC 9112 §6.3), or an empty one said as Content-Length: 0. */
 function post(suffix: string, body: string | undefined): OriginRequestSpec {
@@ -31,36 +32,27 @@ function post(suffix: string, body: string | undefined): OriginRequestSpec {
   }
 }
 
-/** What the client got, and who produced it: the origin never answered this POST's first copy. */
-function clientGot(answer: ReadResponseResult, originAnswered: boolean): string {
-  if (answer.kind === 'response') {
-    const who = originAnswered ? "relayed the origin's" : 'the target answered itself with'
-    return `${who} ${statusLine(answer.message)}`
-  }
-  if (answer.kind === 'closed') return `a close (${answer.how}) without a response`
-  return answer.kind === 'timeout' ? 'no answer' : 'a malformed response'
+/** What the client got, and who produced it, against what the origin sent for these POSTs. */
+function clientGot(answer: ReadResponseResult, posts: readonly OriginRequest[]): string {
+  return provenance(answer, posts)
 }
 
 /** The grade shared by both variants, once the origin's view is known. */
-function judge(
-  posts: readonly OriginRequest[],
-  answer: ReadResponseResult,
-  retriedAnswered: boolean,
-): VariantResult {
-  const got = clientGot(answer, retriedAnswered)
+function judge(posts: readonly OriginRequest[], answer: ReadResponseResult): VariantResult {
+  const got = clientGot(answer, posts)
   if (posts.length > 1) {
     const where = posts.map((p) => `${p.conn}${p.connSeq > 1 ? ' (reused)' : ' (new)'}`)
     return violates(
       'the origin sees the POST once',
-      `it saw it ${posts.length} times, on ${where.join(', ')}; the client got ${got}`,
+      `it saw it ${posts.length} times, on ${where.join(', ')}; ${got}`,
     )
   }
   // Any refusal is a correct answer to a dropped POST (which 5xx is not graded); a 2xx-4xx
   // would tell the client something the origin never said.
   if (answer.kind === 'response' && answer.message.head.status < 500)
     return violates('a 5xx or a close for a POST the origin dropped', got)
-  if (answer.kind === 'timeout') return violates('a 5xx or a close', 'no answer at all')
-  return conforms(`the origin saw the POST once; the client got ${got}`)
+  if (answer.kind === 'timeout') return violates('a 5xx or a close', got)
+  return conforms(`the origin saw the POST once; ${got}`)
 }
 
 /** The origin reads the POST whole and resets the connection without a response. */
@@ -71,8 +63,8 @@ async function freshVariant(ctx: CaseContext, body: string | undefined): Promise
   const posts = requestsTo(ctx, 'post-fresh')
   // Nothing forwarded: nothing to retry, and a refusal is a correct answer.
   if (posts.length === 0)
-    return observed(`never forwarded: ${clientGot(answer, false)}; nothing to judge`)
-  return judge(posts, answer, posts.length > 1)
+    return observed(`never forwarded: ${clientGot(answer, [])}; nothing to judge`)
+  return judge(posts, answer)
 }
 
 /** A GET leaves a pooled connection; the POST on it is met by a close without an answer. */
@@ -97,14 +89,14 @@ async function reusedVariant(ctx: CaseContext, body: string | undefined): Promis
   const posts = requestsTo(ctx, 'post-reused')
   const first = posts[0]
   if (first === undefined)
-    return observed(`never forwarded: ${clientGot(answer, false)}; nothing to judge`)
+    return observed(`never forwarded: ${clientGot(answer, [])}; nothing to judge`)
   // The origin closes any reused connection the POST arrives on (another case's pooled one too).
   if (first.connSeq === 1) {
     return conforms(
       `not applicable: the POST went on a new upstream connection ${first.conn}, not the pooled ${warm.conn} (the target did not reuse one); ${posts.length === 1 ? 'the origin answered it once' : `the origin saw it ${posts.length} times`}`,
     )
   }
-  return judge(posts, answer, posts.length > 1)
+  return judge(posts, answer)
 }
 
 function behaveOrigin(ctx: CaseContext): void {

@@ -13,6 +13,7 @@ import type { SwitchedSession } from '../../harness/origin/upgrade-session.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { TERMINATOR_NAME } from '../tls/terminator-kit.js'
 import { originRequest } from './request.js'
+import { provenance } from './provenance.js'
 
 /**
  * A raw client to the target in the case's role: for a tls-terminator, TLS
@@ -115,6 +116,8 @@ export type HandshakeResult =
       readonly kind: 'refused'
       readonly client: RawClient
       readonly response: HttpMessage<ResponseHead>
+      /** Who produced it: "the target relayed the origin's 426 Upgrade Required"… (support/provenance.ts). */
+      readonly provenance: string
     }
   | { readonly kind: 'outcome'; readonly outcome: Outcome }
 
@@ -143,7 +146,7 @@ export async function openWebSocket(
         kind: 'outcome',
         outcome: violates(
           'an answer to the upgrade request',
-          `the connection was closed (${read.how})`,
+          provenance(read, ctx.origin.requests()),
         ),
       }
     case 'malformed':
@@ -154,7 +157,10 @@ export async function openWebSocket(
     case 'response':
       break
   }
-  if (read.message.head.status !== 101) return { kind: 'refused', client, response: read.message }
+  if (read.message.head.status !== 101) {
+    const who = provenance(read, ctx.origin.requests())
+    return { kind: 'refused', client, response: read.message, provenance: who }
+  }
   const session = await endpoint.nextSession(ctx.remainingMs())
   if (isTimeout(session)) {
     return {

@@ -33,7 +33,9 @@ export const originatorHandshakeCases = [
       const { tls, response } = exchange
       const established = tls.handshakes().filter((h) => h.outcome.kind === 'established')
       if (established.length === 0) {
-        return observed(`no TLS connection was established; the client got ${statusLine(response)}`)
+        return observed(
+          `no TLS connection was established; the target answered ${statusLine(response)} itself`,
+        )
       }
       const wrong = established.filter((h) => h.servername?.toLowerCase() !== tls.name)
       if (wrong.length > 0) {

@@ -18,6 +18,8 @@ import {
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { provenance } from '../support/provenance.js'
+import type { OriginRequest } from '../../harness/origin/types.js'
 
 export interface Exchange {
   readonly tls: TlsOriginView
@@ -41,6 +43,11 @@ export async function exchangeVia(
   return { tls, response: read.message }
 }
 
+/** Who produced the response: the TLS origin's, relayed, or the target's own (support/provenance.ts). */
+function who(response: HttpMessage<ResponseHead>, requests: readonly OriginRequest[]): string {
+  return provenance({ kind: 'response', message: response, interim: [] }, requests)
+}
+
 /**
  * The refusal rule (RFC 9110 §4.3.4; TLS-01, TLS-23): no byte of the request
  * reaches an upstream that failed verification, and the client gets a
@@ -60,7 +67,7 @@ export async function mustRefuse(
   if (reached.length > 0) {
     return violates(
       `no request at the upstream (${what}), and 502 for the client`,
-      `the request reached the upstream over TLS (${reached.length} request${reached.length === 1 ? '' : 's'}); the client got ${statusLine(response)}`,
+      `the request reached the upstream over TLS (${reached.length} request${reached.length === 1 ? '' : 's'}); ${who(response, reached)}`,
     )
   }
   const tried = tls.handshakes()
@@ -71,11 +78,11 @@ export async function mustRefuse(
     )
   }
   if (status !== 502 && status !== 503) {
-    return violates('502 Bad Gateway (or 503)', statusLine(response))
+    return violates('502 Bad Gateway (or 503)', who(response, reached))
   }
   const extra = also?.(tls)
   if (extra !== undefined) return extra
-  return conforms(`${statusLine(response)} after ${tried.length} refused handshake(s)`)
+  return conforms(`${who(response, reached)}, after ${tried.length} refused handshake(s)`)
 }
 
 /** The acceptance rule: a valid upstream gets the request and the client its 200. */
@@ -86,7 +93,7 @@ export async function mustAccept(ctx: CaseContext, setup: TlsOriginSetup): Promi
   if (tls.requests().length === 0 || response.head.status !== 200) {
     return violates(
       'the request at the upstream and its 200 relayed to the client',
-      `${tls.requests().length} request(s) at the upstream; the client got ${statusLine(response)}`,
+      `${tls.requests().length} request(s) at the upstream; ${who(response, tls.requests())}`,
     )
   }
   return conforms()

@@ -101,7 +101,7 @@ describe('upgrade/version-refusal-relayed-intact (UPG-09, RFC 9110 §5.3)', () =
       env,
     )
     expect(result.verdict.status, result.verdict.message).toBe('pass')
-    expect(result.verdict.message).toContain('forwarded nothing')
+    expect(result.verdict.message).toContain('itself; nothing reached the origin')
   })
 })
 

@@ -2,7 +2,6 @@
 import { unsupported, type Outcome } from '../../harness/model/outcome.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { statusLine } from '../support/request.js'
 import type { HandshakeResult, OpenWebSocket } from '../support/websocket.js'
 
 /** Every upgrade case runs through these roles (wss for the tls-terminator). */
@@ -15,9 +14,7 @@ export function opened(
   if (result.kind === 'outcome') return result
   if (result.kind === 'refused') {
     return {
-      outcome: unsupported(
-        `the target answered a WebSocket upgrade with ${statusLine(result.response)}, not 101`,
-      ),
+      outcome: unsupported(`no 101 to a WebSocket upgrade: ${result.provenance}`),
     }
   }
   return { ws: result.ws }

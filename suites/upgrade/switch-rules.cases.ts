@@ -28,6 +28,8 @@ import {
   UPGRADE_ROLES as ROLES,
   type VariantResult,
 } from './handshake-checks.js'
+import { provenance } from '../support/provenance.js'
+import type { OriginRequest } from '../../harness/origin/types.js'
 
 /**
  * How long the origin holds its 101 waiting for bytes that must not come yet
@@ -75,6 +77,11 @@ async function staysHttp(
   )
 }
 
+/** This case's requests at the origin for one variant (its path suffix). */
+function sentTo(ctx: CaseContext, suffix: string): OriginRequest[] {
+  return ctx.origin.requests().filter((r) => r.message.head.target.endsWith(`/${suffix}`))
+}
+
 /** UPG-04, one status: the origin refuses the upgrade with `status`; the connection must stay HTTP. */
 async function refusedUpgrade(
   ctx: CaseContext,
@@ -100,9 +107,7 @@ async function refusedUpgrade(
     await client.close()
     return violates(
       `the origin's ${status} relayed by the target`,
-      read.kind === 'response'
-        ? `the target answered ${statusLine(read.message)}`
-        : `no response from the target (${read.kind})`,
+      provenance(read, sentTo(ctx, `refused-${status}`)),
     )
   }
   const smuggled = await staysHttp(ctx, client, `after-${status}`, left())
@@ -125,13 +130,9 @@ async function invalidSwitch(
   if (read.kind === 'response' && read.message.head.status === 101)
     return violates(
       'a 502 or a close from the target',
-      `the target relayed the origin's 101 to the client (${statusLine(read.message)})`,
+      `${provenance(read, sentTo(ctx, upgrade ?? 'none'))} (${statusLine(read.message)})`,
     )
-  return conforms(
-    read.kind === 'response'
-      ? `the target answered ${statusLine(read.message)}`
-      : `the target closed (${read.kind})`,
-  )
+  return conforms(provenance(read, sentTo(ctx, upgrade ?? 'none')))
 }
 
 /** UPG-05, the valid 101 spelled `Upgrade: WebSocket`: tokens compare case-insensitively, so it is a switch. */
@@ -305,14 +306,12 @@ export const switchRuleCases = [
       const forwarded = ctx.origin.requests().length > 0
       if (!forwarded && isRefusal(read)) {
         await client.close()
-        return conforms(
-          `the target refused the version-25 handshake itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,
-        )
+        return conforms(`the version-25 handshake refused: ${provenance(read, [])}`)
       }
       if (read.kind !== 'response')
         return violates(
           "the origin's 426 relayed by the target",
-          `no response from the target (${read.kind})`,
+          provenance(read, ctx.origin.requests()),
         )
       // RFC 9110 §5.3: a recipient MAY combine field lines of the same name
       // into one, comma-separated, in order (RFC 6455 §4.4 shows both forms),

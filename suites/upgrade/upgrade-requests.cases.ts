@@ -17,6 +17,7 @@ import { isRefusal, responseOrOutcome, statusLine } from '../support/request.js'
 import { originRequest } from '../support/request.js'
 import { connectClient, handshakeBytes } from '../support/websocket.js'
 import { UPGRADE_ROLES as ROLES } from './handshake-checks.js'
+import { provenance } from '../support/provenance.js'
 
 /** Sends `request` with `endpoint` at the origin; the client's answer, or the Outcome. */
 async function ask(
@@ -156,12 +157,10 @@ export const upgradeRequestCases = [
       if (read.kind === 'timeout') return timedOut('an answer to the request', read.afterMs)
       const seen = ctx.origin.requests()
       if (seen.length === 0 && isRefusal(read)) {
-        return conforms(
-          `the target refused the request itself (${read.kind === 'response' ? statusLine(read.message) : read.kind}) and forwarded nothing`,
-        )
+        return conforms(`refused: ${provenance(read, [])}`)
       }
       if (read.kind !== 'response')
-        return violates('an answer from the target', `no response from the target (${read.kind})`)
+        return violates('an answer from the target', provenance(read, seen))
       const blind = seen.filter(
         (r) =>
           hasField(r.message.head.headers, 'upgrade') &&

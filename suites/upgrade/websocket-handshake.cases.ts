@@ -7,7 +7,6 @@ import { conforms, violates } from '../../harness/model/outcome.js'
 import { websocketAccept, websocketKey } from '../../harness/origin/upgrade-accept.js'
 import { websocketEndpoint } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, firstFieldValue, hasField } from '../../harness/wire/fields.js'
-import { statusLine } from '../support/request.js'
 import {
   expectAtOrigin,
   frameBytes,
@@ -175,7 +174,7 @@ export const websocketHandshakeCases = [
       if (listed.kind === 'refused') {
         return violates(
           'a 101, as for `Connection: Upgrade`',
-          `${statusLine(listed.response)} for \`Connection: keep-alive, Upgrade\``,
+          `${listed.provenance} for \`Connection: keep-alive, Upgrade\``,
         )
       }
       const frame = frameBytes({ opcode: 1, payload: 'through' })
