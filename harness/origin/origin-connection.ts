@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net'
 import type { TranscriptRecorder } from '../net/transcript.js'
-import { tokenOf } from '../net/token.js'
+import { requestTokenOf } from '../net/token.js'
 import { ChangeSignal } from '../tcp/wait-until.js'
 import { SentBytes } from './sent-bytes.js'
 import { createRequestParser } from '../wire/parser.js'
@@ -204,7 +204,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
   function record(message: HttpMessage<RequestHead>): OriginRequest {
     const sent = new SentBytes()
     const request = log.add({
-      token: tokenOf(message.head.target),
+      token: requestTokenOf(message.head),
       conn: id,
       message,
       at: performance.now(),
@@ -247,7 +247,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
       }
       if (event === undefined) return
       if (event.type === 'head') {
-        const behaviour = deps.behaviourFor(tokenOf(event.head.target))
+        const behaviour = deps.behaviourFor(requestTokenOf(event.head))
         if (behaviour.kind === 'raw' && behaviour.on === 'head') {
           const request = record(placeholderMessage(event.head))
           answeredAtHead = { request, behaviour }
@@ -260,7 +260,7 @@ export function serveOriginConnection(socket: Socket, id: string, deps: Connecti
           early.behaviour.rest?.(event.message, early.request)
           continue
         }
-        const behaviour = deps.behaviourFor(tokenOf(event.message.head.target))
+        const behaviour = deps.behaviourFor(requestTokenOf(event.message.head))
         if (behaviour.kind === 'upgrade') holding = true
         answer(record(event.message), behaviour)
       }

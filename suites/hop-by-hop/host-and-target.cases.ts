@@ -1,3 +1,4 @@
+import { TOKEN_FIELD } from '../../harness/net/token.js'
 // The request-target and Host a proxy forwards.
 // RFC 9112 §3.2.2: "When a proxy receives a request with an absolute-form of
 // request-target, the proxy MUST ignore the received Host header field (if
@@ -68,7 +69,15 @@ async function serverWideOptions(ctx: CaseContext): Promise<Outcome> {
   // Forward: absolute-form with no path; reverse: the asterisk-form itself.
   const target = ctx.role === 'forward' ? `http://${ctx.origin.authority}` : '*'
   await client.write(
-    requestBytes({ method: 'OPTIONS', target, headers: [['Host', ctx.originHost]] }),
+    // The target cannot carry the case token, so a field does (TOKEN_FIELD).
+    requestBytes({
+      method: 'OPTIONS',
+      target,
+      headers: [
+        ['Host', ctx.originHost],
+        [TOKEN_FIELD, ctx.token],
+      ],
+    }),
   )
   const read = responseOrOutcome(await client.readResponse(), 'an answer to OPTIONS')
   if ('outcome' in read) return read.outcome
