@@ -5,6 +5,7 @@ import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
+import { proxySentence } from '../support/proxy-sentence.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {
   arrivals,
@@ -165,6 +166,9 @@ export const responseBoundaryCases = [
     },
   }),
 
+  // RFC 9112 §6.3 binds a client, so a gateway too as the client of its origin
+  // (RFC 9110 §3.7): "A client MUST NOT process, cache, or forward such extra
+  // data as a separate response".
   defineCase({
     id: 'framing/no-response-after-the-response',
     suite: 'framing',
@@ -182,6 +186,12 @@ export const responseBoundaryCases = [
     },
   }),
 
+  // The SHOULD is the catalog's (SMUG-12 "P should drop that upstream
+  // connection"), said of a proxy; RFC 9112 §6.3 itself only lets a user agent
+  // discard the extra data ("MAY"). Whatever binds the forward proxy here, no
+  // sentence binds a gateway (RFC 9110 §3.7) to drop the connection: reverse
+  // and tls-terminator report it as INFO (proxySentence). Serving the extra
+  // bytes is graded by framing/no-response-after-the-response in every role.
   defineCase({
     id: 'framing/drops-upstream-after-extra-bytes',
     suite: 'framing',
@@ -197,9 +207,13 @@ export const responseBoundaryCases = [
       const seen = await afterTheResponse(ctx)
       if ('outcome' in seen) return seen.outcome
       if (seen.conn === seen.firstConn) {
-        return violates(
-          `the second request on a new origin connection, not ${seen.firstConn}`,
-          `it was request ${seen.connSeq} on ${seen.conn}, the connection that had sent "EVIL"`,
+        return proxySentence(
+          ctx,
+          violates(
+            `the second request on a new origin connection, not ${seen.firstConn}`,
+            `it was request ${seen.connSeq} on ${seen.conn}, the connection that had sent "EVIL"`,
+          ),
+          `SMUG-12's "P should drop that upstream connection" (RFC 9112 §6.3)`,
         )
       }
       return conforms(`${seen.firstConn} dropped; the second request went on ${seen.conn}`)
