@@ -106,6 +106,9 @@ describe('the helpers', () => {
       expect(p.expected).toBe('the connection dropped')
       expect(grade('MUST', gatewayAsClient(ctx(role), broken, 'SHOULD', 'Y')).status).toBe(client)
       expect(grade('MUST', proxySentence(ctx(role), conforms(), 'X')).status).toBe('pass')
+      // An outcome already INFO (which 5xx a refusal used) is left as it is.
+      const which5xx = violates('502', 'the target answered 500 itself', 'INFO')
+      expect(proxySentence(ctx(role), which5xx, 'X')).toEqual(which5xx)
     })
   }
 })

@@ -10,6 +10,7 @@ import type { CaseContext } from '../../harness/model/case-context.js'
 import type { Level } from '../../harness/model/level.js'
 import { violates, type Outcome } from '../../harness/model/outcome.js'
 import { httpRole } from '../../harness/model/roles.js'
+import { weaker } from '../../harness/model/verdict.js'
 
 /**
  * For a rule whose sentence binds "a proxy" only: in the reverse role (and
@@ -19,6 +20,8 @@ import { httpRole } from '../../harness/model/roles.js'
  */
 export function proxySentence(ctx: CaseContext, outcome: Outcome, sentence: string): Outcome {
   if (httpRole(ctx.role) !== 'reverse' || outcome.kind !== 'violates') return outcome
+  // Already INFO (e.g. which 5xx a refusal used): not this sentence's to grade.
+  if (outcome.level === 'INFO') return outcome
   return violates(
     outcome.expected,
     `${outcome.observed} (not graded: ${sentence} binds a proxy, and a gateway is not one)`,
@@ -39,6 +42,8 @@ export function gatewayAsClient(
   sentence: string,
 ): Outcome {
   if (httpRole(ctx.role) !== 'reverse' || outcome.kind !== 'violates') return outcome
+  // Already at or below `level`: not this sentence's to grade.
+  if (outcome.level !== undefined && weaker(outcome.level, level) === outcome.level) return outcome
   return violates(
     outcome.expected,
     `${outcome.observed} (a gateway is not a proxy; as the client of its origin it is bound by ${sentence})`,
