@@ -428,7 +428,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     id: 'KA-11',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    levelText: 'MUST NOT',
+    levelText:
+      'MUST NOT (forward proxy: "a proxy MUST NOT automatically retry non-idempotent requests", RFC 9110 §9.2.2); SHOULD NOT for a reverse proxy, as a client ("A client SHOULD NOT automatically retry a request with a non-idempotent method", §9.2.2, with §3.7). Split in issue 10.',
     rolesText: 'FP, RP',
   },
   {

@@ -138,6 +138,11 @@ export const chunkedCases = [
     },
   }),
 
+  // Only relaying the broken response as complete fails, and that binds a
+  // gateway too, as the client of its origin (RFC 9110 §3.7): RFC 9112 §8 "A
+  // client that receives an incomplete response message, which can occur when
+  // ... decoding a supposedly chunked transfer coding fails, MUST record the
+  // message as incomplete"; which 5xx is INFO (upstreamRefusal).
   defineCase({
     id: 'framing/invalid-response-chunks-not-relayed',
     suite: 'framing',

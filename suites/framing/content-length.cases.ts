@@ -244,6 +244,14 @@ export const contentLengthCases = [
     },
   }),
 
+  // RFC 9112 §6.3 item 5. The 502 binds "a proxy" ("the proxy MUST close the
+  // connection to the server, discard the received response, and send a 502");
+  // which 5xx is INFO in every role (upstreamRefusal). What is failed binds a
+  // gateway too: "the recipient MUST treat it as an unrecoverable error", and,
+  // as the client of its origin (RFC 9110 §3.7: a gateway "needs to conform to
+  // user agent requirements on the gateway's inbound connection"), "the user
+  // agent MUST close the connection to the server and discard the received
+  // response".
   defineCase({
     id: 'framing/invalid-response-content-length-is-502',
     suite: 'framing',

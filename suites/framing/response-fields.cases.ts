@@ -6,6 +6,7 @@ import { defineCase } from '../../harness/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { AnomalyCode } from '../../harness/wire/types.js'
+import { proxySentence } from '../support/proxy-sentence.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { rawBySuffix, serverErrorStatus, upstreamRefusal } from './probe.js'
 
@@ -44,6 +45,10 @@ async function responseCleaned(
 }
 
 export const responseFieldCases = [
+  // RFC 9112 §5.1 binds "a proxy" only: "A proxy MUST remove any such
+  // whitespace from a response message before forwarding the message
+  // downstream". A gateway is not one (RFC 9110 §3.7): reverse and
+  // tls-terminator report relaying it as INFO (proxySentence).
   defineCase({
     id: 'framing/response-whitespace-before-colon-removed',
     suite: 'framing',
@@ -55,9 +60,18 @@ export const responseFieldCases = [
       'A proxy MUST remove any whitespace between a field name and the colon from a response before forwarding it downstream.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    run: (ctx) => responseCleaned(ctx, 'X-Test : 1', 'X-Test', 'whitespace-before-colon'),
+    run: async (ctx) =>
+      proxySentence(
+        ctx,
+        await responseCleaned(ctx, 'X-Test : 1', 'X-Test', 'whitespace-before-colon'),
+        'RFC 9112 §5.1 "A proxy MUST remove any such whitespace from a response message before forwarding the message downstream"',
+      ),
   }),
 
+  // RFC 9112 §5.2 binds both roles: "A proxy or gateway that receives an
+  // obs-fold in a response message ... MUST either discard the message and
+  // replace it with a 502 (Bad Gateway) response ... or replace each received
+  // obs-fold with one or more SP octets".
   defineCase({
     id: 'framing/response-obs-fold-502-or-unfolded',
     suite: 'framing',
@@ -71,6 +85,9 @@ export const responseFieldCases = [
     run: (ctx) => responseCleaned(ctx, 'X-B: 1\r\n\tfolded', 'X-B', 'obs-fold'),
   }),
 
+  // RFC 9112 §2.2 binds any recipient, a gateway included: "A recipient of
+  // such a bare CR MUST consider that element to be invalid or replace each
+  // bare CR with SP before processing the element or forwarding the message".
   defineCase({
     id: 'framing/response-bare-cr-502-or-cleaned',
     suite: 'framing',

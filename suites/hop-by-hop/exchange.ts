@@ -7,7 +7,6 @@
 import type { ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
 import { observed, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
-import { httpRole } from '../../harness/model/roles.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
@@ -156,14 +155,5 @@ export function listed(values: readonly string[]): string {
   return values.length === 0 ? '(none)' : values.map((v) => `"${v}"`).join(', ')
 }
 
-/**
- * For a rule whose sentence binds "a proxy" only (RFC 9110 §3.7: a gateway is
- * not one): in the reverse role (and behind TLS, tls-terminator) a violation becomes INFO, saying which
- * sentence does not bind the gateway. Other outcomes are kept.
- */
-export function proxySentence(ctx: CaseContext, outcome: Outcome, sentence: string): Outcome {
-  if (httpRole(ctx.role) !== 'reverse' || outcome.kind !== 'violates') return outcome
-  return observed(
-    `expected ${outcome.expected}; observed ${outcome.observed} (not graded: ${sentence} binds a proxy, and a gateway is not one)`,
-  )
-}
+// Shared with every suite (RFC 9110 §3.7: a gateway is not a proxy).
+export { proxySentence } from '../support/proxy-sentence.js'

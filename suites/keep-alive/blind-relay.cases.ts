@@ -13,6 +13,12 @@ const BODY = 'ten bytes!'
 /** The client's Keep-Alive parameters, distinctive enough to recognise at the origin. */
 const CLIENT_KEEP_ALIVE = 'timeout=60'
 
+// The MUST binds a gateway too: RFC 9110 §7.6.1 "Intermediaries MUST parse a
+// received Connection header field before a message is forwarded and, for
+// each connection-option in this field, remove any header or trailer field(s)
+// from the message with the same name as the connection-option, and then
+// remove the Connection header field itself"; the response ends by its
+// Content-Length (RFC 9112 §6.3, any recipient).
 export const blindRelayCases = [
   defineCase({
     id: 'keep-alive/no-dumb-proxy-keep-alive-hang',

@@ -1,5 +1,11 @@
-// RFC 9110 §9.2.2: "a proxy MUST NOT automatically retry non-idempotent
-// requests" (RFC 9112 §9.3.1 points there). An origin that read the whole POST
+// RFC 9110 §9.2.2: "A proxy MUST NOT automatically retry non-idempotent
+// requests" (RFC 9112 §9.3.1 points there). That MUST binds the forward proxy.
+// A gateway is not a proxy (RFC 9110 §3.7); as the client of its origin it is
+// bound by the same section's "A client SHOULD NOT automatically retry a
+// request with a non-idempotent method unless it has some means to know that
+// the request semantics are actually idempotent ... or some means to detect
+// that the original request was never applied": in reverse and tls-terminator
+// a retry warns (gatewayAsClient). An origin that read the whole POST
 // may well have acted on it, so the POST reaches the origin once, whatever
 // happened to the upstream connection it went on.
 //
@@ -17,6 +23,7 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { listTokens } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
+import { gatewayAsClient } from '../support/proxy-sentence.js'
 import { requestsTo, runVariants, type VariantResult } from '../support/keep-alive.js'
 import { originRequest, type OriginRequestSpec } from '../support/request.js'
 import type { ReadResponseResult } from '../../harness/client/types.js'
@@ -38,13 +45,22 @@ function clientGot(answer: ReadResponseResult, posts: readonly OriginRequest[]):
 }
 
 /** The grade shared by both variants, once the origin's view is known. */
-function judge(posts: readonly OriginRequest[], answer: ReadResponseResult): VariantResult {
+function judge(
+  ctx: CaseContext,
+  posts: readonly OriginRequest[],
+  answer: ReadResponseResult,
+): VariantResult {
   const got = clientGot(answer, posts)
   if (posts.length > 1) {
     const where = posts.map((p) => `${p.conn}${p.connSeq > 1 ? ' (reused)' : ' (new)'}`)
-    return violates(
-      'the origin sees the POST once',
-      `it saw it ${posts.length} times, on ${where.join(', ')}; ${got}`,
+    return gatewayAsClient(
+      ctx,
+      violates(
+        'the origin sees the POST once',
+        `it saw it ${posts.length} times, on ${where.join(', ')}; ${got}`,
+      ),
+      'SHOULD',
+      'RFC 9110 §9.2.2 "A client SHOULD NOT automatically retry a request with a non-idempotent method"',
     )
   }
   // Any refusal is a correct answer to a dropped POST (which 5xx is not graded); a 2xx-4xx
@@ -64,7 +80,7 @@ async function freshVariant(ctx: CaseContext, body: string | undefined): Promise
   // Nothing forwarded: nothing to retry, and a refusal is a correct answer.
   if (posts.length === 0)
     return observed(`never forwarded: ${clientGot(answer, [])}; nothing to judge`)
-  return judge(posts, answer)
+  return judge(ctx, posts, answer)
 }
 
 /** A GET leaves a pooled connection; the POST on it is met by a close without an answer. */
@@ -96,7 +112,7 @@ async function reusedVariant(ctx: CaseContext, body: string | undefined): Promis
       `not applicable: the POST went on a new upstream connection ${first.conn}, not the pooled ${warm.conn} (the target did not reuse one); ${posts.length === 1 ? 'the origin answered it once' : `the origin saw it ${posts.length} times`}`,
     )
   }
-  return judge(posts, answer)
+  return judge(ctx, posts, answer)
 }
 
 function behaveOrigin(ctx: CaseContext): void {

@@ -3,6 +3,7 @@
 // running every variant of a multi-variant case.
 import type { RawClient } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/model/case-context.js'
+import { LEVELS } from '../../harness/model/level.js'
 import { conforms, observed, violates, type Outcome } from '../../harness/model/outcome.js'
 import { isTimeout, raceTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
@@ -58,9 +59,13 @@ export async function runVariants(
   const failed = results.filter(([, r]) => r.kind === 'violates')
   if (failed.length > 0) {
     const expected = failed.map(([, r]) => (r.kind === 'violates' ? r.expected : ''))
+    // The strongest level any violation carries (one with none is the case's own).
+    const levels = failed.map(([, r]) => (r.kind === 'violates' ? r.level : undefined))
+    const level = levels.includes(undefined) ? undefined : LEVELS.find((l) => levels.includes(l))
     return violates(
       [...new Set(expected)].join('; '),
       failed.map(([name, r]) => `${name}: ${r.kind === 'violates' ? r.observed : ''}`).join('; '),
+      level,
     )
   }
   const timeout = results.find(([, r]) => r.kind === 'timeout')
