@@ -117,13 +117,21 @@ export class ByteSink {
   #buf: Buffer
   #start = 0
   #used = 0
+  /** Bytes of the blocks it allocated and still holds (appends kept by reference not counted). */
+  #own: number
 
   constructor(capacity = 256) {
     this.#buf = Buffer.allocUnsafe(capacity)
+    this.#own = capacity
   }
 
   get length(): number {
     return this.#partsBytes + this.#used - this.#start
+  }
+
+  /** Memory of its own it holds, slack included: what the bounds above are about. */
+  get ownBytes(): number {
+    return this.#own
   }
 
   append(bytes: Buffer): void {
@@ -154,6 +162,7 @@ export class ByteSink {
       let capacity = this.#buf.length * 2
       while (capacity < region + n) capacity *= 2
       const grown = Buffer.allocUnsafe(Math.min(capacity, ByteSink.BLOCK))
+      this.#own += grown.length - this.#buf.length
       this.#buf.copy(grown, 0, this.#start, this.#used)
       this.#buf = grown
       this.#start = 0
@@ -162,6 +171,7 @@ export class ByteSink {
     }
     this.#commit()
     this.#buf = Buffer.allocUnsafe(Math.max(ByteSink.BLOCK, n))
+    this.#own += this.#buf.length
     this.#start = 0
     this.#used = 0
   }
@@ -194,6 +204,7 @@ export class ByteSink {
       this.#buf = joined
       this.#start = 0
       this.#used = joined.length
+      this.#own = joined.length
     }
     return this.#buf.subarray(this.#start, this.#used)
   }
