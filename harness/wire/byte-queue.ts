@@ -96,8 +96,8 @@ export class ByteQueue {
 
 /**
  * A growable byte buffer whose views are always its own memory. Small appends
- * are copied into blocks (one doubling buffer up to BLOCK, then BLOCK-sized
- * blocks); an append of SHARE_MIN bytes or more is kept by reference until
+ * are copied into blocks (one doubling buffer up to BLOCK, then blocks of up
+ * to BLOCK); an append of SHARE_MIN bytes or more is kept by reference until
  * view() copies everything into one buffer. So a large body costs no copy
  * while it arrives: a body that never ends (read up to the client's cap) held
  * two doubling copies of itself per connection, 2 × 8 MiB at a 4 MiB cap.
@@ -170,7 +170,8 @@ export class ByteSink {
       return
     }
     this.#commit()
-    this.#buf = Buffer.allocUnsafe(Math.max(ByteSink.BLOCK, n))
+    // Blocks double up to BLOCK too: the last few bytes of a body after a large piece get a small one.
+    this.#buf = Buffer.allocUnsafe(Math.max(n, Math.min(ByteSink.BLOCK, this.#buf.length * 2)))
     this.#own += this.#buf.length
     this.#start = 0
     this.#used = 0

@@ -21,8 +21,8 @@ describe('ByteSink', () => {
       expected.push(line, data)
     }
     expect(sink.length).toBe(256 * (6 + 16 * KIB))
-    // 4 MiB received, and only the lines (1.5 KiB) copied: the first small buffer, then one block.
-    expect(sink.ownBytes).toBeLessThanOrEqual(256 + ByteSink.BLOCK)
+    // 4 MiB received, and only the lines (1.5 KiB) copied, into a few small blocks.
+    expect(sink.ownBytes).toBeLessThanOrEqual(4 * KIB)
     expect(sink.at(6)).toBe(0)
     expect(sink.at(6 + 16 * KIB + 6)).toBe(1)
     expect(sink.at(sink.length)).toBeUndefined()
@@ -38,6 +38,15 @@ describe('ByteSink', () => {
     const view = sink.view()
     expect(view.length).toBe(total)
     expect(view[total - 1]).toBe((total - 1) & 0xff)
+  })
+
+  it('gives the last bytes after a large piece a small block, not a whole one', () => {
+    const sink = new ByteSink()
+    sink.append(Buffer.alloc(8 * KIB, 0x61))
+    sink.append(Buffer.alloc(2 * KIB, 0x62))
+    expect(sink.length).toBe(10 * KIB)
+    expect(sink.ownBytes).toBeLessThanOrEqual(256 + 2 * KIB)
+    expect(sink.view().subarray(8 * KIB).every((b) => b === 0x62)).toBe(true)
   })
 
   it('hands out views of its own memory: changing an appended buffer later changes no view', () => {
