@@ -46,7 +46,12 @@ describe('ByteSink', () => {
     sink.append(Buffer.alloc(2 * KIB, 0x62))
     expect(sink.length).toBe(10 * KIB)
     expect(sink.ownBytes).toBeLessThanOrEqual(256 + 2 * KIB)
-    expect(sink.view().subarray(8 * KIB).every((b) => b === 0x62)).toBe(true)
+    expect(
+      sink
+        .view()
+        .subarray(8 * KIB)
+        .every((b) => b === 0x62),
+    ).toBe(true)
   })
 
   it('hands out views of its own memory: changing an appended buffer later changes no view', () => {
