@@ -114,6 +114,30 @@ describe('RawClient.readResponse', () => {
     expect(client.buffered).toBe(27)
   })
 
+  it('stops reading an endless body at the read cap, and drops it all once destroyed', async () => {
+    const { client, conn } = await connected()
+    conn.socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')
+    const chunk = Buffer.from(`4000\r\n${'x'.repeat(0x4000)}\r\n`)
+    const flood = (): void => {
+      while (!conn.socket.destroyed && conn.socket.write(chunk)) {
+        // until the kernel buffer is full, then on drain
+      }
+    }
+    conn.socket.on('drain', flood)
+    conn.socket.on('error', () => undefined)
+    flood()
+    const got = await client.readResponse({ timeoutMs: 300 })
+    expect(got.kind).toBe('timeout')
+    const partial = got.kind === 'timeout' ? got.partial.length : 0
+    // Paused at the 4 MiB cap (plus the read in flight), not the whole flood.
+    expect(partial).toBeGreaterThan(1024 * 1024)
+    expect(partial).toBeLessThanOrEqual(4 * 1024 * 1024 + 256 * 1024)
+    expect(client.buffered).toBe(partial)
+    client.destroy()
+    // The case's scope keeps the client until the case ends: its bytes must not stay with it.
+    expect(client.buffered).toBe(0)
+  })
+
   it('resolves pending reads as timeouts when the signal aborts', async () => {
     const controller = new AbortController()
     const { client } = await connected({ signal: controller.signal, timeoutMs: 10_000 })

@@ -59,6 +59,8 @@ export async function openRawClient(options: RawClientOptions): Promise<RawClien
     if (!socket.destroyed) watch.closingLocally()
     life.abort()
     socket.destroy()
+    // Nothing reads it any more: do not hold what arrived until the case ends.
+    buffer.discard()
   }
   const close = onceClose(async () => {
     destroy()

@@ -17,6 +17,7 @@ export class ReceiveBuffer {
   /** Called with true when the buffer is full (stop reading), false when there is room again. */
   #onPressure: ((full: boolean) => void) | undefined
   #full = false
+  #discarded = false
 
   /**
    * Buffered bytes above which the socket is paused: an endless body or a
@@ -46,7 +47,7 @@ export class ReceiveBuffer {
   }
 
   push(data: Buffer): void {
-    if (data.length === 0) return
+    if (data.length === 0 || this.#discarded) return
     this.#chunks.push(data)
     this.#length += data.length
     if (!this.#full && this.#length >= this.#highWater()) {
@@ -107,6 +108,17 @@ export class ReceiveBuffer {
     this.#length = rest.length
     this.#relieve()
     return taken
+  }
+
+  /**
+   * Drops every buffered byte, for good: the client tore the connection down
+   * and nothing will read them. A client kept until its case ends (the case's
+   * scope holds it) then no longer keeps up to the read cap of a flood.
+   */
+  discard(): void {
+    this.#chunks = []
+    this.#length = 0
+    this.#discarded = true
   }
 
   /** Resolves with the first non-undefined `check()`, tried now and after every change; a TimeoutValue otherwise. */

@@ -73,7 +73,7 @@ export interface RawClient extends Started {
   readonly peerState: 'open' | CloseKind
   /** Bytes received and not yet consumed by a read. */
   readonly buffered: number
-  /** Tear down at once (idempotent); pending reads resolve as timeouts. */
+  /** Tear down at once (idempotent); pending reads resolve as timeouts, and bytes not read are dropped. */
   destroy(): void
   /** destroy(), then resolves once the socket has closed. Idempotent, never throws. */
   close(): Promise<void>

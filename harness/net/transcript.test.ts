@@ -63,6 +63,75 @@ describe('TranscriptRecorder', () => {
     expect(text(events.at(-2)?.base64)).toBe('1 431')
     expect(recorder.eventsFor(['o2'])).toHaveLength(1)
   })
+
+  it('drops the middle of a flood as it arrives, and keeps copies that pin no received chunk', () => {
+    const cap = 64 * 1024
+    const recorder = new TranscriptRecorder(cap)
+    const read = 64 * 1024
+    let sent = 0
+    // 8 MiB in the 64 KiB reads of a socket, as an endless body arrives.
+    for (let i = 0; i < 128; i++) {
+      const chunk = Buffer.alloc(read, 0x61 + (i % 26))
+      recorder.data('client', 'c1', 'from-target', chunk)
+      sent += read
+      const kept = recorder.eventsFor(['c1'])
+      const bytes = kept.reduce((n, e) => n + (e.data?.length ?? 0), 0)
+      // Bounded after every read, not only when the case ends.
+      expect(bytes).toBeLessThanOrEqual(cap)
+      for (const e of kept) {
+        if (e.data === undefined) continue
+        expect(e.data.buffer).not.toBe(chunk.buffer)
+        // A copy of the kept part only, never a view of a whole received chunk.
+        expect(e.data.buffer.byteLength).toBeLessThanOrEqual(cap / 2)
+      }
+    }
+    const kept = recorder.eventsFor(['c1'])
+    expect(kept.map((e) => e.type)).toEqual(['data', 'error', 'data'])
+    expect(kept[0]?.data?.[0]).toBe(0x61)
+    expect(kept[2]?.data?.length).toBe(cap / 2)
+    // The tail is the end of the last read.
+    expect(kept[2]?.data?.[0]).toBe(0x61 + (127 % 26))
+    expect(kept[1]?.detail).toContain(`${sent - cap} bytes of this connection left out`)
+  })
+
+  it('dates the left-out bytes from the first of them, whether an old tail or a new read', () => {
+    const recorder = new TranscriptRecorder(10)
+    const data = (fill: string, at: number): void =>
+      recorder.record({
+        hop: 'client',
+        conn: 'c1',
+        type: 'data',
+        dir: 'from-target',
+        data: Buffer.from(fill),
+        at,
+      })
+    data('aaaaa', 1) // the head, whole
+    data('bbbbbbbbbbbb', 2) // longer than the tail: its first 7 bytes are left out at once
+    const marker = recorder.eventsFor(['c1']).find((e) => e.type === 'error')
+    expect(marker?.at).toBe(2)
+    expect(marker?.detail).toContain('7 bytes')
+    const other = new TranscriptRecorder(10)
+    other.record({
+      hop: 'client',
+      conn: 'c1',
+      type: 'data',
+      dir: 'from-target',
+      data: Buffer.from('aaaaaccc'),
+      at: 1,
+    })
+    other.record({
+      hop: 'client',
+      conn: 'c1',
+      type: 'data',
+      dir: 'from-target',
+      data: Buffer.from('dddd'),
+      at: 2,
+    })
+    const first = other.eventsFor(['c1'])
+    // "ccc" came first and went first: the marker sits at its time, 2 bytes of it left out.
+    expect(first.find((e) => e.type === 'error')).toMatchObject({ at: 1 })
+    expect(first.map((e) => e.data?.toString() ?? '|').join('')).toBe('aaaaa|cdddd')
+  })
 })
 
 describe('redactCredentials', () => {

@@ -55,19 +55,27 @@ export class TranscriptRecorder {
       rest = rest.subarray(kept.length)
     }
     if (rest.length === 0) return
-    log.tail.push({ ...event, at, data: Buffer.from(rest) })
-    log.tailBytes += rest.length
-    this.#trimTail(log)
+    // Only the last half of the cap can survive: make room for it, count the
+    // rest as left out now, and copy just what is kept (a flood of 64 KiB
+    // reads then costs 32 KiB of copies each, and never pins a socket chunk).
+    const kept = Math.min(rest.length, this.#half)
+    this.#trimTail(log, this.#half - kept)
+    if (rest.length > kept) {
+      if (log.omitted === 0) log.omittedAt = at
+      log.omitted += rest.length - kept
+    }
+    log.tail.push({ ...event, at, data: Buffer.from(rest.subarray(rest.length - kept)) })
+    log.tailBytes += kept
   }
 
-  /** Drops the oldest tail bytes beyond half the cap, counting them. */
-  #trimTail(log: ConnLog): void {
-    while (log.tailBytes > this.#half) {
+  /** Drops the oldest tail bytes beyond `limit`, counting them. */
+  #trimTail(log: ConnLog, limit: number): void {
+    while (log.tailBytes > limit) {
       const index = log.tail.findIndex((e) => e.data !== undefined)
       const first = log.tail[index]
       if (first?.data === undefined) return
       if (log.omitted === 0) log.omittedAt = first.at
-      const excess = log.tailBytes - this.#half
+      const excess = log.tailBytes - limit
       if (first.data.length <= excess) {
         log.tail.splice(index, 1)
         log.omitted += first.data.length

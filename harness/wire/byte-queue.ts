@@ -1,7 +1,8 @@
 /**
  * Byte buffers for incremental parsing. Pushed chunks are kept as a list and
  * never concatenated on push, and accumulated bytes go into a buffer that
- * doubles, so a message fed one byte at a time costs linear time.
+ * doubles (then into blocks, large pieces by reference), so a message fed one
+ * byte at a time costs linear time.
  */
 
 /** Received bytes not yet consumed: a list of chunks and a read offset into the first. */
@@ -93,35 +94,120 @@ export class ByteQueue {
   }
 }
 
-/** A growable byte buffer (capacity doubles). Views it hands out are never overwritten. */
+/**
+ * A growable byte buffer whose views are always its own memory. Small appends
+ * are copied into blocks (one doubling buffer up to BLOCK, then blocks of up
+ * to BLOCK); an append of SHARE_MIN bytes or more is kept by reference until
+ * view() copies everything into one buffer. So a large body costs no copy
+ * while it arrives: a body that never ends (read up to the client's cap) held
+ * two doubling copies of itself per connection, 2 × 8 MiB at a 4 MiB cap.
+ * Bytes appended by reference must not change until view() or copy(), as
+ * pushed chunks must not change until the parser has consumed them.
+ * Views it hands out are never overwritten.
+ */
 export class ByteSink {
+  /** Size from which small appends go to a new block instead of doubling the buffer. */
+  static readonly BLOCK = 64 * 1024
+  /** Appends at least this large are kept by reference until view(). */
+  static readonly SHARE_MIN = 4 * 1024
+  /** Earlier pieces in order: regions of own blocks, or appended buffers kept by reference. */
+  #parts: Buffer[] = []
+  #partsBytes = 0
+  /** The own block being filled; the current region is #buf[#start, #used). */
   #buf: Buffer
-  #length = 0
+  #start = 0
+  #used = 0
+  /** Bytes of the blocks it allocated and still holds (appends kept by reference not counted). */
+  #own: number
 
   constructor(capacity = 256) {
     this.#buf = Buffer.allocUnsafe(capacity)
+    this.#own = capacity
   }
 
   get length(): number {
-    return this.#length
+    return this.#partsBytes + this.#used - this.#start
+  }
+
+  /** Memory of its own it holds, slack included: what the bounds above are about. */
+  get ownBytes(): number {
+    return this.#own
   }
 
   append(bytes: Buffer): void {
-    const needed = this.#length + bytes.length
-    if (needed > this.#buf.length) {
-      let capacity = this.#buf.length * 2
-      while (capacity < needed) capacity *= 2
-      const grown = Buffer.allocUnsafe(capacity)
-      this.#buf.copy(grown, 0, 0, this.#length)
-      this.#buf = grown
+    if (bytes.length === 0) return
+    if (bytes.length >= ByteSink.SHARE_MIN) {
+      this.#commit()
+      this.#parts.push(bytes)
+      this.#partsBytes += bytes.length
+      return
     }
-    bytes.copy(this.#buf, this.#length)
-    this.#length = needed
+    if (bytes.length > this.#buf.length - this.#used) this.#grow(bytes.length)
+    bytes.copy(this.#buf, this.#used)
+    this.#used += bytes.length
   }
 
-  /** The bytes so far (a view; later appends do not change it). */
+  /** The current region becomes a part; later small appends start a new region in the same block. */
+  #commit(): void {
+    if (this.#used === this.#start) return
+    this.#parts.push(this.#buf.subarray(this.#start, this.#used))
+    this.#partsBytes += this.#used - this.#start
+    this.#start = this.#used
+  }
+
+  /** Room for `n` more bytes: double while everything fits in one small buffer, else a new block. */
+  #grow(n: number): void {
+    const region = this.#used - this.#start
+    if (this.#parts.length === 0 && region + n <= ByteSink.BLOCK) {
+      let capacity = this.#buf.length * 2
+      while (capacity < region + n) capacity *= 2
+      const grown = Buffer.allocUnsafe(Math.min(capacity, ByteSink.BLOCK))
+      this.#own += grown.length - this.#buf.length
+      this.#buf.copy(grown, 0, this.#start, this.#used)
+      this.#buf = grown
+      this.#start = 0
+      this.#used = region
+      return
+    }
+    this.#commit()
+    // Blocks double up to BLOCK too: the last few bytes of a body after a large piece get a small one.
+    this.#buf = Buffer.allocUnsafe(Math.max(n, Math.min(ByteSink.BLOCK, this.#buf.length * 2)))
+    this.#own += this.#buf.length
+    this.#start = 0
+    this.#used = 0
+  }
+
+  /** The byte at `index`, or undefined past the end (nothing is joined). */
+  at(index: number): number | undefined {
+    if (index < 0 || index >= this.length) return undefined
+    let i = index
+    for (const part of this.#parts) {
+      if (i < part.length) return part[i]
+      i -= part.length
+    }
+    return this.#buf[this.#start + i]
+  }
+
+  /**
+   * The pieces that make up the bytes, for a Buffer.concat that copies them
+   * anyway (no join first). Some may be appended buffers: copy, do not keep.
+   */
+  pieces(): Buffer[] {
+    return [...this.#parts, this.#buf.subarray(this.#start, this.#used)]
+  }
+
+  /** The bytes so far, in memory of its own (a view; later appends do not change it). Joins once. */
   view(): Buffer {
-    return this.#buf.subarray(0, this.#length)
+    if (this.#parts.length > 0) {
+      const joined = Buffer.concat(this.pieces(), this.length)
+      this.#parts = []
+      this.#partsBytes = 0
+      this.#buf = joined
+      this.#start = 0
+      this.#used = joined.length
+      this.#own = joined.length
+    }
+    return this.#buf.subarray(this.#start, this.#used)
   }
 
   /** A copy of the bytes, sized exactly. */
@@ -150,7 +236,7 @@ export class SectionReader {
       const lineLength = this.bytes.length - this.#lineStart
       this.#lineStart = this.bytes.length
       if (lineLength === 1) return 'done'
-      if (lineLength === 2 && this.bytes.view()[this.bytes.length - 2] === 0x0d) return 'done'
+      if (lineLength === 2 && this.bytes.at(this.bytes.length - 2) === 0x0d) return 'done'
     }
   }
 }

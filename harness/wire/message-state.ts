@@ -52,14 +52,17 @@ export class MessageState {
   }
 
   toMessage(): HttpMessage {
-    const framed = this.framed.view()
+    const framed = this.framed.length
     return {
       head: this.head,
       framing: this.framing,
       body: this.body.view(),
       trailers: this.chunked?.trailers ?? [],
       complete: this.complete,
-      raw: framed.length === 0 ? this.head.raw : Buffer.concat([this.head.raw, framed]),
+      raw:
+        framed === 0
+          ? this.head.raw
+          : Buffer.concat([this.head.raw, ...this.framed.pieces()], this.head.raw.length + framed),
       anomalies: [...this.head.anomalies, ...this.log.list],
     }
   }

@@ -125,7 +125,9 @@ export async function checkRefusal(
   const expected =
     probe.forwarded === undefined ? refusal : `${refusal}, or ${probe.forwarded.allowed}`
   ctx.note(`sending: ${probe.label}`)
-  const client = await ctx.connect()
+  // Closed when this variant returns: its receive buffer (up to 4 MiB of an
+  // endless answer) must not wait for the case's last variant.
+  await using client = await ctx.connect()
   await client.write(probe.bytes)
   const result = await client.readResponse({ timeoutMs })
   const complete = (): OriginRequest[] =>
