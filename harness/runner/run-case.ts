@@ -3,6 +3,8 @@ import type { CaseResult } from '../model/run-result.js'
 import { specUrl } from '../model/spec-ref.js'
 import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
 import { Deadline, raceTimeout } from '../net/deadline.js'
+import { isHarnessError } from '../net/errors.js'
+import { timedOut } from '../model/outcome.js'
 import { Scope } from '../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../net/transcript.js'
 import type { Role } from '../model/roles.js'
@@ -67,6 +69,19 @@ export function notRun(c: ConformanceCase, role: Role, message: string): CaseRes
 }
 
 /**
+ * Whether a case failed only because its own deadline was spent: a connection
+ * it opened with nothing left of the deadline ("within 0 ms") is the case
+ * running out of time against a slow target, a timeout, not a harness error.
+ */
+function ranOutOfTime(error: unknown, deadline: Deadline): error is Error {
+  return (
+    isHarnessError(error, 'HARNESS_TARGET_UNREACHABLE') &&
+    /no connection to .* within \d+ ms$/.test(error.message) &&
+    deadline.remainingMs() === 0
+  )
+}
+
+/**
  * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
  * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
  * its sockets are torn down so it cannot hold the run. `token` names the
@@ -101,11 +116,13 @@ export async function runCase(
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {
-    verdict = {
-      status: 'error',
-      message: error instanceof Error ? error.message : String(error),
-      error: serializeError(error),
-    }
+    verdict = ranOutOfTime(error, deadline)
+      ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
+      : {
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          error: serializeError(error),
+        }
   } finally {
     deadline.dispose()
     await scope.close()
