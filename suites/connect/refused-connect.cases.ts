@@ -42,6 +42,11 @@ import {
 import { responseOrOutcome, statusLine } from '../support/request.js'
 
 export const refusedConnectCases = [
+  // Fails on squid and Apache (they keep the connection after refusing and
+  // parse what follows). Still a violation: RFC 9931 §8 "proxy servers MUST
+  // close the underlying connection when rejecting a CONNECT request, without
+  // processing any further requests on that connection" unless the client is
+  // known to wait for the 2xx, which the harness does not signal.
   defineCase({
     id: 'connect/closes-after-refusing',
     suite: 'connect',

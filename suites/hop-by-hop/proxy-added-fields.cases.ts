@@ -13,6 +13,14 @@ import { requestAtOrigin, viaMembers } from './exchange.js'
 const FORGED = '6.6.6.6'
 
 export const proxyAddedFieldCases = [
+  // Fails on nearly every real peer (nginx and HAProxy add no Via of their
+  // own; squid and Apache keep what the client nominated). Still a violation:
+  // RFC 9110 §7.6.3 "A proxy MUST send an appropriate Via header field ... in
+  // each message that it forwards. An HTTP-to-HTTP gateway MUST send an
+  // appropriate Via header field in each inbound request message", and §7.6.1
+  // "Intermediaries MUST parse a received Connection header field before a
+  // message is forwarded and, for each connection-option in this field, remove
+  // any header or trailer field(s) from the message with the same name".
   defineCase({
     id: 'hop-by-hop/connection-cannot-strip-via',
     suite: 'hop-by-hop',

@@ -44,6 +44,11 @@ async function responseVia(ctx: CaseContext): Promise<Outcome> {
 }
 
 export const viaFieldCases = [
+  // Fails on most real peers (nginx, HAProxy and Apache add no Via by
+  // default). Still a violation in both roles: RFC 9110 §7.6.3 "A proxy MUST
+  // send an appropriate Via header field ... in each message that it forwards.
+  // An HTTP-to-HTTP gateway MUST send an appropriate Via header field in each
+  // inbound request message". Each of them has a directive that adds it.
   defineCase({
     id: 'hop-by-hop/appends-via-to-requests',
     suite: 'hop-by-hop',
