@@ -107,7 +107,7 @@ export const maxForwardsCases = [
   }),
   // Fails on most real peers (nginx and HAProxy forward Max-Forwards as
   // received; squid and tinyproxy drop or keep the huge value). Still a
-  // violation: RFC 9110 §7.6.2 binds every intermediary: "An intermediary that
+  // violation: RFC 9110 §7.6.2 binds every intermediary: "Each intermediary that
   // receives a TRACE or OPTIONS request containing a Max-Forwards header field
   // MUST check and update its value prior to forwarding the request ... the
   // intermediary MUST generate an updated Max-Forwards field in the forwarded
