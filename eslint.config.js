@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'eslint.config.js', 'coverage/'] },
+  { ignores: ['dist/', 'dist-tools/', 'node_modules/', 'eslint.config.js', 'coverage/'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
