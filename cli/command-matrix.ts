@@ -10,7 +10,7 @@ import { buildMatrix, unexplained, type PeerRunInfo } from '../harness/peers/mat
 import { Reasons } from '../harness/peers/matrix/reasons.js'
 import { renderMatrixHtml } from '../harness/peers/matrix/render-html.js'
 import { renderMatrixMarkdown } from '../harness/peers/matrix/render-markdown.js'
-import { profileOnlyCases, profileRoles, resolveProfile } from '../harness/peers/profiles.js'
+import { profileOnlyCases, resolveProfile } from '../harness/peers/profiles.js'
 import {
   PEER_NAMES,
   type PeerName,
@@ -20,7 +20,7 @@ import {
 import { executeRun } from '../harness/runner/run.js'
 import { selectCases } from '../harness/runner/select.js'
 import { toolVersion } from '../harness/runner/tool-version.js'
-import { parseTarget } from '../harness/target/target-spec.js'
+import { parseTarget, resolveRoles } from '../harness/target/target-spec.js'
 import { caseAnchor } from '../reports/html-case.js'
 import { renderHtml } from '../reports/render-html.js'
 import { writeFileAtomic } from '../reports/write-file.js'
@@ -124,10 +124,11 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     if (selectCases(catalog, selection).length === 0) continue
     const started: StartedPeer[] = []
     const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
-    const roles = profileRoles(definition, profile)
+    const target = parseTarget(label)
+    const roles = resolveRoles(target, [])
     const run = await executeRun(
       {
-        target: parseTarget(label),
+        target,
         roles,
         selection,
         timeoutMs,

@@ -6,9 +6,9 @@ import { executeRun } from '../harness/runner/run.js'
 import { selectCases, unmatchedFilters, type Selection } from '../harness/runner/select.js'
 import { HarnessError } from '../harness/net/errors.js'
 import {
-  BUILTIN_ROLES,
   parseRole,
   parseTarget,
+  resolveRoles,
   type TargetSpec,
 } from '../harness/target/target-spec.js'
 import { diffRuns, type RunDiff } from '../reports/diff.js'
@@ -21,8 +21,6 @@ import { mergeRepeats } from '../reports/repeat.js'
 import { writeReports } from '../reports/write-reports.js'
 import { allCases } from '../suites/index.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
-import { PEERS } from '../harness/peers/catalog.js'
-import { profileRoles, resolveProfile } from '../harness/peers/profiles.js'
 import { parseCommandArgs, parseHostValue, parsePort, parsePositiveInt, splitList } from './args.js'
 import { onOutputClosed } from './closed-pipe.js'
 import { configOptionValues, loadConfig, mergeOptionValues } from './config-file.js'
@@ -64,14 +62,6 @@ function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
       `--report: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
-}
-
-/** The roles the run will use, as executeRun resolves them (for the progress plan). */
-function plannedRoles(target: TargetSpec, roles: readonly Role[]): readonly Role[] {
-  if (roles.length > 0) return roles
-  if (target.kind === 'peer')
-    return profileRoles(PEERS[target.name], resolveProfile(PEERS[target.name], target.profile))
-  return target.kind === 'builtin' ? BUILTIN_ROLES[target.name] : []
 }
 
 /** --proxy-auth USER:PASS: split at the first colon (RFC 7617 §2: the user-id has none). */
@@ -158,7 +148,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const progress = new RunProgress(
     process.stdout,
     style,
-    planProgress(selectCases(allCases(), selection), plannedRoles(target, roles), rounds),
+    planProgress(selectCases(allCases(), selection), resolveRoles(target, roles), rounds),
   )
   const controller = new AbortController()
   const onSignal = (): void => {

@@ -1,6 +1,6 @@
 import type { RunResult } from '../harness/model/run-result.js'
 import type { RunDiff } from './diff.js'
-import { blockingCount } from './report-facts.js'
+import { summaryUnder } from './report-facts.js'
 
 export interface ExitCodeOptions {
   /** With a baseline, only new failures count (DESIGN.md: fail only on unexpected verdicts). */
@@ -17,9 +17,10 @@ export interface ExitCodeOptions {
  */
 export function exitCode(run: RunResult, options: ExitCodeOptions = {}): 0 | 1 | 2 {
   const strict = options.strict ?? run.run.options.strict
-  if (run.results.some((r) => r.verdict.status === 'error')) return 2
+  const summary = summaryUnder(run, strict)
+  if (summary.byStatus.error > 0) return 2
   const { diff } = options
-  if (diff === undefined) return blockingCount(run, strict) > 0 ? 1 : 0
+  if (diff === undefined) return summary.exitCode
   if (diff.hasNewMustFailure) return 1
   const newShould = diff.newFailures.some(
     (c) => c.level === 'SHOULD' && (c.to === 'warn' || c.to === 'timeout') && !c.declared,

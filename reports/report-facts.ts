@@ -1,7 +1,7 @@
 import { LEVELS, type Level } from '../harness/model/level.js'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult, RunSummary } from '../harness/model/run-result.js'
 import { STATUSES, type Status } from '../harness/model/verdict.js'
-import { countsAgainst } from './declared.js'
+import { summarize } from './summary.js'
 
 // Facts every human-readable format states the same way, computed in one place.
 
@@ -61,9 +61,13 @@ export function levelRows(
   }))
 }
 
-/** How many results count against the target under `strict` (declared deviations excluded). */
-export function blockingCount(run: RunResult, strict: boolean): number {
-  return run.results.filter((r) => countsAgainst(r, strict)).length
+/**
+ * The run's summary under `strict`: the one computed with the run (executeRun,
+ * mergeRepeats, applyExpectations) when the strictness is the run's own; it is
+ * recomputed only for a report that asks for the other one.
+ */
+export function summaryUnder(run: RunResult, strict: boolean): RunSummary {
+  return strict === run.run.options.strict ? run.summary : summarize(run.results, strict)
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -77,8 +81,9 @@ export interface RunVerdict {
 
 /** The one-line verdict on the run, the same in every format. */
 export function runVerdict(run: RunResult, strict: boolean): RunVerdict {
-  const blocking = blockingCount(run, strict)
-  const errors = run.results.filter((r) => r.verdict.status === 'error').length
+  const summary = summaryUnder(run, strict)
+  const blocking = summary.blocking
+  const errors = summary.byStatus.error
   if (errors > 0) {
     const also = blocking > 0 ? `, ${plural(blocking, 'blocking failure')}` : ''
     return { kind: 'incomplete', text: `run incomplete: ${plural(errors, 'harness error')}${also}` }

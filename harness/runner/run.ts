@@ -6,13 +6,11 @@ import { raceTimeout } from '../net/deadline.js'
 import { HarnessError, isHarnessError } from '../net/errors.js'
 import { Scope } from '../net/started.js'
 import type { PeerOptions } from '../peers/choose-provider.js'
-import { PEERS } from '../peers/catalog.js'
-import { profileRoles, resolveProfile } from '../peers/profiles.js'
 import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
 import { assertReachesOrigin } from '../target/preflight-origin.js'
 import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
-import { BUILTIN_ROLES, type TargetSpec } from '../target/target-spec.js'
+import { resolveRoles, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../../reports/summary.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
@@ -51,19 +49,6 @@ export interface RunRequest {
   readonly onCrash?: (crash: TargetCrash) => void
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
   readonly onResult?: (result: CaseResult) => void
-}
-
-function resolveRoles(request: RunRequest): readonly Role[] {
-  if (request.roles.length > 0) return request.roles
-  if (request.target.kind === 'builtin') return BUILTIN_ROLES[request.target.name]
-  if (request.target.kind === 'peer') {
-    const peer = PEERS[request.target.name]
-    return profileRoles(peer, resolveProfile(peer, request.target.profile))
-  }
-  throw new HarnessError(
-    'HARNESS_BAD_INPUT',
-    `--role is required with ${request.target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
-  )
 }
 
 /** Starts the target in one role and checks, before any case, that it can be tested there. */
@@ -110,7 +95,7 @@ export async function executeRun(
       `no case matches ${describeSelection(request.selection)} (see: proxyspec list)`,
     )
   }
-  const roles = resolveRoles(request)
+  const roles = resolveRoles(request.target, request.roles)
   const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { substitutePlaceholders } from './placeholders.js'
-import { parseRole, parseTarget } from './target-spec.js'
+import { BUILTIN_ROLES, parseRole, parseTarget, resolveRoles } from './target-spec.js'
 
 describe('parseTarget', () => {
   it('knows the built-ins and loopback URLs', () => {
@@ -58,5 +58,33 @@ describe('substitutePlaceholders', () => {
     expect(() => substitutePlaceholders('p {nope}', { port: '1' })).toThrow(
       /unknown placeholder \{nope\}/,
     )
+  })
+})
+
+describe('resolveRoles', () => {
+  it('gives a built-in its roles, and the --role flags when given', () => {
+    const reference = parseTarget('builtin:reference')
+    expect(resolveRoles(reference, [])).toEqual(BUILTIN_ROLES.reference)
+    expect(resolveRoles(parseTarget('builtin:blind-relay'), [])).toEqual(['forward', 'reverse'])
+    expect(resolveRoles(reference, ['tunnel'])).toEqual(['tunnel'])
+  })
+
+  it("gives a peer its profile's roles (the default profile when none is named)", () => {
+    expect(resolveRoles(parseTarget('peer:nginx'), [])).toEqual([
+      'reverse',
+      'tls-terminator',
+      'tls-originator',
+    ])
+    expect(resolveRoles(parseTarget('peer:squid'), [])).toEqual(['forward', 'reverse'])
+    expect(resolveRoles(parseTarget('peer:squid:chained'), [])).toEqual(['forward'])
+    expect(resolveRoles(parseTarget('peer:squid:chained'), ['reverse'])).toEqual(['reverse'])
+  })
+
+  it('takes the --role flags for a URL or a spawned command, and refuses none', () => {
+    const url = parseTarget('http://127.0.0.1:3128')
+    expect(resolveRoles(url, ['forward', 'reverse'])).toEqual(['forward', 'reverse'])
+    expect(() => resolveRoles(url, [])).toThrow(/--role is required with --target URL/)
+    const spawn = { kind: 'spawn', command: 'x {port}', label: 'spawn: x {port}' } as const
+    expect(() => resolveRoles(spawn, [])).toThrow(/--role is required with --spawn/)
   })
 })

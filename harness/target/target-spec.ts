@@ -1,7 +1,7 @@
 import { isRole, type Role } from '../model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import { PEERS } from '../peers/catalog.js'
-import { resolveProfile } from '../peers/profiles.js'
+import { profileRoles, resolveProfile } from '../peers/profiles.js'
 import { isPeerName, PEER_NAMES, type PeerName } from '../peers/types.js'
 
 export type BuiltinName = 'reference' | 'blind-relay'
@@ -25,6 +25,25 @@ export type TargetSpec =
     }
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\]|::1)$/
+
+/**
+ * The roles a run plays the target in: the --role flags when given, else the
+ * built-in's roles, or the peer profile's (the peer's default profile when
+ * none is named). A URL or a spawned command has no roles of its own: --role
+ * is required, refused with HARNESS_BAD_INPUT.
+ */
+export function resolveRoles(target: TargetSpec, roles: readonly Role[]): readonly Role[] {
+  if (roles.length > 0) return roles
+  if (target.kind === 'builtin') return BUILTIN_ROLES[target.name]
+  if (target.kind === 'peer') {
+    const peer = PEERS[target.name]
+    return profileRoles(peer, resolveProfile(peer, target.profile))
+  }
+  throw new HarnessError(
+    'HARNESS_BAD_INPUT',
+    `--role is required with ${target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
+  )
+}
 
 /** Parses --target; throws HarnessError HARNESS_BAD_INPUT with a one-line reason. */
 export function parseTarget(text: string): TargetSpec {
