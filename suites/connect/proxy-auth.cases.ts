@@ -23,8 +23,7 @@ import type { FieldLine } from '../../harness/wire/types.js'
 import { connectBytes } from '../support/connect-request.js'
 import {
   authClient,
-  challengeProblem,
-  challenges,
+  grade407Challenge,
   proxyAuthOf,
   validCredentials,
   wrongCredentials,
@@ -110,15 +109,7 @@ export const proxyAuthConnectCases = [
     async run(ctx) {
       const echo = await ctx.leaseTcp('echo')
       const { read } = await authConnect(ctx, echo, undefined)
-      const answer = responseOrOutcome(read, 'a complete 407 to a CONNECT without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
-        // The sentence is about 407s; whether one was due is connect/auth-refuses-missing-or-wrong-credentials.
-        return unsupported(
-          `the target answered ${statusLine(answer.message)} to a CONNECT without credentials, no 407 to grade`,
-        )
-      }
-      return challengeProblem(answer.message) ?? conforms(`407 with ${challenges(answer.message)}`)
+      return grade407Challenge(read, 'a CONNECT without credentials')
     },
   }),
   defineCase({

@@ -28,8 +28,7 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import {
   authClient,
-  challengeProblem,
-  challenges,
+  grade407Challenge,
   proxyAuthOf,
   validCredentials,
   wrongCredentials,
@@ -89,14 +88,7 @@ export const proxyAuthorizationCases = [
     needs: ['proxy-auth'],
     async run(ctx) {
       const { read } = await authGet(ctx, 'no-credentials', [])
-      const answer = responseOrOutcome(read, 'a complete 407 to a request without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
-        return unsupported(
-          `the target answered ${statusLine(answer.message)} to a request without credentials, no 407 to grade`,
-        )
-      }
-      return challengeProblem(answer.message) ?? conforms(`407 with ${challenges(answer.message)}`)
+      return grade407Challenge(read, 'a request without credentials')
     },
   }),
   defineCase({

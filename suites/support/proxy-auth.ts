@@ -3,13 +3,13 @@
 // reference's auth twin), Basic field lines made from them, and the judgement
 // of a 407. No helper here writes the password into a note or an Outcome:
 // only the transcript carries it, and that is redacted.
-import type { RawClient } from '../../harness/client/types.js'
+import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext, ProxyAuthView } from '../../harness/model/case-context.js'
-import { violates, type Outcome } from '../../harness/model/outcome.js'
+import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
 import { HarnessError } from '../../harness/net/errors.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { statusLine } from './request.js'
+import { responseOrOutcome, statusLine } from './request.js'
 
 /** The declared credentials; the runner only runs a case that needs 'proxy-auth' with them. */
 export function proxyAuthOf(ctx: CaseContext): ProxyAuthView {
@@ -49,7 +49,7 @@ const CHALLENGE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ ]+\S.*)?$/
  * RFC 9110 §11.7.1 and §15.5.8: a 407 carries at least one Proxy-Authenticate
  * challenge, and (RFC 9112 §6.3) it is a complete message. Undefined when it does.
  */
-export function challengeProblem(message: HttpMessage<ResponseHead>): Outcome | undefined {
+function challengeProblem(message: HttpMessage<ResponseHead>): Outcome | undefined {
   if (!message.complete)
     return violates('a complete 407 message', `${statusLine(message)} cut short`)
   const challenges = fieldValues(message.head.headers, 'proxy-authenticate')
@@ -63,6 +63,23 @@ export function challengeProblem(message: HttpMessage<ResponseHead>): Outcome | 
 }
 
 /** "Proxy-Authenticate: Basic realm=…" lines of a response, for a conforming note. */
-export function challenges(message: HttpMessage<ResponseHead>): string {
+function challenges(message: HttpMessage<ResponseHead>): string {
   return fieldValues(message.head.headers, 'proxy-authenticate').join(' | ')
+}
+
+/**
+ * The grade of the answer to `what` sent without credentials (e.g. "a CONNECT
+ * without credentials"): a complete 407 with a challenge conforms; another
+ * status is unsupported here, since whether a 407 was due is the
+ * auth-refuses-missing-or-wrong-credentials cases' question.
+ */
+export function grade407Challenge(read: ReadResponseResult, what: string): Outcome {
+  const answer = responseOrOutcome(read, `a complete 407 to ${what}`)
+  if ('outcome' in answer) return answer.outcome
+  if (answer.message.head.status !== 407) {
+    return unsupported(
+      `the target answered ${statusLine(answer.message)} to ${what}, no 407 to grade`,
+    )
+  }
+  return challengeProblem(answer.message) ?? conforms(`407 with ${challenges(answer.message)}`)
 }
