@@ -9,7 +9,7 @@
 // target RFC 9112 §3, "Recipients of an invalid request-line SHOULD respond
 // with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect
 // with the request-target properly encoded."
-import { runVariants } from '../support/keep-alive.js'
+import { runVariants } from '../support/variants.js'
 import { defineCase } from '../../harness/model/case.js'
 import { conforms, timedOut, unsupported, violates } from '../../harness/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
