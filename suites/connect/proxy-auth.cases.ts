@@ -30,6 +30,7 @@ import {
 } from '../support/proxy-auth.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
+import { runVariants } from '../support/variants.js'
 
 // Not HTTP: what a TLS client sends at once after its CONNECT.
 const EARLY = Buffer.from('\x16\x03\x01\x00\x05proxyspec-early-tunnel-bytes', 'latin1')
@@ -130,15 +131,18 @@ export const proxyAuthConnectCases = [
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const echo = await ctx.leaseTcp('echo')
-      const missing = await refusedVariant(ctx, echo, 'without credentials', undefined)
-      if (missing !== undefined) return missing
-      const wrong = await refusedVariant(
-        ctx,
-        echo,
-        `with a wrong password for user "${auth.user}"`,
-        wrongCredentials(auth),
-      )
-      return wrong ?? conforms('407 for missing and for wrong credentials; nothing tunnelled')
+      // Both variants run and are reported, whatever the first one found.
+      const variant = (what: string, credentials: FieldLine | undefined) =>
+        [
+          `CONNECT ${what}`,
+          async () =>
+            (await refusedVariant(ctx, echo, what, credentials)) ??
+            conforms('407; nothing tunnelled'),
+        ] as const
+      return runVariants(ctx, [
+        variant('without credentials', undefined),
+        variant(`with a wrong password for user "${auth.user}"`, wrongCredentials(auth)),
+      ])
     },
   }),
   defineCase({

@@ -36,6 +36,7 @@ import {
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { listed } from './exchange.js'
 import { provenance } from '../support/provenance.js'
+import { runVariants } from '../support/variants.js'
 
 const BEARER = 'Bearer xyz.AbC-123_=='
 
@@ -108,15 +109,18 @@ export const proxyAuthorizationCases = [
     needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
-      const missing = await refusedVariant(ctx, 'missing', 'without credentials', [])
-      if (missing !== undefined) return missing
-      const wrong = await refusedVariant(
-        ctx,
-        'wrong',
-        `with a wrong password for user "${auth.user}"`,
-        [wrongCredentials(auth)],
-      )
-      return wrong ?? conforms('407 for missing and for wrong credentials; nothing forwarded')
+      // Both variants run and are reported, whatever the first one found.
+      const variant = (suffix: string, what: string, headers: readonly FieldLine[]) =>
+        [
+          `a request ${what}`,
+          async () =>
+            (await refusedVariant(ctx, suffix, what, headers)) ??
+            conforms('407; nothing forwarded'),
+        ] as const
+      return runVariants(ctx, [
+        variant('missing', 'without credentials', []),
+        variant('wrong', `with a wrong password for user "${auth.user}"`, [wrongCredentials(auth)]),
+      ])
     },
   }),
   defineCase({
