@@ -70,12 +70,9 @@ export function ownAnswer(answer: ReadResponseResult): string {
   }
 }
 
-/** Whether the client got a refusal made by the proxy: a 4xx or 5xx, or a close without an answer. */
-export function isRefusal(answer: ReadResponseResult): boolean {
-  return (
-    answer.kind === 'closed' || (answer.kind === 'response' && answer.message.head.status >= 400)
-  )
-}
+// Whether the client got a refusal made by the proxy: a 4xx or 5xx, or a close
+// before any byte of an answer (the suites' one definition).
+export { isRefusal } from '../support/request.js'
 
 /**
  * Sends one valid request on a fresh connection; what the origin received.
