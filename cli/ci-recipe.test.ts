@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import { validateRunResult } from '../reports/validate.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunResult } from '../harness/model/run-result.js'
-import { BUILTIN_ROLES } from '../harness/target/target-spec.js'
-import { appliesTo } from '../harness/model/case.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
+import { BUILTIN_ROLES } from '../harness/engine/target/target-spec.js'
+import { appliesTo } from '../harness/engine/model/case.js'
 import { allCases } from '../suites/index.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))

@@ -3,9 +3,9 @@ import {
   selectCases,
   unmatchedFilters,
   type Selection,
-} from '../harness/runner/select.js'
-import { appliesTo, effectiveRoles } from '../harness/model/case.js'
-import { parseRole } from '../harness/target/target-spec.js'
+} from '../harness/engine/runner/select.js'
+import { appliesTo, effectiveRoles } from '../harness/engine/model/case.js'
+import { parseRole } from '../harness/engine/target/target-spec.js'
 import { allCases } from '../suites/index.js'
 import { HarnessError } from '../harness/net/errors.js'
 import { parseCommandArgs, splitList } from './args.js'

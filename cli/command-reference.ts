@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { startReferenceProxy } from '../harness/proxy/index.js'
+import { startReferenceProxy } from '../harness/reference/proxy/index.js'
 import { HarnessError } from '../harness/net/errors.js'
 import { parseCommandArgs, parsePort, splitList } from './args.js'
 import { parseProxyAuth } from './command-run.js'

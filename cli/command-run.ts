@@ -1,16 +1,16 @@
-import { DEFAULT_CONCURRENCY } from '../harness/runner/environment.js'
+import { DEFAULT_CONCURRENCY } from '../harness/engine/environment/environment.js'
 import { resolve } from 'node:path'
-import type { Role } from '../harness/model/roles.js'
-import type { RunResult } from '../harness/model/run-result.js'
-import { executeRun } from '../harness/runner/run.js'
-import { selectCases, unmatchedFilters, type Selection } from '../harness/runner/select.js'
+import type { Role } from '../harness/engine/model/roles.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
+import { executeRun } from '../harness/engine/runner/run.js'
+import { selectCases, unmatchedFilters, type Selection } from '../harness/engine/runner/select.js'
 import { HarnessError } from '../harness/net/errors.js'
 import {
   parseRole,
   parseTarget,
   resolveRoles,
   type TargetSpec,
-} from '../harness/target/target-spec.js'
+} from '../harness/engine/target/target-spec.js'
 import { diffRuns, type RunDiff } from '../reports/diff.js'
 import { exitCode } from '../reports/exit-code.js'
 import { applyExpectations, unmatchedDeviations } from '../reports/expectations.js'

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROLES } from '../harness/model/roles.js'
+import { ROLES } from '../harness/engine/model/roles.js'
 import { PEER_NAMES } from '../harness/peers/types.js'
 import { REPORT_FORMATS } from '../reports/index.js'
 import {

@@ -16,10 +16,10 @@ import { createRequire } from 'node:module'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import type { Role } from '../harness/model/roles.js'
+import type { Role } from '../harness/engine/model/roles.js'
 import { HarnessError, isHarnessError } from '../harness/net/errors.js'
 import type { PeerName } from '../harness/peers/types.js'
-import { parseTarget } from '../harness/target/target-spec.js'
+import { parseTarget } from '../harness/engine/target/target-spec.js'
 import type { ReportFormat } from '../reports/index.js'
 
 type OneOrMany<T> = T | readonly T[]

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunResult, TargetCrash } from '../harness/model/run-result.js'
+import type { RunResult, TargetCrash } from '../harness/engine/model/run-result.js'
 import { formatCrash, formatSummary, RunProgress, planProgress } from './print-result.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // The proxyspec command: parses the command word and hands over. Every failure
 // that is not a verdict ends here as one line on stderr and exit code 2.
-import { isHarnessError } from '../harness/net/errors.js'
-import { toolVersion } from '../harness/runner/tool-version.js'
-import { handleClosedPipes } from './closed-pipe.js'
+import { toolVersion } from '../harness/engine/runner/tool-version.js'
+import { runMain } from './run-main.js'
 import { commandCoverage } from './command-coverage.js'
 import { commandDiff } from './command-diff.js'
-import { commandKillMatrix } from './command-kill-matrix.js'
 import { commandList } from './command-list.js'
 import { commandMatrix } from './command-matrix.js'
-import { KILL_MATRIX_USAGE, MATRIX_USAGE } from './usage.js'
+import { MATRIX_USAGE } from './usage.js'
 import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
 import {
@@ -26,7 +24,6 @@ const HELP: Record<string, string> = {
   list: LIST_USAGE,
   reference: REFERENCE_USAGE,
   matrix: MATRIX_USAGE,
-  'kill-matrix': KILL_MATRIX_USAGE,
   diff: DIFF_USAGE,
   coverage: COVERAGE_USAGE,
 }
@@ -47,7 +44,11 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'matrix':
       return commandMatrix(rest)
     case 'kill-matrix':
-      return commandKillMatrix(rest)
+      // The seeded defects are test fixtures and do not ship: the tool runs from a checkout.
+      process.stderr.write(
+        'proxyspec: kill-matrix is a tool of the proxyspec repository: run "npm run kill-matrix -- ARGS" in a checkout\n',
+      )
+      return 2
     case undefined:
     case 'help':
     case '-h':
@@ -74,24 +75,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-handleClosedPipes()
-main(process.argv.slice(2)).then(
-  (code) => {
-    // exitCode, not exit(): the process must end by itself, which proves nothing was left running.
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    if (isHarnessError(error)) {
-      process.stderr.write(`proxyspec: ${error.message.replace(/^\[proxyspec\] /, '')}\n`)
-    } else {
-      const message = error instanceof Error ? error.message : String(error)
-      process.stderr.write(
-        `proxyspec: internal error: ${message} (a proxyspec bug; NODE_DEBUG=proxyspec shows the stack)\n`,
-      )
-      if ((process.env.NODE_DEBUG ?? '').includes('proxyspec') && error instanceof Error) {
-        process.stderr.write(`${error.stack ?? ''}\n`)
-      }
-    }
-    process.exitCode = 2
-  },
-)
+runMain(() => main(process.argv.slice(2)))

@@ -1,6 +1,7 @@
 // Nothing test-only ships (issue 11): the npm package holds what a user imports
 // and runs. Test kits, the fuzzer (it imports the dev dependency fast-check),
-// the bench and test files stay out; `npm run fuzz|bench|repeat` build them to
+// the bench, the seeded defects with the kill matrix, and test files stay out;
+// `npm run fuzz|bench|repeat|kill-matrix` build them to
 // dist-tools/, which package.json "files" does not list. Reads the list
 // `npm pack` would publish from the built dist/ (like the other CLI tests, it
 // needs `npm run build` first); scripts are skipped so packing does not rebuild.
@@ -75,8 +76,12 @@ describe('the npm package', () => {
     expect(testOnly).toEqual([])
   })
 
-  it('still ships the runtime fixtures under test-fixtures/', () => {
+  it('ships the peer config templates, and no other fixture: no seeded defect, no kill matrix', () => {
     expect(files.some((path) => path.startsWith('test-fixtures/peers/'))).toBe(true)
-    expect(files.some((path) => path.startsWith('test-fixtures/defects/'))).toBe(true)
+    const code = files.filter(
+      (path) => /(^|\/)test-fixtures\//.test(path) && !path.startsWith('test-fixtures/peers/'),
+    )
+    expect(code).toEqual([])
+    expect(files.filter((path) => /kill-matrix|\/tools\//.test(path))).toEqual([])
   })
 })

@@ -1,9 +1,9 @@
 // Progress while a run goes: redrawn in place on a TTY, plain lines elsewhere,
 // colour only on a TTY without NO_COLOR.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Role } from '../harness/model/roles.js'
-import type { CaseResult } from '../harness/model/run-result.js'
-import type { Status } from '../harness/model/verdict.js'
+import type { Role } from '../harness/engine/model/roles.js'
+import type { CaseResult } from '../harness/engine/model/run-result.js'
+import type { Status } from '../harness/engine/model/verdict.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import {
   detectStyle,

@@ -1,7 +1,7 @@
-import { appliesTo, type RoleDeclaration } from '../harness/model/case.js'
-import type { Role } from '../harness/model/roles.js'
-import type { CaseResult, RunResult, TargetCrash } from '../harness/model/run-result.js'
-import type { Status } from '../harness/model/verdict.js'
+import { appliesTo, type RoleDeclaration } from '../harness/engine/model/case.js'
+import type { Role } from '../harness/engine/model/roles.js'
+import type { CaseResult, RunResult, TargetCrash } from '../harness/engine/model/run-result.js'
+import type { Status } from '../harness/engine/model/verdict.js'
 import { unattributedSummary } from '../reports/unattributed.js'
 
 const LABEL: Record<Status, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { substitutePlaceholders } from '../harness/target/placeholders.js'
+import { substitutePlaceholders } from '../harness/engine/target/placeholders.js'
 import { parseProxyAuth } from './command-run.js'
 import { RUN_USAGE } from './usage.js'
 

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse, type TestCase, type TestSuites } from 'junit2json'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import type { RunDiff } from '../reports/diff.js'
 import { validateRunResult } from '../reports/validate.js'
 

@@ -7,7 +7,6 @@ Usage:
   proxyspec diff BASE NEW        compare two report.json files (exit 1 on a new MUST failure)
   proxyspec coverage [options]   which catalog requirements have cases, by level and role
   proxyspec reference [options]  run the built-in reference intermediary as a process of its own
-  proxyspec kill-matrix [opts]   every seeded defect against the cases that must catch it
   proxyspec help [command]       show help for a command
 
 Options:
@@ -179,18 +178,4 @@ as matrix.md and matrix.html, with each peer's full report under matrix/.
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
 
 Exit codes: 0 the matrix was written (whatever the verdicts); 2 a peer could not be started.
-`
-
-export const KILL_MATRIX_USAGE = `Usage: proxyspec kill-matrix [--defect GLOB] [--timeout MS] [--json]
-
-Runs every seeded defect (the reference with one realistic bug switched on) against the cases
-that name it, and those cases against the reference, and prints a defect x case table per suite:
-K killed, S survived, . not named; on the reference row p passes, F fails.
-
-  --defect GLOB   only these defects, by name (repeatable, comma-separated): 'forwards-*'
-  --timeout MS    per-case deadline (default 3000)
-  --json          the matrix as JSON instead of the table
-
-Exit codes: 0 every defect killed and the reference passes every case used; 1 a defect
-survived or the reference failed; 2 the matrix could not be run (e.g. no defect matches).
 `

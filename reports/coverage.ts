@@ -1,6 +1,6 @@
-import { effectiveRoles } from '../harness/model/case.js'
-import type { Level } from '../harness/model/level.js'
-import type { Role } from '../harness/model/roles.js'
+import { effectiveRoles } from '../harness/engine/model/case.js'
+import type { Level } from '../harness/engine/model/level.js'
+import type { Role } from '../harness/engine/model/roles.js'
 import {
   CATALOG_LEVELS,
   CATALOG_ROLES,

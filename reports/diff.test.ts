@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
-import type { Status } from '../harness/model/verdict.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
+import type { Status } from '../harness/engine/model/verdict.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { mergeRepeats } from './repeat.js'

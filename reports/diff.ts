@@ -1,8 +1,8 @@
-import type { Level } from '../harness/model/level.js'
-import type { Role } from '../harness/model/roles.js'
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
-import type { Status } from '../harness/model/verdict.js'
-import { isExcused } from './declared.js'
+import type { Level } from '../harness/engine/model/level.js'
+import type { Role } from '../harness/engine/model/roles.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
+import type { Status } from '../harness/engine/model/verdict.js'
+import { isExcused } from '../harness/engine/model/declared.js'
 import { isFailing } from './status.js'
 
 /** A case result's identity across runs. Aliases are not in results, so renames show as removed + added. */

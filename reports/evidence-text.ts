@@ -1,4 +1,4 @@
-import type { Evidence, WireEvent } from '../harness/model/evidence.js'
+import type { Evidence, WireEvent } from '../harness/engine/model/evidence.js'
 import { decodeBytes, visibleText } from './bytes.js'
 
 /** Who sent the bytes, in the words of the hop they were seen on. */

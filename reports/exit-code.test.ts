@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { exitCode } from './exit-code.js'

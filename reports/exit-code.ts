@@ -1,4 +1,4 @@
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import type { RunDiff } from './diff.js'
 import { summaryUnder } from './report-facts.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { CaseResult } from '../harness/model/run-result.js'
+import type { CaseResult } from '../harness/engine/model/run-result.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { applyExpectations, loadExpectations, unmatchedDeviations } from './expectations.js'
-import { summarize } from './summary.js'
+import { summarize } from '../harness/engine/model/summary.js'
 import { validateRunResult } from './validate.js'
 
 const file = (deviations: unknown[]): string => JSON.stringify({ deviations })

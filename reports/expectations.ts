@@ -6,10 +6,14 @@
 //       { "case": "keep-alive/no-dumb-proxy-keep-alive-hang@reverse", "reason": "tracked in #123" } ] }
 //
 // "case" is a case id (every role) or "<id>@<role>" (one role; wins over the plain id).
-import type { CaseResult, DeclaredDeviation, RunResult } from '../harness/model/run-result.js'
-import { isRole, ROLES } from '../harness/model/roles.js'
+import type {
+  CaseResult,
+  DeclaredDeviation,
+  RunResult,
+} from '../harness/engine/model/run-result.js'
+import { isRole, ROLES } from '../harness/engine/model/roles.js'
 import { caseKey } from './diff.js'
-import { summarize } from './summary.js'
+import { summarize } from '../harness/engine/model/summary.js'
 
 export interface Deviation {
   /** A case id, or `${id}@${role}`. */

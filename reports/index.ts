@@ -1,6 +1,6 @@
 // The reports: one result model, pure renderers from it, and the tools on top
 // (diff, expectations, coverage). Renderers return strings; callers write files.
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import type { RunDiff } from './diff.js'
 import { renderHtml } from './render-html.js'
 import { renderJson } from './render-json.js'
@@ -56,9 +56,9 @@ export function parseReportFormats(text: string): ReportFormat[] {
   return [...new Set(formats)] as ReportFormat[]
 }
 
-export { summarize } from './summary.js'
+export { summarize } from '../harness/engine/model/summary.js'
 export { exitCode, type ExitCodeOptions } from './exit-code.js'
-export { isExcused, countsAgainst } from './declared.js'
+export { isExcused, countsAgainst } from '../harness/engine/model/declared.js'
 export { renderJson } from './render-json.js'
 export { renderJunit, type JunitOptions } from './render-junit.js'
 export { renderMarkdown, type MarkdownOptions } from './render-markdown.js'

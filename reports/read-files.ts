@@ -3,7 +3,7 @@
 // a bad input file is "the run could not be made" (exit 2), never a stack.
 import { readFile } from 'node:fs/promises'
 import { HarnessError } from '../harness/net/errors.js'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import { loadExpectations, type Expectations } from './expectations.js'
 import { parseRunResult } from './validate.js'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { renderHtml } from './render-html.js'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import { caseKey, type RunDiff } from './diff.js'
 import { REPORT_CSS, REPORT_JS } from './html-assets.js'
 import { caseHtml, type CaseChangeMark } from './html-case.js'

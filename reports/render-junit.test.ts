@@ -1,6 +1,6 @@
 import { parse, type TestCase, type TestSuites } from 'junit2json'
 import { describe, expect, it } from 'vitest'
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { applyExpectations, loadExpectations } from './expectations.js'
 import { renderJunit } from './render-junit.js'

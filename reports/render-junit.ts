@@ -1,6 +1,6 @@
-import type { CaseResult, RunResult } from '../harness/model/run-result.js'
+import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import { visibleText } from './bytes.js'
-import { countsAgainst, isExcused } from './declared.js'
+import { countsAgainst, isExcused } from '../harness/engine/model/declared.js'
 import { evidenceText } from './evidence-text.js'
 import { STATUS_LABEL } from './status.js'
 import { xmlAttr, xmlText } from './xml.js'

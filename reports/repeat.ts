@@ -6,11 +6,11 @@ import {
   MAX_UNATTRIBUTED_EVENTS,
   type CaseResult,
   type RunResult,
-} from '../harness/model/run-result.js'
-import type { Status } from '../harness/model/verdict.js'
+} from '../harness/engine/model/run-result.js'
+import type { Status } from '../harness/engine/model/verdict.js'
 import { caseKey } from './diff.js'
 import { isFailing } from './status.js'
-import { summarize } from './summary.js'
+import { summarize } from '../harness/engine/model/summary.js'
 
 /**
  * Folds the runs of one `--repeat N` into one result: per case (id and role),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { summaryUnder } from './report-facts.js'
-import { summarize } from './summary.js'
+import { summarize } from '../harness/engine/model/summary.js'
 
 describe('summaryUnder', () => {
   it("is the run's own summary under the run's strictness (computed once, not again)", () => {

@@ -1,7 +1,7 @@
-import { LEVELS, type Level } from '../harness/model/level.js'
-import type { RunResult, RunSummary } from '../harness/model/run-result.js'
-import { STATUSES, type Status } from '../harness/model/verdict.js'
-import { summarize } from './summary.js'
+import { LEVELS, type Level } from '../harness/engine/model/level.js'
+import type { RunResult, RunSummary } from '../harness/engine/model/run-result.js'
+import { STATUSES, type Status } from '../harness/engine/model/verdict.js'
+import { summarize } from '../harness/engine/model/summary.js'
 
 // Facts every human-readable format states the same way, computed in one place.
 

@@ -1,5 +1,5 @@
-import { LEVELS, type Level } from '../harness/model/level.js'
-import { ROLES, type Role } from '../harness/model/roles.js'
+import { LEVELS, type Level } from '../harness/engine/model/level.js'
+import { ROLES, type Role } from '../harness/engine/model/roles.js'
 
 /**
  * A role a catalog row can name: the roles proxyspec runs (Role) plus those of

@@ -1,4 +1,4 @@
-import type { Status } from '../harness/model/verdict.js'
+import type { Status } from '../harness/engine/model/verdict.js'
 
 /** Short labels, the same in every format. */
 export const STATUS_LABEL: Readonly<Record<Status, string>> = {

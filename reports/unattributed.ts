@@ -1,7 +1,7 @@
 // Origin traffic no case token names (RunResult.unattributedOrigin), as the
 // renderers and the CLI say it: who sent the bytes, on which origin
 // connection, and which case's connection it was.
-import type { RunResult, UnattributedOriginEvent } from '../harness/model/run-result.js'
+import type { RunResult, UnattributedOriginEvent } from '../harness/engine/model/run-result.js'
 
 /** One event in words: "o7 at 812 ms: the target sent a request without a case token: GET / HTTP/1.1". */
 export function unattributedLine(event: UnattributedOriginEvent): string {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import { SCHEMA_VERSION, type RunResult } from '../harness/model/run-result.js'
+import { SCHEMA_VERSION, type RunResult } from '../harness/engine/model/run-result.js'
 
 // The schema is a JSON file next to this module in the source tree. The build
 // (tsconfig.build.json) emits only .ts, so from dist/reports/ it is found back

@@ -3,7 +3,7 @@
 // from again. Each file is written atomically and on its own, so a renderer
 // that throws (or a full disk) costs only its own file, never one already written.
 import { join } from 'node:path'
-import type { RunResult } from '../harness/model/run-result.js'
+import type { RunResult } from '../harness/engine/model/run-result.js'
 import {
   REPORT_FILE_NAMES,
   REPORT_FORMATS,

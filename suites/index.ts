@@ -1,4 +1,4 @@
-import type { ConformanceCase, Suite } from '../harness/model/case.js'
+import type { ConformanceCase, Suite } from '../harness/engine/model/case.js'
 import { connectSuite } from './connect/suite.js'
 import { framingSuite } from './framing/suite.js'
 import { hopByHopSuite } from './hop-by-hop/suite.js'

@@ -1,4 +1,4 @@
-import type { Evidence } from '../harness/model/evidence.js'
+import type { Evidence } from '../harness/engine/model/evidence.js'
 
 /** Printable bytes: CR and LF shown, other controls as \xNN, long runs cut. */
 export function printable(bytes: Buffer, max = 2000): string {

@@ -1,21 +1,21 @@
 // proxyspec/vitest: register proxyspec cases as vitest tests in your own suite.
 // Each test fails with the case's expected-versus-observed and its evidence.
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { appliesTo, type ConformanceCase } from '../harness/model/case.js'
-import type { CaseResult } from '../harness/model/run-result.js'
-import type { Role } from '../harness/model/roles.js'
-import { isBlocking } from '../harness/model/verdict.js'
+import { appliesTo, type ConformanceCase } from '../harness/engine/model/case.js'
+import type { CaseResult } from '../harness/engine/model/run-result.js'
+import type { Role } from '../harness/engine/model/roles.js'
+import { isBlocking } from '../harness/engine/model/verdict.js'
 import { Scope } from '../harness/net/started.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   type RunEnvironment,
   type TargetEndpoint,
-} from '../harness/runner/environment.js'
-import { runCase } from '../harness/runner/run-case.js'
-import { selectCases } from '../harness/runner/select.js'
-import { startRunEnvironment } from '../harness/runner/start-environment.js'
-import { startTarget } from '../harness/target/start-target.js'
-import { parseTarget, type TargetSpec } from '../harness/target/target-spec.js'
+} from '../harness/engine/environment/environment.js'
+import { runCase } from '../harness/engine/runner/run-case.js'
+import { selectCases } from '../harness/engine/runner/select.js'
+import { startRunEnvironment } from '../harness/engine/environment/start-environment.js'
+import { startTarget } from '../harness/engine/target/start-target.js'
+import { parseTarget, type TargetSpec } from '../harness/engine/target/target-spec.js'
 import { allCases } from '../suites/index.js'
 import { formatEvidence } from './format-evidence.js'
 

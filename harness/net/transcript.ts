@@ -1,4 +1,4 @@
-import type { Direction, Hop, WireEvent, WireEventType } from '../model/evidence.js'
+import type { Direction, Hop, WireEvent, WireEventType } from './wire-event.js'
 
 /** An event as recorded, with an absolute clock; turned into evidence when a case ends. */
 export interface RecordedWireEvent {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Scope } from '../net/started.js'
-import { connectPeer, must } from '../proxy/test-kit.js'
+import { connectPeer, must } from '../reference/proxy/test-kit.js'
 import { startEchoServer } from '../tcp/index.js'
 import { startNextHop } from './next-hop-server.js'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'

@@ -22,7 +22,7 @@ const MAX_UNOWNED = 1000
 /** Strays kept for strays(); older ones are dropped (strayCount still counts them). */
 const MAX_STRAYS = 1000
 
-/** The harness's own request before a run (harness/target/preflight.ts): expected, never a stray. */
+/** The harness's own request before a run (harness/engine/target/preflight.ts): expected, never a stray. */
 const PREFLIGHT =
   /^\/proxyspec-preflight(?:[?#]|$)|^https?:\/\/[^/]+\/proxyspec-preflight(?:[?#]|$)/
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import { htpasswdLine } from './htpasswd.js'
 import type { PeerFile, PeerLayout, PeerPorts } from './types.js'
 

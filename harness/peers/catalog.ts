@@ -1,4 +1,4 @@
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import { apache } from './apache.js'
 import { haproxy } from './haproxy.js'

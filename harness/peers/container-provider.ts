@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import { onceClose } from '../net/started.js'
 import { BoundedText } from './bounded-text.js'

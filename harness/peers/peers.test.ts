@@ -3,7 +3,7 @@
 // the binary or the engine is truly absent locally; never in CI. squid's two
 // profiles (direct, chained) are checked on the config they produce.
 import { describe, expect, it } from 'vitest'
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import { startOrigin } from '../origin/index.js'
 import { allCases } from '../../suites/index.js'
 import { PEERS } from './catalog.js'
@@ -43,7 +43,7 @@ async function exercise(name: PeerName, role: Role, provider: ProviderKind): Pro
 
 describe('native peers', () => {
   for (const name of PEER_NAMES) {
-    // The TLS roles need the run's certificates: harness/target/peer-target.test.ts runs them.
+    // The TLS roles need the run's certificates: harness/engine/target/peer-target.test.ts runs them.
     for (const role of PEERS[name].roles.filter((r) => r === 'forward' || r === 'reverse')) {
       it.skipIf(nativeAbsent(PEERS[name]))(`${name} as ${role}`, () =>
         exercise(name, role, 'native'),

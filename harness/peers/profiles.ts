@@ -1,5 +1,5 @@
-import type { ConformanceCase } from '../model/case.js'
-import type { Role } from '../model/roles.js'
+import type { ConformanceCase } from '../engine/model/case.js'
+import type { Role } from '../engine/model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import type { PeerDefinition, PeerProfile } from './types.js'
 

@@ -1,4 +1,4 @@
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import { peerFor } from './catalog.js'
 import { chooseProvider, type PeerOptions } from './choose-provider.js'
 import type { PeerName, PeerTls, StartedPeer } from './types.js'

@@ -1,4 +1,4 @@
-import type { Role } from '../model/roles.js'
+import type { Role } from '../engine/model/roles.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */

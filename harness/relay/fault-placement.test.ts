@@ -4,8 +4,8 @@
 // client, with no change to the proxy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Scope } from '../net/started.js'
-import { startReferenceProxy } from '../proxy/proxy-server.js'
-import { connectPeer, must, startRawOrigin } from '../proxy/test-kit.js'
+import { startReferenceProxy } from '../reference/proxy/proxy-server.js'
+import { connectPeer, must, startRawOrigin } from '../reference/proxy/test-kit.js'
 import { startFaultRelay } from './fault-relay.js'
 import type { FaultPlan } from './fault-types.js'
 

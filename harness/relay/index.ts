@@ -1,8 +1,6 @@
-// harness/relay: relays between a client and an upstream.
-export { startBlindRelay } from './blind-relay.js'
-export type { BlindRelayOptions, StartedBlindRelay } from './types.js'
+// harness/relay: the fault-injecting relay between a client and an upstream (the blind
+// relay, a reference intermediary, is in harness/reference/blind-relay).
 export { startFaultRelay } from './fault-relay.js'
-export { ONE_BYTE_PLAN, throughFaultRelay } from './fault-target.js'
 export type {
   FaultAction,
   FaultMode,

@@ -61,7 +61,7 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'no-server-auth': ['no-server-auth'],
   'ca-leaf': ['ca'],
   // Node's checkHost falls back to the CN when there is no SAN: it covers
-  // localhost but not origin.test. The RFC 9525 matcher (harness/gateway) does not.
+  // localhost but not origin.test. The RFC 9525 matcher (harness/reference/gateway) does not.
   'cn-only': ['wrong-host'],
   'cn-match-san-mismatch': ['wrong-host'],
   'partial-wildcard': ['wrong-host'],

@@ -9,9 +9,14 @@
 // Every case here needs the next hop (needs: ['next-hop']): against a peer
 // profile that opens its tunnels itself (peer:squid:direct) they are not
 // applicable; peer:squid:chained runs them.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import {
+  conforms,
+  unsupported,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { NextHopRequest } from '../../harness/nexthop/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'

@@ -1,8 +1,8 @@
 // RFC 9110 §9.3.6: a proxy that supports CONNECT restricts it to a known set of
 // ports, so it cannot be used to reach arbitrary services. The case asks for a
 // port the target was never told about (a fresh harness listener).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 

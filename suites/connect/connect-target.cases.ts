@@ -10,15 +10,15 @@
 // with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect
 // with the request-target properly encoded."
 import { runVariants } from '../support/variants.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, unsupported, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, unsupported, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { connectBytes } from '../support/connect-request.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { startIpv6Twin } from '../support/ipv6-twin.js'
 import { expectBytes } from '../support/tunnel.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import type { Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import type { Outcome } from '../../harness/engine/model/outcome.js'
 import type { StartedTcpServer } from '../../harness/tcp/types.js'
 
 /** Sends `CONNECT target` on a new connection; an Outcome unless it was refused with a 4xx. */

@@ -4,9 +4,9 @@
 // Content-Length or Transfer-Encoding on it must not make the proxy swallow
 // tunnel bytes as a "body": reject it (400, close) or ignore the framing.
 import { randomBytes } from 'node:crypto'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { connectBytes, expectClosed } from '../support/connect-request.js'

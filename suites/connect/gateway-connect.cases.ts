@@ -10,8 +10,8 @@
 // framed body as tunnel data.
 // The harness origin answers any CONNECT that reaches it with 200 and a
 // Content-Length body (its default answer), so a forwarding gateway shows it.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { connectBytes, framingFields } from '../support/connect-request.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 

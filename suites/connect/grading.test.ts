@@ -5,9 +5,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
 import { connectSuite } from './suite.js'
 
 type Behaviour = (client: Socket, target: string, rest: Buffer) => void

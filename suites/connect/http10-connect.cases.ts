@@ -2,8 +2,8 @@
 // CONNECT without Host is acceptable. RFC 9112 §6.1: chunked coding is never
 // sent to an HTTP/1.0 recipient; RFC 9110 §15.2: nor a 1xx.
 import { randomBytes } from 'node:crypto'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { closedPort, connectBytes, expectClosed, refusalOf } from '../support/connect-request.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'

@@ -1,6 +1,6 @@
 // CONNECT to a proxy that requires authentication (CONNECT-10), against the
 // target the run declared credentials for (--proxy-auth; builtin:reference
-// uses an auth twin, harness/target/builtin.ts). Without credentials these
+// uses an auth twin, harness/engine/target/builtin.ts). Without credentials these
 // cases are not applicable (needs: ['proxy-auth']). Sentences graded:
 // - RFC 9110 §11.7.1 and §15.5.8: a proxy MUST send at least one
 //   Proxy-Authenticate in each 407 it generates (MUST);
@@ -14,9 +14,14 @@
 // - RFC 9110 §11.7.2: Proxy-Authorization is consumed by the proxy that asked
 //   for it; it MAY be relayed to a next proxy that authenticates
 //   cooperatively, so a relay to the next hop is INFO.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import {
+  conforms,
+  unsupported,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { StartedTcpServer } from '../../harness/tcp/types.js'
 import type { FieldLine } from '../../harness/wire/types.js'

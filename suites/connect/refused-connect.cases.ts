@@ -20,16 +20,16 @@
 // choice, and a close with none, is INFO.
 // Not covered here: CONNECT-11's black-holed address (needs a firewall rule)
 // and NXDOMAIN name (needs resolver control); only the refused port.
-import { defineCase } from '../../harness/model/case.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import type { CloseKind } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import {
   conforms,
   observed,
   unsupported,
   violates,
   type Outcome,
-} from '../../harness/model/outcome.js'
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import {

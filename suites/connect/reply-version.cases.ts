@@ -8,9 +8,9 @@
 // on another connection, so a target that only ever speaks HTTP/1.0 conforms.
 // The status-line version of ordinary responses to an HTTP/1.0 client is
 // hop-by-hop/answers-http10-client-with-own-version.
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { connectBytes } from '../support/connect-request.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { chainedConnectCases } from './chained-connect.cases.js'
 import { connectPortsCases } from './connect-ports.cases.js'
 import { connectTargetCases } from './connect-target.cases.js'

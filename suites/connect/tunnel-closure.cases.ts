@@ -15,8 +15,8 @@
 // first; the leased CONNECT targets have none) and the 60 s bound on a side
 // left half-open (a soak, not a case).
 import { randomBytes } from 'node:crypto'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { openTunnel } from '../support/connect.js'
 

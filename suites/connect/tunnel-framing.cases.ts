@@ -3,11 +3,11 @@
 // Not covered here: the chained variant (a next-hop proxy's 200 with CL/TE),
 // nor CONNECT-04 and CONNECT-14: they need the run to start harness/nexthop
 // and tell the target to use it, and neither RunEnvironment nor CaseContext
-// carries a next hop yet. harness/proxy/next-hop.test.ts proves the
+// carries a next hop yet. harness/reference/proxy/next-hop.test.ts proves the
 // reference's side of all three.
 import { randomBytes } from 'node:crypto'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'

@@ -4,8 +4,8 @@
 // for a protocol the proxy does not know.
 // Not covered here: CONNECT-15's 30 s of traffic per tunnel (a soak, not a case).
 import { randomBytes } from 'node:crypto'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { connectBytes } from '../support/connect-request.js'
 import { openTunnel } from '../support/connect.js'

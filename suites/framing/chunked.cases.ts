@@ -1,9 +1,9 @@
 // RFC 9112 §7.1, §7.1.1: chunked decoding is strict. Sizes are hex digits
 // only and must not overflow, chunk data ends in CRLF exactly where its size
 // says, and unknown chunk extensions are ignored, not refused.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { originSide, provenance } from '../support/provenance.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {

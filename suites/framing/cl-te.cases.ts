@@ -2,9 +2,9 @@
 // Transfer-Encoding is the classic request-smuggling shape (CL.TE / TE.CL).
 // Transfer-Encoding wins, Content-Length goes before forwarding, and a request
 // that had both ends its connection.
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'

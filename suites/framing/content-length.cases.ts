@@ -1,9 +1,9 @@
 // RFC 9112 §6.3 rule 5, RFC 9110 §8.6: an invalid Content-Length is an
 // unrecoverable framing error. A request gets 400 and a close, a response a
 // 502 and a closed upstream connection; the invalid value never travels on.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'

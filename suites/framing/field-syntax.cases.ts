@@ -1,7 +1,7 @@
 // RFC 9112 §2.2, §5.1, §5.2; RFC 9110 §5.5: the lexical tricks that make
 // two parsers disagree about a request head. Each is refused, or cleaned up
 // before the request travels on, never passed on as received.
-import { defineCase } from '../../harness/model/case.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { chunkedBody } from '../../harness/wire/serialize.js'

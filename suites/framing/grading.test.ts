@@ -4,12 +4,15 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConformanceCase } from '../../harness/model/case.js'
+import type { ConformanceCase } from '../../harness/engine/model/case.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment, TargetEndpoint } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
+import type {
+  RunEnvironment,
+  TargetEndpoint,
+} from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
 import { framingSuite } from './suite.js'
 
 /** What the front does with a connection, decided on its first bytes. */

@@ -5,9 +5,9 @@
  * whole story.
  */
 import type { ReadResponseResult } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import type { Level } from '../../harness/model/level.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import type { Level } from '../../harness/engine/model/level.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'

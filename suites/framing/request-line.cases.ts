@@ -1,8 +1,8 @@
 // RFC 9112 §3, §3.2 and RFC 9110 §5.4: a request line that breaks the
 // grammar is refused rather than silently fixed, and a head larger than the
 // intermediary handles is refused rather than truncated.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { originRequest } from '../support/request.js'
 import { allVariants, type ForwardingCheck, type RefusalProbe } from './probe.js'

@@ -1,10 +1,10 @@
 // RFC 9112 §6.3 rule 1 and its final paragraph: where a response ends. HEAD,
 // 204 and 304 responses end at their empty line whatever their fields say,
 // and bytes an upstream sends after a complete response are not a response.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { provenance } from '../support/provenance.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import {

@@ -1,9 +1,9 @@
 // RFC 9112 §5.1, §5.2, §2.2 on the response side: a proxy either refuses
 // (502) an upstream response whose field lines two parsers could read
 // differently, or cleans them before the response goes on.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { AnomalyCode } from '../../harness/wire/types.js'
 import { proxySentence } from '../support/proxy-sentence.js'

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { chunkedCases } from './chunked.cases.js'
 import { clTeCases } from './cl-te.cases.js'
 import { contentLengthCases } from './content-length.cases.js'

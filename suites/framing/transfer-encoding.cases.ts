@@ -3,9 +3,9 @@
 // the server does not understand gets 501; and Transfer-Encoding in an
 // HTTP/1.0 message means the framing is faulty: close after handling it.
 import { gzipSync } from 'node:zlib'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { transferCodings } from '../../harness/wire/framing.js'

@@ -5,8 +5,8 @@
 // Proxy-Authorization being consumed by an auth-enabled proxy (HOP-10's
 // credential-leak half) is in proxy-authorization.cases.ts: it needs a target
 // declared to demand proxy credentials (--proxy-auth).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { rawResponse } from '../support/origin.js'
 import { listed, proxySentence, requestAtOrigin, responseAtClient } from './exchange.js'

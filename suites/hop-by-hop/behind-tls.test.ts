@@ -3,9 +3,9 @@
 // one is INFO (proxySentence), while the forward proxy fails it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
 import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
 import { hopByHopSuite } from './suite.js'
 

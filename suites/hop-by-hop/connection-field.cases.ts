@@ -1,8 +1,8 @@
 // RFC 9110 §7.6.1: an intermediary removes Connection and every field it names
 // before forwarding, in both directions, parsing Connection as a list
 // (case-insensitive, several lines, empty elements, optional whitespace).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'

@@ -2,8 +2,8 @@
 // Date MUST add one. The value is an IMF-fixdate (§5.6.7).
 // Replacing an invalid Date from the origin is allowed, not required (MAY):
 // its case is INFO.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { rawResponse } from '../support/origin.js'
 import { listed, responseAtClient } from './exchange.js'

@@ -5,8 +5,8 @@
 // a timeout, so a target that forwarded a request and then went quiet is
 // graded on what it forwarded, and one that refused is never "no answer".
 import type { ReadResponseResult } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { observed, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { observed, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'

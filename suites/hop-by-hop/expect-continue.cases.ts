@@ -9,13 +9,13 @@
 // own; what the proxy does with the unread body then (drain or close) is
 // KA-12, in the keep-alive suite.
 import type { RawClient } from '../../harness/client/types.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import type { RequestHead } from '../../harness/wire/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 
 /** The catalog's bound (REQUIREMENTS.md HOP-18); the case waits ctx.quietMs when that is shorter. */

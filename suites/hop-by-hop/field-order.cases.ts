@@ -4,8 +4,8 @@
 // Both MUSTs bind "a proxy" (§5.1 "A proxy MUST forward unrecognized header
 // fields", §5.3 "A proxy MUST NOT change the order"): in the reverse role a
 // change is INFO.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import { rawResponse } from '../support/origin.js'
 import { listed, proxySentence, requestAtOrigin, responseAtClient } from './exchange.js'

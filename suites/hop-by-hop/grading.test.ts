@@ -4,13 +4,13 @@
 // verdict must be the one the binding sentence gives.
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../harness/model/roles.js'
-import type { CaseResult } from '../../harness/model/run-result.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { CaseResult } from '../../harness/engine/model/run-result.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
 import { hopByHopSuite } from './suite.js'
 
 /** What the front does with one request head (latin1 text through the empty line). */

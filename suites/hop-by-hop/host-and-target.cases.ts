@@ -24,15 +24,15 @@ import { TOKEN_FIELD } from '../../harness/net/token.js'
 // "the last proxy on the request chain" that receives the absolute-form with
 // an empty path (forward role, MUST); a gateway gets "OPTIONS *" itself, which
 // asks about the server it is, so what it does with it is INFO (reverse role).
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import {
   conforms,
   observed,
   timedOut,
   violates,
   type Outcome,
-} from '../../harness/model/outcome.js'
+} from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'

@@ -13,8 +13,8 @@
 // ignored." The target's highest version is read from its answer to an
 // HTTP/1.1 request on another connection, so an HTTP/1.0-only target conforms.
 // Not covered here: framing the body for an HTTP/1.0 client (KA-07).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { rawResponse } from '../support/origin.js'
 import { statusLine } from '../support/request.js'
 import { requestAtOrigin, responseAtClient } from './exchange.js'

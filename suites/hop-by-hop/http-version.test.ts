@@ -5,12 +5,12 @@
 // version); the reference (HTTP/1.1 to both) passes in the kill matrix.
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../harness/model/roles.js'
-import type { CaseResult } from '../../harness/model/run-result.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { CaseResult } from '../../harness/engine/model/run-result.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
 import { hopByHopSuite } from './suite.js'
 
 /** A raw target answering each request head itself with `version(requestVersion)` and closing. */

@@ -8,9 +8,9 @@
 // responses received prior to a final response", and toward its origin a
 // gateway is a client. "A server MUST NOT send a 1xx response to an HTTP/1.0
 // client" binds both roles.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'

@@ -12,8 +12,8 @@
 // (a refusal, or one tunnel to itself, which is a single self-connection).
 // Not covered here: a reverse proxy whose configured route points back at
 // itself (a configuration the case cannot make).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import { responseOrOutcome, statusLine } from '../support/request.js'
 import { viaMembers } from './exchange.js'

@@ -10,9 +10,9 @@
 // (Apache answers 400 to 100000000000000000000). A 2xx the target makes up
 // itself for a value above 0 is graded: it answered as the final recipient,
 // as if the value were 0 (a wrapped counter).
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { exchange, isRefusal, ownAnswer } from './exchange.js'

@@ -5,8 +5,8 @@
 // Not covered here: that a configured X-Forwarded-For is present and right;
 // the case cannot know a target's configuration, so it only checks that the
 // client's forged values do not get through.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { requestAtOrigin, viaMembers } from './exchange.js'
 

@@ -15,15 +15,15 @@
 //   proxy that authenticates cooperatively, and the origin is not one, so the
 //   catalog's FAIL (a credential leak) is kept: MUST. Authorization beside it
 //   passes unchanged (§11.6.2, MUST NOT modify).
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import {
   conforms,
   observed,
   unsupported,
   violates,
   type Outcome,
-} from '../../harness/model/outcome.js'
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import {

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { authenticationFieldCases } from './authentication-fields.cases.js'
 import { connectionFieldCases } from './connection-field.cases.js'
 import { dateFieldCases } from './date-field.cases.js'

@@ -10,8 +10,8 @@
 // and Set-Cookie are not such fields. So refusing the response is always
 // correct: the proxy's own 5xx (which one is noted), or a close before the
 // message completes, with nothing merged into what was relayed.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'

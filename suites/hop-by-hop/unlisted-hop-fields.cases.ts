@@ -10,8 +10,8 @@
 // what §7.6.1's "whether or not they appear as a connection-option" is for:
 // removing it is a SHOULD, and refusing the origin's response (a 5xx, or a
 // close, with nothing relayed) is as correct.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'

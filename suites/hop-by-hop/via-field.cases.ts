@@ -4,9 +4,9 @@
 // Via header field in forwarded response messages." So Via on requests binds
 // both roles (MUST); on responses only the proxy (forward role, MUST), the
 // gateway's is a MAY and its case is INFO (reverse role).
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { rawResponse } from '../support/origin.js'
 import { originRequest, responseOrOutcome } from '../support/request.js'
 import { requestAtOrigin, viaMembers } from './exchange.js'

@@ -3,8 +3,8 @@
 // passes a 1.0 client's keep-alive to a 1.0 origin and then waits for the
 // origin to close leaves the client hanging on its next request.
 import { http, HttpResponse } from 'msw'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import { originRequest, responseOrOutcome } from '../support/request.js'

@@ -5,9 +5,9 @@
 // The same rule binds the target as the client of its upstream connection: a
 // connection that still owes body bytes is not reused for another request,
 // or the origin reads that request as the body.
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, observed, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, observed, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { requestBytes, responseBytes } from '../../harness/wire/serialize.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, RequestHead } from '../../harness/wire/types.js'

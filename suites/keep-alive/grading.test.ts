@@ -5,9 +5,9 @@
 // verdict says why (not applicable, or the retry after a close).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
 import {
   startPeerLikeProxy,
   type PeerLikeOptions,

@@ -2,9 +2,9 @@
 // HTTP/1.0 client, whatever keep-alive it asks for; §6.1: no chunked request
 // to an upstream known to speak HTTP/1.0.
 import { http, HttpResponse } from 'msw'
-import { defineCase, type ConformanceCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase, type ConformanceCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { hasField, listTokens } from '../../harness/wire/fields.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'

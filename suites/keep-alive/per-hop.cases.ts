@@ -2,8 +2,8 @@
 // separately. A client's close is this hop's business; an origin's close is
 // passed on only if the intermediary really closes the client connection.
 import { http, HttpResponse } from 'msw'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { listTokens } from '../../harness/wire/fields.js'
 import { closeWithin, saysConnection } from '../support/keep-alive.js'

@@ -1,7 +1,7 @@
 // RFC 9112 §9.3: HTTP/1.1 connections persist by default; the intermediary
 // keeps the client connection open after a response of self-defined length.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { listTokens } from '../../harness/wire/fields.js'
 import { originRequest, responseOrOutcome } from '../support/request.js'
 

@@ -9,9 +9,9 @@
 // bind it.
 import { http, HttpResponse } from 'msw'
 import type { RawClient } from '../../harness/client/types.js'
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { responseBytes } from '../../harness/wire/serialize.js'

@@ -6,12 +6,15 @@
 // decided from what the origin sent, not from the status.
 import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConformanceCase } from '../../harness/model/case.js'
+import type { ConformanceCase } from '../../harness/engine/model/case.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment, TargetEndpoint } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
+import type {
+  RunEnvironment,
+  TargetEndpoint,
+} from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
 import { keepAliveSuite } from './suite.js'
 
 const scope = new Scope()

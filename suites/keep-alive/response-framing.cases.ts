@@ -3,9 +3,9 @@
 // §6.3 rule 6, §8: an upstream response cut short is never presented to the
 // client as complete.
 import { http, HttpResponse } from 'msw'
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import type { OriginBehaviour, OriginFraming } from '../../harness/origin/types.js'
 import { chunkedBody, responseBytes } from '../../harness/wire/serialize.js'
 import { hasField } from '../../harness/wire/fields.js'

@@ -16,9 +16,9 @@
 //   keep-alive race every pool meets). A pool that retries "only on reuse"
 //   shows here and nowhere else. A target that sends the POST on a new upstream
 //   connection does not pool: the variant is not applicable, and says so.
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, observed, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, observed, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { listTokens } from '../../harness/wire/fields.js'

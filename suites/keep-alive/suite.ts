@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { blindRelayCases } from './blind-relay.cases.js'
 import { earlyResponseCases } from './early-response.cases.js'
 import { http10Cases } from './http10.cases.js'

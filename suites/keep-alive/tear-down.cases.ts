@@ -4,8 +4,8 @@
 // Not here: KA-13's staged close. The RST of a non-staged close arrives with
 // the response, and libuv reports a hang-up after a partial read as EOF, so a
 // Node client cannot tell that RST from a FIN.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 

@@ -1,8 +1,8 @@
 // RFC 9112 §9.3, §9.6: nothing more is sent on an upstream connection whose
 // response said close. §9.4: upstream connections are bounded and reused.
 import { http, HttpResponse } from 'msw'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { saysConnection } from '../support/keep-alive.js'

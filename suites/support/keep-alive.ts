@@ -1,7 +1,7 @@
 // Helpers of the keep-alive suite: origin timing, and reading what a client
 // connection did after a response (closed, and how, or still open).
 import type { RawClient } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { isTimeout, raceTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { listTokens } from '../../harness/wire/fields.js'

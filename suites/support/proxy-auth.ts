@@ -4,8 +4,13 @@
 // of a 407. No helper here writes the password into a note or an Outcome:
 // only the transcript carries it, and that is redacted.
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
-import type { CaseContext, ProxyAuthView } from '../../harness/model/case-context.js'
-import { conforms, unsupported, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext, ProxyAuthView } from '../../harness/engine/model/case-context.js'
+import {
+  conforms,
+  unsupported,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import { HarnessError } from '../../harness/net/errors.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'

@@ -6,11 +6,11 @@
 // to user agent requirements on the gateway's inbound connection". So a
 // sentence that binds "a proxy" only does not bind a gateway, while one that
 // binds a server, a recipient, an intermediary or a client does.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import type { Level } from '../../harness/model/level.js'
-import { violates, type Outcome } from '../../harness/model/outcome.js'
-import { httpRole } from '../../harness/model/roles.js'
-import { weaker } from '../../harness/model/verdict.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import type { Level } from '../../harness/engine/model/level.js'
+import { violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { httpRole } from '../../harness/engine/model/roles.js'
+import { weaker } from '../../harness/engine/model/verdict.js'
 
 /**
  * For a rule whose sentence binds "a proxy" only: in the reverse role (and

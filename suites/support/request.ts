@@ -1,6 +1,6 @@
 import type { ReadResponseResult } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 

@@ -1,5 +1,5 @@
 import type { RawClient } from '../../harness/client/types.js'
-import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 
 /** Reads exactly `expected.length` bytes and compares; an Outcome when they do not come back intact. */
 export async function expectBytes(

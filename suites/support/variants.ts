@@ -1,8 +1,8 @@
 // Running a case's variants: every one runs and is noted, whatever the ones
 // before found (issue 10), and one Outcome says what all of them found.
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { LEVELS } from '../../harness/model/level.js'
-import { conforms, observed, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { LEVELS } from '../../harness/engine/model/level.js'
+import { conforms, observed, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 
 /** What one variant of a multi-variant case found (graded together by runVariants). */
 export type VariantResult = Outcome

@@ -3,7 +3,7 @@
 // by the origin's ws endpoint, and must not be taken for what the target sent.
 import { afterEach, describe, expect, it } from 'vitest'
 import { openRawClient } from '../../harness/client/index.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { Scope } from '../../harness/net/started.js'
 import { TranscriptRecorder } from '../../harness/net/transcript.js'

@@ -5,13 +5,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { RawClient } from '../../harness/client/types.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { UpgradeOrigin } from '../../harness/origin/upgrade-endpoints.js'
 import type { SwitchedSession } from '../../harness/origin/upgrade-session.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { TERMINATOR_NAME } from '../tls/terminator-kit.js'
+import { TERMINATOR_NAME } from '../../harness/tls/certificate-plan.js'
 import { originRequest } from './request.js'
 import { provenance } from './provenance.js'
 

@@ -5,8 +5,8 @@
 // Not covered here: TLS-14 (connection reuse across origins: one upstream per
 // run) and TLS-22 (b) (truncation by a bare FIN from the upstream: the TLS
 // origin always ends with close_notify).
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { rawResponse } from '../support/origin.js'

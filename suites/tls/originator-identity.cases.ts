@@ -5,7 +5,7 @@
 // Not covered here: TLS-07 (IP-literal upstreams: the target is configured
 // with one upstream name per run), TLS-08 (CNAME chains: needs a resolver the
 // target uses) and TLS-04's IDN and trailing-dot variants (same reason).
-import { defineCase } from '../../harness/model/case.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import { mustRefuse } from './originator-kit.js'
 
 export const originatorIdentityCases = [

@@ -7,14 +7,14 @@ import type {
   CaseContext,
   TlsOriginSetup,
   TlsOriginView,
-} from '../../harness/model/case-context.js'
+} from '../../harness/engine/model/case-context.js'
 import {
   conforms,
   observed,
   timedOut,
   violates,
   type Outcome,
-} from '../../harness/model/outcome.js'
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'

@@ -7,7 +7,7 @@
 // and TLS-12 (MD5/SHA-1 signatures): selfsigned, the corpus generator, cannot
 // issue those certificates (no custom extensions, SHA-2 and SHA-1 only for
 // ECDSA, which OpenSSL 3 refuses to verify at its default level anyway).
-import { defineCase } from '../../harness/model/case.js'
+import { defineCase } from '../../harness/engine/model/case.js'
 import { mustAccept, mustRefuse } from './originator-kit.js'
 
 export const originatorTrustCases = [

@@ -1,13 +1,13 @@
 // The tls suite against the built-in reference gateways: every case passes,
 // run concurrently as `proxyspec run` does (the TLS origin lease must hold up).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appliesTo } from '../../harness/model/case.js'
-import type { Role } from '../../harness/model/roles.js'
+import { appliesTo } from '../../harness/engine/model/case.js'
+import type { Role } from '../../harness/engine/model/roles.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
 import { tlsSuite } from './suite.js'
 
 describe('the tls suite against builtin:reference', () => {

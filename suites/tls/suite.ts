@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { originatorHandshakeCases } from './originator-handshake.cases.js'
 import { originatorIdentityCases } from './originator-identity.cases.js'
 import { originatorChainCases, originatorTrustCases } from './originator-trust.cases.js'

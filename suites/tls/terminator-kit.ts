@@ -3,7 +3,7 @@
  * client (TC in the catalog) that trusts only the run CA, fetches no missing
  * intermediates and matches names by RFC 9525 with no CN fallback.
  */
-import type { CaseContext } from '../../harness/model/case-context.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { TERMINATOR_NAME } from '../../harness/tls/certificate-plan.js'
 import {
   probeTlsHandshake,

@@ -6,10 +6,10 @@
 // with two names and certificates, which {cert}/{key} do not describe yet.
 import { X509Certificate } from 'node:crypto'
 import type { DetailedPeerCertificate } from 'node:tls'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
-import { checkIdentity } from '../../harness/gateway/identity.js'
+import { checkIdentity } from '../../harness/reference/gateway/identity.js'
 import { RECORD_TYPE, connectTappedTls } from '../../harness/tls/tls-record-tap.js'
 import { handshakeWith, TERMINATOR_NAME } from './terminator-kit.js'
 

@@ -3,8 +3,8 @@
 // origin's own certificate, byte for byte, so its fingerprint must match.
 // This catches TLS-intercepting proxies even when the client trusts their
 // CA, and is the black-box half of CONNECT-05 that concerns TLS.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { handshakeThroughConnect } from '../../harness/tls/tls-through-connect.js'
 

@@ -2,14 +2,17 @@
 // against a target that behaves as a real peer did, asserting the verdict.
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConformanceCase } from '../../harness/model/case.js'
-import type { CaseResult } from '../../harness/model/run-result.js'
+import type { ConformanceCase } from '../../harness/engine/model/case.js'
+import type { CaseResult } from '../../harness/engine/model/run-result.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment, TargetEndpoint } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
+import type {
+  RunEnvironment,
+  TargetEndpoint,
+} from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
 import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
+import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { upgradeSuite } from './suite.js'
 
 const scope = new Scope()

@@ -1,5 +1,5 @@
 // What the upgrade cases check of a handshake's answer, shared by their files.
-import { unsupported, type Outcome } from '../../harness/model/outcome.js'
+import { unsupported, type Outcome } from '../../harness/engine/model/outcome.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import type { HandshakeResult, OpenWebSocket } from '../support/websocket.js'

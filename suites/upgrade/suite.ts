@@ -1,4 +1,4 @@
-import { defineSuite } from '../../harness/model/case.js'
+import { defineSuite } from '../../harness/engine/model/case.js'
 import { switchResponseCases } from './switch-response.cases.js'
 import { switchRuleCases } from './switch-rules.cases.js'
 import { upgradeRequestCases } from './upgrade-requests.cases.js'

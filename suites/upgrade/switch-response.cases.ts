@@ -1,8 +1,8 @@
 // The 101 an intermediary relays (RFC 9110 §7.8, §8.6; RFC 9112 §6.1): no
 // framing fields, Upgrade and the upgrade option in Connection, the new
 // protocol right after its head, and no unrelated connection options.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { websocketEndpoint } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import {

@@ -3,9 +3,9 @@
 // Otherwise the connection stays HTTP, which is what stops WebSocket
 // smuggling (later client bytes parsed and checked as requests).
 import type { RawClient } from '../../harness/client/types.js'
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import {
   refusalBytes,
   refusingEndpoint,

@@ -1,9 +1,9 @@
 // Which requests are upgrade requests (RFC 9110 §7.8): only HTTP/1.1 ones
 // that list `upgrade` in Connection; an upgrade the intermediary will not
 // relay is removed and the request handled as plain HTTP; h2c never passes.
-import { defineCase } from '../../harness/model/case.js'
-import type { CaseContext } from '../../harness/model/case-context.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import {
   h2cEndpoint,
   refusalBytes,

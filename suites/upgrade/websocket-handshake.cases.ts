@@ -2,8 +2,8 @@
 // 9110 §7.8): the fields pass end to end unchanged, the Accept the client gets
 // is the one for its own key, and a Connection list that has more than
 // `upgrade` in it still upgrades.
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { websocketAccept, websocketKey } from '../../harness/origin/upgrade-accept.js'
 import { websocketEndpoint } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, firstFieldValue, hasField } from '../../harness/wire/fields.js'

@@ -2,8 +2,8 @@
 // frames pass byte for byte both ways, and a close on either side is
 // delivered, then both connections close.
 import { deflateRawSync } from 'node:zlib'
-import { defineCase } from '../../harness/model/case.js'
-import { conforms, violates } from '../../harness/model/outcome.js'
+import { defineCase } from '../../harness/engine/model/case.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { websocketEndpoint } from '../../harness/origin/upgrade-endpoints.js'
 import {

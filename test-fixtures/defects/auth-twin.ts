@@ -1,13 +1,13 @@
 // Seeded defects of proxy authentication (CONNECT-10, HOP-10): the reference
 // with one defect, plus an auth twin with the same defect that requires
-// credentials, as builtin:reference is started (harness/target/builtin.ts):
+// credentials, as builtin:reference is started (harness/engine/target/builtin.ts):
 // the auth cases go to the twin, every other case to the first.
-import type { Role } from '../../harness/model/roles.js'
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { startReferenceProxy } from '../../harness/proxy/index.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
+import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import { referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 

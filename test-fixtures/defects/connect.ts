@@ -1,6 +1,6 @@
 // Seeded defects the connect suite must catch: each is the reference with one
-// CONNECT bug switched on (harness/proxy/defects.ts, "connect" section).
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
+// CONNECT bug switched on (harness/reference/proxy/defects.ts, "connect" section).
+import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { authDefect } from './auth-twin.js'
 import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'

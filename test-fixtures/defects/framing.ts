@@ -1,6 +1,6 @@
 // Seeded defects the framing suite must catch: each is the reference with one
-// lax spot in how it reads or writes message framing (harness/proxy/framing-parser.ts,
-// harness/proxy/framing.ts).
+// lax spot in how it reads or writes message framing (harness/reference/proxy/framing-parser.ts,
+// harness/reference/proxy/framing.ts).
 import { proxyDefect as defect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 

@@ -1,7 +1,7 @@
 // Seeded defects the hop-by-hop suite must catch: each is the reference
-// proxy with one bug (harness/proxy/defects.ts says where the hook lives).
-import type { Role } from '../../harness/model/roles.js'
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
+// proxy with one bug (harness/reference/proxy/defects.ts says where the hook lives).
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 

@@ -1,7 +1,7 @@
 // Seeded defects the keep-alive suite must catch: the reference with one
-// persistence bug switched on (hooks in harness/proxy, "keep-alive" section
-// of harness/proxy/defects.ts).
-import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/relay/fault-target.js'
+// persistence bug switched on (hooks in harness/reference/proxy, "keep-alive" section
+// of harness/reference/proxy/defects.ts).
+import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/engine/target/fault-target.js'
 import { proxyDefect as defect, referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 

@@ -1,7 +1,7 @@
 // The kill matrix in CI (DESIGN.md, "The suite tests itself"): no seeded
 // defect survives the cases that name it, and the reference passes them all.
 import { describe, expect, it } from 'vitest'
-import { startBuiltin } from '../../harness/target/builtin.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
 import { allCases } from '../../suites/index.js'
 import { allDefects } from './index.js'
 import { formatKillMatrix, runKillMatrix } from './kill-matrix.js'

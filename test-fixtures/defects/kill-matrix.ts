@@ -4,16 +4,16 @@
  * case passes against it) means that case cannot fail for the bug it claims
  * to catch; a reference failure means the case is wrong the other way.
  */
-import { appliesTo, type ConformanceCase } from '../../harness/model/case.js'
-import type { Role } from '../../harness/model/roles.js'
-import type { CaseResult } from '../../harness/model/run-result.js'
-import type { Status } from '../../harness/model/verdict.js'
+import { appliesTo, type ConformanceCase } from '../../harness/engine/model/case.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { CaseResult } from '../../harness/engine/model/run-result.js'
+import type { Status } from '../../harness/engine/model/verdict.js'
 import { Scope } from '../../harness/net/started.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runCase } from '../../harness/runner/run-case.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runCase } from '../../harness/engine/runner/run-case.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import { allCases } from '../../suites/index.js'
 import { defectRoles, type SeededDefect } from './types.js'
 

@@ -1,16 +1,16 @@
-import type { Role } from '../../harness/model/roles.js'
-import type { ProxyDefect } from '../../harness/proxy/defects.js'
-import { startTlsTerminator } from '../../harness/gateway/index.js'
-import { startReferenceProxy } from '../../harness/proxy/index.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
+import { startTlsTerminator } from '../../harness/reference/gateway/index.js'
+import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import type { SeededDefect } from './types.js'
 
 /**
  * The built-in reference proxy in `role` with one defect switched on: forward
  * mode for forward and tunnel (its CONNECT path is the tunnel, as
- * harness/target/builtin.ts plays it), reverse otherwise, and for
+ * harness/engine/target/builtin.ts plays it), reverse otherwise, and for
  * tls-terminator the reference TLS terminator with the defect in the reverse
  * proxy behind it. `chained` sends every CONNECT on through the run's next
  * hop, as the built-in does.

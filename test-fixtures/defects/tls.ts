@@ -1,9 +1,9 @@
 // Seeded defects the tls suite must catch: the reference TLS gateways
-// (harness/gateway) with exactly one realistic bug each.
-import type { GatewayDefect } from '../../harness/gateway/defects.js'
-import { startInterceptingProxy } from '../../harness/gateway/index.js'
-import { startGatewayTarget } from '../../harness/target/builtin.js'
-import { referenceConnectPorts } from '../../harness/target/connect-ports.js'
+// (harness/reference/gateway) with exactly one realistic bug each.
+import type { GatewayDefect } from '../../harness/reference/gateway/defects.js'
+import { startInterceptingProxy } from '../../harness/reference/gateway/index.js'
+import { startGatewayTarget } from '../../harness/engine/target/builtin.js'
+import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
 import type { SeededDefect } from './types.js'
 
 /** Case slugs to ids: every one of these is in the tls suite. */

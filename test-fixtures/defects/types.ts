@@ -1,6 +1,6 @@
-import { rolesBehind, type Role } from '../../harness/model/roles.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import { rolesBehind, type Role } from '../../harness/engine/model/roles.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 
 /**
  * A seeded-defect target: the reference with exactly one realistic bug

@@ -1,4 +1,4 @@
-// Seeded defects the upgrade suite must catch (harness/proxy/upgrade*.ts hold the hooks).
+// Seeded defects the upgrade suite must catch (harness/reference/proxy/upgrade*.ts hold the hooks).
 import { proxyDefect as defect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 

@@ -1,20 +1,20 @@
 // The HTTP suites once more through a one-byte fragmenting relay (issue 3,
 // item 5): every byte toward the target is its own write, so a target that
 // assumes one read holds one message fails here. The relay is the target
-// endpoint and forwards to the real one (harness/relay/fault-target.ts), so
+// endpoint and forwards to the real one (harness/engine/target/fault-target.ts), so
 // the cases run unchanged. The reference must pass there whatever passes
 // direct; the seeded defect 'assumes-one-read-holds-one-message' must pass
 // direct and fail through the relay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../harness/model/roles.js'
-import type { CaseResult } from '../../harness/model/run-result.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { CaseResult } from '../../harness/engine/model/run-result.js'
 import { Scope } from '../../harness/net/started.js'
-import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/relay/fault-target.js'
-import type { RunEnvironment } from '../../harness/runner/environment.js'
-import { runSuites } from '../../harness/runner/run-suites.js'
-import { startRunEnvironment } from '../../harness/runner/start-environment.js'
-import { startBuiltin } from '../../harness/target/builtin.js'
-import type { StartedTarget } from '../../harness/target/started-target.js'
+import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/engine/target/fault-target.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import { runSuites } from '../../harness/engine/runner/run-suites.js'
+import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
+import { startBuiltin } from '../../harness/engine/target/builtin.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import { allSuites } from '../../suites/index.js'
 import { referenceWith } from '../defects/reference-with.js'
 

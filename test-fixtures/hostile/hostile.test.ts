@@ -1,10 +1,10 @@
 // Hostile targets (issue 7): every run against them ends, nothing passes by
 // accident, memory stays bounded, and the exit code follows the contract.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { RunResult } from '../../harness/model/run-result.js'
+import type { RunResult } from '../../harness/engine/model/run-result.js'
 import { isHarnessError } from '../../harness/net/errors.js'
-import { executeRun } from '../../harness/runner/run.js'
-import { parseTarget } from '../../harness/target/target-spec.js'
+import { executeRun } from '../../harness/engine/runner/run.js'
+import { parseTarget } from '../../harness/engine/target/target-spec.js'
 import { allCases } from '../../suites/index.js'
 import { startHostileServer, type HostileKind, type HostileServer } from './hostile-servers.js'
 

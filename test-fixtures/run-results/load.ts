@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { RunResult } from '../../harness/model/run-result.js'
+import type { RunResult } from '../../harness/engine/model/run-result.js'
 
 /** The golden RunResults renderers and the diff are tested against. */
 export type GoldenRun = 'all-pass' | 'mixed-verdicts' | 'regression/base' | 'regression/head'

@@ -1,7 +1,7 @@
 // Run in a child process by leaks.test.ts: one full run (or the given CLI
 // arguments' target) in-process, then report what is still alive.
-import { executeRun } from '../../harness/runner/run.js'
-import { parseTarget } from '../../harness/target/target-spec.js'
+import { executeRun } from '../../harness/engine/runner/run.js'
+import { parseTarget } from '../../harness/engine/target/target-spec.js'
 import { allCases } from '../../suites/index.js'
 
 const target = process.argv[2] ?? 'builtin:reference'

@@ -9,7 +9,8 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
-const probe = 'dist/test-fixtures/stability/leak-probe.js'
+// Built by `npm run tools` (npm test runs it): test fixtures are not part of dist/.
+const probe = 'dist-tools/test-fixtures/stability/leak-probe.js'
 
 /** Processes whose command line holds `marker` (the spawned target carries it as an ignored argument). */
 async function processesWith(marker: string): Promise<string[]> {

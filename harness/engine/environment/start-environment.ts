@@ -1,0 +1,53 @@
+import type { Scope } from '../../net/started.js'
+import { TokenSource } from '../../net/token.js'
+import { startOrigin } from '../../origin/index.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_QUIET_MS,
+  type ProxyCredentials,
+  type RunEnvironment,
+} from './environment.js'
+import { TcpPool } from './tcp-pool.js'
+import { startRunTls } from '../../tls/run-tls.js'
+
+export interface EnvironmentOptions {
+  readonly originPort?: number
+  /** CONNECT targets of each kind (echo, sink, banner): one per concurrent case. @default 4 */
+  readonly tcpPerKind?: number
+  readonly timeoutMs?: number
+  readonly quietMs?: number
+  readonly signal?: AbortSignal
+  readonly runId?: string
+  /** `--host NAME` for the gateway roles (RunEnvironment.host). */
+  readonly host?: string
+  /** Proxy credentials the target requires (--proxy-auth). */
+  readonly proxyAuth?: ProxyCredentials
+}
+
+/**
+ * What every case of a run shares, started on `scope` (which closes it): the
+ * origin, the CONNECT target pool, the TLS origin, the token source and the
+ * clock rules.
+ */
+export async function startRunEnvironment(
+  scope: Scope,
+  options: EnvironmentOptions = {},
+): Promise<RunEnvironment> {
+  const origin = scope.use(
+    await startOrigin(options.originPort === undefined ? {} : { port: options.originPort }),
+  )
+  const tcp = scope.use(await TcpPool.start(options.tcpPerKind ?? 4))
+  // Listens at once (its port goes into {origin_tls}); certificates come on first use.
+  const tls = scope.use(await startRunTls())
+  return {
+    origin,
+    tcp,
+    tls,
+    tokens: new TokenSource(options.runId),
+    timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+    quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
+  }
+}

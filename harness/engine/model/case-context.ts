@@ -1,0 +1,155 @@
+import type { RawClientTlsOptions } from '../../client/connect-socket.js'
+import type { RawClient } from '../../client/types.js'
+import type { TimeoutValue } from '../../net/deadline.js'
+import type { OriginBehaviour, OriginRequest } from '../../origin/types.js'
+import type { NextHopAnswer, NextHopRequest } from '../../nexthop/types.js'
+import type { StartedTcpServer } from '../../tcp/types.js'
+import type {
+  CertificateCorpus,
+  CertificateProfile,
+  TlsHandshakeRecord,
+  TlsVersionRange,
+} from '../../tls/types.js'
+import type { Role } from './roles.js'
+
+/** The target as a case sees it. */
+export interface TargetView {
+  readonly label: string
+  readonly host: string
+  readonly port: number
+  /** "host:port" of the target itself. */
+  readonly authority: string
+}
+
+/** A target that requires proxy credentials (--proxy-auth, or the reference's auth twin), and them. */
+export interface ProxyAuthView {
+  readonly user: string
+  readonly pass: string
+  /** Where the requests carrying them go (ctx.connect({ host, port })). */
+  readonly target: TargetView
+}
+
+/** This case's slice of the run's origin: only requests carrying the case token. */
+export interface OriginView {
+  readonly host: string
+  readonly port: number
+  /** "127.0.0.1:port" */
+  readonly authority: string
+  /** How the origin answers this case's requests (default: 200 with a short text body). */
+  behave(behaviour: OriginBehaviour): void
+  /** The next request of this case to reach the origin (a queue), or a TimeoutValue. */
+  nextRequest(timeoutMs?: number): Promise<OriginRequest | TimeoutValue>
+  /** Every request of this case the origin has seen so far. */
+  requests(): readonly OriginRequest[]
+  /** Resolves when origin connection `id` closes, and which side closed it first. */
+  connectionClosed(id: string, timeoutMs?: number): Promise<'peer' | 'origin' | TimeoutValue>
+}
+
+/** The run's harness next-hop proxy, as a chained CONNECT case drives it. */
+export interface NextHopView {
+  /** "127.0.0.1:port", what the target was told as {next_hop}. */
+  readonly authority: string
+  /** Answers CONNECTs for `port` (the case's own leased target) with `answer`, until the case ends. */
+  answerFor(port: number, answer: NextHopAnswer): void
+  /** The next request the next hop receives for `port`, or a TimeoutValue. */
+  nextRequest(port: number, timeoutMs?: number): Promise<NextHopRequest | TimeoutValue>
+}
+
+export interface ConnectOptions {
+  /** Overrides the target address (e.g. to reach a second listener). */
+  readonly host?: string
+  readonly port?: number
+  /**
+   * Speak TLS to the target with these settings; the client counts as open
+   * once the handshake is done. @default in the tls-terminator role, TLS to
+   * the name it serves ('localhost' as SNI and identity) trusting only the
+   * run CA; plain TCP in every other role. `false`: plain TCP in any role.
+   */
+  readonly tls?: RawClientTlsOptions | false
+}
+
+/** What the run's TLS origin presents while a case holds it. */
+export interface TlsOriginSetup {
+  /** @default 'valid' */
+  readonly profile?: CertificateProfile
+  /** @default Node's defaults (TLS 1.2 to 1.3) */
+  readonly versions?: TlsVersionRange
+}
+
+/**
+ * The run's HTTPS origin (the tls-originator's upstream, {origin_tls}) while
+ * this case holds it alone: its profile and versions, and what reached it.
+ */
+export interface TlsOriginView {
+  readonly host: string
+  readonly port: number
+  /** The name the target reaches it by: the reference identity and SNI it must use. */
+  readonly name: string
+  readonly profile: CertificateProfile
+  /** SHA-256 fingerprint of the leaf it presents (X509Certificate.fingerprint256). */
+  readonly fingerprint256: string
+  /** Handshakes since this case took the origin, oldest first. */
+  handshakes(): readonly TlsHandshakeRecord[]
+  /** Resolves once every TLS connection accepted so far has finished its handshake (or a TimeoutValue). */
+  settled(timeoutMs?: number): Promise<undefined | TimeoutValue>
+  /** How the origin answers this case's requests (default: 200 with a short text body). */
+  behave(behaviour: OriginBehaviour): void
+  /** The next request of this case to reach it over TLS, or a TimeoutValue. */
+  nextRequest(timeoutMs?: number): Promise<OriginRequest | TimeoutValue>
+  /** Every request of this case it has seen so far. */
+  requests(): readonly OriginRequest[]
+}
+
+/**
+ * What a case receives. The runner owns every lifecycle: whatever a case opens
+ * through the context is closed when the case ends, whatever its verdict.
+ */
+export interface CaseContext {
+  readonly role: Role
+  /** Unique per case run; carried as the first path segment of every request. */
+  readonly token: string
+  readonly target: TargetView
+  /** For cases that need 'proxy-auth': the target requiring credentials, and the credentials. */
+  readonly proxyAuth?: ProxyAuthView
+  readonly origin: OriginView
+  /** Aborts at the case deadline. */
+  readonly signal: AbortSignal
+  /** How long silence must last before a case may call it silence (the failure path only). */
+  readonly quietMs: number
+  /** Milliseconds left before the case deadline. */
+  remainingMs(): number
+  /** `/${token}/${suffix}`: a path on the origin that belongs to this case. */
+  path(suffix?: string): string
+  /** The request-target for an origin path: absolute-form for a forward proxy, origin-form otherwise. */
+  requestTarget(path: string): string
+  /** The Host field value for requests meant for the origin. */
+  readonly originHost: string
+  /**
+   * A raw connection to the target; its bytes go into the evidence as "c1",
+   * "c2"… (as the application sees them: for TLS, the decrypted bytes).
+   */
+  connect(options?: ConnectOptions): Promise<RawClient>
+  /**
+   * A CONNECT target the target is configured to allow (for the built-in
+   * reference: in its port allow-list), leased to this case alone.
+   */
+  leaseTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
+  /** The next-hop proxy the target sends its CONNECTs on to, when it chains (CONNECT-03, -04, -14). */
+  readonly nextHop: NextHopView
+  /** A fresh CONNECT target on a new port that no allow-list names. */
+  startTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
+  /**
+   * Takes the run's TLS origin for the rest of the case (cases wait their
+   * turn: the origin is one, the target's upstream cannot change between
+   * cases), presenting `setup`, with every older TLS connection to it dropped
+   * so nothing pooled from another case rides on an old certificate. A
+   * TimeoutValue if the case deadline came first.
+   */
+  useTlsOrigin(setup?: TlsOriginSetup): Promise<TlsOriginView | TimeoutValue>
+  /** The run's certificates: the run CA a client trusts, and every profile's leaf. */
+  tlsCorpus(): Promise<CertificateCorpus>
+  /** Races `work` against `withinMs` (capped at the case deadline). */
+  wait<T>(waitingFor: string, work: Promise<T>, withinMs?: number): Promise<T | TimeoutValue>
+  /** A line for the evidence, e.g. what was sent and why. */
+  note(text: string): void
+}

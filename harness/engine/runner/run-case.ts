@@ -1,0 +1,141 @@
+import { appliesTo, effectiveRoles, type ConformanceCase } from '../model/case.js'
+import type { CaseResult } from '../model/run-result.js'
+import { specUrl } from '../model/spec-ref.js'
+import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
+import { Deadline, raceTimeout } from '../../net/deadline.js'
+import { isHarnessError } from '../../net/errors.js'
+import { timedOut } from '../model/outcome.js'
+import { Scope } from '../../net/started.js'
+import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
+import type { Role } from '../model/roles.js'
+import { createCaseContext } from './case-context.js'
+import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(error.stack === undefined ? {} : { stack: error.stack }),
+    }
+  }
+  return { name: 'Error', message: String(error) }
+}
+
+function resultOf(
+  c: ConformanceCase,
+  role: Role,
+  verdict: Verdict,
+  durationMs: number,
+  evidence: CaseResult['evidence'],
+): CaseResult {
+  return {
+    id: c.id,
+    suite: c.suite,
+    title: c.title,
+    role,
+    level: c.level,
+    requirements: c.requirements,
+    requirement: c.requirement,
+    spec: c.spec.map((ref) => ({ rfc: ref.rfc, section: ref.section, url: specUrl(ref) })),
+    verdict,
+    durationMs: Math.round(durationMs * 10) / 10,
+    evidence,
+  }
+}
+
+/** A case that does not apply to the role is reported as such, never as failed. */
+export function notApplicable(c: ConformanceCase, role: Role, why?: string): CaseResult {
+  return resultOf(
+    c,
+    role,
+    {
+      status: 'not-applicable',
+      message: why ?? `applies to ${effectiveRoles(c).join(', ')}; the target plays ${role}`,
+    },
+    0,
+    { events: [], notes: why === undefined ? [] : [why] },
+  )
+}
+
+/**
+ * A case the run did not run to a verdict of the target's (the target went
+ * down and the run stopped): an `error`, never counted for or against it.
+ */
+export function notRun(c: ConformanceCase, role: Role, message: string): CaseResult {
+  return resultOf(c, role, { status: 'error', message }, 0, { events: [], notes: [] })
+}
+
+/**
+ * Whether a case failed only because its own deadline was spent: a connection
+ * it opened with nothing left of the deadline ("within 0 ms") is the case
+ * running out of time against a slow target, a timeout, not a harness error.
+ */
+function ranOutOfTime(error: unknown, deadline: Deadline): error is Error {
+  return (
+    isHarnessError(error, 'HARNESS_TARGET_UNREACHABLE') &&
+    /no connection to .* within \d+ ms$/.test(error.message) &&
+    deadline.remainingMs() === 0
+  )
+}
+
+/**
+ * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
+ * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
+ * its sockets are torn down so it cannot hold the run. `token` names the
+ * case's requests at the origin (runSuites passes it to attribute strays).
+ */
+export async function runCase(
+  c: ConformanceCase,
+  target: TargetEndpoint,
+  env: RunEnvironment,
+  token: string = env.tokens.next(),
+): Promise<CaseResult> {
+  if (!appliesTo(c, target.role)) return notApplicable(c, target.role)
+  if (c.needs?.includes('proxy-auth') === true && target.proxyAuth === undefined)
+    return notApplicable(
+      c,
+      target.role,
+      'needs a target that requires proxy credentials; declare them with --proxy-auth USER:PASS',
+    )
+  if (c.needs?.includes('next-hop') === true && target.noNextHop !== undefined)
+    return notApplicable(c, target.role, `needs the harness next hop: ${target.noNextHop}`)
+  const timeoutMs = c.timeoutMs ?? env.timeoutMs
+  const deadline = new Deadline(timeoutMs, env.signal)
+  const recorder = new TranscriptRecorder()
+  const scope = new Scope()
+  const notes: string[] = []
+  const startedAt = performance.now()
+  let verdict: Verdict
+  try {
+    const ctx = createCaseContext({ env, target, token, recorder, scope, deadline, notes })
+    // The grace lets a case that races its own waits report first; the hard stop is ours.
+    const outcome = await raceTimeout(`case ${c.id} to finish`, c.run(ctx), timeoutMs + 250)
+    // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
+    verdict = grade(c.level, outcome)
+  } catch (error) {
+    verdict = ranOutOfTime(error, deadline)
+      ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
+      : {
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          error: serializeError(error),
+        }
+  } finally {
+    deadline.dispose()
+    await scope.close()
+  }
+  const durationMs = performance.now() - startedAt
+  const originConns = env.origin.requests(token).map((request) => request.conn)
+  const events = toWireEvents(
+    [
+      ...recorder.events(),
+      ...env.origin.transcript.eventsFor(originConns).filter((e) => e.at >= startedAt),
+    ],
+    startedAt,
+  )
+  env.origin.forget(token)
+  return resultOf(c, target.role, verdict, durationMs, { events, notes })
+}

@@ -1,0 +1,196 @@
+import type { ConformanceCase } from '../model/case.js'
+import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
+import { SCHEMA_VERSION } from '../model/run-result.js'
+import type { Role } from '../model/roles.js'
+import { raceTimeout } from '../../net/deadline.js'
+import { HarnessError, isHarnessError } from '../../net/errors.js'
+import { Scope } from '../../net/started.js'
+import type { PeerOptions } from '../../peers/choose-provider.js'
+import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
+import { assertReachesOrigin } from '../target/preflight-origin.js'
+import { startTarget } from '../target/start-target.js'
+import type { StartedTarget } from '../target/started-target.js'
+import { resolveRoles, type TargetSpec } from '../target/target-spec.js'
+import { summarize } from '../model/summary.js'
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  originHostFor,
+  type ProxyCredentials,
+  type RunEnvironment,
+  type TargetEndpoint,
+} from '../environment/environment.js'
+import { stderrTail } from './liveness.js'
+import { runSuitesReport } from './run-suites.js'
+import { describeSelection, selectCases, type Selection } from './select.js'
+import { startRunEnvironment } from '../environment/start-environment.js'
+import { toolVersion } from './tool-version.js'
+
+export interface RunRequest {
+  readonly target: TargetSpec
+  /** Roles to test; empty = every role a built-in plays (required for URL and spawn targets). */
+  readonly roles: readonly Role[]
+  readonly selection: Selection
+  readonly timeoutMs?: number
+  readonly quietMs?: number
+  readonly concurrency?: number
+  readonly strict?: boolean
+  readonly originPort?: number
+  /** `--host NAME`: the Host sent to the gateway roles instead of the upstream's host:port. */
+  readonly host?: string
+  /** How peer:<name> targets are started (provider, images). */
+  readonly peer?: PeerOptions
+  readonly signal?: AbortSignal
+  /** Proxy credentials the target requires (--proxy-auth): the auth cases use them. */
+  readonly proxyAuth?: ProxyCredentials
+  /** Start a target that went down again and go on (default: the run stops there). */
+  readonly restartOnCrash?: boolean
+  /** Called once each time a target goes down (the one line the CLI prints). */
+  readonly onCrash?: (crash: TargetCrash) => void
+  readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
+  readonly onResult?: (result: CaseResult) => void
+}
+
+/** Starts the target in one role and checks, before any case, that it can be tested there. */
+async function startChecked(
+  request: RunRequest,
+  role: Role,
+  env: RunEnvironment,
+  scope: Scope,
+): Promise<StartedTarget> {
+  const target = scope.use(await startTarget(request.target, role, env, request.peer))
+  try {
+    const { label } = request.target
+    await assertReachable(label, target.endpoint.host, target.endpoint.port)
+    await assertSpeaksHttp(label, target.endpoint, originHostFor(env, role))
+    await assertReachesOrigin(label, target.endpoint, env)
+  } catch (error) {
+    // A spawned target that died on the preflight request: say so, with its last words.
+    const ended = target.ended === undefined ? undefined : await raceTimeout('', target.ended, 250)
+    await target.close()
+    if (typeof ended !== 'string' || !isHarnessError(error)) throw error
+    const last = stderrTail(target.stderr(), 1)
+    throw new HarnessError(
+      error.code,
+      `${error.message.replace(/^\[proxyspec\] /, '')} (the spawned target ${ended}${last === '' ? '' : `: ${last}`})`,
+    )
+  }
+  return target
+}
+
+/**
+ * One whole run: select the cases, start the origin and CONNECT targets, start
+ * or reach the target in each role, run, and build the result model. Throws a
+ * HarnessError when the run cannot be made (exit 2); everything started is
+ * stopped either way.
+ */
+export async function executeRun(
+  request: RunRequest,
+  catalog: readonly ConformanceCase[],
+): Promise<RunResult> {
+  const cases = selectCases(catalog, request.selection)
+  if (cases.length === 0) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `no case matches ${describeSelection(request.selection)} (see: proxyspec list)`,
+    )
+  }
+  const roles = resolveRoles(request.target, request.roles)
+  const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
+  const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
+  const startedAt = new Date()
+  const started = performance.now()
+  const scope = new Scope()
+  // Every target started, restarts included (their stderr goes into the report).
+  const targets: StartedTarget[] = []
+  const current = new Map<Role, StartedTarget>()
+  const crashes: TargetCrash[] = []
+  try {
+    const env = await startRunEnvironment(scope, {
+      tcpPerKind: concurrency,
+      timeoutMs,
+      ...(request.originPort === undefined ? {} : { originPort: request.originPort }),
+      ...(request.quietMs === undefined ? {} : { quietMs: request.quietMs }),
+      ...(request.host === undefined ? {} : { host: request.host }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.proxyAuth === undefined ? {} : { proxyAuth: request.proxyAuth }),
+    })
+    for (const role of roles) {
+      const target = await startChecked(request, role, env, scope)
+      targets.push(target)
+      current.set(role, target)
+    }
+    const restart = async (role: Role): Promise<StartedTarget> => {
+      if (request.target.kind === 'url') {
+        throw new HarnessError(
+          'HARNESS_BAD_INPUT',
+          `${request.target.label} is not started by proxyspec: it cannot start it again`,
+        )
+      }
+      await current.get(role)?.close()
+      const fresh = await startChecked(request, role, env, scope)
+      targets.push(fresh)
+      current.set(role, fresh)
+      return fresh
+    }
+    const { results, unattributedOrigin } = await runSuitesReport(
+      cases,
+      targets.map((t) => t.endpoint),
+      env,
+      {
+        concurrency,
+        crash: {
+          live: [...targets],
+          ...(request.restartOnCrash === true ? { restart } : {}),
+          onCrash: (crash) => {
+            crashes.push(crash)
+            request.onCrash?.(crash)
+          },
+        },
+        ...(request.onStart === undefined ? {} : { onStart: request.onStart }),
+        ...(request.onResult === undefined ? {} : { onResult: request.onResult }),
+      },
+    )
+    const stderr = targets
+      .map((t, i) =>
+        i < roles.length || t.stderr() === ''
+          ? t.stderr()
+          : `--- restarted (${t.endpoint.role}) ---\n${t.stderr()}`,
+      )
+      .join('')
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'proxyspec', version: toolVersion() },
+      run: {
+        id: env.tokens.runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        durationMs: Math.round(performance.now() - started),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        options: {
+          suites: request.selection.suites,
+          cases: request.selection.cases,
+          ...(request.selection.exclude?.length ? { exclude: request.selection.exclude } : {}),
+          ...(request.host === undefined ? {} : { host: request.host }),
+          timeoutMs,
+          concurrency,
+          strict: request.strict ?? false,
+          ...(request.restartOnCrash === true ? { restartOnCrash: true } : {}),
+        },
+      },
+      target: {
+        label: request.target.label,
+        kind: request.target.kind,
+        roles,
+        ...(stderr === '' ? {} : { stderr }),
+        ...(crashes.length === 0 ? {} : { crashes }),
+      },
+      summary: summarize(results, request.strict ?? false),
+      results,
+      ...(unattributedOrigin === undefined ? {} : { unattributedOrigin }),
+    }
+  } finally {
+    await scope.close()
+  }
+}

@@ -1,0 +1,138 @@
+import type { Role } from '../model/roles.js'
+import type { GatewayDefect } from '../../reference/gateway/defects.js'
+import {
+  startTlsOriginator,
+  startTlsTerminator,
+  type StartedGateway,
+} from '../../reference/gateway/index.js'
+import { HarnessError } from '../../net/errors.js'
+import { randomBytes } from 'node:crypto'
+import { startReferenceProxy, type StartedProxy } from '../../reference/proxy/index.js'
+import { startBlindRelay } from '../../reference/blind-relay/index.js'
+import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
+import { referenceConnectPorts } from './connect-ports.js'
+import type { StartedTarget } from './started-target.js'
+import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
+import { isTerminatorDefect } from '../../reference/gateway/defects.js'
+
+/** Starts a built-in intermediary in one role, pointed at the run's origin. */
+export async function startBuiltin(
+  name: BuiltinName,
+  role: Role,
+  env: RunEnvironment,
+): Promise<StartedTarget> {
+  if (!BUILTIN_ROLES[name].includes(role)) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `builtin:${name} cannot play the ${role} role (it plays ${BUILTIN_ROLES[name].join(', ')})`,
+    )
+  }
+  if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {
+    return startGatewayTarget(role, env)
+  }
+  // tunnel: the forward proxy's CONNECT path is the tunnel (CONNECT-only clients).
+  const mode = role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse'
+  const upstream = { host: env.origin.host, port: env.origin.port }
+  const server =
+    name === 'reference'
+      ? await startReferenceProxy({
+          mode,
+          upstream,
+          connectPorts: referenceConnectPorts(env),
+          // Every CONNECT goes on through the harness next hop (the chained CONNECT rows).
+          nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
+        })
+      : await startBlindRelay({ mode, upstream })
+  // The auth cases go to a twin that requires credentials, so the run itself needs none.
+  const twin = name === 'reference' && mode === 'forward' ? await startAuthTwin(env) : undefined
+  const close = async (): Promise<void> => {
+    await Promise.all([server.close(), twin?.server.close()])
+  }
+  return {
+    endpoint: {
+      label: `builtin:${name}`,
+      role,
+      host: server.host,
+      port: server.port,
+      ...(twin === undefined ? {} : { proxyAuth: twin.endpoint }),
+    },
+    stderr: () => '',
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+/**
+ * The reference forward proxy again, wired the same way but requiring Basic
+ * proxy credentials: the declared ones (--proxy-auth), else a user and a
+ * password made up for the run (with a colon in it, RFC 7617 §2 allows one).
+ */
+async function startAuthTwin(env: RunEnvironment): Promise<{
+  readonly server: StartedProxy
+  readonly endpoint: NonNullable<TargetEndpoint['proxyAuth']>
+}> {
+  const credentials = env.proxyAuth ?? {
+    user: 'proxyspec',
+    pass: `run:${randomBytes(9).toString('base64url')}`,
+  }
+  const server = await startReferenceProxy({
+    mode: 'forward',
+    connectPorts: referenceConnectPorts(env),
+    nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
+    proxyAuth: credentials,
+  })
+  return { server, endpoint: { credentials, host: server.host, port: server.port } }
+}
+
+/**
+ * The reference TLS gateway for a TLS role, wired to the run: a terminator
+ * serving the 'via-intermediate' chain in front of the harness origin, or an originator
+ * whose upstream is the run's TLS origin by its name, trusting the run CA.
+ * `defect` switches on one seeded bug (test-fixtures/defects/tls.ts); the
+ * terminator's "serves the wrong certificate" defects are a different leaf.
+ */
+export async function startGatewayTarget(
+  role: 'tls-terminator' | 'tls-originator',
+  env: RunEnvironment,
+  defect?: GatewayDefect,
+): Promise<StartedTarget> {
+  const corpus = await env.tls.origin.corpus()
+  let gateway: StartedGateway
+  if (role === 'tls-terminator') {
+    // The reference serves leaf and intermediate (RFC 8446 §4.4.2), as {cert} holds them.
+    const leaf = corpus.leaf(
+      defect === 'serves-expired-certificate'
+        ? 'expired'
+        : defect === 'serves-wrong-host-certificate'
+          ? 'wrong-host'
+          : 'via-intermediate',
+    )
+    const served =
+      defect === 'serves-leaf-without-intermediate'
+        ? (leaf.cert.split(/(?<=-----END CERTIFICATE-----)/)[0] ?? leaf.cert)
+        : leaf.cert
+    gateway = await startTlsTerminator({
+      upstream: { host: env.origin.host, port: env.origin.port },
+      cert: served,
+      key: leaf.key,
+      ...(defect === 'serves-legacy-tls' ||
+      defect === 'alpn-echoes-client' ||
+      defect === 'closes-without-close-notify'
+        ? { defect }
+        : {}),
+    })
+  } else {
+    gateway = await startTlsOriginator({
+      upstream: { name: env.tls.name, address: env.tls.origin.host, port: env.tls.origin.port },
+      ca: corpus.ca.cert,
+      ...(defect === undefined || isTerminatorDefect(defect) ? {} : { defect }),
+    })
+  }
+  const label = defect === undefined ? 'builtin:reference' : `defect:${defect}`
+  return {
+    endpoint: { label, role, host: gateway.host, port: gateway.port },
+    stderr: () => gateway.log.join('\n'),
+    close: () => gateway.close(),
+    [Symbol.asyncDispose]: () => gateway.close(),
+  }
+}

@@ -1,0 +1,71 @@
+import type { Role } from '../model/roles.js'
+import type { PeerOptions } from '../../peers/choose-provider.js'
+import { PEERS } from '../../peers/catalog.js'
+import { describePeer } from '../../peers/describe-peer.js'
+import { assertProfileRole, resolveProfile, withoutNextHop } from '../../peers/profiles.js'
+import { startPeer } from '../../peers/start-peer.js'
+import type { PeerName, PeerTls } from '../../peers/types.js'
+import type { RunEnvironment } from '../environment/environment.js'
+import { referenceConnectPorts } from './connect-ports.js'
+import type { StartedTarget } from './started-target.js'
+
+/** The run's certificate files and TLS origin, as the TLS roles' configs name them. */
+async function runTls(env: RunEnvironment): Promise<PeerTls> {
+  const corpus = await env.tls.origin.corpus()
+  // Leaf and intermediate, leaf first, as {cert} gives a --spawn terminator (RFC 8446 §4.4.2).
+  const leaf = corpus.leaf('via-intermediate')
+  return {
+    certPath: leaf.certPath,
+    keyPath: leaf.keyPath,
+    caPath: corpus.ca.certPath,
+    origin: { name: env.tls.name, host: env.tls.origin.host, port: env.tls.origin.port },
+  }
+}
+
+/**
+ * peer:<name> in one role: the real implementation pointed at the run's
+ * origin, with the run's CONNECT targets in its allow-list. Its version,
+ * config and output become the target's stderr section of the report.
+ */
+export async function startPeerTarget(
+  name: PeerName,
+  role: Role,
+  env: RunEnvironment,
+  options: PeerOptions = {},
+  profileName?: string,
+): Promise<StartedTarget> {
+  const definition = PEERS[name]
+  const profile = resolveProfile(definition, profileName)
+  assertProfileRole(definition, profile, role)
+  const noNextHop = withoutNextHop(definition, profile)
+  const peer = await startPeer(
+    name,
+    role,
+    {
+      origin: { host: env.origin.host, port: env.origin.port },
+      connectPorts: referenceConnectPorts(env),
+      // A profile that chains (or a peer without profiles) is told the harness next hop,
+      // as the reference is wired; a direct profile opens its tunnels itself.
+      ...(noNextHop === undefined
+        ? { nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port } }
+        : {}),
+      ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
+      // --proxy-auth: the peer's auth profile (test-fixtures/peers/*/forward-auth.conf).
+      ...(env.proxyAuth === undefined ? {} : { proxyAuth: env.proxyAuth }),
+    },
+    options,
+  )
+  const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
+  return {
+    endpoint: {
+      label,
+      role,
+      host: peer.host,
+      port: peer.port,
+      ...(noNextHop === undefined ? {} : { noNextHop }),
+    },
+    stderr: () => describePeer(peer),
+    close: () => peer.close(),
+    [Symbol.asyncDispose]: () => peer.close(),
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * One forwarded exchange: the request goes upstream while the response comes
+ * back (so Expect: 100-continue and early answers work), with one retry of an
+ * idempotent request whose reused connection turned out stale.
+ */
+import type { ProxyDefect } from './defects.js'
+import type { Socket } from 'node:net'
+import type { RequestHead } from '../../wire/types.js'
+import { requestFraming, transferCodingRefusal } from './framing.js'
+import { upstreamRequestHead } from './message-head.js'
+import {
+  clientMayPersist,
+  isIdempotent,
+  mayRetry,
+  minorVersion,
+  withLeakedPersistence,
+} from './persistence.js'
+import { relayResponse } from './relay-response.js'
+import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
+import type { Route } from './route-request.js'
+import { simpleResponse } from './simple-response.js'
+import type { SocketReader } from './socket-reader.js'
+import { writeAll } from './socket-io.js'
+import type { UpstreamPool } from './upstream-pool.js'
+
+/** The client connection and its strict request reader. */
+export interface ClientSide {
+  readonly socket: Socket
+  readonly reader: SocketReader<RequestHead>
+}
+
+/** What an exchange needs from the proxy server. */
+export interface ExchangeDeps {
+  readonly pool: UpstreamPool
+  readonly viaName: string
+  readonly defect?: ProxyDefect | undefined
+}
+
+/** A route that forwards (not a refusal, not a CONNECT). */
+export type ForwardRoute = Extract<Route, { readonly kind: 'forward' }>
+
+/** How the exchange left the client connection: open for the next request, or to be closed. */
+export type ExchangeEnd = 'persist' | 'close'
+
+/**
+ * Forwards one request and relays its response. Resolves with whether the
+ * client connection may carry the next request ('persist') or must be closed
+ * gracefully by the caller ('close'); never rejects.
+ */
+export async function forwardRequest(
+  client: ClientSide,
+  head: RequestHead,
+  route: ForwardRoute,
+  deps: ExchangeDeps,
+  maxForwards?: string,
+): Promise<ExchangeEnd> {
+  const framing = requestFraming(head)
+  const persist = clientMayPersist(head, deps.defect)
+  const headBytes = upstreamRequestHead({
+    head,
+    target: route.target,
+    host: route.host,
+    framing,
+    viaName: deps.viaName,
+    defect: deps.defect,
+    ...(maxForwards === undefined ? {} : { maxForwards }),
+  })
+  const sink = new RequestSink(
+    withLeakedPersistence(headBytes, head, deps.defect),
+    mayRetry(head.method, true, deps.defect),
+  )
+  // An object, not a let: the pump's callback updates it while this function awaits.
+  const body: { state: PumpResult | 'running' } = { state: 'running' }
+  let pump: Promise<PumpResult> | undefined
+  // Without a body the parser's 'message' follows the head at once: take it, so the next read is the next request.
+  if (framing === 'none') body.state = await pumpRequestBody(client.reader, sink, false)
+
+  const answer = async (status: number, text: string, mustClose = false): Promise<ExchangeEnd> => {
+    const close = mustClose || !persist || body.state !== 'done'
+    await writeAll(client.socket, simpleResponse({ status, text, close }))
+    return close ? 'close' : 'persist'
+  }
+  // The rest of a request body nobody will read: stop reading, the connection closes.
+  const stopPump = async (): Promise<void> => {
+    if (pump === undefined || body.state !== 'running') return
+    client.reader.detach()
+    await pump
+  }
+
+  // RFC 9112 §6.1: a transfer coding this proxy would have to relabel is refused, unread (SMUG-05).
+  const refusal = transferCodingRefusal(head, deps.defect)
+  if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
+
+  // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.
+  // Seeded defect 'chunks-to-known-http10-upstream': the check is missing.
+  if (
+    framing === 'chunked' &&
+    deps.pool.knownHttp10(route.upstream.key) &&
+    deps.defect !== 'chunks-to-known-http10-upstream'
+  ) {
+    return answer(
+      411,
+      `proxyspec: ${route.upstream.key} speaks HTTP/1.0; send Content-Length`,
+      true,
+    )
+  }
+
+  // Seeded defect 'waits-for-request-body': the whole body is read before anything goes
+  // upstream, so a client waiting for 100 (Continue) and the proxy wait for each other (HOP-18).
+  if (deps.defect === 'waits-for-request-body' && body.state === 'running')
+    body.state = await (pump = pumpRequestBody(client.reader, sink, framing === 'chunked'))
+
+  for (let attempt = 0; ; attempt += 1) {
+    const conn =
+      attempt === 0
+        ? await deps.pool.acquire(route.upstream)
+        : await deps.pool.connectFresh(route.upstream)
+    if ('kind' in conn) {
+      await stopPump()
+      return answer(
+        conn.timeout ? 504 : 502,
+        `proxyspec could not connect to ${route.upstream.key}: ${conn.message}`,
+      )
+    }
+    // Seeded defect 'reverse-forwards-connect': the answer to a CONNECT read as to any request.
+    conn.parser.expectResponseTo(
+      head.method === 'CONNECT' && deps.defect === 'reverse-forwards-connect' ? 'GET' : head.method,
+    )
+    sink.attach(conn.socket)
+    if (body.state === 'running' && pump === undefined) {
+      pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {
+        body.state = result
+        // A request that cannot be completed must not look complete upstream.
+        if (result !== 'done') sink.abort()
+        return result
+      })
+    }
+    const result = await relayResponse({
+      client: client.socket,
+      conn,
+      method: head.method,
+      clientMinor: minorVersion(head.version),
+      viaName: deps.viaName,
+      defect: deps.defect,
+      mustClose: () => !persist || body.state !== 'done',
+    })
+    if (result.kind === 'relayed') {
+      deps.pool.noteVersion(route.upstream.key, result.upstreamVersion)
+      // Seeded defect 'pools-upstream-owing-request-body': pooled after an early response
+      // although the request body is still owed on it; the next request becomes that body (KA-12).
+      const owing = deps.defect === 'pools-upstream-owing-request-body' && body.state === 'running'
+      if (owing) sink.detach()
+      if (result.upstreamMayPersist && (body.state === 'done' || owing)) deps.pool.release(conn)
+      else conn.socket.destroy()
+      await stopPump()
+      return result.clientMayPersist && body.state === 'done' ? 'persist' : 'close'
+    }
+    conn.socket.destroy()
+    if (result.kind === 'aborted') {
+      await stopPump()
+      return 'close'
+    }
+    // The stale keep-alive race: a reused connection that failed before any
+    // response byte is retried once on a fresh one, for idempotent methods
+    // only (RFC 9112 §9.3.1; never a POST, KA-11).
+    const stale =
+      mayRetry(head.method, conn.reused, deps.defect) &&
+      !result.bytesSeen &&
+      (result.why === 'eof' || result.why === 'reset')
+    if (
+      attempt === 0 &&
+      stale &&
+      sink.replayable &&
+      body.state !== 'invalid' &&
+      body.state !== 'gone'
+    )
+      continue
+    await stopPump()
+    if (body.state === 'invalid') return answer(400, 'proxyspec could not parse the request body')
+    if (body.state === 'gone') return 'close'
+    // A non-idempotent request that may have been processed ends the pipeline:
+    // answer what we have, then close (RFC 9112 §9.3.2, KA-10).
+    const status = result.why === 'timeout' ? 504 : 502
+    // Seeded defect 'continues-pipeline-after-failed-post': the pipeline goes on regardless.
+    const endsPipeline =
+      !isIdempotent(head.method) && deps.defect !== 'continues-pipeline-after-failed-post'
+    return answer(status, `proxyspec: ${result.detail}`, endsPipeline)
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The reference intermediary: a conformant HTTP/1.1 forward or reverse proxy
+ * (RFC 9110, RFC 9112) built on harness/wire's strict parser, so that every
+ * byte it writes is a decision made here. It only ever talks to loopback.
+ */
+import { createServer } from 'node:net'
+import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
+import { HarnessError } from '../../net/errors.js'
+import { authorityOf, listenLoopback } from '../../net/loopback.js'
+import { onceClose } from '../../net/started.js'
+import { serveClient, type SessionDeps } from './client-session.js'
+// Strict parsers; a seeded framing defect swaps in one lax spot (framing-parser.ts).
+import { requestParserFor, responseParserFor } from './framing-parser.js'
+import { connectDefectParser } from './connect-parser.js'
+import { nextHopAddress } from './next-hop-connect.js'
+import { loopbackAddress } from './request-target.js'
+import type { RoutingConfig } from './route-request.js'
+import type { ReferenceProxyOptions, StartedProxy } from './types.js'
+import { UpstreamPool } from './upstream-pool.js'
+
+/** The hosts map with lower-case names; every address must be loopback. */
+function loopbackHosts(hosts: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const map: Record<string, string> = {}
+  for (const [name, address] of Object.entries(hosts)) {
+    if (loopbackAddress(address) === undefined) {
+      throw new HarnessError(
+        'HARNESS_NOT_LOOPBACK',
+        `hosts maps ${name} to ${address}, which is not loopback`,
+      )
+    }
+    map[name.toLowerCase()] = address
+  }
+  return map
+}
+
+/** Upstream of a reverse proxy, checked to be loopback before anything starts. */
+function reverseUpstream(
+  options: ReferenceProxyOptions,
+  hosts: Readonly<Record<string, string>>,
+): RoutingConfig['upstream'] {
+  if (options.mode !== 'reverse') return undefined
+  const upstream = options.upstream
+  if (upstream === undefined)
+    throw new HarnessError('HARNESS_BAD_INPUT', 'a reverse proxy needs options.upstream')
+  const address = loopbackAddress(upstream.host, hosts)
+  if (address === undefined) {
+    throw new HarnessError(
+      'HARNESS_NOT_LOOPBACK',
+      `the reverse proxy upstream ${upstream.host} is not a loopback address`,
+    )
+  }
+  return { address, port: upstream.port }
+}
+
+/**
+ * Starts the reference proxy on a loopback port and resolves once it listens.
+ * close() destroys every client, upstream and tunnel socket and resolves when
+ * the listener has closed; it is idempotent and never throws.
+ *
+ * Loops (RFC 9110 §7.6, HOP-19): a forward request or CONNECT to the proxy's
+ * own address gets 508 Loop Detected; a reverse proxy whose upstream is itself
+ * fails to start.
+ */
+export async function startReferenceProxy(options: ReferenceProxyOptions): Promise<StartedProxy> {
+  const hosts = loopbackHosts(options.hosts)
+  const upstream = reverseUpstream(options, hosts)
+  const idleTimeoutMs = options.idleTimeoutMs ?? 5000
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000
+  const clients = new ConnectionTracker()
+  const upstreams = new ConnectionTracker()
+  const pool = new UpstreamPool({
+    tracker: upstreams,
+    connectTimeoutMs,
+    responseTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
+    idleTimeoutMs: options.upstreamIdleTimeoutMs ?? 4000,
+    maxIdlePerUpstream: options.maxIdlePerUpstream ?? 8,
+    createParser: () => responseParserFor(options.defect),
+  })
+  const self = { address: '', port: 0 }
+  const routing: RoutingConfig = {
+    mode: options.mode,
+    ...(upstream === undefined ? {} : { upstream }),
+    connectPorts: options.connectPorts ?? [443],
+    hosts,
+    self,
+    ...nextHopAddress(options.nextHop, hosts),
+    viaName: options.viaName ?? 'proxyspec',
+    proxyAuth: options.proxyAuth,
+    defect: options.defect,
+  }
+  const deps: SessionDeps = {
+    routing,
+    pool,
+    upstreamTracker: upstreams,
+    createParser: () => connectDefectParser(options.defect) ?? requestParserFor(options.defect),
+    viaName: options.viaName ?? 'proxyspec',
+    idleTimeoutMs,
+    connectTimeoutMs,
+    tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
+    defect: options.defect,
+  }
+  // allowHalfOpen: a client's FIN must not end our side before its response
+  // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+    serveClient(socket, deps)
+  })
+  clients.watch(server)
+  const close = onceClose(async () => {
+    pool.close()
+    upstreams.destroyAll()
+    await closeServer(server, clients)
+    upstreams.destroyAll()
+  })
+  const address = await listenLoopback(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  self.address = address.address
+  self.port = address.port
+  if (upstream?.address === self.address && upstream.port === self.port) {
+    await close()
+    throw new HarnessError('HARNESS_BAD_INPUT', 'the reverse proxy upstream is the proxy itself')
+  }
+  const authority = authorityOf(address.address, address.port)
+  return {
+    mode: options.mode,
+    host: address.address,
+    port: address.port,
+    authority,
+    url: `http://${authority}`,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

@@ -1,0 +1,61 @@
+import type { LoopbackHost } from '../../net/loopback.js'
+import type { Started } from '../../net/started.js'
+import type { ProxyDefect } from './defects.js'
+import type { ProxyCredentials } from './proxy-auth.js'
+
+/** Options of startReferenceProxy. */
+export interface ReferenceProxyOptions {
+  /** forward: absolute-form and CONNECT; reverse: origin-form to one upstream. */
+  readonly mode: 'forward' | 'reverse'
+  /** The upstream of a reverse proxy. Must be a loopback address (or localhost, or a name in `hosts`). */
+  readonly upstream?: { readonly host: string; readonly port: number }
+  /** CONNECT allow-list (RFC 9110 §9.3.6). @default [443] */
+  readonly connectPorts?: readonly number[]
+  /** received-by in the Via member it appends. @default 'proxyspec' */
+  readonly viaName?: string
+  /** @default '127.0.0.1' */
+  readonly host?: LoopbackHost
+  /** @default 0: the OS picks */
+  readonly port?: number
+  /** Idle client connections are closed (FIN) after this long. @default 5000 */
+  readonly idleTimeoutMs?: number
+  /**
+   * Names the proxy may connect to, each mapped to a loopback address (a hosts
+   * file for test names such as o.test). "localhost" is always 127.0.0.1;
+   * anything not loopback is refused with 403. @default {}
+   */
+  readonly hosts?: Readonly<Record<string, string>>
+  /** Upstream (and CONNECT target) connect timeout: 504 after it. @default 5000 */
+  readonly connectTimeoutMs?: number
+  /** Upstream inactivity allowed while a request is in flight: 504 (or a cut) after it. @default 30000 */
+  readonly upstreamTimeoutMs?: number
+  /** How long an idle upstream connection stays in the pool. @default 4000 */
+  readonly upstreamIdleTimeoutMs?: number
+  /** Idle upstream connections kept per upstream. @default 8 */
+  readonly maxIdlePerUpstream?: number
+  /** A tunnel with no traffic in either direction this long is closed. @default 120000 */
+  readonly tunnelIdleTimeoutMs?: number
+  /**
+   * A next-hop proxy (RFC 9110 §3.7, "upstream proxy"): every CONNECT is sent
+   * on to it as `CONNECT host:port` instead of connecting to the target
+   * directly. Must be a loopback address. @default none: tunnels go direct
+   */
+  readonly nextHop?: { readonly host: string; readonly port: number }
+  /**
+   * Basic proxy credentials every forward request and CONNECT must carry in
+   * Proxy-Authorization (RFC 9110 §11.7.2): 407 with Proxy-Authenticate
+   * otherwise; the field is consumed, never forwarded. @default none: no auth
+   */
+  readonly proxyAuth?: ProxyCredentials
+  /** One seeded defect for the kill matrix (harness/reference/proxy/defects.ts). @default none: conformant */
+  readonly defect?: ProxyDefect
+}
+
+/** A running reference proxy: where it listens; close() stops everything it started. */
+export interface StartedProxy extends Started {
+  readonly mode: 'forward' | 'reverse'
+  readonly host: string
+  readonly port: number
+  readonly authority: string
+  readonly url: string
+}
