@@ -3,9 +3,19 @@
 import js from '@eslint/js'
 import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
+import { layersPlugin } from './tools/layers/layers.js'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-tools/', 'node_modules/', 'eslint.config.js', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-tools/',
+      'node_modules/',
+      'eslint.config.js',
+      'coverage/',
+      'tools/layers/layers.js',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
@@ -40,8 +50,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/**/*.ts', '**/*.test.ts', 'vitest.config.ts'],
+    files: ['cli/**/*.ts', 'tools/**/*.ts', '**/*.test.ts', 'vitest.config.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Imports run down the layers of tools/layers/layers.json (a self-test may use any kit).
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.spec.ts', '**/*.d.ts', 'vitest.config.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/no-upward-import': 'error' },
   },
   {
     files: ['suites/**/*.ts', 'harness/**/*.ts'],
