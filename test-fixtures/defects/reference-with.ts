@@ -5,7 +5,9 @@ import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
 import type { StartedTarget } from '../../harness/engine/target/started-target.js'
+import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
+import { variantOf } from './variants/index.js'
 
 /**
  * The built-in reference proxy in `role` with one defect switched on: forward
@@ -29,6 +31,7 @@ export async function referenceWith(
     connectPorts: referenceConnectPorts(env),
     ...(options.chained === true ? { nextHop: { host: nextHop.host, port: nextHop.port } } : {}),
     defect,
+    ...stepsOf(defect),
   })
   const close = (): Promise<void> => server.close()
   return {
@@ -39,6 +42,16 @@ export async function referenceWith(
   }
 }
 
+/** The pipeline variant seeding `defect` (test-fixtures/defects/variants), as options. */
+function stepsOf(defect: string): { readonly steps?: StepVariant } {
+  const variant = variantOf(defect)
+  return variant === undefined ? {} : { steps: variant }
+}
+function proxyStepsOf(defect: string): { readonly proxySteps?: StepVariant } {
+  const variant = variantOf(defect)
+  return variant === undefined ? {} : { proxySteps: variant }
+}
+
 /** The reference TLS terminator (as builtin:reference plays it) over the reverse proxy with `defect`. */
 async function terminatorWith(defect: ProxyDefect, env: RunEnvironment): Promise<StartedTarget> {
   const leaf = (await env.tls.origin.corpus()).leaf('via-intermediate')
@@ -47,6 +60,7 @@ async function terminatorWith(defect: ProxyDefect, env: RunEnvironment): Promise
     cert: leaf.cert,
     key: leaf.key,
     proxyDefect: defect,
+    ...proxyStepsOf(defect),
   })
   const close = (): Promise<void> => gateway.close()
   return {

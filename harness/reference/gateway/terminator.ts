@@ -18,6 +18,7 @@ import { onceClose } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/index.js'
 import { splice } from '../../tls/splice.js'
 import type { ProxyDefect } from '../proxy/defects.js'
+import type { StepVariant } from '../proxy/steps/index.js'
 import type { TerminatorDefect } from './defects.js'
 import type { StartedGateway } from './types.js'
 
@@ -39,6 +40,8 @@ export interface TlsTerminatorOptions {
    * matrix runs the reverse role's defects behind TLS too).
    */
   readonly proxyDefect?: ProxyDefect
+  /** Steps the reverse proxy behind it replaces (ReferenceProxyOptions.steps). */
+  readonly proxySteps?: StepVariant
 }
 
 /**
@@ -64,6 +67,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     mode: 'reverse',
     upstream: options.upstream,
     ...(options.proxyDefect === undefined ? {} : { defect: options.proxyDefect }),
+    ...(options.proxySteps === undefined ? {} : { steps: options.proxySteps }),
   })
   const legacy = options.defect === 'serves-legacy-tls'
   const secureContext = createSecureContext({

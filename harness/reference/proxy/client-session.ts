@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net'
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { ConnectionTracker } from '../../net/connection-tracker.js'
 import type { RequestHead } from '../../wire/types.js'
 import { handleConnect } from './connect-session.js'
@@ -33,6 +34,8 @@ export interface SessionDeps {
   readonly idleTimeoutMs: number
   readonly connectTimeoutMs: number
   readonly tunnelIdleTimeoutMs: number
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
   /** The seeded defect switched on, if any (harness/reference/proxy/defects.ts). */
   readonly defect: ProxyDefect | undefined
 }

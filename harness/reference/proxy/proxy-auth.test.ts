@@ -1,3 +1,4 @@
+import { referenceSteps } from './steps/index.js'
 import { describe, expect, it } from 'vitest'
 import { requestHead } from './head-fixtures.js'
 import { authorized, PROXY_CHALLENGE, withoutProxyAuthorization } from './proxy-auth.js'
@@ -50,6 +51,7 @@ describe('routeRequest with proxyAuth', () => {
   const config: RoutingConfig = {
     mode: 'forward',
     connectPorts: [443],
+    steps: referenceSteps,
     hosts: {},
     self: { address: '127.0.0.1', port: 3128 },
     proxyAuth: CREDS,

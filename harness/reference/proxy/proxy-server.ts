@@ -17,6 +17,7 @@ import { loopbackAddress } from './request-target.js'
 import type { RoutingConfig } from './route-request.js'
 import type { ReferenceProxyOptions, StartedProxy } from './types.js'
 import { UpstreamPool } from './upstream-pool.js'
+import { stepsWith } from './steps/index.js'
 
 /** The hosts map with lower-case names; every address must be loopback. */
 function loopbackHosts(hosts: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -66,6 +67,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
   const upstream = reverseUpstream(options, hosts)
   const idleTimeoutMs = options.idleTimeoutMs ?? 5000
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
+  const steps = stepsWith(options.steps)
   const clients = new ConnectionTracker()
   const upstreams = new ConnectionTracker()
   const pool = new UpstreamPool({
@@ -86,6 +88,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     ...nextHopAddress(options.nextHop, hosts),
     viaName: options.viaName ?? 'proxyspec',
     proxyAuth: options.proxyAuth,
+    steps,
     defect: options.defect,
   }
   const deps: SessionDeps = {
@@ -97,6 +100,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     idleTimeoutMs,
     connectTimeoutMs,
     tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
+    steps,
     defect: options.defect,
   }
   // allowHalfOpen: a client's FIN must not end our side before its response

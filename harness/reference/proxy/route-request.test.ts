@@ -1,3 +1,4 @@
+import { referenceSteps } from './steps/index.js'
 import { describe, expect, it } from 'vitest'
 import { requestHead } from './head-fixtures.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
@@ -5,6 +6,7 @@ import { routeRequest, type RoutingConfig } from './route-request.js'
 const forward: RoutingConfig = {
   mode: 'forward',
   connectPorts: [443],
+  steps: referenceSteps,
   hosts: { 'o.test': '127.0.0.2' },
   self: { address: '127.0.0.1', port: 3128 },
 }

@@ -5,6 +5,7 @@
 import { authorityOf } from '../../net/loopback.js'
 import type { RequestHead } from '../../wire/types.js'
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import { passedThrough } from './via.js'
 import { authorized, challengeLines, type ProxyCredentials } from './proxy-auth.js'
@@ -32,6 +33,8 @@ export interface RoutingConfig {
   readonly nextHop?: { readonly address: string; readonly port: number }
   /** Credentials a forward request or CONNECT must carry (RFC 9110 §11.7.2); none: no auth. */
   readonly proxyAuth?: ProxyCredentials | undefined
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
   /** The seeded defect switched on, if any (harness/reference/proxy/defects.ts). */
   readonly defect?: ProxyDefect | undefined
 }

@@ -2,6 +2,7 @@ import type { LoopbackHost } from '../../net/loopback.js'
 import type { Started } from '../../net/started.js'
 import type { ProxyDefect } from './defects.js'
 import type { ProxyCredentials } from './proxy-auth.js'
+import type { StepVariant } from './steps/index.js'
 
 /** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
@@ -47,6 +48,11 @@ export interface ReferenceProxyOptions {
    * otherwise; the field is consumed, never forwarded. @default none: no auth
    */
   readonly proxyAuth?: ProxyCredentials
+  /**
+   * Replaces named steps of the pipeline (steps/index.ts): an experiment, or a
+   * realistic bug (test-fixtures/defects). @default none: the reference steps
+   */
+  readonly steps?: StepVariant
   /** One seeded defect for the kill matrix (harness/reference/proxy/defects.ts). @default none: conformant */
   readonly defect?: ProxyDefect
 }

@@ -1,3 +1,4 @@
+import { referenceSteps } from './steps/index.js'
 import { describe, expect, it } from 'vitest'
 import { requestHead } from './head-fixtures.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
@@ -24,6 +25,7 @@ describe('routeRequest and loops (RFC 9110 §7.6, HOP-19)', () => {
   const config: RoutingConfig = {
     mode: 'forward',
     connectPorts: [],
+    steps: referenceSteps,
     hosts: {},
     self: { address: '127.0.0.1', port: 3128 },
     viaName: 'proxyspec',
