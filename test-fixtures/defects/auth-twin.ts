@@ -8,7 +8,8 @@ import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
 import type { StartedTarget } from '../../harness/engine/target/started-target.js'
-import { referenceWith } from './reference-with.js'
+import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
+import { defectEntry, referenceWith, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
 /** The twin's credentials: a colon in the password (RFC 7617 §2 allows it), for 'splits-credentials-at-last-colon'. */
@@ -16,10 +17,11 @@ const CREDENTIALS = { user: 'proxyspec', pass: 'kill:matrix' }
 
 async function withAuthTwin(
   defect: ProxyDefect,
+  steps: StepVariant | undefined,
   role: Role,
   env: RunEnvironment,
 ): Promise<StartedTarget> {
-  const main = await referenceWith(defect, role, env, { chained: true })
+  const main = await referenceWith(defect, role, env, { chained: true, steps })
   // The run's declared credentials when it has some (the redaction test), else the fixed ones.
   const credentials = env.proxyAuth ?? CREDENTIALS
   const twin = await startReferenceProxy({
@@ -28,6 +30,7 @@ async function withAuthTwin(
     nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
     proxyAuth: credentials,
     defect,
+    ...(steps === undefined ? {} : { steps }),
   }).catch(async (error: unknown) => {
     await main.close()
     throw error
@@ -52,6 +55,8 @@ export function authDefect(
   description: string,
   killedBy: readonly [string, ...string[]],
   roles: SeededDefect['roles'] = ['forward', 'tunnel'],
-): SeededDefect {
-  return { name, description, killedBy, roles, start: (role, env) => withAuthTwin(name, role, env) }
+): ProxyDefectEntry {
+  return defectEntry({ name, description, killedBy, roles }, (steps, role, env) =>
+    withAuthTwin(name, steps, role, env),
+  )
 }

@@ -2,7 +2,7 @@
 // CONNECT bug switched on (harness/reference/proxy/defects.ts, "connect" section).
 import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { authDefect } from './auth-twin.js'
-import { proxyDefect } from './reference-with.js'
+import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
 /** A defect of a direct CONNECT, tried in both roles. */
@@ -10,7 +10,7 @@ function connectDefect(
   name: ProxyDefect,
   description: string,
   killedBy: readonly [string, ...string[]],
-): SeededDefect {
+): ProxyDefectEntry {
   return proxyDefect(name, description, killedBy, ['forward', 'tunnel'])
 }
 
@@ -19,7 +19,7 @@ function chainedDefect(
   name: ProxyDefect,
   description: string,
   killedBy: readonly [string, ...string[]],
-): SeededDefect {
+): ProxyDefectEntry {
   return proxyDefect(name, description, killedBy, ['forward'], { chained: true })
 }
 

@@ -2,7 +2,7 @@
 // proxy with one bug (harness/reference/proxy/defects.ts says where the hook lives).
 import type { Role } from '../../harness/engine/model/roles.js'
 import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
-import { proxyDefect } from './reference-with.js'
+import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
 /** A defect entry; `killedBy` names hop-by-hop case slugs. */
@@ -11,7 +11,7 @@ function defect(
   description: string,
   killedBy: readonly [string, ...string[]],
   roles?: readonly [Role, ...Role[]],
-): SeededDefect {
+): ProxyDefectEntry {
   const [first, ...rest] = killedBy
   const ids: [string, ...string[]] = [`hop-by-hop/${first}`, ...rest.map((s) => `hop-by-hop/${s}`)]
   return proxyDefect(name, description, ids, roles)

@@ -4,6 +4,7 @@ import { framingDefects } from './framing.js'
 import { hopByHopDefects } from './hop-by-hop.js'
 import { keepAliveDefects } from './keep-alive.js'
 import { tlsDefects } from './tls.js'
+import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
 import { upgradeDefects } from './upgrade.js'
 
@@ -25,4 +26,16 @@ export function allDefects(): readonly SeededDefect[] {
     seen.add(d.name)
   }
   return defects
+}
+
+/**
+ * The pipeline variant of seeded proxy defect `name`: the steps it replaces,
+ * for a self-test that starts the reference with it
+ * (`startReferenceProxy({ …, steps: variantOf('drops-via') })`).
+ */
+export function variantOf(name: string): StepVariant {
+  const entry = allDefects().find((d) => d.name === name) as { steps?: StepVariant } | undefined
+  if (entry?.steps === undefined)
+    throw new TypeError(`[proxyspec] no seeded proxy defect "${name}" replaces steps`)
+  return entry.steps
 }

@@ -7,7 +7,46 @@ import { referenceConnectPorts } from '../../harness/engine/target/connect-ports
 import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
-import { variantOf } from './variants/index.js'
+
+/** How the reference is started for a defect. */
+export interface ReferenceOptions {
+  /** Every CONNECT goes on through the run's next hop, as the built-in does. */
+  readonly chained?: boolean
+  /** The steps of the pipeline the defect replaces (harness/reference/proxy/steps). */
+  readonly steps?: StepVariant | undefined
+}
+
+/**
+ * A seeded defect of the reference proxy: the cases that must catch it, and
+ * the bug itself, as the steps of the reference pipeline it replaces.
+ */
+export interface ProxyDefectEntry extends SeededDefect {
+  /** The steps it replaces (harness/reference/proxy/steps/index.ts). */
+  readonly steps?: StepVariant | undefined
+  /**
+   * This defect, built by replacing steps: `variant` gets the reference steps
+   * and returns its replacements, which may call the step they wrap.
+   */
+  replacing(variant: StepVariant): ProxyDefectEntry
+}
+
+/** An entry whose start() gets the entry's variant; replacing() makes a copy with another. */
+export function defectEntry(
+  fields: Omit<SeededDefect, 'start'>,
+  start: (
+    steps: StepVariant | undefined,
+    role: Role,
+    env: RunEnvironment,
+  ) => Promise<StartedTarget>,
+  steps?: StepVariant,
+): ProxyDefectEntry {
+  return {
+    ...fields,
+    steps,
+    start: (role, env) => start(steps, role, env),
+    replacing: (variant) => defectEntry(fields, start, variant),
+  }
+}
 
 /**
  * The built-in reference proxy in `role` with one defect switched on: forward
@@ -21,9 +60,9 @@ export async function referenceWith(
   defect: ProxyDefect,
   role: Role,
   env: RunEnvironment,
-  options: { readonly chained?: boolean } = {},
+  options: ReferenceOptions = {},
 ): Promise<StartedTarget> {
-  if (role === 'tls-terminator') return terminatorWith(defect, env)
+  if (role === 'tls-terminator') return terminatorWith(defect, env, options.steps)
   const { nextHop } = env.tcp
   const server = await startReferenceProxy({
     mode: role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse',
@@ -31,7 +70,7 @@ export async function referenceWith(
     connectPorts: referenceConnectPorts(env),
     ...(options.chained === true ? { nextHop: { host: nextHop.host, port: nextHop.port } } : {}),
     defect,
-    ...stepsOf(defect),
+    ...(options.steps === undefined ? {} : { steps: options.steps }),
   })
   const close = (): Promise<void> => server.close()
   return {
@@ -42,25 +81,19 @@ export async function referenceWith(
   }
 }
 
-/** The pipeline variant seeding `defect` (test-fixtures/defects/variants), as options. */
-function stepsOf(defect: string): { readonly steps?: StepVariant } {
-  const variant = variantOf(defect)
-  return variant === undefined ? {} : { steps: variant }
-}
-function proxyStepsOf(defect: string): { readonly proxySteps?: StepVariant } {
-  const variant = variantOf(defect)
-  return variant === undefined ? {} : { proxySteps: variant }
-}
-
 /** The reference TLS terminator (as builtin:reference plays it) over the reverse proxy with `defect`. */
-async function terminatorWith(defect: ProxyDefect, env: RunEnvironment): Promise<StartedTarget> {
+async function terminatorWith(
+  defect: ProxyDefect,
+  env: RunEnvironment,
+  steps: StepVariant | undefined,
+): Promise<StartedTarget> {
   const leaf = (await env.tls.origin.corpus()).leaf('via-intermediate')
   const gateway = await startTlsTerminator({
     upstream: { host: env.origin.host, port: env.origin.port },
     cert: leaf.cert,
     key: leaf.key,
     proxyDefect: defect,
-    ...proxyStepsOf(defect),
+    ...(steps === undefined ? {} : { proxySteps: steps }),
   })
   const close = (): Promise<void> => gateway.close()
   return {
@@ -87,13 +120,8 @@ export function proxyDefect(
   killedBy: readonly [string, ...string[]],
   roles: SeededDefect['roles'] = ['forward', 'reverse'],
   options: { readonly chained?: boolean } = {},
-): SeededDefect {
-  return {
-    name,
-    description,
-    killedBy,
-    roles,
-    behindTls: true,
-    start: (role, env) => referenceWith(name, role, env, options),
-  }
+): ProxyDefectEntry {
+  return defectEntry({ name, description, killedBy, roles, behindTls: true }, (steps, role, env) =>
+    referenceWith(name, role, env, { ...options, steps }),
+  )
 }
