@@ -1,7 +1,7 @@
 import { DEFAULT_MATRIX_CONCURRENCY } from '../harness/engine/environment/environment.js'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { HarnessError } from '../harness/net/errors.js'
 import { PEERS } from '../harness/peers/catalog.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
@@ -9,7 +9,7 @@ import { peerFixturesDir } from '../harness/peers/fixtures-dir.js'
 import { buildMatrix, unexplained, type PeerRunInfo } from '../reports/matrix/model.js'
 import { Reasons } from '../reports/matrix/reasons.js'
 import { renderMatrixHtml } from '../reports/matrix/render-html.js'
-import { renderMatrixMarkdown } from '../reports/matrix/render-markdown.js'
+import { renderMatrixMarkdown, type MarkdownSite } from '../reports/matrix/render-markdown.js'
 import { profileOnlyCases, resolveProfile } from '../harness/peers/profiles.js'
 import {
   PEER_NAMES,
@@ -31,6 +31,8 @@ import { MATRIX_USAGE } from './usage.js'
 const OPTIONS = {
   targets: { type: 'string', multiple: true },
   out: { type: 'string' },
+  site: { type: 'string' },
+  'site-url': { type: 'string' },
   reasons: { type: 'string' },
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
@@ -75,12 +77,41 @@ function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   })
 }
 
+/** --site-url, checked: an http(s) URL, kept with one trailing slash. */
+function siteUrlFrom(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new HarnessError('HARNESS_BAD_INPUT', `--site-url "${text}" is not a URL`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new HarnessError('HARNESS_BAD_INPUT', `--site-url "${text}" is not an http(s) URL`)
+  return url.href.endsWith('/') ? url.href : `${url.href}/`
+}
+
+/**
+ * How matrix.md links its cells: to the published site (--site-url), else to
+ * the site folder relative to the Markdown, saying that the pages are built.
+ */
+function markdownSite(outDir: string, siteDir: string, siteUrl: string | undefined): MarkdownSite {
+  if (siteUrl !== undefined)
+    return { base: siteUrl, where: `The evidence pages are published at ${siteUrl}.` }
+  const folder = relative(outDir, siteDir).split('\\').join('/')
+  return {
+    base: folder === '' ? '' : `${folder}/`,
+    where: `The evidence pages (one HTML report per peer, every byte on both hops) are built, not committed: \`proxyspec matrix\` writes them to \`${folder === '' ? '.' : folder}/\`, CI keeps them as an artifact, and the folder can be published as it is (GitHub Pages; then \`--site-url\` makes these links point there).`,
+  }
+}
+
 /**
  * `proxyspec matrix`: every selected suite on every peer in each role it
  * plays (a peer with profiles: its default profile runs every case, each
  * further profile only the cases the default cannot, e.g. squid's chained
- * CONNECT cases under peer:squid:chained); writes matrix.md and matrix.html into --out (default docs/), and each
- * peer's full report (the evidence cells link to) under matrix/. Exit 0 once
+ * CONNECT cases under peer:squid:chained); writes matrix.md into --out (default docs/), and
+ * the evidence site into --site (default matrix-site/): index.html (the matrix) and each
+ * peer's full report under matrix/, which the cells link to. Exit 0 once
  * the matrix is written: non-conformance is what the matrix shows, not a
  * failure of the command; 2 when a peer cannot be started.
  */
@@ -97,6 +128,8 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     )
   }
   const outDir = resolve(values.out ?? 'docs')
+  const siteDir = resolve(values.site ?? 'matrix-site')
+  const siteUrl = siteUrlFrom(values['site-url'])
   const reasonsPath = values.reasons ?? join(peerFixturesDir(), 'reasons.json')
   const reasons =
     values.reasons !== undefined || existsSync(reasonsPath)
@@ -114,7 +147,8 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     cases: splitList(values.case),
     exclude: splitList(values.exclude),
   }
-  await mkdir(join(outDir, 'matrix'), { recursive: true })
+  await mkdir(outDir, { recursive: true })
+  await mkdir(join(siteDir, 'matrix'), { recursive: true })
 
   const infos: PeerRunInfo[] = []
   for (const { name, profile, everyCase } of matrixTargets(values.targets)) {
@@ -139,7 +173,7 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     )
     const first = started[0]
     const evidence = `matrix/${profile === undefined ? name : `${name}-${profile.name}`}.html`
-    await writeFileAtomic(join(outDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
+    await writeFileAtomic(join(siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
     infos.push({
       peer: name,
       ...(profile === undefined ? {} : { profile: profile.name }),
@@ -160,10 +194,15 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     )
   }
   const matrix = buildMatrix(infos, reasons, caseAnchor, toolVersion())
-  await writeFileAtomic(join(outDir, 'matrix.md'), renderMatrixMarkdown(matrix))
-  await writeFileAtomic(join(outDir, 'matrix.html'), renderMatrixHtml(matrix))
+  const markdown = renderMatrixMarkdown(matrix, markdownSite(outDir, siteDir, siteUrl))
+  await writeFileAtomic(join(outDir, 'matrix.md'), markdown)
+  // The site: a folder GitHub Pages (or any static host) serves as it is.
+  await writeFileAtomic(join(siteDir, 'index.html'), renderMatrixHtml(matrix))
+  await writeFileAtomic(join(siteDir, '.nojekyll'), '')
   const missing = unexplained(matrix)
-  process.stdout.write(`matrix: ${join(outDir, 'matrix.md')} and matrix.html\n`)
+  process.stdout.write(
+    `matrix: ${join(outDir, 'matrix.md')}; evidence site: ${join(siteDir, 'index.html')} (publish the folder as it is)\n`,
+  )
   if (missing.length > 0) {
     process.stdout.write(
       `${missing.length} non-pass cells have no reason in ${reasonsPath}:\n${missing.map((m) => `  ${m}`).join('\n')}\n`,

@@ -160,14 +160,19 @@ and for comparing an implementation with the reference by hand.
 export const MATRIX_USAGE = `Usage: proxyspec matrix [options]
 
 Runs every selected suite against real peers, each in every role it plays, and writes the
-matrix (peers x cases, each cell linked to its evidence, peer versions and configs listed)
-as matrix.md and matrix.html, with each peer's full report under matrix/.
+matrix (peers x cases, each cell linked to its evidence, peer versions and configs listed):
+the readable summary as matrix.md, and the evidence as a static site (index.html, each
+peer's full report under matrix/) that is built, not committed: CI keeps it as an
+artifact, and the folder can be published as it is (GitHub Pages).
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache
                               (peer:squid = both its profiles: direct runs every case, chained
                               only the chained CONNECT cases; peer:squid:chained = that one)
-  --out DIR                   where the matrix goes (default: docs)
+  --out DIR                   where matrix.md goes (default: docs)
+  --site DIR                  where the evidence site goes (default: matrix-site)
+  --site-url URL              where that site is published: matrix.md links there
+                              (default: the site folder, relative to matrix.md)
   --reasons FILE              why each non-pass cell is not a pass, keyed
                               "PEER[:PROFILE][/ROLE] CASE-ID" (default:
                               test-fixtures/peers/reasons.json)

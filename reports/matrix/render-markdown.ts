@@ -9,10 +9,22 @@ import {
   suitesOf,
 } from './notes.js'
 
-function cellText(cell: MatrixCell | undefined, n: number | undefined): string {
+function cellText(cell: MatrixCell | undefined, n: number | undefined, site: string): string {
   if (cell === undefined) return '—'
   const note = n === undefined ? '' : ` [${n}](#note-${n})`
-  return `[${STATUS_MARK[cell.status]}](${cell.href})${note}`
+  return `[${STATUS_MARK[cell.status]}](${site}${cell.href})${note}`
+}
+
+/** How the Markdown reaches the evidence pages, which are built, not committed. */
+export interface MarkdownSite {
+  /**
+   * Prefix of every evidence link: the published site's URL with a trailing
+   * slash (--site-url), or the site folder relative to the Markdown file.
+   * @default '' (the pages beside the Markdown)
+   */
+  readonly base?: string
+  /** Where a reader gets the pages, one sentence for the header. */
+  readonly where?: string
 }
 
 function escapeCell(text: string): string {
@@ -20,8 +32,9 @@ function escapeCell(text: string): string {
 }
 
 /** The matrix as GitHub Markdown: peers, one table per suite, the reasons, the configs. */
-export function renderMatrixMarkdown(matrix: Matrix): string {
+export function renderMatrixMarkdown(matrix: Matrix, site: MarkdownSite = {}): string {
   const notes = numberNotes(matrix)
+  const base = site.base ?? ''
   const out: string[] = [
     '# Proxy conformance matrix',
     '',
@@ -32,6 +45,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
     'pass, which side is wrong and why, quoting the sentence that binds that role at that level.',
     'Cells whose verdict changed because proxyspec itself was wrong are listed, with the reason,',
     'in [matrix-corrections.md](matrix-corrections.md).',
+    ...(site.where === undefined ? [] : ['', site.where]),
     '',
     `${STATUS_MARK.pass} pass · ${STATUS_MARK.fail} MUST violated · ${STATUS_MARK.warn} SHOULD violated · ${STATUS_MARK.info} informational · ${STATUS_MARK.unsupported} unsupported · ${STATUS_MARK.timeout} timeout · ${STATUS_MARK.error} harness error · — not applicable`,
     '',
@@ -42,7 +56,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
   ]
   for (const peer of matrix.peers) {
     out.push(
-      `| ${peerLabel(peer)} | ${escapeCell(peer.version)} | ${peer.provider} (${escapeCell(peer.where)}) | ${peer.roles.map((r) => r.role).join(', ')} | [report](${peer.evidence}) |`,
+      `| ${peerLabel(peer)} | ${escapeCell(peer.version)} | ${peer.provider} (${escapeCell(peer.where)}) | ${peer.roles.map((r) => r.role).join(', ')} | [report](${base}${peer.evidence}) |`,
     )
   }
   const header = `| case | level | ${matrix.columns.map((c) => `${c.peer} ${c.role} (${c.profile === undefined ? '' : `${c.profile}, `}${columnTally(matrix, c)})`).join(' | ')} |`
@@ -52,7 +66,7 @@ export function renderMatrixMarkdown(matrix: Matrix): string {
     for (const row of matrix.rows.filter((r) => r.suite === suite)) {
       const cells = matrix.columns.map((c) => {
         const cell = row.cells.get(c.key)
-        return cellText(cell, cell === undefined ? undefined : notes.get(cell)?.n)
+        return cellText(cell, cell === undefined ? undefined : notes.get(cell)?.n, base)
       })
       out.push(
         `| \`${row.id}\` ${row.requirements.join(', ')} | ${row.level} | ${cells.join(' | ')} |`,
