@@ -6,7 +6,7 @@ import { Scope } from '../../harness/net/started.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { runCase } from '../../harness/engine/runner/run-case.js'
 import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
-import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
+import { startDefect } from '../../test-fixtures/defects/index.js'
 import { hopByHopSuite } from './suite.js'
 
 const scope = new Scope()
@@ -28,7 +28,7 @@ describe('a proxy-only sentence behind TLS', () => {
         (x) => x.id === 'hop-by-hop/forwards-authorization-unchanged',
       )
       if (c === undefined) throw new Error('no case forwards-authorization-unchanged')
-      const target = scope.use(await referenceWith('drops-authorization', role, env))
+      const target = scope.use(await startDefect('drops-authorization', role, env))
       const result = await runCase(c, target.endpoint, env)
       expect(result.role).toBe(role)
       expect(result.verdict.status, result.verdict.message).toBe(status)

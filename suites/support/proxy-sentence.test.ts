@@ -6,11 +6,10 @@
 // bound by RFC 9110 §9.2.2's client SHOULD NOT: it warns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Scope } from '../../harness/net/started.js'
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { runCase } from '../../harness/engine/runner/run-case.js'
 import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
-import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
+import { startDefect } from '../../test-fixtures/defects/index.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import type { Role } from '../../harness/engine/model/roles.js'
 import { grade } from '../../harness/engine/model/verdict.js'
@@ -26,7 +25,7 @@ beforeAll(async () => {
 })
 afterAll(() => scope.close())
 
-const ROWS: readonly (readonly [string, ProxyDefect, string, string, string])[] = [
+const ROWS: readonly (readonly [string, string, string, string, string])[] = [
   // case, defect, forward, reverse, tls-terminator
   [
     'framing/response-whitespace-before-colon-removed',
@@ -66,7 +65,7 @@ describe('who a sentence binds decides the level in each role', () => {
       it(`${id} [${role}] with ${defect} is ${statuses[i]}`, async () => {
         const c = allCases().find((x) => x.id === id)
         if (c === undefined) throw new Error(`no case ${id}`)
-        const target = scope.use(await referenceWith(defect, role, env))
+        const target = scope.use(await startDefect(defect, role, env))
         const result = await runCase(c, target.endpoint, env)
         expect(result.role).toBe(role)
         expect(result.verdict.status, result.verdict.message).toBe(statuses[i])
@@ -89,7 +88,7 @@ describe('a row with no BCP 14 sentence behind it', () => {
     it(`framing/drops-upstream-after-extra-bytes [${role}] is INFO against a reusing defect`, async () => {
       const c = allCases().find((x) => x.id === 'framing/drops-upstream-after-extra-bytes')
       if (c === undefined) throw new Error('no case')
-      const target = scope.use(await referenceWith('reuses-upstream-with-unread-bytes', role, env))
+      const target = scope.use(await startDefect('reuses-upstream-with-unread-bytes', role, env))
       const result = await runCase(c, target.endpoint, env)
       expect(result.verdict.status, result.verdict.message).toBe('info')
     })

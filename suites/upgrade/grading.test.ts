@@ -11,8 +11,7 @@ import type {
 } from '../../harness/engine/environment/environment.js'
 import { runCase } from '../../harness/engine/runner/run-case.js'
 import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
-import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
+import { startDefect } from '../../test-fixtures/defects/index.js'
 import { upgradeSuite } from './suite.js'
 
 const scope = new Scope()
@@ -28,8 +27,8 @@ function upgradeCase(id: string): ConformanceCase {
   return found
 }
 
-async function againstDefect(id: string, defect: ProxyDefect): Promise<CaseResult> {
-  const target = scope.use(await referenceWith(defect, 'reverse', env))
+async function againstDefect(id: string, defect: string): Promise<CaseResult> {
+  const target = scope.use(await startDefect(defect, 'reverse', env))
   return runCase(upgradeCase(id), target.endpoint, env)
 }
 

@@ -4,6 +4,9 @@ import { framingDefects } from './framing.js'
 import { hopByHopDefects } from './hop-by-hop.js'
 import { keepAliveDefects } from './keep-alive.js'
 import { tlsDefects } from './tls.js'
+import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
+import type { Role } from '../../harness/engine/model/roles.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
 import { upgradeDefects } from './upgrade.js'
@@ -38,4 +41,11 @@ export function variantOf(name: string): StepVariant {
   if (entry?.steps === undefined)
     throw new TypeError(`[proxyspec] no seeded proxy defect "${name}" replaces steps`)
   return entry.steps
+}
+
+/** Starts seeded defect `name` in `role`, as the kill matrix does (for self-tests). */
+export function startDefect(name: string, role: Role, env: RunEnvironment): Promise<StartedTarget> {
+  const entry = allDefects().find((d) => d.name === name)
+  if (entry === undefined) throw new TypeError(`[proxyspec] no seeded defect "${name}"`)
+  return entry.start(role, env)
 }
