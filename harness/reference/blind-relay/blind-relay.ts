@@ -123,7 +123,7 @@ function openUpstream(to: Upstream, client: Socket): Socket {
   const upstream = connect({ host: to.host, port: to.port })
   upstream.setNoDelay(true)
   upstream.pipe(client, { end: false })
-  // Only the server's close ends the exchange: that is the whole defect this relay models.
+  // Only the server's close ends the exchange: that is the whole flaw this relay models (RFC 9112 App. C.2.2).
   upstream.on('end', () => client.destroySoon())
   upstream.on('error', () => client.destroy())
   return upstream

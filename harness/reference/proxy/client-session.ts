@@ -170,7 +170,7 @@ async function handleRequest(
       // RFC 9110 §11.7.2: credentials this proxy asked for are consumed here.
       if (deps.routing.proxyAuth !== undefined) head = withoutProxyAuthorization(head, deps.defect)
       // A valid upgrade request this proxy relays (RFC 9110 §7.8): harness/reference/proxy/upgrade-exchange.ts.
-      const upgrade = upgradeOffer(head, deps.defect)
+      const upgrade = upgradeOffer(head, deps.steps)
       if (upgrade !== undefined) return forwardUpgrade(client, head, route, deps, upgrade)
       const forwards = maxForwards(
         head,

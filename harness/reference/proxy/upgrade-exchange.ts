@@ -16,19 +16,22 @@ import { clientMayPersist } from './persistence.js'
 import { relayResponse, type RelayResult } from './relay-response.js'
 import { simpleResponse } from './simple-response.js'
 import { writeAll } from './socket-io.js'
-import {
-  clientSwitchLines,
-  rewriteAccept,
-  switchProblem,
-  upstreamUpgradeHead,
-  withLines,
-  type UpgradeOffer,
-} from './upgrade.js'
-import { rsvClearer } from './upgrade-frames.js'
+import { withLines, type UpgradeOffer } from './upgrade.js'
 import type { UpstreamConnection } from './upstream-pool.js'
 
 /** How an upgrade exchange left the client connection. */
 export type UpgradeEnd = ExchangeEnd | 'tunnel'
+
+/** One upgrade request on the fresh upstream connection it goes to. */
+export interface UpgradeExchange {
+  readonly client: ClientSide
+  readonly conn: UpstreamConnection
+  readonly request: RequestHead
+  /** The request head as it goes upstream, with the proxy's Upgrade and Connection. */
+  readonly headBytes: Buffer
+  readonly offer: UpgradeOffer
+  readonly deps: SessionDeps
+}
 
 /** Forwards an upgrade request; never rejects. */
 export async function forwardUpgrade(
@@ -38,19 +41,17 @@ export async function forwardUpgrade(
   deps: SessionDeps,
   offer: UpgradeOffer,
 ): Promise<UpgradeEnd> {
-  const { defect } = deps
   const forwarded = upstreamRequestHead({
     head,
     target: route.target,
     host: route.host,
     framing: 'none',
     viaName: deps.viaName,
-    defect,
+    defect: deps.defect,
   })
-  const headBytes = upstreamUpgradeHead(forwarded, head, offer, defect)
+  const headBytes = withLines(forwarded, deps.steps.upstreamUpgradeLines(head, offer))
   // The request has no content: its 'message' follows the head; what comes after stays unread.
   await client.reader.next()
-  const persist = clientMayPersist(head)
   // A fresh connection: if the upstream switches, it becomes the tunnel and never returns to the pool.
   const conn = await deps.pool.connectFresh(route.upstream)
   if ('kind' in conn) {
@@ -64,17 +65,20 @@ export async function forwardUpgrade(
     )
     return 'close'
   }
-  if (defect === 'forwards-bytes-before-101') {
-    // Seeded defect: tunnels on the client's intent, before any answer (CVE-2026-2833 class, UPG-06):
-    // the head and whatever followed it go upstream at once, and from then on it is a blind pipe.
-    const early = client.reader.detach()
-    conn.reader.detach()
-    conn.socket.write(Buffer.concat([headBytes, early]))
-    relay(client.socket, conn.socket, deps.tunnelIdleTimeoutMs)
-    return 'tunnel'
-  }
-  conn.parser.expectResponseTo(head.method)
-  if (!(await writeAll(conn.socket, headBytes))) {
+  return deps.steps.exchangeUpgrade({ client, conn, request: head, headBytes, offer, deps })
+}
+
+/**
+ * The exchange on the upstream connection: the request goes alone, and the
+ * client's later bytes wait for the answer (UPG-06). A valid 101 opens the
+ * tunnel, bytes after each head first; any other answer is relayed as HTTP
+ * and what follows it is the connections' business (UPG-04).
+ */
+export async function exchangeUpgrade(exchange: UpgradeExchange): Promise<UpgradeEnd> {
+  const { client, conn, request, offer, deps } = exchange
+  const persist = clientMayPersist(request)
+  conn.parser.expectResponseTo(request.method)
+  if (!(await writeAll(conn.socket, exchange.headBytes))) {
     conn.socket.destroy()
     return 'close'
   }
@@ -82,13 +86,13 @@ export async function forwardUpgrade(
   const result = await relayResponse({
     client: client.socket,
     conn,
-    method: head.method,
+    method: request.method,
     clientMinor: 1,
     viaName: deps.viaName,
-    defect,
+    defect: deps.defect,
     mustClose: () => !persist,
     switchProtocols: async (response) => {
-      const outcome = await switchProtocols(client.socket, conn, head, response, offer, deps)
+      const outcome = await switchProtocols(client.socket, conn, request, response, offer, deps)
       switched = outcome.kind === 'relayed'
       return outcome
     },
@@ -96,23 +100,10 @@ export async function forwardUpgrade(
   if (switched) {
     const early = client.reader.detach()
     if (early.length > 0) conn.socket.write(early)
-    tunnel(client.socket, conn.socket, deps)
+    deps.steps.upgradeTunnel(client.socket, conn.socket, deps.tunnelIdleTimeoutMs)
     return 'tunnel'
   }
-  if (result.kind === 'relayed') {
-    if (defect === 'tunnels-on-any-status') {
-      // Seeded defect: a refused upgrade still becomes a tunnel (WebSocket smuggling, UPG-04;
-      // node-http-proxy #624, kemal #767): later client bytes reach the upstream unparsed.
-      const early = client.reader.detach()
-      conn.reader.detach()
-      if (early.length > 0) conn.socket.write(early)
-      relay(client.socket, conn.socket, deps.tunnelIdleTimeoutMs)
-      return 'tunnel'
-    }
-    if (result.upstreamMayPersist) deps.pool.release(conn)
-    else conn.socket.destroy()
-    return result.clientMayPersist ? 'persist' : 'close'
-  }
+  if (result.kind === 'relayed') return deps.steps.afterDeclinedUpgrade(exchange, result)
   conn.socket.destroy()
   if (result.kind === 'aborted') return 'close'
   await writeAll(
@@ -124,6 +115,22 @@ export async function forwardUpgrade(
     }),
   )
   return 'close'
+}
+
+/**
+ * After an answer other than a 101 was relayed, both connections stay HTTP
+ * (RFC 9110 §7.8: the server ignored the upgrade; UPG-04): later client bytes
+ * are parsed as requests, and the upstream connection goes back to the pool
+ * when it may persist.
+ */
+export function afterDeclinedUpgrade(
+  exchange: UpgradeExchange,
+  result: { readonly clientMayPersist: boolean; readonly upstreamMayPersist: boolean },
+): UpgradeEnd {
+  const { conn, deps } = exchange
+  if (result.upstreamMayPersist) deps.pool.release(conn)
+  else conn.socket.destroy()
+  return result.clientMayPersist ? 'persist' : 'close'
 }
 
 /**
@@ -139,24 +146,20 @@ async function switchProtocols(
   offer: UpgradeOffer,
   deps: SessionDeps,
 ): Promise<RelayResult> {
-  // Seeded defect 'accepts-any-101': any 101 is taken as a switch (UPG-05).
-  const problem = deps.defect === 'accepts-any-101' ? undefined : switchProblem(response, offer)
+  const problem = deps.steps.switchProblem(response, offer)
   if (problem !== undefined)
     return { kind: 'no-response', why: 'invalid', bytesSeen: true, detail: problem }
   // The 101's own 'message' (framing 'tunnel'), then the bytes after its head are tunnel data.
   await conn.reader.next()
   const after = conn.reader.detach()
-  let bytes = withLines(
-    clientResponseHead({
-      head: response,
-      framing: 'none',
-      close: false,
-      viaName: deps.viaName,
-      defect: deps.defect,
-    }),
-    clientSwitchLines(response, deps.defect),
-  )
-  if (deps.defect === 'rewrites-websocket-accept') bytes = rewriteAccept(bytes, request)
+  const relayed = clientResponseHead({
+    head: response,
+    framing: 'none',
+    close: false,
+    viaName: deps.viaName,
+    defect: deps.defect,
+  })
+  const bytes = deps.steps.clientSwitchHead(relayed, response, request)
   if (!(await writeAll(client, Buffer.concat([bytes, after]))))
     return { kind: 'aborted', detail: 'the client went away' }
   return {
@@ -168,35 +171,10 @@ async function switchProtocols(
 }
 
 /**
- * Both directions relayed as a tunnel, byte for byte (RFC 6455 §5; RFC 9110
- * §9.3.6 closing rules, UPG-14), by the CONNECT relay.
+ * Both directions relayed as a tunnel, byte for byte (RFC 6455 §5: the frames
+ * are the endpoints' business, UPG-10), each close passed on (RFC 9110 §9.3.6
+ * closing rules, UPG-14), by the CONNECT relay.
  */
-function tunnel(client: Socket, upstream: Socket, deps: SessionDeps): void {
-  if (
-    deps.defect === 'ignores-upstream-close-after-upgrade' ||
-    deps.defect === 'clears-websocket-rsv-bits'
-  )
-    defectiveTunnel(client, upstream, deps)
-  else relay(client, upstream, deps.tunnelIdleTimeoutMs)
-}
-
-/**
- * Seeded defects 'ignores-upstream-close-after-upgrade' (the upstream's FIN is
- * not passed on: the client connection stays open, UPG-14) and
- * 'clears-websocket-rsv-bits' (client frames rewritten without RSV bits, UPG-10).
- */
-function defectiveTunnel(client: Socket, upstream: Socket, deps: SessionDeps): void {
-  const rewrite = deps.defect === 'clears-websocket-rsv-bits' ? rsvClearer() : (c: Buffer) => c
-  client.on('data', (chunk: Buffer) => upstream.write(rewrite(chunk)))
-  upstream.on('data', (chunk: Buffer) => client.write(chunk))
-  client.on('end', () => upstream.end())
-  upstream.on('end', () => {
-    if (deps.defect !== 'ignores-upstream-close-after-upgrade') client.end()
-  })
-  client.on('error', () => upstream.destroy())
-  upstream.on('error', () => client.destroy())
-  client.on('close', () => upstream.destroy())
-  client.setTimeout(deps.tunnelIdleTimeoutMs, () => client.destroy())
-  client.resume()
-  upstream.resume()
+export function upgradeTunnel(client: Socket, upstream: Socket, idleTimeoutMs: number): void {
+  relay(client, upstream, idleTimeoutMs)
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createRequestParser, createResponseParser } from '../../wire/parser.js'
 import type { RequestHead, ResponseHead } from '../../wire/types.js'
+import { variantOf } from '../../../test-fixtures/defects/index.js'
+import { referenceSteps, stepsWith } from './steps/index.js'
 import { switchProblem, upgradeOffer, upgradeProtocols, withLines } from './upgrade.js'
-import { rsvClearer } from './upgrade-frames.js'
 
 function requestHead(text: string): RequestHead {
   const parser = createRequestParser({ mode: 'strict' })
@@ -25,39 +26,42 @@ const ws = (version: string, connection: string, upgrade = 'websocket'): Request
 
 describe('upgradeOffer (RFC 9110 §7.8)', () => {
   it('takes an HTTP/1.1 request that lists upgrade in Connection, however the list is written', () => {
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade'), undefined)).toEqual({ protocols: ['websocket'] })
-    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive, Upgrade'), undefined)).toBeDefined()
-    expect(upgradeOffer(ws('HTTP/1.1', ' ,upgrade'), undefined)).toBeDefined()
+    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade'), referenceSteps)).toEqual({
+      protocols: ['websocket'],
+    })
+    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive, Upgrade'), referenceSteps)).toBeDefined()
+    expect(upgradeOffer(ws('HTTP/1.1', ' ,upgrade'), referenceSteps)).toBeDefined()
   })
 
   it('ignores HTTP/1.0, a missing connection option, and a request with content', () => {
-    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), undefined)).toBeUndefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive'), undefined)).toBeUndefined()
+    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), referenceSteps)).toBeUndefined()
+    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive'), referenceSteps)).toBeUndefined()
     const post = requestHead(
       'POST /ws HTTP/1.1\nHost: o\nConnection: Upgrade\nUpgrade: foo\nContent-Length: 2\n\n',
     )
-    expect(upgradeOffer(post, undefined)).toBeUndefined()
+    expect(upgradeOffer(post, referenceSteps)).toBeUndefined()
   })
 
   it('never relays h2c, but keeps the other protocols offered with it', () => {
     expect(
-      upgradeOffer(ws('HTTP/1.1', 'Upgrade, HTTP2-Settings', 'h2c'), undefined),
+      upgradeOffer(ws('HTTP/1.1', 'Upgrade, HTTP2-Settings', 'h2c'), referenceSteps),
     ).toBeUndefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c, foo/1'), undefined)).toEqual({
+    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c, foo/1'), referenceSteps)).toEqual({
       protocols: ['foo/1'],
     })
   })
 
-  it('seeded defects change exactly their rule', () => {
-    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), 'upgrades-http10')).toBeDefined()
+  it('each of its steps decides one rule, and a variant replaces exactly that one', () => {
+    const variant = (name: string) => stepsWith(variantOf(name))
+    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), variant('upgrades-http10'))).toBeDefined()
     expect(
-      upgradeOffer(ws('HTTP/1.1', 'keep-alive'), 'upgrades-without-connection-option'),
+      upgradeOffer(ws('HTTP/1.1', 'keep-alive'), variant('upgrades-without-connection-option')),
     ).toBeDefined()
-    expect(
-      upgradeOffer(ws('HTTP/1.1', 'keep-alive, Upgrade'), 'needs-connection-upgrade-alone'),
-    ).toBeUndefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade'), 'needs-connection-upgrade-alone')).toBeDefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c'), 'passes-h2c')).toEqual({
+    const alone = variant('needs-connection-upgrade-alone')
+    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive, Upgrade'), alone)).toBeUndefined()
+    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade'), alone)).toBeDefined()
+    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), alone)).toBeUndefined()
+    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c'), variant('passes-h2c'))).toEqual({
       protocols: ['h2c'],
     })
   })
@@ -76,6 +80,22 @@ describe('switchProblem (RFC 9110 §15.2.2)', () => {
   })
 })
 
+describe('the lines this proxy writes on each hop (RFC 9110 §7.8)', () => {
+  it('lists upgrade in its own Connection upstream, and only upgrade in the 101', () => {
+    const steps = referenceSteps
+    const head = ws('HTTP/1.1', 'keep-alive, Upgrade')
+    expect(steps.upstreamUpgradeLines(head, { protocols: ['websocket'] })).toEqual([
+      'Upgrade: websocket',
+      'Connection: upgrade',
+    ])
+    const response = responseHead('HTTP/1.1 101 OK\nUpgrade: websocket\nContent-Length: 0\n\n')
+    const relayed = Buffer.from('HTTP/1.1 101 OK\r\nSec-WebSocket-Accept: x\r\n\r\n', 'latin1')
+    expect(steps.clientSwitchHead(relayed, response, head).toString('latin1')).toBe(
+      'HTTP/1.1 101 OK\r\nSec-WebSocket-Accept: x\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n',
+    )
+  })
+})
+
 describe('helpers', () => {
   it('upgradeProtocols reads every Upgrade line as a list', () => {
     const head = requestHead('GET / HTTP/1.1\nHost: o\nUpgrade: a/1, b\nUpgrade: c\n\n')
@@ -86,16 +106,5 @@ describe('helpers', () => {
     expect(withLines(head, ['Upgrade: x']).toString()).toBe(
       'GET / HTTP/1.1\r\nHost: o\r\nUpgrade: x\r\n\r\n',
     )
-  })
-  it('rsvClearer clears RSV bits of every frame header, across chunk boundaries', () => {
-    const frame = (first: number, payload: Buffer): Buffer =>
-      Buffer.concat([Buffer.from([first, payload.length]), payload])
-    const input = Buffer.concat([
-      frame(0xc1, Buffer.from('abc')),
-      frame(0xf2, Buffer.alloc(5, 0xff)),
-    ])
-    const clear = rsvClearer()
-    const out = Buffer.concat([...input].map((byte) => clear(Buffer.from([byte]))))
-    expect([...out]).toEqual([0x81, 3, 0x61, 0x62, 0x63, 0x82, 5, 0xff, 0xff, 0xff, 0xff, 0xff])
   })
 })

@@ -1,5 +1,5 @@
 /**
- * Seeded defect 'clears-websocket-rsv-bits' only: a WebSocket-aware relay that
+ * For seeded defect 'clears-websocket-rsv-bits': a WebSocket-aware relay that
  * walks the frames (RFC 6455 §5.2) and rewrites each header without the RSV
  * bits, as a frame-inspecting proxy that does not know permessage-deflate
  * (RFC 7692 §6: RSV1 marks a compressed message) would. The conformant
