@@ -85,6 +85,7 @@ export async function forwardUpgrade(
     method: head.method,
     clientMinor: 1,
     viaName: deps.viaName,
+    steps: deps.steps,
     defect,
     mustClose: () => !persist,
     switchProtocols: async (response) => {
