@@ -1,5 +1,5 @@
-// The keep-alive steps each take one decision; a variant of the pipeline
-// (test-fixtures/defects/keep-alive.ts) replaces one and turns exactly that rule.
+// The keep-alive steps each take one decision; a variant of the pipeline (the
+// keep-alive entries under test-fixtures) replaces one and turns exactly that rule.
 import { describe, expect, it } from 'vitest'
 import { createRequestParser } from '../../wire/parser.js'
 import { variantOf } from '../../../test-fixtures/defects/index.js'
