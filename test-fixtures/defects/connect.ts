@@ -1,9 +1,28 @@
 // Seeded defects the connect suite must catch: each is the reference with one
 // CONNECT bug switched on (harness/reference/proxy/defects.ts, "connect" section).
 import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
+import { challengeLines, unframed407 } from '../../harness/reference/proxy/proxy-auth.js'
+import { simpleResponse } from '../../harness/reference/proxy/simple-response.js'
+import { writeAll } from '../../harness/reference/proxy/socket-io.js'
+import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import { authDefect } from './auth-twin.js'
 import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
+
+/**
+ * A 407 that leaves the connection open: `response` is written, nothing more
+ * is read, and the socket is left to its idle timeout.
+ */
+function openAfter407(response: () => Buffer): StepVariant {
+  return () => ({
+    afterAuthRefusal: async (client, _refusal, _head, session) => {
+      client.reader.detach()
+      client.socket.setTimeout(session.idleTimeoutMs, () => client.socket.destroy())
+      await writeAll(client.socket, response())
+      return 'tunnel'
+    },
+  })
+}
 
 /** A defect of a direct CONNECT, tried in both roles. */
 function connectDefect(
@@ -67,7 +86,7 @@ export const connectDefects: readonly SeededDefect[] = [
     'unframed-407',
     'Sends a 407 body with neither Content-Length nor close, and keeps the connection open',
     ['connect/auth-407-carries-challenge', 'hop-by-hop/auth-407-carries-challenge'],
-  ),
+  ).replacing(openAfter407(() => unframed407(undefined))),
   authDefect(
     'tunnels-after-407',
     'Answers 407 to a CONNECT without credentials, then opens the tunnel anyway: the bytes after it reach the target',
@@ -77,6 +96,15 @@ export const connectDefects: readonly SeededDefect[] = [
     'hangs-after-407',
     'Keeps the connection open after its 407 but never reads the retry on it',
     ['connect/auth-refused-connect-never-tunnels', 'hop-by-hop/auth-connection-usable-after-407'],
+  ).replacing(
+    openAfter407(() =>
+      simpleResponse({
+        status: 407,
+        text: 'proxyspec: proxy credentials required',
+        close: false,
+        headers: challengeLines(undefined),
+      }),
+    ),
   ),
   authDefect(
     'forwards-proxy-authorization',
@@ -182,7 +210,16 @@ export const connectDefects: readonly SeededDefect[] = [
     "A gateway that forwards CONNECT to its upstream as an ordinary request and relays the origin's 200 re-framed as chunked",
     ['connect/gateway-2xx-has-no-framing-headers'],
     ['reverse'],
-  ),
+  ).replacing((reference) => ({
+    // A CONNECT is forwarded as an ordinary request, its answer read as to any request,
+    // and the origin's 200 re-framed as chunked.
+    isTunnelRequest: () => false,
+    responseMethod: (method) => (method === 'CONNECT' ? 'GET' : method),
+    responseFramingForClient: (upstream, clientMinor, method) =>
+      method === 'CONNECT'
+        ? 'chunked'
+        : reference.responseFramingForClient(upstream, clientMinor, method),
+  })),
   connectDefect(
     'refuses-unknown-alpn',
     'Refuses (403) a CONNECT whose ALPN header names a protocol it does not know',

@@ -2,6 +2,7 @@
 // proxy with one bug (harness/reference/proxy/defects.ts says where the hook lives).
 import type { Role } from '../../harness/engine/model/roles.js'
 import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
+import { relayMergingTrailers } from './parts/relay-merging-trailers.js'
 import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
@@ -67,7 +68,12 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'merges-trailers',
     'Buffers a chunked response and sends it with Content-Length, the trailers moved into the header section',
     ['never-merges-trailers-into-headers'],
-  ),
+  ).replacing((reference) => ({
+    relayFinalResponse: (input, head, upstream) =>
+      upstream === 'chunked'
+        ? relayMergingTrailers(input, head)
+        : reference.relayFinalResponse(input, head, upstream),
+  })),
   // RFC 9110 §11.6, §5.1, §5.3 and §15.2's forwarding MUST bind a proxy; in the
   // reverse role those cases report INFO, so these defects are killed in the forward role.
   defect(
@@ -152,7 +158,11 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     'waits-for-request-body',
     'Reads the whole request body before forwarding anything, Expect: 100-continue or not',
     ['forwards-expect-continue-without-the-body', 'relays-early-final-response-to-expect-continue'],
-  ),
+  ).replacing(() => ({
+    // The whole body is read before anything goes upstream, so a client waiting for
+    // 100 (Continue) and the proxy wait for each other (HOP-18).
+    streamsRequestBody: () => false,
+  })),
   defect(
     'loops-through-itself',
     'Does not recognise its own address: a request for itself goes round until 8 Via members',

@@ -12,11 +12,9 @@ import { handleConnect } from './connect-session.js'
 import { forwardRequest, type ClientSide, type ExchangeEnd } from './forward-request.js'
 import { requestFraming } from './framing.js'
 import { maxForwards } from './max-forwards.js'
-import { clientMayPersist } from './persistence.js'
-import { routeRequest, type RoutingConfig } from './route-request.js'
+import { routeRequest, type Route, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
 import { withoutProxyAuthorization } from './proxy-auth.js'
-import { defective407 } from './auth-refusal.js'
 import { oneReadHeads } from './one-read-parser.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
@@ -36,7 +34,7 @@ export interface SessionDeps {
   readonly tunnelIdleTimeoutMs: number
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
-  /** The seeded defect switched on, if any (harness/reference/proxy/defects.ts). */
+  /** Transitional: read by the stages not yet turned into steps. */
   readonly defect: ProxyDefect | undefined
 }
 
@@ -65,42 +63,96 @@ function newReader(socket: Socket, deps: SessionDeps): SocketReader<RequestHead>
   )
 }
 
-type SessionEnd = 'close' | 'destroyed' | 'tunnel'
+/**
+ * How a session ends: closed gracefully, destroyed, or handed over (a tunnel,
+ * or a socket another part now owns and ends).
+ */
+export type SessionEnd = 'close' | 'destroyed' | 'tunnel'
+
+/** How one request left the session. */
+export type RequestEnd = ExchangeEnd | SessionEnd
+
+/** A refusal this proxy answers itself. */
+export type Refusal = Extract<Route, { readonly kind: 'reject' }>
+
+/**
+ * A pipelined request handled without waiting for the one before, as the head
+ * to handle: none. Requests are handled one at a time so that responses go
+ * back in request order (RFC 9112 §9.3.2, KA-10).
+ */
+export function handledInParallel(): RequestHead | undefined {
+  return undefined
+}
+
+/**
+ * Whether more requests are parsed from the connection after an exchange
+ * that ended it: never. What follows (a request body nobody read above all)
+ * is not a request (RFC 9112 §9.6, §6.3; KA-12).
+ */
+export function readsOnAfterClose(): boolean {
+  return false
+}
+
+/**
+ * Whether a request goes to the connect area (connect-session.ts) as a tunnel
+ * request: every CONNECT, accepted or refused (RFC 9110 §9.3.6); a gateway
+ * does not forward it as an ordinary request.
+ */
+export function isTunnelRequest(head: RequestHead): boolean {
+  return head.method === 'CONNECT'
+}
+
+/**
+ * Answers a refusal this proxy makes itself: Connection: close, nothing more
+ * read (no body, no bytes after a refused CONNECT, CONNECT-07), then the
+ * connection closes (RFC 9112 §9.6, KA-03).
+ */
+export async function answerRefusal(client: ClientSide, refusal: Refusal): Promise<RequestEnd> {
+  client.reader.detach()
+  await writeAll(
+    client.socket,
+    simpleResponse({
+      status: refusal.status,
+      text: refusal.text,
+      close: true,
+      ...(refusal.headers === undefined ? {} : { headers: refusal.headers }),
+    }),
+  )
+  return 'close'
+}
+
+/**
+ * Answers a 407 this proxy requires credentials with (RFC 9110 §11.7.1,
+ * §15.5.8) and says how the session goes on after it: as any refusal
+ * (the step answerRefusal), closed.
+ */
+export function afterAuthRefusal(
+  client: ClientSide,
+  refusal: Refusal,
+  head: RequestHead,
+  session: SessionDeps,
+): Promise<RequestEnd> {
+  return session.steps.answerRefusal(client, refusal, head)
+}
 
 async function runSession(session: { client: ClientSide }, deps: SessionDeps): Promise<SessionEnd> {
-  // Only the seeded defect 'reorders-pipelined-responses' has exchanges in flight at once.
+  // Requests handled in parallel (the step handledInParallel; none in the reference), awaited before closing.
   const inFlight: Promise<unknown>[] = []
   for (;;) {
     const { client } = session
     const event = await client.reader.next()
     switch (event.type) {
       case 'head': {
-        // Seeded defect 'reorders-pipelined-responses': pipelined GETs are handled in parallel
-        // and each answered when it completes, not in request order (RFC 9112 §9.3.2, KA-10).
-        if (
-          deps.defect === 'reorders-pipelined-responses' &&
-          event.head.method === 'GET' &&
-          requestFraming(event.head) === 'none'
-        ) {
-          inFlight.push(handleRequest(client, event.head, deps))
-          break
-        }
-        // Seeded defect 'continues-pipeline-after-failed-post': a pipelining intermediary. Every
-        // bodiless request (Content-Length: 0 taken as none) goes upstream without waiting for
-        // the one before; a failed POST gets a 502 and the connection stays open (KA-10).
-        const bodiless = withoutEmptyLength(event.head)
-        if (deps.defect === 'continues-pipeline-after-failed-post' && bodiless !== undefined) {
-          inFlight.push(handleRequest(client, bodiless, deps))
+        const parallel = deps.steps.handledInParallel(event.head)
+        if (parallel !== undefined) {
+          inFlight.push(handleRequest(client, parallel, deps))
           break
         }
         const end = await handleRequest(client, event.head, deps)
-        // Seeded defect 'parses-unread-body-as-next-request': after an early response, the
-        // bytes of the unread body are parsed as the next request (CL.0 smuggling, KA-12).
         if (
           end === 'close' &&
-          deps.defect === 'parses-unread-body-as-next-request' &&
-          requestFraming(event.head) !== 'none' &&
-          !client.socket.destroyed
+          !client.socket.destroyed &&
+          deps.steps.readsOnAfterClose(event.head)
         ) {
           session.client = { socket: client.socket, reader: newReader(client.socket, deps) }
           break
@@ -134,38 +186,16 @@ async function handleRequest(
   client: ClientSide,
   head: RequestHead,
   deps: SessionDeps,
-): Promise<ExchangeEnd | SessionEnd> {
+): Promise<RequestEnd> {
+  const { steps } = deps
   const route = routeRequest(head, deps.routing)
-  const refuse = async (
-    status: number,
-    text: string,
-    headers?: readonly string[],
-  ): Promise<'close'> => {
-    // Nothing more is read from a refused connection: no body, no bytes after a refused CONNECT (CONNECT-07).
-    client.reader.detach()
-    await writeAll(
-      client.socket,
-      simpleResponse({ status, text, close: true, ...(headers === undefined ? {} : { headers }) }),
-    )
-    return 'close'
-  }
   // CONNECT, accepted or refused, belongs to the connect area (connect-session.ts).
-  // (Seeded defect 'reverse-forwards-connect' routes a CONNECT as an ordinary request.)
-  if (
-    (head.method === 'CONNECT' && deps.defect !== 'reverse-forwards-connect') ||
-    route.kind === 'connect'
-  )
+  if (route.kind === 'connect' || steps.isTunnelRequest(head))
     return handleConnect(client, head, route, deps)
   switch (route.kind) {
     case 'reject':
-      if (route.status === 407 && (await defective407(client, deps))) return 'tunnel'
-      // Seeded defect 'lingers-after-own-close': says close, then waits for the next request (KA-03).
-      if (deps.defect === 'lingers-after-own-close' && requestFraming(head) === 'none') {
-        await client.reader.next()
-        await writeAll(client.socket, simpleResponse({ ...route, close: true }))
-        return 'persist'
-      }
-      return refuse(route.status, route.text, route.headers)
+      if (route.status === 407) return steps.afterAuthRefusal(client, route, head, deps)
+      return steps.answerRefusal(client, route, head)
     case 'forward': {
       // RFC 9110 §11.7.2: credentials this proxy asked for are consumed here.
       if (deps.routing.proxyAuth !== undefined) head = withoutProxyAuthorization(head, deps.defect)
@@ -174,12 +204,12 @@ async function handleRequest(
       if (upgrade !== undefined) return forwardUpgrade(client, head, route, deps, upgrade)
       const forwards = maxForwards(
         head,
-        !clientMayPersist(head) || requestFraming(head) !== 'none',
+        !steps.clientMayPersist(head) || requestFraming(head) !== 'none',
         deps.defect,
       )
       if (forwards.kind === 'answer') {
         // The final recipient answers (RFC 9110 §7.6.2); a body it did not read means closing.
-        const persist = clientMayPersist(head) && requestFraming(head) === 'none'
+        const persist = steps.clientMayPersist(head) && requestFraming(head) === 'none'
         if (persist) await client.reader.next()
         else client.reader.detach()
         await writeAll(client.socket, forwards.response)
@@ -189,19 +219,9 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName, defect: deps.defect },
+        { pool: deps.pool, viaName: deps.viaName, steps, defect: deps.defect },
         forwards.value,
       )
     }
   }
-}
-
-/** The head as a bodiless request ("Content-Length: 0" dropped), or undefined if it has a body. */
-function withoutEmptyLength(head: RequestHead): RequestHead | undefined {
-  const framing = requestFraming(head)
-  if (framing === 'chunked') return undefined
-  const lengths = head.headers.filter((f) => f.name.toLowerCase() === 'content-length')
-  if (framing === 'content-length' && !lengths.every((f) => f.value.trim() === '0'))
-    return undefined
-  return { ...head, headers: head.headers.filter((f) => f.name.toLowerCase() !== 'content-length') }
 }

@@ -5,16 +5,11 @@
  */
 import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
+import type { ProxySteps } from './steps/index.js'
 import type { RequestHead } from '../../wire/types.js'
 import { requestFraming, transferCodingRefusal } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
-import {
-  clientMayPersist,
-  isIdempotent,
-  mayRetry,
-  minorVersion,
-  withLeakedPersistence,
-} from './persistence.js'
+import { minorVersion, withHeadLines } from './persistence.js'
 import { relayResponse } from './relay-response.js'
 import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
 import type { Route } from './route-request.js'
@@ -33,6 +28,8 @@ export interface ClientSide {
 export interface ExchangeDeps {
   readonly pool: UpstreamPool
   readonly viaName: string
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
   readonly defect?: ProxyDefect | undefined
 }
 
@@ -41,6 +38,40 @@ export type ForwardRoute = Extract<Route, { readonly kind: 'forward' }>
 
 /** How the exchange left the client connection: open for the next request, or to be closed. */
 export type ExchangeEnd = 'persist' | 'close'
+
+/** How far the request body got: still being read, or how reading it ended. */
+export type RequestBodyState = PumpResult | 'running'
+
+/**
+ * Whether a chunked request may go to this upstream: not when it is known to
+ * speak HTTP/1.0 (RFC 9112 §6.1, KA-08); the client gets a 411 instead.
+ */
+export function mayChunkRequest(upstreamKnownHttp10: boolean): boolean {
+  return !upstreamKnownHttp10
+}
+
+/**
+ * Whether the request body streams upstream as it arrives, while the response
+ * comes back: always, so a client waiting for 100 (Continue) and an early
+ * final response both work (RFC 9110 §10.1.1, §15.2.1; HOP-18).
+ */
+export function streamsRequestBody(): boolean {
+  return true
+}
+
+/** The method whose response the upstream parser expects: the request's own (RFC 9112 §6.3 rules 1-2). */
+export function responseMethod(method: string): string {
+  return method
+}
+
+/**
+ * Whether the upstream connection may be pooled as far as the request goes:
+ * only once the whole request body went out on it; a connection still owing
+ * body bytes would carry the next request as that body (RFC 9112 §9.3, KA-12).
+ */
+export function mayReuseUpstream(requestBody: RequestBodyState): boolean {
+  return requestBody === 'done'
+}
 
 /**
  * Forwards one request and relays its response. Resolves with whether the
@@ -54,8 +85,9 @@ export async function forwardRequest(
   deps: ExchangeDeps,
   maxForwards?: string,
 ): Promise<ExchangeEnd> {
+  const { steps } = deps
   const framing = requestFraming(head)
-  const persist = clientMayPersist(head, deps.defect)
+  const persist = steps.clientMayPersist(head)
   const headBytes = upstreamRequestHead({
     head,
     target: route.target,
@@ -66,11 +98,11 @@ export async function forwardRequest(
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
   const sink = new RequestSink(
-    withLeakedPersistence(headBytes, head, deps.defect),
-    mayRetry(head.method, true, deps.defect),
+    withHeadLines(headBytes, steps.inboundPersistenceLines(head)),
+    steps.mayRetry(head.method, true),
   )
   // An object, not a let: the pump's callback updates it while this function awaits.
-  const body: { state: PumpResult | 'running' } = { state: 'running' }
+  const body: { state: RequestBodyState } = { state: 'running' }
   let pump: Promise<PumpResult> | undefined
   // Without a body the parser's 'message' follows the head at once: take it, so the next read is the next request.
   if (framing === 'none') body.state = await pumpRequestBody(client.reader, sink, false)
@@ -92,12 +124,7 @@ export async function forwardRequest(
   if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
 
   // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.
-  // Seeded defect 'chunks-to-known-http10-upstream': the check is missing.
-  if (
-    framing === 'chunked' &&
-    deps.pool.knownHttp10(route.upstream.key) &&
-    deps.defect !== 'chunks-to-known-http10-upstream'
-  ) {
+  if (framing === 'chunked' && !steps.mayChunkRequest(deps.pool.knownHttp10(route.upstream.key))) {
     return answer(
       411,
       `proxyspec: ${route.upstream.key} speaks HTTP/1.0; send Content-Length`,
@@ -105,9 +132,8 @@ export async function forwardRequest(
     )
   }
 
-  // Seeded defect 'waits-for-request-body': the whole body is read before anything goes
-  // upstream, so a client waiting for 100 (Continue) and the proxy wait for each other (HOP-18).
-  if (deps.defect === 'waits-for-request-body' && body.state === 'running')
+  // A body that does not stream is read whole before anything goes upstream.
+  if (!steps.streamsRequestBody(head) && body.state === 'running')
     body.state = await (pump = pumpRequestBody(client.reader, sink, framing === 'chunked'))
 
   for (let attempt = 0; ; attempt += 1) {
@@ -122,10 +148,7 @@ export async function forwardRequest(
         `proxyspec could not connect to ${route.upstream.key}: ${conn.message}`,
       )
     }
-    // Seeded defect 'reverse-forwards-connect': the answer to a CONNECT read as to any request.
-    conn.parser.expectResponseTo(
-      head.method === 'CONNECT' && deps.defect === 'reverse-forwards-connect' ? 'GET' : head.method,
-    )
+    conn.parser.expectResponseTo(steps.responseMethod(head.method))
     sink.attach(conn.socket)
     if (body.state === 'running' && pump === undefined) {
       pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {
@@ -141,17 +164,17 @@ export async function forwardRequest(
       method: head.method,
       clientMinor: minorVersion(head.version),
       viaName: deps.viaName,
+      steps,
       defect: deps.defect,
       mustClose: () => !persist || body.state !== 'done',
     })
     if (result.kind === 'relayed') {
       deps.pool.noteVersion(route.upstream.key, result.upstreamVersion)
-      // Seeded defect 'pools-upstream-owing-request-body': pooled after an early response
-      // although the request body is still owed on it; the next request becomes that body (KA-12).
-      const owing = deps.defect === 'pools-upstream-owing-request-body' && body.state === 'running'
-      if (owing) sink.detach()
-      if (result.upstreamMayPersist && (body.state === 'done' || owing)) deps.pool.release(conn)
-      else conn.socket.destroy()
+      if (result.upstreamMayPersist && steps.mayReuseUpstream(body.state)) {
+        // Pooled with body bytes still owed: the rest of the body no longer goes there.
+        if (body.state === 'running') sink.detach()
+        deps.pool.release(conn)
+      } else conn.socket.destroy()
       await stopPump()
       return result.clientMayPersist && body.state === 'done' ? 'persist' : 'close'
     }
@@ -164,7 +187,7 @@ export async function forwardRequest(
     // response byte is retried once on a fresh one, for idempotent methods
     // only (RFC 9112 §9.3.1; never a POST, KA-11).
     const stale =
-      mayRetry(head.method, conn.reused, deps.defect) &&
+      steps.mayRetry(head.method, conn.reused) &&
       !result.bytesSeen &&
       (result.why === 'eof' || result.why === 'reset')
     if (
@@ -181,9 +204,6 @@ export async function forwardRequest(
     // A non-idempotent request that may have been processed ends the pipeline:
     // answer what we have, then close (RFC 9112 §9.3.2, KA-10).
     const status = result.why === 'timeout' ? 504 : 502
-    // Seeded defect 'continues-pipeline-after-failed-post': the pipeline goes on regardless.
-    const endsPipeline =
-      !isIdempotent(head.method) && deps.defect !== 'continues-pipeline-after-failed-post'
-    return answer(status, `proxyspec: ${result.detail}`, endsPipeline)
+    return answer(status, `proxyspec: ${result.detail}`, steps.failureEndsPipeline(head.method))
   }
 }

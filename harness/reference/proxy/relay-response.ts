@@ -4,13 +4,17 @@
  */
 import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
-import type { ResponseHead } from '../../wire/types.js'
+import type { HeaderField, ResponseHead } from '../../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
-import { clientFraming, responseCodingProblem, responseFraming } from './framing.js'
+import {
+  clientFraming,
+  responseCodingProblem,
+  responseFraming,
+  type BodyFraming,
+} from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
-import { relayMergingTrailers } from './merge-trailers.js'
-import { connectionOptions } from './hop-by-hop.js'
-import { upstreamMayPersist } from './persistence.js'
+import type { ReadEvent } from './socket-reader.js'
+import type { ProxySteps } from './steps/index.js'
 import type { UpstreamConnection } from './upstream-pool.js'
 import { writeAll } from './socket-io.js'
 
@@ -21,6 +25,8 @@ export interface RelayInput {
   readonly method: string
   readonly clientMinor: 0 | 1
   readonly viaName: string
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
   readonly defect?: ProxyDefect | undefined
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
@@ -113,36 +119,79 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
   }
 }
 
-async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
-  const { conn, client } = input
-  const upstream = responseFraming(input.method, head, input.defect)
-  if (input.defect === 'merges-trailers' && upstream === 'chunked')
-    return relayMergingTrailers(input, head)
-  const { defect } = input
-  // Seeded defects: 'chunks-to-http10-clients' re-chunks for every client (KA-07);
-  // 'keeps-client-open-after-close-delimited-body' passes a close-delimited body on as it came.
-  const framing =
-    defect === 'keeps-client-open-after-close-delimited-body' && upstream === 'close-delimited'
-      ? upstream
-      : // Seeded defect 'reverse-forwards-connect': the origin's 200 to CONNECT re-framed as chunked.
-        defect === 'reverse-forwards-connect' && input.method === 'CONNECT'
-        ? 'chunked'
-        : clientFraming(upstream, defect === 'chunks-to-http10-clients' ? 1 : input.clientMinor)
-  // A close-delimited body toward the client can only end by closing (RFC 9112 §6.3 rule 8).
-  const close =
-    input.mustClose() ||
-    (framing === 'close-delimited' && defect !== 'keeps-client-open-after-close-delimited-body')
-  // Seeded defects: 'advertises-origin-close-but-persists' copies the origin's close to the
-  // client and keeps the connection anyway (KA-02); 'omits-close-on-final-response' closes
-  // without saying so (KA-03).
-  const advertised =
-    (close && defect !== 'omits-close-on-final-response') ||
-    (defect === 'advertises-origin-close-but-persists' &&
-      connectionOptions(head.headers).has('close'))
+function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
+  return input.steps.relayFinalResponse(
+    input,
+    head,
+    responseFraming(input.method, head, input.defect),
+  )
+}
+
+/**
+ * The framing of the final response toward the client (RFC 9112 §6.1, §6.3
+ * rule 8; KA-07): a length or no body as it came; a chunked or close-delimited
+ * body chunked for an HTTP/1.1 client and close-delimited for an HTTP/1.0 one,
+ * which cannot read chunked.
+ */
+export function responseFramingForClient(upstream: BodyFraming, clientMinor: 0 | 1): BodyFraming {
+  return clientFraming(upstream, clientMinor)
+}
+
+/** Whether the client connection closes after a final response, and whether the response says so. */
+export interface ResponseClose {
+  readonly closes: boolean
+  readonly saysClose: boolean
+}
+
+/**
+ * Whether the client connection closes after this final response: when the
+ * exchange requires it, and after a close-delimited body, which can only end
+ * by closing (RFC 9112 §6.3 rule 8). A response after which the proxy closes
+ * says `Connection: close` (RFC 9112 §9.6, KA-03), and only such a one: the
+ * origin's close was for the other hop (KA-02).
+ */
+export function finalResponseClose(framing: BodyFraming, mustClose: boolean): ResponseClose {
+  const closes = mustClose || framing === 'close-delimited'
+  return { closes, saysClose: closes }
+}
+
+/** How an upstream response body ended: complete, with its trailers, or cut short. */
+export type ResponseEnd =
+  | { readonly complete: true; readonly trailers: readonly HeaderField[] }
+  | { readonly complete: false; readonly detail: string }
+
+/**
+ * How the end of an upstream response body is taken: only a complete message
+ * ends it; a cut (FIN, reset, timeout, a short length, a chunked body without
+ * its last chunk) aborts the relay, never completed with a made-up terminator
+ * (RFC 9112 §6.3 rule 6, §8; KA-09).
+ */
+export function upstreamResponseEnd(event: ReadEvent<ResponseHead>): ResponseEnd {
+  if (event.type !== 'message')
+    return { complete: false, detail: `the upstream response broke off (${event.type})` }
+  if (!event.message.complete)
+    return { complete: false, detail: 'the upstream response was incomplete' }
+  return { complete: true, trailers: event.message.trailers }
+}
+
+/**
+ * Relays the final response (its head rewritten, its body streamed and framed
+ * for the client, RFC 9112 §6, §7; RFC 9110 §6.5.1: trailers stay trailers)
+ * and says how both connections may go on. `upstream` is how the upstream
+ * framed it.
+ */
+export async function relayFinalResponse(
+  input: RelayInput,
+  head: ResponseHead,
+  upstream: BodyFraming,
+): Promise<RelayResult> {
+  const { conn, client, steps } = input
+  const framing = steps.responseFramingForClient(upstream, input.clientMinor, input.method)
+  const { closes: close, saysClose } = steps.finalResponseClose(framing, input.mustClose(), head)
   const bytes = clientResponseHead({
     head,
     framing,
-    close: advertised,
+    close: saysClose,
     viaName: input.viaName,
     defect: input.defect,
     date: httpDate(),
@@ -159,21 +208,15 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
       if (!ok) return { kind: 'aborted', detail: 'the client went away' }
       continue
     }
-    // Seeded defect 'completes-truncated-responses': a cut is taken for the end (KA-09).
-    const cutTakenForEnd = defect === 'completes-truncated-responses'
-    if (event.type !== 'message' && !cutTakenForEnd)
-      return { kind: 'aborted', detail: `the upstream response broke off (${event.type})` }
-    // RFC 9112 §6.3 rule 6, §8: an incomplete response is never completed with a made-up terminator.
-    if (event.type === 'message' && !event.message.complete && !cutTakenForEnd)
-      return { kind: 'aborted', detail: 'the upstream response was incomplete' }
-    const trailers = event.type === 'message' ? event.message.trailers : []
-    if (framing === 'chunked' && !(await writeAll(client, lastChunk(trailers)))) {
+    const end = steps.upstreamResponseEnd(event)
+    if (!end.complete) return { kind: 'aborted', detail: end.detail }
+    if (framing === 'chunked' && !(await writeAll(client, lastChunk(end.trailers)))) {
       return { kind: 'aborted', detail: 'the client went away' }
     }
     return {
       kind: 'relayed',
       clientMayPersist: !close,
-      upstreamMayPersist: upstreamMayPersist(head, upstream === 'close-delimited', defect),
+      upstreamMayPersist: steps.upstreamMayPersist(head, upstream === 'close-delimited'),
       upstreamVersion: head.version,
     }
   }

@@ -12,7 +12,6 @@ import type { SessionDeps } from './client-session.js'
 import { relay } from './connect-tunnel.js'
 import type { ClientSide, ExchangeEnd, ForwardRoute } from './forward-request.js'
 import { clientResponseHead, upstreamRequestHead } from './message-head.js'
-import { clientMayPersist } from './persistence.js'
 import { relayResponse, type RelayResult } from './relay-response.js'
 import { simpleResponse } from './simple-response.js'
 import { writeAll } from './socket-io.js'
@@ -76,7 +75,7 @@ export async function forwardUpgrade(
  */
 export async function exchangeUpgrade(exchange: UpgradeExchange): Promise<UpgradeEnd> {
   const { client, conn, request, offer, deps } = exchange
-  const persist = clientMayPersist(request)
+  const persist = deps.steps.clientMayPersist(request)
   conn.parser.expectResponseTo(request.method)
   if (!(await writeAll(conn.socket, exchange.headBytes))) {
     conn.socket.destroy()
@@ -89,6 +88,7 @@ export async function exchangeUpgrade(exchange: UpgradeExchange): Promise<Upgrad
     method: request.method,
     clientMinor: 1,
     viaName: deps.viaName,
+    steps: deps.steps,
     defect: deps.defect,
     mustClose: () => !persist,
     switchProtocols: async (response) => {

@@ -1,16 +1,15 @@
 /**
- * Seeded defect 'merges-trailers' (RFC 9110 §6.5.1, HOP-09): a buffering
- * proxy reads a chunked response whole and sends it on with a Content-Length,
- * the trailer fields moved into the header section. There a trailer
- * `Content-Length: 0` re-frames the body and a trailer Set-Cookie takes
- * effect: what RFC 9110 §6.5.1 forbids ("MUST NOT merge").
- * Only relay-response.ts calls it, and only with the defect on.
+ * The relay of seeded defect 'merges-trailers' (RFC 9110 §6.5.1, HOP-09): a
+ * buffering proxy reads a chunked response whole and sends it on with a
+ * Content-Length, the trailer fields moved into the header section. There a
+ * trailer `Content-Length: 0` re-frames the body and a trailer Set-Cookie takes
+ * effect: what RFC 9110 §6.5.1 forbids ("MUST NOT merge"). It replaces the
+ * step relayFinalResponse for chunked responses (test-fixtures/defects/hop-by-hop.ts).
  */
-import type { HeaderField, ResponseHead } from '../../wire/types.js'
-import { clientResponseHead, httpDate } from './message-head.js'
-import { upstreamMayPersist } from './persistence.js'
-import type { RelayInput, RelayResult } from './relay-response.js'
-import { writeAll } from './socket-io.js'
+import type { HeaderField, ResponseHead } from '../../../harness/wire/types.js'
+import { clientResponseHead, httpDate } from '../../../harness/reference/proxy/message-head.js'
+import type { RelayInput, RelayResult } from '../../../harness/reference/proxy/relay-response.js'
+import { writeAll } from '../../../harness/reference/proxy/socket-io.js'
 
 const field = (name: string, value: string): HeaderField => ({
   name,
@@ -45,7 +44,6 @@ export async function relayMergingTrailers(
       framing: 'content-length',
       close,
       viaName: input.viaName,
-      defect: input.defect,
       date: httpDate(),
     })
     if (!(await writeAll(input.client, Buffer.concat([bytes, body]))))
@@ -53,7 +51,7 @@ export async function relayMergingTrailers(
     return {
       kind: 'relayed',
       clientMayPersist: !close,
-      upstreamMayPersist: upstreamMayPersist(head, false),
+      upstreamMayPersist: input.steps.upstreamMayPersist(head, false),
       upstreamVersion: head.version,
     }
   }
