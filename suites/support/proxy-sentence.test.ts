@@ -10,9 +10,10 @@ import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { runCase } from '../../harness/engine/runner/run-case.js'
 import { startRunEnvironment } from '../../harness/engine/environment/start-environment.js'
-import { referenceWith } from '../../test-fixtures/defects/reference-with.js'
+import { allDefects } from '../../test-fixtures/defects/index.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import type { Role } from '../../harness/engine/model/roles.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import { grade } from '../../harness/engine/model/verdict.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { allCases } from '../index.js'
@@ -25,6 +26,13 @@ beforeAll(async () => {
   env = await startRunEnvironment(scope, { tcpPerKind: 1, timeoutMs: 3000, quietMs: 300 })
 })
 afterAll(() => scope.close())
+
+/** The seeded defect `name` in `role`, started as the kill matrix starts it (with its steps). */
+function startDefect(name: ProxyDefect, role: Role): Promise<StartedTarget> {
+  const entry = allDefects().find((d) => d.name === name)
+  if (entry === undefined) throw new Error(`no seeded defect ${name}`)
+  return entry.start(role, env)
+}
 
 const ROWS: readonly (readonly [string, ProxyDefect, string, string, string])[] = [
   // case, defect, forward, reverse, tls-terminator
@@ -66,7 +74,7 @@ describe('who a sentence binds decides the level in each role', () => {
       it(`${id} [${role}] with ${defect} is ${statuses[i]}`, async () => {
         const c = allCases().find((x) => x.id === id)
         if (c === undefined) throw new Error(`no case ${id}`)
-        const target = scope.use(await referenceWith(defect, role, env))
+        const target = scope.use(await startDefect(defect, role))
         const result = await runCase(c, target.endpoint, env)
         expect(result.role).toBe(role)
         expect(result.verdict.status, result.verdict.message).toBe(statuses[i])
@@ -89,7 +97,7 @@ describe('a row with no BCP 14 sentence behind it', () => {
     it(`framing/drops-upstream-after-extra-bytes [${role}] is INFO against a reusing defect`, async () => {
       const c = allCases().find((x) => x.id === 'framing/drops-upstream-after-extra-bytes')
       if (c === undefined) throw new Error('no case')
-      const target = scope.use(await referenceWith('reuses-upstream-with-unread-bytes', role, env))
+      const target = scope.use(await startDefect('reuses-upstream-with-unread-bytes', role))
       const result = await runCase(c, target.endpoint, env)
       expect(result.verdict.status, result.verdict.message).toBe('info')
     })

@@ -2,7 +2,8 @@
 // persistence bug switched on (hooks in harness/reference/proxy, "keep-alive" section
 // of harness/reference/proxy/defects.ts).
 import { ONE_BYTE_PLAN, throughFaultRelay } from '../../harness/engine/target/fault-target.js'
-import { proxyDefect as defect, referenceWith } from './reference-with.js'
+import { firstReadAsHead } from './parts/first-read-as-head.js'
+import { defectEntry, proxyDefect as defect, referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
 /**
@@ -10,22 +11,26 @@ import type { SeededDefect } from './types.js'
  * reads, so it is started behind the one-byte relay (test-fixtures/fragmented
  * shows it passing direct).
  */
-const oneRead: SeededDefect = {
-  name: 'assumes-one-read-holds-one-message',
-  description:
-    'Takes the first read of a request for its whole head (started behind the one-byte fragmenting relay)',
-  killedBy: [
-    'keep-alive/persists-http11-client-connections',
-    'keep-alive/pipelined-responses-in-order',
-  ],
-  roles: ['forward', 'reverse'],
-  start: async (role, env) =>
+const oneRead = defectEntry(
+  {
+    name: 'assumes-one-read-holds-one-message',
+    description:
+      'Takes the first read of a request for its whole head (started behind the one-byte fragmenting relay)',
+    killedBy: [
+      'keep-alive/persists-http11-client-connections',
+      'keep-alive/pipelined-responses-in-order',
+    ],
+    roles: ['forward', 'reverse'],
+  },
+  async (steps, role, env) =>
     throughFaultRelay(
-      await referenceWith('assumes-one-read-holds-one-message', role, env),
+      await referenceWith('assumes-one-read-holds-one-message', role, env, { steps }),
       ONE_BYTE_PLAN,
       'the one-byte relay',
     ),
-}
+).replacing((reference) => ({
+  requestParser: () => firstReadAsHead(reference.requestParser()),
+}))
 
 export const keepAliveDefects: readonly SeededDefect[] = [
   oneRead,

@@ -17,7 +17,6 @@ import { routeRequest, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
 import { withoutProxyAuthorization } from './proxy-auth.js'
 import { defective407 } from './auth-refusal.js'
-import { oneReadHeads } from './one-read-parser.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
 import { forwardUpgrade } from './upgrade-exchange.js'
@@ -58,11 +57,7 @@ export function serveClient(socket: Socket, deps: SessionDeps): void {
 }
 
 function newReader(socket: Socket, deps: SessionDeps): SocketReader<RequestHead> {
-  const parser = deps.createParser()
-  return new SocketReader(
-    socket,
-    deps.defect === 'assumes-one-read-holds-one-message' ? oneReadHeads(parser) : parser,
-  )
+  return new SocketReader(socket, deps.createParser())
 }
 
 type SessionEnd = 'close' | 'destroyed' | 'tunnel'
@@ -189,7 +184,7 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName, defect: deps.defect },
+        { pool: deps.pool, viaName: deps.viaName, defect: deps.defect, steps: deps.steps },
         forwards.value,
       )
     }

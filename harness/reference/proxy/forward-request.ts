@@ -4,9 +4,10 @@
  * idempotent request whose reused connection turned out stale.
  */
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { RequestHead } from '../../wire/types.js'
-import { requestFraming, transferCodingRefusal } from './framing.js'
+import { requestFraming } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
 import {
   clientMayPersist,
@@ -34,6 +35,8 @@ export interface ExchangeDeps {
   readonly pool: UpstreamPool
   readonly viaName: string
   readonly defect?: ProxyDefect | undefined
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
 }
 
 /** A route that forwards (not a refusal, not a CONNECT). */
@@ -88,7 +91,7 @@ export async function forwardRequest(
   }
 
   // RFC 9112 §6.1: a transfer coding this proxy would have to relabel is refused, unread (SMUG-05).
-  const refusal = transferCodingRefusal(head, deps.defect)
+  const refusal = deps.steps.transferCodingRefusal(head)
   if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
 
   // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.
@@ -142,6 +145,7 @@ export async function forwardRequest(
       clientMinor: minorVersion(head.version),
       viaName: deps.viaName,
       defect: deps.defect,
+      steps: deps.steps,
       mustClose: () => !persist || body.state !== 'done',
     })
     if (result.kind === 'relayed') {

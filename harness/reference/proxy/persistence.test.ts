@@ -1,9 +1,7 @@
 // The keep-alive seeded defects are each one decision turned wrong: off by
 // default, on only for the name that switches them.
 import { describe, expect, it } from 'vitest'
-import { createRequestParser } from '../../wire/parser.js'
 import { requestHead, responseHead } from './head-fixtures.js'
-import { oneReadHeads } from './one-read-parser.js'
 import {
   clientMayPersist,
   mayRetry,
@@ -51,28 +49,5 @@ describe('persistence decisions and their seeded defects', () => {
     expect(upstreamMayPersist(close, false, 'reuses-upstream-after-close')).toBe(true)
     expect(upstreamMayPersist(close, true, 'reuses-upstream-after-close')).toBe(false)
     expect(upstreamMayPersist(plain, false, 'no-upstream-keep-alive')).toBe(false)
-  })
-})
-
-describe('oneReadHeads (seeded defect assumes-one-read-holds-one-message)', () => {
-  const heads = (chunks: string[]): string[] => {
-    const parser = oneReadHeads(createRequestParser({ mode: 'lenient' }))
-    const seen: string[] = []
-    for (const chunk of chunks) {
-      parser.push(Buffer.from(chunk, 'latin1'))
-      for (let e = parser.next(); e !== undefined; e = parser.next())
-        if (e.type === 'head') seen.push(`${e.head.method} ${e.head.target}`)
-    }
-    return seen
-  }
-
-  it('reads a head that came in one piece, pipelined ones too, like any parser', () => {
-    expect(heads([`${HEAD.toString()}${HEAD.toString()}`])).toEqual(['GET /', 'GET /'])
-  })
-
-  it('takes the first read for the whole head when it is not: "GET /lo" is no request line', () => {
-    expect(() => heads(['GET /lo', 'ng HTTP/1.1\r\nHost: o\r\n\r\n'])).toThrow(
-      /not a request line: "GET \/lo"/,
-    )
   })
 })

@@ -3,10 +3,11 @@
  * for the client (RFC 9112 §6, §8).
  */
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { ResponseHead } from '../../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
-import { clientFraming, responseCodingProblem, responseFraming } from './framing.js'
+import { clientFraming } from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
 import { relayMergingTrailers } from './merge-trailers.js'
 import { connectionOptions } from './hop-by-hop.js'
@@ -22,6 +23,8 @@ export interface RelayInput {
   readonly clientMinor: 0 | 1
   readonly viaName: string
   readonly defect?: ProxyDefect | undefined
+  /** The pipeline's steps (steps/index.ts). */
+  readonly steps: ProxySteps
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
   /** Takes a 101 when the request offered an upgrade this proxy relays (harness/reference/proxy/upgrade-exchange.ts). */
@@ -93,7 +96,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     if (head.status === 101) return noResponse('invalid', 'the upstream switched protocols unasked')
     if (head.status >= 200) {
       // A coding this proxy cannot decode is a 502, never relabelled (RFC 9112 §6.1).
-      const coding = responseCodingProblem(input.method, head, input.defect)
+      const coding = input.steps.responseCodingProblem(input.method, head)
       return coding === undefined ? streamFinal(input, head) : noResponse('invalid', coding)
     }
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
@@ -115,7 +118,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
 
 async function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
   const { conn, client } = input
-  const upstream = responseFraming(input.method, head, input.defect)
+  const upstream = input.steps.responseFraming(input.method, head)
   if (input.defect === 'merges-trailers' && upstream === 'chunked')
     return relayMergingTrailers(input, head)
   const { defect } = input

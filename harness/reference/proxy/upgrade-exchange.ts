@@ -86,6 +86,7 @@ export async function forwardUpgrade(
     clientMinor: 1,
     viaName: deps.viaName,
     defect,
+    steps: deps.steps,
     mustClose: () => !persist,
     switchProtocols: async (response) => {
       const outcome = await switchProtocols(client.socket, conn, head, response, offer, deps)
