@@ -69,7 +69,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Relays a response with "Content-Length: 5, 6" or "abc" instead of answering 502',
     ['framing/invalid-response-content-length-is-502'],
   )
-    // SMUG-04.
+    // An upstream's invalid Content-Length is relayed instead of a 502 (SMUG-04).
     .replacing(() => ({
       responseParser: () =>
         laxResponseParser({ tolerates: ['invalid-content-length', 'conflicting-content-length'] }),
@@ -134,7 +134,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Accepts obs-fold in both directions and forwards the folded line as received (netty #9866 [B50]; Squid PR #701 [B20])',
     ['framing/request-obs-fold-rejected-or-unfolded', 'framing/response-obs-fold-502-or-unfolded'],
   )
-    // SMUG-07.
+    // Folded lines accepted and forwarded folded (SMUG-07).
     .replacing(() => ({
       requestParser: () => laxRequestParser({ tolerates: ['obs-fold'] }),
       responseParser: () => laxResponseParser({ tolerates: ['obs-fold'] }),
@@ -144,7 +144,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Accepts a bare CR inside a field line and forwards it, in both directions (Squid PR #701 [B20])',
     ['framing/bare-cr-lf-and-nul-rejected-or-cleaned', 'framing/response-bare-cr-502-or-cleaned'],
   )
-    // SMUG-08.
+    // A CR inside a line accepted and forwarded (SMUG-08).
     .replacing(() => ({
       requestParser: () => laxRequestParser({ tolerates: ['bare-cr'] }),
       responseParser: () => laxResponseParser({ tolerates: ['bare-cr'] }),
@@ -154,7 +154,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Accepts a NUL inside a field value and forwards the line with it',
     ['framing/bare-cr-lf-and-nul-rejected-or-cleaned'],
   )
-    // SMUG-08.
+    // A NUL inside a field value accepted and forwarded (SMUG-08).
     .replacing(() => ({
       requestParser: () => laxRequestParser({ tolerates: ['invalid-field-value'] }),
     })),
@@ -179,7 +179,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Reads chunk sizes parseInt-style ("0x5" is 5) and skips data past the chunk size, in both directions',
     ['framing/invalid-request-chunks-rejected', 'framing/invalid-response-chunks-not-relayed'],
   )
-    // SMUG-10.
+    // "0x5", trailing junk after the size, data longer than the size (SMUG-10).
     .replacing(() => ({
       requestParser: () =>
         laxRequestParser({ tolerates: ['invalid-chunk-size', 'invalid-chunk-ending'] }),
@@ -201,7 +201,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Forgets that a response to HEAD has no body and waits for Content-Length bytes that never come',
     ['framing/head-response-ends-at-headers'],
   )
-    // SMUG-11.
+    // Forgets that a response to HEAD has no body, and waits for one (SMUG-11).
     .replacing(() => ({
       responseParser: () =>
         laxResponseParser({ expects: (method) => (method === 'HEAD' ? 'GET' : method) }),
@@ -231,7 +231,7 @@ export const framingDefects: readonly SeededDefect[] = [
     'Splits the request line on any whitespace and accepts "http/1.1", then forwards the repaired line',
     ['framing/invalid-request-line-rejected'],
   )
-    // SMUG-13.
+    // Double spaces, a tab, "http/1.1": the request line is fixed up and forwarded (SMUG-13).
     .replacing(() => ({
       requestParser: () =>
         laxRequestParser({ tolerates: ['invalid-start-line', 'invalid-version'] }),

@@ -1,7 +1,7 @@
 /**
- * A parser wrapper that takes the first read of a request for its whole
- * head, as in a hand-written server that
- * does `head = firstChunk.split('\r\n\r\n')[0]`. It passes every test whose
+ * A parser wrapper that takes the first read of a request for its whole head,
+ * as in a hand-written server that does
+ * `head = firstChunk.split('\r\n\r\n')[0]`. It passes every test whose
  * client writes a request in one piece, and breaks as soon as TCP delivers
  * the head in several reads (RFC 9112 §2.2: a message is a byte stream, not a
  * packet). The one-byte relay pass (test-fixtures/fragmented) must catch it.
