@@ -95,7 +95,7 @@ export function transferCodings(headers: readonly HeaderField[]): string[] {
   return codings
 }
 
-/** How an implementation turns Content-Length digits into a number (a seam for seeded defects). */
+/** How an implementation turns Content-Length digits into a number (replaceable, to model one that wraps or rounds). */
 export type ContentLengthConversion = (digits: string) => number
 
 /**

@@ -111,8 +111,8 @@ export interface ParserOptions {
   readonly maxHeadBytes?: number
   /**
    * How Content-Length digits become a number. @default Number(), with values
-   * past 2^53 refused (strict) or read as endless (lenient). Seeded defects
-   * replace it with a conversion that wraps or rounds.
+   * past 2^53 refused (strict) or read as endless (lenient). Replace it to
+   * model an implementation whose conversion wraps or rounds.
    */
   readonly contentLengthValue?: (digits: string) => number
 }

@@ -8,7 +8,8 @@ import { minorVersion } from '../../harness/reference/proxy/persistence.js'
 import { simpleResponse } from '../../harness/reference/proxy/simple-response.js'
 import { writeAll } from '../../harness/reference/proxy/socket-io.js'
 import type { RequestHead } from '../../harness/wire/types.js'
-import { proxyDefect as defect, referenceWith } from './reference-with.js'
+import { firstReadAsHead } from './parts/first-read-as-head.js'
+import { defectEntry, proxyDefect as defect, referenceWith } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
 /**
@@ -16,22 +17,26 @@ import type { SeededDefect } from './types.js'
  * reads, so it is started behind the one-byte relay (test-fixtures/fragmented
  * shows it passing direct).
  */
-const oneRead: SeededDefect = {
-  name: 'assumes-one-read-holds-one-message',
-  description:
-    'Takes the first read of a request for its whole head (started behind the one-byte fragmenting relay)',
-  killedBy: [
-    'keep-alive/persists-http11-client-connections',
-    'keep-alive/pipelined-responses-in-order',
-  ],
-  roles: ['forward', 'reverse'],
-  start: async (role, env) =>
+const oneRead = defectEntry(
+  {
+    name: 'assumes-one-read-holds-one-message',
+    description:
+      'Takes the first read of a request for its whole head (started behind the one-byte fragmenting relay)',
+    killedBy: [
+      'keep-alive/persists-http11-client-connections',
+      'keep-alive/pipelined-responses-in-order',
+    ],
+    roles: ['forward', 'reverse'],
+  },
+  async (steps, role, env) =>
     throughFaultRelay(
-      await referenceWith('assumes-one-read-holds-one-message', role, env),
+      await referenceWith('assumes-one-read-holds-one-message', role, env, { steps }),
       ONE_BYTE_PLAN,
       'the one-byte relay',
     ),
-}
+).replacing((reference) => ({
+  requestParser: () => firstReadAsHead(reference.requestParser()),
+}))
 
 /** The head as a bodiless request ("Content-Length: 0" dropped), or undefined if it has a body. */
 function withoutEmptyLength(head: RequestHead): RequestHead | undefined {

@@ -15,7 +15,6 @@ import { maxForwards } from './max-forwards.js'
 import { routeRequest, type Route, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
 import { withoutProxyAuthorization } from './proxy-auth.js'
-import { oneReadHeads } from './one-read-parser.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
 import { forwardUpgrade } from './upgrade-exchange.js'
@@ -56,11 +55,7 @@ export function serveClient(socket: Socket, deps: SessionDeps): void {
 }
 
 function newReader(socket: Socket, deps: SessionDeps): SocketReader<RequestHead> {
-  const parser = deps.createParser()
-  return new SocketReader(
-    socket,
-    deps.defect === 'assumes-one-read-holds-one-message' ? oneReadHeads(parser) : parser,
-  )
+  return new SocketReader(socket, deps.createParser())
 }
 
 /**
@@ -219,7 +214,7 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName, steps, defect: deps.defect },
+        { pool: deps.pool, viaName: deps.viaName, steps: deps.steps, defect: deps.defect },
         forwards.value,
       )
     }

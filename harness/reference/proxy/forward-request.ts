@@ -7,7 +7,7 @@ import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { ProxySteps } from './steps/index.js'
 import type { RequestHead } from '../../wire/types.js'
-import { requestFraming, transferCodingRefusal } from './framing.js'
+import { requestFraming } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
 import { minorVersion, withHeadLines } from './persistence.js'
 import { relayResponse } from './relay-response.js'
@@ -120,7 +120,7 @@ export async function forwardRequest(
   }
 
   // RFC 9112 §6.1: a transfer coding this proxy would have to relabel is refused, unread (SMUG-05).
-  const refusal = transferCodingRefusal(head, deps.defect)
+  const refusal = deps.steps.transferCodingRefusal(head)
   if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
 
   // RFC 9112 §6.1: no chunked request to an upstream known to speak HTTP/1.0 (KA-08); the body is not read.

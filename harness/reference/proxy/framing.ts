@@ -4,7 +4,6 @@
  */
 import { transferCodings } from '../../wire/framing.js'
 import type { HeaderField, RequestHead, ResponseHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
 
 /** How a body is delimited on one hop (RFC 9112 §6.3). */
 export type BodyFraming = 'none' | 'content-length' | 'chunked' | 'close-delimited'
@@ -31,23 +30,20 @@ export function requestFraming(head: RequestHead): 'none' | 'content-length' | '
 
 /**
  * The received response framing (RFC 9112 §6.3): no body for HEAD, 1xx, 204
- * and 304 (rule 1); chunked when chunked is the last coding, else
- * close-delimited (rule 4); Content-Length (rule 5); else read to EOF (rule 8).
+ * and 304 (rule 1), else the framing its fields declare (fieldFraming).
  */
-export function responseFraming(
-  requestMethod: string,
-  head: ResponseHead,
-  defect?: ProxyDefect,
-): BodyFraming {
-  // Seeded defect 'frames-bodiless-responses': 204 and 304 framed by their fields, so a
-  // chunked 304 gets a last-chunk the client reads as the start of the next response (SMUG-11).
+export function responseFraming(requestMethod: string, head: ResponseHead): BodyFraming {
   const bodiless = head.status === 204 || head.status === 304
-  if (
-    requestMethod === 'HEAD' ||
-    head.status < 200 ||
-    (bodiless && defect !== 'frames-bodiless-responses')
-  )
-    return 'none'
+  if (requestMethod === 'HEAD' || head.status < 200 || bodiless) return 'none'
+  return fieldFraming(head)
+}
+
+/**
+ * The framing a response's fields declare (RFC 9112 §6.3): chunked when
+ * chunked is the last coding, else close-delimited (rule 4); Content-Length
+ * (rule 5); else read to EOF (rule 8).
+ */
+export function fieldFraming(head: ResponseHead): BodyFraming {
   const codings = head.headers
     .filter((f) => f.name.toLowerCase() === 'transfer-encoding')
     .flatMap((f) => f.value.split(','))
@@ -80,19 +76,15 @@ export interface CodingRefusal {
  * the last coding. Chunked applied twice is not a message a sender may make
  * (400), and a coding before it that this proxy cannot decode gets 501: it
  * re-chunks the body, so forwarding would relabel coded bytes as plain ones
- * (SMUG-05). Seeded defect 'drops-unknown-transfer-coding': the coding is
- * dropped without a word, as that relabelling does.
+ * (SMUG-05).
  */
-export function transferCodingRefusal(
-  head: RequestHead,
-  defect?: ProxyDefect,
-): CodingRefusal | undefined {
+export function transferCodingRefusal(head: RequestHead): CodingRefusal | undefined {
   const codings = transferCodings(head.headers)
   if (codings.length === 0) return undefined
   if (codings.filter((c) => c === 'chunked').length > 1)
     return { status: 400, text: 'proxyspec: chunked applied more than once (RFC 9112 §6.1)' }
   const unknown = codings.slice(0, -1)
-  if (unknown.length > 0 && defect !== 'drops-unknown-transfer-coding') {
+  if (unknown.length > 0) {
     return {
       status: 501,
       text: `proxyspec does not implement the transfer coding ${unknown.join(', ')} (RFC 9112 §6.1)`,
@@ -106,14 +98,11 @@ export function transferCodingRefusal(
  * cannot be relayed by a proxy that only re-chunks: dropping the field (it is
  * hop-by-hop) would hand the client coded bytes as plain ones. nginx answers
  * such a response with 502 too. undefined when the response can be relayed.
- * Seeded defect 'relabels-response-transfer-codings': the coding is dropped.
  */
 export function responseCodingProblem(
   requestMethod: string,
   head: ResponseHead,
-  defect?: ProxyDefect,
 ): string | undefined {
-  if (defect === 'relabels-response-transfer-codings') return undefined
   if (responseFraming(requestMethod, head) === 'none') return undefined
   const codings = transferCodings(head.headers)
   if (codings.every((c) => c === 'chunked') && codings.length <= 1) return undefined

@@ -1,10 +1,8 @@
 // The keep-alive steps each take one decision; a variant of the pipeline (the
 // keep-alive entries under test-fixtures) replaces one and turns exactly that rule.
 import { describe, expect, it } from 'vitest'
-import { createRequestParser } from '../../wire/parser.js'
 import { variantOf } from '../../../test-fixtures/defects/index.js'
 import { requestHead, responseHead } from './head-fixtures.js'
-import { oneReadHeads } from './one-read-parser.js'
 import { withHeadLines } from './persistence.js'
 import { referenceSteps, stepsWith } from './steps/index.js'
 
@@ -87,28 +85,5 @@ describe('persistence steps and the variants that replace them', () => {
     expect(referenceSteps.failureEndsPipeline('POST')).toBe(true)
     expect(referenceSteps.failureEndsPipeline('GET')).toBe(false)
     expect(steps('continues-pipeline-after-failed-post').failureEndsPipeline('POST')).toBe(false)
-  })
-})
-
-describe('oneReadHeads (seeded defect assumes-one-read-holds-one-message)', () => {
-  const heads = (chunks: string[]): string[] => {
-    const parser = oneReadHeads(createRequestParser({ mode: 'lenient' }))
-    const seen: string[] = []
-    for (const chunk of chunks) {
-      parser.push(Buffer.from(chunk, 'latin1'))
-      for (let e = parser.next(); e !== undefined; e = parser.next())
-        if (e.type === 'head') seen.push(`${e.head.method} ${e.head.target}`)
-    }
-    return seen
-  }
-
-  it('reads a head that came in one piece, pipelined ones too, like any parser', () => {
-    expect(heads([`${HEAD.toString()}${HEAD.toString()}`])).toEqual(['GET /', 'GET /'])
-  })
-
-  it('takes the first read for the whole head when it is not: "GET /lo" is no request line', () => {
-    expect(() => heads(['GET /lo', 'ng HTTP/1.1\r\nHost: o\r\n\r\n'])).toThrow(
-      /not a request line: "GET \/lo"/,
-    )
   })
 })

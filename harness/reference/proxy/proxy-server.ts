@@ -9,8 +9,6 @@ import { HarnessError } from '../../net/errors.js'
 import { authorityOf, listenLoopback } from '../../net/loopback.js'
 import { onceClose } from '../../net/started.js'
 import { serveClient, type SessionDeps } from './client-session.js'
-// Strict parsers; a seeded framing defect swaps in one lax spot (framing-parser.ts).
-import { requestParserFor, responseParserFor } from './framing-parser.js'
 import { connectDefectParser } from './connect-parser.js'
 import { nextHopAddress } from './next-hop-connect.js'
 import { loopbackAddress } from './request-target.js'
@@ -76,7 +74,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     responseTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
     idleTimeoutMs: options.upstreamIdleTimeoutMs ?? 4000,
     maxIdlePerUpstream: options.maxIdlePerUpstream ?? 8,
-    createParser: () => responseParserFor(options.defect),
+    createParser: () => steps.responseParser(),
   })
   const self = { address: '', port: 0 }
   const routing: RoutingConfig = {
@@ -95,7 +93,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     routing,
     pool,
     upstreamTracker: upstreams,
-    createParser: () => connectDefectParser(options.defect) ?? requestParserFor(options.defect),
+    createParser: () => connectDefectParser(options.defect) ?? steps.requestParser(),
     viaName: options.viaName ?? 'proxyspec',
     idleTimeoutMs,
     connectTimeoutMs,

@@ -6,12 +6,7 @@ import type { ProxyDefect } from './defects.js'
 import type { Socket } from 'node:net'
 import type { HeaderField, ResponseHead } from '../../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
-import {
-  clientFraming,
-  responseCodingProblem,
-  responseFraming,
-  type BodyFraming,
-} from './framing.js'
+import { clientFraming, type BodyFraming } from './framing.js'
 import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
 import type { ReadEvent } from './socket-reader.js'
 import type { ProxySteps } from './steps/index.js'
@@ -99,7 +94,7 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     if (head.status === 101) return noResponse('invalid', 'the upstream switched protocols unasked')
     if (head.status >= 200) {
       // A coding this proxy cannot decode is a 502, never relabelled (RFC 9112 §6.1).
-      const coding = responseCodingProblem(input.method, head, input.defect)
+      const coding = input.steps.responseCodingProblem(input.method, head)
       return coding === undefined ? streamFinal(input, head) : noResponse('invalid', coding)
     }
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
@@ -123,7 +118,7 @@ function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult
   return input.steps.relayFinalResponse(
     input,
     head,
-    responseFraming(input.method, head, input.defect),
+    input.steps.responseFraming(input.method, head),
   )
 }
 

@@ -56,7 +56,7 @@ export class RequestSink {
     if (socket !== undefined) await writeAll(socket, data)
   }
 
-  /** Stops writing to the current upstream connection (seeded defect 'pools-upstream-owing-request-body' only). */
+  /** Stops writing to the current upstream connection, the request body unfinished on it. */
   detach(): void {
     this.#socket = undefined
   }

@@ -1,18 +1,18 @@
 /**
- * Seeded defect 'assumes-one-read-holds-one-message': the first read of a
- * request is taken to be its whole head, as in a hand-written server that
- * does `head = firstChunk.split('\r\n\r\n')[0]`. It passes every test whose
+ * A parser wrapper that takes the first read of a request for its whole head,
+ * as in a hand-written server that does
+ * `head = firstChunk.split('\r\n\r\n')[0]`. It passes every test whose
  * client writes a request in one piece, and breaks as soon as TCP delivers
  * the head in several reads (RFC 9112 §2.2: a message is a byte stream, not a
  * packet). The one-byte relay pass (test-fixtures/fragmented) must catch it.
  */
-import type { MessageHead } from '../../wire/types.js'
-import type { PullParser } from './socket-reader.js'
+import type { PullParser } from '../../../harness/reference/proxy/socket-reader.js'
+import type { MessageHead } from '../../../harness/wire/types.js'
 
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1')
 
 /** `parser`, with the first read of each message closed off as a complete head. */
-export function oneReadHeads<H extends MessageHead>(parser: PullParser<H>): PullParser<H> {
+export function firstReadAsHead<H extends MessageHead>(parser: PullParser<H>): PullParser<H> {
   let atMessageStart = true
   return {
     push(chunk) {
