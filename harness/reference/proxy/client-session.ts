@@ -175,7 +175,7 @@ async function handleRequest(
       const forwards = maxForwards(
         head,
         !clientMayPersist(head) || requestFraming(head) !== 'none',
-        deps.defect,
+        deps.steps,
       )
       if (forwards.kind === 'answer') {
         // The final recipient answers (RFC 9110 §7.6.2); a body it did not read means closing.
@@ -189,7 +189,7 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName, defect: deps.defect },
+        { pool: deps.pool, viaName: deps.viaName, steps: deps.steps, defect: deps.defect },
         forwards.value,
       )
     }

@@ -4,6 +4,7 @@
  * idempotent request whose reused connection turned out stale.
  */
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { RequestHead } from '../../wire/types.js'
 import { requestFraming, transferCodingRefusal } from './framing.js'
@@ -33,6 +34,7 @@ export interface ClientSide {
 export interface ExchangeDeps {
   readonly pool: UpstreamPool
   readonly viaName: string
+  readonly steps: ProxySteps
   readonly defect?: ProxyDefect | undefined
 }
 
@@ -62,7 +64,7 @@ export async function forwardRequest(
     host: route.host,
     framing,
     viaName: deps.viaName,
-    defect: deps.defect,
+    steps: deps.steps,
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
   const sink = new RequestSink(
@@ -141,6 +143,7 @@ export async function forwardRequest(
       method: head.method,
       clientMinor: minorVersion(head.version),
       viaName: deps.viaName,
+      steps: deps.steps,
       defect: deps.defect,
       mustClose: () => !persist || body.state !== 'done',
     })

@@ -45,7 +45,7 @@ export async function relayMergingTrailers(
       framing: 'content-length',
       close,
       viaName: input.viaName,
-      defect: input.defect,
+      steps: input.steps,
       date: httpDate(),
     })
     if (!(await writeAll(input.client, Buffer.concat([bytes, body]))))

@@ -3,11 +3,12 @@
  * for the client (RFC 9112 §6, §8).
  */
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { ResponseHead } from '../../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
 import { clientFraming, responseCodingProblem, responseFraming } from './framing.js'
-import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
+import { clientResponseHead, httpDate } from './message-head.js'
 import { relayMergingTrailers } from './merge-trailers.js'
 import { connectionOptions } from './hop-by-hop.js'
 import { upstreamMayPersist } from './persistence.js'
@@ -21,6 +22,7 @@ export interface RelayInput {
   readonly method: string
   readonly clientMinor: 0 | 1
   readonly viaName: string
+  readonly steps: ProxySteps
   readonly defect?: ProxyDefect | undefined
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
@@ -99,13 +101,13 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
     const end = await conn.reader.next()
     if (end.type !== 'message') return noResponse('invalid', 'an interim response did not end')
-    if (forwardsInterim(input.clientMinor, input.defect)) {
+    if (input.steps.forwardsInterim(input.clientMinor)) {
       const interim = clientResponseHead({
         head,
         framing: 'none',
         close: false,
         viaName: input.viaName,
-        defect: input.defect,
+        steps: input.steps,
       })
       if (!(await writeAll(client, interim)))
         return { kind: 'aborted', detail: 'the client went away' }
@@ -144,7 +146,7 @@ async function streamFinal(input: RelayInput, head: ResponseHead): Promise<Relay
     framing,
     close: advertised,
     viaName: input.viaName,
-    defect: input.defect,
+    steps: input.steps,
     date: httpDate(),
     clientMinor: input.clientMinor,
   })

@@ -45,7 +45,7 @@ export async function forwardUpgrade(
     host: route.host,
     framing: 'none',
     viaName: deps.viaName,
-    defect,
+    steps: deps.steps,
   })
   const headBytes = upstreamUpgradeHead(forwarded, head, offer, defect)
   // The request has no content: its 'message' follows the head; what comes after stays unread.
@@ -85,6 +85,7 @@ export async function forwardUpgrade(
     method: head.method,
     clientMinor: 1,
     viaName: deps.viaName,
+    steps: deps.steps,
     defect,
     mustClose: () => !persist,
     switchProtocols: async (response) => {
@@ -152,7 +153,7 @@ async function switchProtocols(
       framing: 'none',
       close: false,
       viaName: deps.viaName,
-      defect: deps.defect,
+      steps: deps.steps,
     }),
     clientSwitchLines(response, deps.defect),
   )
