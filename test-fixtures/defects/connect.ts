@@ -8,6 +8,9 @@ import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import { authDefect } from './auth-twin.js'
 import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
+import { parseAuthorityForm } from '../../harness/reference/proxy/request-target.js'
+import { upstreamOf } from '../../harness/reference/proxy/route-request.js'
+import { lenientAuthority, namesUnknownAlpn } from './parts/connect-authority.js'
 
 /**
  * A 407 that leaves the connection open: `response` is written, nothing more
@@ -121,27 +124,48 @@ export const connectDefects: readonly SeededDefect[] = [
     'lenient-connect-port',
     'Reads the CONNECT port like atoi into 16 bits: a missing or empty port becomes 443, 99999 wraps',
     ['connect/refuses-missing-or-invalid-port'],
-  ),
+  ).replacing(() => ({ connectAuthority: (head) => lenientAuthority(head.target) })),
   connectDefect(
     'splits-authority-at-first-colon',
     'Splits the CONNECT authority at its first colon, so "[::1]:port" is refused as malformed',
     ['connect/tunnels-to-ipv6-literal'],
-  ),
+  ).replacing(() => ({
+    // "[::1]:443" becomes host "[" and an unreadable port, so IPv6 literals are refused (CONNECT-02).
+    connectAuthority: (head) => {
+      const colon = head.target.indexOf(':')
+      const [host, port] = [head.target.slice(0, colon), head.target.slice(colon + 1)]
+      const valid =
+        colon > 0 && /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535
+      return valid ? { host, port: Number(port), text: head.target } : undefined
+    },
+  })),
   connectDefect(
     'connect-accepts-uri-form',
     'Accepts "CONNECT http://host:port/" and tunnels to its authority',
     ['connect/refuses-uri-form-target'],
-  ),
+  ).replacing((reference) => ({
+    // "CONNECT http://host:port/" taken for its authority.
+    connectAuthority: (head) => {
+      const uri = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target)
+      return uri === null ? reference.connectAuthority(head) : parseAuthorityForm(uri[1] ?? '')
+    },
+  })),
   connectDefect(
     'connect-routes-by-host-field',
     'Tunnels to the Host field when present instead of the CONNECT request-target',
     ['connect/tunnels-to-request-target-not-host'],
-  ),
+  ).replacing(() => ({
+    // A Host field overrides the request-target.
+    connectDestination: (head, target) => {
+      const host = head.headers.find((f) => f.name.toLowerCase() === 'host')?.value
+      return (host === undefined ? undefined : parseAuthorityForm(host)) ?? target
+    },
+  })),
   connectDefect(
     'tunnels-to-any-port',
     'No CONNECT port allow-list at all (tinyproxy without ConnectPort, #267)',
     ['connect/refuses-ports-outside-allow-list'],
-  ),
+  ).replacing(() => ({ connectForbidden: () => undefined })), // tinyproxy's default [B10]
   connectDefect(
     'rewrites-http-in-tunnel',
     'Keeps parsing HTTP inside a tunnel: a read that starts with a request line gets a Via line',
@@ -184,12 +208,18 @@ export const connectDefects: readonly SeededDefect[] = [
       'connect/content-length-on-connect-swallows-nothing',
       'connect/chunked-connect-swallows-nothing',
     ],
-  ),
+  ).replacing(() => ({ connectFramingProblem: () => undefined })),
   connectDefect(
     'requires-host-on-http10-connect',
     'Answers 400 to an HTTP/1.0 CONNECT without Host',
     ['connect/accepts-http10-connect-without-host'],
-  ),
+  ).replacing((reference) => ({
+    // Host demanded of HTTP/1.0 too (RFC 9112 §3.2, CONNECT-13).
+    hostProblem: (head) =>
+      head.method === 'CONNECT' && !head.headers.some((f) => f.name.toLowerCase() === 'host')
+        ? 'a CONNECT without Host'
+        : reference.hostProblem(head),
+  })),
   connectDefect(
     'chunked-refusal-to-http10',
     'Frames its refusals of CONNECT with chunked coding, even to HTTP/1.0 clients',
@@ -219,10 +249,25 @@ export const connectDefects: readonly SeededDefect[] = [
       method === 'CONNECT'
         ? 'chunked'
         : reference.responseFramingForClient(upstream, clientMinor, method),
+    // The gateway sends CONNECT on to its upstream as an ordinary request (CONNECT-03).
+    gatewayConnect: (head, config) =>
+      config.upstream === undefined
+        ? reference.gatewayConnect(head, config)
+        : {
+            kind: 'forward',
+            upstream: upstreamOf(config.upstream.address, config.upstream.port),
+            target: head.target,
+            host: { mode: 'keep', value: head.target },
+          },
   })),
   connectDefect(
     'refuses-unknown-alpn',
     'Refuses (403) a CONNECT whose ALPN header names a protocol it does not know',
     ['connect/keeps-tunnels-whatever-the-alpn-header'],
-  ),
+  ).replacing((reference) => ({
+    // An advisory ALPN header (RFC 7639 §2.3, CONNECT-15) taken for a reason to refuse.
+    connectForbidden: (head, target, ports) =>
+      reference.connectForbidden(head, target, ports) ??
+      (namesUnknownAlpn(head) ? 'proxyspec does not tunnel that ALPN protocol' : undefined),
+  })),
 ]

@@ -113,7 +113,15 @@ export const upgradeDefects: readonly SeededDefect[] = [
     'keeps-first-duplicate-field',
     'Keeps only the first of several field lines with one name, so the 426 loses `Sec-WebSocket-Version: 8, 7` (tinyproxy)',
     ['upgrade/version-refusal-relayed-intact'],
-  ),
+  ).replacing((reference) => ({
+    // RFC 9110 §5.3: every line is kept; tinyproxy keeps the first of a name (UPG-09).
+    keptFields: (head) => {
+      const kept = reference.keptFields(head)
+      return kept.filter(
+        (f, i) => !kept.slice(0, i).some((e) => e.name.toLowerCase() === f.name.toLowerCase()),
+      )
+    },
+  })),
   defect(
     'accepts-any-101',
     'Tunnels on any 101, with no Upgrade or with a protocol the client never offered',

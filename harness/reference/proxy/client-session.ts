@@ -200,7 +200,7 @@ async function handleRequest(
       const forwards = maxForwards(
         head,
         !steps.clientMayPersist(head) || requestFraming(head) !== 'none',
-        deps.defect,
+        deps.steps,
       )
       if (forwards.kind === 'answer') {
         // The final recipient answers (RFC 9110 §7.6.2); a body it did not read means closing.

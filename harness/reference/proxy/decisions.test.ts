@@ -4,6 +4,7 @@ import { clientFraming, requestFraming, responseFraming } from './framing.js'
 import { requestHead, responseHead } from './head-fixtures.js'
 import { maxForwards } from './max-forwards.js'
 import { clientMayPersist, isIdempotent, upstreamMayPersist } from './persistence.js'
+import { referenceSteps } from './steps/index.js'
 
 describe('persistence', () => {
   it('persists only with HTTP/1.1 clients that did not say close (KA-05)', () => {
@@ -87,6 +88,7 @@ describe('maxForwards', () => {
         ...(value === undefined ? [] : [`Max-Forwards: ${value}`]),
       ),
       false,
+      referenceSteps,
     )
 
   it('answers OPTIONS and TRACE at 0 and decrements without overflow otherwise (HOP-06, HOP-07)', () => {

@@ -4,8 +4,8 @@
  * idempotent request whose reused connection turned out stale.
  */
 import type { ProxyDefect } from './defects.js'
-import type { Socket } from 'node:net'
 import type { ProxySteps } from './steps/index.js'
+import type { Socket } from 'node:net'
 import type { RequestHead } from '../../wire/types.js'
 import { requestFraming } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
@@ -94,7 +94,7 @@ export async function forwardRequest(
     host: route.host,
     framing,
     viaName: deps.viaName,
-    defect: deps.defect,
+    steps: deps.steps,
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
   const sink = new RequestSink(

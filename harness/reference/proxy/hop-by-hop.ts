@@ -3,7 +3,6 @@
  * §7.6.1). Pure: the same rules apply to requests and responses.
  */
 import type { HeaderField } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
 
 /**
  * Removed whether or not Connection names them (RFC 9110 §7.6.1 lists the
@@ -42,23 +41,11 @@ export function connectionOptions(headers: readonly HeaderField[]): Set<string> 
 /**
  * The field lines that survive a hop, in their received order: drops
  * Connection, every field it names, and the always-hop-by-hop set.
- *
- * Seeded defects (harness/reference/proxy/defects.ts):
- * - 'forwards-keep-alive': Keep-Alive and Proxy-Connection go only when
- *   Connection names them, the node-http-proxy #1488 class [B2];
- * - 'forwards-te': TE is kept whatever Connection says, as a gRPC-minded
- *   proxy that "keeps TE: trailers" does without adding `Connection: TE`.
  */
-export function endToEndFields(
-  headers: readonly HeaderField[],
-  defect?: ProxyDefect,
-): HeaderField[] {
+export function endToEndFields(headers: readonly HeaderField[]): HeaderField[] {
   const named = connectionOptions(headers)
   return headers.filter((field) => {
     const name = field.name.toLowerCase()
-    if (defect === 'forwards-te' && name === 'te') return true
-    if (defect === 'forwards-keep-alive' && (name === 'keep-alive' || name === 'proxy-connection'))
-      return !named.has(name)
     return !ALWAYS_HOP_BY_HOP.has(name) && !named.has(name)
   })
 }

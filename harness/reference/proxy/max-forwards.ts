@@ -2,7 +2,7 @@
  * Max-Forwards for OPTIONS and TRACE (RFC 9110 §7.6.2). Pure.
  */
 import type { RequestHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import { simpleResponse } from './simple-response.js'
 
 /** Forward (with the decremented value, if any) or answer as the final recipient. */
@@ -11,27 +11,29 @@ export type MaxForwardsDecision =
   | { readonly kind: 'answer'; readonly response: Buffer }
 
 /**
+ * The Max-Forwards of an OPTIONS or TRACE, read on the digits without
+ * overflow (RFC 9110 §7.6.2); undefined for other methods, without the field,
+ * or when the value is not digits (left alone).
+ */
+export function receivedMaxForwards(head: RequestHead): bigint | undefined {
+  if (head.method !== 'OPTIONS' && head.method !== 'TRACE') return undefined
+  const value = head.headers.find((f) => f.name.toLowerCase() === 'max-forwards')?.value
+  if (value === undefined || !/^\d+$/.test(value)) return undefined
+  return BigInt(value)
+}
+
+/**
  * OPTIONS or TRACE with Max-Forwards 0: this proxy is the final recipient and
- * answers itself (HOP-06). Above 0: forwarded with the value minus one,
- * computed on the digits without overflow (HOP-07). No field: none added.
- * Other methods, and values that are not digits, are left alone.
- *
- * Seeded defects: 'ignores-max-forwards' forwards OPTIONS and TRACE as if the
- * field were not there, as nginx and HAProxy are reported to do [B23];
- * 'max-forwards-overflows' reads the value into a 32-bit int, like atoi(),
- * so large numerals wrap (to 0 or below: answered here, never forwarded).
+ * answers itself (HOP-06). Above 0: forwarded with the value minus one (HOP-07).
+ * No field: none added. Other methods, and values that are not digits, are left alone.
  */
 export function maxForwards(
   head: RequestHead,
   close: boolean,
-  defect?: ProxyDefect,
+  steps: ProxySteps,
 ): MaxForwardsDecision {
-  if (head.method !== 'OPTIONS' && head.method !== 'TRACE') return { kind: 'forward' }
-  if (defect === 'ignores-max-forwards') return { kind: 'forward' }
-  const value = head.headers.find((f) => f.name.toLowerCase() === 'max-forwards')?.value
-  if (value === undefined || !/^\d+$/.test(value)) return { kind: 'forward' }
-  const remaining =
-    defect === 'max-forwards-overflows' ? BigInt.asIntN(32, BigInt(value)) : BigInt(value)
+  const remaining = steps.receivedMaxForwards(head)
+  if (remaining === undefined) return { kind: 'forward' }
   if (remaining > 0n) return { kind: 'forward', value: (remaining - 1n).toString() }
   return { kind: 'answer', response: finalAnswer(head, close) }
 }

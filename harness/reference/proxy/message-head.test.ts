@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { requestHead, responseHead } from './head-fixtures.js'
 import { clientResponseHead, upstreamRequestHead } from './message-head.js'
+import { referenceSteps } from './steps/index.js'
 import { viaMember } from './via.js'
 
 const text = (bytes: Buffer): string => bytes.toString('latin1')
@@ -19,6 +20,7 @@ describe('upstreamRequestHead', () => {
       host: { mode: 'rebuild', value: 'o.test:8080' },
       framing: 'none',
       viaName: 'px',
+      steps: referenceSteps,
     })
     expect(text(out)).toBe(
       'GET /p HTTP/1.1\r\nHost: o.test:8080\r\nVia: 1.1 upstream-a\r\nX-End:  raw  \r\nVia: 1.0 px\r\n\r\n',
@@ -39,6 +41,7 @@ describe('upstreamRequestHead', () => {
       host: { mode: 'keep', value: 'u:1' },
       framing: 'none',
       viaName: 'px',
+      steps: referenceSteps,
     })
     expect(text(out)).toBe('GET / HTTP/1.1\r\nA: 1\r\nHost: site.test\r\nVia: 1.1 px\r\n\r\n')
   })
@@ -57,6 +60,7 @@ describe('upstreamRequestHead', () => {
       host: { mode: 'keep', value: 'h' },
       framing: 'content-length',
       viaName: 'px',
+      steps: referenceSteps,
     })
     expect(text(out)).toBe('POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nVia: 1.1 px\r\n\r\n')
     const chunked = requestHead(
@@ -71,6 +75,7 @@ describe('upstreamRequestHead', () => {
       host: { mode: 'keep', value: 'h' },
       framing: 'chunked',
       viaName: 'px',
+      steps: referenceSteps,
     })
     expect(text(re)).toBe(
       'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nVia: 1.1 px\r\n\r\n',
@@ -85,6 +90,7 @@ describe('upstreamRequestHead', () => {
       host: { mode: 'keep', value: 'h' },
       framing: 'none',
       viaName: 'px',
+      steps: referenceSteps,
       maxForwards: '9',
     })
     expect(text(out)).toBe(
@@ -110,6 +116,7 @@ describe('clientResponseHead', () => {
       framing: 'content-length',
       close: true,
       viaName: 'px',
+      steps: referenceSteps,
       date,
     })
     expect(text(out)).toBe(
@@ -125,6 +132,7 @@ describe('clientResponseHead', () => {
           framing: 'content-length',
           close: false,
           viaName: 'px',
+          steps: referenceSteps,
           date,
         }),
       )
@@ -144,7 +152,14 @@ describe('clientResponseHead', () => {
       'Transfer-Encoding: chunked',
       'Content-Length: 9',
     )
-    const out = clientResponseHead({ head, framing: 'chunked', close: false, viaName: 'px', date })
+    const out = clientResponseHead({
+      head,
+      framing: 'chunked',
+      close: false,
+      viaName: 'px',
+      date,
+      steps: referenceSteps,
+    })
     expect(text(out)).toBe(
       'HTTP/1.1 200 OK\r\nDate: Mon, 07 Nov 1994 08:49:37 GMT\r\nTransfer-Encoding: chunked\r\nVia: 1.1 px\r\n\r\n',
     )
@@ -154,16 +169,40 @@ describe('clientResponseHead', () => {
     const noContent = responseHead('HTTP/1.1 204 No Content', 'Content-Length: 10')
     expect(
       text(
-        clientResponseHead({ head: noContent, framing: 'none', close: false, viaName: 'px', date }),
+        clientResponseHead({
+          head: noContent,
+          framing: 'none',
+          close: false,
+          viaName: 'px',
+          date,
+          steps: referenceSteps,
+        }),
       ),
     ).not.toContain('Content-Length')
     const head = responseHead('HTTP/1.1 200 OK', 'Content-Length: 100')
     expect(
-      text(clientResponseHead({ head, framing: 'none', close: false, viaName: 'px', date })),
+      text(
+        clientResponseHead({
+          head,
+          framing: 'none',
+          close: false,
+          viaName: 'px',
+          date,
+          steps: referenceSteps,
+        }),
+      ),
     ).toContain('Content-Length: 100\r\n')
     const early = responseHead('HTTP/1.1 103 Early Hints', 'Link: </a>')
     expect(
-      text(clientResponseHead({ head: early, framing: 'none', close: false, viaName: 'px' })),
+      text(
+        clientResponseHead({
+          head: early,
+          framing: 'none',
+          close: false,
+          viaName: 'px',
+          steps: referenceSteps,
+        }),
+      ),
     ).toBe('HTTP/1.1 103 Early Hints\r\nLink: </a>\r\nVia: 1.1 px\r\n\r\n')
   })
 })

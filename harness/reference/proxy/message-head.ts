@@ -3,12 +3,12 @@
  * the forwarded response toward the client. Pure: received field lines are
  * copied as raw bytes, in order, unless a rule below says otherwise.
  */
-import type { HeaderField, RequestHead, ResponseHead } from '../../wire/types.js'
+import type { HeaderField, MessageHead, RequestHead, ResponseHead } from '../../wire/types.js'
 import { contentLength, type BodyFraming } from './framing.js'
-import { connectionOptions, endToEndFields } from './hop-by-hop.js'
+import { endToEndFields } from './hop-by-hop.js'
 import { isHttpDate } from './http-date.js'
 import { viaLine } from './via.js'
-import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 
 const CRLF = Buffer.from('\r\n')
 
@@ -20,85 +20,63 @@ export function textLine(text: string): Buffer {
 const rawLine = (field: HeaderField): Buffer => Buffer.concat([field.raw, CRLF])
 
 /**
- * The received lines this hop keeps. Seeded defects:
- * - 'forwards-connection-listed-fields': only Connection itself and the fixed
- *   hop-by-hop set go, so fields the Connection line names pass on (the bug of
- *   many a hand-written proxy, [B1] [B5]);
- * - 'drops-authorization': Authorization is taken for the proxy's own
- *   credentials and consumed, like Proxy-Authorization (RFC 9110 §11.6.2
- *   forbids modifying it);
- * - 'keeps-last-duplicate-field': headers kept in a map by name, so only the
- *   last of several lines with one name survives (RFC 9110 §5.3).
- * - 'keeps-first-duplicate-field': the first one survives instead.
+ * The received field lines this hop forwards, in their received order: every
+ * end-to-end line (RFC 9110 §7.6.1 removes the hop-by-hop ones), each line
+ * kept as it came (RFC 9110 §5.3: a proxy must not reorder or merge them).
  */
-function keptFields(
-  headers: readonly HeaderField[],
-  defect: ProxyDefect | undefined,
-): HeaderField[] {
-  if (defect === 'forwards-connection-listed-fields')
-    return endToEndFields(headers.filter((f) => !named(f, 'connection')))
-  const kept = endToEndFields(headers, defect)
-  if (defect === 'drops-authorization') return kept.filter((f) => !named(f, 'authorization'))
-  // Seeded defect 'keeps-first-duplicate-field': only the first of several lines with one name
-  // survives (tinyproxy with the 426's two Sec-WebSocket-Version lines; UPG-09).
-  if (defect === 'keeps-first-duplicate-field') {
-    return kept.filter(
-      (f, i) => !kept.slice(0, i).some((earlier) => named(earlier, f.name.toLowerCase())),
-    )
-  }
-  if (defect === 'keeps-last-duplicate-field') {
-    return kept.filter(
-      (f, i) => !kept.slice(i + 1).some((later) => named(later, f.name.toLowerCase())),
-    )
-  }
-  return kept
+export function keptFields(head: MessageHead): HeaderField[] {
+  return endToEndFields(head.headers)
 }
 const named = (field: HeaderField, name: string): boolean => field.name.toLowerCase() === name
 
-/**
- * Seeded defect 'joins-set-cookie': repeated response fields are combined
- * into one comma-joined line at the first one's place, as a Fetch Headers
- * object does, Set-Cookie included (RFC 9110 §5.3 forbids it for Set-Cookie).
- * The line to write for each kept field, or undefined for a line folded in.
- */
-function joinedLines(kept: readonly HeaderField[]): Map<HeaderField, Buffer | undefined> {
-  const lines = new Map<HeaderField, Buffer | undefined>()
-  for (const field of kept) {
-    const same = kept.filter((f) => named(f, field.name.toLowerCase()))
-    if (same[0] !== field) lines.set(field, undefined)
-    else if (same.length === 1) lines.set(field, rawLine(field))
-    else lines.set(field, textLine(`${field.name}: ${same.map((f) => f.value).join(', ')}`))
-  }
-  return lines
+/** The line written for a kept response field: its received bytes, never combined with another (RFC 9110 §5.3). */
+export function responseFieldLine(field: HeaderField): Buffer | undefined {
+  return rawLine(field)
 }
 
-/**
- * Our Via line, unless a seeded defect suppresses it: 'drops-via' never adds
- * it [B24]; 'connection-strips-via' adds it before applying the client's
- * Connection list, so `Connection: via` removes it (the CVE-2022-31813
- * ordering bug of Apache mod_proxy [B3]).
- */
-function ownVia(head: RequestHead | ResponseHead, viaName: string, defect?: ProxyDefect): Buffer[] {
-  if (defect === 'drops-via') return []
-  if (defect === 'connection-strips-via' && connectionOptions(head.headers).has('via')) return []
+/** Our Via line, in either direction (RFC 9110 §7.6.3: a proxy MUST append it). */
+export function ownVia(head: MessageHead, viaName: string): Buffer[] {
   return [textLine(viaLine(head.version, viaName))]
 }
 
 /**
- * The request-target written upstream. Seeded defects: 'forwards-absolute-form'
- * copies the received absolute-form target toward the origin (RFC 9112 §3.2.2
- * wants origin-form); 'normalises-path' runs it through a URL parser, which
- * resolves dot-segments, %2e%2e included (RFC 9110 §7.7 forbids rewriting it).
+ * The request-target written upstream: the route's origin-form (or "*"), the
+ * path and query byte for byte (RFC 9112 §3.2.1, §3.2.4; RFC 9110 §7.7).
  */
-function upstreamTarget(head: RequestHead, target: string, defect?: ProxyDefect): string {
-  if (defect === 'forwards-absolute-form' && /^http:\/\//i.test(head.target)) return head.target
-  // Seeded defect 'options-star-as-slash': a server-wide OPTIONS goes out as "OPTIONS /" (RFC 9112 §3.2.4).
-  if (defect === 'options-star-as-slash' && target === '*') return '/'
-  if (defect === 'normalises-path' && target.startsWith('/')) {
-    const url = new URL(target, 'http://normalised.invalid')
-    return `${url.pathname}${url.search}`
-  }
+export function upstreamTarget(_head: RequestHead, target: string): string {
   return target
+}
+
+/** The version in a request line we write: our own, HTTP/1.1 (RFC 9110 §6.2, RFC 9112 §2.3). */
+export function requestVersion(): string {
+  return 'HTTP/1.1'
+}
+
+/** The version in a status line we write: our own, HTTP/1.1, whatever the client sent (RFC 9110 §6.2). */
+export function responseVersion(): string {
+  return 'HTTP/1.1'
+}
+
+/** The Host of a forwarded request: one line we generate (written first), and the received lines kept in place. */
+export interface UpstreamHost {
+  readonly generated?: string | undefined
+  readonly kept: readonly HeaderField[]
+}
+
+/**
+ * 'rebuild': Host from the absolute-form target, every received Host ignored
+ * (RFC 9112 §3.2.2). 'keep': the received Host line where it was, or the
+ * route's value when there was none (a 1.1 request needs one, RFC 9112 §3.2).
+ */
+export function upstreamHost(head: RequestHead, host: UpstreamRequestSpec['host']): UpstreamHost {
+  const received = head.headers.find((f) => named(f, 'host'))
+  if (host.mode === 'keep' && received !== undefined) return { kept: [received] }
+  return { generated: host.value, kept: [] }
+}
+
+/** The Date this proxy supplies for a response without a valid one: `now` (RFC 9110 §6.6.1). */
+export function suppliedDate(_head: ResponseHead, now: string): string | undefined {
+  return now
 }
 
 /** Inputs of upstreamRequestHead. */
@@ -116,7 +94,8 @@ export interface UpstreamRequestSpec {
   /** A replacement Max-Forwards value (RFC 9110 §7.6.2). */
   readonly maxForwards?: string
   readonly viaName: string
-  readonly defect?: ProxyDefect | undefined
+  /** The pipeline's steps (steps/index.ts): the head stage's decisions. */
+  readonly steps: ProxySteps
 }
 
 /**
@@ -127,25 +106,17 @@ export interface UpstreamRequestSpec {
  * the proxy generates them, so a client cannot strip them.
  */
 export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
-  const { head } = spec
-  // Seeded defect 'copies-http-version': the received version is copied into the request line.
-  const version = spec.defect === 'copies-http-version' ? head.version : 'HTTP/1.1'
-  const parts = [
-    textLine(`${head.method} ${upstreamTarget(head, spec.target, spec.defect)} ${version}`),
-  ]
-  const receivedHost = head.headers.find((f) => named(f, 'host'))
-  // Seeded defect 'keeps-received-host': the client's Host is forwarded as received (RFC 9112 §3.2.2);
-  // 'forwards-received-host-unchecked': every received Host line is, none when there was none.
-  const everyHost = spec.defect === 'forwards-received-host-unchecked'
-  const mode = spec.defect === 'keeps-received-host' || everyHost ? 'keep' : spec.host.mode
-  if (mode === 'rebuild' || (receivedHost === undefined && !everyHost))
-    parts.push(textLine(`Host: ${spec.host.value}`))
-  const kept = new Set(keptFields(head.headers, spec.defect))
+  const { head, steps } = spec
+  const target = steps.upstreamTarget(head, spec.target)
+  const parts = [textLine(`${head.method} ${target} ${steps.requestVersion(head)}`)]
+  const host = steps.upstreamHost(head, spec.host)
+  if (host.generated !== undefined) parts.push(textLine(`Host: ${host.generated}`))
+  const kept = new Set(steps.keptFields(head))
   let lengthWritten = false
   let forwardsWritten = false
   for (const field of head.headers) {
     if (named(field, 'host')) {
-      if (mode === 'keep' && (field === receivedHost || everyHost)) parts.push(rawLine(field))
+      if (host.kept.includes(field)) parts.push(rawLine(field))
     } else if (named(field, 'content-length')) {
       if (spec.framing === 'content-length' && !lengthWritten) {
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
@@ -161,7 +132,7 @@ export function upstreamRequestHead(spec: UpstreamRequestSpec): Buffer {
     }
   }
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  parts.push(...ownVia(head, spec.viaName, spec.defect))
+  parts.push(...steps.ownVia(head, spec.viaName))
   parts.push(CRLF)
   return Buffer.concat(parts)
 }
@@ -176,9 +147,10 @@ export interface ClientResponseSpec {
   readonly viaName: string
   /** IMF-fixdate to add when the response has no valid Date (RFC 9110 §6.6.1); undefined for 1xx. */
   readonly date?: string
-  /** The client's HTTP/1.x minor version (only seeded defect 'echoes-http10-client-version' reads it). */
+  /** The client's HTTP/1.x minor version, for the responseVersion step. */
   readonly clientMinor?: 0 | 1
-  readonly defect?: ProxyDefect | undefined
+  /** The pipeline's steps (steps/index.ts): the head stage's decisions. */
+  readonly steps: ProxySteps
 }
 
 /**
@@ -189,60 +161,42 @@ export interface ClientResponseSpec {
  * Via, and `Connection: close` when we are going to close.
  */
 export function clientResponseHead(spec: ClientResponseSpec): Buffer {
-  const { head } = spec
-  // Seeded defects: 'copies-http-version' copies the upstream's version into the status
-  // line; 'echoes-http10-client-version' answers an HTTP/1.0 client in HTTP/1.0 (RFC 9110 §6.2).
-  const version =
-    spec.defect === 'copies-http-version'
-      ? head.version
-      : spec.defect === 'echoes-http10-client-version' && spec.clientMinor === 0
-        ? 'HTTP/1.0'
-        : 'HTTP/1.1'
+  const { head, steps } = spec
+  const version = steps.responseVersion(head, spec.clientMinor)
   const parts = [textLine(`${version} ${head.status} ${head.reason}`)]
   const keepLength =
     spec.framing === 'content-length' ||
     (spec.framing === 'none' && head.status >= 200 && head.status !== 204)
-  const kept = new Set(keptFields(head.headers, spec.defect))
-  const joined = spec.defect === 'joins-set-cookie' ? joinedLines([...kept]) : undefined
+  const keptList = steps.keptFields(head)
+  const kept = new Set(keptList)
   let lengthWritten = false
   let dated = false
-  const replacesDate = spec.date !== undefined && spec.defect !== 'omits-date'
+  const date = spec.date === undefined ? undefined : steps.suppliedDate(head, spec.date)
   for (const field of head.headers) {
     // Content-Length is framing this proxy writes: handled before the Connection-nominated removal.
     if (named(field, 'content-length')) {
       if (keepLength && !lengthWritten)
         parts.push(textLine(`Content-Length: ${contentLength(head.headers) ?? '0'}`))
       lengthWritten = true
-    } else if (spec.defect === 'forwards-response-upgrade' && named(field, 'upgrade')) {
-      // Seeded defect 'forwards-response-upgrade': Upgrade of a non-101 response relayed
-      // although Connection does not name it (RFC 9110 §7.6.1, SHOULD remove).
-      parts.push(rawLine(field))
-    } else if (named(field, 'date') && replacesDate && !isHttpDate(field.value)) {
+    } else if (named(field, 'date') && date !== undefined && !isHttpDate(field.value)) {
       // RFC 9110 §6.6.1: an invalid Date MAY be replaced with the time of receipt: ours goes below.
     } else if (kept.has(field)) {
-      const line = joined === undefined ? rawLine(field) : joined.get(field)
+      const line = steps.responseFieldLine(field, keptList)
       if (line !== undefined) parts.push(line)
       dated ||= named(field, 'date')
     }
   }
-  // Seeded defect 'omits-date': Date is left as it came, missing or invalid (RFC 9110 §6.6.1).
-  if (replacesDate && !dated) parts.push(textLine(`Date: ${spec.date}`))
+  if (date !== undefined && !dated) parts.push(textLine(`Date: ${date}`))
   if (spec.framing === 'chunked') parts.push(textLine('Transfer-Encoding: chunked'))
-  parts.push(...ownVia(head, spec.viaName, spec.defect))
+  parts.push(...steps.ownVia(head, spec.viaName))
   if (spec.close) parts.push(textLine('Connection: close'))
   parts.push(CRLF)
   return Buffer.concat(parts)
 }
 
-/**
- * Whether a 1xx goes to this client: to HTTP/1.1 clients, never to HTTP/1.0
- * ones (RFC 9110 §15.2). Seeded defects: 'drops-interim-responses' forwards
- * none (Envoy #25881 with 103 [B25]); 'interim-to-http10' forwards them to
- * HTTP/1.0 clients too.
- */
-export function forwardsInterim(clientMinor: 0 | 1, defect?: ProxyDefect): boolean {
-  if (defect === 'drops-interim-responses') return false
-  return clientMinor === 1 || defect === 'interim-to-http10'
+/** Whether a 1xx goes to this client: to HTTP/1.1 clients, never to HTTP/1.0 ones (RFC 9110 §15.2). */
+export function forwardsInterim(clientMinor: 0 | 1): boolean {
+  return clientMinor === 1
 }
 
 /** Now as an IMF-fixdate (RFC 9110 §5.6.7). */

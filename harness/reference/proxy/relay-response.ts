@@ -3,13 +3,13 @@
  * for the client (RFC 9112 §6, §8).
  */
 import type { ProxyDefect } from './defects.js'
+import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { HeaderField, ResponseHead } from '../../wire/types.js'
 import { encodeChunk, lastChunk } from './chunked.js'
 import { clientFraming, type BodyFraming } from './framing.js'
-import { clientResponseHead, forwardsInterim, httpDate } from './message-head.js'
+import { clientResponseHead, httpDate } from './message-head.js'
 import type { ReadEvent } from './socket-reader.js'
-import type { ProxySteps } from './steps/index.js'
 import type { UpstreamConnection } from './upstream-pool.js'
 import { writeAll } from './socket-io.js'
 
@@ -100,13 +100,13 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
     // 1xx (RFC 9110 §15.2): forwarded to an HTTP/1.1 client, never to an HTTP/1.0 one.
     const end = await conn.reader.next()
     if (end.type !== 'message') return noResponse('invalid', 'an interim response did not end')
-    if (forwardsInterim(input.clientMinor, input.defect)) {
+    if (input.steps.forwardsInterim(input.clientMinor)) {
       const interim = clientResponseHead({
         head,
         framing: 'none',
         close: false,
         viaName: input.viaName,
-        defect: input.defect,
+        steps: input.steps,
       })
       if (!(await writeAll(client, interim)))
         return { kind: 'aborted', detail: 'the client went away' }
@@ -188,7 +188,7 @@ export async function relayFinalResponse(
     framing,
     close: saysClose,
     viaName: input.viaName,
-    defect: input.defect,
+    steps: input.steps,
     date: httpDate(),
     clientMinor: input.clientMinor,
   })

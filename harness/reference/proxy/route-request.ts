@@ -6,7 +6,6 @@ import { authorityOf } from '../../net/loopback.js'
 import type { RequestHead } from '../../wire/types.js'
 import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
-import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import { passedThrough } from './via.js'
 import { authorized, challengeLines, type ProxyCredentials } from './proxy-auth.js'
 import {
@@ -35,7 +34,7 @@ export interface RoutingConfig {
   readonly proxyAuth?: ProxyCredentials | undefined
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
-  /** The seeded defect switched on, if any (harness/reference/proxy/defects.ts). */
+  /** Transitional: read only by the proxy-authentication check below. */
   readonly defect?: ProxyDefect | undefined
 }
 
@@ -62,12 +61,12 @@ export type Route =
       readonly host: { readonly mode: 'rebuild' | 'keep'; readonly value: string }
     }
 
-const reject = (status: number, text: string, headers?: readonly string[]): Route =>
+export const reject = (status: number, text: string, headers?: readonly string[]): Route =>
   headers === undefined
     ? { kind: 'reject', status, text }
     : { kind: 'reject', status, text, headers }
 
-const upstreamOf = (address: string, port: number): Upstream => ({
+export const upstreamOf = (address: string, port: number): Upstream => ({
   address,
   port,
   key: authorityOf(address, port),
@@ -77,7 +76,7 @@ const upstreamOf = (address: string, port: number): Upstream => ({
  * RFC 9112 §3.2: an HTTP/1.1 request needs exactly one valid Host; an HTTP/1.0
  * request may have none (CONNECT-13) but not several or an invalid one.
  */
-function hostProblem(head: RequestHead): string | undefined {
+export function hostProblem(head: RequestHead): string | undefined {
   const hosts = head.headers.filter((f) => f.name.toLowerCase() === 'host')
   if (hosts.length === 0)
     return head.version === 'HTTP/1.0' ? undefined : 'an HTTP/1.1 request without Host'
@@ -100,107 +99,85 @@ function destination(
   if (
     address === config.self.address &&
     port === config.self.port &&
-    !loopsThroughItself(head, config.defect)
+    !config.steps.forwardsLooping(head)
   ) {
     return reject(508, 'proxyspec will not forward a request to itself')
   }
   return upstreamOf(address, port)
 }
 
-/**
- * Seeded defect 'lenient-connect-port': the port read the way atoi into a
- * 16-bit integer reads it (99999 wraps to 34463) and a missing or empty port
- * defaulted to 443, instead of refusing (CONNECT-01).
- */
-function lenientAuthority(text: string): Authority | undefined {
-  const match = /^([^:[\]/]+|\[[^\]]+\])(?::(\d*))?$/.exec(text)
-  if (match === null) return undefined
-  const host = (match[1] ?? '').replace(/^\[|\]$/g, '')
-  const port = match[2] === undefined || match[2] === '' ? 443 : Number(match[2]) & 0xffff
-  return port === 0 ? undefined : { host, port, text }
-}
-
 /** The host:port a CONNECT asks for (RFC 9112 §3.2.3), or undefined when malformed. */
-function connectTarget(head: RequestHead, defect: ProxyDefect | undefined): Authority | undefined {
-  if (defect === 'lenient-connect-port') return lenientAuthority(head.target)
-  // Seeded defect 'splits-authority-at-first-colon': "[::1]:443" becomes host "[" and
-  // an unreadable port, so IPv6 literals are refused (CONNECT-02).
-  if (defect === 'splits-authority-at-first-colon') {
-    const colon = head.target.indexOf(':')
-    const [host, port] = [head.target.slice(0, colon), head.target.slice(colon + 1)]
-    const valid = colon > 0 && /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535
-    return valid ? { host, port: Number(port), text: head.target } : undefined
-  }
-  // Seeded defect 'connect-accepts-uri-form': "CONNECT http://host:port/" taken for its authority.
-  const uri = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target)
-  if (defect === 'connect-accepts-uri-form' && uri !== null) return parseAuthorityForm(uri[1] ?? '')
+export function connectAuthority(head: RequestHead): Authority | undefined {
   return parseAuthorityForm(head.target)
 }
 
 /** The tunnel destination: the request-target's authority, never Host (RFC 9112 §3.3, CONNECT-02). */
-function connectDestination(head: RequestHead, target: Authority, defect?: ProxyDefect): Authority {
-  // Seeded defect 'connect-routes-by-host-field': a Host field overrides the request-target.
-  const host = head.headers.find((f) => f.name.toLowerCase() === 'host')?.value
-  const fromHost = host === undefined ? undefined : parseAuthorityForm(host)
-  return defect === 'connect-routes-by-host-field' && fromHost !== undefined ? fromHost : target
+export function connectDestination(_head: RequestHead, target: Authority): Authority {
+  return target
+}
+
+/** Why a CONNECT is refused (400) for framing a body: it has no content (RFC 9110 §9.3.6, CONNECT-12). */
+export function connectFramingProblem(head: RequestHead): string | undefined {
+  return head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name))
+    ? 'a CONNECT request must not carry Content-Length or Transfer-Encoding'
+    : undefined
 }
 
 /**
- * Seeded defect 'refuses-unknown-alpn': an ALPN header (RFC 7639) naming a
- * protocol other than h2 or http/1.1 gets a 403, where it is only advisory
- * (RFC 7639 §2.3, CONNECT-15).
+ * Why a CONNECT to `target` is forbidden (403): a port outside the allow-list
+ * (RFC 9110 §9.3.6: proxies SHOULD restrict CONNECT to a limited set of ports).
+ * An ALPN header (RFC 7639 §2.3) is only advisory, so it is never a reason.
  */
-function unknownAlpn(head: RequestHead): boolean {
-  const known = new Set(['h2', 'http/1.1'])
-  return head.headers
-    .filter((f) => f.name.toLowerCase() === 'alpn')
-    .flatMap((f) => f.value.split(','))
-    .map((token) => decodeURIComponent(token.trim()).toLowerCase())
-    .some((protocol) => protocol !== '' && !known.has(protocol))
+export function connectForbidden(
+  _head: RequestHead,
+  target: Authority,
+  allowedPorts: readonly number[],
+): string | undefined {
+  return allowedPorts.includes(target.port)
+    ? undefined
+    : `CONNECT to port ${target.port} is not allowed`
 }
 
-/** Routes a CONNECT (RFC 9110 §9.3.6); the defect hooks are the connect area's seeded bugs. */
+/** What a gateway answers to CONNECT: 405 with Allow, it is no tunnel (RFC 9110 §9.3.6, §15.5.6). */
+export function gatewayConnect(): Route {
+  return reject(405, 'CONNECT is not supported by a reverse proxy', [
+    'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',
+  ])
+}
+
+/** Routes a CONNECT (RFC 9110 §9.3.6). */
 export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
-  const defect = config.defect
-  // Seeded defect 'reverse-forwards-connect': a gateway that sends CONNECT on to its
-  // upstream as an ordinary request (its 200 then comes back re-framed, CONNECT-03).
-  if (config.mode === 'reverse' && defect === 'reverse-forwards-connect' && config.upstream)
-    return {
-      kind: 'forward',
-      upstream: upstreamOf(config.upstream.address, config.upstream.port),
-      target: head.target,
-      host: { mode: 'keep', value: head.target },
-    }
-  if (config.mode === 'reverse')
-    return reject(405, 'CONNECT is not supported by a reverse proxy', [
-      'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',
-    ])
-  const parsed = connectTarget(head, defect)
+  const { steps } = config
+  if (config.mode === 'reverse') return steps.gatewayConnect(head, config)
+  const parsed = steps.connectAuthority(head)
   if (parsed === undefined)
     return reject(400, `a CONNECT target must be host:port, not "${head.target}"`)
-  const target = connectDestination(head, parsed, defect)
-  // RFC 9110 §9.3.6: CONNECT has no content; a framed "body" would be ambiguous (CONNECT-12).
-  // Seeded defect 'consumes-connect-body' lets it through (and the tunnel then swallows it).
-  if (
-    defect !== 'consumes-connect-body' &&
-    head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name))
-  ) {
-    return reject(400, 'a CONNECT request must not carry Content-Length or Transfer-Encoding')
-  }
-  // Seeded defect 'requires-host-on-http10-connect': Host demanded of HTTP/1.0 too (RFC 9112 §3.2, CONNECT-13).
-  const problem =
-    defect === 'requires-host-on-http10-connect' &&
-    !head.headers.some((f) => f.name.toLowerCase() === 'host')
-      ? 'a CONNECT without Host'
-      : hostProblem(head)
+  const target = steps.connectDestination(head, parsed)
+  const framing = steps.connectFramingProblem(head)
+  if (framing !== undefined) return reject(400, framing)
+  const problem = steps.hostProblem(head)
   if (problem !== undefined) return reject(400, problem)
-  // Seeded defect 'tunnels-to-any-port': no allow-list at all, tinyproxy's default [B10].
-  if (defect !== 'tunnels-to-any-port' && !config.connectPorts.includes(target.port))
-    return reject(403, `CONNECT to port ${target.port} is not allowed`)
-  if (defect === 'refuses-unknown-alpn' && unknownAlpn(head))
-    return reject(403, 'proxyspec does not tunnel that ALPN protocol')
+  const forbidden = steps.connectForbidden(head, target, config.connectPorts)
+  if (forbidden !== undefined) return reject(403, forbidden)
   const to = destination(target.host, target.port, config)
   return 'kind' in to ? to : { kind: 'connect', upstream: to }
+}
+
+/**
+ * Whether a request that would go round through this proxy again (its own Via
+ * member, or addressed to this proxy itself) is forwarded: never, it is a loop
+ * (RFC 9110 §7.6, HOP-19). `head` is undefined for a CONNECT.
+ */
+export function forwardsLooping(): boolean {
+  return false
+}
+
+/**
+ * Where a forward proxy sends an origin-form request: nowhere, it needs the
+ * absolute-form (RFC 9112 §3.2.2), so undefined and the request is refused.
+ */
+export function originFormAuthority(): Authority | undefined {
+  return undefined
 }
 
 /** Routes one request head (RFC 9112 §3.2, §3.2.2; RFC 9110 §9.3.6). */
@@ -217,22 +194,17 @@ export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   if (
     config.viaName !== undefined &&
     passedThrough(head.headers, config.viaName) &&
-    !loopsThroughItself(head, config.defect)
+    !config.steps.forwardsLooping(head)
   )
     return reject(508, 'proxyspec has forwarded this request before (its own Via): a loop')
-  // Seeded defect 'skips-host-validation': Host is never checked, missing, repeated or malformed (HOP-14).
-  // Seeded defect 'forwards-received-host-unchecked': the same for absolute-form only (RFC 9112 §3.2.2).
-  const unchecked =
-    config.defect === 'skips-host-validation' ||
-    (config.defect === 'forwards-received-host-unchecked' && /^http:\/\//i.test(head.target))
-  const problem = unchecked ? undefined : hostProblem(head)
+  const problem = config.steps.hostProblem(head)
   if (problem !== undefined) return reject(400, problem)
   const absolute = parseAbsoluteForm(head.target, head.method)
   if (absolute.kind === 'invalid') return reject(400, `invalid request-target: ${absolute.why}`)
   if (absolute.kind === 'unsupported-scheme')
     return reject(501, `proxyspec does not fetch ${absolute.scheme}: targets`)
   if (config.mode === 'forward') {
-    const transparent = transparentAuthority(head, config.defect)
+    const transparent = config.steps.originFormAuthority(head)
     if (absolute.kind !== 'ok' && transparent !== undefined && isOriginForm(head.target)) {
       const to = destination(transparent.host, transparent.port, config, head)
       if ('kind' in to) return to

@@ -46,7 +46,7 @@ export async function forwardUpgrade(
     host: route.host,
     framing: 'none',
     viaName: deps.viaName,
-    defect: deps.defect,
+    steps: deps.steps,
   })
   const headBytes = withLines(forwarded, deps.steps.upstreamUpgradeLines(head, offer))
   // The request has no content: its 'message' follows the head; what comes after stays unread.
@@ -157,7 +157,7 @@ async function switchProtocols(
     framing: 'none',
     close: false,
     viaName: deps.viaName,
-    defect: deps.defect,
+    steps: deps.steps,
   })
   const bytes = deps.steps.clientSwitchHead(relayed, response, request)
   if (!(await writeAll(client, Buffer.concat([bytes, after]))))

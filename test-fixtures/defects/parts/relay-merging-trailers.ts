@@ -44,6 +44,7 @@ export async function relayMergingTrailers(
       framing: 'content-length',
       close,
       viaName: input.viaName,
+      steps: input.steps,
       date: httpDate(),
     })
     if (!(await writeAll(input.client, Buffer.concat([bytes, body]))))

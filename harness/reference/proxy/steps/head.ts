@@ -1,9 +1,102 @@
 /**
- * Steps of the head stage: rewriting the request and response heads (hop-by-hop fields, Via, Host, the request-target, the version, Date, Max-Forwards, loops, trailers).
+ * Steps of the head stage: routing a request and rewriting the request and response heads (hop-by-hop fields, Via, Host, the request-target, the version, Date, Max-Forwards, loops, trailers).
  * Each is named for the decision it takes; steps/index.ts composes the stages.
  */
+import type { HeaderField, MessageHead, RequestHead, ResponseHead } from '../../../wire/types.js'
+import { receivedMaxForwards } from '../max-forwards.js'
+import {
+  forwardsInterim,
+  keptFields,
+  ownVia,
+  requestVersion,
+  responseFieldLine,
+  responseVersion,
+  suppliedDate,
+  upstreamHost,
+  upstreamTarget,
+  type UpstreamHost,
+  type UpstreamRequestSpec,
+} from '../message-head.js'
+import type { Authority } from '../request-target.js'
+import {
+  connectAuthority,
+  connectDestination,
+  connectForbidden,
+  connectFramingProblem,
+  forwardsLooping,
+  gatewayConnect,
+  hostProblem,
+  originFormAuthority,
+  type Route,
+  type RoutingConfig,
+} from '../route-request.js'
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in stage by stage
-export interface HeadSteps {}
+export interface HeadSteps {
+  // Routing (route-request.ts).
+  /** Why a request's Host is refused with 400: missing in 1.1, repeated, or invalid (RFC 9112 §3.2, HOP-14). */
+  readonly hostProblem: (head: RequestHead) => string | undefined
+  /** Whether a request that would loop (our own Via, or addressed to us) is forwarded anyway: never (RFC 9110 §7.6). */
+  readonly forwardsLooping: (head: RequestHead | undefined) => boolean
+  /** Where a forward proxy sends an origin-form request: nowhere, it needs absolute-form (RFC 9112 §3.2.2). */
+  readonly originFormAuthority: (head: RequestHead) => Authority | undefined
+  /** The host:port a CONNECT's authority-form target names, or undefined when malformed (RFC 9112 §3.2.3). */
+  readonly connectAuthority: (head: RequestHead) => Authority | undefined
+  /** The tunnel's destination: the request-target's authority, never Host (RFC 9112 §3.3). */
+  readonly connectDestination: (head: RequestHead, target: Authority) => Authority
+  /** Why a CONNECT that frames a body is refused: it has no content (RFC 9110 §9.3.6). */
+  readonly connectFramingProblem: (head: RequestHead) => string | undefined
+  /** Why a CONNECT is forbidden (403): a port outside the allow-list (RFC 9110 §9.3.6); never its ALPN (RFC 7639 §2.3). */
+  readonly connectForbidden: (
+    head: RequestHead,
+    target: Authority,
+    allowedPorts: readonly number[],
+  ) => string | undefined
+  /** What a gateway does with CONNECT: 405 with Allow (RFC 9110 §9.3.6, §15.5.6). */
+  readonly gatewayConnect: (head: RequestHead, config: RoutingConfig) => Route
+  // Max-Forwards (max-forwards.ts).
+  /** The Max-Forwards of an OPTIONS or TRACE, read without overflow (RFC 9110 §7.6.2). */
+  readonly receivedMaxForwards: (head: RequestHead) => bigint | undefined
+  // The heads we write (message-head.ts).
+  /** The received field lines forwarded, in order: the hop-by-hop ones removed (RFC 9110 §7.6.1, §5.3). */
+  readonly keptFields: (head: MessageHead) => HeaderField[]
+  /** The line written for a kept response field: its own bytes, never combined (RFC 9110 §5.3). */
+  readonly responseFieldLine: (
+    field: HeaderField,
+    kept: readonly HeaderField[],
+  ) => Buffer | undefined
+  /** Our Via line, in either direction (RFC 9110 §7.6.3). */
+  readonly ownVia: (head: MessageHead, viaName: string) => Buffer[]
+  /** The request-target written upstream: the route's, byte for byte (RFC 9112 §3.2.1, §3.2.4; RFC 9110 §7.7). */
+  readonly upstreamTarget: (head: RequestHead, target: string) => string
+  /** The version of a request line we write: HTTP/1.1 (RFC 9110 §6.2). */
+  readonly requestVersion: (head: RequestHead) => string
+  /** The version of a status line we write: HTTP/1.1, whatever the client's (RFC 9110 §6.2). */
+  readonly responseVersion: (head: ResponseHead, clientMinor: 0 | 1 | undefined) => string
+  /** The Host lines of a forwarded request: rebuilt from absolute-form or kept (RFC 9112 §3.2, §3.2.2). */
+  readonly upstreamHost: (head: RequestHead, host: UpstreamRequestSpec['host']) => UpstreamHost
+  /** The Date supplied for a response without a valid one (RFC 9110 §6.6.1); undefined: none. */
+  readonly suppliedDate: (head: ResponseHead, now: string) => string | undefined
+  /** Whether a 1xx goes to a client of this minor version: 1.1 only (RFC 9110 §15.2). */
+  readonly forwardsInterim: (clientMinor: 0 | 1) => boolean
+}
 
-export const headSteps: HeadSteps = {}
+export const headSteps: HeadSteps = {
+  hostProblem,
+  forwardsLooping,
+  originFormAuthority,
+  connectAuthority,
+  connectDestination,
+  connectFramingProblem,
+  connectForbidden,
+  gatewayConnect,
+  receivedMaxForwards,
+  keptFields,
+  responseFieldLine,
+  ownVia,
+  upstreamTarget,
+  requestVersion,
+  responseVersion,
+  upstreamHost,
+  suppliedDate,
+  forwardsInterim,
+}

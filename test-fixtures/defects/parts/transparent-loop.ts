@@ -4,18 +4,20 @@
  * interception ("transparent") proxy does, and does not know its own
  * address. A request whose Host names the proxy goes round and round; only
  * a limit of 8 Via members stops the storm, so the kill matrix stays cheap.
- * Pure; route-request.ts applies it.
+ * Pure: the replacements of the forwardsLooping and originFormAuthority steps.
  */
-import type { RequestHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
-import { parseAuthorityForm, type Authority } from './request-target.js'
+import type { RequestHead } from '../../../harness/wire/types.js'
+import {
+  parseAuthorityForm,
+  type Authority,
+} from '../../../harness/reference/proxy/request-target.js'
 
 /** Via members after which even the defective proxy gives up. */
 const LOOP_LIMIT = 8
 
-/** True when the defect is on and the request has not been round LOOP_LIMIT times yet. */
-export function loopsThroughItself(head: RequestHead | undefined, defect?: ProxyDefect): boolean {
-  if (defect !== 'loops-through-itself' || head === undefined) return false
+/** True until the request has been round LOOP_LIMIT times (a CONNECT, without a head, never loops). */
+export function loopsUntilViaLimit(head: RequestHead | undefined): boolean {
+  if (head === undefined) return false
   const members = head.headers
     .filter((f) => f.name.toLowerCase() === 'via')
     .flatMap((f) => f.value.split(','))
@@ -23,11 +25,7 @@ export function loopsThroughItself(head: RequestHead | undefined, defect?: Proxy
 }
 
 /** Where the defective proxy sends an origin-form request: its Host, port 80 by default. */
-export function transparentAuthority(
-  head: RequestHead,
-  defect?: ProxyDefect,
-): Authority | undefined {
-  if (defect !== 'loops-through-itself') return undefined
+export function hostAuthority(head: RequestHead): Authority | undefined {
   const host = head.headers.find((f) => f.name.toLowerCase() === 'host')?.value
   if (host === undefined) return undefined
   return parseAuthorityForm(/:\d+$/.test(host) ? host : `${host}:80`)
