@@ -26,7 +26,7 @@ const ECDSA_SHA256 = Buffer.from('06082a8648ce3d040302', 'hex')
 // injected clock would show.
 const NOW = Date.now() + 3 * 365 * 24 * 3_600_000
 
-type Defect =
+type Flaw =
   | 'expired'
   | 'not-yet-valid'
   | 'wrong-host'
@@ -36,22 +36,22 @@ type Defect =
   | 'ca'
 
 /** Every way a leaf falls short of the 'valid' one, as node:crypto sees it. */
-function defectsOf(leaf: X509Certificate, ca: X509Certificate, now: number): Defect[] {
-  const defects: Defect[] = []
-  if (Date.parse(leaf.validTo) < now) defects.push('expired')
-  if (Date.parse(leaf.validFrom) > now) defects.push('not-yet-valid')
+function flawsOf(leaf: X509Certificate, ca: X509Certificate, now: number): Flaw[] {
+  const flaws: Flaw[] = []
+  if (Date.parse(leaf.validTo) < now) flaws.push('expired')
+  if (Date.parse(leaf.validFrom) > now) flaws.push('not-yet-valid')
   const coversAll =
     CERT_NAMES.dns.every((name) => leaf.checkHost(name) === name) &&
     CERT_NAMES.ip.every((ip) => leaf.checkIP(ip) === ip)
-  if (!coversAll) defects.push('wrong-host')
-  if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) defects.push('not-issued-by-run-ca')
-  if (leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey)) defects.push('self-signed')
-  if (!(leaf.keyUsage ?? []).includes(SERVER_AUTH)) defects.push('no-server-auth')
-  if (leaf.ca) defects.push('ca')
-  return defects
+  if (!coversAll) flaws.push('wrong-host')
+  if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) flaws.push('not-issued-by-run-ca')
+  if (leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey)) flaws.push('self-signed')
+  if (!(leaf.keyUsage ?? []).includes(SERVER_AUTH)) flaws.push('no-server-auth')
+  if (leaf.ca) flaws.push('ca')
+  return flaws
 }
 
-const EXPECTED: Record<CertificateProfile, Defect[]> = {
+const EXPECTED: Record<CertificateProfile, Flaw[]> = {
   valid: [],
   expired: ['expired'],
   'not-yet-valid': ['not-yet-valid'],
@@ -67,7 +67,7 @@ const EXPECTED: Record<CertificateProfile, Defect[]> = {
   'partial-wildcard': ['wrong-host'],
   'wildcard-for-parent': ['wrong-host'],
   'code-signing-only': ['no-server-auth'],
-  // Issued by an issuer below the run CA: their defect is in the chain, not the leaf.
+  // Issued by an issuer below the run CA: their flaw is in the chain, not the leaf.
   'via-intermediate': ['not-issued-by-run-ca'],
   'expired-intermediate': ['not-issued-by-run-ca'],
   'issued-by-end-entity': ['not-issued-by-run-ca'],
@@ -92,9 +92,9 @@ describe('createCertificateCorpus', () => {
   afterAll(() => corpus.dispose())
 
   it.each(CERTIFICATE_PROFILES.map((profile) => [profile, EXPECTED[profile]] as const))(
-    '%s has exactly the defects %j',
+    '%s has exactly the flaws %j',
     (profile, expected) => {
-      expect(defectsOf(x509(profile), ca, NOW)).toEqual(expected)
+      expect(flawsOf(x509(profile), ca, NOW)).toEqual(expected)
     },
   )
 
@@ -120,7 +120,7 @@ describe('createCertificateCorpus', () => {
     expect(Date.parse(valid.validFrom)).toBeLessThanOrEqual(NOW)
   })
 
-  it('names the defect precisely: the wrong host, the other CA, the client-only usage', () => {
+  it('names the flaw precisely: the wrong host, the other CA, the client-only usage', () => {
     expect(x509('wrong-host').subjectAltName).toBe('DNS:wrong.test')
     expect(x509('unknown-ca').issuer).toBe(`CN=${CA_NAMES.untrusted}`)
     expect(x509('self-signed').issuer).toBe(x509('self-signed').subject)

@@ -43,7 +43,7 @@ async function issue(
     keyType: 'ec',
     curve: 'P-256',
     // selfsigned signs with SHA-1 unless told otherwise, which strict verifiers
-    // refuse: a certificate here must fail for its one intended defect only.
+    // refuse: a certificate here must fail for its one intended flaw only.
     algorithm: 'sha256',
     notBeforeDate: validity.notBefore,
     notAfterDate: validity.notAfter,

@@ -65,7 +65,7 @@ const current = (now: number): Validity => ({
   notAfter: new Date(now + 30 * DAY),
 })
 
-/** Both CAs cover every leaf window, so only the leaf's own defect shows. */
+/** Both CAs cover every leaf window, so only the leaf's own flaw shows. */
 export const caValidity = (now: number): Validity => ({
   notBefore: new Date(now - 60 * DAY),
   notAfter: new Date(now + 90 * DAY),
@@ -83,7 +83,7 @@ const good: LeafPlan = {
   validity: current,
 }
 
-/** Each profile is the good leaf with exactly one defect. */
+/** Each profile is the good leaf with exactly one flaw, which its name says. */
 export const LEAF_PLANS: Readonly<Record<CertificateProfile, LeafPlan>> = {
   valid: good,
   expired: {

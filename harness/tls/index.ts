@@ -1,4 +1,4 @@
-// harness/tls: a certificate corpus with one defect per profile, and an HTTPS
+// harness/tls: a certificate corpus with one flaw per profile, and an HTTPS
 // origin that presents any of them.
 export {
   createCertificateCorpus,
@@ -24,7 +24,7 @@ export {
   type StartedTlsOrigin,
 } from './types.js'
 export { startRunTls, TLS_ORIGIN_NAME, type RunTls } from './run-tls.js'
-export { splice } from './splice.js'
+export { splice, type SpliceEnds } from './splice.js'
 export type { TlsHandshakeRecord, TlsVersionRange } from './types.js'
 export {
   connectTappedTls,

@@ -1,5 +1,4 @@
 import type { Role } from '../model/roles.js'
-import type { GatewayDefect } from '../../reference/gateway/defects.js'
 import {
   startTlsOriginator,
   startTlsTerminator,
@@ -13,7 +12,6 @@ import type { RunEnvironment, TargetEndpoint } from '../environment/environment.
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
 import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
-import { isTerminatorDefect } from '../../reference/gateway/defects.js'
 
 /** Starts a built-in intermediary in one role, pointed at the run's origin. */
 export async function startBuiltin(
@@ -88,49 +86,29 @@ async function startAuthTwin(env: RunEnvironment): Promise<{
  * The reference TLS gateway for a TLS role, wired to the run: a terminator
  * serving the 'via-intermediate' chain in front of the harness origin, or an originator
  * whose upstream is the run's TLS origin by its name, trusting the run CA.
- * `defect` switches on one seeded bug (test-fixtures/defects/tls.ts); the
- * terminator's "serves the wrong certificate" defects are a different leaf.
  */
-export async function startGatewayTarget(
+async function startGatewayTarget(
   role: 'tls-terminator' | 'tls-originator',
   env: RunEnvironment,
-  defect?: GatewayDefect,
 ): Promise<StartedTarget> {
   const corpus = await env.tls.origin.corpus()
   let gateway: StartedGateway
   if (role === 'tls-terminator') {
     // The reference serves leaf and intermediate (RFC 8446 §4.4.2), as {cert} holds them.
-    const leaf = corpus.leaf(
-      defect === 'serves-expired-certificate'
-        ? 'expired'
-        : defect === 'serves-wrong-host-certificate'
-          ? 'wrong-host'
-          : 'via-intermediate',
-    )
-    const served =
-      defect === 'serves-leaf-without-intermediate'
-        ? (leaf.cert.split(/(?<=-----END CERTIFICATE-----)/)[0] ?? leaf.cert)
-        : leaf.cert
+    const leaf = corpus.leaf('via-intermediate')
     gateway = await startTlsTerminator({
       upstream: { host: env.origin.host, port: env.origin.port },
-      cert: served,
+      cert: leaf.cert,
       key: leaf.key,
-      ...(defect === 'serves-legacy-tls' ||
-      defect === 'alpn-echoes-client' ||
-      defect === 'closes-without-close-notify'
-        ? { defect }
-        : {}),
     })
   } else {
     gateway = await startTlsOriginator({
       upstream: { name: env.tls.name, address: env.tls.origin.host, port: env.tls.origin.port },
       ca: corpus.ca.cert,
-      ...(defect === undefined || isTerminatorDefect(defect) ? {} : { defect }),
     })
   }
-  const label = defect === undefined ? 'builtin:reference' : `defect:${defect}`
   return {
-    endpoint: { label, role, host: gateway.host, port: gateway.port },
+    endpoint: { label: 'builtin:reference', role, host: gateway.host, port: gateway.port },
     stderr: () => gateway.log.join('\n'),
     close: () => gateway.close(),
     [Symbol.asyncDispose]: () => gateway.close(),

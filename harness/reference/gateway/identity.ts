@@ -9,7 +9,6 @@
 import { isIP } from 'node:net'
 import type { PeerCertificate } from 'node:tls'
 import { domainToASCII } from 'node:url'
-import type { OriginatorDefect } from './defects.js'
 
 /** The SAN entries of a certificate, split by kind. */
 export function subjectAltNames(cert: PeerCertificate): { dns: string[]; ip: string[] } {
@@ -27,11 +26,13 @@ export function subjectAltNames(cert: PeerCertificate): { dns: string[]; ip: str
   return { dns, ip }
 }
 
-const normalise = (name: string): string => domainToASCII(name.replace(/\.$/, '')).toLowerCase()
+/** A DNS name as compared: A-labels, lower case, no trailing dot (RFC 9525 §6.3). */
+export const normaliseName = (name: string): string =>
+  domainToASCII(name.replace(/\.$/, '')).toLowerCase()
 
 /** RFC 9525 §6.3 and §7.1: one presented DNS-ID against the reference DNS name. */
 export function matchesDnsId(reference: string, presented: string): boolean {
-  const ref = normalise(reference).split('.')
+  const ref = normaliseName(reference).split('.')
   const id = presented.toLowerCase().replace(/\.$/, '').split('.')
   if (ref.length !== id.length || ref.some((label) => label === '')) return false
   const [first, ...rest] = id
@@ -42,16 +43,6 @@ export function matchesDnsId(reference: string, presented: string): boolean {
   }
   if (id.some((label) => label.includes('*'))) return false
   return id.every((label, i) => label === ref[i])
-}
-
-/** A glob matcher, as seeded defect 'glob-wildcards' has it: "*" is any run of non-dots. */
-function globMatches(reference: string, presented: string): boolean {
-  const pattern = presented
-    .toLowerCase()
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^.]*')
-  return new RegExp(`^${pattern}$`).test(normalise(reference))
 }
 
 /** RFC 9525 §6.4: an IP reference equals an iPAddress SAN octet for octet (v4 and v6 differ). */
@@ -71,37 +62,16 @@ function ipEqual(a: string, b: string): boolean {
 
 /**
  * A checkServerIdentity for tls.connect: undefined when `cert` carries the
- * reference identity, else the error that aborts the connection. `defect`
- * switches on one seeded matching bug.
+ * reference identity, else the error that aborts the connection. The subject
+ * CN is never consulted (RFC 9525 §6.2 ended RFC 2818 §3.1's fallback).
  */
-export function checkIdentity(
-  reference: string,
-  cert: PeerCertificate,
-  defect?: OriginatorDefect,
-): Error | undefined {
-  if (defect === 'hostname-ignored') return undefined
+export function checkIdentity(reference: string, cert: PeerCertificate): Error | undefined {
   const { dns, ip } = subjectAltNames(cert)
   const ok =
     isIP(reference) !== 0
       ? ip.some((presented) => ipEqual(reference, presented))
-      : dns.some((presented) =>
-          defect === 'glob-wildcards'
-            ? globMatches(reference, presented)
-            : matchesDnsId(reference, presented),
-        )
+      : dns.some((presented) => matchesDnsId(reference, presented))
   if (ok) return undefined
-  // The seeded suffix match: "*.name" taken to cover "name" as well.
-  if (
-    defect === 'wildcard-matches-parent' &&
-    dns.some((presented) => presented.toLowerCase() === `*.${normalise(reference)}`)
-  ) {
-    return undefined
-  }
-  // The seeded CN fallback: RFC 2818 §3.1 habits that RFC 9525 §6.2 ended.
-  const cn = cert.subject.CN
-  if (defect === 'cn-fallback' && typeof cn === 'string' && matchesDnsId(reference, cn)) {
-    return undefined
-  }
   const error = new Error(
     `the certificate does not name ${reference} (SAN: ${cert.subjectaltname ?? 'none'})`,
   ) as NodeJS.ErrnoException

@@ -1,7 +1,18 @@
-// harness/reference/gateway: the reference TLS terminator and TLS originator, and their seeded defects.
-export type { GatewayDefect, OriginatorDefect, TerminatorDefect } from './defects.js'
-export { checkIdentity, matchesDnsId } from './identity.js'
+// harness/reference/gateway: the reference TLS terminator and TLS originator, as named steps.
+export { checkIdentity, matchesDnsId, normaliseName, subjectAltNames } from './identity.js'
 export { startTlsOriginator, type TlsOriginatorOptions } from './originator.js'
 export { startTlsTerminator, type TlsTerminatorOptions } from './terminator.js'
+export {
+  gatewayStepsWith,
+  originatorSteps,
+  terminatorSteps,
+  type GatewayVariant,
+  type OriginatorSteps,
+  type OriginatorVariant,
+  type RefusedUpstream,
+  type ServedChain,
+  type TerminatorSteps,
+  type TerminatorVariant,
+  type UpstreamConfig,
+} from './steps.js'
 export type { StartedGateway } from './types.js'
-export { startInterceptingProxy, type InterceptingProxyOptions } from './intercepting-proxy.js'

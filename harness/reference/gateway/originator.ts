@@ -6,7 +6,7 @@
  */
 import { startReferenceProxy } from '../proxy/index.js'
 import { onceClose } from '../../net/started.js'
-import type { OriginatorDefect } from './defects.js'
+import type { OriginatorVariant } from './steps.js'
 import { startTlsUpstream } from './tls-upstream.js'
 import type { StartedGateway } from './types.js'
 
@@ -15,14 +15,15 @@ export interface TlsOriginatorOptions {
   readonly upstream: { readonly name: string; readonly address: string; readonly port: number }
   /** Trust anchors (PEM): the run CA. */
   readonly ca: string
-  readonly defect?: OriginatorDefect
+  /** The TLS steps it replaces (steps.ts: OriginatorSteps). */
+  readonly steps?: OriginatorVariant | undefined
 }
 
 export async function startTlsOriginator(options: TlsOriginatorOptions): Promise<StartedGateway> {
   const connector = await startTlsUpstream({
     ...options.upstream,
     ca: options.ca,
-    ...(options.defect === undefined ? {} : { defect: options.defect }),
+    steps: options.steps,
   })
   try {
     const proxy = await startReferenceProxy({

@@ -9,6 +9,9 @@
  * and pool, none of which is exported; a loopback splice reuses all of it
  * unchanged, and one TLS connection is exactly one proxy connection, so
  * persistence and closing behave as in plain HTTP.
+ *
+ * Its TLS decisions (versions, ALPN, how it closes) are the steps of
+ * TerminatorSteps (steps.ts); the chain it serves is its cert option.
  */
 import { createServer, connect, type Socket } from 'node:net'
 import { createSecureContext, TLSSocket } from 'node:tls'
@@ -19,7 +22,7 @@ import { startReferenceProxy } from '../proxy/index.js'
 import { splice } from '../../tls/splice.js'
 import type { ProxyDefect } from '../proxy/defects.js'
 import type { StepVariant } from '../proxy/steps/index.js'
-import type { TerminatorDefect } from './defects.js'
+import { gatewayStepsWith, terminatorSteps, type TerminatorVariant } from './steps.js'
 import type { StartedGateway } from './types.js'
 
 export interface TlsTerminatorOptions {
@@ -30,36 +33,12 @@ export interface TlsTerminatorOptions {
   readonly key: string
   /** @default 5000 */
   readonly handshakeTimeoutMs?: number
-  /**
-   * One seeded bug. Defects that serve another certificate take it from the
-   * caller (cert/key), so only the ones in the TLS machinery live here.
-   */
-  readonly defect?: TerminatorDefect
-  /**
-   * A seeded bug of the reverse proxy behind the TLS listener (the kill
-   * matrix runs the reverse role's defects behind TLS too).
-   */
+  /** The TLS steps it replaces (steps.ts: TerminatorSteps). */
+  readonly steps?: TerminatorVariant | undefined
+  /** Transitional: the reverse proxy's named bug (ReferenceProxyOptions), until it has gone. */
   readonly proxyDefect?: ProxyDefect
   /** Steps the reverse proxy behind it replaces (ReferenceProxyOptions.steps). */
   readonly proxySteps?: StepVariant
-}
-
-/**
- * Sends what the proxy sends and, when the proxy closes, ends the TLS side.
- * end() on the TLSSocket is close_notify then FIN (RFC 8446 §6.1); the seeded
- * defect ends the raw TCP socket instead: a bare FIN, a truncation a client
- * cannot tell from a complete close-delimited body.
- */
-function spliceWithoutCloseNotify(tls: TLSSocket, raw: Socket, plain: Socket): void {
-  const destroyAll = (): void => {
-    tls.destroy()
-    plain.destroy()
-  }
-  tls.on('error', destroyAll)
-  plain.on('error', destroyAll)
-  tls.pipe(plain)
-  plain.on('data', (chunk: Buffer) => tls.write(chunk))
-  plain.once('end', () => raw.end())
 }
 
 export async function startTlsTerminator(options: TlsTerminatorOptions): Promise<StartedGateway> {
@@ -69,14 +48,10 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     ...(options.proxyDefect === undefined ? {} : { defect: options.proxyDefect }),
     ...(options.proxySteps === undefined ? {} : { steps: options.proxySteps }),
   })
-  const legacy = options.defect === 'serves-legacy-tls'
-  const secureContext = createSecureContext({
-    cert: options.cert,
-    key: options.key,
-    // RFC 8996 §4, §5: nothing below TLS 1.2. The defect's OpenSSL needs level 0 to allow it.
-    minVersion: legacy ? 'TLSv1' : 'TLSv1.2',
-    ...(legacy ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
-  })
+  const steps = gatewayStepsWith(terminatorSteps, options.steps)
+  const secureContext = createSecureContext(
+    steps.secureContextOptions({ cert: options.cert, key: options.key }),
+  )
   const tracker = new ConnectionTracker()
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000
   const accept = (raw: Socket): void => {
@@ -85,12 +60,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
       isServer: true,
       secureContext,
       // RFC 7301 §3.2: choose from the client's list, or end with no_application_protocol.
-      ...(options.defect === 'alpn-echoes-client'
-        ? {
-            ALPNCallback: ({ protocols }: { protocols: string[] }) =>
-              protocols.includes('http/1.1') ? 'http/1.1' : protocols[0],
-          }
-        : { ALPNProtocols: ['http/1.1'] }),
+      ALPNCallback: ({ protocols }: { protocols: string[] }) => steps.selectAlpn(protocols),
     })
     tracker.add(tls)
     tls.on('error', () => tls.destroy())
@@ -105,9 +75,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
       raw.setTimeout(0)
       const plain = connect({ host: proxy.host, port: proxy.port, allowHalfOpen: true })
       tracker.add(plain)
-      if (options.defect === 'closes-without-close-notify')
-        spliceWithoutCloseNotify(tls, raw, plain)
-      else splice(tls, plain)
+      splice(tls, plain, { a: () => steps.closeClient(tls, raw) })
     })
   }
   const server = createServer({ allowHalfOpen: true }, accept)

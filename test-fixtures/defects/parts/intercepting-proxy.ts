@@ -1,5 +1,5 @@
 /**
- * Seeded defect 'intercepts-tls-tunnels': a TLS-inspecting forward proxy
+ * A TLS-inspecting forward proxy
  * (the corporate "SSL inspection" box, mitmproxy in its default mode). It
  * answers CONNECT itself, terminates the client's TLS with a certificate of
  * its own that the client trusts (issued by the run CA), opens its own TLS
@@ -10,12 +10,12 @@
  */
 import { connect as netConnect, createServer, type Socket } from 'node:net'
 import { connect as tlsConnect, createSecureContext, TLSSocket } from 'node:tls'
-import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
-import { authorityOf, listenLoopback } from '../../net/loopback.js'
-import { onceClose } from '../../net/started.js'
-import { startReferenceProxy } from '../proxy/index.js'
-import { splice } from '../../tls/splice.js'
-import type { StartedGateway } from './types.js'
+import { ConnectionTracker, closeServer } from '../../../harness/net/connection-tracker.js'
+import { authorityOf, listenLoopback } from '../../../harness/net/loopback.js'
+import { onceClose } from '../../../harness/net/started.js'
+import { startReferenceProxy } from '../../../harness/reference/proxy/index.js'
+import { splice } from '../../../harness/tls/splice.js'
+import type { StartedGateway } from '../../../harness/reference/gateway/types.js'
 
 export interface InterceptingProxyOptions {
   /** CONNECT allow-list of the reference proxy behind it. */
