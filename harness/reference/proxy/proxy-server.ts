@@ -11,13 +11,12 @@ import { onceClose } from '../../net/started.js'
 import { serveClient, type SessionDeps } from './client-session.js'
 // Strict parsers; a seeded framing defect swaps in one lax spot (framing-parser.ts).
 import { requestParserFor, responseParserFor } from './framing-parser.js'
-import { connectDefectParser } from './connect-parser.js'
 import { nextHopAddress } from './next-hop-connect.js'
 import { loopbackAddress } from './request-target.js'
 import type { RoutingConfig } from './route-request.js'
 import type { ReferenceProxyOptions, StartedProxy } from './types.js'
 import { UpstreamPool } from './upstream-pool.js'
-import { stepsWith } from './steps/index.js'
+import { referenceSteps, stepsWith } from './steps/index.js'
 
 /** The hosts map with lower-case names; every address must be loopback. */
 function loopbackHosts(hosts: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -95,7 +94,12 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     routing,
     pool,
     upstreamTracker: upstreams,
-    createParser: () => connectDefectParser(options.defect) ?? requestParserFor(options.defect),
+    // Transitional until the framing stage's parsers are all steps: a variant's own
+    // requestParser, else the parser requestParserFor picks.
+    createParser: () =>
+      steps.requestParser === referenceSteps.requestParser
+        ? requestParserFor(options.defect)
+        : steps.requestParser(),
     viaName: options.viaName ?? 'proxyspec',
     idleTimeoutMs,
     connectTimeoutMs,

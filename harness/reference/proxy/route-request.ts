@@ -8,7 +8,7 @@ import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import { loopsThroughItself, transparentAuthority } from './loop-defect.js'
 import { passedThrough } from './via.js'
-import { authorized, challengeLines, type ProxyCredentials } from './proxy-auth.js'
+import type { ProxyCredentials } from './proxy-auth.js'
 import {
   type Authority,
   isOriginForm,
@@ -67,7 +67,7 @@ const reject = (status: number, text: string, headers?: readonly string[]): Rout
     ? { kind: 'reject', status, text }
     : { kind: 'reject', status, text, headers }
 
-const upstreamOf = (address: string, port: number): Upstream => ({
+export const upstreamOf = (address: string, port: number): Upstream => ({
   address,
   port,
   key: authorityOf(address, port),
@@ -107,98 +107,66 @@ function destination(
   return upstreamOf(address, port)
 }
 
-/**
- * Seeded defect 'lenient-connect-port': the port read the way atoi into a
- * 16-bit integer reads it (99999 wraps to 34463) and a missing or empty port
- * defaulted to 443, instead of refusing (CONNECT-01).
- */
-function lenientAuthority(text: string): Authority | undefined {
-  const match = /^([^:[\]/]+|\[[^\]]+\])(?::(\d*))?$/.exec(text)
-  if (match === null) return undefined
-  const host = (match[1] ?? '').replace(/^\[|\]$/g, '')
-  const port = match[2] === undefined || match[2] === '' ? 443 : Number(match[2]) & 0xffff
-  return port === 0 ? undefined : { host, port, text }
-}
-
 /** The host:port a CONNECT asks for (RFC 9112 §3.2.3), or undefined when malformed. */
-function connectTarget(head: RequestHead, defect: ProxyDefect | undefined): Authority | undefined {
-  if (defect === 'lenient-connect-port') return lenientAuthority(head.target)
-  // Seeded defect 'splits-authority-at-first-colon': "[::1]:443" becomes host "[" and
-  // an unreadable port, so IPv6 literals are refused (CONNECT-02).
-  if (defect === 'splits-authority-at-first-colon') {
-    const colon = head.target.indexOf(':')
-    const [host, port] = [head.target.slice(0, colon), head.target.slice(colon + 1)]
-    const valid = colon > 0 && /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535
-    return valid ? { host, port: Number(port), text: head.target } : undefined
-  }
-  // Seeded defect 'connect-accepts-uri-form': "CONNECT http://host:port/" taken for its authority.
-  const uri = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target)
-  if (defect === 'connect-accepts-uri-form' && uri !== null) return parseAuthorityForm(uri[1] ?? '')
-  return parseAuthorityForm(head.target)
+export function connectAuthority(target: string): Authority | undefined {
+  return parseAuthorityForm(target)
 }
 
 /** The tunnel destination: the request-target's authority, never Host (RFC 9112 §3.3, CONNECT-02). */
-function connectDestination(head: RequestHead, target: Authority, defect?: ProxyDefect): Authority {
-  // Seeded defect 'connect-routes-by-host-field': a Host field overrides the request-target.
-  const host = head.headers.find((f) => f.name.toLowerCase() === 'host')?.value
-  const fromHost = host === undefined ? undefined : parseAuthorityForm(host)
-  return defect === 'connect-routes-by-host-field' && fromHost !== undefined ? fromHost : target
+export function tunnelDestination(_head: RequestHead, target: Authority): Authority {
+  return target
 }
 
 /**
- * Seeded defect 'refuses-unknown-alpn': an ALPN header (RFC 7639) naming a
- * protocol other than h2 or http/1.1 gets a 403, where it is only advisory
- * (RFC 7639 §2.3, CONNECT-15).
+ * What makes a CONNECT head unacceptable, if anything: a framed "body"
+ * (RFC 9110 §9.3.6: CONNECT has no content, and one would be ambiguous,
+ * CONNECT-12), then its Host field (RFC 9112 §3.2; HTTP/1.0 may omit it, CONNECT-13).
  */
-function unknownAlpn(head: RequestHead): boolean {
-  const known = new Set(['h2', 'http/1.1'])
-  return head.headers
-    .filter((f) => f.name.toLowerCase() === 'alpn')
-    .flatMap((f) => f.value.split(','))
-    .map((token) => decodeURIComponent(token.trim()).toLowerCase())
-    .some((protocol) => protocol !== '' && !known.has(protocol))
+export function connectHeadProblem(head: RequestHead): string | undefined {
+  if (head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name)))
+    return 'a CONNECT request must not carry Content-Length or Transfer-Encoding'
+  return hostProblem(head)
 }
 
-/** Routes a CONNECT (RFC 9110 §9.3.6); the defect hooks are the connect area's seeded bugs. */
+/** A refusal of this proxy's tunnel policy. */
+export interface TunnelRefusal {
+  readonly status: number
+  readonly text: string
+}
+
+/**
+ * Whether policy refuses a well-formed CONNECT: only the allow-listed ports
+ * are tunnelled to (RFC 9110 §9.3.6 recommends restricting CONNECT to a
+ * limited set of ports, CONNECT-09).
+ */
+export function tunnelRefusal(
+  _head: RequestHead,
+  target: Authority,
+  connectPorts: readonly number[],
+): TunnelRefusal | undefined {
+  if (connectPorts.includes(target.port)) return undefined
+  return { status: 403, text: `CONNECT to port ${target.port} is not allowed` }
+}
+
+/** A gateway's answer to CONNECT: 405, it is no proxy (RFC 9110 §9.3.6, §15.5.6). */
+export function gatewayConnect(): Route {
+  return reject(405, 'CONNECT is not supported by a reverse proxy', [
+    'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',
+  ])
+}
+
+/** Routes a CONNECT (RFC 9110 §9.3.6), each decision a step of `config.steps`. */
 export function routeConnect(head: RequestHead, config: RoutingConfig): Route {
-  const defect = config.defect
-  // Seeded defect 'reverse-forwards-connect': a gateway that sends CONNECT on to its
-  // upstream as an ordinary request (its 200 then comes back re-framed, CONNECT-03).
-  if (config.mode === 'reverse' && defect === 'reverse-forwards-connect' && config.upstream)
-    return {
-      kind: 'forward',
-      upstream: upstreamOf(config.upstream.address, config.upstream.port),
-      target: head.target,
-      host: { mode: 'keep', value: head.target },
-    }
-  if (config.mode === 'reverse')
-    return reject(405, 'CONNECT is not supported by a reverse proxy', [
-      'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH',
-    ])
-  const parsed = connectTarget(head, defect)
+  const { steps } = config
+  if (config.mode === 'reverse') return steps.gatewayConnect(head, config)
+  const parsed = steps.connectAuthority(head.target)
   if (parsed === undefined)
     return reject(400, `a CONNECT target must be host:port, not "${head.target}"`)
-  const target = connectDestination(head, parsed, defect)
-  // RFC 9110 §9.3.6: CONNECT has no content; a framed "body" would be ambiguous (CONNECT-12).
-  // Seeded defect 'consumes-connect-body' lets it through (and the tunnel then swallows it).
-  if (
-    defect !== 'consumes-connect-body' &&
-    head.headers.some((f) => /^(content-length|transfer-encoding)$/i.test(f.name))
-  ) {
-    return reject(400, 'a CONNECT request must not carry Content-Length or Transfer-Encoding')
-  }
-  // Seeded defect 'requires-host-on-http10-connect': Host demanded of HTTP/1.0 too (RFC 9112 §3.2, CONNECT-13).
-  const problem =
-    defect === 'requires-host-on-http10-connect' &&
-    !head.headers.some((f) => f.name.toLowerCase() === 'host')
-      ? 'a CONNECT without Host'
-      : hostProblem(head)
+  const target = steps.tunnelDestination(head, parsed)
+  const problem = steps.connectHeadProblem(head)
   if (problem !== undefined) return reject(400, problem)
-  // Seeded defect 'tunnels-to-any-port': no allow-list at all, tinyproxy's default [B10].
-  if (defect !== 'tunnels-to-any-port' && !config.connectPorts.includes(target.port))
-    return reject(403, `CONNECT to port ${target.port} is not allowed`)
-  if (defect === 'refuses-unknown-alpn' && unknownAlpn(head))
-    return reject(403, 'proxyspec does not tunnel that ALPN protocol')
+  const refused = steps.tunnelRefusal(head, target, config.connectPorts)
+  if (refused !== undefined) return reject(refused.status, refused.text)
   const to = destination(target.host, target.port, config)
   return 'kind' in to ? to : { kind: 'connect', upstream: to }
 }
@@ -209,9 +177,9 @@ export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   if (
     config.mode === 'forward' &&
     config.proxyAuth !== undefined &&
-    !authorized(head, config.proxyAuth, config.defect)
+    !config.steps.authorized(head, config.proxyAuth, config.steps.basicCredentials)
   )
-    return reject(407, 'proxyspec: proxy credentials required', challengeLines(config.defect))
+    return reject(407, 'proxyspec: proxy credentials required', config.steps.proxyChallenge())
   if (head.method === 'CONNECT') return routeConnect(head, config)
   // RFC 9110 §7.6: our own Via member means the request went round, through whatever relays: a loop.
   if (

@@ -2,8 +2,133 @@
  * Steps of the connect stage: CONNECT and proxy authentication (parsing and checking the authority, opening and closing tunnels, the next hop, 407).
  * Each is named for the decision it takes; steps/index.ts composes the stages.
  */
+import type { Socket } from 'node:net'
+import type { RequestHead, ResponseHead } from '../../../wire/types.js'
+import type { SessionDeps } from '../client-session.js'
+import {
+  refuseConnect,
+  earlyTunnelData,
+  type ConnectEnd,
+  type ConnectRefusal,
+} from '../connect-session.js'
+import {
+  answerTunnelFailure,
+  establishedHead,
+  openTunnel,
+  tunnelBytes,
+  tunnelFin,
+  type TunnelEnd,
+  type TunnelOptions,
+  type TunnelRequest,
+} from '../connect-tunnel.js'
+import type { ClientSide } from '../forward-request.js'
+import { nextHopConnect, nextHopTunnelData } from '../next-hop-connect.js'
+import {
+  authorized,
+  basicCredentials,
+  consumeProxyAuthorization,
+  proxyChallenge,
+  type ProxyCredentials,
+} from '../proxy-auth.js'
+import type { Authority } from '../request-target.js'
+import {
+  connectAuthority,
+  connectHeadProblem,
+  gatewayConnect,
+  tunnelDestination,
+  tunnelRefusal,
+  type Route,
+  type RoutingConfig,
+  type TunnelRefusal,
+} from '../route-request.js'
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in stage by stage
-export interface ConnectSteps {}
+export interface ConnectSteps {
+  // Routing a CONNECT (route-request.ts)
+  /** The host:port a CONNECT's request-target names, or undefined when it is not authority-form with a port (RFC 9112 §3.2.3). */
+  connectAuthority: (target: string) => Authority | undefined
+  /** Where the tunnel goes: the request-target's authority, never Host (RFC 9112 §3.3). */
+  tunnelDestination: (head: RequestHead, target: Authority) => Authority
+  /** What makes a CONNECT head unacceptable: content framing (RFC 9110 §9.3.6), then Host (RFC 9112 §3.2). */
+  connectHeadProblem: (head: RequestHead) => string | undefined
+  /** Whether policy refuses the tunnel: ports outside the allow-list (RFC 9110 §9.3.6). */
+  tunnelRefusal: (
+    head: RequestHead,
+    target: Authority,
+    connectPorts: readonly number[],
+  ) => TunnelRefusal | undefined
+  /** A gateway's answer to CONNECT: 405 (RFC 9110 §9.3.6, §15.5.6). */
+  gatewayConnect: (head: RequestHead, config: RoutingConfig) => Route
 
-export const connectSteps: ConnectSteps = {}
+  // Proxy authentication (proxy-auth.ts)
+  /** Whether a request carries the required credentials, read by `credentialsOf` (RFC 9110 §11.7.2). */
+  authorized: (
+    head: RequestHead,
+    required: ProxyCredentials,
+    credentialsOf: (value: string) => ProxyCredentials | undefined,
+  ) => boolean
+  /** The user and password of Basic credentials, split at the first colon (RFC 7617 §2). */
+  basicCredentials: (value: string) => ProxyCredentials | undefined
+  /** The challenge field lines a 407 carries (RFC 9110 §11.7.1, §15.5.8). */
+  proxyChallenge: () => readonly string[]
+  /** The request head to forward: Proxy-Authorization consumed (RFC 9110 §11.7.2). */
+  consumeProxyAuthorization: (head: RequestHead) => RequestHead
+
+  // The CONNECT on a client connection (connect-session.ts)
+  /** Answers a refused CONNECT and closes, reading nothing after its head (RFC 9110 §9.3.6, RFC 9931). */
+  refuseConnect: (
+    client: ClientSide,
+    head: RequestHead,
+    refusal: ConnectRefusal,
+    deps: SessionDeps,
+  ) => Promise<ConnectEnd>
+  /** The bytes after the CONNECT head that the tunnel delivers first (RFC 9110 §9.3.6). */
+  earlyTunnelData: (head: RequestHead, early: Buffer) => Buffer
+
+  // The tunnel (connect-tunnel.ts)
+  /** Connects, answers the CONNECT and starts relaying (RFC 9110 §9.3.6). */
+  openTunnel: (
+    client: Socket,
+    request: TunnelRequest,
+    early: Buffer,
+    options: TunnelOptions,
+  ) => Promise<TunnelEnd>
+  /** The head of the 2xx to CONNECT: no framing fields, our own version (RFC 9110 §9.3.6, §6.2). */
+  establishedHead: (connect: RequestHead, nextHop: ResponseHead | undefined) => Buffer
+  /** Answers a CONNECT whose tunnel could not be opened (502/504, RFC 9110 §9.3.6). */
+  answerTunnelFailure: (
+    client: Socket,
+    response: Buffer,
+    idleTimeoutMs: number,
+  ) => Promise<TunnelEnd>
+  /** What a tunnel passes on for each read in one direction: the octets unchanged (RFC 9110 §9.3.6). */
+  tunnelBytes: (toTarget: boolean) => (read: Buffer) => Buffer
+  /** What a FIN from one side of a tunnel does: passed on, the other direction flowing (RFC 9110 §9.3.6). */
+  tunnelFin: (from: Socket, to: Socket) => void
+
+  // The next hop (next-hop-connect.ts)
+  /** The CONNECT sent on to a next hop: authority-form, Host, no credentials (RFC 9112 §3.2.3, RFC 9110 §11.7.2). */
+  nextHopConnect: (authority: string, head: RequestHead) => Buffer
+  /** The tunnel data after a next hop's 2xx: everything, whatever CL/TE say (RFC 9112 §6.3). */
+  nextHopTunnelData: (head: ResponseHead, after: Buffer) => Buffer
+}
+
+export const connectSteps: ConnectSteps = {
+  connectAuthority,
+  tunnelDestination,
+  connectHeadProblem,
+  tunnelRefusal,
+  gatewayConnect,
+  authorized,
+  basicCredentials,
+  proxyChallenge,
+  consumeProxyAuthorization,
+  refuseConnect,
+  earlyTunnelData,
+  openTunnel,
+  establishedHead,
+  answerTunnelFailure,
+  tunnelBytes,
+  tunnelFin,
+  nextHopConnect,
+  nextHopTunnelData,
+}

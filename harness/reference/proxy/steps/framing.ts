@@ -2,8 +2,15 @@
  * Steps of the framing stage: parsing messages and framing bodies (the request and response parsers, Content-Length and Transfer-Encoding, chunked coding, bodiless responses).
  * Each is named for the decision it takes; steps/index.ts composes the stages.
  */
+import { createRequestParser } from '../../../wire/parser.js'
+import type { RequestHead } from '../../../wire/types.js'
+import type { PullParser } from '../socket-reader.js'
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in stage by stage
-export interface FramingSteps {}
+export interface FramingSteps {
+  /** The parser of one client connection's requests: harness/wire's, strict (RFC 9112 §2–§7). */
+  requestParser: () => PullParser<RequestHead>
+}
 
-export const framingSteps: FramingSteps = {}
+export const framingSteps: FramingSteps = {
+  requestParser: () => createRequestParser({ mode: 'strict' }),
+}
