@@ -42,6 +42,7 @@ import {
   type TunnelRefusal,
 } from '../route-request.js'
 
+/** The decisions of the connect stage, by name. */
 export interface ConnectSteps {
   // Routing a CONNECT (route-request.ts)
   /** The host:port a CONNECT's request-target names, or undefined when it is not authority-form with a port (RFC 9112 §3.2.3). */
@@ -112,6 +113,7 @@ export interface ConnectSteps {
   nextHopTunnelData: (head: ResponseHead, after: Buffer) => Buffer
 }
 
+/** The conformant connect stage (the functions live in the files named above each group). */
 export const connectSteps: ConnectSteps = {
   connectAuthority,
   tunnelDestination,
