@@ -1,7 +1,13 @@
-/** The seeded 407 defects that keep a client connection open (harness/reference/proxy/defects.ts). */
+/**
+ * Transitional, for client-session.ts only, until its 407 path calls a step of
+ * the persistence stage: the seeded 407 defects that keep a client connection
+ * open. The CONNECT path already takes them as variants of the step
+ * `refuseConnect` (test-fixtures/defects/parts/open-407.ts); this file goes
+ * once client-session.ts no longer imports it.
+ */
 import type { SessionDeps } from './client-session.js'
 import type { ClientSide } from './forward-request.js'
-import { challengeLines, unframed407 } from './proxy-auth.js'
+import { PROXY_CHALLENGE } from './proxy-auth.js'
 import { simpleResponse } from './simple-response.js'
 import { writeAll } from './socket-io.js'
 
@@ -18,12 +24,16 @@ export async function defective407(client: ClientSide, deps: SessionDeps): Promi
   await writeAll(
     client.socket,
     deps.defect === 'unframed-407'
-      ? unframed407(deps.defect)
+      ? Buffer.from(
+          `HTTP/1.1 407 Proxy Authentication Required\r\n${PROXY_CHALLENGE}\r\n` +
+            'Content-Type: text/plain\r\n\r\nproxyspec: credentials required\n',
+          'latin1',
+        )
       : simpleResponse({
           status: 407,
           text: 'proxyspec: proxy credentials required',
           close: false,
-          headers: challengeLines(deps.defect),
+          headers: [PROXY_CHALLENGE],
         }),
   )
   return true

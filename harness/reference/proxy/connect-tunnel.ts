@@ -5,13 +5,24 @@
  */
 import type { Socket } from 'node:net'
 import type { ConnectionTracker } from '../../net/connection-tracker.js'
-import type { RequestHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
+import type { RequestHead, ResponseHead } from '../../wire/types.js'
 import { openNextHopTunnel } from './next-hop-connect.js'
 import type { Upstream } from './route-request.js'
 import { CONNECT_ESTABLISHED, simpleResponse } from './simple-response.js'
 import { writeAll } from './socket-io.js'
+import type { ConnectSteps } from './steps/connect.js'
 import { connectSocket } from './upstream-pool.js'
+
+/** The steps a tunnel is made of. */
+export type TunnelSteps = Pick<
+  ConnectSteps,
+  | 'establishedHead'
+  | 'answerTunnelFailure'
+  | 'tunnelBytes'
+  | 'tunnelFin'
+  | 'nextHopConnect'
+  | 'nextHopTunnelData'
+>
 
 /** Limits of a CONNECT tunnel. */
 export interface TunnelOptions {
@@ -21,8 +32,8 @@ export interface TunnelOptions {
   readonly idleTimeoutMs: number
   /** The next-hop proxy to ask for the tunnel instead of connecting directly. */
   readonly nextHop?: Upstream | undefined
-  /** The seeded defect switched on, if any (harness/reference/proxy/defects.ts). */
-  readonly defect?: ProxyDefect | undefined
+  /** The pipeline's steps (steps/connect.ts). */
+  readonly steps: TunnelSteps
 }
 
 /** What the client asked for: the routed destination and the CONNECT head itself. */
@@ -33,20 +44,27 @@ export interface TunnelRequest {
   readonly head: RequestHead
 }
 
-/** Seeded defects 'connect-2xx-as-http10', 'connect-copies-client-version': the 200 as HTTP/1.0. */
-const ESTABLISHED_HTTP10 = Buffer.from('HTTP/1.0 200 Connection Established\r\n\r\n', 'latin1')
-
-/** How opening the tunnel ended: 'hang' leaves the client waiting (a seeded defect only). */
+/** How opening the tunnel ended: 'hang' leaves the client waiting for its idle timeout. */
 export type TunnelEnd = 'open' | 'failed' | 'hang'
 
 /**
- * Seeded defect 'connect-2xx-with-content-length': `Content-Length: 0` on the
- * 200, as google/martian (#209) and stripe/goproxy did [B9] (CONNECT-03).
+ * The head of our 2xx to a CONNECT, whatever the CONNECT and a next hop's own
+ * 2xx said: exactly `200 Connection Established` in our own version, HTTP/1.1
+ * (RFC 9110 §6.2), with no Content-Length or Transfer-Encoding (RFC 9110
+ * §9.3.6, CONNECT-03).
  */
-const ESTABLISHED_WITH_LENGTH = Buffer.from(
-  'HTTP/1.1 200 Connection Established\r\nContent-Length: 0\r\n\r\n',
-  'latin1',
-)
+export function establishedHead(): Buffer {
+  return CONNECT_ESTABLISHED
+}
+
+/**
+ * Answers a CONNECT whose tunnel could not be opened with `response` (502 or
+ * 504, never a 2xx, RFC 9110 §9.3.6); the caller closes the connection (CONNECT-11).
+ */
+export async function answerTunnelFailure(client: Socket, response: Buffer): Promise<TunnelEnd> {
+  await writeAll(client, response)
+  return 'failed'
+}
 
 /**
  * Opens the tunnel for a CONNECT the router accepted. `early` holds the bytes
@@ -61,11 +79,7 @@ export async function openTunnel(
   early: Buffer,
   options: TunnelOptions,
 ): Promise<TunnelEnd> {
-  const { defect } = options
-  // Seeded defect 'answers-2xx-before-connecting': the 200 goes out before the
-  // upstream connect, so an unreachable target looks like a tunnel that dies (CONNECT-11).
-  const optimistic = defect === 'answers-2xx-before-connecting'
-  if (optimistic && !(await writeAll(client, CONNECT_ESTABLISHED))) return 'failed'
+  const { steps } = options
   const upstream = options.nextHop ?? request.destination
   const connected = await connectSocket(upstream, {
     timeoutMs: options.connectTimeoutMs,
@@ -73,96 +87,65 @@ export async function openTunnel(
     allowHalfOpen: true,
   })
   if (connected.kind === 'failed') {
-    if (optimistic) {
-      client.destroy()
-      return 'failed'
-    }
-    // Seeded defect 'hangs-when-upstream-refuses': the failure is never answered;
-    // the client waits until its idle timeout.
-    if (defect === 'hangs-when-upstream-refuses') {
-      client.setTimeout(options.idleTimeoutMs, () => client.destroy())
-      return 'hang'
-    }
-    const status = connected.timeout ? 504 : 502
-    await writeAll(
-      client,
-      simpleResponse({
-        status,
-        text: `proxyspec could not connect to ${upstream.key}: ${connected.message}`,
-        close: true,
-      }),
-    )
-    return 'failed'
+    const response = simpleResponse({
+      status: connected.timeout ? 504 : 502,
+      text: `proxyspec could not connect to ${upstream.key}: ${connected.message}`,
+      close: true,
+    })
+    return steps.answerTunnelFailure(client, response, options.idleTimeoutMs)
   }
   const { socket } = connected
   let fromUpstream: Buffer = Buffer.alloc(0)
+  let nextHopHead: ResponseHead | undefined
   if (options.nextHop !== undefined) {
     const chained = await openNextHopTunnel(socket, request, options)
     if (chained.kind === 'refused') {
       socket.destroy()
-      if (optimistic) client.destroy()
-      else await writeAll(client, chained.response)
-      return 'failed'
+      return steps.answerTunnelFailure(client, chained.response, options.idleTimeoutMs)
     }
     fromUpstream = chained.tunnelData
-    // Seeded defect 'relays-next-hop-2xx-head': the next hop's 2xx head, CL/TE and all, passed on verbatim.
-    if (defect === 'relays-next-hop-2xx-head' && !(await writeAll(client, chained.head.raw))) {
-      socket.destroy()
-      return 'failed'
-    }
+    nextHopHead = chained.head
   }
-  // Seeded defects 'connect-2xx-as-http10' (every 200 to CONNECT says HTTP/1.0, as Apache
-  // mod_proxy_connect's does) and 'connect-copies-client-version' (the client's version
-  // copied onto the 200): RFC 9110 §6.2 asks for the server's own, HTTP/1.1.
-  const asHttp10 =
-    defect === 'connect-2xx-as-http10' ||
-    (defect === 'connect-copies-client-version' && request.head.version === 'HTTP/1.0')
-  const established =
-    defect === 'connect-2xx-with-content-length'
-      ? ESTABLISHED_WITH_LENGTH
-      : asHttp10
-        ? ESTABLISHED_HTTP10
-        : CONNECT_ESTABLISHED
-  if (!optimistic && defect !== 'relays-next-hop-2xx-head') {
-    if (!(await writeAll(client, established))) {
-      socket.destroy()
-      return 'failed'
-    }
+  if (!(await writeAll(client, steps.establishedHead(request.head, nextHopHead)))) {
+    socket.destroy()
+    return 'failed'
   }
-  // Seeded defect 'drops-early-tunnel-data': what came with the CONNECT head is
-  // thrown away with the parse buffer (apify/proxy-chain #284 [B12], CONNECT-07).
-  if (early.length > 0 && defect !== 'drops-early-tunnel-data') socket.write(early)
+  if (early.length > 0) socket.write(early)
   if (fromUpstream.length > 0) client.write(fromUpstream)
-  relay(client, socket, options.idleTimeoutMs, defect)
+  relay(client, socket, options.idleTimeoutMs, steps)
   return 'open'
 }
 
-/** An HTTP/1.x request line at the start of a read: what 'rewrites-http-in-tunnel' decorates. */
-const REQUEST_LINE = /^[A-Z]+ [^ \r\n]+ HTTP\/1\.[01]\r\n/
+/**
+ * What a tunnel passes on, for each read in one direction (the step gets
+ * `toTarget`: from the client): the octets unchanged (RFC 9110 §9.3.6,
+ * CONNECT-05). Called once per direction and tunnel; an empty result passes
+ * nothing on.
+ */
+export function tunnelBytes(): (read: Buffer) => Buffer {
+  return (read) => read
+}
 
 /**
- * Seeded defect 'rewrites-http-in-tunnel': a read from the client that starts
- * like an HTTP request gets a Via line, as a proxy that keeps parsing HTTP
- * inside the tunnel would add (CONNECT-05).
+ * A FIN from one side of a tunnel: passed on with end() after what is
+ * buffered, and the other direction keeps flowing (RFC 9110 §9.3.6, CONNECT-08).
  */
-function decorate(data: Buffer): Buffer {
-  const line = REQUEST_LINE.exec(data.toString('latin1', 0, Math.min(data.length, 8192)))
-  if (line === null) return data
-  const at = line[0].length
-  return Buffer.concat([
-    data.subarray(0, at),
-    Buffer.from('Via: 1.1 proxyspec\r\n'),
-    data.subarray(at),
-  ])
+export function tunnelFin(_from: Socket, to: Socket): void {
+  to.end()
 }
 
 /**
  * Relays both directions with backpressure. A FIN from one side is passed on
  * (end() after what is buffered) and the other direction keeps flowing; once
  * both directions have ended both sockets close. A reset or abrupt close on
- * one side destroys the other (CONNECT-08).
+ * one side destroys the other (CONNECT-08). `a` is the client's side.
  */
-export function relay(a: Socket, b: Socket, idleTimeoutMs: number, defect?: ProxyDefect): void {
+export function relay(
+  a: Socket,
+  b: Socket,
+  idleTimeoutMs: number,
+  steps: Pick<ConnectSteps, 'tunnelBytes' | 'tunnelFin'> = { tunnelBytes, tunnelFin },
+): void {
   const ended = new Set<Socket>()
   const teardown = (from: Socket, to: Socket, error: boolean): void => {
     if (to.destroyed) return
@@ -171,27 +154,19 @@ export function relay(a: Socket, b: Socket, idleTimeoutMs: number, defect?: Prox
     from.destroy()
   }
   const pipe = (from: Socket, to: Socket): void => {
-    const rewrite = defect === 'rewrites-http-in-tunnel' && from === a
-    // Seeded defect 'drops-last-read-before-fin': each read is held back until the next
-    // one, and the one still held when the FIN comes is thrown away with it (CONNECT-08).
-    const holdBack = defect === 'drops-last-read-before-fin' && from === a
-    let held: Buffer | undefined
+    const pass = steps.tunnelBytes(from === a)
     from.on('data', (data: Buffer) => {
       if (to.destroyed) return
-      const chunk = holdBack ? held : data
-      if (holdBack) held = data
-      if (chunk === undefined) return
-      if (!to.write(rewrite ? decorate(chunk) : chunk)) {
+      const chunk = pass(data)
+      if (chunk.length === 0) return
+      if (!to.write(chunk)) {
         from.pause()
         to.once('drain', () => from.resume())
       }
     })
     from.on('end', () => {
       ended.add(from)
-      // Seeded defect 'closes-tunnel-on-first-fin': one FIN tears down both
-      // sides at once, dropping what is still buffered (CONNECT-08).
-      if (defect === 'closes-tunnel-on-first-fin') teardown(from, to, false)
-      else to.end()
+      steps.tunnelFin(from, to)
     })
     let failed = false
     from.on('error', () => {

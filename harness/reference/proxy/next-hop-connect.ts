@@ -9,11 +9,11 @@ import type { Socket } from 'node:net'
 import { HarnessError } from '../../net/errors.js'
 import { createResponseParser } from '../../wire/parser.js'
 import type { RequestHead, ResponseHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
 import { loopbackAddress } from './request-target.js'
 import { simpleResponse } from './simple-response.js'
 import { SocketReader } from './socket-reader.js'
 import { writeAll } from './socket-io.js'
+import type { ConnectSteps } from './steps/connect.js'
 
 /** What a next hop made of our CONNECT. */
 export type NextHopResult =
@@ -22,22 +22,20 @@ export type NextHopResult =
   | { readonly kind: 'refused'; readonly response: Buffer }
 
 /** The CONNECT we send on: authority-form with the port, Host, and nothing of the client's credentials. */
-export function nextHopRequest(authority: string, head: RequestHead, defect?: ProxyDefect): Buffer {
-  const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`]
-  // Seeded defect 'forwards-credentials-to-next-hop': the client's Proxy-Authorization,
-  // meant for this proxy, is passed on (RFC 9110 §11.7.2, HOP-10, CONNECT-14).
-  if (defect === 'forwards-credentials-to-next-hop') {
-    for (const f of head.headers)
-      if (f.name.toLowerCase() === 'proxy-authorization') lines.push(f.raw.toString('latin1'))
-  }
-  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')
+export function nextHopConnect(authority: string): Buffer {
+  return Buffer.from(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`, 'latin1')
 }
 
-/** Bytes of a 2xx body the seeded defect 'reads-next-hop-2xx-body' swallows (curl #1317 [B8]). */
-function swallowedBody(head: ResponseHead): number {
-  const length = head.headers.find((f) => f.name.toLowerCase() === 'content-length')?.value
-  return length !== undefined && /^\d+$/.test(length) ? Number(length) : 0
+/**
+ * What follows a next hop's 2xx to CONNECT: all of it is tunnel data, whatever
+ * its Content-Length or Transfer-Encoding say (RFC 9112 §6.3 rule 2, CONNECT-04).
+ */
+export function nextHopTunnelData(_head: ResponseHead, after: Buffer): Buffer {
+  return after
 }
+
+/** The steps the CONNECT to a next hop is made of. */
+export type NextHopSteps = Pick<ConnectSteps, 'nextHopConnect' | 'nextHopTunnelData'>
 
 /**
  * Asks the next hop on `socket` for a tunnel to `request.authority`. Waits at
@@ -47,7 +45,7 @@ function swallowedBody(head: ResponseHead): number {
 export async function openNextHopTunnel(
   socket: Socket,
   request: { readonly authority: string; readonly head: RequestHead },
-  options: { readonly connectTimeoutMs: number; readonly defect?: ProxyDefect | undefined },
+  options: { readonly connectTimeoutMs: number; readonly steps: NextHopSteps },
 ): Promise<NextHopResult> {
   const refused = (status: number, text: string): NextHopResult => ({
     kind: 'refused',
@@ -57,7 +55,7 @@ export async function openNextHopTunnel(
   parser.expectResponseTo('CONNECT')
   const reader = new SocketReader<ResponseHead>(socket, parser)
   socket.setTimeout(options.connectTimeoutMs)
-  if (!(await writeAll(socket, nextHopRequest(request.authority, request.head, options.defect)))) {
+  if (!(await writeAll(socket, options.steps.nextHopConnect(request.authority, request.head)))) {
     reader.detach()
     return refused(502, 'the next-hop proxy went away')
   }
@@ -79,9 +77,7 @@ export async function openNextHopTunnel(
       }
       const head = event.head
       // A 2xx to CONNECT: the tunnel starts right after the blank line, whatever CL/TE say.
-      let tunnelData = reader.detach()
-      if (options.defect === 'reads-next-hop-2xx-body')
-        tunnelData = tunnelData.subarray(swallowedBody(head))
+      const tunnelData = options.steps.nextHopTunnelData(head, reader.detach())
       socket.setTimeout(0)
       return { kind: 'tunnel', head, tunnelData }
     }

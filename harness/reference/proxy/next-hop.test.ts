@@ -6,7 +6,7 @@ import { Scope } from '../../net/started.js'
 import { startNextHop } from '../../nexthop/index.js'
 import { startEchoServer } from '../../tcp/index.js'
 import { startReferenceProxy } from './proxy-server.js'
-import type { ProxyDefect } from './defects.js'
+import { variantOf } from '../../../test-fixtures/defects/index.js'
 import { connectPeer, must } from './test-kit.js'
 
 let scope = new Scope()
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n'
 
-async function chained(defect?: ProxyDefect) {
+async function chained(variant?: string) {
   const echo = scope.use(await startEchoServer())
   const hop = scope.use(await startNextHop())
   const proxy = scope.use(
@@ -27,7 +27,7 @@ async function chained(defect?: ProxyDefect) {
       mode: 'forward',
       connectPorts: [echo.port],
       nextHop: { host: hop.host, port: hop.port },
-      ...(defect === undefined ? {} : { defect }),
+      ...(variant === undefined ? {} : { steps: variantOf(variant) }),
     }),
   )
   const peer = await connectPeer(proxy.port)
@@ -82,7 +82,7 @@ describe('startReferenceProxy with nextHop', () => {
     expect(response?.complete).toBe(true)
   })
 
-  it('shows its seeded chained defects', async () => {
+  it('shows the chained variants of the kill matrix', async () => {
     const leak = await chained('forwards-credentials-to-next-hop')
     const seen = leak.hop.nextRequest(leak.echo.port, 2000)
     leak.connect('Proxy-Authorization: Basic dXNlcjpwYXNz\r\n')

@@ -1,7 +1,14 @@
 import { referenceSteps } from './steps/index.js'
 import { describe, expect, it } from 'vitest'
 import { requestHead } from './head-fixtures.js'
-import { authorized, PROXY_CHALLENGE, withoutProxyAuthorization } from './proxy-auth.js'
+import { variantOf } from '../../../test-fixtures/defects/index.js'
+import {
+  authorized,
+  basicCredentials,
+  consumeProxyAuthorization,
+  PROXY_CHALLENGE,
+} from './proxy-auth.js'
+import { stepsWith } from './steps/index.js'
 import { routeRequest, type RoutingConfig } from './route-request.js'
 
 const CREDS = { user: 'alice', pass: 'se:cret' }
@@ -13,37 +20,42 @@ describe('authorized (RFC 7617, RFC 9110 §11.7.2)', () => {
     requestHead('GET http://a.test/ HTTP/1.1', 'Host: a.test', ...lines)
 
   it('accepts exactly the required Basic credentials, the password split at the first colon', () => {
-    expect(authorized(get(basic('alice:se:cret')), CREDS, undefined)).toBe(true)
+    expect(authorized(get(basic('alice:se:cret')), CREDS, basicCredentials)).toBe(true)
     expect(
-      authorized(get(basic('alice:se:cret').replace('Basic', 'basic')), CREDS, undefined),
+      authorized(get(basic('alice:se:cret').replace('Basic', 'basic')), CREDS, basicCredentials),
     ).toBe(true)
   })
 
   it('refuses none, wrong, non-Basic and repeated credentials', () => {
-    expect(authorized(get(), CREDS, undefined)).toBe(false)
-    expect(authorized(get(basic('alice:wrong')), CREDS, undefined)).toBe(false)
-    expect(authorized(get('Proxy-Authorization: Bearer abc'), CREDS, undefined)).toBe(false)
-    expect(authorized(get(basic('alice:se:cret'), basic('alice:se:cret')), CREDS, undefined)).toBe(
-      false,
-    )
+    expect(authorized(get(), CREDS, basicCredentials)).toBe(false)
+    expect(authorized(get(basic('alice:wrong')), CREDS, basicCredentials)).toBe(false)
+    expect(authorized(get('Proxy-Authorization: Bearer abc'), CREDS, basicCredentials)).toBe(false)
+    expect(
+      authorized(get(basic('alice:se:cret'), basic('alice:se:cret')), CREDS, basicCredentials),
+    ).toBe(false)
   })
 
-  it('seeded defects: any credentials, a CONNECT unasked, a split at the last colon', () => {
-    expect(authorized(get(basic('x:y')), CREDS, 'accepts-wrong-proxy-credentials')).toBe(true)
+  it('the kill matrix variants: any credentials, a CONNECT unasked, a split at the last colon', () => {
+    const check = (variant: string, head: ReturnType<typeof get>): boolean => {
+      const steps = stepsWith(variantOf(variant))
+      return steps.authorized(head, CREDS, steps.basicCredentials)
+    }
+    expect(check('accepts-wrong-proxy-credentials', get(basic('x:y')))).toBe(true)
     const connect = requestHead('CONNECT a.test:443 HTTP/1.1', 'Host: a.test:443')
-    expect(authorized(connect, CREDS, 'connect-skips-proxy-auth')).toBe(true)
-    expect(authorized(get(basic('alice:se:cret')), CREDS, 'splits-credentials-at-last-colon')).toBe(
-      false,
-    )
+    expect(check('connect-skips-proxy-auth', connect)).toBe(true)
+    expect(check('splits-credentials-at-last-colon', get(basic('alice:se:cret')))).toBe(false)
+    // A password without a colon still matches.
+    const plain = stepsWith(variantOf('splits-credentials-at-last-colon'))
+    const bob = get(basic('bob:plain'))
+    expect(plain.authorized(bob, { user: 'bob', pass: 'plain' }, plain.basicCredentials)).toBe(true)
   })
 
-  it('consumes Proxy-Authorization from what is forwarded, unless the seeded leak is on', () => {
+  it('consumes Proxy-Authorization from what is forwarded, unless the kill matrix leak is on', () => {
     const head = get(basic('alice:se:cret'), 'Authorization: Bearer x')
     const names = (h: typeof head): string[] => h.headers.map((f) => f.name)
-    expect(names(withoutProxyAuthorization(head, undefined))).toEqual(['Host', 'Authorization'])
-    expect(names(withoutProxyAuthorization(head, 'forwards-proxy-authorization'))).toContain(
-      'Proxy-Authorization',
-    )
+    expect(names(consumeProxyAuthorization(head))).toEqual(['Host', 'Authorization'])
+    const leak = stepsWith(variantOf('forwards-proxy-authorization'))
+    expect(names(leak.consumeProxyAuthorization(head))).toContain('Proxy-Authorization')
   })
 })
 

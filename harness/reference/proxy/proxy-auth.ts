@@ -19,70 +19,50 @@ export const PROXY_CHALLENGE = 'Proxy-Authenticate: Basic realm="proxyspec", cha
 const isProxyAuthorization = (name: string): boolean => name.toLowerCase() === 'proxy-authorization'
 
 /** The user and password of a Basic credentials value, or undefined when it is not Basic. */
-function basicCredentials(
-  value: string,
-  defect: ProxyDefect | undefined,
-): ProxyCredentials | undefined {
+export function basicCredentials(value: string): ProxyCredentials | undefined {
   const match = /^basic[ ]+([A-Za-z0-9+/]+=*)[ \t]*$/i.exec(value)
   if (match === null) return undefined
   const text = Buffer.from(match[1] ?? '', 'base64').toString('utf8')
   // RFC 7617 §2: user-pass = user-id ":" password, and only the password may hold a colon.
-  // Seeded defect 'splits-credentials-at-last-colon': split at the last colon, so a
-  // password with a colon in it never matches (a lastIndexOf where indexOf belonged).
-  const colon =
-    defect === 'splits-credentials-at-last-colon' ? text.lastIndexOf(':') : text.indexOf(':')
+  const colon = text.indexOf(':')
   if (colon === -1) return undefined
   return { user: text.slice(0, colon), pass: text.slice(colon + 1) }
 }
 
 /**
- * Whether `head` carries the credentials this proxy requires. Seeded defects:
- * 'accepts-wrong-proxy-credentials' only checks that a Proxy-Authorization is
- * there; 'connect-skips-proxy-auth' lets every CONNECT through unasked (the
- * squid config with "http_access allow CONNECT" above the auth rule).
+ * Whether `head` carries the credentials this proxy requires: exactly one
+ * Proxy-Authorization whose credentials, read by `credentialsOf`, are the
+ * required ones (RFC 9110 §11.7.2, §11.4).
  */
 export function authorized(
   head: RequestHead,
   required: ProxyCredentials,
-  defect: ProxyDefect | undefined,
+  credentialsOf: (value: string) => ProxyCredentials | undefined,
 ): boolean {
-  if (defect === 'connect-skips-proxy-auth' && head.method === 'CONNECT') return true
   const lines = head.headers.filter((f) => isProxyAuthorization(f.name))
-  if (defect === 'accepts-wrong-proxy-credentials') return lines.length > 0
   if (lines.length !== 1) return false
-  const given = basicCredentials(lines[0]?.value ?? '', defect)
+  const given = credentialsOf(lines[0]?.value ?? '')
   return given?.user === required.user && given.pass === required.pass
 }
 
-/** The 407's extra field lines. Seeded defect 'omits-proxy-authenticate': none. */
-export function challengeLines(defect: ProxyDefect | undefined): string[] {
-  return defect === 'omits-proxy-authenticate' ? [] : [PROXY_CHALLENGE]
+/** The field lines of a 407's challenge (RFC 9110 §11.7.1, §15.5.8: it MUST carry one). */
+export function proxyChallenge(): readonly string[] {
+  return [PROXY_CHALLENGE]
 }
 
-/**
- * The head to forward: Proxy-Authorization consumed (RFC 9110 §11.7.2).
- * Seeded defect 'forwards-proxy-authorization': passed on to the origin, as a
- * proxy that only strips the RFC 9110 §7.6.1 hop-by-hop list does.
- */
-export function withoutProxyAuthorization(
-  head: RequestHead,
-  defect: ProxyDefect | undefined,
-): RequestHead {
-  if (defect === 'forwards-proxy-authorization') return head
+/** The head to forward: Proxy-Authorization consumed (RFC 9110 §11.7.2). */
+export function consumeProxyAuthorization(head: RequestHead): RequestHead {
   if (!head.headers.some((f) => isProxyAuthorization(f.name))) return head
   return { ...head, headers: head.headers.filter((f) => !isProxyAuthorization(f.name)) }
 }
 
 /**
- * Seeded defect 'unframed-407': the 407 has a body but neither Content-Length
- * nor Connection: close, and the connection stays open, so its end can never
- * be found (RFC 9112 §6.3).
+ * Transitional, for client-session.ts until it calls the step
+ * `consumeProxyAuthorization`: its second argument names a seeded variant.
  */
-export function unframed407(defect: ProxyDefect | undefined): Buffer {
-  return Buffer.from(
-    `HTTP/1.1 407 Proxy Authentication Required\r\n${challengeLines(defect)
-      .map((l) => `${l}\r\n`)
-      .join('')}Content-Type: text/plain\r\n\r\nproxyspec: credentials required\n`,
-    'latin1',
-  )
+export function withoutProxyAuthorization(
+  head: RequestHead,
+  defect: ProxyDefect | undefined,
+): RequestHead {
+  return defect === 'forwards-proxy-authorization' ? head : consumeProxyAuthorization(head)
 }

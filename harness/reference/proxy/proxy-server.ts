@@ -9,7 +9,6 @@ import { HarnessError } from '../../net/errors.js'
 import { authorityOf, listenLoopback } from '../../net/loopback.js'
 import { onceClose } from '../../net/started.js'
 import { serveClient, type SessionDeps } from './client-session.js'
-import { connectDefectParser } from './connect-parser.js'
 import { nextHopAddress } from './next-hop-connect.js'
 import { loopbackAddress } from './request-target.js'
 import type { RoutingConfig } from './route-request.js'
@@ -93,7 +92,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     routing,
     pool,
     upstreamTracker: upstreams,
-    createParser: () => connectDefectParser(options.defect) ?? steps.requestParser(),
+    createParser: () => steps.requestParser(),
     viaName: options.viaName ?? 'proxyspec',
     idleTimeoutMs,
     connectTimeoutMs,

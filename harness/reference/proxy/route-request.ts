@@ -7,7 +7,7 @@ import type { RequestHead } from '../../wire/types.js'
 import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import { passedThrough } from './via.js'
-import { authorized, challengeLines, type ProxyCredentials } from './proxy-auth.js'
+import type { ProxyCredentials } from './proxy-auth.js'
 import {
   type Authority,
   isOriginForm,
@@ -186,9 +186,9 @@ export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   if (
     config.mode === 'forward' &&
     config.proxyAuth !== undefined &&
-    !authorized(head, config.proxyAuth, config.defect)
+    !config.steps.authorized(head, config.proxyAuth, config.steps.basicCredentials)
   )
-    return reject(407, 'proxyspec: proxy credentials required', challengeLines(config.defect))
+    return reject(407, 'proxyspec: proxy credentials required', config.steps.proxyChallenge())
   if (head.method === 'CONNECT') return routeConnect(head, config)
   // RFC 9110 §7.6: our own Via member means the request went round, through whatever relays: a loop.
   if (

@@ -18,18 +18,7 @@ import {
   type UpstreamRequestSpec,
 } from '../message-head.js'
 import type { Authority } from '../request-target.js'
-import {
-  connectAuthority,
-  connectDestination,
-  connectForbidden,
-  connectFramingProblem,
-  forwardsLooping,
-  gatewayConnect,
-  hostProblem,
-  originFormAuthority,
-  type Route,
-  type RoutingConfig,
-} from '../route-request.js'
+import { forwardsLooping, hostProblem, originFormAuthority } from '../route-request.js'
 
 export interface HeadSteps {
   // Routing (route-request.ts).
@@ -39,20 +28,6 @@ export interface HeadSteps {
   readonly forwardsLooping: (head: RequestHead | undefined) => boolean
   /** Where a forward proxy sends an origin-form request: nowhere, it needs absolute-form (RFC 9112 §3.2.2). */
   readonly originFormAuthority: (head: RequestHead) => Authority | undefined
-  /** The host:port a CONNECT's authority-form target names, or undefined when malformed (RFC 9112 §3.2.3). */
-  readonly connectAuthority: (head: RequestHead) => Authority | undefined
-  /** The tunnel's destination: the request-target's authority, never Host (RFC 9112 §3.3). */
-  readonly connectDestination: (head: RequestHead, target: Authority) => Authority
-  /** Why a CONNECT that frames a body is refused: it has no content (RFC 9110 §9.3.6). */
-  readonly connectFramingProblem: (head: RequestHead) => string | undefined
-  /** Why a CONNECT is forbidden (403): a port outside the allow-list (RFC 9110 §9.3.6); never its ALPN (RFC 7639 §2.3). */
-  readonly connectForbidden: (
-    head: RequestHead,
-    target: Authority,
-    allowedPorts: readonly number[],
-  ) => string | undefined
-  /** What a gateway does with CONNECT: 405 with Allow (RFC 9110 §9.3.6, §15.5.6). */
-  readonly gatewayConnect: (head: RequestHead, config: RoutingConfig) => Route
   // Max-Forwards (max-forwards.ts).
   /** The Max-Forwards of an OPTIONS or TRACE, read without overflow (RFC 9110 §7.6.2). */
   readonly receivedMaxForwards: (head: RequestHead) => bigint | undefined
@@ -84,11 +59,6 @@ export const headSteps: HeadSteps = {
   hostProblem,
   forwardsLooping,
   originFormAuthority,
-  connectAuthority,
-  connectDestination,
-  connectFramingProblem,
-  connectForbidden,
-  gatewayConnect,
   receivedMaxForwards,
   keptFields,
   responseFieldLine,
