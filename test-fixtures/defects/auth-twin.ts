@@ -3,7 +3,6 @@
 // credentials, as builtin:reference is started (harness/engine/target/builtin.ts):
 // the auth cases go to the twin, every other case to the first.
 import type { Role } from '../../harness/engine/model/roles.js'
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
 import { referenceConnectPorts } from '../../harness/engine/target/connect-ports.js'
@@ -16,7 +15,7 @@ import type { SeededDefect } from './types.js'
 const CREDENTIALS = { user: 'proxyspec', pass: 'kill:matrix' }
 
 async function withAuthTwin(
-  defect: ProxyDefect,
+  defect: string,
   steps: StepVariant | undefined,
   role: Role,
   env: RunEnvironment,
@@ -29,7 +28,6 @@ async function withAuthTwin(
     connectPorts: referenceConnectPorts(env),
     nextHop: { host: env.tcp.nextHop.host, port: env.tcp.nextHop.port },
     proxyAuth: credentials,
-    defect,
     ...(steps === undefined ? {} : { steps }),
   }).catch(async (error: unknown) => {
     await main.close()
@@ -51,7 +49,7 @@ async function withAuthTwin(
 
 /** A proxy-authentication defect, started with its auth twin in each of `roles`. */
 export function authDefect(
-  name: ProxyDefect,
+  name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
   roles: SeededDefect['roles'] = ['forward', 'tunnel'],

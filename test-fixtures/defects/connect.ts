@@ -1,6 +1,5 @@
 // Seeded defects the connect suite must catch: each is the reference with
 // steps of its connect stage replaced (harness/reference/proxy/steps/connect.ts).
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { simpleResponse } from '../../harness/reference/proxy/simple-response.js'
 import { writeAll } from '../../harness/reference/proxy/socket-io.js'
 import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
@@ -64,7 +63,7 @@ function declaredLength(head: ResponseHead): number {
 
 /** A defect of a direct CONNECT, tried in both roles. */
 function connectDefect(
-  name: ProxyDefect,
+  name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
 ): ProxyDefectEntry {
@@ -73,7 +72,7 @@ function connectDefect(
 
 /** A defect of the reference as a next hop's CONNECT client (forward role only, as the rows say). */
 function chainedDefect(
-  name: ProxyDefect,
+  name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
 ): ProxyDefectEntry {

@@ -1,7 +1,6 @@
 // Seeded defects the hop-by-hop suite must catch: each is the reference
 // proxy with one bug (harness/reference/proxy/defects.ts says where the hook lives).
 import type { Role } from '../../harness/engine/model/roles.js'
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { relayMergingTrailers } from './parts/relay-merging-trailers.js'
 import { proxyDefect, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
@@ -14,7 +13,7 @@ const named = (field: HeaderField, name: string): boolean => field.name.toLowerC
 
 /** A defect entry; `killedBy` names hop-by-hop case slugs. */
 function defect(
-  name: ProxyDefect,
+  name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
   roles?: readonly [Role, ...Role[]],

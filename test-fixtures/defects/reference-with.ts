@@ -1,5 +1,4 @@
 import type { Role } from '../../harness/engine/model/roles.js'
-import type { ProxyDefect } from '../../harness/reference/proxy/defects.js'
 import { startTlsTerminator } from '../../harness/reference/gateway/index.js'
 import { startReferenceProxy } from '../../harness/reference/proxy/index.js'
 import type { RunEnvironment } from '../../harness/engine/environment/environment.js'
@@ -57,7 +56,7 @@ export function defectEntry(
  * hop, as the built-in does.
  */
 export async function referenceWith(
-  defect: ProxyDefect,
+  defect: string,
   role: Role,
   env: RunEnvironment,
   options: ReferenceOptions = {},
@@ -69,7 +68,6 @@ export async function referenceWith(
     upstream: { host: env.origin.host, port: env.origin.port },
     connectPorts: referenceConnectPorts(env),
     ...(options.chained === true ? { nextHop: { host: nextHop.host, port: nextHop.port } } : {}),
-    defect,
     ...(options.steps === undefined ? {} : { steps: options.steps }),
   })
   const close = (): Promise<void> => server.close()
@@ -83,7 +81,7 @@ export async function referenceWith(
 
 /** The reference TLS terminator (as builtin:reference plays it) over the reverse proxy with `defect`. */
 async function terminatorWith(
-  defect: ProxyDefect,
+  defect: string,
   env: RunEnvironment,
   steps: StepVariant | undefined,
 ): Promise<StartedTarget> {
@@ -92,7 +90,6 @@ async function terminatorWith(
     upstream: { host: env.origin.host, port: env.origin.port },
     cert: leaf.cert,
     key: leaf.key,
-    proxyDefect: defect,
     ...(steps === undefined ? {} : { proxySteps: steps }),
   })
   const close = (): Promise<void> => gateway.close()
@@ -115,7 +112,7 @@ async function terminatorWith(
  * reference TLS terminator (`behindTls`), for the killedBy cases that apply there.
  */
 export function proxyDefect(
-  name: ProxyDefect,
+  name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
   roles: SeededDefect['roles'] = ['forward', 'reverse'],

@@ -20,7 +20,6 @@ import { authorityOf, listenLoopback } from '../../net/loopback.js'
 import { onceClose } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/index.js'
 import { splice } from '../../tls/splice.js'
-import type { ProxyDefect } from '../proxy/defects.js'
 import type { StepVariant } from '../proxy/steps/index.js'
 import { gatewayStepsWith, terminatorSteps, type TerminatorVariant } from './steps.js'
 import type { StartedGateway } from './types.js'
@@ -35,8 +34,6 @@ export interface TlsTerminatorOptions {
   readonly handshakeTimeoutMs?: number
   /** The TLS steps it replaces (steps.ts: TerminatorSteps). */
   readonly steps?: TerminatorVariant | undefined
-  /** Transitional: the reverse proxy's named bug (ReferenceProxyOptions), until it has gone. */
-  readonly proxyDefect?: ProxyDefect
   /** Steps the reverse proxy behind it replaces (ReferenceProxyOptions.steps). */
   readonly proxySteps?: StepVariant
 }
@@ -45,7 +42,6 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
   const proxy = await startReferenceProxy({
     mode: 'reverse',
     upstream: options.upstream,
-    ...(options.proxyDefect === undefined ? {} : { defect: options.proxyDefect }),
     ...(options.proxySteps === undefined ? {} : { steps: options.proxySteps }),
   })
   const steps = gatewayStepsWith(terminatorSteps, options.steps)

@@ -4,7 +4,6 @@
  * persistence ends, a tunnel takes over, or the client goes away.
  */
 import type { Socket } from 'node:net'
-import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import type { ConnectionTracker } from '../../net/connection-tracker.js'
 import type { RequestHead } from '../../wire/types.js'
@@ -14,7 +13,6 @@ import { requestFraming } from './framing.js'
 import { maxForwards } from './max-forwards.js'
 import { routeRequest, type Route, type RoutingConfig } from './route-request.js'
 import { simpleResponse } from './simple-response.js'
-import { withoutProxyAuthorization } from './proxy-auth.js'
 import { SocketReader, type PullParser } from './socket-reader.js'
 import { upgradeOffer } from './upgrade.js'
 import { forwardUpgrade } from './upgrade-exchange.js'
@@ -34,7 +32,6 @@ export interface SessionDeps {
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
   /** Transitional: read by the stages not yet turned into steps. */
-  readonly defect: ProxyDefect | undefined
 }
 
 /** Serves a freshly accepted client connection; never throws. */
@@ -193,7 +190,7 @@ async function handleRequest(
       return steps.answerRefusal(client, route, head)
     case 'forward': {
       // RFC 9110 §11.7.2: credentials this proxy asked for are consumed here.
-      if (deps.routing.proxyAuth !== undefined) head = withoutProxyAuthorization(head, deps.defect)
+      if (deps.routing.proxyAuth !== undefined) head = deps.steps.consumeProxyAuthorization(head)
       // A valid upgrade request this proxy relays (RFC 9110 §7.8): harness/reference/proxy/upgrade-exchange.ts.
       const upgrade = upgradeOffer(head, deps.steps)
       if (upgrade !== undefined) return forwardUpgrade(client, head, route, deps, upgrade)
@@ -214,7 +211,7 @@ async function handleRequest(
         client,
         head,
         route,
-        { pool: deps.pool, viaName: deps.viaName, steps: deps.steps, defect: deps.defect },
+        { pool: deps.pool, viaName: deps.viaName, steps: deps.steps },
         forwards.value,
       )
     }

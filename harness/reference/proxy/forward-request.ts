@@ -3,7 +3,6 @@
  * back (so Expect: 100-continue and early answers work), with one retry of an
  * idempotent request whose reused connection turned out stale.
  */
-import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { RequestHead } from '../../wire/types.js'
@@ -30,7 +29,6 @@ export interface ExchangeDeps {
   readonly viaName: string
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
-  readonly defect?: ProxyDefect | undefined
 }
 
 /** A route that forwards (not a refusal, not a CONNECT). */
@@ -165,7 +163,6 @@ export async function forwardRequest(
       clientMinor: minorVersion(head.version),
       viaName: deps.viaName,
       steps,
-      defect: deps.defect,
       mustClose: () => !persist || body.state !== 'done',
     })
     if (result.kind === 'relayed') {

@@ -5,7 +5,6 @@
  * credentials are consumed here and never passed on (§11.7.2). Pure.
  */
 import type { RequestHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
 
 /** The user and password a client must present (RFC 7617: the user-id has no colon). */
 export interface ProxyCredentials {
@@ -54,15 +53,4 @@ export function proxyChallenge(): readonly string[] {
 export function consumeProxyAuthorization(head: RequestHead): RequestHead {
   if (!head.headers.some((f) => isProxyAuthorization(f.name))) return head
   return { ...head, headers: head.headers.filter((f) => !isProxyAuthorization(f.name)) }
-}
-
-/**
- * Transitional, for client-session.ts until it calls the step
- * `consumeProxyAuthorization`: its second argument names a seeded variant.
- */
-export function withoutProxyAuthorization(
-  head: RequestHead,
-  defect: ProxyDefect | undefined,
-): RequestHead {
-  return defect === 'forwards-proxy-authorization' ? head : consumeProxyAuthorization(head)
 }

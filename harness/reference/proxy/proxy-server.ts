@@ -86,7 +86,6 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     viaName: options.viaName ?? 'proxyspec',
     proxyAuth: options.proxyAuth,
     steps,
-    defect: options.defect,
   }
   const deps: SessionDeps = {
     routing,
@@ -98,7 +97,6 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     connectTimeoutMs,
     tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
     steps,
-    defect: options.defect,
   }
   // allowHalfOpen: a client's FIN must not end our side before its response
   // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).

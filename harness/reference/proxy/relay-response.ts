@@ -2,7 +2,6 @@
  * Reads one response from the upstream and streams it to the client, framed
  * for the client (RFC 9112 §6, §8).
  */
-import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import type { Socket } from 'node:net'
 import type { HeaderField, ResponseHead } from '../../wire/types.js'
@@ -22,7 +21,6 @@ export interface RelayInput {
   readonly viaName: string
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
-  readonly defect?: ProxyDefect | undefined
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
   /** Takes a 101 when the request offered an upgrade this proxy relays (harness/reference/proxy/upgrade-exchange.ts). */

@@ -4,7 +4,6 @@
  */
 import { authorityOf } from '../../net/loopback.js'
 import type { RequestHead } from '../../wire/types.js'
-import type { ProxyDefect } from './defects.js'
 import type { ProxySteps } from './steps/index.js'
 import { passedThrough } from './via.js'
 import type { ProxyCredentials } from './proxy-auth.js'
@@ -35,7 +34,6 @@ export interface RoutingConfig {
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
   /** Transitional: read only by the proxy-authentication check below. */
-  readonly defect?: ProxyDefect | undefined
 }
 
 /** An upstream address and port, plus the pool key for it. */

@@ -1,6 +1,5 @@
 import type { LoopbackHost } from '../../net/loopback.js'
 import type { Started } from '../../net/started.js'
-import type { ProxyDefect } from './defects.js'
 import type { ProxyCredentials } from './proxy-auth.js'
 import type { StepVariant } from './steps/index.js'
 
@@ -49,12 +48,11 @@ export interface ReferenceProxyOptions {
    */
   readonly proxyAuth?: ProxyCredentials
   /**
-   * Replaces named steps of the pipeline (steps/index.ts): an experiment, or a
-   * realistic bug (test-fixtures/defects). @default none: the reference steps
+   * Replaces named steps of the pipeline (steps/index.ts): an experiment, or
+   * one of the kill matrix's realistic bugs (under test-fixtures/).
+   * @default none: the reference steps
    */
   readonly steps?: StepVariant
-  /** One seeded defect for the kill matrix (harness/reference/proxy/defects.ts). @default none: conformant */
-  readonly defect?: ProxyDefect
 }
 
 /** A running reference proxy: where it listens; close() stops everything it started. */

@@ -89,7 +89,6 @@ export async function exchangeUpgrade(exchange: UpgradeExchange): Promise<Upgrad
     clientMinor: 1,
     viaName: deps.viaName,
     steps: deps.steps,
-    defect: deps.defect,
     mustClose: () => !persist,
     switchProtocols: async (response) => {
       const outcome = await switchProtocols(client.socket, conn, request, response, offer, deps)

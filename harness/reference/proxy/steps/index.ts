@@ -7,7 +7,7 @@
  * interceptors. The proxy calls a step only through the `steps` object it was
  * started with, so a variant (`ReferenceProxyOptions.steps`) can replace a
  * step by name and keep the rest: that is how an experiment, or a realistic
- * bug for the kill matrix (test-fixtures/defects), is built, without a branch
+ * bug for the kill matrix (under test-fixtures/), is built, without a branch
  * in the reference.
  *
  * The steps are grouped by stage, one file each; a stage's file lists its
