@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createRequestParser, createResponseParser } from '../../wire/parser.js'
 import type { RequestHead, ResponseHead } from '../../wire/types.js'
-import { variantOf } from '../../../test-fixtures/defects/index.js'
-import { referenceSteps, stepsWith } from './steps/index.js'
+import { referenceSteps } from './steps/index.js'
 import { switchProblem, upgradeOffer, upgradeProtocols, withLines } from './upgrade.js'
 
 function requestHead(text: string): RequestHead {
@@ -48,21 +47,6 @@ describe('upgradeOffer (RFC 9110 §7.8)', () => {
     ).toBeUndefined()
     expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c, foo/1'), referenceSteps)).toEqual({
       protocols: ['foo/1'],
-    })
-  })
-
-  it('each of its steps decides one rule, and a variant replaces exactly that one', () => {
-    const variant = (name: string) => stepsWith(variantOf(name))
-    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), variant('upgrades-http10'))).toBeDefined()
-    expect(
-      upgradeOffer(ws('HTTP/1.1', 'keep-alive'), variant('upgrades-without-connection-option')),
-    ).toBeDefined()
-    const alone = variant('needs-connection-upgrade-alone')
-    expect(upgradeOffer(ws('HTTP/1.1', 'keep-alive, Upgrade'), alone)).toBeUndefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade'), alone)).toBeDefined()
-    expect(upgradeOffer(ws('HTTP/1.0', 'Upgrade'), alone)).toBeUndefined()
-    expect(upgradeOffer(ws('HTTP/1.1', 'Upgrade', 'h2c'), variant('passes-h2c'))).toEqual({
-      protocols: ['h2c'],
     })
   })
 })
