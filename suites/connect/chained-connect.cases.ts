@@ -86,8 +86,7 @@ async function chainedConnect(
 
 export const chainedConnectCases = [
   defineCase({
-    id: 'connect/chained-2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: 'chained-2xx-has-no-framing-headers',
     title:
       'When the next hop answers 200 with Content-Length and Transfer-Encoding, the 2xx the target sends has neither',
     requirements: ['CONNECT-03'],
@@ -121,8 +120,7 @@ export const chainedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/chained-2xx-body-is-tunnel-data',
-    suite: 'connect',
+    id: 'chained-2xx-body-is-tunnel-data',
     title:
       'Bytes after the next hop\'s "200 + Content-Length: 5" head reach the client as tunnel data, not as a body',
     requirements: ['CONNECT-04'],
@@ -152,8 +150,7 @@ export const chainedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/chained-connect-is-authority-form',
-    suite: 'connect',
+    id: 'chained-connect-is-authority-form',
     title:
       'The CONNECT sent to the next hop is "CONNECT host:port HTTP/1.1" with Host, and without the client\'s Proxy-Authorization',
     requirements: ['CONNECT-14'],

@@ -8,8 +8,7 @@ import { responseOrOutcome, statusLine } from '../support/request.js'
 
 export const connectPortsCases = [
   defineCase({
-    id: 'connect/refuses-ports-outside-allow-list',
-    suite: 'connect',
+    id: 'refuses-ports-outside-allow-list',
     title:
       'CONNECT to a port outside the allowed set is refused and the target port is never contacted',
     requirements: ['CONNECT-09'],

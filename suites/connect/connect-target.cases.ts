@@ -66,8 +66,7 @@ export const connectTargetCases = [
   // 9112 §3.2.3 makes the port part of authority-form (uri-host ":" port), so
   // a missing port is an invalid one.
   defineCase({
-    id: 'connect/refuses-missing-or-invalid-port',
-    suite: 'connect',
+    id: 'refuses-missing-or-invalid-port',
     title:
       'CONNECT with a missing, empty, non-numeric or out-of-range port is refused with a 4xx and connects nowhere',
     requirements: ['CONNECT-01'],
@@ -103,8 +102,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/refuses-uri-form-target',
-    suite: 'connect',
+    id: 'refuses-uri-form-target',
     title: 'CONNECT with a scheme and path ("http://host:port/") is refused and connects nowhere',
     requirements: ['CONNECT-01'],
     spec: [
@@ -124,8 +122,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/tunnels-to-request-target-not-host',
-    suite: 'connect',
+    id: 'tunnels-to-request-target-not-host',
     title: 'The tunnel goes to the CONNECT request-target even when Host names another listener',
     requirements: ['CONNECT-02'],
     spec: [
@@ -167,8 +164,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/tunnels-to-ipv6-literal',
-    suite: 'connect',
+    id: 'tunnels-to-ipv6-literal',
     title: 'CONNECT [::1]:port opens a tunnel to the IPv6 loopback listener on that port',
     requirements: ['CONNECT-02'],
     spec: [

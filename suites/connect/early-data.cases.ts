@@ -66,8 +66,7 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
 
 export const earlyDataCases = [
   defineCase({
-    id: 'connect/delivers-early-tunnel-data-first',
-    suite: 'connect',
+    id: 'delivers-early-tunnel-data-first',
     title:
       'A ClientHello written in the same segment as the CONNECT reaches the target first, intact',
     requirements: ['CONNECT-07'],
@@ -104,8 +103,7 @@ export const earlyDataCases = [
     },
   }),
   defineCase({
-    id: 'connect/content-length-on-connect-swallows-nothing',
-    suite: 'connect',
+    id: 'content-length-on-connect-swallows-nothing',
     title:
       'CONNECT with Content-Length: 5 and "HELLO": rejected with 400 and close, or the target receives HELLO then the TLS bytes',
     requirements: ['CONNECT-12'],
@@ -117,8 +115,7 @@ export const earlyDataCases = [
     run: (ctx) => framedConnect(ctx, ['Content-Length', '5'], Buffer.from('HELLO')),
   }),
   defineCase({
-    id: 'connect/chunked-connect-swallows-nothing',
-    suite: 'connect',
+    id: 'chunked-connect-swallows-nothing',
     title:
       'CONNECT with Transfer-Encoding: chunked and a chunked "HELLO": rejected with 400 and close, or all of it reaches the target',
     requirements: ['CONNECT-12'],

@@ -17,8 +17,7 @@ import { responseOrOutcome, statusLine } from '../support/request.js'
 
 export const gatewayConnectCases = [
   defineCase({
-    id: 'connect/gateway-2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: 'gateway-2xx-has-no-framing-headers',
     title:
       'A reverse proxy may refuse CONNECT; if it answers 2xx, the 2xx carries no Content-Length or Transfer-Encoding',
     requirements: ['CONNECT-03'],

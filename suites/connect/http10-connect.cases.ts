@@ -11,8 +11,7 @@ import { hasField } from '../../harness/wire/fields.js'
 
 export const http10ConnectCases = [
   defineCase({
-    id: 'connect/accepts-http10-connect-without-host',
-    suite: 'connect',
+    id: 'accepts-http10-connect-without-host',
     title: 'An HTTP/1.0 CONNECT without Host gets a working tunnel',
     requirements: ['CONNECT-13'],
     spec: [
@@ -41,8 +40,7 @@ export const http10ConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/refuses-http10-connect-plainly',
-    suite: 'connect',
+    id: 'refuses-http10-connect-plainly',
     title:
       'A refused HTTP/1.0 CONNECT gets a non-2xx with no Transfer-Encoding and no 1xx, then the connection closes',
     requirements: ['CONNECT-13'],

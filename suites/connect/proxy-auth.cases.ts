@@ -99,8 +99,7 @@ async function refusedVariant(
 
 export const proxyAuthConnectCases = [
   defineCase({
-    id: 'connect/auth-407-carries-challenge',
-    suite: 'connect',
+    id: 'auth-407-carries-challenge',
     title: 'A CONNECT without credentials gets a complete 407 with a Proxy-Authenticate challenge',
     requirements: ['CONNECT-10'],
     spec: [
@@ -119,8 +118,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-refuses-missing-or-wrong-credentials',
-    suite: 'connect',
+    id: 'auth-refuses-missing-or-wrong-credentials',
     title:
       'A CONNECT without credentials, and one with a wrong password, get 407 and never a tunnel',
     requirements: ['CONNECT-10'],
@@ -151,8 +149,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-refused-connect-never-tunnels',
-    suite: 'connect',
+    id: 'auth-refused-connect-never-tunnels',
     title:
       'Bytes sent after a CONNECT refused with 407 never reach the target; after the 407 the connection closes or answers the retry with credentials',
     requirements: ['CONNECT-10', 'CONNECT-07'],
@@ -216,8 +213,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-credentials-open-tunnel',
-    suite: 'connect',
+    id: 'auth-credentials-open-tunnel',
     title: 'A CONNECT with the valid credentials gets a working tunnel',
     requirements: ['CONNECT-10'],
     spec: [
@@ -251,8 +247,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-credentials-stay-at-the-proxy',
-    suite: 'connect',
+    id: 'auth-credentials-stay-at-the-proxy',
     title: 'The credentials of an authenticated CONNECT are not sent on to the next hop',
     requirements: ['CONNECT-10', 'CONNECT-14', 'HOP-10'],
     spec: [{ rfc: 9110, section: '11.7.2' }],

@@ -48,8 +48,7 @@ export const refusedConnectCases = [
   // processing any further requests on that connection" unless the client is
   // known to wait for the 2xx, which the harness does not signal.
   defineCase({
-    id: 'connect/closes-after-refusing',
-    suite: 'connect',
+    id: 'closes-after-refusing',
     title:
       'A refused CONNECT gets a framed non-2xx, then the connection closes and a request sent after it is never served',
     requirements: ['CONNECT-06'],
@@ -96,8 +95,7 @@ export const refusedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/never-parses-bytes-after-refused-connect',
-    suite: 'connect',
+    id: 'never-parses-bytes-after-refused-connect',
     title:
       'A request written in the same segment as a refused CONNECT is never forwarded: the connection closes',
     requirements: ['CONNECT-07'],
@@ -144,8 +142,7 @@ export const refusedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/answers-unreachable-target-with-gateway-error',
-    suite: 'connect',
+    id: 'answers-unreachable-target-with-gateway-error',
     title:
       'CONNECT to an allowed port where nothing listens is never answered with a 2xx; a gateway error (502) is expected',
     requirements: ['CONNECT-11'],

@@ -50,8 +50,7 @@ async function gradeReplyVersion(ctx: CaseContext, version: string): Promise<Out
 
 export const replyVersionCases = [
   defineCase({
-    id: 'connect/reply-carries-own-version',
-    suite: 'connect',
+    id: 'reply-carries-own-version',
     title: 'The answer to an HTTP/1.1 CONNECT carries the version the proxy speaks (HTTP/1.1)',
     requirements: ['CONNECT-16'],
     spec: [{ rfc: 9110, section: '6.2' }],
@@ -62,8 +61,7 @@ export const replyVersionCases = [
     run: (ctx) => gradeReplyVersion(ctx, 'HTTP/1.1'),
   }),
   defineCase({
-    id: 'connect/reply-to-http10-carries-own-version',
-    suite: 'connect',
+    id: 'reply-to-http10-carries-own-version',
     title:
       'The answer to an HTTP/1.0 CONNECT carries the proxy’s own version (HTTP/1.1), not the client’s',
     requirements: ['CONNECT-16', 'CONNECT-13'],

@@ -24,9 +24,8 @@ const PAYLOAD_BYTES = 1024 * 1024
 
 export const tunnelClosureCases = [
   defineCase({
-    id: 'connect/delivers-client-data-before-closing',
+    id: 'delivers-client-data-before-closing',
     aliases: ['connect/propagates-close-and-half-close'],
-    suite: 'connect',
     title:
       'Everything the client sent before its FIN reaches the target, then the target sees the close',
     requirements: ['CONNECT-08'],
@@ -75,8 +74,7 @@ export const tunnelClosureCases = [
     },
   }),
   defineCase({
-    id: 'connect/passes-half-close-on',
-    suite: 'connect',
+    id: 'passes-half-close-on',
     title:
       "After the client's FIN the tunnel stays open toward the client while the target's side is open",
     requirements: ['CONNECT-08'],

@@ -15,8 +15,7 @@ import { expectBytes } from '../support/tunnel.js'
 
 export const tunnelFramingCases = [
   defineCase({
-    id: 'connect/2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: '2xx-has-no-framing-headers',
     title:
       'A 2xx response to CONNECT carries no Content-Length or Transfer-Encoding, and the tunnel starts right after it',
     requirements: ['CONNECT-03'],

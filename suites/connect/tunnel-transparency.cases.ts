@@ -23,8 +23,7 @@ function awkwardBinary(): Buffer {
 
 export const tunnelTransparencyCases = [
   defineCase({
-    id: 'connect/relays-tunnel-bytes-unchanged',
-    suite: 'connect',
+    id: 'relays-tunnel-bytes-unchanged',
     title:
       'Tunnel bytes pass unchanged both ways: 1 MiB of random data, an HTTP request, binary with NULs',
     requirements: ['CONNECT-05'],
@@ -66,8 +65,7 @@ export const tunnelTransparencyCases = [
     },
   }),
   defineCase({
-    id: 'connect/keeps-tunnels-whatever-the-alpn-header',
-    suite: 'connect',
+    id: 'keeps-tunnels-whatever-the-alpn-header',
     title:
       'CONNECT with "ALPN: h2, http%2F1.1", with an unknown ALPN protocol, and with none: each tunnel carries non-TLS bytes',
     requirements: ['CONNECT-15'],

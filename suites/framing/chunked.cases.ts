@@ -40,8 +40,7 @@ const chunkedResponse = (body: string): Buffer =>
 
 export const chunkedCases = [
   defineCase({
-    id: 'framing/invalid-request-chunks-rejected',
-    suite: 'framing',
+    id: 'invalid-request-chunks-rejected',
     title:
       'A chunked request with an overflowing or non-hex size, or data longer than its size, is refused (400, 413, or a close) and never completes upstream',
     requirements: ['SMUG-10'],
@@ -87,8 +86,7 @@ export const chunkedCases = [
   }),
 
   defineCase({
-    id: 'framing/chunk-extensions-ignored',
-    suite: 'framing',
+    id: 'chunk-extensions-ignored',
     title:
       'An unknown chunk extension is ignored: the request body reaches the origin and the response body the client',
     requirements: ['SMUG-10'],
@@ -144,8 +142,7 @@ export const chunkedCases = [
   // ... decoding a supposedly chunked transfer coding fails, MUST record the
   // message as incomplete"; which 5xx is INFO (upstreamRefusal).
   defineCase({
-    id: 'framing/invalid-response-chunks-not-relayed',
-    suite: 'framing',
+    id: 'invalid-response-chunks-not-relayed',
     title:
       'A chunked response with broken chunk framing becomes a 502, or is cut off with the connection: never relayed as complete',
     requirements: ['SMUG-10'],

@@ -23,8 +23,7 @@ import { provenance } from '../support/provenance.js'
 
 export const clTeCases = [
   defineCase({
-    id: 'framing/cl-with-te-request-rejected-or-te-framed',
-    suite: 'framing',
+    id: 'cl-with-te-request-rejected-or-te-framed',
     title:
       'A request with both Content-Length and Transfer-Encoding is refused, or forwarded framed by Transfer-Encoding without the received Content-Length, and its connection closes',
     requirements: ['SMUG-01'],
@@ -53,8 +52,7 @@ export const clTeCases = [
   }),
 
   defineCase({
-    id: 'framing/cl-with-te-response-framed-by-te',
-    suite: 'framing',
+    id: 'cl-with-te-response-framed-by-te',
     title:
       'A response with both Content-Length and Transfer-Encoding reaches the client framed by Transfer-Encoding, without Content-Length, or as a 502',
     requirements: ['SMUG-02'],

@@ -86,8 +86,7 @@ async function bodilessThenNext(
 
 export const responseBoundaryCases = [
   defineCase({
-    id: 'framing/head-response-ends-at-headers',
-    suite: 'framing',
+    id: 'head-response-ends-at-headers',
     title:
       'A response to HEAD with Content-Length: 100 ends at its empty line, and the pipelined GET after it is answered intact',
     requirements: ['SMUG-11'],
@@ -124,8 +123,7 @@ export const responseBoundaryCases = [
   }),
 
   defineCase({
-    id: 'framing/204-and-304-end-at-headers',
-    suite: 'framing',
+    id: '204-and-304-end-at-headers',
     title:
       'A 204 with Content-Length (or a 5xx refusing it) and a 304 with Transfer-Encoding end at their empty line, and the next response is intact',
     requirements: ['SMUG-11'],
@@ -182,8 +180,7 @@ export const responseBoundaryCases = [
   // (RFC 9110 §3.7): "A client MUST NOT process, cache, or forward such extra
   // data as a separate response".
   defineCase({
-    id: 'framing/no-response-after-the-response',
-    suite: 'framing',
+    id: 'no-response-after-the-response',
     title:
       'Bytes an upstream sends after a complete response are never served as the response to the next request',
     requirements: ['SMUG-12'],
@@ -206,8 +203,7 @@ export const responseBoundaryCases = [
   // grades at MUST in every role. Reusing the connection without serving the
   // extra bytes is reported, never failed or warned.
   defineCase({
-    id: 'framing/drops-upstream-after-extra-bytes',
-    suite: 'framing',
+    id: 'drops-upstream-after-extra-bytes',
     title:
       'An upstream connection that sent bytes after a complete response is not used for the next request',
     requirements: ['SMUG-12'],

@@ -50,8 +50,7 @@ export const responseFieldCases = [
   // downstream". A gateway is not one (RFC 9110 §3.7): reverse and
   // tls-terminator report relaying it as INFO (proxySentence).
   defineCase({
-    id: 'framing/response-whitespace-before-colon-removed',
-    suite: 'framing',
+    id: 'response-whitespace-before-colon-removed',
     title:
       'Whitespace before the colon in a response field is removed before the response goes on (or 502)',
     requirements: ['SMUG-06'],
@@ -73,8 +72,7 @@ export const responseFieldCases = [
   // replace it with a 502 (Bad Gateway) response ... or replace each received
   // obs-fold with one or more SP octets".
   defineCase({
-    id: 'framing/response-obs-fold-502-or-unfolded',
-    suite: 'framing',
+    id: 'response-obs-fold-502-or-unfolded',
     title: 'A folded response field line becomes a 502, or reaches the client unfolded',
     requirements: ['SMUG-07'],
     spec: [{ rfc: 9112, section: '5.2' }],
@@ -89,8 +87,7 @@ export const responseFieldCases = [
   // such a bare CR MUST consider that element to be invalid or replace each
   // bare CR with SP before processing the element or forwarding the message".
   defineCase({
-    id: 'framing/response-bare-cr-502-or-cleaned',
-    suite: 'framing',
+    id: 'response-bare-cr-502-or-cleaned',
     title: 'A bare CR in a response field becomes a 502, or a SP before the response goes on',
     requirements: ['SMUG-08'],
     spec: [{ rfc: 9112, section: '2.2' }],

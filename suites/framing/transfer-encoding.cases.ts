@@ -72,8 +72,7 @@ const UNFOLDED_CHUNKED: ForwardingCheck = {
 
 export const transferEncodingCases = [
   defineCase({
-    id: 'framing/transfer-encoding-not-chunked-last-rejected',
-    suite: 'framing',
+    id: 'transfer-encoding-not-chunked-last-rejected',
     title:
       'A request whose Transfer-Encoding does not end in exactly one chunked gets 400 (or 501) and a close',
     requirements: ['SMUG-05'],
@@ -111,8 +110,7 @@ export const transferEncodingCases = [
   }),
 
   defineCase({
-    id: 'framing/unknown-transfer-coding-gets-501',
-    suite: 'framing',
+    id: 'unknown-transfer-coding-gets-501',
     title:
       'A request with a transfer coding the intermediary does not apply gets 501, or is forwarded with that coding intact',
     requirements: ['SMUG-05'],
@@ -152,8 +150,7 @@ export const transferEncodingCases = [
   }),
 
   defineCase({
-    id: 'framing/response-transfer-coding-not-relabelled',
-    suite: 'framing',
+    id: 'response-transfer-coding-not-relabelled',
     title:
       'A response in a transfer coding the intermediary does not decode becomes a 502, or keeps that coding: its coded bytes never arrive as plain content',
     requirements: ['SMUG-05'],
@@ -197,8 +194,7 @@ export const transferEncodingCases = [
   }),
 
   defineCase({
-    id: 'framing/http10-transfer-encoding-closes',
-    suite: 'framing',
+    id: 'http10-transfer-encoding-closes',
     title:
       'An HTTP/1.0 request with Transfer-Encoding is handled at most once, then its connection closes',
     requirements: ['SMUG-05'],

@@ -16,8 +16,7 @@ const CHALLENGES = ['Basic realm="proxyspec a"', 'Bearer realm="b", error="inval
 
 export const authenticationFieldCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-authorization-unchanged',
-    suite: 'hop-by-hop',
+    id: 'forwards-authorization-unchanged',
     title: 'Authorization reaches the origin byte for byte',
     requirements: ['HOP-10'],
     spec: [
@@ -49,8 +48,7 @@ export const authenticationFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/forwards-www-authenticate-unchanged',
-    suite: 'hop-by-hop',
+    id: 'forwards-www-authenticate-unchanged',
     title: 'Several WWW-Authenticate lines reach the client unchanged and in order',
     requirements: ['HOP-10'],
     spec: [

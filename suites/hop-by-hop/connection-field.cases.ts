@@ -14,8 +14,7 @@ const present = (headers: Parameters<typeof hasField>[0], names: readonly string
 
 export const connectionFieldCases = [
   defineCase({
-    id: 'hop-by-hop/drops-connection-listed-request-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-connection-listed-request-fields',
     title: 'Request fields named in Connection, and Connection itself, are not forwarded',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -52,8 +51,7 @@ export const connectionFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/drops-connection-listed-response-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-connection-listed-response-fields',
     title: 'Response fields named in Connection are not forwarded to the client',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -98,8 +96,7 @@ export const connectionFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/parses-connection-as-a-list',
-    suite: 'hop-by-hop',
+    id: 'parses-connection-as-a-list',
     title:
       'Connection is parsed as a case-insensitive list spread over lines, with empty elements and whitespace',
     requirements: ['HOP-02'],

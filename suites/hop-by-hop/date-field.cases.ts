@@ -17,8 +17,7 @@ const SKEW_MS = 5000
 
 export const dateFieldCases = [
   defineCase({
-    id: 'hop-by-hop/adds-date-when-missing',
-    suite: 'hop-by-hop',
+    id: 'adds-date-when-missing',
     title: 'A response relayed without Date gets exactly one valid Date',
     requirements: ['HOP-16'],
     spec: [
@@ -47,8 +46,7 @@ export const dateFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/replaces-invalid-date',
-    suite: 'hop-by-hop',
+    id: 'replaces-invalid-date',
     title: 'An invalid Date from the origin is replaced with a valid one',
     requirements: ['HOP-16'],
     spec: [{ rfc: 9110, section: '6.6.1' }],

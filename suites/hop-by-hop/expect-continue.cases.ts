@@ -65,8 +65,7 @@ async function readHead(client: RawClient, timeoutMs: number): Promise<string> {
 
 export const expectContinueCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-expect-continue-without-the-body',
-    suite: 'hop-by-hop',
+    id: 'forwards-expect-continue-without-the-body',
     title:
       'A request with Expect: 100-continue reaches the origin before its body, and the 100 reaches the client',
     requirements: ['HOP-18'],
@@ -150,8 +149,7 @@ export const expectContinueCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/relays-early-final-response-to-expect-continue',
-    suite: 'hop-by-hop',
+    id: 'relays-early-final-response-to-expect-continue',
     title:
       'When the origin refuses an Expect: 100-continue request at once, the client gets the refusal without sending the body',
     requirements: ['HOP-18'],

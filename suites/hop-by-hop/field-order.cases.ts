@@ -15,8 +15,7 @@ const same = (a: readonly string[], b: readonly string[]): boolean =>
 
 export const fieldOrderCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-unknown-request-fields-in-order',
-    suite: 'hop-by-hop',
+    id: 'forwards-unknown-request-fields-in-order',
     title: 'Unknown request fields are forwarded, repeated lines in their order',
     requirements: ['HOP-11'],
     spec: [
@@ -56,8 +55,7 @@ export const fieldOrderCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/keeps-response-field-lines-and-set-cookie',
-    suite: 'hop-by-hop',
+    id: 'keeps-response-field-lines-and-set-cookie',
     title: 'Repeated response fields keep their order, and Set-Cookie lines are never joined',
     requirements: ['HOP-11'],
     spec: [

@@ -93,8 +93,7 @@ async function serverWideOptions(ctx: CaseContext): Promise<Outcome> {
 
 export const hostAndTargetCases = [
   defineCase({
-    id: 'hop-by-hop/rebuilds-host-from-absolute-form',
-    suite: 'hop-by-hop',
+    id: 'rebuilds-host-from-absolute-form',
     title:
       'An absolute-form request goes to the origin in origin-form, with Host taken from the target',
     requirements: ['HOP-13'],
@@ -137,8 +136,7 @@ export const hostAndTargetCases = [
   // Host header field with an invalid field value" (any refusal with nothing
   // forwarded passes).
   defineCase({
-    id: 'hop-by-hop/rejects-missing-repeated-or-invalid-host',
-    suite: 'hop-by-hop',
+    id: 'rejects-missing-repeated-or-invalid-host',
     title:
       'An origin-form request with no Host, two Host lines or an invalid Host value gets 400 and goes nowhere',
     requirements: ['HOP-14'],
@@ -186,8 +184,7 @@ export const hostAndTargetCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/absolute-form-ignores-received-host',
-    suite: 'hop-by-hop',
+    id: 'absolute-form-ignores-received-host',
     title:
       'An absolute-form request with no Host, two Host lines or an invalid Host value is refused, or forwarded with Host rebuilt from the target',
     requirements: ['HOP-13', 'HOP-14'],
@@ -252,8 +249,7 @@ export const hostAndTargetCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/forwards-path-and-query-byte-for-byte',
-    suite: 'hop-by-hop',
+    id: 'forwards-path-and-query-byte-for-byte',
     title:
       'Path and query reach the origin byte for byte: no decoding, no dot-segments, no slash merging',
     requirements: ['HOP-15'],
@@ -282,8 +278,7 @@ export const hostAndTargetCases = [
   // request chain MUST send a request-target of "*" when it forwards the
   // request to the indicated origin server." "/" asks about one resource.
   defineCase({
-    id: 'hop-by-hop/forwards-server-wide-options-as-asterisk',
-    suite: 'hop-by-hop',
+    id: 'forwards-server-wide-options-as-asterisk',
     title: 'OPTIONS for a whole server (no path) reaches the origin as OPTIONS *',
     requirements: ['HOP-15'],
     spec: [
@@ -297,8 +292,7 @@ export const hostAndTargetCases = [
     run: serverWideOptions,
   }),
   defineCase({
-    id: 'hop-by-hop/gateway-forwards-options-asterisk',
-    suite: 'hop-by-hop',
+    id: 'gateway-forwards-options-asterisk',
     title: 'A gateway that forwards OPTIONS * sends it on as OPTIONS *',
     requirements: ['HOP-15'],
     spec: [

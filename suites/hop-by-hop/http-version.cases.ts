@@ -23,8 +23,7 @@ const HTTP11 = 'HTTP/1.1'
 
 export const httpVersionCases = [
   defineCase({
-    id: 'hop-by-hop/writes-own-version-in-request-line',
-    suite: 'hop-by-hop',
+    id: 'writes-own-version-in-request-line',
     title: 'An HTTP/1.0 request is forwarded with the proxy’s own version, HTTP/1.1',
     requirements: ['HOP-12'],
     spec: [
@@ -49,8 +48,7 @@ export const httpVersionCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/writes-own-version-in-status-line',
-    suite: 'hop-by-hop',
+    id: 'writes-own-version-in-status-line',
     title: 'An HTTP/1.0 response is relayed with the proxy’s own version, HTTP/1.1',
     requirements: ['HOP-12'],
     spec: [
@@ -73,8 +71,7 @@ export const httpVersionCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/answers-http10-client-with-own-version',
-    suite: 'hop-by-hop',
+    id: 'answers-http10-client-with-own-version',
     title:
       'The response to an HTTP/1.0 client carries the intermediary’s own version (HTTP/1.1), not the client’s',
     requirements: ['HOP-12'],

@@ -80,8 +80,7 @@ async function exchange(
 
 export const interimResponseCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-interim-responses',
-    suite: 'hop-by-hop',
+    id: 'forwards-interim-responses',
     title: 'Two 103 (Early Hints) from the origin reach an HTTP/1.1 client before the 200',
     requirements: ['HOP-17'],
     spec: [{ rfc: 9110, section: '15.2' }],
@@ -106,8 +105,7 @@ export const interimResponseCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/no-interim-responses-to-http10',
-    suite: 'hop-by-hop',
+    id: 'no-interim-responses-to-http10',
     title: 'An HTTP/1.0 client gets only the final response, never a 103',
     requirements: ['HOP-17'],
     spec: [{ rfc: 9110, section: '15.2' }],

@@ -25,8 +25,7 @@ const MAX_VIA_MEMBERS = 2
 
 export const loopCases = [
   defineCase({
-    id: 'hop-by-hop/does-not-forward-to-itself',
-    suite: 'hop-by-hop',
+    id: 'does-not-forward-to-itself',
     title: 'A request addressed to the proxy itself is answered, not forwarded round and round',
     requirements: ['HOP-19'],
     spec: [{ rfc: 9110, section: '7.6' }],

@@ -78,8 +78,7 @@ async function finalRecipient(
 
 export const maxForwardsCases = [
   defineCase({
-    id: 'hop-by-hop/answers-max-forwards-zero-itself',
-    suite: 'hop-by-hop',
+    id: 'answers-max-forwards-zero-itself',
     title: 'OPTIONS and TRACE with Max-Forwards: 0 are answered by the proxy, not forwarded',
     requirements: ['HOP-06'],
     spec: [{ rfc: 9110, section: '7.6.2' }],
@@ -113,8 +112,7 @@ export const maxForwardsCases = [
   // intermediary MUST generate an updated Max-Forwards field in the forwarded
   // message". A refusal with nothing forwarded passes (issue 10).
   defineCase({
-    id: 'hop-by-hop/decrements-max-forwards',
-    suite: 'hop-by-hop',
+    id: 'decrements-max-forwards',
     title:
       'Max-Forwards is forwarded as the received value minus one (or less), without overflow, and never added',
     requirements: ['HOP-07'],

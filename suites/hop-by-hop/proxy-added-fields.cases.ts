@@ -22,8 +22,7 @@ export const proxyAddedFieldCases = [
   // message is forwarded and, for each connection-option in this field, remove
   // any header or trailer field(s) from the message with the same name".
   defineCase({
-    id: 'hop-by-hop/connection-cannot-strip-via',
-    suite: 'hop-by-hop',
+    id: 'connection-cannot-strip-via',
     title:
       "Connection: Via, X-Forwarded-For, Forwarded removes the client's forged values, not the proxy's own Via",
     // HOP-01 too: the client's nominated Via, X-Forwarded-For and Forwarded must go.

@@ -73,8 +73,7 @@ async function refusedVariant(
 
 export const proxyAuthorizationCases = [
   defineCase({
-    id: 'hop-by-hop/auth-407-carries-challenge',
-    suite: 'hop-by-hop',
+    id: 'auth-407-carries-challenge',
     title:
       'A request without proxy credentials gets a complete 407 with a Proxy-Authenticate challenge',
     requirements: ['CONNECT-10', 'HOP-10'],
@@ -93,8 +92,7 @@ export const proxyAuthorizationCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/auth-refuses-missing-or-wrong-credentials',
-    suite: 'hop-by-hop',
+    id: 'auth-refuses-missing-or-wrong-credentials',
     title:
       'A request without credentials, and one with a wrong password, get 407 and are not forwarded',
     requirements: ['CONNECT-10', 'HOP-10'],
@@ -124,8 +122,7 @@ export const proxyAuthorizationCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/auth-connection-usable-after-407',
-    suite: 'hop-by-hop',
+    id: 'auth-connection-usable-after-407',
     title: 'After a 407 the connection is closed, or the retry with credentials on it is answered',
     requirements: ['CONNECT-10'],
     spec: [
@@ -163,8 +160,7 @@ export const proxyAuthorizationCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/consumes-proxy-authorization',
-    suite: 'hop-by-hop',
+    id: 'consumes-proxy-authorization',
     title:
       'With valid credentials the request is forwarded without Proxy-Authorization, its Authorization unchanged',
     requirements: ['HOP-10'],

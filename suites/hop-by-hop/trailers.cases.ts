@@ -44,8 +44,7 @@ const withTrailers: OriginBehaviour = {
 
 export const trailerCases = [
   defineCase({
-    id: 'hop-by-hop/never-merges-trailers-into-headers',
-    suite: 'hop-by-hop',
+    id: 'never-merges-trailers-into-headers',
     title:
       'Response trailers stay trailers (or are dropped): none of them appears in the header section',
     requirements: ['HOP-09'],

@@ -28,8 +28,7 @@ function unlisted(headers: readonly HeaderField[], names: readonly string[]): st
 
 export const unlistedHopFieldCases = [
   defineCase({
-    id: 'hop-by-hop/drops-unlisted-hop-by-hop-request-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-unlisted-hop-by-hop-request-fields',
     title:
       'Proxy-Connection, Keep-Alive, TE and Upgrade from the client are not forwarded, even when Connection does not name them',
     requirements: ['HOP-03'],
@@ -69,8 +68,7 @@ export const unlistedHopFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/drops-unlisted-hop-by-hop-response-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-unlisted-hop-by-hop-response-fields',
     title:
       'Keep-Alive, Proxy-Connection, and Upgrade on a 200, from the origin do not reach the client, even when Connection does not name them',
     requirements: ['HOP-03'],
@@ -132,8 +130,7 @@ export const unlistedHopFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/te-is-not-forwarded-without-connection-te',
-    suite: 'hop-by-hop',
+    id: 'te-is-not-forwarded-without-connection-te',
     title: "The client's TE is not forwarded; a TE of the proxy's own comes with Connection: TE",
     requirements: ['HOP-08'],
     spec: [

@@ -50,8 +50,7 @@ export const viaFieldCases = [
   // An HTTP-to-HTTP gateway MUST send an appropriate Via header field in each
   // inbound request message". Each of them has a directive that adds it.
   defineCase({
-    id: 'hop-by-hop/appends-via-to-requests',
-    suite: 'hop-by-hop',
+    id: 'appends-via-to-requests',
     title:
       'A forwarded request gets a Via member with the received version, after the earlier members',
     requirements: ['HOP-05'],
@@ -80,8 +79,7 @@ export const viaFieldCases = [
   // protocol and protocol version used by the upstream sender of the message":
   // for a response that is the origin, which spoke HTTP/1.0.
   defineCase({
-    id: 'hop-by-hop/appends-via-to-responses',
-    suite: 'hop-by-hop',
+    id: 'appends-via-to-responses',
     title:
       'A forwarded response gets a Via member with the received version, after the earlier members',
     requirements: ['HOP-05'],
@@ -93,8 +91,7 @@ export const viaFieldCases = [
     run: responseVia,
   }),
   defineCase({
-    id: 'hop-by-hop/gateway-appends-via-to-responses',
-    suite: 'hop-by-hop',
+    id: 'gateway-appends-via-to-responses',
     title: 'A gateway appends a Via member to the responses it relays',
     requirements: ['HOP-05'],
     spec: [{ rfc: 9110, section: '7.6.3' }],

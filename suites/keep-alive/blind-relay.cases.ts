@@ -21,8 +21,7 @@ const CLIENT_KEEP_ALIVE = 'timeout=60'
 // Content-Length (RFC 9112 §6.3, any recipient).
 export const blindRelayCases = [
   defineCase({
-    id: 'keep-alive/no-dumb-proxy-keep-alive-hang',
-    suite: 'keep-alive',
+    id: 'no-dumb-proxy-keep-alive-hang',
     title:
       'A 1.0 client keep-alive is not passed to a 1.0 origin, and the exchange ends by framing, not by waiting for the origin to close',
     requirements: ['KA-06'],

@@ -160,7 +160,6 @@ async function upstreamAfterEarlyAnswer(ctx: CaseContext): Promise<Outcome> {
 }
 
 const common = {
-  suite: 'keep-alive',
   requirements: ['KA-12'],
   spec: [
     { rfc: 9112, section: '9.3' },
@@ -174,7 +173,7 @@ const common = {
 export const earlyResponseCases = [
   defineCase({
     ...common,
-    id: 'keep-alive/early-response-body-not-parsed-as-request',
+    id: 'early-response-body-not-parsed-as-request',
     title:
       'The origin answers 403 before the request body was sent: the body, itself a request, is never parsed as the next request',
     roles: ['forward', 'reverse'],
@@ -194,7 +193,7 @@ export const earlyResponseCases = [
   }),
   defineCase({
     ...common,
-    id: 'keep-alive/refusal-body-not-parsed-as-request',
+    id: 'refusal-body-not-parsed-as-request',
     title:
       'A forward proxy refuses POST http://o.test/deny itself (o.test never resolves, RFC 6761): the unread body, itself a request, is never parsed as the next request',
     roles: ['forward'],
@@ -202,7 +201,7 @@ export const earlyResponseCases = [
   }),
   defineCase({
     ...common,
-    id: 'keep-alive/early-response-upstream-not-reused-owing-body',
+    id: 'early-response-upstream-not-reused-owing-body',
     title:
       'The origin answers 403 before the POST body was sent: the target does not send its next request on that upstream connection while it still owes the body',
     requirement:

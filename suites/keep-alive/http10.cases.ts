@@ -37,7 +37,6 @@ async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
 }
 
 const keepAliveCase = {
-  suite: 'keep-alive',
   title: 'An HTTP/1.0 client asking for keep-alive gets no persistent connection',
   requirements: ['KA-05'],
   spec: [
@@ -53,7 +52,7 @@ export const http10Cases = [
   // maintain a persistent connection with an HTTP/1.0 client".
   defineCase({
     ...keepAliveCase,
-    id: 'keep-alive/no-persistence-with-http10-client',
+    id: 'no-persistence-with-http10-client',
     requirement:
       'A proxy server MUST NOT maintain a persistent connection with an HTTP/1.0 client, even one that sends Connection: keep-alive.',
     level: 'MUST',
@@ -61,7 +60,7 @@ export const http10Cases = [
   }),
   defineCase({
     ...keepAliveCase,
-    id: 'keep-alive/http10-keep-alive-at-a-gateway',
+    id: 'http10-keep-alive-at-a-gateway',
     // Squid maintainers hold that a gateway acting as the origin may honour it [B26]: INFO.
     requirement:
       'A gateway acts as an origin server toward its clients (RFC 9110 §3.7); whether it keeps 1.0 keep-alive is reported, not graded.',
@@ -69,8 +68,7 @@ export const http10Cases = [
     roles: ['reverse'],
   }),
   defineCase({
-    id: 'keep-alive/no-chunked-request-to-http10-upstream',
-    suite: 'keep-alive',
+    id: 'no-chunked-request-to-http10-upstream',
     title:
       'After the origin answered in HTTP/1.0, a chunked request is sent to it with Content-Length, or refused (411/502)',
     requirements: ['KA-08'],

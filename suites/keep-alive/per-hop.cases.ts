@@ -11,8 +11,7 @@ import { originRequest, responseOrOutcome } from '../support/request.js'
 
 export const perHopCases = [
   defineCase({
-    id: 'keep-alive/client-close-not-forwarded-inbound',
-    suite: 'keep-alive',
+    id: 'client-close-not-forwarded-inbound',
     title:
       "A client's Connection: close is not passed to the origin, unless the intermediary closes that upstream connection itself",
     requirements: ['KA-02'],
@@ -50,8 +49,7 @@ export const perHopCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/origin-close-is-per-hop',
-    suite: 'keep-alive',
+    id: 'origin-close-is-per-hop',
     title:
       "An origin's Connection: close reaches the client only when the intermediary really closes the client connection",
     requirements: ['KA-02'],

@@ -7,8 +7,7 @@ import { originRequest, responseOrOutcome } from '../support/request.js'
 
 export const persistenceCases = [
   defineCase({
-    id: 'keep-alive/persists-http11-client-connections',
-    suite: 'keep-alive',
+    id: 'persists-http11-client-connections',
     title: 'Two sequential HTTP/1.1 requests are answered on one client connection',
     requirements: ['KA-01'],
     spec: [{ rfc: 9112, section: '9.3' }],

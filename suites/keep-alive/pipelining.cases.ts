@@ -160,8 +160,7 @@ async function arrivalOf(
 
 export const pipeliningCases = [
   defineCase({
-    id: 'keep-alive/pipelined-responses-in-order',
-    suite: 'keep-alive',
+    id: 'pipelined-responses-in-order',
     title:
       'Three pipelined GETs are answered 1, 2, 3 although the origin is slowest with #1 (a close after a complete response is allowed: the rest is retried)',
     requirements: ['KA-10'],
@@ -188,8 +187,7 @@ export const pipeliningCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/pipeline-ends-after-failed-post',
-    suite: 'keep-alive',
+    id: 'pipeline-ends-after-failed-post',
     title:
       'GET, POST, GET pipelined; the origin drops the connection on the POST: a target that had the last GET upstream already forwards what it has, then closes (graded only when it pipelines upstream)',
     requirements: ['KA-10'],

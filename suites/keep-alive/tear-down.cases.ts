@@ -11,8 +11,7 @@ import { originRequest, responseOrOutcome, statusLine } from '../support/request
 
 export const tearDownCases = [
   defineCase({
-    id: 'keep-alive/closes-after-connection-close',
-    suite: 'keep-alive',
+    id: 'closes-after-connection-close',
     title:
       'After a request with Connection: close, one response comes back, then EOF; a pipelined request is never forwarded',
     requirements: ['KA-03'],
@@ -52,8 +51,7 @@ export const tearDownCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/marks-response-to-close-request',
-    suite: 'keep-alive',
+    id: 'marks-response-to-close-request',
     title: 'The response to a request with Connection: close says Connection: close',
     requirements: ['KA-03'],
     spec: [{ rfc: 9112, section: '9.6' }],
@@ -74,8 +72,7 @@ export const tearDownCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/closes-after-its-own-close',
-    suite: 'keep-alive',
+    id: 'closes-after-its-own-close',
     title:
       'When the intermediary itself answers with Connection: close (a 400 for a missing Host), it closes the connection',
     requirements: ['KA-03'],

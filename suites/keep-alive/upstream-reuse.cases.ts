@@ -13,8 +13,7 @@ const REQUESTS_EACH = 4
 
 export const upstreamReuseCases = [
   defineCase({
-    id: 'keep-alive/no-reuse-after-upstream-close',
-    suite: 'keep-alive',
+    id: 'no-reuse-after-upstream-close',
     title:
       'After an upstream response with Connection: close, the next request goes on a new upstream connection even if the origin left the old one open',
     requirements: ['KA-04'],
@@ -101,8 +100,7 @@ export const upstreamReuseCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/reuses-upstream-connections',
-    suite: 'keep-alive',
+    id: 'reuses-upstream-connections',
     title: `${CLIENTS} keep-alive clients with ${REQUESTS_EACH} requests each do not cost one upstream connection per request`,
     requirements: ['KA-14'],
     spec: [{ rfc: 9112, section: '9.4' }],

@@ -15,8 +15,7 @@ import { exchangeVia, mustRefuse } from './originator-kit.js'
 
 export const originatorHandshakeCases = [
   defineCase({
-    id: 'tls/originator-sends-the-upstream-name-as-sni',
-    suite: 'tls',
+    id: 'originator-sends-the-upstream-name-as-sni',
     title: 'The ClientHello to the upstream carries its configured name as server_name',
     requirements: ['TLS-13'],
     spec: [
@@ -48,8 +47,7 @@ export const originatorHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'tls/originator-refuses-tls-1-1-upstreams',
-    suite: 'tls',
+    id: 'originator-refuses-tls-1-1-upstreams',
     title: 'An upstream that speaks only TLS 1.0 and 1.1 is refused',
     requirements: ['TLS-15'],
     spec: [
@@ -68,8 +66,7 @@ export const originatorHandshakeCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-never-offers-h2c-in-alpn',
-    suite: 'tls',
+    id: 'originator-never-offers-h2c-in-alpn',
     title: 'The ALPN list sent upstream never names h2c',
     requirements: ['TLS-16'],
     spec: [
@@ -94,8 +91,7 @@ export const originatorHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'tls/originator-never-falls-back-to-plain-http',
-    suite: 'tls',
+    id: 'originator-never-falls-back-to-plain-http',
     title: 'After a failed verification the request is not retried in plain HTTP',
     requirements: ['TLS-23'],
     spec: [
@@ -121,8 +117,7 @@ export const originatorHandshakeCases = [
       }),
   }),
   defineCase({
-    id: 'tls/originator-sends-close-notify',
-    suite: 'tls',
+    id: 'originator-sends-close-notify',
     title: 'Closing an upstream TLS connection, the originator sends close_notify before its FIN',
     requirements: ['TLS-22'],
     spec: [

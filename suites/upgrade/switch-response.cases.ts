@@ -15,8 +15,7 @@ import { opened, switchProblems, UPGRADE_ROLES as ROLES } from './handshake-chec
 
 export const switchResponseCases = [
   defineCase({
-    id: 'upgrade/101-has-no-framing-fields',
-    suite: 'upgrade',
+    id: '101-has-no-framing-fields',
     title:
       'The relayed 101 has no Content-Length or Transfer-Encoding, lists upgrade in Connection, and the tunnel starts right after its head',
     requirements: ['UPG-11'],
@@ -58,8 +57,7 @@ export const switchResponseCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/101-lists-only-upgrade-in-connection',
-    suite: 'upgrade',
+    id: '101-lists-only-upgrade-in-connection',
     title: 'The relayed 101 lists no unrelated option such as keep-alive in Connection',
     requirements: ['UPG-11'],
     spec: [

@@ -158,8 +158,7 @@ async function mixedCase(ctx: CaseContext): Promise<Outcome> {
 
 export const switchRuleCases = [
   defineCase({
-    id: 'upgrade/no-tunnel-without-101',
-    suite: 'upgrade',
+    id: 'no-tunnel-without-101',
     title:
       'A refused upgrade (426, 200, 403) leaves the connection HTTP: later bytes are parsed as requests, never tunnelled',
     requirements: ['UPG-04'],
@@ -198,8 +197,7 @@ export const switchRuleCases = [
   // such a 101, so relaying it is reported (what the client then gets is a
   // connection whose protocol nobody agreed on), not failed.
   defineCase({
-    id: 'upgrade/invalid-101-is-not-a-switch',
-    suite: 'upgrade',
+    id: 'invalid-101-is-not-a-switch',
     title:
       'A 101 without Upgrade, or to a protocol the client did not offer, is a bad upstream answer; `Upgrade: WebSocket` is valid',
     requirements: ['UPG-05'],
@@ -237,8 +235,7 @@ export const switchRuleCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/no-client-bytes-before-101',
-    suite: 'upgrade',
+    id: 'no-client-bytes-before-101',
     title: 'Frame bytes sent with the handshake reach the origin only after its 101',
     requirements: ['UPG-06'],
     spec: [
@@ -268,8 +265,7 @@ export const switchRuleCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/version-refusal-relayed-intact',
-    suite: 'upgrade',
+    id: 'version-refusal-relayed-intact',
     title:
       "The origin's 426 refusing the WebSocket version reaches the client with every Sec-WebSocket-Version line, and no tunnel opens",
     requirements: ['UPG-09'],

@@ -55,8 +55,7 @@ function ignoredUpgrade(
 
 export const upgradeRequestCases = [
   defineCase({
-    id: 'upgrade/unrelayed-upgrade-handled-as-http',
-    suite: 'upgrade',
+    id: 'unrelayed-upgrade-handled-as-http',
     title:
       'An upgrade the target does not relay is removed and the request served as HTTP; one it relays carries the upgrade option',
     requirements: ['UPG-01'],
@@ -104,8 +103,7 @@ export const upgradeRequestCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/http10-upgrade-ignored',
-    suite: 'upgrade',
+    id: 'http10-upgrade-ignored',
     title: 'Upgrade in an HTTP/1.0 request is ignored: no Upgrade upstream, no 101 to the client',
     requirements: ['UPG-02'],
     spec: [
@@ -136,8 +134,7 @@ export const upgradeRequestCases = [
   // `Connection: upgrade`, then a switch) passes with a note; refusing the
   // request with nothing forwarded passes (the request breaks a MUST).
   defineCase({
-    id: 'upgrade/upgrade-without-connection-option-ignored',
-    suite: 'upgrade',
+    id: 'upgrade-without-connection-option-ignored',
     title:
       'Upgrade without `upgrade` in Connection is removed or replaced, never forwarded as received',
     requirements: ['UPG-03'],
@@ -181,8 +178,7 @@ export const upgradeRequestCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/h2c-never-passed-through',
-    suite: 'upgrade',
+    id: 'h2c-never-passed-through',
     title:
       'Upgrade: h2c and HTTP2-Settings never reach the origin, and no h2c 101 reaches the client',
     requirements: ['UPG-12'],

@@ -27,8 +27,7 @@ const REQUEST_FIELDS = [
 
 export const websocketHandshakeCases = [
   defineCase({
-    id: 'upgrade/websocket-handshake-fields-pass-unchanged',
-    suite: 'upgrade',
+    id: 'websocket-handshake-fields-pass-unchanged',
     title:
       'Sec-WebSocket-Key, -Version, -Protocol, -Extensions and Origin reach the origin unchanged, and its Accept and Protocol reach the client',
     requirements: ['UPG-07'],
@@ -82,8 +81,7 @@ export const websocketHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/websocket-accept-matches-client-key',
-    suite: 'upgrade',
+    id: 'websocket-accept-matches-client-key',
     title: "The Sec-WebSocket-Accept the client gets is the one for the client's own key",
     requirements: ['UPG-08'],
     spec: [
@@ -146,8 +144,7 @@ export const websocketHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/connection-keep-alive-upgrade-upgrades',
-    suite: 'upgrade',
+    id: 'connection-keep-alive-upgrade-upgrades',
     title: '`Connection: keep-alive, Upgrade` upgrades like `Connection: Upgrade`',
     requirements: ['UPG-07', 'HOP-02'],
     spec: [

@@ -18,8 +18,7 @@ import { opened, UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 export const websocketTunnelCases = [
   defineCase({
-    id: 'upgrade/websocket-frames-pass-byte-for-byte',
-    suite: 'upgrade',
+    id: 'websocket-frames-pass-byte-for-byte',
     title:
       'Compressed fragments with RSV1, an interleaved ping, a 125-byte ping and a close pass byte for byte both ways',
     requirements: ['UPG-10'],
@@ -88,8 +87,7 @@ export const websocketTunnelCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/websocket-close-propagates',
-    suite: 'upgrade',
+    id: 'websocket-close-propagates',
     title:
       'A close frame and FIN from either side reach the other side, then both connections close',
     requirements: ['UPG-14'],
