@@ -4,7 +4,7 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 
 export const connectPortsCases = [
   defineCase({
@@ -27,16 +27,15 @@ export const connectPortsCases = [
           headers: [['Host', sink.authority]],
         }),
       )
-      const read = responseOrOutcome(
+      const read = responseOf(
         await client.readResponse({ requestMethod: 'CONNECT' }),
         `an answer to CONNECT ${sink.authority}`,
       )
-      if ('outcome' in read) return read.outcome
-      const status = read.message.head.status
+      const status = read.head.status
       if (status >= 200 && status <= 299) {
         return violates(
           `a refusal (403) of CONNECT to unlisted port ${sink.port}`,
-          `${statusLine(read.message)}: the tunnel was opened`,
+          `${statusLine(read)}: the tunnel was opened`,
         )
       }
       // A refusal must not have touched the port: the listener saw nothing by the time the answer came.

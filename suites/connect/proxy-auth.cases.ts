@@ -33,7 +33,7 @@ import {
   validCredentials,
   wrongCredentials,
 } from '../support/proxy-auth.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 import { runVariants } from '../support/variants.js'
 
@@ -76,17 +76,12 @@ async function refusedVariant(
 ): Promise<Outcome | undefined> {
   const from = echo.connections.length
   const { read } = await authConnect(ctx, echo, credentials)
-  const answer = responseOrOutcome(read, `a 407 to a CONNECT ${what}`)
-  if ('outcome' in answer) return answer.outcome
-  const { status } = answer.message.head
+  const answer = responseOf(read, `a 407 to a CONNECT ${what}`)
+  const { status } = answer.head
   if (status >= 200 && status <= 299) {
-    return violates(
-      `a 407 to a CONNECT ${what}`,
-      `${statusLine(answer.message)}: a tunnel opened ${what}`,
-    )
+    return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)}: a tunnel opened ${what}`)
   }
-  if (status !== 407)
-    return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer.message)} instead`)
+  if (status !== 407) return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)} instead`)
   const reached = since(echo, from)
   if (reached.connections > 0) {
     return violates(
@@ -168,11 +163,10 @@ export const proxyAuthConnectCases = [
       const echo = await ctx.leaseTcp('echo')
       const from = echo.connections.length
       const first = await authConnect(ctx, echo, undefined, EARLY)
-      const answer = responseOrOutcome(first.read, 'an answer to a CONNECT without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
+      const answer = responseOf(first.read, 'an answer to a CONNECT without credentials')
+      if (answer.head.status !== 407) {
         return unsupported(
-          `the target answered ${statusLine(answer.message)} to a CONNECT without credentials, not 407`,
+          `the target answered ${statusLine(answer)} to a CONNECT without credentials, not 407`,
         )
       }
       await first.client.waitForClose({ timeoutMs: ctx.quietMs })
@@ -185,8 +179,7 @@ export const proxyAuthConnectCases = [
       }
       // 2. The same connection after a 407: closed, or the retry with credentials is served.
       const second = await authConnect(ctx, echo, undefined)
-      const refusal = responseOrOutcome(second.read, 'a 407 to a CONNECT without credentials')
-      if ('outcome' in refusal) return refusal.outcome
+      responseOf(second.read, 'a 407 to a CONNECT without credentials')
       if (second.client.peerState !== 'open') return conforms('407, then the connection closed')
       await second.client.write(connectBytes(echo.authority, { headers: [validCredentials(auth)] }))
       const retry = await second.client.readResponse({
@@ -194,16 +187,13 @@ export const proxyAuthConnectCases = [
         timeoutMs: Math.max(0, ctx.remainingMs() - 250),
       })
       if (retry.kind === 'closed') return conforms('407, then the connection closed')
-      const served = responseOrOutcome(
+      const served = responseOf(
         retry,
         'the connection closed after the 407, or the retry with credentials answered',
       )
-      if ('outcome' in served) return served.outcome
-      const { status } = served.message.head
+      const { status } = served.head
       if (status < 200 || status > 299) {
-        return conforms(
-          `407, then ${statusLine(served.message)} to the retry on the same connection`,
-        )
+        return conforms(`407, then ${statusLine(served)} to the retry on the same connection`)
       }
       await second.client.write(PING)
       return (
@@ -230,13 +220,12 @@ export const proxyAuthConnectCases = [
       const echo = await ctx.leaseTcp('echo')
       ctx.note(`CONNECT ${echo.authority} with Basic credentials of user "${auth.user}"`)
       const { client, read } = await authConnect(ctx, echo, validCredentials(auth))
-      const answer = responseOrOutcome(read, `a 2xx to CONNECT ${echo.authority} with credentials`)
-      if ('outcome' in answer) return answer.outcome
-      const { status } = answer.message.head
+      const answer = responseOf(read, `a 2xx to CONNECT ${echo.authority} with credentials`)
+      const { status } = answer.head
       if (status < 200 || status > 299) {
         return violates(
           `a 2xx to CONNECT ${echo.authority} with valid credentials`,
-          statusLine(answer.message),
+          statusLine(answer),
         )
       }
       await client.write(PING)
@@ -263,8 +252,7 @@ export const proxyAuthConnectCases = [
       const credentials = validCredentials(auth)
       const value = credentials[1]
       const { read } = await authConnect(ctx, echo, credentials)
-      const answer = responseOrOutcome(read, `an answer to CONNECT ${echo.authority}`)
-      if ('outcome' in answer) return answer.outcome
+      responseOf(read, `an answer to CONNECT ${echo.authority}`)
       const request = await ctx.wait('the CONNECT at the next hop', seen, ctx.quietMs)
       if (isTimeout(request)) {
         return unsupported(

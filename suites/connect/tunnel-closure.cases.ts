@@ -37,9 +37,7 @@ export const tunnelClosureCases = [
     async run(ctx) {
       const sink = await ctx.leaseTcp('sink')
       const accepted = sink.nextConnection(ctx.remainingMs())
-      const tunnel = await openTunnel(ctx, sink.authority)
-      if ('outcome' in tunnel) return tunnel.outcome
-      const { client } = tunnel
+      const client = await openTunnel(ctx, sink.authority)
       const conn = await accepted
       if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
       const payload = randomBytes(PAYLOAD_BYTES)
@@ -87,9 +85,7 @@ export const tunnelClosureCases = [
       // The sink keeps its own half open after the client's FIN: only a half-close keeps the client's open.
       const sink = await ctx.leaseTcp('sink')
       const accepted = sink.nextConnection(ctx.remainingMs())
-      const tunnel = await openTunnel(ctx, sink.authority)
-      if ('outcome' in tunnel) return tunnel.outcome
-      const { client } = tunnel
+      const client = await openTunnel(ctx, sink.authority)
       const conn = await accepted
       if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
       const probe = Buffer.from(`half-close probe ${ctx.token}`)

@@ -10,7 +10,7 @@ import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { transferCodings } from '../../harness/wire/framing.js'
 import { chunkedBody } from '../../harness/wire/serialize.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import {
   arrivals,
   bodyText,
@@ -83,9 +83,7 @@ export const clTeCases = [
           "the origin's response with both Content-Length and Transfer-Encoding",
           ctx.origin.requests(),
         )
-      const read = responseOrOutcome(result, 'the response, or a 502')
-      if ('outcome' in read) return read.outcome
-      const { message } = read
+      const message = responseOf(result, 'the response, or a 502')
       if (hasField(message.head.headers, 'content-length')) {
         return violates(
           'no Content-Length next to the chunked framing',

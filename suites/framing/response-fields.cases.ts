@@ -3,11 +3,11 @@
 // differently, or cleans them before the response goes on.
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { conforms, outcomeOf, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { AnomalyCode } from '../../harness/wire/types.js'
 import { proxySentence } from '../support/proxy-sentence.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { rawBySuffix, serverErrorStatus, upstreamRefusal } from './probe.js'
 
 /** The client's view of a response with one odd field line: 502, or the field cleaned. */
@@ -29,9 +29,7 @@ async function responseCleaned(
   const refused = serverErrorStatus(result)
   if (refused !== undefined)
     return upstreamRefusal(refused, `the origin's ${JSON.stringify(line)}`, ctx.origin.requests())
-  const read = responseOrOutcome(result, `a 502, or ${field} cleaned`)
-  if ('outcome' in read) return read.outcome
-  const { message } = read
+  const message = responseOf(result, `a 502, or ${field} cleaned`)
   const anomaly = message.head.anomalies.find((a) => a.code === code)
   const values = fieldValues(message.head.headers, field)
   if (anomaly !== undefined || values.length !== 1) {
@@ -62,7 +60,8 @@ export const responseFieldCases = [
     run: async (ctx) =>
       proxySentence(
         ctx,
-        await responseCleaned(ctx, 'X-Test : 1', 'X-Test', 'whitespace-before-colon'),
+        // Its early ends too are graded by who the sentence binds.
+        await outcomeOf(responseCleaned(ctx, 'X-Test : 1', 'X-Test', 'whitespace-before-colon')),
         'RFC 9112 §5.1 "A proxy MUST remove any such whitespace from a response message before forwarding the message downstream"',
       ),
   }),

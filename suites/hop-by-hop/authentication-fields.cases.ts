@@ -29,10 +29,9 @@ export const authenticationFieldCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const seen = await requestAtOrigin(ctx, { headers: [['Authorization', CREDENTIALS]] })
-      if ('outcome' in seen) return seen.outcome
       // The value byte for byte; the name is case-insensitive (RFC 9110 §5.1), so
       // "authorization:" from a proxy that lower-cases names is the same field.
-      const lines = seen.request.message.head.headers
+      const lines = seen.message.head.headers
         .filter((f) => f.name.toLowerCase() === 'authorization')
         .map((f) => f.value)
       return proxySentence(
@@ -66,8 +65,7 @@ export const authenticationFieldCases = [
           headers: CHALLENGES.map((challenge) => ['WWW-Authenticate', challenge] as const),
         }),
       )
-      if ('outcome' in read) return read.outcome
-      const seen = fieldValues(read.message.head.headers, 'www-authenticate')
+      const seen = fieldValues(read.head.headers, 'www-authenticate')
       // Joining the lines with a comma is allowed by §5.3 but not by §11.6.1's "MUST NOT modify":
       // challenges carry commas of their own, and a joined line is where clients mis-parse them.
       return proxySentence(

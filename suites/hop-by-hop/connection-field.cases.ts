@@ -6,7 +6,7 @@ import { conforms, observed, timedOut, violates } from '../../harness/engine/mod
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 import { exchange, ownAnswer, requestAtOrigin } from './exchange.js'
 
 const present = (headers: Parameters<typeof hasField>[0], names: readonly string[]): string[] =>
@@ -30,8 +30,7 @@ export const connectionFieldCases = [
           ['X-End', '1'],
         ],
       })
-      if ('outcome' in seen) return seen.outcome
-      const { headers } = seen.request.message.head
+      const { headers } = seen.message.head
       if (!hasField(headers, 'x-end'))
         return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
       const leaked = present(headers, ['x-hop'])
@@ -71,16 +70,12 @@ export const connectionFieldCases = [
       )
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'the response to reach the client',
-      )
-      if ('outcome' in read) return read.outcome
-      const { headers } = read.message.head
+      const read = responseOf(await client.readResponse(), 'the response to reach the client')
+      const { headers } = read.head
       if (!hasField(headers, 'x-resp-end')) {
         return violates(
           'X-Resp-End (end-to-end) forwarded',
-          `X-Resp-End missing (status ${read.message.head.status})`,
+          `X-Resp-End missing (status ${read.head.status})`,
         )
       }
       if (

@@ -6,7 +6,7 @@
 // graded on what it forwarded, and one that refused is never "no answer".
 import type { ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { observed, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../harness/origin/types.js'
 import { fieldValues } from '../../harness/wire/fields.js'
@@ -76,67 +76,62 @@ export { isRefusal } from '../support/request.js'
 
 /**
  * Sends one valid request on a fresh connection; what the origin received.
- * Nothing forwarded: a refusal or a close is INFO (the rule graded is about
- * what is forwarded, so there is nothing to grade), a malformed answer
- * violates, and only silence at both ends is a timeout.
+ * Nothing forwarded ends the case (endCase): a refusal or a close is INFO (the
+ * rule graded is about what is forwarded, so there is nothing to grade), a
+ * malformed answer violates, and only silence at both ends is a timeout.
  */
 export async function requestAtOrigin(
   ctx: CaseContext,
   spec: OriginRequestSpec = {},
-): Promise<{ readonly request: OriginRequest } | { readonly outcome: Outcome }> {
+): Promise<OriginRequest> {
   const { answer, request, waitedMs } = await exchange(ctx, spec)
-  if (request !== undefined) return { request }
+  if (request !== undefined) return request
   switch (answer.kind) {
     case 'timeout':
-      return { outcome: timedOut('an answer, or the request at the origin', waitedMs) }
+      return endCase(timedOut('an answer, or the request at the origin', waitedMs))
     case 'malformed':
-      return {
-        outcome: violates(
+      return endCase(
+        violates(
           'a well-formed answer, or the request at the origin',
           `${ownAnswer(answer)} and forwarded nothing`,
         ),
-      }
+      )
     case 'closed':
     case 'response':
-      return {
-        outcome: observed(
+      return endCase(
+        observed(
           `${ownAnswer(answer)} and forwarded nothing, so there is nothing forwarded to grade`,
         ),
-      }
+      )
   }
 }
 
 /**
  * Sends one request on a fresh connection with the origin answering
- * `behaviour`; the response the client read. When none came, the evidence
- * says whether the request ever reached the origin.
+ * `behaviour`; the response the client read. When none came, the case ends
+ * (endCase) and the evidence says whether the request ever reached the origin.
  */
 export async function responseAtClient(
   ctx: CaseContext,
   behaviour: OriginBehaviour,
   spec: OriginRequestSpec = {},
-): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
+): Promise<HttpMessage<ResponseHead>> {
   ctx.origin.behave(behaviour)
   const client = await ctx.connect()
   await client.write(originRequest(ctx, spec))
   const result = await client.readResponse()
-  if (result.kind === 'response') return { message: result.message }
+  if (result.kind === 'response') return result.message
   // This exchange's own requests when the case sends several (each with its own suffix).
   const path = ctx.path(spec.suffix ?? '')
   const requests = ctx.origin
     .requests()
     .filter((r) => spec.suffix === undefined || r.message.head.target.endsWith(path))
   if (result.kind === 'timeout')
-    return {
-      outcome: timedOut(
-        `the response to reach the client (${originSide(requests)})`,
-        result.afterMs,
-      ),
-    }
+    return endCase(
+      timedOut(`the response to reach the client (${originSide(requests)})`, result.afterMs),
+    )
   const well = result.kind === 'malformed' ? ', well-formed' : ''
-  return {
-    outcome: violates(`the response to reach the client${well}`, provenance(result, requests)),
-  }
+  return endCase(violates(`the response to reach the client${well}`, provenance(result, requests)))
 }
 
 /** Via members in order across every Via line (RFC 9110 §7.6.3: a comma-separated list). */

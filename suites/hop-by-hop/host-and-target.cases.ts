@@ -35,7 +35,7 @@ import {
 } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { exchangeBytes, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 
@@ -79,12 +79,11 @@ async function serverWideOptions(ctx: CaseContext): Promise<Outcome> {
       ],
     }),
   )
-  const read = responseOrOutcome(await client.readResponse(), 'an answer to OPTIONS')
-  if ('outcome' in read) return read.outcome
-  const echo = read.message.body.toString('latin1')
+  const read = responseOf(await client.readResponse(), 'an answer to OPTIONS')
+  const echo = read.body.toString('latin1')
   if (!echo.startsWith('proxyspec origin: '))
     return observed(
-      `OPTIONS ${target}: the proxy answered ${statusLine(read.message)} itself, nothing reached the origin`,
+      `OPTIONS ${target}: the proxy answered ${statusLine(read)} itself, nothing reached the origin`,
     )
   return echo === 'proxyspec origin: OPTIONS *'
     ? conforms()
@@ -111,8 +110,7 @@ export const hostAndTargetCases = [
         noHost: true,
         headers: [['Host', 'evil.test']],
       })
-      if ('outcome' in seen) return seen.outcome
-      const { head } = seen.request.message
+      const { head } = seen.message
       const hosts = head.headers.filter((f) => f.name.toLowerCase() === 'host').map((f) => f.value)
       const problems = [
         ...(head.target === ctx.path('p?q=1')
@@ -264,8 +262,7 @@ export const hostAndTargetCases = [
     async run(ctx) {
       const suffix = 'a/%2e%2e/b//c;x?y=%20&z=%2F'
       const seen = await requestAtOrigin(ctx, { suffix })
-      if ('outcome' in seen) return seen.outcome
-      const got = seen.request.message.head.target
+      const got = seen.message.head.target
       return got === ctx.path(suffix)
         ? conforms()
         : violates(`request-target ${ctx.path(suffix)} at the origin`, `request-target ${got}`)

@@ -14,7 +14,7 @@ import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, noResponse, statusLine } from '../support/request.js'
 import { exchange, isRefusal, ownAnswer } from './exchange.js'
 
 /** What the forwarded value must be for a received one (undefined: no field at all). */
@@ -64,12 +64,10 @@ async function finalRecipient(
       headers: [['Max-Forwards', '0']],
     }),
   )
-  const read = responseOrOutcome(
-    await client.readResponse(),
-    `an answer to ${method} with Max-Forwards: 0`,
-  )
-  if ('outcome' in read) {
-    const { outcome } = read
+  const read = await client.readResponse()
+  // Both methods are tried whatever the first found: no answer is a problem, not the end.
+  if (read.kind !== 'response') {
+    const outcome = noResponse(read, `an answer to ${method} with Max-Forwards: 0`)
     return outcome.kind === 'violates' ? outcome.observed : `${method}: ${outcome.kind}`
   }
   ctx.note(`${method} with Max-Forwards: 0 answered ${statusLine(read.message)}`)

@@ -44,8 +44,7 @@ export const proxyAddedFieldCases = [
           ['Forwarded', `for=${FORGED}`],
         ],
       })
-      if ('outcome' in seen) return seen.outcome
-      const { headers } = seen.request.message.head
+      const { headers } = seen.message.head
       const members = viaMembers(headers)
       const own = members.filter((m) => !m.includes(FORGED))
       // The client spoke HTTP/1.1: the proxy's member is "1.1 <received-by>" (or "HTTP/1.1 …").

@@ -33,7 +33,7 @@ import {
   validCredentials,
   wrongCredentials,
 } from '../support/proxy-auth.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { listed } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 import { runVariants } from '../support/variants.js'
@@ -64,9 +64,8 @@ async function refusedVariant(
       `the request reached the origin; ${provenance(read, forwarded)}`,
     )
   }
-  const answer = responseOrOutcome(read, `a 407 to a request ${what}`)
-  if ('outcome' in answer) return answer.outcome
-  if (answer.message.head.status !== 407)
+  const answer = responseOf(read, `a 407 to a request ${what}`)
+  if (answer.head.status !== 407)
     return violates(`a 407 to a request ${what}`, `${provenance(read, forwarded)}, not a 407`)
   return undefined
 }
@@ -137,11 +136,10 @@ export const proxyAuthorizationCases = [
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const { client, read } = await authGet(ctx, 'first', [])
-      const answer = responseOrOutcome(read, 'an answer to a request without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
+      const answer = responseOf(read, 'an answer to a request without credentials')
+      if (answer.head.status !== 407) {
         return unsupported(
-          `the target answered ${statusLine(answer.message)} to a request without credentials, not 407`,
+          `the target answered ${statusLine(answer)} to a request without credentials, not 407`,
         )
       }
       if (client.peerState !== 'open') return conforms('407, then the connection closed')
@@ -151,12 +149,11 @@ export const proxyAuthorizationCases = [
         timeoutMs: Math.max(0, ctx.remainingMs() - 250),
       })
       if (retry.kind === 'closed') return conforms('407, then the connection closed')
-      const served = responseOrOutcome(
+      const served = responseOf(
         retry,
         'the connection closed after the 407, or the retry with credentials answered',
       )
-      if ('outcome' in served) return served.outcome
-      return conforms(`407, then ${statusLine(served.message)} to the retry on the same connection`)
+      return conforms(`407, then ${statusLine(served)} to the retry on the same connection`)
     },
   }),
   defineCase({
@@ -182,8 +179,7 @@ export const proxyAuthorizationCases = [
       ])
       const seen = await ctx.origin.nextRequest(read.kind === 'timeout' ? undefined : 0)
       if (isTimeout(seen)) {
-        const answer = responseOrOutcome(read, 'the request forwarded to the origin')
-        if ('outcome' in answer) return answer.outcome
+        responseOf(read, 'the request forwarded to the origin')
         return observed(
           `${provenance(read, ctx.origin.requests())}, so there is nothing forwarded to grade`,
         )

@@ -12,7 +12,7 @@ import { requestBytes, responseBytes } from '../../harness/wire/serialize.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, RequestHead } from '../../harness/wire/types.js'
 import { closeWithin, requestsTo } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { provenance } from '../support/provenance.js'
 
 /**
@@ -41,8 +41,7 @@ async function bodyAfterEarlyAnswer(ctx: CaseContext, postTarget: string): Promi
   const first = await client.readResponse({ timeoutMs: ctx.quietMs })
   await client.write(smuggled)
   const answer = first.kind === 'timeout' ? await client.readResponse() : first
-  const early = responseOrOutcome(answer, 'an answer to the POST')
-  if ('outcome' in early) return early.outcome
+  responseOf(answer, 'an answer to the POST')
   /** The POST's answer: the origin's relayed (its early 403), or the target's own. */
   const posted = provenance(answer, ctx.origin.requests())
   // A conformant target has closed, or reads the body as a body and then serves a real request.

@@ -8,7 +8,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/engine
 import { isTimeout } from '../../harness/net/deadline.js'
 import { hasField, listTokens } from '../../harness/wire/fields.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 import { provenance } from '../support/provenance.js'
 
 async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
@@ -22,9 +22,8 @@ async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
       ],
     }),
   )
-  const read = responseOrOutcome(await client.readResponse(), 'the response to the 1.0 client')
-  if ('outcome' in read) return read.outcome
-  const promised = saysConnection(read.message, 'keep-alive')
+  const read = responseOf(await client.readResponse(), 'the response to the 1.0 client')
+  const promised = saysConnection(read, 'keep-alive')
   const how = await closeWithin(client, ctx.quietMs)
   if (!promised && how !== 'open') return conforms()
   return violates(
@@ -99,15 +98,13 @@ export const http10Cases = [
           }),
         ]),
       )
-      const first = responseOrOutcome(await client.readResponse(), 'the HTTP/1.0 origin response')
-      if ('outcome' in first) return first.outcome
+      responseOf(await client.readResponse(), 'the HTTP/1.0 origin response')
       const second = await client.readResponse()
       const posted = requestsTo(ctx, 'chunked')[0]
       if (posted === undefined) {
         if (second.kind === 'closed') return conforms('the connection closed instead')
-        const answer = responseOrOutcome(second, 'the answer to the chunked POST')
-        if ('outcome' in answer) return answer.outcome
-        if ([411, 502].includes(answer.message.head.status))
+        const answer = responseOf(second, 'the answer to the chunked POST')
+        if ([411, 502].includes(answer.head.status))
           return conforms(`refused: ${provenance(second, [])}`)
         return violates(
           'the POST forwarded with Content-Length, or refused with 411/502',

@@ -7,7 +7,7 @@
 // origin always ends with close_notify).
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { rawResponse } from '../support/origin.js'
 import { RECORD_TYPE } from '../../harness/tls/tls-record-tap.js'
@@ -28,7 +28,6 @@ export const originatorHandshakeCases = [
     roles: ['tls-originator'],
     async run(ctx) {
       const exchange = await exchangeVia(ctx, { profile: 'valid' })
-      if ('outcome' in exchange) return exchange.outcome
       const { tls, response } = exchange
       const established = tls.handshakes().filter((h) => h.outcome.kind === 'established')
       if (established.length === 0) {
@@ -79,7 +78,6 @@ export const originatorHandshakeCases = [
     roles: ['tls-originator'],
     async run(ctx) {
       const exchange = await exchangeVia(ctx, { profile: 'valid' })
-      if ('outcome' in exchange) return exchange.outcome
       const offers = exchange.tls.handshakes().filter((h) => h.alpnOffered?.includes('h2c'))
       if (offers.length > 0) {
         return violates(
@@ -135,8 +133,7 @@ export const originatorHandshakeCases = [
       tls.behave(rawResponse({ headers: [['Connection', 'close']] }))
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(await client.readResponse(), 'the 200 through the gateway')
-      if ('outcome' in read) return read.outcome
+      responseOf(await client.readResponse(), 'the 200 through the gateway')
       const conn = tls.handshakes().find((h) => h.outcome.kind === 'established')
       if (conn === undefined) return observed('no TLS connection reached the upstream')
       const closed = await ctx.wait(

@@ -36,8 +36,7 @@ export const switchResponseCases = [
         first,
       })
       const result = opened(await openWebSocket(ctx, endpoint, handshakeBytes(ctx)))
-      if ('outcome' in result) return result.outcome
-      const { response, client } = result.ws
+      const { response, client } = result
       const headers = response.head.headers
       const problems = [
         ...['content-length', 'transfer-encoding']
@@ -76,14 +75,13 @@ export const switchResponseCases = [
           handshakeBytes(ctx, { connection: 'keep-alive, Upgrade' }),
         ),
       )
-      if ('outcome' in result) return result.outcome
-      const options = listTokens(result.ws.response.head.headers, 'connection')
+      const options = listTokens(result.response.head.headers, 'connection')
       const unrelated = options.filter((o) => o !== 'upgrade')
       return unrelated.length === 0
         ? conforms()
         : violates(
             'Connection: upgrade only',
-            `Connection: ${fieldValues(result.ws.response.head.headers, 'connection').join(', ')}`,
+            `Connection: ${fieldValues(result.response.head.headers, 'connection').join(', ')}`,
           )
     },
   }),

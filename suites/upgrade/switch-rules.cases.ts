@@ -5,7 +5,13 @@
 import type { RawClient } from '../../harness/client/types.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  outcomeOf,
+  timedOut,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import {
   refusalBytes,
   refusingEndpoint,
@@ -138,21 +144,27 @@ async function invalidSwitch(
 /** UPG-05, the valid 101 spelled `Upgrade: WebSocket`: tokens compare case-insensitively, so it is a switch. */
 async function mixedCase(ctx: CaseContext): Promise<Outcome> {
   const endpoint = websocketEndpoint({ upgrade: 'WebSocket' })
-  const result = opened(
-    await openWebSocket(ctx, endpoint, handshakeBytes(ctx, { suffix: 'mixed-case' })),
+  const handshake = await openWebSocket(
+    ctx,
+    endpoint,
+    handshakeBytes(ctx, { suffix: 'mixed-case' }),
   )
-  if ('outcome' in result) {
-    return result.outcome.kind === 'unsupported'
-      ? violates('a tunnel for the valid `Upgrade: WebSocket`', result.outcome.reason)
-      : result.outcome
-  }
-  await result.ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
+  // No switch to a valid 101 is a violation here, not "does not relay WebSocket".
+  if (handshake.kind === 'outcome' && handshake.outcome.kind === 'unsupported')
+    return violates('a tunnel for the valid `Upgrade: WebSocket`', handshake.outcome.reason)
+  if (handshake.kind === 'refused')
+    return violates(
+      'a tunnel for the valid `Upgrade: WebSocket`',
+      `no 101 to a WebSocket upgrade: ${handshake.provenance}`,
+    )
+  const ws = opened(handshake)
+  await ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
   const echo = await expectFromTarget(
-    result.ws.client,
+    ws.client,
     frameBytes({ opcode: 1, payload: 'case', masked: false }),
     'the echo through the `Upgrade: WebSocket` tunnel',
   )
-  await result.ws.client.close()
+  await ws.client.close()
   return echo ?? conforms('a working tunnel')
 }
 
@@ -217,8 +229,7 @@ export const switchRuleCases = [
       const probe = opened(
         await openWebSocket(ctx, websocketEndpoint(), handshakeBytes(ctx, { suffix: 'probe' })),
       )
-      if ('outcome' in probe) return probe.outcome
-      await probe.ws.client.close()
+      await probe.client.close()
       const results: VariantResult[] = []
       for (const [i, [name, upgrade]] of (
         [
@@ -230,7 +241,10 @@ export const switchRuleCases = [
         const budget = ctx.remainingMs() / (3 - i) - 20
         results.push({ name, outcome: await invalidSwitch(ctx, upgrade, budget) })
       }
-      results.push({ name: 'origin 101 with Upgrade: WebSocket', outcome: await mixedCase(ctx) })
+      results.push({
+        name: 'origin 101 with Upgrade: WebSocket',
+        outcome: await outcomeOf(mixedCase(ctx)),
+      })
       return allVariants(results)
     },
   }),
@@ -250,8 +264,7 @@ export const switchRuleCases = [
       const frame = frameBytes({ opcode: 1, payload: 'too early' })
       const endpoint = websocketEndpoint({ mode: 'listen', holdMs: HOLD_101_MS })
       const result = opened(await openWebSocket(ctx, endpoint, handshakeBytes(ctx), frame))
-      if ('outcome' in result) return result.outcome
-      const { session } = result.ws
+      const { session } = result
       if (session.early.length > 0) {
         return violates(
           'no byte after the handshake at the origin before its 101',

@@ -62,8 +62,7 @@ export const websocketHandshakeCases = [
           }),
         ),
       )
-      if ('outcome' in result) return result.outcome
-      const { response, session } = result.ws
+      const { response, session } = result
       const problems: string[] = []
       const atOrigin = session.request.message.head.headers
       for (const name of REQUEST_FIELDS) {
@@ -103,8 +102,7 @@ export const websocketHandshakeCases = [
             handshakeBytes(ctx, { key, suffix: `ws${index}` }),
           ),
         )
-        if ('outcome' in result) return result.outcome
-        const { response, session } = result.ws
+        const { response, session } = result
         const accept = firstFieldValue(response.head.headers, 'sec-websocket-accept')
         const expected = websocketAccept(key)
         if (accept !== expected)
@@ -113,7 +111,7 @@ export const websocketHandshakeCases = [
           problems.push(`key ${key}: a Sec-WebSocket-Protocol nobody offered`)
         if (firstFieldValue(session.request.message.head.headers, 'sec-websocket-key') !== key)
           ownKeyUpstream = true
-        await result.ws.client.close()
+        await result.client.close()
       }
       if (problems.length > 0)
         return violates(
@@ -160,8 +158,7 @@ export const websocketHandshakeCases = [
       const plain = opened(
         await openWebSocket(ctx, websocketEndpoint(), handshakeBytes(ctx, { suffix: 'plain' })),
       )
-      if ('outcome' in plain) return plain.outcome
-      await plain.ws.client.close()
+      await plain.client.close()
       const listed = await openWebSocket(
         ctx,
         websocketEndpoint(),

@@ -67,8 +67,7 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { headers: [['Sec-WebSocket-Extensions', 'permessage-deflate']] }),
         ),
       )
-      if ('outcome' in result) return result.outcome
-      const { client, session } = result.ws
+      const { client, session } = result
       const down = await expectFromTarget(
         client,
         fromOrigin,
@@ -108,21 +107,20 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { suffix: 'origin-closes' }),
         ),
       )
-      if ('outcome' in byOrigin) return byOrigin.outcome
       const serverClose = frameBytes({
         opcode: 8,
         payload: closePayload(1001, 'going away'),
         masked: false,
       })
-      byOrigin.ws.session.send(serverClose)
-      byOrigin.ws.session.close()
+      byOrigin.session.send(serverClose)
+      byOrigin.session.close()
       const closeFrame = await expectFromTarget(
-        byOrigin.ws.client,
+        byOrigin.client,
         serverClose,
         "the origin's close frame at the client",
       )
       if (closeFrame !== undefined) return closeFrame
-      const closedA = await byOrigin.ws.client.waitForClose({ timeoutMs: ctx.quietMs })
+      const closedA = await byOrigin.client.waitForClose({ timeoutMs: ctx.quietMs })
       if (isTimeout(closedA))
         return violates(
           'EOF at the client after the origin closed',
@@ -136,11 +134,10 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { suffix: 'client-closes' }),
         ),
       )
-      if ('outcome' in byClient) return byClient.outcome
       const clientClose = frameBytes({ opcode: 8, payload: closePayload(1000, 'bye') })
-      await byClient.ws.client.write(clientClose)
-      await byClient.ws.client.end()
-      const { session } = byClient.ws
+      await byClient.client.write(clientClose)
+      await byClient.client.end()
+      const { session } = byClient
       const delivered = await expectAtOrigin(
         ctx,
         session,
@@ -158,7 +155,7 @@ export const websocketTunnelCases = [
           'EOF at the origin after the client closed',
           'the origin connection stayed open',
         )
-      const closedB = await byClient.ws.client.waitForClose({ timeoutMs: ctx.quietMs })
+      const closedB = await byClient.client.waitForClose({ timeoutMs: ctx.quietMs })
       if (isTimeout(closedB))
         return violates(
           'both connections closed once both sides had',

@@ -4,7 +4,7 @@ import { specUrl } from '../model/spec-ref.js'
 import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
 import { Deadline, raceTimeout } from '../../net/deadline.js'
 import { isHarnessError } from '../../net/errors.js'
-import { timedOut } from '../model/outcome.js'
+import { isEndedCase, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
@@ -82,8 +82,9 @@ function ranOutOfTime(error: unknown, deadline: Deadline): error is Error {
 }
 
 /**
- * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
- * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
+ * Applicability, deadline, run, grade, evidence, dispose. A case that returns
+ * an Outcome or ends itself with endCase(outcome) is graded on it; a case that
+ * throws anything else is an `error` (our fault); a case that outlives its deadline is a `timeout`, and
  * its sockets are torn down so it cannot hold the run. `token` names the
  * case's requests at the origin (runSuites passes it to attribute strays).
  */
@@ -116,13 +117,16 @@ export async function runCase(
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {
-    verdict = ranOutOfTime(error, deadline)
-      ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
-      : {
-          status: 'error',
-          message: error instanceof Error ? error.message : String(error),
-          error: serializeError(error),
-        }
+    // endCase(outcome) from any depth: graded as if the case had returned it.
+    verdict = isEndedCase(error)
+      ? grade(c.level, error.outcome)
+      : ranOutOfTime(error, deadline)
+        ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
+        : {
+            status: 'error',
+            message: error instanceof Error ? error.message : String(error),
+            error: serializeError(error),
+          }
   } finally {
     deadline.dispose()
     await scope.close()
