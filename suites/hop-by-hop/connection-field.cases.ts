@@ -7,7 +7,8 @@ import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
 import { originRequest, responseOf } from '../support/request.js'
-import { exchange, ownAnswer, requestAtOrigin } from './exchange.js'
+import { exchange } from '../support/exchange.js'
+import { bothEnds, ownAnswer } from './exchange.js'
 
 const present = (headers: Parameters<typeof hasField>[0], names: readonly string[]): string[] =>
   names.filter((name) => hasField(headers, name))
@@ -22,32 +23,33 @@ export const connectionFieldCases = [
       'An intermediary MUST remove the fields named as connection options before forwarding a message, and the Connection field itself (or replace it with its own options).',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    async run(ctx) {
-      const seen = await requestAtOrigin(ctx, {
-        headers: [
-          ['Connection', 'X-Hop, keep-alive'],
-          ['X-Hop', '1'],
-          ['X-End', '1'],
-        ],
-      })
-      const { headers } = seen.message.head
-      if (!hasField(headers, 'x-end'))
-        return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
-      const leaked = present(headers, ['x-hop'])
-      // Only x-hop can be told apart: a proxy may send keep-alive as its own option
-      // toward the origin (RFC 9110 §7.6.1 lets it replace Connection with its own).
-      const options = listTokens(headers, 'connection').filter((t) => t === 'x-hop')
-      if (leaked.length > 0 || options.length > 0) {
-        return violates(
-          'no X-Hop, and no "x-hop" connection option, at the origin',
-          [
-            ...leaked.map((n) => `${n} forwarded`),
-            ...options.map((o) => `Connection option "${o}" forwarded`),
-          ].join('; '),
-        )
-      }
-      return conforms()
-    },
+    run: (ctx) =>
+      exchange(ctx, {
+        send: {
+          headers: [
+            ['Connection', 'X-Hop, keep-alive'],
+            ['X-Hop', '1'],
+            ['X-End', '1'],
+          ],
+        },
+        expectAtOrigin: ({ message: { head } }) => {
+          if (!hasField(head.headers, 'x-end'))
+            return {
+              expected: 'X-End (end-to-end) forwarded',
+              observed: 'X-End missing at the origin',
+            }
+          // Only x-hop can be told apart: a proxy may send keep-alive as its own option
+          // toward the origin (RFC 9110 §7.6.1 lets it replace Connection with its own).
+          const leaked = [
+            ...present(head.headers, ['x-hop']).map((n) => `${n} forwarded`),
+            ...listTokens(head.headers, 'connection')
+              .filter((t) => t === 'x-hop')
+              .map((o) => `Connection option "${o}" forwarded`),
+          ]
+          return leaked.length === 0 ? undefined : leaked.join('; ')
+        },
+        expected: 'no X-Hop, and no "x-hop" connection option, at the origin',
+      }),
   }),
   defineCase({
     id: 'drops-connection-listed-response-fields',
@@ -147,7 +149,7 @@ export const connectionFieldCases = [
       const ungraded: string[] = []
       let silent = 0
       for (const [index, variant] of variants.entries()) {
-        const { answer, request } = await exchange(
+        const { answer, request } = await bothEnds(
           ctx,
           { suffix: `v${index}`, headers: variant.lines },
           ctx.quietMs,

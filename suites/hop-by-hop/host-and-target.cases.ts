@@ -36,7 +36,7 @@ import {
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOf, statusLine } from '../support/request.js'
-import { exchangeBytes, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
+import { bothEndsOf, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 
 /** The Host lines a request for the origin can carry that §3.2 calls missing, repeated or invalid. */
@@ -153,7 +153,7 @@ export const hostAndTargetCases = [
       // One connection per variant, one after the other, each reported.
       for (const [index, variant] of badHosts(ctx).entries()) {
         const path = ctx.path(`h${index}`)
-        const { answer, request } = await exchangeBytes(
+        const { answer, request } = await bothEndsOf(
           ctx,
           requestBytes({ method: 'GET', target: path, headers: variant.hosts }),
           ctx.quietMs,
@@ -201,7 +201,7 @@ export const hostAndTargetCases = [
       let silent = 0
       for (const [index, variant] of badHosts(ctx).entries()) {
         const path = ctx.path(`a${index}`)
-        const { answer, request } = await exchangeBytes(
+        const { answer, request } = await bothEndsOf(
           ctx,
           requestBytes({
             method: 'GET',

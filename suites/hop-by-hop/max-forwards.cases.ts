@@ -15,7 +15,7 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { originRequest, noResponse, statusLine } from '../support/request.js'
-import { exchange, isRefusal, ownAnswer } from './exchange.js'
+import { bothEnds, isRefusal, ownAnswer } from './exchange.js'
 
 /** What the forwarded value must be for a received one (undefined: no field at all). */
 type Check = (forwarded: readonly string[]) => string | undefined
@@ -130,7 +130,7 @@ export const maxForwardsCases = [
       let silent = 0
       for (const [index, variant] of VARIANTS.entries()) {
         const sent = variant.sent ?? '(none)'
-        const { answer, request } = await exchange(
+        const { answer, request } = await bothEnds(
           ctx,
           {
             method: 'OPTIONS',

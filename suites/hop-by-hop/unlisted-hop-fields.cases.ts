@@ -15,7 +15,7 @@ import { conforms, timedOut, violates } from '../../harness/engine/model/outcome
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
-import { exchange, requestAtOrigin } from './exchange.js'
+import { bothEnds, requestAtOrigin } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 
 /** Fields `names` that are present but not nominated in this message's own Connection. */
@@ -97,7 +97,7 @@ export const unlistedHopFieldCases = [
       // Each variant on its own request, all reported; the origin answers by suffix.
       for (const [index, variant] of variants.entries()) {
         ctx.origin.behave(rawResponse({ headers: [...variant.headers, ['X-Resp-End', '1']] }))
-        const { answer, request } = await exchange(ctx, { suffix: `r${index}` }, ctx.quietMs)
+        const { answer, request } = await bothEnds(ctx, { suffix: `r${index}` }, ctx.quietMs)
         const who = (): string => provenance(answer, request === undefined ? [] : [request])
         if (answer.kind !== 'response') {
           if (answer.kind === 'timeout') silent += 1

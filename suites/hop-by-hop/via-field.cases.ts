@@ -9,7 +9,8 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { rawResponse } from '../support/origin.js'
 import { originRequest, responseOf } from '../support/request.js'
-import { requestAtOrigin, viaMembers } from './exchange.js'
+import { exchange } from '../support/exchange.js'
+import { viaMembers } from './exchange.js'
 
 /** Checks that `members` keeps `earlier` first and ends with a member for protocol `version`. */
 function checkVia(
@@ -58,17 +59,13 @@ export const viaFieldCases = [
       'A proxy MUST send an appropriate Via field in each forwarded message, and a gateway in each inbound request: the received protocol version and a received-by, appended after earlier members.',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    async run(ctx) {
-      const seen = await requestAtOrigin(ctx, {
-        version: 'HTTP/1.0',
-        headers: [['Via', '1.1 upstream-a']],
-      })
-      const members = viaMembers(seen.message.head.headers)
-      const problem = checkVia(members, '1.1 upstream-a', '1.0')
-      return problem === undefined
-        ? conforms()
-        : violates('Via: 1.1 upstream-a, 1.0 <received-by> at the origin', problem)
-    },
+    run: (ctx) =>
+      exchange(ctx, {
+        send: { version: 'HTTP/1.0', headers: [['Via', '1.1 upstream-a']] },
+        expectAtOrigin: (seen) =>
+          checkVia(viaMembers(seen.message.head.headers), '1.1 upstream-a', '1.0'),
+        expected: 'Via: 1.1 upstream-a, 1.0 <received-by> at the origin',
+      }),
   }),
   // Fails on every real forward proxy (squid, tinyproxy append "1.1 <name>" to
   // an HTTP/1.0 response; Apache adds none by default). Still a violation:
