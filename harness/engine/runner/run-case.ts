@@ -4,7 +4,7 @@ import { specUrl } from '../model/spec-ref.js'
 import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
 import { Deadline, raceTimeout } from '../../net/deadline.js'
 import { isHarnessError } from '../../net/errors.js'
-import { isEndedCase, timedOut } from '../model/outcome.js'
+import { outcomeOf, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
@@ -113,20 +113,23 @@ export async function runCase(
   try {
     const ctx = createCaseContext({ env, target, token, recorder, scope, deadline, notes })
     // The grace lets a case that races its own waits report first; the hard stop is ours.
-    const outcome = await raceTimeout(`case ${c.id} to finish`, c.run(ctx), timeoutMs + 250)
+    // outcomeOf: a case that ended itself (endCase), even before its first
+    // await, is graded as if it had returned the outcome.
+    const outcome = await raceTimeout(
+      `case ${c.id} to finish`,
+      outcomeOf((async () => c.run(ctx))()),
+      timeoutMs + 250,
+    )
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {
-    // endCase(outcome) from any depth: graded as if the case had returned it.
-    verdict = isEndedCase(error)
-      ? grade(c.level, error.outcome)
-      : ranOutOfTime(error, deadline)
-        ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
-        : {
-            status: 'error',
-            message: error instanceof Error ? error.message : String(error),
-            error: serializeError(error),
-          }
+    verdict = ranOutOfTime(error, deadline)
+      ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
+      : {
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          error: serializeError(error),
+        }
   } finally {
     deadline.dispose()
     await scope.close()
