@@ -11,18 +11,13 @@
 // applicable; peer:squid:chained runs them.
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
-import {
-  conforms,
-  unsupported,
-  violates,
-  type Outcome,
-} from '../../harness/engine/model/outcome.js'
+import { conforms, endCase, unsupported, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { NextHopRequest } from '../../harness/nexthop/types.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import type { RawClient } from '../../harness/client/types.js'
 import { connectBytes, framingFields } from '../support/connect-request.js'
-import { responseOrOutcome } from '../support/request.js'
+import { responseOf } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 
 const CREDENTIALS = 'Basic cHJveHlzcGVjOmZvci10aGUtdGFyZ2V0'
@@ -54,40 +49,38 @@ async function chainedConnect(
   ctx: CaseContext,
   answer: string | undefined,
   headers: readonly (readonly [string, string])[] = [],
-): Promise<Chained | { readonly outcome: Outcome }> {
+): Promise<Chained> {
   const echo = await ctx.leaseTcp('echo')
   if (answer !== undefined) ctx.nextHop.answerFor(echo.port, { kind: 'scripted', response: answer })
   const seen = ctx.nextHop.nextRequest(echo.port, ctx.remainingMs())
   const client = await ctx.connect()
   await client.write(connectBytes(echo.authority, { headers }))
-  const read = responseOrOutcome(
+  const read = responseOf(
     await client.readResponse({ requestMethod: 'CONNECT' }),
     `a 2xx to CONNECT ${echo.authority} through the next hop`,
   )
-  if ('outcome' in read) return read
   const request = await ctx.wait('the CONNECT at the next hop', seen, ctx.quietMs)
   if (isTimeout(request)) {
-    return {
-      outcome: unsupported(
+    return endCase(
+      unsupported(
         `the target does not send its CONNECTs on to the next hop (${ctx.nextHop.authority}, {next_hop})`,
       ),
-    }
+    )
   }
-  if (read.message.head.status < 200 || read.message.head.status > 299) {
-    return {
-      outcome: violates(
+  if (read.head.status < 200 || read.head.status > 299) {
+    return endCase(
+      violates(
         `a 2xx to CONNECT ${echo.authority} (the next hop answered 2xx)`,
-        nextHopProvenance(read.message, request),
+        nextHopProvenance(read, request),
       ),
-    }
+    )
   }
-  return { client, response: read.message, request, authority: echo.authority }
+  return { client, response: read, request, authority: echo.authority }
 }
 
 export const chainedConnectCases = [
   defineCase({
-    id: 'connect/chained-2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: 'chained-2xx-has-no-framing-headers',
     title:
       'When the next hop answers 200 with Content-Length and Transfer-Encoding, the 2xx the target sends has neither',
     requirements: ['CONNECT-03'],
@@ -105,7 +98,6 @@ export const chainedConnectCases = [
         ctx,
         'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n',
       )
-      if ('outcome' in chained) return chained.outcome
       const framing = framingFields(chained.response)
       if (framing.length > 0) {
         return violates(
@@ -121,8 +113,7 @@ export const chainedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/chained-2xx-body-is-tunnel-data',
-    suite: 'connect',
+    id: 'chained-2xx-body-is-tunnel-data',
     title:
       'Bytes after the next hop\'s "200 + Content-Length: 5" head reach the client as tunnel data, not as a body',
     requirements: ['CONNECT-04'],
@@ -137,7 +128,6 @@ export const chainedConnectCases = [
     needs: ['next-hop'],
     async run(ctx) {
       const chained = await chainedConnect(ctx, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHELLO')
-      if ('outcome' in chained) return chained.outcome
       const hello = await expectBytes(
         chained.client,
         Buffer.from('HELLO'),
@@ -152,8 +142,7 @@ export const chainedConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/chained-connect-is-authority-form',
-    suite: 'connect',
+    id: 'chained-connect-is-authority-form',
     title:
       'The CONNECT sent to the next hop is "CONNECT host:port HTTP/1.1" with Host, and without the client\'s Proxy-Authorization',
     requirements: ['CONNECT-14'],
@@ -169,7 +158,6 @@ export const chainedConnectCases = [
     needs: ['next-hop'],
     async run(ctx) {
       const chained = await chainedConnect(ctx, undefined, [['Proxy-Authorization', CREDENTIALS]])
-      if ('outcome' in chained) return chained.outcome
       const { head } = chained.request
       if (head.method !== 'CONNECT' || head.target !== chained.authority) {
         return violates(

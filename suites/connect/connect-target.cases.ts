@@ -14,7 +14,7 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, timedOut, unsupported, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { connectBytes } from '../support/connect-request.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { startIpv6Twin } from '../support/ipv6-twin.js'
 import { expectBytes } from '../support/tunnel.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
@@ -42,11 +42,10 @@ async function expectClientError(
       `the target connected to ${listener.authority}${host === undefined ? '' : ' (the Host named it)'} and the client got ${result.kind === 'timeout' ? 'no answer' : result.kind}`,
     )
   }
-  const read = responseOrOutcome(result, `a 4xx to the malformed "CONNECT ${target}"`)
-  if ('outcome' in read) return read.outcome
-  const { status } = read.message.head
+  const read = responseOf(result, `a 4xx to the malformed "CONNECT ${target}"`)
+  const { status } = read.head
   if (status < 400 || status > 499) {
-    return violates(`a 4xx (400) to "CONNECT ${target}"`, statusLine(read.message))
+    return violates(`a 4xx (400) to "CONNECT ${target}"`, statusLine(read))
   }
   if (listener.connections.length > before) {
     return violates(
@@ -66,8 +65,7 @@ export const connectTargetCases = [
   // 9112 §3.2.3 makes the port part of authority-form (uri-host ":" port), so
   // a missing port is an invalid one.
   defineCase({
-    id: 'connect/refuses-missing-or-invalid-port',
-    suite: 'connect',
+    id: 'refuses-missing-or-invalid-port',
     title:
       'CONNECT with a missing, empty, non-numeric or out-of-range port is refused with a 4xx and connects nowhere',
     requirements: ['CONNECT-01'],
@@ -103,8 +101,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/refuses-uri-form-target',
-    suite: 'connect',
+    id: 'refuses-uri-form-target',
     title: 'CONNECT with a scheme and path ("http://host:port/") is refused and connects nowhere',
     requirements: ['CONNECT-01'],
     spec: [
@@ -124,8 +121,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/tunnels-to-request-target-not-host',
-    suite: 'connect',
+    id: 'tunnels-to-request-target-not-host',
     title: 'The tunnel goes to the CONNECT request-target even when Host names another listener',
     requirements: ['CONNECT-02'],
     spec: [
@@ -143,13 +139,12 @@ export const connectTargetCases = [
       const accepted = echo.nextConnection(ctx.quietMs)
       const client = await ctx.connect()
       await client.write(connectBytes(echo.authority, { host: decoy.authority }))
-      const read = responseOrOutcome(
+      const read = responseOf(
         await client.readResponse({ requestMethod: 'CONNECT' }),
         `a 2xx to CONNECT ${echo.authority} (Host: ${decoy.authority})`,
       )
-      if ('outcome' in read) return read.outcome
-      if (read.message.head.status < 200 || read.message.head.status > 299) {
-        return violates(`a 2xx to CONNECT ${echo.authority}`, statusLine(read.message))
+      if (read.head.status < 200 || read.head.status > 299) {
+        return violates(`a 2xx to CONNECT ${echo.authority}`, statusLine(read))
       }
       const conn = await accepted
       if (decoy.connections.length > decoyBefore) {
@@ -167,8 +162,7 @@ export const connectTargetCases = [
     },
   }),
   defineCase({
-    id: 'connect/tunnels-to-ipv6-literal',
-    suite: 'connect',
+    id: 'tunnels-to-ipv6-literal',
     title: 'CONNECT [::1]:port opens a tunnel to the IPv6 loopback listener on that port',
     requirements: ['CONNECT-02'],
     spec: [
@@ -188,13 +182,12 @@ export const connectTargetCases = [
         const authority = `[::1]:${twin.port}`
         const client = await ctx.connect()
         await client.write(connectBytes(authority))
-        const read = responseOrOutcome(
+        const read = responseOf(
           await client.readResponse({ requestMethod: 'CONNECT' }),
           `a 2xx to CONNECT ${authority}`,
         )
-        if ('outcome' in read) return read.outcome
-        if (read.message.head.status < 200 || read.message.head.status > 299) {
-          return violates(`a tunnel to ${authority}`, statusLine(read.message))
+        if (read.head.status < 200 || read.head.status > 299) {
+          return violates(`a tunnel to ${authority}`, statusLine(read))
         }
         const probe = Buffer.from(`ipv6 tunnel for ${ctx.token}`)
         await client.write(probe)

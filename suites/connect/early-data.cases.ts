@@ -10,7 +10,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/engine
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { connectBytes, expectClosed } from '../support/connect-request.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 
 /** Bytes shaped like a TLS ClientHello record (content type 22, TLS 1.0 record version): what a browser sends first. */
@@ -32,12 +32,11 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
   const expected = Buffer.concat([body, hello])
   const client = await ctx.connect()
   await client.write(connectBytes(echo.authority, { headers: [framing], after: expected }))
-  const read = responseOrOutcome(
+  const read = responseOf(
     await client.readResponse({ requestMethod: 'CONNECT' }),
     `an answer to CONNECT with ${typeof framing === 'string' ? framing : framing.join(': ')}`,
   )
-  if ('outcome' in read) return read.outcome
-  const { status } = read.message.head
+  const { status } = read.head
   if (status >= 400 && status <= 499) {
     return (
       (await expectClosed(client, `the ${status} to a framed CONNECT`, ctx.quietMs)) ??
@@ -45,7 +44,7 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
     )
   }
   if (status < 200 || status > 299) {
-    return violates('a 400 and close, or a tunnel', statusLine(read.message))
+    return violates('a 400 and close, or a tunnel', statusLine(read))
   }
   const conn = await accepted
   if (isTimeout(conn)) return timedOut('the tunnel to reach the echo target', conn.afterMs)
@@ -66,8 +65,7 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
 
 export const earlyDataCases = [
   defineCase({
-    id: 'connect/delivers-early-tunnel-data-first',
-    suite: 'connect',
+    id: 'delivers-early-tunnel-data-first',
     title:
       'A ClientHello written in the same segment as the CONNECT reaches the target first, intact',
     requirements: ['CONNECT-07'],
@@ -82,13 +80,12 @@ export const earlyDataCases = [
       const hello = clientHelloLike()
       const client = await ctx.connect()
       await client.write(connectBytes(echo.authority, { after: hello }))
-      const read = responseOrOutcome(
+      const read = responseOf(
         await client.readResponse({ requestMethod: 'CONNECT' }),
         `a 2xx to CONNECT ${echo.authority}`,
       )
-      if ('outcome' in read) return read.outcome
-      if (read.message.head.status < 200 || read.message.head.status > 299) {
-        return violates(`a 2xx to CONNECT ${echo.authority}`, statusLine(read.message))
+      if (read.head.status < 200 || read.head.status > 299) {
+        return violates(`a 2xx to CONNECT ${echo.authority}`, statusLine(read))
       }
       const conn = await accepted
       if (isTimeout(conn)) return timedOut('the tunnel to reach the echo target', conn.afterMs)
@@ -104,8 +101,7 @@ export const earlyDataCases = [
     },
   }),
   defineCase({
-    id: 'connect/content-length-on-connect-swallows-nothing',
-    suite: 'connect',
+    id: 'content-length-on-connect-swallows-nothing',
     title:
       'CONNECT with Content-Length: 5 and "HELLO": rejected with 400 and close, or the target receives HELLO then the TLS bytes',
     requirements: ['CONNECT-12'],
@@ -117,8 +113,7 @@ export const earlyDataCases = [
     run: (ctx) => framedConnect(ctx, ['Content-Length', '5'], Buffer.from('HELLO')),
   }),
   defineCase({
-    id: 'connect/chunked-connect-swallows-nothing',
-    suite: 'connect',
+    id: 'chunked-connect-swallows-nothing',
     title:
       'CONNECT with Transfer-Encoding: chunked and a chunked "HELLO": rejected with 400 and close, or all of it reaches the target',
     requirements: ['CONNECT-12'],

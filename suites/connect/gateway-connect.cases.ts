@@ -13,12 +13,11 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { connectBytes, framingFields } from '../support/connect-request.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 
 export const gatewayConnectCases = [
   defineCase({
-    id: 'connect/gateway-2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: 'gateway-2xx-has-no-framing-headers',
     title:
       'A reverse proxy may refuse CONNECT; if it answers 2xx, the 2xx carries no Content-Length or Transfer-Encoding',
     requirements: ['CONNECT-03'],
@@ -36,21 +35,20 @@ export const gatewayConnectCases = [
           `the target under test refused CONNECT by closing the connection (${result.how})`,
         )
       }
-      const read = responseOrOutcome(result, `an answer to CONNECT ${ctx.origin.authority}`)
+      const read = responseOf(result, `an answer to CONNECT ${ctx.origin.authority}`)
       await client.close()
-      if ('outcome' in read) return read.outcome
-      const { status } = read.message.head
+      const { status } = read.head
       if (status < 200 || status > 299) {
-        return conforms(`refused with ${statusLine(read.message)}: a gateway need not tunnel`)
+        return conforms(`refused with ${statusLine(read)}: a gateway need not tunnel`)
       }
-      const framing = framingFields(read.message)
+      const framing = framingFields(read)
       if (framing.length > 0) {
         return violates(
           'a 2xx to CONNECT with no Content-Length and no Transfer-Encoding (or a refusal)',
-          `the target under test answered ${statusLine(read.message)} with ${framing.join(' and ')}`,
+          `the target under test answered ${statusLine(read)} with ${framing.join(' and ')}`,
         )
       }
-      return conforms(`${statusLine(read.message)} with no framing fields`)
+      return conforms(`${statusLine(read)} with no framing fields`)
     },
   }),
 ]

@@ -33,7 +33,7 @@ import {
   validCredentials,
   wrongCredentials,
 } from '../support/proxy-auth.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 import { runVariants } from '../support/variants.js'
 
@@ -76,17 +76,12 @@ async function refusedVariant(
 ): Promise<Outcome | undefined> {
   const from = echo.connections.length
   const { read } = await authConnect(ctx, echo, credentials)
-  const answer = responseOrOutcome(read, `a 407 to a CONNECT ${what}`)
-  if ('outcome' in answer) return answer.outcome
-  const { status } = answer.message.head
+  const answer = responseOf(read, `a 407 to a CONNECT ${what}`)
+  const { status } = answer.head
   if (status >= 200 && status <= 299) {
-    return violates(
-      `a 407 to a CONNECT ${what}`,
-      `${statusLine(answer.message)}: a tunnel opened ${what}`,
-    )
+    return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)}: a tunnel opened ${what}`)
   }
-  if (status !== 407)
-    return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer.message)} instead`)
+  if (status !== 407) return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)} instead`)
   const reached = since(echo, from)
   if (reached.connections > 0) {
     return violates(
@@ -99,8 +94,7 @@ async function refusedVariant(
 
 export const proxyAuthConnectCases = [
   defineCase({
-    id: 'connect/auth-407-carries-challenge',
-    suite: 'connect',
+    id: 'auth-407-carries-challenge',
     title: 'A CONNECT without credentials gets a complete 407 with a Proxy-Authenticate challenge',
     requirements: ['CONNECT-10'],
     spec: [
@@ -119,8 +113,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-refuses-missing-or-wrong-credentials',
-    suite: 'connect',
+    id: 'auth-refuses-missing-or-wrong-credentials',
     title:
       'A CONNECT without credentials, and one with a wrong password, get 407 and never a tunnel',
     requirements: ['CONNECT-10'],
@@ -151,8 +144,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-refused-connect-never-tunnels',
-    suite: 'connect',
+    id: 'auth-refused-connect-never-tunnels',
     title:
       'Bytes sent after a CONNECT refused with 407 never reach the target; after the 407 the connection closes or answers the retry with credentials',
     requirements: ['CONNECT-10', 'CONNECT-07'],
@@ -171,11 +163,10 @@ export const proxyAuthConnectCases = [
       const echo = await ctx.leaseTcp('echo')
       const from = echo.connections.length
       const first = await authConnect(ctx, echo, undefined, EARLY)
-      const answer = responseOrOutcome(first.read, 'an answer to a CONNECT without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
+      const answer = responseOf(first.read, 'an answer to a CONNECT without credentials')
+      if (answer.head.status !== 407) {
         return unsupported(
-          `the target answered ${statusLine(answer.message)} to a CONNECT without credentials, not 407`,
+          `the target answered ${statusLine(answer)} to a CONNECT without credentials, not 407`,
         )
       }
       await first.client.waitForClose({ timeoutMs: ctx.quietMs })
@@ -188,8 +179,7 @@ export const proxyAuthConnectCases = [
       }
       // 2. The same connection after a 407: closed, or the retry with credentials is served.
       const second = await authConnect(ctx, echo, undefined)
-      const refusal = responseOrOutcome(second.read, 'a 407 to a CONNECT without credentials')
-      if ('outcome' in refusal) return refusal.outcome
+      responseOf(second.read, 'a 407 to a CONNECT without credentials')
       if (second.client.peerState !== 'open') return conforms('407, then the connection closed')
       await second.client.write(connectBytes(echo.authority, { headers: [validCredentials(auth)] }))
       const retry = await second.client.readResponse({
@@ -197,16 +187,13 @@ export const proxyAuthConnectCases = [
         timeoutMs: Math.max(0, ctx.remainingMs() - 250),
       })
       if (retry.kind === 'closed') return conforms('407, then the connection closed')
-      const served = responseOrOutcome(
+      const served = responseOf(
         retry,
         'the connection closed after the 407, or the retry with credentials answered',
       )
-      if ('outcome' in served) return served.outcome
-      const { status } = served.message.head
+      const { status } = served.head
       if (status < 200 || status > 299) {
-        return conforms(
-          `407, then ${statusLine(served.message)} to the retry on the same connection`,
-        )
+        return conforms(`407, then ${statusLine(served)} to the retry on the same connection`)
       }
       await second.client.write(PING)
       return (
@@ -216,8 +203,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-credentials-open-tunnel',
-    suite: 'connect',
+    id: 'auth-credentials-open-tunnel',
     title: 'A CONNECT with the valid credentials gets a working tunnel',
     requirements: ['CONNECT-10'],
     spec: [
@@ -234,13 +220,12 @@ export const proxyAuthConnectCases = [
       const echo = await ctx.leaseTcp('echo')
       ctx.note(`CONNECT ${echo.authority} with Basic credentials of user "${auth.user}"`)
       const { client, read } = await authConnect(ctx, echo, validCredentials(auth))
-      const answer = responseOrOutcome(read, `a 2xx to CONNECT ${echo.authority} with credentials`)
-      if ('outcome' in answer) return answer.outcome
-      const { status } = answer.message.head
+      const answer = responseOf(read, `a 2xx to CONNECT ${echo.authority} with credentials`)
+      const { status } = answer.head
       if (status < 200 || status > 299) {
         return violates(
           `a 2xx to CONNECT ${echo.authority} with valid credentials`,
-          statusLine(answer.message),
+          statusLine(answer),
         )
       }
       await client.write(PING)
@@ -251,8 +236,7 @@ export const proxyAuthConnectCases = [
     },
   }),
   defineCase({
-    id: 'connect/auth-credentials-stay-at-the-proxy',
-    suite: 'connect',
+    id: 'auth-credentials-stay-at-the-proxy',
     title: 'The credentials of an authenticated CONNECT are not sent on to the next hop',
     requirements: ['CONNECT-10', 'CONNECT-14', 'HOP-10'],
     spec: [{ rfc: 9110, section: '11.7.2' }],
@@ -268,8 +252,7 @@ export const proxyAuthConnectCases = [
       const credentials = validCredentials(auth)
       const value = credentials[1]
       const { read } = await authConnect(ctx, echo, credentials)
-      const answer = responseOrOutcome(read, `an answer to CONNECT ${echo.authority}`)
-      if ('outcome' in answer) return answer.outcome
+      responseOf(read, `an answer to CONNECT ${echo.authority}`)
       const request = await ctx.wait('the CONNECT at the next hop', seen, ctx.quietMs)
       if (isTimeout(request)) {
         return unsupported(

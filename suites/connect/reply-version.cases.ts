@@ -12,16 +12,15 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { connectBytes } from '../support/connect-request.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 
-/** The version the target puts on an ordinary HTTP/1.1 GET's response, or an Outcome. */
-async function ownVersion(ctx: CaseContext): Promise<{ version: string } | { outcome: Outcome }> {
+/** The version the target puts on an ordinary HTTP/1.1 GET's response (no response ends the case). */
+async function ownVersion(ctx: CaseContext): Promise<string> {
   const client = await ctx.connect()
   await client.write(originRequest(ctx, { suffix: 'own-version' }))
-  const read = responseOrOutcome(await client.readResponse(), 'a response to an ordinary GET')
+  const read = responseOf(await client.readResponse(), 'a response to an ordinary GET')
   await client.close()
-  if ('outcome' in read) return read
-  return { version: read.message.head.version }
+  return read.head.version
 }
 
 /** CONNECT `version` to a leased echo; grades the answer's version against the target's own. */
@@ -29,29 +28,26 @@ async function gradeReplyVersion(ctx: CaseContext, version: string): Promise<Out
   const echo = await ctx.leaseTcp('echo')
   const client = await ctx.connect()
   await client.write(connectBytes(echo.authority, { version }))
-  const read = responseOrOutcome(
+  const read = responseOf(
     await client.readResponse({ requestMethod: 'CONNECT' }),
     `an answer to "CONNECT ${echo.authority} ${version}"`,
   )
   await client.close()
-  if ('outcome' in read) return read.outcome
-  const replied = read.message.head.version
+  const replied = read.head.version
   const own = await ownVersion(ctx)
-  if ('outcome' in own) return own.outcome
   ctx.note(
-    `the target under test answered the ${version} CONNECT with ${statusLine(read.message)} and an HTTP/1.1 GET with ${own.version}`,
+    `the target under test answered the ${version} CONNECT with ${statusLine(read)} and an HTTP/1.1 GET with ${own}`,
   )
-  if (replied === own.version) return conforms(`${statusLine(read.message)}, its own version`)
+  if (replied === own) return conforms(`${statusLine(read)}, its own version`)
   return violates(
-    `the target's own version (${own.version}, as on its answer to a GET) on its answer to an ${version} CONNECT`,
-    `the target under test answered ${statusLine(read.message)}`,
+    `the target's own version (${own}, as on its answer to a GET) on its answer to an ${version} CONNECT`,
+    `the target under test answered ${statusLine(read)}`,
   )
 }
 
 export const replyVersionCases = [
   defineCase({
-    id: 'connect/reply-carries-own-version',
-    suite: 'connect',
+    id: 'reply-carries-own-version',
     title: 'The answer to an HTTP/1.1 CONNECT carries the version the proxy speaks (HTTP/1.1)',
     requirements: ['CONNECT-16'],
     spec: [{ rfc: 9110, section: '6.2' }],
@@ -62,8 +58,7 @@ export const replyVersionCases = [
     run: (ctx) => gradeReplyVersion(ctx, 'HTTP/1.1'),
   }),
   defineCase({
-    id: 'connect/reply-to-http10-carries-own-version',
-    suite: 'connect',
+    id: 'reply-to-http10-carries-own-version',
     title:
       'The answer to an HTTP/1.0 CONNECT carries the proxy’s own version (HTTP/1.1), not the client’s',
     requirements: ['CONNECT-16', 'CONNECT-13'],

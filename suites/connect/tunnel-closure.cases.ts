@@ -24,9 +24,8 @@ const PAYLOAD_BYTES = 1024 * 1024
 
 export const tunnelClosureCases = [
   defineCase({
-    id: 'connect/delivers-client-data-before-closing',
+    id: 'delivers-client-data-before-closing',
     aliases: ['connect/propagates-close-and-half-close'],
-    suite: 'connect',
     title:
       'Everything the client sent before its FIN reaches the target, then the target sees the close',
     requirements: ['CONNECT-08'],
@@ -38,9 +37,7 @@ export const tunnelClosureCases = [
     async run(ctx) {
       const sink = await ctx.leaseTcp('sink')
       const accepted = sink.nextConnection(ctx.remainingMs())
-      const tunnel = await openTunnel(ctx, sink.authority)
-      if ('outcome' in tunnel) return tunnel.outcome
-      const { client } = tunnel
+      const client = await openTunnel(ctx, sink.authority)
       const conn = await accepted
       if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
       const payload = randomBytes(PAYLOAD_BYTES)
@@ -75,8 +72,7 @@ export const tunnelClosureCases = [
     },
   }),
   defineCase({
-    id: 'connect/passes-half-close-on',
-    suite: 'connect',
+    id: 'passes-half-close-on',
     title:
       "After the client's FIN the tunnel stays open toward the client while the target's side is open",
     requirements: ['CONNECT-08'],
@@ -89,9 +85,7 @@ export const tunnelClosureCases = [
       // The sink keeps its own half open after the client's FIN: only a half-close keeps the client's open.
       const sink = await ctx.leaseTcp('sink')
       const accepted = sink.nextConnection(ctx.remainingMs())
-      const tunnel = await openTunnel(ctx, sink.authority)
-      if ('outcome' in tunnel) return tunnel.outcome
-      const { client } = tunnel
+      const client = await openTunnel(ctx, sink.authority)
       const conn = await accepted
       if (isTimeout(conn)) return timedOut('the tunnel to reach the sink target', conn.afterMs)
       const probe = Buffer.from(`half-close probe ${ctx.token}`)

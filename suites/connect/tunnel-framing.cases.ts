@@ -10,13 +10,12 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
-import { responseOrOutcome, statusLine } from '../support/request.js'
+import { responseOf, statusLine } from '../support/request.js'
 import { expectBytes } from '../support/tunnel.js'
 
 export const tunnelFramingCases = [
   defineCase({
-    id: 'connect/2xx-has-no-framing-headers',
-    suite: 'connect',
+    id: '2xx-has-no-framing-headers',
     title:
       'A 2xx response to CONNECT carries no Content-Length or Transfer-Encoding, and the tunnel starts right after it',
     requirements: ['CONNECT-03'],
@@ -39,16 +38,15 @@ export const tunnelFramingCases = [
           headers: [['Host', echo.authority]],
         }),
       )
-      const read = responseOrOutcome(
+      const read = responseOf(
         await client.readResponse({ requestMethod: 'CONNECT' }),
         `a 2xx response to CONNECT ${echo.authority}`,
       )
-      if ('outcome' in read) return read.outcome
-      const { head } = read.message
+      const { head } = read
       if (head.status < 200 || head.status > 299) {
         return violates(
           `a 2xx to CONNECT ${echo.authority} (an allowed echo target)`,
-          statusLine(read.message),
+          statusLine(read),
         )
       }
       const framing = ['content-length', 'transfer-encoding'].filter((name) =>
@@ -57,7 +55,7 @@ export const tunnelFramingCases = [
       if (framing.length > 0) {
         return violates(
           'no Content-Length and no Transfer-Encoding in the 2xx',
-          `${statusLine(read.message)} with ${framing.join(' and ')}`,
+          `${statusLine(read)} with ${framing.join(' and ')}`,
         )
       }
       // Tunnel integrity straight after the blank line: 1 KiB out, the same 1 KiB back.

@@ -5,7 +5,7 @@ import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { originSide, provenance } from '../support/provenance.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import {
   arrivals,
   bodyText,
@@ -40,8 +40,7 @@ const chunkedResponse = (body: string): Buffer =>
 
 export const chunkedCases = [
   defineCase({
-    id: 'framing/invalid-request-chunks-rejected',
-    suite: 'framing',
+    id: 'invalid-request-chunks-rejected',
     title:
       'A chunked request with an overflowing or non-hex size, or data longer than its size, is refused (400, 413, or a close) and never completes upstream',
     requirements: ['SMUG-10'],
@@ -87,8 +86,7 @@ export const chunkedCases = [
   }),
 
   defineCase({
-    id: 'framing/chunk-extensions-ignored',
-    suite: 'framing',
+    id: 'chunk-extensions-ignored',
     title:
       'An unknown chunk extension is ignored: the request body reaches the origin and the response body the client',
     requirements: ['SMUG-10'],
@@ -106,32 +104,21 @@ export const chunkedCases = [
       )
       const client = await ctx.connect()
       await client.write(chunkedPost(ctx, 'req-', body))
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'the origin response to the request',
-      )
-      if ('outcome' in read) return read.outcome
+      const read = responseOf(await client.readResponse(), 'the origin response to the request')
       const [arrived] = arrivals(ctx, 'req-').filter((r) => r.message.complete)
-      if (
-        read.message.head.status !== 200 ||
-        arrived?.message.body.toString('latin1') !== 'hello'
-      ) {
+      if (read.head.status !== 200 || arrived?.message.body.toString('latin1') !== 'hello') {
         return violates(
           'the request with "5;ext=1" forwarded, body "hello", and the origin answer relayed',
-          `${provenance({ kind: 'response', message: read.message, interim: [] }, arrivals(ctx, 'req-'))}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
+          `${provenance({ kind: 'response', message: read, interim: [] }, arrivals(ctx, 'req-'))}; ${describeArrivals(arrivals(ctx, 'req-'))}`,
         )
       }
       const again = await ctx.connect()
       await again.write(originRequest(ctx, { suffix: 'res-' }))
-      const response = responseOrOutcome(
-        await again.readResponse(),
-        'the chunked response with "5;ext=1"',
-      )
-      if ('outcome' in response) return response.outcome
-      if (!response.message.complete || bodyText(response.message) !== 'hello') {
+      const response = responseOf(await again.readResponse(), 'the chunked response with "5;ext=1"')
+      if (!response.complete || bodyText(response) !== 'hello') {
         return violates(
           'the response body "hello" whole',
-          `${describeResult({ kind: 'response', message: response.message, interim: [] })}, body ${JSON.stringify(bodyText(response.message))}`,
+          `${describeResult({ kind: 'response', message: response, interim: [] })}, body ${JSON.stringify(bodyText(response))}`,
         )
       }
       return conforms()
@@ -144,8 +131,7 @@ export const chunkedCases = [
   // ... decoding a supposedly chunked transfer coding fails, MUST record the
   // message as incomplete"; which 5xx is INFO (upstreamRefusal).
   defineCase({
-    id: 'framing/invalid-response-chunks-not-relayed',
-    suite: 'framing',
+    id: 'invalid-response-chunks-not-relayed',
     title:
       'A chunked response with broken chunk framing becomes a 502, or is cut off with the connection: never relayed as complete',
     requirements: ['SMUG-10'],

@@ -10,7 +10,7 @@ import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { transferCodings } from '../../harness/wire/framing.js'
 import { chunkedBody } from '../../harness/wire/serialize.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import {
   arrivals,
   bodyText,
@@ -23,8 +23,7 @@ import { provenance } from '../support/provenance.js'
 
 export const clTeCases = [
   defineCase({
-    id: 'framing/cl-with-te-request-rejected-or-te-framed',
-    suite: 'framing',
+    id: 'cl-with-te-request-rejected-or-te-framed',
     title:
       'A request with both Content-Length and Transfer-Encoding is refused, or forwarded framed by Transfer-Encoding without the received Content-Length, and its connection closes',
     requirements: ['SMUG-01'],
@@ -53,8 +52,7 @@ export const clTeCases = [
   }),
 
   defineCase({
-    id: 'framing/cl-with-te-response-framed-by-te',
-    suite: 'framing',
+    id: 'cl-with-te-response-framed-by-te',
     title:
       'A response with both Content-Length and Transfer-Encoding reaches the client framed by Transfer-Encoding, without Content-Length, or as a 502',
     requirements: ['SMUG-02'],
@@ -85,9 +83,7 @@ export const clTeCases = [
           "the origin's response with both Content-Length and Transfer-Encoding",
           ctx.origin.requests(),
         )
-      const read = responseOrOutcome(result, 'the response, or a 502')
-      if ('outcome' in read) return read.outcome
-      const { message } = read
+      const message = responseOf(result, 'the response, or a 502')
       if (hasField(message.head.headers, 'content-length')) {
         return violates(
           'no Content-Length next to the chunked framing',

@@ -146,8 +146,7 @@ const ANSWER_LARGE_AT_HEAD: OriginBehaviour = {
 
 export const contentLengthCases = [
   defineCase({
-    id: 'framing/invalid-content-length-rejected',
-    suite: 'framing',
+    id: 'invalid-content-length-rejected',
     title:
       'A request with an invalid Content-Length gets 400 and a close, and is never forwarded; a valid but huge one is refused or forwarded unchanged, never wrapped or rounded',
     requirements: ['SMUG-03'],
@@ -186,8 +185,7 @@ export const contentLengthCases = [
   }),
 
   defineCase({
-    id: 'framing/content-length-lists',
-    suite: 'framing',
+    id: 'content-length-lists',
     title:
       'Content-Length values that disagree get 400 and a close; identical ones are refused or forwarded as one Content-Length',
     requirements: ['SMUG-03'],
@@ -255,8 +253,7 @@ export const contentLengthCases = [
   // agent MUST close the connection to the server and discard the received
   // response".
   defineCase({
-    id: 'framing/invalid-response-content-length-is-502',
-    suite: 'framing',
+    id: 'invalid-response-content-length-is-502',
     title:
       'A response with an invalid Content-Length becomes a 502 (another 5xx is informational), its body is not relayed, and the upstream connection is closed',
     requirements: ['SMUG-04'],

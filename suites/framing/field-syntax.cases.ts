@@ -40,8 +40,7 @@ const raw = (text: string): Buffer => Buffer.from(text, 'latin1')
 
 export const fieldSyntaxCases = [
   defineCase({
-    id: 'framing/whitespace-before-colon-rejected',
-    suite: 'framing',
+    id: 'whitespace-before-colon-rejected',
     title: 'A request with whitespace between a field name and its colon gets 400',
     requirements: ['SMUG-06'],
     spec: [{ rfc: 9112, section: '5.1' }],
@@ -91,8 +90,7 @@ export const fieldSyntaxCases = [
   }),
 
   defineCase({
-    id: 'framing/request-obs-fold-rejected-or-unfolded',
-    suite: 'framing',
+    id: 'request-obs-fold-rejected-or-unfolded',
     title:
       'A folded request field line gets 400, or reaches the origin unfolded and framed as read',
     requirements: ['SMUG-07'],
@@ -128,8 +126,7 @@ export const fieldSyntaxCases = [
   }),
 
   defineCase({
-    id: 'framing/bare-cr-lf-and-nul-rejected-or-cleaned',
-    suite: 'framing',
+    id: 'bare-cr-lf-and-nul-rejected-or-cleaned',
     title:
       'A request with a bare CR, a NUL in a value, or bare LF line endings gets 400, or arrives cleaned, with CRLF everywhere',
     requirements: ['SMUG-08'],
@@ -180,8 +177,7 @@ export const fieldSyntaxCases = [
   }),
 
   defineCase({
-    id: 'framing/whitespace-led-line-rejected-or-ignored',
-    suite: 'framing',
+    id: 'whitespace-led-line-rejected-or-ignored',
     title:
       'A whitespace-led line right after the request line gets 400, or is dropped: never merged into a field',
     requirements: ['SMUG-09'],

@@ -38,8 +38,7 @@ function readOnWordBoundaries(ctx: CaseContext, suffix: string): ForwardingCheck
 
 export const requestLineCases = [
   defineCase({
-    id: 'framing/invalid-request-line-rejected',
-    suite: 'framing',
+    id: 'invalid-request-line-rejected',
     title:
       'An invalid request line gets 400 (or a corrective 301) and is not fixed up and forwarded; extra whitespace between its parts may be read leniently',
     requirements: ['SMUG-13'],
@@ -74,8 +73,7 @@ export const requestLineCases = [
   }),
 
   defineCase({
-    id: 'framing/oversized-heads-rejected-or-forwarded-whole',
-    suite: 'framing',
+    id: 'oversized-heads-rejected-or-forwarded-whole',
     title:
       'A 64 KiB field, 500 fields or a 64 KiB target gets a 4xx, or is forwarded whole: never truncated or thinned out',
     requirements: ['SMUG-14'],

@@ -2,11 +2,17 @@
 // 204 and 304 responses end at their empty line whatever their fields say,
 // and bytes an upstream sends after a complete response are not a response.
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  endCase,
+  outcomeOf,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import type { RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { provenance } from '../support/provenance.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import {
   arrivals,
   bodyText,
@@ -44,13 +50,12 @@ async function bodilessThenNext(
     timeoutMs: WITHIN_MS,
   })
   const refused = first.refusable === true ? serverErrorStatus(firstResult) : undefined
-  const a = responseOrOutcome(firstResult, `the ${first.label} within ${WITHIN_MS} ms`)
   if (refused === undefined) {
-    if ('outcome' in a) return a.outcome
-    if (a.message.head.status !== first.status || a.message.body.length > 0) {
+    const a = responseOf(firstResult, `the ${first.label} within ${WITHIN_MS} ms`)
+    if (a.head.status !== first.status || a.body.length > 0) {
       return violates(
         `the ${first.label}, with no body`,
-        `${statusLine(a.message)}, ${a.message.body.length} body bytes`,
+        `${statusLine(a)}, ${a.body.length} body bytes`,
       )
     }
   }
@@ -58,7 +63,7 @@ async function bodilessThenNext(
     refused === undefined
       ? `${provenance(firstResult, arrivals(ctx, first.suffix))}, without a body`
       : undefined
-  if ('outcome' in a)
+  if (firstResult.kind !== 'response')
     return upstreamRefusal(
       refused ?? 502,
       `the origin's ${first.label}`,
@@ -73,12 +78,11 @@ async function bodilessThenNext(
       ? conforms(relayedFirst)
       : upstreamRefusal(refused, `the origin's ${first.label}`, arrivals(ctx, first.suffix))
   if (after.kind === 'closed' && after.partial.length === 0) return done()
-  const b = responseOrOutcome(after, `the response after the ${first.label}, intact (or a close)`)
-  if ('outcome' in b) return b.outcome
-  if (b.message.head.status !== 200 || bodyText(b.message) !== second) {
+  const b = responseOf(after, `the response after the ${first.label}, intact (or a close)`)
+  if (b.head.status !== 200 || bodyText(b) !== second) {
     return violates(
       `200 with the body "${second}" after the ${first.label}`,
-      `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message).slice(0, 80))}`,
+      `${statusLine(b)}, body ${JSON.stringify(bodyText(b).slice(0, 80))}`,
     )
   }
   return done()
@@ -86,8 +90,7 @@ async function bodilessThenNext(
 
 export const responseBoundaryCases = [
   defineCase({
-    id: 'framing/head-response-ends-at-headers',
-    suite: 'framing',
+    id: 'head-response-ends-at-headers',
     title:
       'A response to HEAD with Content-Length: 100 ends at its empty line, and the pipelined GET after it is answered intact',
     requirements: ['SMUG-11'],
@@ -124,8 +127,7 @@ export const responseBoundaryCases = [
   }),
 
   defineCase({
-    id: 'framing/204-and-304-end-at-headers',
-    suite: 'framing',
+    id: '204-and-304-end-at-headers',
     title:
       'A 204 with Content-Length (or a 5xx refusing it) and a 304 with Transfer-Encoding end at their empty line, and the next response is intact',
     requirements: ['SMUG-11'],
@@ -166,11 +168,14 @@ export const responseBoundaryCases = [
         // GET: that one is valid and must be relayed.
         const label =
           status === 204 ? '204 with Content-Length: 10' : '304 with Transfer-Encoding: chunked'
-        const outcome = await bodilessThenNext(
-          ctx,
-          client,
-          { label, suffix, status, method: 'GET', refusable: status === 204 },
-          `after-${status}-`,
+        // Each status is graded whatever the other found: its end is its own.
+        const outcome = await outcomeOf(
+          bodilessThenNext(
+            ctx,
+            client,
+            { label, suffix, status, method: 'GET', refusable: status === 204 },
+            `after-${status}-`,
+          ),
         )
         results.push({ label, outcome })
       }
@@ -182,8 +187,7 @@ export const responseBoundaryCases = [
   // (RFC 9110 §3.7): "A client MUST NOT process, cache, or forward such extra
   // data as a separate response".
   defineCase({
-    id: 'framing/no-response-after-the-response',
-    suite: 'framing',
+    id: 'no-response-after-the-response',
     title:
       'Bytes an upstream sends after a complete response are never served as the response to the next request',
     requirements: ['SMUG-12'],
@@ -194,7 +198,7 @@ export const responseBoundaryCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const seen = await afterTheResponse(ctx)
-      return 'outcome' in seen ? seen.outcome : conforms(`the second request went on ${seen.conn}`)
+      return conforms(`the second request went on ${seen.conn}`)
     },
   }),
 
@@ -206,8 +210,7 @@ export const responseBoundaryCases = [
   // grades at MUST in every role. Reusing the connection without serving the
   // extra bytes is reported, never failed or warned.
   defineCase({
-    id: 'framing/drops-upstream-after-extra-bytes',
-    suite: 'framing',
+    id: 'drops-upstream-after-extra-bytes',
     title:
       'An upstream connection that sent bytes after a complete response is not used for the next request',
     requirements: ['SMUG-12'],
@@ -218,7 +221,6 @@ export const responseBoundaryCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const seen = await afterTheResponse(ctx)
-      if ('outcome' in seen) return seen.outcome
       if (seen.conn === seen.firstConn) {
         return violates(
           `the second request on a new origin connection, not ${seen.firstConn}`,
@@ -230,10 +232,12 @@ export const responseBoundaryCases = [
   }),
 ]
 
-/** Where the second request went, or the Outcome when its answer was not the origin's. */
-type AfterTheResponse =
-  | { readonly outcome: Outcome }
-  | { readonly firstConn: string; readonly conn: string; readonly connSeq: number }
+/** Where the second request went (the case ends when its answer was not the origin's). */
+interface AfterTheResponse {
+  readonly firstConn: string
+  readonly conn: string
+  readonly connSeq: number
+}
 
 /**
  * The origin answers the first request with "HELLO" and, straight after it in
@@ -250,28 +254,23 @@ async function afterTheResponse(ctx: CaseContext): Promise<AfterTheResponse> {
   )
   const client = await ctx.connect()
   await client.write(originRequest(ctx, { suffix: 'first-' }))
-  const a = responseOrOutcome(await client.readResponse(), 'the first response, "HELLO"')
-  if ('outcome' in a) return a
-  if (bodyText(a.message) !== 'HELLO') {
+  const a = responseOf(await client.readResponse(), 'the first response, "HELLO"')
+  if (bodyText(a) !== 'HELLO') {
     const outcome = violates(
       'the first response with the body "HELLO"',
-      `${statusLine(a.message)}, body ${JSON.stringify(bodyText(a.message))}`,
+      `${statusLine(a)}, body ${JSON.stringify(bodyText(a))}`,
     )
-    return { outcome }
+    return endCase(outcome)
   }
-  const b = responseOrOutcome(
-    await secondExchange(ctx, client),
-    'the origin answer to the second request',
-  )
-  if ('outcome' in b) return b
+  const b = responseOf(await secondExchange(ctx, client), 'the origin answer to the second request')
   const [arrived] = arrivals(ctx, 'second-')
   const [first] = arrivals(ctx, 'first-')
-  if (bodyText(b.message) !== 'second-' || arrived === undefined || first === undefined) {
+  if (bodyText(b) !== 'second-' || arrived === undefined || first === undefined) {
     const outcome = violates(
       'the second response from a real exchange with the origin ("second-"), never "EVIL"',
-      `${statusLine(b.message)}, body ${JSON.stringify(bodyText(b.message))}; second request at the origin: ${describeArrivals(arrivals(ctx, 'second-'))}`,
+      `${statusLine(b)}, body ${JSON.stringify(bodyText(b))}; second request at the origin: ${describeArrivals(arrivals(ctx, 'second-'))}`,
     )
-    return { outcome }
+    return endCase(outcome)
   }
   return { firstConn: first.conn, conn: arrived.conn, connSeq: arrived.connSeq }
 }

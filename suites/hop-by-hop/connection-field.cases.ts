@@ -6,16 +6,16 @@ import { conforms, observed, timedOut, violates } from '../../harness/engine/mod
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { FieldLine } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
-import { exchange, ownAnswer, requestAtOrigin } from './exchange.js'
+import { originRequest, responseOf } from '../support/request.js'
+import { exchange } from '../support/exchange.js'
+import { bothEnds, ownAnswer } from './exchange.js'
 
 const present = (headers: Parameters<typeof hasField>[0], names: readonly string[]): string[] =>
   names.filter((name) => hasField(headers, name))
 
 export const connectionFieldCases = [
   defineCase({
-    id: 'hop-by-hop/drops-connection-listed-request-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-connection-listed-request-fields',
     title: 'Request fields named in Connection, and Connection itself, are not forwarded',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -23,37 +23,36 @@ export const connectionFieldCases = [
       'An intermediary MUST remove the fields named as connection options before forwarding a message, and the Connection field itself (or replace it with its own options).',
     level: 'MUST',
     roles: ['forward', 'reverse'],
-    async run(ctx) {
-      const seen = await requestAtOrigin(ctx, {
-        headers: [
-          ['Connection', 'X-Hop, keep-alive'],
-          ['X-Hop', '1'],
-          ['X-End', '1'],
-        ],
-      })
-      if ('outcome' in seen) return seen.outcome
-      const { headers } = seen.request.message.head
-      if (!hasField(headers, 'x-end'))
-        return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
-      const leaked = present(headers, ['x-hop'])
-      // Only x-hop can be told apart: a proxy may send keep-alive as its own option
-      // toward the origin (RFC 9110 §7.6.1 lets it replace Connection with its own).
-      const options = listTokens(headers, 'connection').filter((t) => t === 'x-hop')
-      if (leaked.length > 0 || options.length > 0) {
-        return violates(
-          'no X-Hop, and no "x-hop" connection option, at the origin',
-          [
-            ...leaked.map((n) => `${n} forwarded`),
-            ...options.map((o) => `Connection option "${o}" forwarded`),
-          ].join('; '),
-        )
-      }
-      return conforms()
-    },
+    run: (ctx) =>
+      exchange(ctx, {
+        send: {
+          headers: [
+            ['Connection', 'X-Hop, keep-alive'],
+            ['X-Hop', '1'],
+            ['X-End', '1'],
+          ],
+        },
+        expectAtOrigin: ({ message: { head } }) => {
+          if (!hasField(head.headers, 'x-end'))
+            return {
+              expected: 'X-End (end-to-end) forwarded',
+              observed: 'X-End missing at the origin',
+            }
+          // Only x-hop can be told apart: a proxy may send keep-alive as its own option
+          // toward the origin (RFC 9110 §7.6.1 lets it replace Connection with its own).
+          const leaked = [
+            ...present(head.headers, ['x-hop']).map((n) => `${n} forwarded`),
+            ...listTokens(head.headers, 'connection')
+              .filter((t) => t === 'x-hop')
+              .map((o) => `Connection option "${o}" forwarded`),
+          ]
+          return leaked.length === 0 ? undefined : leaked.join('; ')
+        },
+        expected: 'no X-Hop, and no "x-hop" connection option, at the origin',
+      }),
   }),
   defineCase({
-    id: 'hop-by-hop/drops-connection-listed-response-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-connection-listed-response-fields',
     title: 'Response fields named in Connection are not forwarded to the client',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -73,16 +72,12 @@ export const connectionFieldCases = [
       )
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'the response to reach the client',
-      )
-      if ('outcome' in read) return read.outcome
-      const { headers } = read.message.head
+      const read = responseOf(await client.readResponse(), 'the response to reach the client')
+      const { headers } = read.head
       if (!hasField(headers, 'x-resp-end')) {
         return violates(
           'X-Resp-End (end-to-end) forwarded',
-          `X-Resp-End missing (status ${read.message.head.status})`,
+          `X-Resp-End missing (status ${read.head.status})`,
         )
       }
       if (
@@ -98,8 +93,7 @@ export const connectionFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/parses-connection-as-a-list',
-    suite: 'hop-by-hop',
+    id: 'parses-connection-as-a-list',
     title:
       'Connection is parsed as a case-insensitive list spread over lines, with empty elements and whitespace',
     requirements: ['HOP-02'],
@@ -155,7 +149,7 @@ export const connectionFieldCases = [
       const ungraded: string[] = []
       let silent = 0
       for (const [index, variant] of variants.entries()) {
-        const { answer, request } = await exchange(
+        const { answer, request } = await bothEnds(
           ctx,
           { suffix: `v${index}`, headers: variant.lines },
           ctx.quietMs,

@@ -16,7 +16,7 @@ import { fieldValues } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import type { RequestHead } from '../../harness/wire/types.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 
 /** The catalog's bound (REQUIREMENTS.md HOP-18); the case waits ctx.quietMs when that is shorter. */
 const HEAD_WITHIN_MS = 2000
@@ -65,8 +65,7 @@ async function readHead(client: RawClient, timeoutMs: number): Promise<string> {
 
 export const expectContinueCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-expect-continue-without-the-body',
-    suite: 'hop-by-hop',
+    id: 'forwards-expect-continue-without-the-body',
     title:
       'A request with Expect: 100-continue reaches the origin before its body, and the 100 reaches the client',
     requirements: ['HOP-18'],
@@ -125,13 +124,9 @@ export const expectContinueCases = [
           return violates('100 (Continue) from the origin relayed to the client', 'nothing')
         await client.write(BODY)
         release()
-        const read = responseOrOutcome(
-          await client.readResponse(),
-          'the final response after the body',
-        )
-        if ('outcome' in read) return read.outcome
-        if (read.message.head.status !== 201)
-          return violates('201 from the origin after the body', statusLine(read.message))
+        const read = responseOf(await client.readResponse(), 'the final response after the body')
+        if (read.head.status !== 201)
+          return violates('201 from the origin after the body', statusLine(read))
         if (isTimeout(seen)) {
           return observed(
             'the proxy sent a 100 of its own and forwarded the request only with its body (allowed toward an HTTP/1.0 next hop, RFC 9110 §10.1.1)',
@@ -150,8 +145,7 @@ export const expectContinueCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/relays-early-final-response-to-expect-continue',
-    suite: 'hop-by-hop',
+    id: 'relays-early-final-response-to-expect-continue',
     title:
       'When the origin refuses an Expect: 100-continue request at once, the client gets the refusal without sending the body',
     requirements: ['HOP-18'],
@@ -201,10 +195,9 @@ export const expectContinueCases = [
       }
       // A 100 before the refusal can only be the proxy's own: send the body, as a client would.
       await client.write(BODY)
-      const read = responseOrOutcome(await client.readResponse(), 'the 417 after the body')
-      if ('outcome' in read) return read.outcome
+      const read = responseOf(await client.readResponse(), 'the 417 after the body')
       return observed(
-        `the proxy sent a 100 of its own and read the body before the origin's answer: ${statusLine(read.message)} came only after it`,
+        `the proxy sent a 100 of its own and read the body before the origin's answer: ${statusLine(read)} came only after it`,
       )
     },
   }),

@@ -10,11 +10,11 @@
 // client" binds both roles.
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { conforms, endCase, violates } from '../../harness/engine/model/outcome.js'
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { proxySentence } from './exchange.js'
 
 const BODY = 'final body'
@@ -39,17 +39,14 @@ const earlyHints: OriginBehaviour = {
   },
 }
 
-/** The final response (and its interim ones) to a request in `version`, or the Outcome. */
+/** The final response (and its interim ones) to a request in `version`; none ends the case. */
 async function exchange(
   ctx: CaseContext,
   version: 'HTTP/1.1' | 'HTTP/1.0',
-): Promise<
-  | {
-      readonly message: HttpMessage<ResponseHead>
-      readonly interim: readonly HttpMessage<ResponseHead>[]
-    }
-  | { readonly outcome: Outcome }
-> {
+): Promise<{
+  readonly message: HttpMessage<ResponseHead>
+  readonly interim: readonly HttpMessage<ResponseHead>[]
+}> {
   ctx.origin.behave(earlyHints)
   const client = await ctx.connect()
   await client.write(originRequest(ctx, { version }))
@@ -58,30 +55,28 @@ async function exchange(
   if (result.kind === 'timeout') {
     // What came before the silence says how the 103s were taken (as final, in mitmproxy #2229 [B25]).
     const lines = result.partial.toString('latin1').match(/^HTTP\/1\.[01] \d{3}[^\r\n]*/gm) ?? []
-    return {
-      outcome: violates(
+    return endCase(
+      violates(
         version === 'HTTP/1.1' ? 'two 103 responses, then the 200' : 'the 200 alone',
         `${lines.length === 0 ? 'no response at all' : lines.join(' / ')}, then silence for ${Math.round(result.afterMs)} ms (the proxy hangs on the 103s)`,
       ),
-    }
+    )
   }
-  const read = responseOrOutcome(result, 'the final response after two 103s')
-  if ('outcome' in read) return read
-  if (read.message.head.status !== 200 || read.message.body.toString('latin1') !== BODY) {
-    return {
-      outcome: violates(
+  const read = responseOf(result, 'the final response after two 103s')
+  if (read.head.status !== 200 || read.body.toString('latin1') !== BODY) {
+    endCase(
+      violates(
         `200 with "${BODY}" as the final response`,
-        `${statusLine(read.message)} with "${read.message.body.toString('latin1')}"`,
+        `${statusLine(read)} with "${read.body.toString('latin1')}"`,
       ),
-    }
+    )
   }
-  return { message: read.message, interim: result.kind === 'response' ? result.interim : [] }
+  return { message: read, interim: result.kind === 'response' ? result.interim : [] }
 }
 
 export const interimResponseCases = [
   defineCase({
-    id: 'hop-by-hop/forwards-interim-responses',
-    suite: 'hop-by-hop',
+    id: 'forwards-interim-responses',
     title: 'Two 103 (Early Hints) from the origin reach an HTTP/1.1 client before the 200',
     requirements: ['HOP-17'],
     spec: [{ rfc: 9110, section: '15.2' }],
@@ -91,7 +86,6 @@ export const interimResponseCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const read = await exchange(ctx, 'HTTP/1.1')
-      if ('outcome' in read) return read.outcome
       const links = read.interim.map(
         (m) =>
           `${m.head.status} ${m.head.headers.find((f) => /^link$/i.test(f.name))?.value ?? ''}`,
@@ -106,8 +100,7 @@ export const interimResponseCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/no-interim-responses-to-http10',
-    suite: 'hop-by-hop',
+    id: 'no-interim-responses-to-http10',
     title: 'An HTTP/1.0 client gets only the final response, never a 103',
     requirements: ['HOP-17'],
     spec: [{ rfc: 9110, section: '15.2' }],
@@ -116,7 +109,6 @@ export const interimResponseCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       const read = await exchange(ctx, 'HTTP/1.0')
-      if ('outcome' in read) return read.outcome
       return read.interim.length === 0
         ? conforms()
         : violates(

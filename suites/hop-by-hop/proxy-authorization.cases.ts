@@ -33,7 +33,7 @@ import {
   validCredentials,
   wrongCredentials,
 } from '../support/proxy-auth.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { listed } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 import { runVariants } from '../support/variants.js'
@@ -64,17 +64,15 @@ async function refusedVariant(
       `the request reached the origin; ${provenance(read, forwarded)}`,
     )
   }
-  const answer = responseOrOutcome(read, `a 407 to a request ${what}`)
-  if ('outcome' in answer) return answer.outcome
-  if (answer.message.head.status !== 407)
+  const answer = responseOf(read, `a 407 to a request ${what}`)
+  if (answer.head.status !== 407)
     return violates(`a 407 to a request ${what}`, `${provenance(read, forwarded)}, not a 407`)
   return undefined
 }
 
 export const proxyAuthorizationCases = [
   defineCase({
-    id: 'hop-by-hop/auth-407-carries-challenge',
-    suite: 'hop-by-hop',
+    id: 'auth-407-carries-challenge',
     title:
       'A request without proxy credentials gets a complete 407 with a Proxy-Authenticate challenge',
     requirements: ['CONNECT-10', 'HOP-10'],
@@ -93,8 +91,7 @@ export const proxyAuthorizationCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/auth-refuses-missing-or-wrong-credentials',
-    suite: 'hop-by-hop',
+    id: 'auth-refuses-missing-or-wrong-credentials',
     title:
       'A request without credentials, and one with a wrong password, get 407 and are not forwarded',
     requirements: ['CONNECT-10', 'HOP-10'],
@@ -124,8 +121,7 @@ export const proxyAuthorizationCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/auth-connection-usable-after-407',
-    suite: 'hop-by-hop',
+    id: 'auth-connection-usable-after-407',
     title: 'After a 407 the connection is closed, or the retry with credentials on it is answered',
     requirements: ['CONNECT-10'],
     spec: [
@@ -140,11 +136,10 @@ export const proxyAuthorizationCases = [
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const { client, read } = await authGet(ctx, 'first', [])
-      const answer = responseOrOutcome(read, 'an answer to a request without credentials')
-      if ('outcome' in answer) return answer.outcome
-      if (answer.message.head.status !== 407) {
+      const answer = responseOf(read, 'an answer to a request without credentials')
+      if (answer.head.status !== 407) {
         return unsupported(
-          `the target answered ${statusLine(answer.message)} to a request without credentials, not 407`,
+          `the target answered ${statusLine(answer)} to a request without credentials, not 407`,
         )
       }
       if (client.peerState !== 'open') return conforms('407, then the connection closed')
@@ -154,17 +149,15 @@ export const proxyAuthorizationCases = [
         timeoutMs: Math.max(0, ctx.remainingMs() - 250),
       })
       if (retry.kind === 'closed') return conforms('407, then the connection closed')
-      const served = responseOrOutcome(
+      const served = responseOf(
         retry,
         'the connection closed after the 407, or the retry with credentials answered',
       )
-      if ('outcome' in served) return served.outcome
-      return conforms(`407, then ${statusLine(served.message)} to the retry on the same connection`)
+      return conforms(`407, then ${statusLine(served)} to the retry on the same connection`)
     },
   }),
   defineCase({
-    id: 'hop-by-hop/consumes-proxy-authorization',
-    suite: 'hop-by-hop',
+    id: 'consumes-proxy-authorization',
     title:
       'With valid credentials the request is forwarded without Proxy-Authorization, its Authorization unchanged',
     requirements: ['HOP-10'],
@@ -186,8 +179,7 @@ export const proxyAuthorizationCases = [
       ])
       const seen = await ctx.origin.nextRequest(read.kind === 'timeout' ? undefined : 0)
       if (isTimeout(seen)) {
-        const answer = responseOrOutcome(read, 'the request forwarded to the origin')
-        if ('outcome' in answer) return answer.outcome
+        responseOf(read, 'the request forwarded to the origin')
         return observed(
           `${provenance(read, ctx.origin.requests())}, so there is nothing forwarded to grade`,
         )

@@ -15,7 +15,7 @@ import { conforms, timedOut, violates } from '../../harness/engine/model/outcome
 import type { OriginBehaviour } from '../../harness/origin/types.js'
 import { fieldValues, hasField } from '../../harness/wire/fields.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 import { originSide, provenance } from '../support/provenance.js'
 
 const BODY = 'hello trailers'
@@ -44,8 +44,7 @@ const withTrailers: OriginBehaviour = {
 
 export const trailerCases = [
   defineCase({
-    id: 'hop-by-hop/never-merges-trailers-into-headers',
-    suite: 'hop-by-hop',
+    id: 'never-merges-trailers-into-headers',
     title:
       'Response trailers stay trailers (or are dropped): none of them appears in the header section',
     requirements: ['HOP-09'],
@@ -87,9 +86,8 @@ export const trailerCases = [
           `the response to reach the client (${originSide(ctx.origin.requests())})`,
           result.afterMs,
         )
-      const read = responseOrOutcome(result, 'the response to reach the client')
-      if ('outcome' in read) return read.outcome
-      const { head, body, trailers } = read.message
+      const read = responseOf(result, 'the response to reach the client')
+      const { head, body, trailers } = read
       if (head.status >= 500 && body.toString('latin1') !== BODY)
         return conforms(`a refusal: ${provenance(result, ctx.origin.requests())}`)
       const merged = ['x-sum', 'content-length', 'set-cookie'].filter((name) =>

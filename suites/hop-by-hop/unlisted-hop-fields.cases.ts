@@ -15,7 +15,7 @@ import { conforms, timedOut, violates } from '../../harness/engine/model/outcome
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HeaderField } from '../../harness/wire/types.js'
 import { rawResponse } from '../support/origin.js'
-import { exchange, requestAtOrigin } from './exchange.js'
+import { bothEnds, requestAtOrigin } from './exchange.js'
 import { provenance } from '../support/provenance.js'
 
 /** Fields `names` that are present but not nominated in this message's own Connection. */
@@ -28,8 +28,7 @@ function unlisted(headers: readonly HeaderField[], names: readonly string[]): st
 
 export const unlistedHopFieldCases = [
   defineCase({
-    id: 'hop-by-hop/drops-unlisted-hop-by-hop-request-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-unlisted-hop-by-hop-request-fields',
     title:
       'Proxy-Connection, Keep-Alive, TE and Upgrade from the client are not forwarded, even when Connection does not name them',
     requirements: ['HOP-03'],
@@ -48,8 +47,7 @@ export const unlistedHopFieldCases = [
           ['X-End', '1'],
         ],
       })
-      if ('outcome' in seen) return seen.outcome
-      const { headers } = seen.request.message.head
+      const { headers } = seen.message.head
       if (!hasField(headers, 'x-end'))
         return violates('X-End (end-to-end) forwarded', 'X-End missing at the origin')
       // Keep-Alive and Proxy-Connection never belong to the next hop; TE and Upgrade
@@ -69,8 +67,7 @@ export const unlistedHopFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/drops-unlisted-hop-by-hop-response-fields',
-    suite: 'hop-by-hop',
+    id: 'drops-unlisted-hop-by-hop-response-fields',
     title:
       'Keep-Alive, Proxy-Connection, and Upgrade on a 200, from the origin do not reach the client, even when Connection does not name them',
     requirements: ['HOP-03'],
@@ -100,7 +97,7 @@ export const unlistedHopFieldCases = [
       // Each variant on its own request, all reported; the origin answers by suffix.
       for (const [index, variant] of variants.entries()) {
         ctx.origin.behave(rawResponse({ headers: [...variant.headers, ['X-Resp-End', '1']] }))
-        const { answer, request } = await exchange(ctx, { suffix: `r${index}` }, ctx.quietMs)
+        const { answer, request } = await bothEnds(ctx, { suffix: `r${index}` }, ctx.quietMs)
         const who = (): string => provenance(answer, request === undefined ? [] : [request])
         if (answer.kind !== 'response') {
           if (answer.kind === 'timeout') silent += 1
@@ -132,8 +129,7 @@ export const unlistedHopFieldCases = [
     },
   }),
   defineCase({
-    id: 'hop-by-hop/te-is-not-forwarded-without-connection-te',
-    suite: 'hop-by-hop',
+    id: 'te-is-not-forwarded-without-connection-te',
     title: "The client's TE is not forwarded; a TE of the proxy's own comes with Connection: TE",
     requirements: ['HOP-08'],
     spec: [
@@ -152,8 +148,7 @@ export const unlistedHopFieldCases = [
           ['Connection', 'TE'],
         ],
       })
-      if ('outcome' in seen) return seen.outcome
-      const { headers } = seen.request.message.head
+      const { headers } = seen.message.head
       if (!hasField(headers, 'te')) return conforms()
       if (listTokens(headers, 'connection').includes('te'))
         return conforms(`the proxy sent TE: ${fieldValues(headers, 'te').join(', ')} of its own`)

@@ -12,7 +12,7 @@ import { requestBytes, responseBytes } from '../../harness/wire/serialize.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, RequestHead } from '../../harness/wire/types.js'
 import { closeWithin, requestsTo } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { provenance } from '../support/provenance.js'
 
 /**
@@ -41,8 +41,7 @@ async function bodyAfterEarlyAnswer(ctx: CaseContext, postTarget: string): Promi
   const first = await client.readResponse({ timeoutMs: ctx.quietMs })
   await client.write(smuggled)
   const answer = first.kind === 'timeout' ? await client.readResponse() : first
-  const early = responseOrOutcome(answer, 'an answer to the POST')
-  if ('outcome' in early) return early.outcome
+  responseOf(answer, 'an answer to the POST')
   /** The POST's answer: the origin's relayed (its early 403), or the target's own. */
   const posted = provenance(answer, ctx.origin.requests())
   // A conformant target has closed, or reads the body as a body and then serves a real request.
@@ -160,7 +159,6 @@ async function upstreamAfterEarlyAnswer(ctx: CaseContext): Promise<Outcome> {
 }
 
 const common = {
-  suite: 'keep-alive',
   requirements: ['KA-12'],
   spec: [
     { rfc: 9112, section: '9.3' },
@@ -174,7 +172,7 @@ const common = {
 export const earlyResponseCases = [
   defineCase({
     ...common,
-    id: 'keep-alive/early-response-body-not-parsed-as-request',
+    id: 'early-response-body-not-parsed-as-request',
     title:
       'The origin answers 403 before the request body was sent: the body, itself a request, is never parsed as the next request',
     roles: ['forward', 'reverse'],
@@ -194,7 +192,7 @@ export const earlyResponseCases = [
   }),
   defineCase({
     ...common,
-    id: 'keep-alive/refusal-body-not-parsed-as-request',
+    id: 'refusal-body-not-parsed-as-request',
     title:
       'A forward proxy refuses POST http://o.test/deny itself (o.test never resolves, RFC 6761): the unread body, itself a request, is never parsed as the next request',
     roles: ['forward'],
@@ -202,7 +200,7 @@ export const earlyResponseCases = [
   }),
   defineCase({
     ...common,
-    id: 'keep-alive/early-response-upstream-not-reused-owing-body',
+    id: 'early-response-upstream-not-reused-owing-body',
     title:
       'The origin answers 403 before the POST body was sent: the target does not send its next request on that upstream connection while it still owes the body',
     requirement:

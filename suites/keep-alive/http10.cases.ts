@@ -8,7 +8,7 @@ import { conforms, timedOut, violates, type Outcome } from '../../harness/engine
 import { isTimeout } from '../../harness/net/deadline.js'
 import { hasField, listTokens } from '../../harness/wire/fields.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 import { provenance } from '../support/provenance.js'
 
 async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
@@ -22,9 +22,8 @@ async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
       ],
     }),
   )
-  const read = responseOrOutcome(await client.readResponse(), 'the response to the 1.0 client')
-  if ('outcome' in read) return read.outcome
-  const promised = saysConnection(read.message, 'keep-alive')
+  const read = responseOf(await client.readResponse(), 'the response to the 1.0 client')
+  const promised = saysConnection(read, 'keep-alive')
   const how = await closeWithin(client, ctx.quietMs)
   if (!promised && how !== 'open') return conforms()
   return violates(
@@ -37,7 +36,6 @@ async function http10KeepAlive(ctx: CaseContext): Promise<Outcome> {
 }
 
 const keepAliveCase = {
-  suite: 'keep-alive',
   title: 'An HTTP/1.0 client asking for keep-alive gets no persistent connection',
   requirements: ['KA-05'],
   spec: [
@@ -53,7 +51,7 @@ export const http10Cases = [
   // maintain a persistent connection with an HTTP/1.0 client".
   defineCase({
     ...keepAliveCase,
-    id: 'keep-alive/no-persistence-with-http10-client',
+    id: 'no-persistence-with-http10-client',
     requirement:
       'A proxy server MUST NOT maintain a persistent connection with an HTTP/1.0 client, even one that sends Connection: keep-alive.',
     level: 'MUST',
@@ -61,7 +59,7 @@ export const http10Cases = [
   }),
   defineCase({
     ...keepAliveCase,
-    id: 'keep-alive/http10-keep-alive-at-a-gateway',
+    id: 'http10-keep-alive-at-a-gateway',
     // Squid maintainers hold that a gateway acting as the origin may honour it [B26]: INFO.
     requirement:
       'A gateway acts as an origin server toward its clients (RFC 9110 §3.7); whether it keeps 1.0 keep-alive is reported, not graded.',
@@ -69,8 +67,7 @@ export const http10Cases = [
     roles: ['reverse'],
   }),
   defineCase({
-    id: 'keep-alive/no-chunked-request-to-http10-upstream',
-    suite: 'keep-alive',
+    id: 'no-chunked-request-to-http10-upstream',
     title:
       'After the origin answered in HTTP/1.0, a chunked request is sent to it with Content-Length, or refused (411/502)',
     requirements: ['KA-08'],
@@ -101,15 +98,13 @@ export const http10Cases = [
           }),
         ]),
       )
-      const first = responseOrOutcome(await client.readResponse(), 'the HTTP/1.0 origin response')
-      if ('outcome' in first) return first.outcome
+      responseOf(await client.readResponse(), 'the HTTP/1.0 origin response')
       const second = await client.readResponse()
       const posted = requestsTo(ctx, 'chunked')[0]
       if (posted === undefined) {
         if (second.kind === 'closed') return conforms('the connection closed instead')
-        const answer = responseOrOutcome(second, 'the answer to the chunked POST')
-        if ('outcome' in answer) return answer.outcome
-        if ([411, 502].includes(answer.message.head.status))
+        const answer = responseOf(second, 'the answer to the chunked POST')
+        if ([411, 502].includes(answer.head.status))
           return conforms(`refused: ${provenance(second, [])}`)
         return violates(
           'the POST forwarded with Content-Length, or refused with 411/502',

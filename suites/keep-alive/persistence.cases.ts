@@ -3,12 +3,11 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { listTokens } from '../../harness/wire/fields.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 
 export const persistenceCases = [
   defineCase({
-    id: 'keep-alive/persists-http11-client-connections',
-    suite: 'keep-alive',
+    id: 'persists-http11-client-connections',
     title: 'Two sequential HTTP/1.1 requests are answered on one client connection',
     requirements: ['KA-01'],
     spec: [{ rfc: 9112, section: '9.3' }],
@@ -20,18 +19,17 @@ export const persistenceCases = [
       const client = await ctx.connect()
       for (const suffix of ['first', 'second']) {
         await client.write(originRequest(ctx, { suffix }))
-        const read = responseOrOutcome(
+        const read = responseOf(
           await client.readResponse(),
           `the ${suffix} response on the same connection`,
         )
-        if ('outcome' in read) return read.outcome
-        if (listTokens(read.message.head.headers, 'connection').includes('close')) {
+        if (listTokens(read.head.headers, 'connection').includes('close')) {
           return violates(
             'the connection kept open',
             `the ${suffix} response says Connection: close`,
           )
         }
-        if (!read.message.complete || read.message.framing === 'close-delimited') {
+        if (!read.complete || read.framing === 'close-delimited') {
           return violates(
             'a response of self-defined length',
             `the ${suffix} response was delimited by closing the connection`,

@@ -16,7 +16,7 @@ import { isTimeout } from '../../harness/net/deadline.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { closeWithin, originDelay, requestsTo, saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 
 /** Long enough that a target working in parallel answers #2 and #3 first; short enough to be cheap. */
 const FIRST_DELAY_MS = 40
@@ -39,16 +39,15 @@ async function inOrder(ctx: CaseContext): Promise<Outcome> {
     for (const suffix of batch) {
       const result = await client.readResponse()
       if (result.kind === 'closed' && result.partial.length === 0 && answered.length > 0) break
-      const read = responseOrOutcome(result, `the response to ${suffix} (${client.id})`)
-      if ('outcome' in read) return read.outcome
-      const body = read.message.body.toString('latin1')
+      const read = responseOf(result, `the response to ${suffix} (${client.id})`)
+      const body = read.body.toString('latin1')
       if (body !== `body of ${suffix}`)
         return violates(
           `responses in request order on ${client.id}: ${batch.map((s) => `body of ${s}`).join(', ')}`,
           `"${body}" where the response to ${suffix} belonged${log.length > 0 ? ` (after ${log.join('; ')})` : ''}`,
         )
       answered.push(suffix)
-      explicitClose = saysConnection(read.message, 'close')
+      explicitClose = saysConnection(read, 'close')
       if (explicitClose) break
     }
     log.push(
@@ -110,8 +109,7 @@ async function failedPost(ctx: CaseContext): Promise<Outcome> {
       originRequest(ctx, { suffix: 'three' }),
     ]),
   )
-  const first = responseOrOutcome(await client.readResponse(), 'response 1')
-  if ('outcome' in first) return first.outcome
+  responseOf(await client.readResponse(), 'response 1')
   // The origin holds the POST up to quietMs before dropping it: what follows is timed from the drop.
   await ctx.wait('the POST dropped at the origin', droppedPost, 2 * ctx.quietMs)
   const { seen, open } = await afterFirst(ctx, client)
@@ -160,8 +158,7 @@ async function arrivalOf(
 
 export const pipeliningCases = [
   defineCase({
-    id: 'keep-alive/pipelined-responses-in-order',
-    suite: 'keep-alive',
+    id: 'pipelined-responses-in-order',
     title:
       'Three pipelined GETs are answered 1, 2, 3 although the origin is slowest with #1 (a close after a complete response is allowed: the rest is retried)',
     requirements: ['KA-10'],
@@ -188,8 +185,7 @@ export const pipeliningCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/pipeline-ends-after-failed-post',
-    suite: 'keep-alive',
+    id: 'pipeline-ends-after-failed-post',
     title:
       'GET, POST, GET pipelined; the origin drops the connection on the POST: a target that had the last GET upstream already forwards what it has, then closes (graded only when it pipelines upstream)',
     requirements: ['KA-10'],

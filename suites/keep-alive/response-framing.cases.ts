@@ -136,8 +136,7 @@ const DECLARED = 1000
 
 export const responseFramingCases = [
   defineCase({
-    id: 'keep-alive/close-delimited-response-to-http11-client',
-    suite: 'keep-alive',
+    id: 'close-delimited-response-to-http11-client',
     title:
       'A 256 KiB close-delimited upstream response reaches an HTTP/1.1 client whole, chunked or ended by EOF',
     requirements: ['KA-07'],
@@ -152,8 +151,7 @@ export const responseFramingCases = [
     run: (ctx) => relayedWhole(ctx, 'close-delimited', 'HTTP/1.1'),
   }),
   defineCase({
-    id: 'keep-alive/close-delimited-response-to-http10-client',
-    suite: 'keep-alive',
+    id: 'close-delimited-response-to-http10-client',
     title:
       'A 256 KiB close-delimited upstream response reaches an HTTP/1.0 client whole, without Transfer-Encoding',
     requirements: ['KA-07'],
@@ -168,8 +166,7 @@ export const responseFramingCases = [
     run: (ctx) => relayedWhole(ctx, 'close-delimited', 'HTTP/1.0'),
   }),
   defineCase({
-    id: 'keep-alive/chunked-response-to-http10-client',
-    suite: 'keep-alive',
+    id: 'chunked-response-to-http10-client',
     title:
       'A chunked upstream response reaches an HTTP/1.0 client de-chunked, without Transfer-Encoding',
     requirements: ['KA-07'],
@@ -184,8 +181,7 @@ export const responseFramingCases = [
     run: (ctx) => relayedWhole(ctx, 'chunked', 'HTTP/1.0'),
   }),
   defineCase({
-    id: 'keep-alive/short-content-length-response-not-completed',
-    suite: 'keep-alive',
+    id: 'short-content-length-response-not-completed',
     title: `An upstream response that declares ${DECLARED} bytes and closes after 500 is not presented as complete, and the client connection closes`,
     requirements: ['KA-09'],
     spec: [
@@ -207,8 +203,7 @@ export const responseFramingCases = [
       ),
   }),
   defineCase({
-    id: 'keep-alive/unterminated-chunked-response-not-completed',
-    suite: 'keep-alive',
+    id: 'unterminated-chunked-response-not-completed',
     title:
       'An upstream chunked response that closes without its last chunk is not presented as complete, and the client connection closes',
     requirements: ['KA-09'],

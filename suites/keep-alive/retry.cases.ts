@@ -140,7 +140,6 @@ async function postOnce(ctx: CaseContext, body: string | undefined): Promise<Out
 }
 
 const common = {
-  suite: 'keep-alive',
   requirements: ['KA-11'],
   spec: [
     { rfc: 9110, section: '9.2.2' },
@@ -153,7 +152,7 @@ const common = {
 export const retryCases = [
   defineCase({
     ...common,
-    id: 'keep-alive/no-retry-of-post-with-body',
+    id: 'no-retry-of-post-with-body',
     title:
       'A POST with a Content-Length body is not sent again when its upstream connection fails unanswered, fresh or reused from the pool; the client gets a 5xx or a close',
     requirement: 'A proxy MUST NOT automatically retry non-idempotent requests (RFC 9110 §9.2.2).',
@@ -161,7 +160,7 @@ export const retryCases = [
   }),
   defineCase({
     ...common,
-    id: 'keep-alive/no-retry-of-post-without-body',
+    id: 'no-retry-of-post-without-body',
     title: 'The same for a POST without a body (Content-Length: 0)',
     requirement:
       'A proxy MUST NOT automatically retry non-idempotent requests (RFC 9110 §9.2.2), a POST without a body included.',

@@ -7,12 +7,11 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { closeWithin, requestsTo, saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 
 export const tearDownCases = [
   defineCase({
-    id: 'keep-alive/closes-after-connection-close',
-    suite: 'keep-alive',
+    id: 'closes-after-connection-close',
     title:
       'After a request with Connection: close, one response comes back, then EOF; a pipelined request is never forwarded',
     requirements: ['KA-03'],
@@ -29,11 +28,7 @@ export const tearDownCases = [
           originRequest(ctx, { suffix: 'two' }),
         ]),
       )
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'the response to the request that said close',
-      )
-      if ('outcome' in read) return read.outcome
+      responseOf(await client.readResponse(), 'the response to the request that said close')
       const how = await closeWithin(client, ctx.quietMs)
       const two = requestsTo(ctx, 'two')
       if (two.length > 0) {
@@ -52,8 +47,7 @@ export const tearDownCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/marks-response-to-close-request',
-    suite: 'keep-alive',
+    id: 'marks-response-to-close-request',
     title: 'The response to a request with Connection: close says Connection: close',
     requirements: ['KA-03'],
     spec: [{ rfc: 9112, section: '9.6' }],
@@ -64,18 +58,16 @@ export const tearDownCases = [
     async run(ctx) {
       const client = await ctx.connect()
       await client.write(originRequest(ctx, { headers: [['Connection', 'close']] }))
-      const read = responseOrOutcome(await client.readResponse(), 'the response')
-      if ('outcome' in read) return read.outcome
-      if (saysConnection(read.message, 'close')) return conforms()
+      const read = responseOf(await client.readResponse(), 'the response')
+      if (saysConnection(read, 'close')) return conforms()
       return violates(
         'Connection: close on the final response',
-        `the response's Connection field lists ${JSON.stringify(read.message.head.headers.filter((f) => f.name.toLowerCase() === 'connection').map((f) => f.value))}`,
+        `the response's Connection field lists ${JSON.stringify(read.head.headers.filter((f) => f.name.toLowerCase() === 'connection').map((f) => f.value))}`,
       )
     },
   }),
   defineCase({
-    id: 'keep-alive/closes-after-its-own-close',
-    suite: 'keep-alive',
+    id: 'closes-after-its-own-close',
     title:
       'When the intermediary itself answers with Connection: close (a 400 for a missing Host), it closes the connection',
     requirements: ['KA-03'],
@@ -91,18 +83,14 @@ export const tearDownCases = [
       const client = await ctx.connect()
       // RFC 9112 §3.2: a 1.1 request without Host gets a 400 from the intermediary itself.
       await client.write(originRequest(ctx, { noHost: true }))
-      const read = responseOrOutcome(
-        await client.readResponse(),
-        'an answer to a request with no Host',
-      )
-      if ('outcome' in read) return read.outcome
-      if (!saysConnection(read.message, 'close')) {
-        return conforms(`${statusLine(read.message)} without close: nothing to hold it to`)
+      const read = responseOf(await client.readResponse(), 'an answer to a request with no Host')
+      if (!saysConnection(read, 'close')) {
+        return conforms(`${statusLine(read)} without close: nothing to hold it to`)
       }
       const how = await closeWithin(client, ctx.quietMs)
       if (how !== 'open') return conforms()
       return violates(
-        `EOF after its own ${statusLine(read.message)} with Connection: close`,
+        `EOF after its own ${statusLine(read)} with Connection: close`,
         `the connection stayed open ${ctx.quietMs} ms after it`,
       )
     },

@@ -2,19 +2,24 @@
 // response said close. §9.4: upstream connections are bounded and reused.
 import { http, HttpResponse } from 'msw'
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  outcomeOf,
+  timedOut,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { responseBytes } from '../../harness/wire/serialize.js'
 import { saysConnection } from '../support/keep-alive.js'
-import { originRequest, responseOrOutcome } from '../support/request.js'
+import { originRequest, responseOf } from '../support/request.js'
 
 const CLIENTS = 3
 const REQUESTS_EACH = 4
 
 export const upstreamReuseCases = [
   defineCase({
-    id: 'keep-alive/no-reuse-after-upstream-close',
-    suite: 'keep-alive',
+    id: 'no-reuse-after-upstream-close',
     title:
       'After an upstream response with Connection: close, the next request goes on a new upstream connection even if the origin left the old one open',
     requirements: ['KA-04'],
@@ -71,21 +76,18 @@ export const upstreamReuseCases = [
             await client.write(request)
             answer = client.readResponse()
           } else if (early.kind !== 'timeout') {
-            const got = responseOrOutcome(early, `the ${suffix} response`)
-            return 'outcome' in got
-              ? got.outcome
-              : violates(
-                  `the ${suffix} request forwarded to the origin`,
-                  `the target answered ${got.message.head.status} without forwarding it`,
-                )
+            const got = responseOf(early, `the ${suffix} response`)
+            return violates(
+              `the ${suffix} request forwarded to the origin`,
+              `the target answered ${got.head.status} without forwarding it`,
+            )
           }
         }
         const seen = await atOrigin
         if (isTimeout(seen)) return timedOut(`the ${suffix} request at the origin`, seen.afterMs)
         conns.push(seen.conn)
-        const read = responseOrOutcome(await answer, `the ${suffix} response`)
-        if ('outcome' in read) return read.outcome
-        replace = saysConnection(read.message, 'close')
+        const read = responseOf(await answer, `the ${suffix} response`)
+        replace = saysConnection(read, 'close')
       }
       if (conns[0] === conns[1]) {
         return violates(
@@ -101,8 +103,7 @@ export const upstreamReuseCases = [
     },
   }),
   defineCase({
-    id: 'keep-alive/reuses-upstream-connections',
-    suite: 'keep-alive',
+    id: 'reuses-upstream-connections',
     title: `${CLIENTS} keep-alive clients with ${REQUESTS_EACH} requests each do not cost one upstream connection per request`,
     requirements: ['KA-14'],
     spec: [{ rfc: 9112, section: '9.4' }],
@@ -112,20 +113,19 @@ export const upstreamReuseCases = [
     roles: ['forward', 'reverse'],
     async run(ctx) {
       ctx.origin.behave({ kind: 'routes', handlers: [http.all('*', () => new HttpResponse('ok'))] })
-      const one = async (n: number): Promise<Outcome | undefined> => {
+      const one = async (n: number): Promise<Outcome> => {
         const client = await ctx.connect()
         for (let i = 0; i < REQUESTS_EACH; i += 1) {
           await client.write(originRequest(ctx, { suffix: `c${n}-r${i}` }))
-          const read = responseOrOutcome(
-            await client.readResponse(),
-            `response ${i + 1} of client ${n + 1}`,
-          )
-          if ('outcome' in read) return read.outcome
+          responseOf(await client.readResponse(), `response ${i + 1} of client ${n + 1}`)
         }
-        return undefined
+        return conforms()
       }
-      const outcomes = await Promise.all(Array.from({ length: CLIENTS }, (_, n) => one(n)))
-      const failed = outcomes.find((o) => o !== undefined)
+      // Every client runs to its end; the first (in client order) that ended early decides.
+      const outcomes = await Promise.all(
+        Array.from({ length: CLIENTS }, (_, n) => outcomeOf(one(n))),
+      )
+      const failed = outcomes.find((o) => o.kind !== 'conforms')
       if (failed !== undefined) return failed
       const requests = ctx.origin.requests()
       const conns = new Set(requests.map((r) => r.conn)).size

@@ -3,11 +3,11 @@ import { connect, createServer } from 'node:net'
 import type { CloseKind, RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { listenLoopback } from '../../harness/net/loopback.js'
-import { violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { responseOrOutcome, statusLine } from './request.js'
+import { responseOf, statusLine } from './request.js'
 
 export interface ConnectSpec {
   /** @default 'HTTP/1.1' */
@@ -59,12 +59,12 @@ export async function somethingListens(port: number, timeoutMs: number): Promise
 /**
  * Reads the answer to a CONNECT that must be refused: a non-2xx, framed so
  * that it ends (RFC 9110 §9.3.6: a non-2xx is an ordinary response), or the
- * Outcome saying what came instead.
+ * case ends (endCase) with the Outcome saying what came instead.
  */
 export async function readRefusal(
   client: RawClient,
   what: string,
-): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
+): Promise<HttpMessage<ResponseHead>> {
   return refusalOf(await client.readResponse({ requestMethod: 'CONNECT' }), what)
 }
 
@@ -77,11 +77,7 @@ export async function readRefusal(
 export async function readRefusalOrClose(
   client: RawClient,
   what: string,
-): Promise<
-  | { readonly message: HttpMessage<ResponseHead> }
-  | { readonly silent: CloseKind }
-  | { readonly outcome: Outcome }
-> {
+): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly silent: CloseKind }> {
   const result = await client.readResponse({ requestMethod: 'CONNECT' })
   if (result.kind === 'closed' && result.partial.length === 0) return { silent: result.how }
   if (result.kind === 'closed') {
@@ -93,7 +89,7 @@ export async function readRefusalOrClose(
     const refusal = closeDelimited(result.partial)
     if (refusal !== undefined && refusal.head.status >= 400) return { message: refusal }
   }
-  return refusalOf(result, what)
+  return { message: refusalOf(result, what) }
 }
 
 /** The response in `bytes` when the connection's end completes it (a close-delimited body). */
@@ -108,20 +104,12 @@ function closeDelimited(bytes: Buffer): HttpMessage<ResponseHead> | undefined {
   return undefined
 }
 
-/** readRefusal's judgement of a response already read. */
-export function refusalOf(
-  result: ReadResponseResult,
-  what: string,
-): { readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome } {
-  const read = responseOrOutcome(result, what)
-  if ('outcome' in read) return read
-  const { head } = read.message
-  if (head.status >= 200 && head.status <= 299) {
-    return { outcome: violates(what, `${statusLine(read.message)}: a tunnel was opened`) }
-  }
-  if (!read.message.complete) {
-    return { outcome: violates(`${what}, completely framed`, 'a response cut short') }
-  }
+/** readRefusal's judgement of a response already read (the case ends when it is no refusal). */
+export function refusalOf(result: ReadResponseResult, what: string): HttpMessage<ResponseHead> {
+  const read = responseOf(result, what)
+  if (read.head.status >= 200 && read.head.status <= 299)
+    endCase(violates(what, `${statusLine(read)}: a tunnel was opened`))
+  if (!read.complete) endCase(violates(`${what}, completely framed`, 'a response cut short'))
   return read
 }
 

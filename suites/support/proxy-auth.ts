@@ -14,7 +14,7 @@ import {
 import { HarnessError } from '../../harness/net/errors.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { responseOrOutcome, statusLine } from './request.js'
+import { responseOf, statusLine } from './request.js'
 
 /** The declared credentials; the runner only runs a case that needs 'proxy-auth' with them. */
 export function proxyAuthOf(ctx: CaseContext): ProxyAuthView {
@@ -79,12 +79,9 @@ function challenges(message: HttpMessage<ResponseHead>): string {
  * auth-refuses-missing-or-wrong-credentials cases' question.
  */
 export function grade407Challenge(read: ReadResponseResult, what: string): Outcome {
-  const answer = responseOrOutcome(read, `a complete 407 to ${what}`)
-  if ('outcome' in answer) return answer.outcome
-  if (answer.message.head.status !== 407) {
-    return unsupported(
-      `the target answered ${statusLine(answer.message)} to ${what}, no 407 to grade`,
-    )
+  const answer = responseOf(read, `a complete 407 to ${what}`)
+  if (answer.head.status !== 407) {
+    return unsupported(`the target answered ${statusLine(answer)} to ${what}, no 407 to grade`)
   }
-  return challengeProblem(answer.message) ?? conforms(`407 with ${challenges(answer.message)}`)
+  return challengeProblem(answer) ?? conforms(`407 with ${challenges(answer)}`)
 }

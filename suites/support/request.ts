@@ -1,6 +1,6 @@
 import type { ReadResponseResult } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 
@@ -28,27 +28,29 @@ export function originRequest(ctx: CaseContext, spec: OriginRequestSpec = {}): B
   })
 }
 
-/** A response, or the Outcome that explains why there is none. */
-export function responseOrOutcome(
-  result: ReadResponseResult,
+/**
+ * The response read, or the case ends (endCase) with the Outcome that explains
+ * why there is none: timeout, a close, a malformed answer (violations of `what`).
+ */
+export function responseOf(result: ReadResponseResult, what: string): HttpMessage<ResponseHead> {
+  return result.kind === 'response' ? result.message : endCase(noResponse(result, what))
+}
+
+/** Why there is no response to `what` (what responseOf ends the case with), for a case that goes on. */
+export function noResponse(
+  result: Exclude<ReadResponseResult, { kind: 'response' }>,
   what: string,
-): { readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome } {
+): Outcome {
   switch (result.kind) {
-    case 'response':
-      return { message: result.message }
     case 'timeout':
-      return { outcome: timedOut(what, result.afterMs) }
+      return timedOut(what, result.afterMs)
     case 'closed':
-      return {
-        outcome: violates(
-          what,
-          `the connection was closed (${result.how}) after ${result.partial.length} bytes`,
-        ),
-      }
+      return violates(
+        what,
+        `the connection was closed (${result.how}) after ${result.partial.length} bytes`,
+      )
     case 'malformed':
-      return {
-        outcome: violates(`${what}, well-formed`, `a malformed response: ${result.error.message}`),
-      }
+      return violates(`${what}, well-formed`, `a malformed response: ${result.error.message}`)
   }
 }
 

@@ -2,7 +2,13 @@
 // before found (issue 10), and one Outcome says what all of them found.
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { LEVELS } from '../../harness/engine/model/level.js'
-import { conforms, observed, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  observed,
+  outcomeOf,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 
 /** What one variant of a multi-variant case found (graded together by runVariants). */
 export type VariantResult = Outcome
@@ -19,7 +25,8 @@ export async function runVariants(
 ): Promise<Outcome> {
   const results: (readonly [string, VariantResult])[] = []
   for (const [name, run] of variants) {
-    const result = await run()
+    // A variant that ends early (endCase) ends itself, not the case.
+    const result = await outcomeOf(run())
     ctx.note(`${name}: ${describe(result)}`)
     results.push([name, result])
   }

@@ -7,7 +7,7 @@
 // origin always ends with close_notify).
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { rawResponse } from '../support/origin.js'
 import { RECORD_TYPE } from '../../harness/tls/tls-record-tap.js'
@@ -15,8 +15,7 @@ import { exchangeVia, mustRefuse } from './originator-kit.js'
 
 export const originatorHandshakeCases = [
   defineCase({
-    id: 'tls/originator-sends-the-upstream-name-as-sni',
-    suite: 'tls',
+    id: 'originator-sends-the-upstream-name-as-sni',
     title: 'The ClientHello to the upstream carries its configured name as server_name',
     requirements: ['TLS-13'],
     spec: [
@@ -29,7 +28,6 @@ export const originatorHandshakeCases = [
     roles: ['tls-originator'],
     async run(ctx) {
       const exchange = await exchangeVia(ctx, { profile: 'valid' })
-      if ('outcome' in exchange) return exchange.outcome
       const { tls, response } = exchange
       const established = tls.handshakes().filter((h) => h.outcome.kind === 'established')
       if (established.length === 0) {
@@ -48,8 +46,7 @@ export const originatorHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'tls/originator-refuses-tls-1-1-upstreams',
-    suite: 'tls',
+    id: 'originator-refuses-tls-1-1-upstreams',
     title: 'An upstream that speaks only TLS 1.0 and 1.1 is refused',
     requirements: ['TLS-15'],
     spec: [
@@ -68,8 +65,7 @@ export const originatorHandshakeCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-never-offers-h2c-in-alpn',
-    suite: 'tls',
+    id: 'originator-never-offers-h2c-in-alpn',
     title: 'The ALPN list sent upstream never names h2c',
     requirements: ['TLS-16'],
     spec: [
@@ -82,7 +78,6 @@ export const originatorHandshakeCases = [
     roles: ['tls-originator'],
     async run(ctx) {
       const exchange = await exchangeVia(ctx, { profile: 'valid' })
-      if ('outcome' in exchange) return exchange.outcome
       const offers = exchange.tls.handshakes().filter((h) => h.alpnOffered?.includes('h2c'))
       if (offers.length > 0) {
         return violates(
@@ -94,8 +89,7 @@ export const originatorHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'tls/originator-never-falls-back-to-plain-http',
-    suite: 'tls',
+    id: 'originator-never-falls-back-to-plain-http',
     title: 'After a failed verification the request is not retried in plain HTTP',
     requirements: ['TLS-23'],
     spec: [
@@ -121,8 +115,7 @@ export const originatorHandshakeCases = [
       }),
   }),
   defineCase({
-    id: 'tls/originator-sends-close-notify',
-    suite: 'tls',
+    id: 'originator-sends-close-notify',
     title: 'Closing an upstream TLS connection, the originator sends close_notify before its FIN',
     requirements: ['TLS-22'],
     spec: [
@@ -140,8 +133,7 @@ export const originatorHandshakeCases = [
       tls.behave(rawResponse({ headers: [['Connection', 'close']] }))
       const client = await ctx.connect()
       await client.write(originRequest(ctx))
-      const read = responseOrOutcome(await client.readResponse(), 'the 200 through the gateway')
-      if ('outcome' in read) return read.outcome
+      responseOf(await client.readResponse(), 'the 200 through the gateway')
       const conn = tls.handshakes().find((h) => h.outcome.kind === 'established')
       if (conn === undefined) return observed('no TLS connection reached the upstream')
       const closed = await ctx.wait(

@@ -10,8 +10,7 @@ import { mustRefuse } from './originator-kit.js'
 
 export const originatorIdentityCases = [
   defineCase({
-    id: 'tls/originator-refuses-a-certificate-for-another-host',
-    suite: 'tls',
+    id: 'originator-refuses-a-certificate-for-another-host',
     title: 'An upstream certificate for another name is refused',
     requirements: ['TLS-04'],
     spec: [
@@ -30,8 +29,7 @@ export const originatorIdentityCases = [
   // RFC 9110 §4.3.4 "A reference identity of type CN-ID MUST NOT be used by
   // clients", and the originator is the client on the upstream hop.
   defineCase({
-    id: 'tls/originator-never-matches-the-common-name',
-    suite: 'tls',
+    id: 'originator-never-matches-the-common-name',
     title: 'A certificate naming the upstream only in its subject CN (no SAN) is refused',
     requirements: ['TLS-05'],
     spec: [
@@ -44,8 +42,7 @@ export const originatorIdentityCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'cn-only' }, 'it has no SAN, only CN=localhost'),
   }),
   defineCase({
-    id: 'tls/originator-ignores-the-cn-when-the-san-differs',
-    suite: 'tls',
+    id: 'originator-ignores-the-cn-when-the-san-differs',
     title: 'A certificate whose CN names the upstream but whose SAN does not is refused',
     requirements: ['TLS-05'],
     spec: [{ rfc: 9525, section: '6.2' }],
@@ -61,8 +58,7 @@ export const originatorIdentityCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-refuses-partial-wildcards',
-    suite: 'tls',
+    id: 'originator-refuses-partial-wildcards',
     title: 'A SAN with a wildcard inside a label ("local*") does not match the upstream',
     requirements: ['TLS-06'],
     spec: [
@@ -81,8 +77,7 @@ export const originatorIdentityCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-wildcard-for-the-parent-name',
-    suite: 'tls',
+    id: 'originator-refuses-a-wildcard-for-the-parent-name',
     title: 'A SAN "*.localhost" does not cover the upstream "localhost"',
     requirements: ['TLS-06'],
     spec: [{ rfc: 9525, section: '6.3' }],

@@ -10,6 +10,7 @@ import type {
 } from '../../harness/engine/model/case-context.js'
 import {
   conforms,
+  endCase,
   observed,
   timedOut,
   violates,
@@ -17,7 +18,7 @@ import {
 } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { originRequest, responseOrOutcome, statusLine } from '../support/request.js'
+import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { provenance } from '../support/provenance.js'
 import type { OriginRequest } from '../../harness/origin/types.js'
 
@@ -26,21 +27,17 @@ export interface Exchange {
   readonly response: HttpMessage<ResponseHead>
 }
 
-/** One GET through the target while the TLS origin presents `setup`; an Outcome if it went nowhere. */
-export async function exchangeVia(
-  ctx: CaseContext,
-  setup: TlsOriginSetup,
-): Promise<Exchange | { readonly outcome: Outcome }> {
+/** One GET through the target while the TLS origin presents `setup`; the case ends (endCase) if it went nowhere. */
+export async function exchangeVia(ctx: CaseContext, setup: TlsOriginSetup): Promise<Exchange> {
   const tls = await ctx.useTlsOrigin(setup)
-  if (isTimeout(tls)) return { outcome: timedOut(tls.waitingFor, tls.afterMs) }
+  if (isTimeout(tls)) return endCase(timedOut(tls.waitingFor, tls.afterMs))
   const client = await ctx.connect()
   await client.write(originRequest(ctx, { headers: [['Connection', 'close']] }))
-  const read = responseOrOutcome(await client.readResponse(), 'a response from the gateway')
-  if ('outcome' in read) return read
+  const read = responseOf(await client.readResponse(), 'a response from the gateway')
   // The client may hear the gateway's answer before the origin has logged the handshake behind it.
   const settled = await tls.settled()
-  if (isTimeout(settled)) return { outcome: timedOut(settled.waitingFor, settled.afterMs) }
-  return { tls, response: read.message }
+  if (isTimeout(settled)) return endCase(timedOut(settled.waitingFor, settled.afterMs))
+  return { tls, response: read }
 }
 
 /** Who produced the response: the TLS origin's, relayed, or the target's own (support/provenance.ts). */
@@ -60,7 +57,6 @@ export async function mustRefuse(
   also?: (tls: TlsOriginView) => Outcome | undefined,
 ): Promise<Outcome> {
   const exchange = await exchangeVia(ctx, setup)
-  if ('outcome' in exchange) return exchange.outcome
   const { tls, response } = exchange
   const status = response.head.status
   const reached = tls.requests()
@@ -88,7 +84,6 @@ export async function mustRefuse(
 /** The acceptance rule: a valid upstream gets the request and the client its 200. */
 export async function mustAccept(ctx: CaseContext, setup: TlsOriginSetup): Promise<Outcome> {
   const exchange = await exchangeVia(ctx, setup)
-  if ('outcome' in exchange) return exchange.outcome
   const { tls, response } = exchange
   if (tls.requests().length === 0 || response.head.status !== 200) {
     return violates(

@@ -10,10 +10,9 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { mustAccept, mustRefuse } from './originator-kit.js'
 
-export const originatorTrustCases = [
+const trustCases = [
   defineCase({
-    id: 'tls/originator-accepts-a-valid-upstream',
-    suite: 'tls',
+    id: 'originator-accepts-a-valid-upstream',
     title: 'A valid upstream certificate chaining to the configured CA is accepted',
     requirements: ['TLS-01'],
     spec: [
@@ -27,8 +26,7 @@ export const originatorTrustCases = [
     run: (ctx) => mustAccept(ctx, { profile: 'valid' }),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-self-signed-upstream',
-    suite: 'tls',
+    id: 'originator-refuses-a-self-signed-upstream',
     title: 'A self-signed upstream leaf is refused: 502, no request upstream',
     requirements: ['TLS-01', 'TLS-23'],
     spec: [
@@ -42,8 +40,7 @@ export const originatorTrustCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'self-signed' }, 'its leaf is self-signed'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-an-unknown-ca',
-    suite: 'tls',
+    id: 'originator-refuses-an-unknown-ca',
     title: 'An upstream chaining to a root nobody configured is refused',
     requirements: ['TLS-01', 'TLS-02'],
     spec: [
@@ -57,8 +54,7 @@ export const originatorTrustCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'unknown-ca' }, 'it chains to an untrusted CA'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-an-expired-upstream',
-    suite: 'tls',
+    id: 'originator-refuses-an-expired-upstream',
     title: 'An upstream leaf that expired yesterday is refused',
     requirements: ['TLS-03'],
     spec: [
@@ -72,8 +68,7 @@ export const originatorTrustCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'expired' }, 'its leaf has expired'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-not-yet-valid-upstream',
-    suite: 'tls',
+    id: 'originator-refuses-a-not-yet-valid-upstream',
     title: 'An upstream leaf valid only from tomorrow is refused',
     requirements: ['TLS-03'],
     spec: [
@@ -87,8 +82,7 @@ export const originatorTrustCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'not-yet-valid' }, 'its leaf is not yet valid'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-client-auth-only-leaf',
-    suite: 'tls',
+    id: 'originator-refuses-a-client-auth-only-leaf',
     title: 'An upstream leaf whose EKU has clientAuth but not serverAuth is refused',
     requirements: ['TLS-10'],
     spec: [
@@ -103,8 +97,7 @@ export const originatorTrustCases = [
       mustRefuse(ctx, { profile: 'no-server-auth' }, 'its EKU allows client authentication only'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-code-signing-leaf',
-    suite: 'tls',
+    id: 'originator-refuses-a-code-signing-leaf',
     title: 'An upstream leaf whose EKU is codeSigning only is refused',
     requirements: ['TLS-10'],
     spec: [{ rfc: 5280, section: '4.2.1.12' }],
@@ -119,8 +112,7 @@ export const originatorTrustCases = [
   // (nginx, HAProxy) accepts the cA=TRUE leaf, and no BCP 14 sentence binds an
   // originator here (see below), so the shared behaviour is no violation.
   defineCase({
-    id: 'tls/originator-refuses-a-ca-certificate-as-leaf',
-    suite: 'tls',
+    id: 'originator-refuses-a-ca-certificate-as-leaf',
     title: 'An upstream presenting a CA certificate (cA=TRUE) as its own is refused',
     requirements: ['TLS-09'],
     spec: [
@@ -142,10 +134,9 @@ export const originatorTrustCases = [
 
 // The chain above the leaf (RFC 5280 §6.1): the leaves below are signed by an
 // issuer under the run CA and served with it, leaf first.
-export const originatorChainCases = [
+const chainCases = [
   defineCase({
-    id: 'tls/originator-accepts-a-chain-through-an-intermediate',
-    suite: 'tls',
+    id: 'originator-accepts-a-chain-through-an-intermediate',
     title: 'A leaf served with its intermediate CA, chaining to the configured root, is accepted',
     requirements: ['TLS-01'],
     spec: [
@@ -159,8 +150,7 @@ export const originatorChainCases = [
     run: (ctx) => mustAccept(ctx, { profile: 'via-intermediate' }),
   }),
   defineCase({
-    id: 'tls/originator-refuses-an-expired-intermediate',
-    suite: 'tls',
+    id: 'originator-refuses-an-expired-intermediate',
     title: 'A valid leaf under an intermediate that expired yesterday is refused',
     requirements: ['TLS-03'],
     spec: [{ rfc: 5280, section: '6.1.3' }],
@@ -172,8 +162,7 @@ export const originatorChainCases = [
       mustRefuse(ctx, { profile: 'expired-intermediate' }, 'its intermediate has expired'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-leaf-issued-by-an-end-entity',
-    suite: 'tls',
+    id: 'originator-refuses-a-leaf-issued-by-an-end-entity',
     title: 'A leaf signed by an end-entity certificate (cA=FALSE) is refused',
     requirements: ['TLS-09'],
     spec: [
@@ -187,8 +176,7 @@ export const originatorChainCases = [
     run: (ctx) => mustRefuse(ctx, { profile: 'issued-by-end-entity' }, 'its issuer is not a CA'),
   }),
   defineCase({
-    id: 'tls/originator-refuses-an-issuer-without-basic-constraints',
-    suite: 'tls',
+    id: 'originator-refuses-an-issuer-without-basic-constraints',
     title: 'A leaf whose issuer has no basicConstraints extension is refused',
     requirements: ['TLS-09'],
     spec: [{ rfc: 5280, section: '6.1.4' }],
@@ -204,8 +192,7 @@ export const originatorChainCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-refuses-an-issuer-without-key-cert-sign',
-    suite: 'tls',
+    id: 'originator-refuses-an-issuer-without-key-cert-sign',
     title: "A leaf whose issuer's keyUsage is only digitalSignature is refused",
     requirements: ['TLS-09'],
     spec: [
@@ -224,8 +211,7 @@ export const originatorChainCases = [
       ),
   }),
   defineCase({
-    id: 'tls/originator-refuses-a-path-beyond-its-length-constraint',
-    suite: 'tls',
+    id: 'originator-refuses-a-path-beyond-its-length-constraint',
     title: 'Root, an intermediate with pathLen=0, another CA under it, then the leaf: refused',
     requirements: ['TLS-11'],
     spec: [
@@ -244,3 +230,6 @@ export const originatorChainCases = [
       ),
   }),
 ]
+
+// One array per case file: its suite spreads it once.
+export const originatorTrustCases = [...trustCases, ...chainCases]

@@ -1,7 +1,7 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
 import { originatorHandshakeCases } from './originator-handshake.cases.js'
 import { originatorIdentityCases } from './originator-identity.cases.js'
-import { originatorChainCases, originatorTrustCases } from './originator-trust.cases.js'
+import { originatorTrustCases } from './originator-trust.cases.js'
 import { terminatorCases } from './terminator.cases.js'
 import { tunnelIntegrityCases } from './tunnel-integrity.cases.js'
 
@@ -10,7 +10,6 @@ export const tlsSuite = defineSuite({
   title: 'TLS certificates verified and presented',
   cases: [
     ...originatorTrustCases,
-    ...originatorChainCases,
     ...originatorIdentityCases,
     ...originatorHandshakeCases,
     ...terminatorCases,

@@ -57,8 +57,7 @@ function chainProblem(
 /** One legacy-version case per version: RFC 8996 §4 (TLS 1.0) and §5 (TLS 1.1). */
 function refusesLegacy(version: 'TLSv1' | 'TLSv1.1', slug: string, section: string) {
   return defineCase({
-    id: `tls/terminator-refuses-${slug}`,
-    suite: 'tls',
+    id: `terminator-refuses-${slug}`,
     title: `A ClientHello offering only ${version.replace('v', ' ')} is refused`,
     requirements: ['TLS-15'],
     spec: [{ rfc: 8996, section }],
@@ -81,8 +80,7 @@ function refusesLegacy(version: 'TLSv1' | 'TLSv1.1', slug: string, section: stri
 
 export const terminatorCases = [
   defineCase({
-    id: 'tls/terminator-serves-a-valid-chain',
-    suite: 'tls',
+    id: 'terminator-serves-a-valid-chain',
     title: 'The served chain is leaf first, in date, for the served name, with serverAuth',
     requirements: ['TLS-18', 'TLS-20'],
     spec: [
@@ -126,8 +124,7 @@ export const terminatorCases = [
     },
   }),
   defineCase({
-    id: 'tls/terminator-sends-its-intermediates',
-    suite: 'tls',
+    id: 'terminator-sends-its-intermediates',
     title:
       'The served chain includes the intermediates up to the root, each certifying the one before',
     requirements: ['TLS-18'],
@@ -154,8 +151,7 @@ export const terminatorCases = [
   refusesLegacy('TLSv1', 'tls-1-0', '4'),
   refusesLegacy('TLSv1.1', 'tls-1-1', '5'),
   defineCase({
-    id: 'tls/terminator-selects-alpn-from-the-client-list',
-    suite: 'tls',
+    id: 'terminator-selects-alpn-from-the-client-list',
     title: 'ALPN picks only a protocol the client offered, and no overlap is a fatal alert',
     requirements: ['TLS-17'],
     spec: [{ rfc: 7301, section: '3.2' }],
@@ -201,8 +197,7 @@ export const terminatorCases = [
     },
   }),
   defineCase({
-    id: 'tls/terminator-sends-close-notify',
-    suite: 'tls',
+    id: 'terminator-sends-close-notify',
     title: 'Closing after "Connection: close", the terminator sends close_notify before its FIN',
     requirements: ['TLS-22'],
     spec: [

@@ -10,8 +10,7 @@ import { handshakeThroughConnect } from '../../harness/tls/tls-through-connect.j
 
 export const tunnelIntegrityCases = [
   defineCase({
-    id: 'tls/tunnel-delivers-the-origin-certificate',
-    suite: 'tls',
+    id: 'tunnel-delivers-the-origin-certificate',
     title: "Through a CONNECT tunnel the client receives the origin server's own certificate",
     requirements: ['CONNECT-05'],
     spec: [{ rfc: 9110, section: '9.3.6' }],

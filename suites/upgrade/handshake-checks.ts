@@ -1,5 +1,5 @@
 // What the upgrade cases check of a handshake's answer, shared by their files.
-import { unsupported, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, unsupported, type Outcome } from '../../harness/engine/model/outcome.js'
 import { fieldValues, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
 import type { HandshakeResult, OpenWebSocket } from '../support/websocket.js'
@@ -7,17 +7,12 @@ import type { HandshakeResult, OpenWebSocket } from '../support/websocket.js'
 /** Every upgrade case runs through these roles (wss for the tls-terminator). */
 export const UPGRADE_ROLES = ['forward', 'reverse', 'tls-terminator'] as const
 
-/** The tunnel, or the Outcome: a target that answered without switching does not relay WebSocket. */
-export function opened(
-  result: HandshakeResult,
-): { readonly ws: OpenWebSocket } | { readonly outcome: Outcome } {
-  if (result.kind === 'outcome') return result
-  if (result.kind === 'refused') {
-    return {
-      outcome: unsupported(`no 101 to a WebSocket upgrade: ${result.provenance}`),
-    }
-  }
-  return { ws: result.ws }
+/** The tunnel, or the case ends (endCase): a target that answered without switching does not relay WebSocket. */
+export function opened(result: HandshakeResult): OpenWebSocket {
+  if (result.kind === 'outcome') return endCase(result.outcome)
+  if (result.kind === 'refused')
+    return endCase(unsupported(`no 101 to a WebSocket upgrade: ${result.provenance}`))
+  return result.ws
 }
 
 /** RFC 9110 §7.8: the 101 names the protocol and carries the `upgrade` connection option. */

@@ -5,7 +5,13 @@
 import type { RawClient } from '../../harness/client/types.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  outcomeOf,
+  timedOut,
+  violates,
+  type Outcome,
+} from '../../harness/engine/model/outcome.js'
 import {
   refusalBytes,
   refusingEndpoint,
@@ -138,28 +144,33 @@ async function invalidSwitch(
 /** UPG-05, the valid 101 spelled `Upgrade: WebSocket`: tokens compare case-insensitively, so it is a switch. */
 async function mixedCase(ctx: CaseContext): Promise<Outcome> {
   const endpoint = websocketEndpoint({ upgrade: 'WebSocket' })
-  const result = opened(
-    await openWebSocket(ctx, endpoint, handshakeBytes(ctx, { suffix: 'mixed-case' })),
+  const handshake = await openWebSocket(
+    ctx,
+    endpoint,
+    handshakeBytes(ctx, { suffix: 'mixed-case' }),
   )
-  if ('outcome' in result) {
-    return result.outcome.kind === 'unsupported'
-      ? violates('a tunnel for the valid `Upgrade: WebSocket`', result.outcome.reason)
-      : result.outcome
-  }
-  await result.ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
+  // No switch to a valid 101 is a violation here, not "does not relay WebSocket".
+  if (handshake.kind === 'outcome' && handshake.outcome.kind === 'unsupported')
+    return violates('a tunnel for the valid `Upgrade: WebSocket`', handshake.outcome.reason)
+  if (handshake.kind === 'refused')
+    return violates(
+      'a tunnel for the valid `Upgrade: WebSocket`',
+      `no 101 to a WebSocket upgrade: ${handshake.provenance}`,
+    )
+  const ws = opened(handshake)
+  await ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
   const echo = await expectFromTarget(
-    result.ws.client,
+    ws.client,
     frameBytes({ opcode: 1, payload: 'case', masked: false }),
     'the echo through the `Upgrade: WebSocket` tunnel',
   )
-  await result.ws.client.close()
+  await ws.client.close()
   return echo ?? conforms('a working tunnel')
 }
 
 export const switchRuleCases = [
   defineCase({
-    id: 'upgrade/no-tunnel-without-101',
-    suite: 'upgrade',
+    id: 'no-tunnel-without-101',
     title:
       'A refused upgrade (426, 200, 403) leaves the connection HTTP: later bytes are parsed as requests, never tunnelled',
     requirements: ['UPG-04'],
@@ -198,8 +209,7 @@ export const switchRuleCases = [
   // such a 101, so relaying it is reported (what the client then gets is a
   // connection whose protocol nobody agreed on), not failed.
   defineCase({
-    id: 'upgrade/invalid-101-is-not-a-switch',
-    suite: 'upgrade',
+    id: 'invalid-101-is-not-a-switch',
     title:
       'A 101 without Upgrade, or to a protocol the client did not offer, is a bad upstream answer; `Upgrade: WebSocket` is valid',
     requirements: ['UPG-05'],
@@ -219,8 +229,7 @@ export const switchRuleCases = [
       const probe = opened(
         await openWebSocket(ctx, websocketEndpoint(), handshakeBytes(ctx, { suffix: 'probe' })),
       )
-      if ('outcome' in probe) return probe.outcome
-      await probe.ws.client.close()
+      await probe.client.close()
       const results: VariantResult[] = []
       for (const [i, [name, upgrade]] of (
         [
@@ -232,13 +241,15 @@ export const switchRuleCases = [
         const budget = ctx.remainingMs() / (3 - i) - 20
         results.push({ name, outcome: await invalidSwitch(ctx, upgrade, budget) })
       }
-      results.push({ name: 'origin 101 with Upgrade: WebSocket', outcome: await mixedCase(ctx) })
+      results.push({
+        name: 'origin 101 with Upgrade: WebSocket',
+        outcome: await outcomeOf(mixedCase(ctx)),
+      })
       return allVariants(results)
     },
   }),
   defineCase({
-    id: 'upgrade/no-client-bytes-before-101',
-    suite: 'upgrade',
+    id: 'no-client-bytes-before-101',
     title: 'Frame bytes sent with the handshake reach the origin only after its 101',
     requirements: ['UPG-06'],
     spec: [
@@ -253,8 +264,7 @@ export const switchRuleCases = [
       const frame = frameBytes({ opcode: 1, payload: 'too early' })
       const endpoint = websocketEndpoint({ mode: 'listen', holdMs: HOLD_101_MS })
       const result = opened(await openWebSocket(ctx, endpoint, handshakeBytes(ctx), frame))
-      if ('outcome' in result) return result.outcome
-      const { session } = result.ws
+      const { session } = result
       if (session.early.length > 0) {
         return violates(
           'no byte after the handshake at the origin before its 101',
@@ -268,8 +278,7 @@ export const switchRuleCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/version-refusal-relayed-intact',
-    suite: 'upgrade',
+    id: 'version-refusal-relayed-intact',
     title:
       "The origin's 426 refusing the WebSocket version reaches the client with every Sec-WebSocket-Version line, and no tunnel opens",
     requirements: ['UPG-09'],

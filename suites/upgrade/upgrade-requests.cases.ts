@@ -13,22 +13,22 @@ import {
 } from '../../harness/origin/upgrade-endpoints.js'
 import { fieldValues, hasField, listTokens } from '../../harness/wire/fields.js'
 import type { HttpMessage, ResponseHead } from '../../harness/wire/types.js'
-import { isRefusal, responseOrOutcome, statusLine } from '../support/request.js'
+import { isRefusal, responseOf, statusLine } from '../support/request.js'
 import { originRequest } from '../support/request.js'
 import { connectClient, handshakeBytes } from '../support/websocket.js'
 import { UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 import { provenance } from '../support/provenance.js'
 
-/** Sends `request` with `endpoint` at the origin; the client's answer, or the Outcome. */
+/** Sends `request` with `endpoint` at the origin; the client's answer (none ends the case). */
 async function ask(
   ctx: CaseContext,
   endpoint: UpgradeOrigin,
   request: Buffer,
-): Promise<{ readonly message: HttpMessage<ResponseHead> } | { readonly outcome: Outcome }> {
+): Promise<HttpMessage<ResponseHead>> {
   ctx.origin.behave(endpoint.behaviour)
   const client = await connectClient(ctx)
   await client.write(request)
-  return responseOrOutcome(await client.readResponse(), 'an answer to the request')
+  return responseOf(await client.readResponse(), 'an answer to the request')
 }
 
 /** What reached the origin with an Upgrade field, as evidence lines. */
@@ -55,8 +55,7 @@ function ignoredUpgrade(
 
 export const upgradeRequestCases = [
   defineCase({
-    id: 'upgrade/unrelayed-upgrade-handled-as-http',
-    suite: 'upgrade',
+    id: 'unrelayed-upgrade-handled-as-http',
     title:
       'An upgrade the target does not relay is removed and the request served as HTTP; one it relays carries the upgrade option',
     requirements: ['UPG-01'],
@@ -79,14 +78,13 @@ export const upgradeRequestCases = [
           ],
         }),
       )
-      if ('outcome' in read) return read.outcome
-      const { status } = read.message.head
+      const { status } = read.head
       if (status === 403 || status === 426)
         return violates(
           "the origin's 200 (the upgrade ignored)",
-          `${statusLine(read.message)}: rejected because of Upgrade`,
+          `${statusLine(read)}: rejected because of Upgrade`,
         )
-      if (status !== 200) return violates("the origin's 200", statusLine(read.message))
+      if (status !== 200) return violates("the origin's 200", statusLine(read))
       // Relaying foo is allowed, but then as a valid upgrade request: `upgrade` in Connection (RFC 9110 §7.8).
       const blind = ctx.origin
         .requests()
@@ -104,8 +102,7 @@ export const upgradeRequestCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/http10-upgrade-ignored',
-    suite: 'upgrade',
+    id: 'http10-upgrade-ignored',
     title: 'Upgrade in an HTTP/1.0 request is ignored: no Upgrade upstream, no 101 to the client',
     requirements: ['UPG-02'],
     spec: [
@@ -118,8 +115,7 @@ export const upgradeRequestCases = [
     roles: ROLES,
     async run(ctx) {
       const read = await ask(ctx, websocketEndpoint(), handshakeBytes(ctx, { version: 'HTTP/1.0' }))
-      if ('outcome' in read) return read.outcome
-      return ignoredUpgrade(ctx, read.message, 'a plain response, and no Upgrade at the origin')
+      return ignoredUpgrade(ctx, read, 'a plain response, and no Upgrade at the origin')
     },
   }),
   // Graded SHOULD. "A sender of Upgrade MUST also send an "upgrade" connection
@@ -136,8 +132,7 @@ export const upgradeRequestCases = [
   // `Connection: upgrade`, then a switch) passes with a note; refusing the
   // request with nothing forwarded passes (the request breaks a MUST).
   defineCase({
-    id: 'upgrade/upgrade-without-connection-option-ignored',
-    suite: 'upgrade',
+    id: 'upgrade-without-connection-option-ignored',
     title:
       'Upgrade without `upgrade` in Connection is removed or replaced, never forwarded as received',
     requirements: ['UPG-03'],
@@ -181,8 +176,7 @@ export const upgradeRequestCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/h2c-never-passed-through',
-    suite: 'upgrade',
+    id: 'h2c-never-passed-through',
     title:
       'Upgrade: h2c and HTTP2-Settings never reach the origin, and no h2c 101 reaches the client',
     requirements: ['UPG-12'],
@@ -208,7 +202,6 @@ export const upgradeRequestCases = [
           ],
         }),
       )
-      if ('outcome' in read) return read.outcome
       const problems = ctx.origin.requests().flatMap((r) => {
         const h = r.message.head.headers
         return [
@@ -216,8 +209,8 @@ export const upgradeRequestCases = [
           ...(hasField(h, 'http2-settings') ? ['HTTP2-Settings reached the origin'] : []),
         ]
       })
-      if (read.message.head.status === 101)
-        problems.unshift(`the client got ${statusLine(read.message)}: an h2c tunnel past the proxy`)
+      if (read.head.status === 101)
+        problems.unshift(`the client got ${statusLine(read)}: an h2c tunnel past the proxy`)
       return problems.length === 0
         ? conforms()
         : violates(

@@ -27,8 +27,7 @@ const REQUEST_FIELDS = [
 
 export const websocketHandshakeCases = [
   defineCase({
-    id: 'upgrade/websocket-handshake-fields-pass-unchanged',
-    suite: 'upgrade',
+    id: 'websocket-handshake-fields-pass-unchanged',
     title:
       'Sec-WebSocket-Key, -Version, -Protocol, -Extensions and Origin reach the origin unchanged, and its Accept and Protocol reach the client',
     requirements: ['UPG-07'],
@@ -63,8 +62,7 @@ export const websocketHandshakeCases = [
           }),
         ),
       )
-      if ('outcome' in result) return result.outcome
-      const { response, session } = result.ws
+      const { response, session } = result
       const problems: string[] = []
       const atOrigin = session.request.message.head.headers
       for (const name of REQUEST_FIELDS) {
@@ -82,8 +80,7 @@ export const websocketHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/websocket-accept-matches-client-key',
-    suite: 'upgrade',
+    id: 'websocket-accept-matches-client-key',
     title: "The Sec-WebSocket-Accept the client gets is the one for the client's own key",
     requirements: ['UPG-08'],
     spec: [
@@ -105,8 +102,7 @@ export const websocketHandshakeCases = [
             handshakeBytes(ctx, { key, suffix: `ws${index}` }),
           ),
         )
-        if ('outcome' in result) return result.outcome
-        const { response, session } = result.ws
+        const { response, session } = result
         const accept = firstFieldValue(response.head.headers, 'sec-websocket-accept')
         const expected = websocketAccept(key)
         if (accept !== expected)
@@ -115,7 +111,7 @@ export const websocketHandshakeCases = [
           problems.push(`key ${key}: a Sec-WebSocket-Protocol nobody offered`)
         if (firstFieldValue(session.request.message.head.headers, 'sec-websocket-key') !== key)
           ownKeyUpstream = true
-        await result.ws.client.close()
+        await result.client.close()
       }
       if (problems.length > 0)
         return violates(
@@ -146,8 +142,7 @@ export const websocketHandshakeCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/connection-keep-alive-upgrade-upgrades',
-    suite: 'upgrade',
+    id: 'connection-keep-alive-upgrade-upgrades',
     title: '`Connection: keep-alive, Upgrade` upgrades like `Connection: Upgrade`',
     requirements: ['UPG-07', 'HOP-02'],
     spec: [
@@ -163,8 +158,7 @@ export const websocketHandshakeCases = [
       const plain = opened(
         await openWebSocket(ctx, websocketEndpoint(), handshakeBytes(ctx, { suffix: 'plain' })),
       )
-      if ('outcome' in plain) return plain.outcome
-      await plain.ws.client.close()
+      await plain.client.close()
       const listed = await openWebSocket(
         ctx,
         websocketEndpoint(),

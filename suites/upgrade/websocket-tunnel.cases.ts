@@ -18,8 +18,7 @@ import { opened, UPGRADE_ROLES as ROLES } from './handshake-checks.js'
 
 export const websocketTunnelCases = [
   defineCase({
-    id: 'upgrade/websocket-frames-pass-byte-for-byte',
-    suite: 'upgrade',
+    id: 'websocket-frames-pass-byte-for-byte',
     title:
       'Compressed fragments with RSV1, an interleaved ping, a 125-byte ping and a close pass byte for byte both ways',
     requirements: ['UPG-10'],
@@ -68,8 +67,7 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { headers: [['Sec-WebSocket-Extensions', 'permessage-deflate']] }),
         ),
       )
-      if ('outcome' in result) return result.outcome
-      const { client, session } = result.ws
+      const { client, session } = result
       const down = await expectFromTarget(
         client,
         fromOrigin,
@@ -88,8 +86,7 @@ export const websocketTunnelCases = [
     },
   }),
   defineCase({
-    id: 'upgrade/websocket-close-propagates',
-    suite: 'upgrade',
+    id: 'websocket-close-propagates',
     title:
       'A close frame and FIN from either side reach the other side, then both connections close',
     requirements: ['UPG-14'],
@@ -110,21 +107,20 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { suffix: 'origin-closes' }),
         ),
       )
-      if ('outcome' in byOrigin) return byOrigin.outcome
       const serverClose = frameBytes({
         opcode: 8,
         payload: closePayload(1001, 'going away'),
         masked: false,
       })
-      byOrigin.ws.session.send(serverClose)
-      byOrigin.ws.session.close()
+      byOrigin.session.send(serverClose)
+      byOrigin.session.close()
       const closeFrame = await expectFromTarget(
-        byOrigin.ws.client,
+        byOrigin.client,
         serverClose,
         "the origin's close frame at the client",
       )
       if (closeFrame !== undefined) return closeFrame
-      const closedA = await byOrigin.ws.client.waitForClose({ timeoutMs: ctx.quietMs })
+      const closedA = await byOrigin.client.waitForClose({ timeoutMs: ctx.quietMs })
       if (isTimeout(closedA))
         return violates(
           'EOF at the client after the origin closed',
@@ -138,11 +134,10 @@ export const websocketTunnelCases = [
           handshakeBytes(ctx, { suffix: 'client-closes' }),
         ),
       )
-      if ('outcome' in byClient) return byClient.outcome
       const clientClose = frameBytes({ opcode: 8, payload: closePayload(1000, 'bye') })
-      await byClient.ws.client.write(clientClose)
-      await byClient.ws.client.end()
-      const { session } = byClient.ws
+      await byClient.client.write(clientClose)
+      await byClient.client.end()
+      const { session } = byClient
       const delivered = await expectAtOrigin(
         ctx,
         session,
@@ -160,7 +155,7 @@ export const websocketTunnelCases = [
           'EOF at the origin after the client closed',
           'the origin connection stayed open',
         )
-      const closedB = await byClient.ws.client.waitForClose({ timeoutMs: ctx.quietMs })
+      const closedB = await byClient.client.waitForClose({ timeoutMs: ctx.quietMs })
       if (isTimeout(closedB))
         return violates(
           'both connections closed once both sides had',

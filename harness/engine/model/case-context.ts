@@ -131,7 +131,9 @@ export interface CaseContext {
   connect(options?: ConnectOptions): Promise<RawClient>
   /**
    * A CONNECT target the target is configured to allow (for the built-in
-   * reference: in its port allow-list), leased to this case alone.
+   * reference: in its port allow-list), leased to this case alone. It shows
+   * only the connections accepted since the lease (never one an earlier case
+   * left open), in `connections` and in the transcript.
    */
   leaseTcp(kind: 'echo' | 'sink' | 'banner'): Promise<StartedTcpServer>
   /** The next-hop proxy the target sends its CONNECTs on to, when it chains (CONNECT-03, -04, -14). */

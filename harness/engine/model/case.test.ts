@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { appliesTo, defineCase, effectiveRoles, type ConformanceCase } from './case.js'
+import { appliesTo, defineSuite, effectiveRoles, inSuite, type ConformanceCase } from './case.js'
 import { conforms } from './outcome.js'
 import { httpRole, ROLES } from './roles.js'
 
 const sample = (over: Partial<ConformanceCase> = {}): ConformanceCase =>
-  defineCase({
-    id: 'demo/sample',
-    suite: 'demo',
+  inSuite('demo', {
+    id: 'sample',
     title: 'a sample',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -57,5 +56,34 @@ describe('applicability (effectiveRoles, appliesTo)', () => {
       'tls-originator',
       'tunnel',
     ])
+  })
+})
+
+describe('defineSuite', () => {
+  it('stamps each case with the suite: suite set, id "<suite>/<slug>"', () => {
+    const { cases } = defineSuite({
+      id: 'connect',
+      title: 'a suite',
+      cases: [{ ...sample(), id: 'refuses-missing-or-invalid-port' }],
+    })
+    expect(cases.map((c) => [c.id, c.suite])).toEqual([
+      ['connect/refuses-missing-or-invalid-port', 'connect'],
+    ])
+  })
+
+  it('refuses a slug with a suite prefix, and a duplicate', () => {
+    expect(() =>
+      defineSuite({ id: 'connect', title: 't', cases: [{ ...sample(), id: 'connect/x' }] }),
+    ).toThrow(/invalid case slug/)
+    expect(() =>
+      defineSuite({
+        id: 'connect',
+        title: 't',
+        cases: [
+          { ...sample(), id: 'x' },
+          { ...sample(), id: 'x' },
+        ],
+      }),
+    ).toThrow(/duplicate case id "connect\/x"/)
   })
 })

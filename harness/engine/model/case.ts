@@ -78,12 +78,19 @@ export function appliesTo(c: RoleDeclaration, role: Role): boolean {
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
-/** Identity with checks: a malformed id is a programmer error caught when suites load. */
-export function defineCase(c: ConformanceCase): ConformanceCase {
-  const [suite, slug, ...rest] = c.id.split('/')
-  if (suite !== c.suite || slug === undefined || rest.length > 0 || !SLUG.test(slug)) {
-    throw new TypeError(`[proxyspec] invalid case id "${c.id}" for suite "${c.suite}"`)
-  }
+/**
+ * A case as its file declares it: everything but the suite, which its suite
+ * stamps (defineSuite). `id` is the slug, "<behaviour-in-kebab>"; the
+ * published id is "<suite>/<slug>".
+ */
+export type CaseDefinition = Omit<ConformanceCase, 'id' | 'suite'> & {
+  /** The case's slug within its suite; defineSuite makes it "<suite>/<slug>". */
+  readonly id: string
+}
+
+/** Identity with checks: a malformed slug is a programmer error caught when suites load. */
+export function defineCase(c: CaseDefinition): CaseDefinition {
+  if (!SLUG.test(c.id)) throw new TypeError(`[proxyspec] invalid case slug "${c.id}"`)
   if (c.requirements.length === 0) {
     throw new TypeError(`[proxyspec] case "${c.id}" cites no catalog requirement`)
   }
@@ -95,19 +102,32 @@ export function defineCase(c: ConformanceCase): ConformanceCase {
   return c
 }
 
+/** `c` stamped into `suite`: id "<suite>/<slug>" (what defineSuite does to each case). */
+export function inSuite(suite: string, c: CaseDefinition): ConformanceCase {
+  if (!SLUG.test(suite)) throw new TypeError(`[proxyspec] invalid suite id "${suite}"`)
+  return { ...defineCase(c), id: `${suite}/${c.id}`, suite }
+}
+
 export interface Suite {
   readonly id: string
   readonly title: string
   readonly cases: readonly ConformanceCase[]
 }
 
-export function defineSuite(s: Suite): Suite {
+/** What a suite file declares: its id, title, and its case files' cases (one spread per file). */
+export interface SuiteDefinition {
+  readonly id: string
+  readonly title: string
+  readonly cases: readonly CaseDefinition[]
+}
+
+/** Stamps every case with the suite (inSuite) and refuses duplicate ids. */
+export function defineSuite(s: SuiteDefinition): Suite {
+  const cases = s.cases.map((c) => inSuite(s.id, c))
   const seen = new Set<string>()
-  for (const c of s.cases) {
-    if (c.suite !== s.id)
-      throw new TypeError(`[proxyspec] case "${c.id}" is not in suite "${s.id}"`)
+  for (const c of cases) {
     if (seen.has(c.id)) throw new TypeError(`[proxyspec] duplicate case id "${c.id}"`)
     seen.add(c.id)
   }
-  return s
+  return { id: s.id, title: s.title, cases }
 }

@@ -39,3 +39,48 @@ export const timedOut = (waitingFor: string, afterMs: number): Outcome => ({
   waitingFor,
   afterMs,
 })
+
+const ENDED = Symbol.for('proxyspec.ended-case')
+
+/**
+ * A case ended early with `outcome` (endCase). Thrown, but not an Error: a
+ * harness fault (HarnessError, a TypeError…) can never be mistaken for one,
+ * and runCase grades this outcome exactly as if the case had returned it.
+ */
+export class EndedCase {
+  readonly [ENDED] = true
+  readonly outcome: Outcome
+  constructor(outcome: Outcome) {
+    this.outcome = outcome
+  }
+}
+
+/** Whether `thrown` is an EndedCase (by brand, so it holds across module copies). */
+export function isEndedCase(thrown: unknown): thrown is EndedCase {
+  return typeof thrown === 'object' && thrown !== null && ENDED in thrown
+}
+
+/**
+ * Ends the case with `outcome`, from any depth: a helper that finds the
+ * verdict (no answer, a malformed one, nothing forwarded) ends the case
+ * instead of returning a union its caller must unpack. The one convention for
+ * a step that can end a case.
+ */
+export function endCase(outcome: Outcome): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- deliberately not an Error (see EndedCase)
+  throw new EndedCase(outcome)
+}
+
+/**
+ * The Outcome `work` ended with, returned or ended early (endCase): for a case
+ * that collects several outcomes (variants) or reshapes one (a level by role)
+ * instead of ending with the first. Anything else thrown stays thrown.
+ */
+export async function outcomeOf(work: Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await work
+  } catch (thrown) {
+    if (isEndedCase(thrown)) return thrown.outcome
+    throw thrown
+  }
+}

@@ -18,6 +18,7 @@ import type { StartedTcpServer, TcpEvent } from '../../tcp/types.js'
 import type { TlsHandshakeRecord } from '../../tls/types.js'
 import { TERMINATOR_NAME } from '../../tls/certificate-plan.js'
 import type { RawClientTlsOptions } from '../../client/connect-socket.js'
+import { leasedListener } from './leased-listener.js'
 import {
   originHostFor,
   type RunEnvironment,
@@ -164,8 +165,10 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     async leaseTcp(kind) {
       const { server, release } = await env.tcp.lease(kind, deadline.signal)
       scope.defer(release)
-      tap(server)
-      return server
+      // Only this case's connections: not those an earlier holder left open.
+      const leased = leasedListener(server)
+      tap(leased)
+      return leased
     },
     nextHop: {
       authority: env.tcp.nextHop.authority,

@@ -2,7 +2,7 @@
 // out of time against a slow target: a timeout, not a harness `error`.
 import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineCase } from '../model/case.js'
+import { inSuite } from '../model/case.js'
 import { conforms } from '../model/outcome.js'
 import { listenLoopback } from '../../net/loopback.js'
 import { Scope } from '../../net/started.js'
@@ -32,9 +32,8 @@ describe('a connection that the deadline cuts short', () => {
   })
 
   it('is graded timeout, not error', async () => {
-    const c = defineCase({
-      id: 'demo/connects-late',
-      suite: 'demo',
+    const c = inSuite('demo', {
+      id: 'connects-late',
       title: 'connects to a target that never completes the handshake',
       requirements: ['TLS-18'],
       spec: [{ rfc: 9110, section: '3.7' }],

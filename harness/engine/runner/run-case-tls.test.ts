@@ -2,7 +2,7 @@
 // target by default (SNI localhost, the run CA), the transcript holds the
 // decrypted bytes, and a cleartextOnly case is not applicable there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineCase, type ConformanceCase } from '../model/case.js'
+import { inSuite, type ConformanceCase } from '../model/case.js'
 import { conforms, violates } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { startBuiltin } from '../target/builtin.js'
@@ -12,9 +12,8 @@ import { runCase } from './run-case.js'
 import { startRunEnvironment } from '../environment/start-environment.js'
 
 const exchange = (over: Partial<ConformanceCase> = {}): ConformanceCase =>
-  defineCase({
-    id: 'demo/one-exchange',
-    suite: 'demo',
+  inSuite('demo', {
+    id: 'one-exchange',
     title: 'one GET reaches the origin and its answer comes back',
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '3.7' }],

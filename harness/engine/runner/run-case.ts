@@ -4,7 +4,7 @@ import { specUrl } from '../model/spec-ref.js'
 import { grade, type SerializedError, type Verdict } from '../model/verdict.js'
 import { Deadline, raceTimeout } from '../../net/deadline.js'
 import { isHarnessError } from '../../net/errors.js'
-import { timedOut } from '../model/outcome.js'
+import { outcomeOf, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
@@ -82,8 +82,9 @@ function ranOutOfTime(error: unknown, deadline: Deadline): error is Error {
 }
 
 /**
- * Applicability, deadline, run, grade, evidence, dispose. A case that throws is
- * an `error` (our fault); a case that outlives its deadline is a `timeout`, and
+ * Applicability, deadline, run, grade, evidence, dispose. A case that returns
+ * an Outcome or ends itself with endCase(outcome) is graded on it; a case that
+ * throws anything else is an `error` (our fault); a case that outlives its deadline is a `timeout`, and
  * its sockets are torn down so it cannot hold the run. `token` names the
  * case's requests at the origin (runSuites passes it to attribute strays).
  */
@@ -112,7 +113,13 @@ export async function runCase(
   try {
     const ctx = createCaseContext({ env, target, token, recorder, scope, deadline, notes })
     // The grace lets a case that races its own waits report first; the hard stop is ours.
-    const outcome = await raceTimeout(`case ${c.id} to finish`, c.run(ctx), timeoutMs + 250)
+    // outcomeOf: a case that ended itself (endCase), even before its first
+    // await, is graded as if it had returned the outcome.
+    const outcome = await raceTimeout(
+      `case ${c.id} to finish`,
+      outcomeOf((async () => c.run(ctx))()),
+      timeoutMs + 250,
+    )
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { defineCase, type ConformanceCase } from '../model/case.js'
+import { defineCase, inSuite, type ConformanceCase } from '../model/case.js'
 import { conforms } from '../model/outcome.js'
 import { describeSelection, globToRegExp, selectCases, unmatchedFilters } from './select.js'
 
 const make = (id: string, requirement: string): ConformanceCase => {
-  const [suite = ''] = id.split('/')
-  return defineCase({
-    id,
-    suite,
+  const [suite = '', slug = ''] = id.split('/')
+  return inSuite(suite, {
+    id: slug,
     title: id,
     requirements: [requirement],
     spec: [{ rfc: 9110, section: '7.6.1' }],
@@ -88,9 +87,10 @@ describe('selectCases', () => {
 })
 
 describe('defineCase', () => {
-  it('rejects an id outside its suite or without a requirement', () => {
-    expect(() => make('Connect/Bad Id', 'X')).toThrow(/invalid case id/)
-    expect(() => defineCase({ ...make('connect/x', 'C'), requirements: [] })).toThrow(
+  it('rejects a malformed slug or suite, or a case without a requirement', () => {
+    expect(() => make('connect/Bad Id', 'X')).toThrow(/invalid case slug/)
+    expect(() => make('Connect/x', 'X')).toThrow(/invalid suite id/)
+    expect(() => defineCase({ ...make('connect/x', 'C'), id: 'x', requirements: [] })).toThrow(
       /cites no catalog requirement/,
     )
   })

@@ -4,7 +4,7 @@
 import { createConnection, createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatSummary } from '../../../cli/print-result.js'
-import { defineCase, type ConformanceCase } from '../model/case.js'
+import { inSuite, type ConformanceCase } from '../model/case.js'
 import { conforms, timedOut } from '../model/outcome.js'
 import type { RunResult } from '../model/run-result.js'
 import { isTimeout } from '../../net/deadline.js'
@@ -26,9 +26,8 @@ afterAll(() => scope.close())
 
 /** A case that sends one GET through the target and passes once the origin has it. */
 function probe(name: string): ConformanceCase {
-  return defineCase({
-    id: `test/${name}`,
-    suite: 'test',
+  return inSuite('test', {
+    id: name,
     title: name,
     requirements: ['HOP-01'],
     spec: [{ rfc: 9110, section: '7.6' }],
