@@ -38,6 +38,7 @@ import type { FieldLine } from '../../harness/wire/types.js'
 import { responseOf, statusLine } from '../support/request.js'
 import { bothEndsOf, isRefusal, listed, ownAnswer, requestAtOrigin } from './exchange.js'
 import { provenance } from '../support/provenance.js'
+import { exchange } from '../support/exchange.js'
 
 /** The Host lines a request for the origin can carry that §3.2 calls missing, repeated or invalid. */
 function badHosts(ctx: CaseContext): readonly {
@@ -267,6 +268,40 @@ export const hostAndTargetCases = [
         ? conforms()
         : violates(`request-target ${ctx.path(suffix)} at the origin`, `request-target ${got}`)
     },
+  }),
+  // RFC 9112 §3.2.1: "If the target URI's path component is empty, the client
+  // MUST send "/" as the path within the origin-form of request-target." Toward
+  // the origin the proxy is that client. A proxy that copies what follows the
+  // authority sends "GET ?q=… HTTP/1.1", which no origin can route.
+  defineCase({
+    id: 'sends-slash-for-an-empty-path',
+    title: 'An absolute-form target with an empty path reaches the origin as "/", its query kept',
+    requirements: ['HOP-15'],
+    spec: [
+      { rfc: 9112, section: '3.2.1' },
+      { rfc: 9110, section: '7.7' },
+    ],
+    requirement:
+      'A client MUST send "/" as the path of an origin-form request-target whose URI has an empty path; a proxy forwarding absolute-form is that client.',
+    level: 'MUST',
+    roles: ['forward'],
+    run: (ctx) =>
+      exchange(ctx, {
+        // The target cannot carry the case token in a path, so a field does (TOKEN_FIELD).
+        send: requestBytes({
+          method: 'GET',
+          target: `http://${ctx.origin.authority}?q=${ctx.token}`,
+          headers: [
+            ['Host', ctx.originHost],
+            [TOKEN_FIELD, ctx.token],
+          ],
+        }),
+        expectAtOrigin: ({ message }) =>
+          message.head.target === `/?q=${ctx.token}`
+            ? undefined
+            : `request-target ${message.head.target}`,
+        expected: `request-target /?q=${ctx.token} at the origin`,
+      }),
   }),
   // Fails on every real forward proxy (squid, tinyproxy and Apache all send
   // "OPTIONS /"). Still a violation: RFC 9112 §3.2.4 "If a proxy receives an

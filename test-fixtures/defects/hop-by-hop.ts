@@ -89,6 +89,17 @@ export const hopByHopDefects: readonly SeededDefect[] = [
     ownVia: (head, viaName) =>
       connectionOptions(head.headers).has('via') ? [] : reference.ownVia(head, viaName),
   })),
+  defect(
+    'copies-target-after-authority',
+    'Forwards what follows the authority of an absolute-form target as the request-target, so an empty path goes out empty ("GET ?q=1")',
+    ['sends-slash-for-an-empty-path'],
+    ['forward'],
+  ).replacing((reference) => ({
+    upstreamTarget: (head, target) => {
+      const rest = /^http:\/\/[^/?#]*(.*)$/i.exec(head.target)?.[1]
+      return rest === undefined ? reference.upstreamTarget(head, target) : rest
+    },
+  })),
   defect('drops-via', 'Never appends its Via member, in either direction', [
     'appends-via-to-requests',
     'appends-via-to-responses',
