@@ -38,10 +38,8 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
   )
   const { status } = read.head
   if (status >= 400 && status <= 499) {
-    return (
-      (await expectClosed(client, `the ${status} to a framed CONNECT`, ctx.quietMs)) ??
-      conforms(`rejected with ${status}, then closed`)
-    )
+    await expectClosed(client, `the ${status} to a framed CONNECT`, ctx.quietMs)
+    return conforms(`rejected with ${status}, then closed`)
   }
   if (status < 200 || status > 299) {
     return violates('a 400 and close, or a tunnel', statusLine(read))
@@ -60,7 +58,8 @@ async function framedConnect(ctx: CaseContext, framing: FieldLine, body: Buffer)
         : 'different bytes',
     )
   }
-  return (await expectBytes(client, expected, 'the same bytes echoed to the client')) ?? conforms()
+  await expectBytes(client, expected, 'the same bytes echoed to the client')
+  return conforms()
 }
 
 export const earlyDataCases = [
@@ -97,7 +96,8 @@ export const earlyDataCases = [
           `the target received ${received} bytes${received >= hello.length ? ' that differ' : ''}`,
         )
       }
-      return (await expectBytes(client, hello, 'the ClientHello echoed back')) ?? conforms()
+      await expectBytes(client, hello, 'the ClientHello echoed back')
+      return conforms()
     },
   }),
   defineCase({

@@ -16,12 +16,7 @@
 //   cooperatively, so a relay to the next hop is INFO.
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
-import {
-  conforms,
-  unsupported,
-  violates,
-  type Outcome,
-} from '../../harness/engine/model/outcome.js'
+import { conforms, endCase, unsupported, violates } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { StartedTcpServer } from '../../harness/tcp/types.js'
 import type { FieldLine } from '../../harness/wire/types.js'
@@ -67,29 +62,33 @@ async function authConnect(
   return { client, read: await client.readResponse({ requestMethod: 'CONNECT' }) }
 }
 
-/** A CONNECT with missing or wrong credentials: a 407, and no tunnel (RFC 9110 §11.4). */
+/** A CONNECT with missing or wrong credentials: a 407, and no tunnel (RFC 9110 §11.4); else the case ends (endCase). */
 async function refusedVariant(
   ctx: CaseContext,
   echo: StartedTcpServer,
   what: string,
   credentials: FieldLine | undefined,
-): Promise<Outcome | undefined> {
+): Promise<void> {
   const from = echo.connections.length
   const { read } = await authConnect(ctx, echo, credentials)
   const answer = responseOf(read, `a 407 to a CONNECT ${what}`)
   const { status } = answer.head
   if (status >= 200 && status <= 299) {
-    return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)}: a tunnel opened ${what}`)
-  }
-  if (status !== 407) return violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)} instead`)
-  const reached = since(echo, from)
-  if (reached.connections > 0) {
-    return violates(
-      `nothing reaching ${echo.authority} for a CONNECT ${what}`,
-      `the target connected to it (${reached.bytes} bytes)`,
+    endCase(
+      violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)}: a tunnel opened ${what}`),
     )
   }
-  return undefined
+  if (status !== 407)
+    endCase(violates(`a 407 to a CONNECT ${what}`, `${statusLine(answer)} instead`))
+  const reached = since(echo, from)
+  if (reached.connections > 0) {
+    endCase(
+      violates(
+        `nothing reaching ${echo.authority} for a CONNECT ${what}`,
+        `the target connected to it (${reached.bytes} bytes)`,
+      ),
+    )
+  }
 }
 
 export const proxyAuthConnectCases = [
@@ -129,13 +128,14 @@ export const proxyAuthConnectCases = [
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
       const echo = await ctx.leaseTcp('echo')
-      // Both variants run and are reported, whatever the first one found.
+      // Both variants run and are reported, whatever the first one found (runVariants: outcomeOf).
       const variant = (what: string, credentials: FieldLine | undefined) =>
         [
           `CONNECT ${what}`,
-          async () =>
-            (await refusedVariant(ctx, echo, what, credentials)) ??
-            conforms('407; nothing tunnelled'),
+          async () => {
+            await refusedVariant(ctx, echo, what, credentials)
+            return conforms('407; nothing tunnelled')
+          },
         ] as const
       return runVariants(ctx, [
         variant('without credentials', undefined),
@@ -196,10 +196,8 @@ export const proxyAuthConnectCases = [
         return conforms(`407, then ${statusLine(served)} to the retry on the same connection`)
       }
       await second.client.write(PING)
-      return (
-        (await expectBytes(second.client, PING, 'the ping echoed through the retried tunnel')) ??
-        conforms('407, then the retry with credentials on the same connection tunnelled')
-      )
+      await expectBytes(second.client, PING, 'the ping echoed through the retried tunnel')
+      return conforms('407, then the retry with credentials on the same connection tunnelled')
     },
   }),
   defineCase({
@@ -229,10 +227,8 @@ export const proxyAuthConnectCases = [
         )
       }
       await client.write(PING)
-      return (
-        (await expectBytes(client, PING, 'the ping echoed through the tunnel')) ??
-        conforms('tunnel opened with the credentials')
-      )
+      await expectBytes(client, PING, 'the ping echoed through the tunnel')
+      return conforms('tunnel opened with the credentials')
     },
   }),
   defineCase({

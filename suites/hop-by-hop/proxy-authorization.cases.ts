@@ -19,10 +19,10 @@ import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import {
   conforms,
+  endCase,
   observed,
   unsupported,
   violates,
-  type Outcome,
 } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { FieldLine } from '../../harness/wire/types.js'
@@ -47,27 +47,28 @@ async function authGet(ctx: CaseContext, suffix: string, headers: readonly Field
   return { client, read: await client.readResponse({ requestMethod: 'GET' }) }
 }
 
-/** A GET with missing or wrong credentials: a 407, nothing forwarded. */
+/** A GET with missing or wrong credentials: a 407, nothing forwarded; else the case ends (endCase). */
 async function refusedVariant(
   ctx: CaseContext,
   suffix: string,
   what: string,
   headers: readonly FieldLine[],
-): Promise<Outcome | undefined> {
+): Promise<void> {
   const { read } = await authGet(ctx, suffix, headers)
   const forwarded = ctx.origin
     .requests()
     .filter((r) => r.message.head.target.endsWith(`/${suffix}`))
   if (forwarded.length > 0) {
-    return violates(
-      `a 407 to a request ${what}, nothing forwarded`,
-      `the request reached the origin; ${provenance(read, forwarded)}`,
+    endCase(
+      violates(
+        `a 407 to a request ${what}, nothing forwarded`,
+        `the request reached the origin; ${provenance(read, forwarded)}`,
+      ),
     )
   }
   const answer = responseOf(read, `a 407 to a request ${what}`)
   if (answer.head.status !== 407)
-    return violates(`a 407 to a request ${what}`, `${provenance(read, forwarded)}, not a 407`)
-  return undefined
+    endCase(violates(`a 407 to a request ${what}`, `${provenance(read, forwarded)}, not a 407`))
 }
 
 export const proxyAuthorizationCases = [
@@ -106,13 +107,14 @@ export const proxyAuthorizationCases = [
     needs: ['proxy-auth'],
     async run(ctx) {
       const auth = proxyAuthOf(ctx)
-      // Both variants run and are reported, whatever the first one found.
+      // Both variants run and are reported, whatever the first one found (runVariants: outcomeOf).
       const variant = (suffix: string, what: string, headers: readonly FieldLine[]) =>
         [
           `a request ${what}`,
-          async () =>
-            (await refusedVariant(ctx, suffix, what, headers)) ??
-            conforms('407; nothing forwarded'),
+          async () => {
+            await refusedVariant(ctx, suffix, what, headers)
+            return conforms('407; nothing forwarded')
+          },
         ] as const
       return runVariants(ctx, [
         variant('missing', 'without credentials', []),

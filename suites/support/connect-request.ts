@@ -3,7 +3,7 @@ import { connect, createServer } from 'node:net'
 import type { CloseKind, RawClient, ReadResponseResult } from '../../harness/client/types.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { listenLoopback } from '../../harness/net/loopback.js'
-import { endCase, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, violates } from '../../harness/engine/model/outcome.js'
 import { hasField } from '../../harness/wire/fields.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
 import type { FieldLine, HttpMessage, ResponseHead } from '../../harness/wire/types.js'
@@ -113,17 +113,19 @@ export function refusalOf(result: ReadResponseResult, what: string): HttpMessage
   return read
 }
 
-/** After a refusal the target closes; an Outcome when the connection stays open. */
+/** After a refusal the target closes; the case ends (endCase) when the connection stays open. */
 export async function expectClosed(
   client: RawClient,
   after: string,
   timeoutMs?: number,
-): Promise<Outcome | undefined> {
+): Promise<void> {
   const closed = await client.waitForClose(timeoutMs === undefined ? {} : { timeoutMs })
-  if (!isTimeout(closed)) return undefined
-  return violates(
-    `the connection closed after ${after}`,
-    `it stayed open for ${Math.round(closed.afterMs)} ms`,
+  if (!isTimeout(closed)) return
+  endCase(
+    violates(
+      `the connection closed after ${after}`,
+      `it stayed open for ${Math.round(closed.afterMs)} ms`,
+    ),
   )
 }
 

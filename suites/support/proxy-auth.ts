@@ -7,6 +7,7 @@ import type { RawClient, ReadResponseResult } from '../../harness/client/types.j
 import type { CaseContext, ProxyAuthView } from '../../harness/engine/model/case-context.js'
 import {
   conforms,
+  endCase,
   unsupported,
   violates,
   type Outcome,
@@ -52,18 +53,21 @@ const CHALLENGE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ ]+\S.*)?$/
 
 /**
  * RFC 9110 §11.7.1 and §15.5.8: a 407 carries at least one Proxy-Authenticate
- * challenge, and (RFC 9112 §6.3) it is a complete message. Undefined when it does.
+ * challenge, and (RFC 9112 §6.3) it is a complete message. The case ends
+ * (endCase) when it does not.
  */
-function challengeProblem(message: HttpMessage<ResponseHead>): Outcome | undefined {
+function expectChallenge(message: HttpMessage<ResponseHead>): void {
   if (!message.complete)
-    return violates('a complete 407 message', `${statusLine(message)} cut short`)
+    endCase(violates('a complete 407 message', `${statusLine(message)} cut short`))
   const challenges = fieldValues(message.head.headers, 'proxy-authenticate')
-  if (challenges.some((value) => CHALLENGE.test(value.trim()))) return undefined
-  return violates(
-    'at least one Proxy-Authenticate challenge (auth-scheme [params]) in the 407',
-    challenges.length === 0
-      ? 'no Proxy-Authenticate field'
-      : `Proxy-Authenticate values ${challenges.map((v) => `"${v}"`).join(', ')}, none a challenge`,
+  if (challenges.some((value) => CHALLENGE.test(value.trim()))) return
+  endCase(
+    violates(
+      'at least one Proxy-Authenticate challenge (auth-scheme [params]) in the 407',
+      challenges.length === 0
+        ? 'no Proxy-Authenticate field'
+        : `Proxy-Authenticate values ${challenges.map((v) => `"${v}"`).join(', ')}, none a challenge`,
+    ),
   )
 }
 
@@ -83,5 +87,6 @@ export function grade407Challenge(read: ReadResponseResult, what: string): Outco
   if (answer.head.status !== 407) {
     return unsupported(`the target answered ${statusLine(answer)} to ${what}, no 407 to grade`)
   }
-  return challengeProblem(answer) ?? conforms(`407 with ${challenges(answer)}`)
+  expectChallenge(answer)
+  return conforms(`407 with ${challenges(answer)}`)
 }

@@ -55,6 +55,9 @@ describe('expectAtOrigin', () => {
     const echo = await client.readBytes(2 + 'through'.length)
     expect(echo.data.subarray(2).toString()).toBe('through')
     const ctx = { remainingMs: () => 2000 } as unknown as CaseContext
-    expect(await expectAtOrigin(ctx, session, frame, 'the frame at the origin')).toBeUndefined()
+    // It returns (the frame arrived intact) rather than ending the case.
+    await expect(
+      expectAtOrigin(ctx, session, frame, 'the frame at the origin'),
+    ).resolves.toBeUndefined()
   })
 })

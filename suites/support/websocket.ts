@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { RawClient } from '../../harness/client/types.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { endCase, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import type { UpgradeOrigin } from '../../harness/origin/upgrade-endpoints.js'
 import type { SwitchedSession } from '../../harness/origin/upgrade-session.js'
@@ -174,7 +174,7 @@ export async function openWebSocket(
   return { kind: 'open', ws: { client, response: read.message, session } }
 }
 
-/** Reads exactly `expected` from the client; an Outcome if it does not arrive intact. */
+/** Reads exactly `expected` from the client; the case ends (endCase) if it does not arrive intact. */
 export { expectBytes as expectFromTarget } from './tunnel.js'
 
 /**
@@ -193,33 +193,36 @@ function delivered(session: SwitchedSession): Buffer {
 /**
  * Waits until the stream has delivered `expected.length` bytes to the origin
  * after the 101 (or the connection closed): the event that proves they are all
- * there. An Outcome if not, or not intact.
+ * there. The case ends (endCase) if not, or not intact.
  */
 export async function expectAtOrigin(
   ctx: CaseContext,
   session: SwitchedSession,
   expected: Buffer,
   what: string,
-): Promise<Outcome | undefined> {
+): Promise<void> {
   const got = await session.until(
     what,
     () => (delivered(session).length >= expected.length || session.closed ? true : undefined),
     ctx.remainingMs(),
   )
   if (isTimeout(got))
-    return timedOut(
-      `${what} (${delivered(session).length} of ${expected.length} bytes so far)`,
-      got.afterMs,
+    endCase(
+      timedOut(
+        `${what} (${delivered(session).length} of ${expected.length} bytes so far)`,
+        got.afterMs,
+      ),
     )
   const received = delivered(session)
   if (!received.subarray(0, expected.length).equals(expected)) {
     const at = received.findIndex((byte, i) => byte !== expected[i])
-    return violates(
-      what,
-      received.length < expected.length
-        ? `${received.length} of ${expected.length} bytes, then the connection closed`
-        : `the bytes differ from offset ${at}: ${received.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
+    endCase(
+      violates(
+        what,
+        received.length < expected.length
+          ? `${received.length} of ${expected.length} bytes, then the connection closed`
+          : `the bytes differ from offset ${at}: ${received.subarray(at, at + 16).toString('hex')} instead of ${expected.subarray(at, at + 16).toString('hex')}`,
+      ),
     )
   }
-  return undefined
 }

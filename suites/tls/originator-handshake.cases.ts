@@ -6,7 +6,13 @@
 // run) and TLS-22 (b) (truncation by a bare FIN from the upstream: the TLS
 // origin always ends with close_notify).
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, observed, timedOut, violates } from '../../harness/engine/model/outcome.js'
+import {
+  conforms,
+  endCase,
+  observed,
+  timedOut,
+  violates,
+} from '../../harness/engine/model/outcome.js'
 import { originRequest, responseOf, statusLine } from '../support/request.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { rawResponse } from '../support/origin.js'
@@ -106,12 +112,13 @@ export const originatorHandshakeCases = [
         const plain = tls
           .handshakes()
           .filter((h) => h.outcome.kind === 'failed' && h.outcome.error.includes('HTTP_REQUEST'))
-        return plain.length === 0
-          ? undefined
-          : violates(
+        if (plain.length > 0)
+          endCase(
+            violates(
               'no plaintext attempt after the refused handshake',
               `${plain.length} plain HTTP request(s) arrived on the TLS port (${plain.map((h) => h.conn).join(', ')})`,
-            )
+            ),
+          )
       }),
   }),
   defineCase({

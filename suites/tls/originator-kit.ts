@@ -54,7 +54,8 @@ export async function mustRefuse(
   ctx: CaseContext,
   setup: TlsOriginSetup,
   what: string,
-  also?: (tls: TlsOriginView) => Outcome | undefined,
+  /** A further check once the refusal is right; it ends the case (endCase) when something is wrong. */
+  also?: (tls: TlsOriginView) => void,
 ): Promise<Outcome> {
   const exchange = await exchangeVia(ctx, setup)
   const { tls, response } = exchange
@@ -76,8 +77,7 @@ export async function mustRefuse(
   if (status !== 502 && status !== 503) {
     return violates('502 Bad Gateway (or 503)', who(response, reached))
   }
-  const extra = also?.(tls)
-  if (extra !== undefined) return extra
+  also?.(tls)
   return conforms(`${who(response, reached)}, after ${tried.length} refused handshake(s)`)
 }
 

@@ -49,10 +49,8 @@ export const switchResponseCases = [
           'a 101 without framing fields, with Upgrade and Connection: upgrade',
           problems.join('; '),
         )
-      return (
-        (await expectFromTarget(client, first, 'the frame the origin sent right after its 101')) ??
-        conforms()
-      )
+      await expectFromTarget(client, first, 'the frame the origin sent right after its 101')
+      return conforms()
     },
   }),
   defineCase({

@@ -7,6 +7,7 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import {
   conforms,
+  endCase,
   outcomeOf,
   timedOut,
   violates,
@@ -51,14 +52,14 @@ const HOLD_101_MS = 50
  * proxy that parses it re-frames it, whatever it does with the fields
  * (removing Connection-listed ones is HOP-01, judged by the hop-by-hop suite);
  * a tunnel delivers the client's bytes unchanged. A response or a close is
- * fine; the client's exact bytes at the origin are not.
+ * fine; the client's exact bytes at the origin are not (the case ends: endCase).
  */
 async function staysHttp(
   ctx: CaseContext,
   client: RawClient,
   suffix: string,
   timeoutMs?: number,
-): Promise<Outcome | undefined> {
+): Promise<void> {
   const sent = originRequest(ctx, {
     suffix,
     headers: [
@@ -73,13 +74,16 @@ async function staysHttp(
     .requests()
     .filter((r) => r.message.head.target.endsWith(`/${suffix}`))
     .filter((r) => r.message.head.raw.equals(sent))
-  if (raw.length === 0)
-    return read.kind === 'timeout'
-      ? timedOut(`an answer to the request after the refused upgrade`, read.afterMs)
-      : undefined
-  return violates(
-    'the next request parsed as HTTP (re-framed by the target) or the connection closed',
-    `the origin received the client's bytes unchanged on ${raw[0]?.conn ?? '?'}: ${raw[0]?.message.head.raw.toString('latin1').split('\r\n').slice(0, 1).join('') ?? ''} with its padded X-Smuggle value (a tunnel without a 101)`,
+  if (raw.length === 0) {
+    if (read.kind === 'timeout')
+      endCase(timedOut(`an answer to the request after the refused upgrade`, read.afterMs))
+    return
+  }
+  endCase(
+    violates(
+      'the next request parsed as HTTP (re-framed by the target) or the connection closed',
+      `the origin received the client's bytes unchanged on ${raw[0]?.conn ?? '?'}: ${raw[0]?.message.head.raw.toString('latin1').split('\r\n').slice(0, 1).join('') ?? ''} with its padded X-Smuggle value (a tunnel without a 101)`,
+    ),
   )
 }
 
@@ -116,9 +120,12 @@ async function refusedUpgrade(
       provenance(read, sentTo(ctx, `refused-${status}`)),
     )
   }
-  const smuggled = await staysHttp(ctx, client, `after-${status}`, left())
-  await client.close()
-  return smuggled ?? conforms()
+  try {
+    await staysHttp(ctx, client, `after-${status}`, left())
+  } finally {
+    await client.close()
+  }
+  return conforms()
 }
 
 /** UPG-05, one bad 101 from the origin: a 502 or a close is expected, not the 101. */
@@ -159,13 +166,16 @@ async function mixedCase(ctx: CaseContext): Promise<Outcome> {
     )
   const ws = opened(handshake)
   await ws.client.write(frameBytes({ opcode: 1, payload: 'case' }))
-  const echo = await expectFromTarget(
-    ws.client,
-    frameBytes({ opcode: 1, payload: 'case', masked: false }),
-    'the echo through the `Upgrade: WebSocket` tunnel',
-  )
-  await ws.client.close()
-  return echo ?? conforms('a working tunnel')
+  try {
+    await expectFromTarget(
+      ws.client,
+      frameBytes({ opcode: 1, payload: 'case', masked: false }),
+      'the echo through the `Upgrade: WebSocket` tunnel',
+    )
+  } finally {
+    await ws.client.close()
+  }
+  return conforms('a working tunnel')
 }
 
 export const switchRuleCases = [
@@ -188,9 +198,10 @@ export const switchRuleCases = [
       for (const [i, status] of statuses.entries()) {
         // Each variant gets its share of what is left, so a hang in one still lets the others run.
         const budget = ctx.remainingMs() / (statuses.length - i) - 20
+        // Its early end (endCase) is its own: the other statuses still run.
         results.push({
           name: `origin ${status}`,
-          outcome: await refusedUpgrade(ctx, status, budget),
+          outcome: await outcomeOf(refusedUpgrade(ctx, status, budget)),
         })
       }
       return allVariants(results)
@@ -271,10 +282,8 @@ export const switchRuleCases = [
           `${session.early.length} bytes arrived before the origin answered`,
         )
       }
-      return (
-        (await expectAtOrigin(ctx, session, frame, 'the held frame at the origin after its 101')) ??
-        conforms()
-      )
+      await expectAtOrigin(ctx, session, frame, 'the held frame at the origin after its 101')
+      return conforms()
     },
   }),
   defineCase({
@@ -336,7 +345,8 @@ export const switchRuleCases = [
           }`,
         )
       }
-      return (await staysHttp(ctx, client, 'after-426')) ?? conforms()
+      await staysHttp(ctx, client, 'after-426')
+      return conforms()
     },
   }),
 ]
