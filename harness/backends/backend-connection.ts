@@ -17,6 +17,8 @@ import type { HealthAnswer, HealthCheck, RequestOutcome } from './types.js'
 const MAX_HEAD_BYTES = 1024 * 1024
 /** How long a connection we closed waits for the peer's FIN before it is destroyed. */
 const LINGER_MS = 2000
+/** How long cutBody(k, 'rst') waits between the bytes and the RST (see there). */
+const RST_AFTER_DATA_MS = 50
 
 export interface ConnectionDeps {
   readonly name: string
@@ -155,9 +157,11 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
           write(plan.bytes)
           finish()
         } else if (socket.writable) {
-          stalled = true
-          // The RST once the bytes are with the kernel: they go out first.
-          socket.write(plan.bytes, () => reset())
+          done = true
+          // Linux hands a reader that has not read yet an EOF, not the RST, when an
+          // RST comes after data (tcp_recvmsg sees SOCK_DONE first): the RST waits
+          // a moment after the bytes left, so a peer reading at once sees it as such.
+          socket.write(plan.bytes, () => deps.later(RST_AFTER_DATA_MS, reset))
         }
         return
     }
@@ -233,7 +237,9 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
       } else if (event.type === 'message') {
         const read = current ?? begin(event.message.head)
         current = undefined
-        if (read.request !== undefined) read.request.complete = event.message.complete
+        // A request cut short by the peer's close is not answered: it ends 'closed'.
+        if (!event.message.complete) continue
+        if (read.request !== undefined) read.request.complete = true
         const request = readRequestOf(read.head, read.request?.id)
         const plan =
           read.request === undefined
@@ -267,9 +273,9 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
     parser.end()
     pump()
     // Answer what was asked, then close our side: a half-closed peer still reads.
-    queue = queue.then(() => {
-      if (!stalled) finish()
-    })
+    // A silent connection has nothing more to say: it closes its side at once.
+    if (stalled) finish()
+    else queue = queue.then(() => finish())
     deps.changed()
   })
   socket.on('error', (error: NodeJS.ErrnoException) => {
