@@ -4,11 +4,18 @@
  * of their arrival say (respond, delay, cut, reset, or stay silent).
  */
 import type { Socket } from 'node:net'
-import { connectionOptions, firstFieldValue } from '../wire/fields.js'
+import { firstFieldValue } from '../wire/fields.js'
 import { createRequestParser } from '../wire/parser.js'
 import { responseBytes } from '../wire/serialize.js'
 import type { RequestHead } from '../wire/types.js'
-import { clientPlan, healthPlan, type Controls, type Plan, type ReadRequest } from './controls.js'
+import {
+  clientPlan,
+  healthPlan,
+  pathOf,
+  readRequestOf,
+  type Controls,
+  type Plan,
+} from './controls.js'
 import { idInHeaders, idInTarget } from './lb-id.js'
 import type { LiveConnection, LiveRequest, RequestFacts } from './records.js'
 import type { HealthAnswer, HealthCheck, RequestOutcome } from './types.js'
@@ -42,24 +49,6 @@ export interface ServedConnection {
   /** Start the idle-close timer if the connection is idle and the control is on. */
   armIdle(): void
   disarmIdle(): void
-}
-
-/** The path of an origin- or absolute-form target, without its query. */
-function pathOf(target: string): string {
-  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
-  return path.split(/[?#]/, 1)[0] || '/'
-}
-
-function readRequestOf(head: RequestHead, id: string | undefined): ReadRequest {
-  const options = connectionOptions(head.headers)
-  const http10 = head.version === 'HTTP/1.0'
-  return {
-    id,
-    method: head.method,
-    target: head.target,
-    wantsClose: options.includes('close') || (http10 && !options.includes('keep-alive')),
-    keepAlive10: http10 && options.includes('keep-alive'),
-  }
 }
 
 export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): ServedConnection {

@@ -14,6 +14,14 @@ import { normalControls } from './controls.js'
 import { LiveConnection, LiveRequest } from './records.js'
 import type { Backend, HealthCheck, Within } from './types.js'
 
+/** A count or a duration a control takes: a non-negative finite number. */
+function amount(what: string, n: number): number {
+  if (!Number.isFinite(n) || n < 0) {
+    throw new HarnessError('HARNESS_BAD_INPUT', `${what} must be a non-negative number, not ${n}`)
+  }
+  return n
+}
+
 export interface BackendOptions {
   readonly name: string
   readonly host: LoopbackHost
@@ -158,22 +166,22 @@ export async function startBackend(options: BackendOptions): Promise<StartedBack
     refuse,
     comeBack,
     resetAfter(n) {
-      controls.fault = { kind: 'reset-after', after: n }
+      controls.fault = { kind: 'reset-after', after: n === 'request' ? n : amount('resetAfter', n) }
     },
     blackhole() {
       controls.fault = { kind: 'blackhole' }
     },
     slow(ms) {
-      controls.slowMs = ms
+      controls.slowMs = amount('slow', ms)
     },
     cutBody(k, how, framing = 'content-length') {
-      controls.fault = { kind: 'cut-body', k, how, framing }
+      controls.fault = { kind: 'cut-body', k: amount('cutBody', k), how, framing }
     },
     drain() {
       controls.drain = true
     },
     idleClose(ms) {
-      controls.idleCloseMs = ms
+      controls.idleCloseMs = amount('idleClose', ms)
       for (const served of live) served.armIdle()
     },
     async kill() {

@@ -47,6 +47,20 @@ describe('startBackends', () => {
   })
 })
 
+describe('waits and inputs', () => {
+  it('a wait past its deadline is a TimeoutValue; a bad control value is a harness fault', async () => {
+    const backends = scope.use(await startBackends({ primaries: 1 }))
+    const o1 = backends.primaries[0]!
+    const deadline = new Deadline(60)
+    // The failure path: nothing sends a health check here.
+    expect(await o1.waitForHealthChecks(1, deadline)).toMatchObject({ kind: 'timeout' })
+    deadline.dispose()
+    expect(() => o1.slow(-1)).toThrow(/non-negative/)
+    expect(() => o1.cutBody(Number.NaN, 'fin')).toThrow(/non-negative/)
+    await expect(startBackends({ primaries: 0 })).rejects.toThrow(/0 primaries/)
+  })
+})
+
 describe('a backend records and echoes', () => {
   it('echoes the id in X-Proxyspec-Id and the first body line, and names itself', async () => {
     const backends = scope.use(await startBackends({ primaries: 2 }))

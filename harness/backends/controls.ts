@@ -5,7 +5,8 @@
  */
 import { LB_BACKEND_FIELD, LB_ID_FIELD } from './lb-id.js'
 import { responseBytes } from '../wire/serialize.js'
-import type { FieldLine } from '../wire/types.js'
+import { connectionOptions } from '../wire/fields.js'
+import type { FieldLine, RequestHead } from '../wire/types.js'
 import type { HealthAnswer } from './types.js'
 
 export type Fault =
@@ -58,6 +59,24 @@ export interface ReadRequest {
   readonly wantsClose: boolean
   /** HTTP/1.0 with Connection: keep-alive. */
   readonly keepAlive10: boolean
+}
+
+/** The path of an origin- or absolute-form target, without its query. */
+export function pathOf(target: string): string {
+  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+  return path.split(/[?#]/, 1)[0] || '/'
+}
+
+export function readRequestOf(head: RequestHead, id: string | undefined): ReadRequest {
+  const options = connectionOptions(head.headers)
+  const http10 = head.version === 'HTTP/1.0'
+  return {
+    id,
+    method: head.method,
+    target: head.target,
+    wantsClose: options.includes('close') || (http10 && !options.includes('keep-alive')),
+    keepAlive10: http10 && options.includes('keep-alive'),
+  }
 }
 
 /** How a health check is answered. */
