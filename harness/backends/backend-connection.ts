@@ -181,6 +181,7 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
       conn: record.id,
       connSeq: record.requests,
       reused: record.requests > 1,
+      afterClose: done,
       method: head.method,
       target: head.target,
       version: head.version,
@@ -199,7 +200,9 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
   }
 
   function pump(): void {
-    while (!done) {
+    // Requests that come after the backend closed its side are still read and
+    // recorded (afterClose): a client that writes on after `close` is evidence.
+    for (;;) {
       let event
       try {
         event = parser.next()

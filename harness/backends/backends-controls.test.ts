@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isTimeout } from '../net/deadline.js'
 import { Scope } from '../net/started.js'
+import { connectTestPeer } from '../tcp/test-peer.js'
 import { firstFieldValue } from '../wire/fields.js'
 import { lbRequest, parseLbResponse } from './lb-id.js'
 import { startBackends } from './start-backends.js'
@@ -188,6 +189,26 @@ describe('faults on client requests', () => {
     expect(firstFieldValue(result.message.head.headers, 'connection')).toBe('close')
     expect(await client.waitForClose()).toEqual({ kind: 'eof' })
     expect(o1.connections[0]).toMatchObject({ closedBy: 'backend', how: 'fin' })
+  })
+
+  it('records a request written after its close, unanswered, as afterClose', async () => {
+    const o1 = await oneBackend()
+    o1.drain()
+    const peer = await connectTestPeer(o1.port)
+    scope.defer(() => peer.destroy())
+    peer.socket.write(lbRequest('in-time'))
+    expect(isTimeout(await peer.waitForEnd(2000))).toBe(false)
+    peer.socket.write(lbRequest('too-late'))
+    const late = await o1.waitForRequest('too-late', 2000)
+    if (isTimeout(late)) throw new Error('the late request was not recorded')
+    expect(late).toMatchObject({ afterClose: true, connSeq: 2, reused: true })
+    expect(o1.requests[0]).toMatchObject({ id: 'in-time', afterClose: false, outcome: 'answered' })
+    peer.socket.end()
+    expect(isTimeout(await peer.waitForClose(2000))).toBe(false)
+    expect(parseLbResponse(peer.received())).toMatchObject({ id: 'in-time' })
+    expect(peer.received().toString('latin1')).not.toContain('too-late')
+    const closed = await o1.waitFor('too-late to end', () => late.outcome, 2000)
+    expect(closed).toBe('closed')
   })
 
   it('idleClose(ms): an idle keep-alive connection gets FIN after ms, a busy one later', async () => {

@@ -14,6 +14,7 @@ export interface RequestFacts {
   readonly conn: string
   readonly connSeq: number
   readonly reused: boolean
+  readonly afterClose: boolean
   readonly method: string
   readonly target: string
   readonly version: string
@@ -31,6 +32,7 @@ export class LiveRequest implements BackendRequest {
   readonly conn: string
   readonly connSeq: number
   readonly reused: boolean
+  readonly afterClose: boolean
   readonly method: string
   readonly target: string
   readonly version: string
@@ -54,6 +56,7 @@ export class LiveRequest implements BackendRequest {
     this.conn = facts.conn
     this.connSeq = facts.connSeq
     this.reused = facts.reused
+    this.afterClose = facts.afterClose
     this.method = facts.method
     this.target = facts.target
     this.version = facts.version

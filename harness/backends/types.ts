@@ -48,6 +48,8 @@ export interface BackendRequest {
   readonly connSeq: number
   /** True when an earlier request (client or health check) came on the same connection. */
   readonly reused: boolean
+  /** True when it arrived after the backend had closed its side (or said `close`) on this connection. */
+  readonly afterClose: boolean
   readonly method: string
   readonly target: string
   readonly version: string
@@ -77,6 +79,8 @@ export interface HealthCheck {
   readonly conn: string
   readonly connSeq: number
   readonly reused: boolean
+  /** True when it arrived after the backend had closed its side (or said `close`) on this connection. */
+  readonly afterClose: boolean
   readonly method: string
   readonly target: string
   readonly version: string
