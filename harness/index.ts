@@ -2,6 +2,7 @@
 export * from './wire/index.js'
 export * from './client/index.js'
 export * from './origin/index.js'
+export * from './backends/index.js'
 export * from './tcp/index.js'
 export * from './tls/index.js'
 export * from './reference/proxy/index.js'
