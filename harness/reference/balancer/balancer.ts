@@ -203,7 +203,7 @@ export class Balancer {
       case 'random-two':
         return randomTwo(candidates, inputs)
       case 'first':
-        return candidates[0] as Backend
+        return candidates[0]!
       case 'hash': {
         const key = hashKey(this.profile.hash?.key ?? 'uri', request)
         if (key === '') return smoothWeighted(candidates, inputs)

@@ -37,7 +37,7 @@ export function smoothWeighted(candidates: readonly Backend[], inputs: PolicyInp
     total += weight
     if (best === undefined || backend.current > best.current) best = backend
   }
-  const chosen = best ?? (candidates[0] as Backend)
+  const chosen = best ?? candidates[0]!
   chosen.current -= total
   return chosen
 }
@@ -71,7 +71,7 @@ export function weightedDraw(candidates: readonly Backend[], inputs: PolicyInput
     point -= inputs.weight(backend)
     if (point < 0) return backend
   }
-  return candidates[candidates.length - 1] as Backend
+  return candidates[candidates.length - 1]!
 }
 
 /** The power of two choices: two weighted draws, the less loaded per weight wins (ties: the first). */
