@@ -5,8 +5,10 @@
  */
 import type { Socket } from 'node:net'
 import type { ProxySteps } from './steps/index.js'
+import type { Balancer } from '../balancer/index.js'
 import type { ConnectionTracker } from '../../net/connection-tracker.js'
 import type { RequestHead } from '../../wire/types.js'
+import { forwardBalanced } from './balanced-exchange.js'
 import { handleConnect } from './connect-session.js'
 import { forwardRequest, type ClientSide, type ExchangeEnd } from './forward-request.js'
 import { requestFraming } from './framing.js'
@@ -31,6 +33,8 @@ export interface SessionDeps {
   readonly tunnelIdleTimeoutMs: number
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
+  /** A reverse proxy's balancer over N upstreams (harness/reference/balancer), if any. */
+  readonly balancer?: Balancer
   /** Transitional: read by the stages not yet turned into steps. */
 }
 
@@ -207,13 +211,11 @@ async function handleRequest(
         await writeAll(client.socket, forwards.response)
         return persist ? 'persist' : 'close'
       }
-      return forwardRequest(
-        client,
-        head,
-        route,
-        { pool: deps.pool, viaName: deps.viaName, steps: deps.steps },
-        forwards.value,
-      )
+      const exchange = { pool: deps.pool, viaName: deps.viaName, steps: deps.steps }
+      // With N upstreams the balance steps choose each attempt's backend (balanced-exchange.ts).
+      if (deps.balancer !== undefined)
+        return forwardBalanced(client, head, route, exchange, deps.balancer, forwards.value)
+      return forwardRequest(client, head, route, exchange, forwards.value)
     }
   }
 }

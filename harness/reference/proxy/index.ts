@@ -1,3 +1,4 @@
-// harness/reference/proxy: the reference intermediary (conformant forward and reverse proxy).
+// harness/reference/proxy: the reference intermediary (conformant forward and reverse proxy), and the reference balancer.
+export { startReferenceBalancer, type ReferenceBalancerOptions } from './balancer-server.js'
 export { startReferenceProxy } from './proxy-server.js'
-export type { ReferenceProxyOptions, StartedProxy } from './types.js'
+export type { ReferenceBalancerConfig, ReferenceProxyOptions, StartedProxy } from './types.js'

@@ -4,6 +4,7 @@
  * byte it writes is a decision made here. It only ever talks to loopback.
  */
 import { createServer } from 'node:net'
+import { Balancer } from '../balancer/index.js'
 import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
 import { HarnessError } from '../../net/errors.js'
 import { authorityOf, listenLoopback } from '../../net/loopback.js'
@@ -37,7 +38,8 @@ function reverseUpstream(
   hosts: Readonly<Record<string, string>>,
 ): RoutingConfig['upstream'] {
   if (options.mode !== 'reverse') return undefined
-  const upstream = options.upstream
+  // A balancer routes as a reverse proxy to its first primary; the balance steps pick the backend.
+  const upstream = options.upstream ?? options.balancer?.primaries[0]
   if (upstream === undefined)
     throw new HarnessError('HARNESS_BAD_INPUT', 'a reverse proxy needs options.upstream')
   const address = loopbackAddress(upstream.host, hosts)
@@ -48,6 +50,41 @@ function reverseUpstream(
     )
   }
   return { address, port: upstream.port }
+}
+
+/** A loopback address for `host`, or HARNESS_NOT_LOOPBACK. */
+function loopbackUpstream(
+  host: string,
+  port: number,
+  hosts: Readonly<Record<string, string>>,
+): { readonly address: string; readonly port: number } {
+  const address = loopbackAddress(host, hosts)
+  if (address === undefined)
+    throw new HarnessError('HARNESS_NOT_LOOPBACK', `the upstream ${host} is not a loopback address`)
+  return { address, port }
+}
+
+/** The balancer of a reverse proxy started with `balancer`, its backends checked to be loopback. */
+function balancerOf(
+  options: ReferenceProxyOptions,
+  hosts: Readonly<Record<string, string>>,
+  steps: ReturnType<typeof stepsWith>,
+): Balancer | undefined {
+  const config = options.balancer
+  if (config === undefined) return undefined
+  if (options.mode !== 'reverse')
+    throw new HarnessError('HARNESS_BAD_INPUT', 'only a reverse proxy balances')
+  return new Balancer({
+    primaries: config.primaries.map((p) => ({
+      ...loopbackUpstream(p.host, p.port, hosts),
+      ...(p.weight === undefined ? {} : { weight: p.weight }),
+    })),
+    backups: (config.backups ?? []).map((b) => loopbackUpstream(b.host, b.port, hosts)),
+    profile: config.profile,
+    steps,
+    ...(config.random === undefined ? {} : { random: config.random }),
+    ...(config.now === undefined ? {} : { now: config.now }),
+  })
 }
 
 /**
@@ -65,6 +102,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
   const idleTimeoutMs = options.idleTimeoutMs ?? 5000
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
   const steps = stepsWith(options.steps)
+  const balancer = balancerOf(options, hosts, steps)
   const clients = new ConnectionTracker()
   const upstreams = new ConnectionTracker()
   const pool = new UpstreamPool({
@@ -97,6 +135,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     connectTimeoutMs,
     tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
     steps,
+    ...(balancer === undefined ? {} : { balancer }),
   }
   // allowHalfOpen: a client's FIN must not end our side before its response
   // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).
@@ -105,6 +144,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
   })
   clients.watch(server)
   const close = onceClose(async () => {
+    balancer?.close()
     pool.close()
     upstreams.destroyAll()
     await closeServer(server, clients)
@@ -113,10 +153,12 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
   const address = await listenLoopback(server, options.host ?? '127.0.0.1', options.port ?? 0)
   self.address = address.address
   self.port = address.port
-  if (upstream?.address === self.address && upstream.port === self.port) {
+  const targets = balancer?.backends ?? (upstream === undefined ? [] : [upstream])
+  if (targets.some((u) => u.address === self.address && u.port === self.port)) {
     await close()
     throw new HarnessError('HARNESS_BAD_INPUT', 'the reverse proxy upstream is the proxy itself')
   }
+  balancer?.start()
   const authority = authorityOf(address.address, address.port)
   return {
     mode: options.mode,
@@ -126,5 +168,6 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     url: `http://${authority}`,
     close,
     [Symbol.asyncDispose]: close,
+    ...(balancer === undefined ? {} : { balancer }),
   }
 }

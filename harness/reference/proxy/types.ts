@@ -1,3 +1,5 @@
+import type { BalancerProfile } from '../../engine/model/balancer-profile.js'
+import type { Balancer, RandomSource } from '../balancer/index.js'
 import type { LoopbackHost } from '../../net/loopback.js'
 import type { Started } from '../../net/started.js'
 import type { ProxyCredentials } from './proxy-auth.js'
@@ -53,6 +55,28 @@ export interface ReferenceProxyOptions {
    * @default none: the reference steps
    */
   readonly steps?: StepVariant
+  /**
+   * Reverse mode only: balance over these upstreams (each a loopback address)
+   * with the declared profile (catalog §12.2.3) instead of one `upstream`.
+   * The balance steps (steps/balance.ts) choose each request's backend.
+   * @default none: one upstream
+   */
+  readonly balancer?: ReferenceBalancerConfig
+}
+
+/** The upstreams and profile of a balancing reverse proxy. */
+export interface ReferenceBalancerConfig {
+  readonly primaries: readonly {
+    readonly host: string
+    readonly port: number
+    readonly weight?: number
+  }[]
+  readonly backups?: readonly { readonly host: string; readonly port: number }[]
+  readonly profile: BalancerProfile
+  /** The random policies' source. @default seededRandom(1) */
+  readonly random?: RandomSource
+  /** The clock of passive checks, in ms. @default performance.now */
+  readonly now?: () => number
 }
 
 /** A running reference proxy: where it listens; close() stops everything it started. */
@@ -62,4 +86,6 @@ export interface StartedProxy extends Started {
   readonly port: number
   readonly authority: string
   readonly url: string
+  /** The balancer's backends and their state, when started with `balancer`. */
+  readonly balancer?: Balancer
 }

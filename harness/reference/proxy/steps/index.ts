@@ -2,7 +2,8 @@
  * The reference proxy as a pipeline of named steps. Each decision the proxy
  * takes on a message (parse it, route it, rewrite the request head, choose
  * and reuse an upstream, frame the body, rewrite the response head, decide
- * whether the connection persists, open a tunnel, switch protocols) is one
+ * whether the connection persists, open a tunnel, switch protocols, balance
+ * over several upstreams) is one
  * function in ProxySteps, in the spirit of http-proxy's passes and undici's
  * interceptors. The proxy calls a step only through the `steps` object it was
  * started with, so a variant (`ReferenceProxyOptions.steps`) can replace a
@@ -13,6 +14,7 @@
  * The steps are grouped by stage, one file each; a stage's file lists its
  * steps and their reference implementations.
  */
+import { balanceSteps, type BalanceSteps } from './balance.js'
 import { connectSteps, type ConnectSteps } from './connect.js'
 import { framingSteps, type FramingSteps } from './framing.js'
 import { headSteps, type HeadSteps } from './head.js'
@@ -21,7 +23,7 @@ import { upgradeSteps, type UpgradeSteps } from './upgrade.js'
 
 /** Every step of the reference proxy, by name. */
 export interface ProxySteps
-  extends HeadSteps, FramingSteps, PersistenceSteps, ConnectSteps, UpgradeSteps {}
+  extends HeadSteps, FramingSteps, PersistenceSteps, ConnectSteps, UpgradeSteps, BalanceSteps {}
 
 /** The conformant pipeline. */
 export const referenceSteps: ProxySteps = Object.freeze({
@@ -30,6 +32,7 @@ export const referenceSteps: ProxySteps = Object.freeze({
   ...persistenceSteps,
   ...connectSteps,
   ...upgradeSteps,
+  ...balanceSteps,
 })
 
 /**

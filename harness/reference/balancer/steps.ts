@@ -1,0 +1,144 @@
+/**
+ * The balance stage of the reference proxy's pipeline (listed with the other
+ * stages in harness/reference/proxy/steps/): choosing the backend, what
+ * counts against it, whether a failed request may go to another one, and the
+ * active checks' shape and verdict. Each is named for the decision it takes.
+ */
+import type { BalancerProfile } from '../../engine/model/balancer-profile.js'
+import type { Backend } from './backend.js'
+import type { Balancer, Choice, UpstreamOutcome } from './balancer.js'
+import { healthCheckPassed, healthCheckRequest, type CheckOutcome } from './health-check.js'
+import type { BalanceRequest } from './policy.js'
+
+/** What a failed attempt leaves for the retry decision. */
+export interface RetryAttempt {
+  readonly method: string
+  /** Some bytes of the request reached the backend (anything after the connect). */
+  readonly written: boolean
+  /** Some bytes of a response already went to the client. */
+  readonly responseStarted: boolean
+  /** The whole request so far is kept, so it can be sent again byte for byte. */
+  readonly replayable: boolean
+  /** Retries of this request already made after bytes were written. */
+  readonly retries: number
+  readonly profile: BalancerProfile
+}
+
+/** Methods a proxy may repeat on its own (RFC 9110 §9.2.2): the safe ones, PUT and DELETE. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+
+/**
+ * Whether a failed attempt goes on to another backend. Nothing is ever sent
+ * again once a response has started toward the client: the cut stays visible
+ * (RFC 9112 §8, LB-03). A connect failure, with nothing written, is backend
+ * selection and may move on (LB-01). After bytes were written only an
+ * idempotent request is repeated (RFC 9110 §9.2.2, LB-01), only when it can be
+ * replayed whole (LB-04), and at most `retries.idempotent` times (default 1,
+ * LB-14).
+ */
+export function mayRetryElsewhere(attempt: RetryAttempt): boolean {
+  if (attempt.responseStarted) return false
+  if (!attempt.written) return true
+  if (!IDEMPOTENT.has(attempt.method)) return false
+  if (!attempt.replayable) return false
+  return attempt.retries < (attempt.profile.retries?.idempotent ?? 1)
+}
+
+/**
+ * Whether an upstream connection the proxy gave up on (a timeout, an error,
+ * a cut) may go back to the pool: never, its late bytes would answer the
+ * next request (RFC 9112 §9.3, LB-05).
+ */
+export function mayPoolAbandoned(): boolean {
+  return false
+}
+
+/**
+ * Which backends a request may go to: the usable primaries; only when none is
+ * usable, the usable backups, the first of them or all per `backup.mode`
+ * (LB-13).
+ */
+export function candidateBackends(
+  primaries: readonly Backend[],
+  backups: readonly Backend[],
+  profile: BalancerProfile,
+): readonly Backend[] {
+  if (primaries.length > 0) return primaries
+  return profile.backup?.mode === 'all' ? backups : backups.slice(0, 1)
+}
+
+/** A backend's weight: the declared one; 0 means never used (LB-16). */
+export function backendWeight(backend: Backend): number {
+  return backend.declaredWeight
+}
+
+/** A backend's load for least-conn and random-two: its requests in flight now (LB-18). */
+export function backendLoad(backend: Backend): number {
+  return backend.inFlight
+}
+
+/** A backend's state before its first active check: the declared `initial_state`, default up (LB-11). */
+export function initialHealth(profile: BalancerProfile): 'up' | 'down' {
+  return profile.active?.initial_state ?? 'up'
+}
+
+/** Chooses the backend of a request, or why there is none (the balancer's policy, LB-13 to LB-19, LB-26). */
+export function chooseUpstream(
+  balancer: Balancer,
+  request: BalanceRequest,
+  tried: ReadonlySet<Backend>,
+): Choice {
+  return balancer.choose(request, tried)
+}
+
+/**
+ * Counts an attempt's outcome for passive checks: a failure toward
+ * max_fails, a response as proof of health (LB-08).
+ */
+export function noteUpstreamResult(
+  balancer: Balancer,
+  backend: Backend,
+  outcome: UpstreamOutcome,
+): void {
+  balancer.note(backend, outcome)
+}
+
+export interface BalanceSteps {
+  /** Chooses a request's backend, or 503 when none is usable (catalog §12.2.3 policy; LB-06, LB-26). */
+  chooseUpstream(balancer: Balancer, request: BalanceRequest, tried: ReadonlySet<Backend>): Choice
+  /** The backends a request may go to: usable primaries, else backups per mode (LB-13). */
+  candidateBackends(
+    primaries: readonly Backend[],
+    backups: readonly Backend[],
+    profile: BalancerProfile,
+  ): readonly Backend[]
+  /** A backend's weight: the declared one, 0 never used (LB-16). */
+  backendWeight(backend: Backend, profile: BalancerProfile): number
+  /** A backend's load for least-conn: requests in flight (LB-18). */
+  backendLoad(backend: Backend): number
+  /** Counts an attempt's outcome for passive checks (LB-08). */
+  noteUpstreamResult(balancer: Balancer, backend: Backend, outcome: UpstreamOutcome): void
+  /** Whether a failed attempt goes to another backend (RFC 9110 §9.2.2; LB-01, LB-03, LB-04, LB-14). */
+  mayRetryElsewhere(attempt: RetryAttempt): boolean
+  /** Whether an abandoned upstream connection may be pooled: never (RFC 9112 §9.3, LB-05). */
+  mayPoolAbandoned(why: 'eof' | 'reset' | 'invalid' | 'timeout'): boolean
+  /** A backend's state before its first check: the declared initial_state (LB-11). */
+  initialHealth(profile: BalancerProfile): 'up' | 'down'
+  /** The bytes of an active check, Host included (RFC 9112 §3.2, LB-12). */
+  healthCheckRequest(profile: BalancerProfile, backend: Backend): string
+  /** Whether a check passed: 2xx/3xx in time (LB-09, LB-10). */
+  healthCheckPassed(outcome: CheckOutcome): boolean
+}
+
+export const balanceSteps: BalanceSteps = {
+  chooseUpstream,
+  candidateBackends,
+  backendWeight,
+  backendLoad,
+  noteUpstreamResult,
+  mayRetryElsewhere,
+  mayPoolAbandoned,
+  initialHealth,
+  healthCheckRequest,
+  healthCheckPassed,
+}

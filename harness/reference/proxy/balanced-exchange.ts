@@ -1,0 +1,190 @@
+/**
+ * One forwarded exchange of a balancing reverse proxy: the balance steps
+ * choose each attempt's backend, and a failed attempt goes to another backend
+ * only as they allow (a connect failure always may; a request whose bytes
+ * went out only when idempotent and kept whole, a bounded number of times;
+ * never once a response has started toward the client). The request, the
+ * head rewrite and the relay are the proxy's own (forward-request.ts).
+ */
+import type { Balancer, Choice } from '../balancer/index.js'
+import type { Backend } from '../balancer/index.js'
+import type { RequestHead } from '../../wire/types.js'
+import { requestFraming } from './framing.js'
+import type {
+  ClientSide,
+  ExchangeDeps,
+  ExchangeEnd,
+  ForwardRoute,
+  RequestBodyState,
+} from './forward-request.js'
+import { upstreamRequestHead } from './message-head.js'
+import { minorVersion, withHeadLines } from './persistence.js'
+import { relayResponse } from './relay-response.js'
+import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
+import { upstreamOf } from './route-request.js'
+import { simpleResponse } from './simple-response.js'
+import { writeAll } from './socket-io.js'
+
+/**
+ * Forwards one request through the balancer and relays one response.
+ * Resolves like forwardRequest: 'persist' or 'close'; never rejects.
+ */
+export async function forwardBalanced(
+  client: ClientSide,
+  head: RequestHead,
+  route: ForwardRoute,
+  deps: ExchangeDeps,
+  balancer: Balancer,
+  maxForwards?: string,
+): Promise<ExchangeEnd> {
+  const { steps } = deps
+  const framing = requestFraming(head)
+  const persist = steps.clientMayPersist(head)
+  const headBytes = upstreamRequestHead({
+    head,
+    target: route.target,
+    host: route.host,
+    framing,
+    viaName: deps.viaName,
+    steps,
+    ...(maxForwards === undefined ? {} : { maxForwards }),
+  })
+  // Every request is kept while it is small, so a retry elsewhere is the same request (LB-04).
+  const sink = new RequestSink(withHeadLines(headBytes, steps.inboundPersistenceLines(head)), true)
+  const body: { state: RequestBodyState } = { state: 'running' }
+  let pump: Promise<PumpResult> | undefined
+  if (framing === 'none') body.state = await pumpRequestBody(client.reader, sink, false)
+
+  const answer = async (status: number, text: string, mustClose = false): Promise<ExchangeEnd> => {
+    const close = mustClose || !persist || body.state !== 'done'
+    await writeAll(client.socket, simpleResponse({ status, text, close }))
+    return close ? 'close' : 'persist'
+  }
+  const stopPump = async (): Promise<void> => {
+    if (pump === undefined || body.state !== 'running') return
+    client.reader.detach()
+    await pump
+  }
+
+  const refusal = steps.transferCodingRefusal(head)
+  if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
+
+  const request = { head, clientAddress: client.socket.remoteAddress ?? '' }
+  const tried = new Set<Backend>()
+  let retries = 0
+  let failure: { readonly status: number; readonly text: string } | undefined
+  for (;;) {
+    const choice: Choice = steps.chooseUpstream(balancer, request, tried)
+    if (choice.kind === 'none') {
+      // Known down (fail-closed): a framed 503 at once; after failed attempts, the last failure (LB-06).
+      await stopPump()
+      return failure === undefined
+        ? answer(choice.status, choice.text)
+        : answer(failure.status, failure.text, steps.failureEndsPipeline(head.method))
+    }
+    const { backend } = choice
+    tried.add(backend)
+    const upstream = upstreamOf(backend.address, backend.port)
+    if (framing === 'chunked' && !steps.mayChunkRequest(deps.pool.knownHttp10(upstream.key))) {
+      balancer.finished(choice)
+      return answer(411, `proxyspec: ${upstream.key} speaks HTTP/1.0; send Content-Length`, true)
+    }
+    const conn = await deps.pool.acquire(upstream)
+    if ('kind' in conn) {
+      balancer.finished(choice)
+      steps.noteUpstreamResult(balancer, backend, 'failed')
+      failure = {
+        status: conn.timeout ? 504 : 502,
+        text: `proxyspec could not connect to ${upstream.key}: ${conn.message}`,
+      }
+      const attempt = {
+        method: head.method,
+        written: false,
+        responseStarted: false,
+        replayable: sink.replayable,
+        retries,
+        profile: balancer.profile,
+      }
+      if (steps.mayRetryElsewhere(attempt)) continue
+      await stopPump()
+      return answer(failure.status, failure.text)
+    }
+    conn.parser.expectResponseTo(steps.responseMethod(head.method))
+    sink.attach(conn.socket)
+    if (body.state === 'running' && pump === undefined) {
+      pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {
+        body.state = result
+        if (result !== 'done') sink.abort()
+        return result
+      })
+    }
+    const result = await relayResponse({
+      client: client.socket,
+      conn,
+      method: head.method,
+      clientMinor: minorVersion(head.version),
+      viaName: deps.viaName,
+      steps,
+      mustClose: () => !persist || body.state !== 'done',
+    })
+    balancer.finished(choice)
+    if (result.kind === 'relayed') {
+      steps.noteUpstreamResult(balancer, backend, 'answered')
+      deps.pool.noteVersion(upstream.key, result.upstreamVersion)
+      if (result.upstreamMayPersist && steps.mayReuseUpstream(body.state)) {
+        if (body.state === 'running') sink.detach()
+        deps.pool.release(conn)
+      } else conn.socket.destroy()
+      await stopPump()
+      return result.clientMayPersist && body.state === 'done' ? 'persist' : 'close'
+    }
+    if (result.kind === 'aborted') {
+      conn.socket.destroy()
+      const clientGone = client.socket.destroyed || result.detail === 'the client went away'
+      if (clientGone) {
+        await stopPump()
+        return 'close'
+      }
+      // The backend broke off a response already on its way to the client.
+      steps.noteUpstreamResult(balancer, backend, 'failed')
+      const attempt = {
+        method: head.method,
+        written: true,
+        responseStarted: true,
+        replayable: sink.replayable,
+        retries,
+        profile: balancer.profile,
+      }
+      if (steps.mayRetryElsewhere(attempt)) {
+        retries += 1
+        continue
+      }
+      await stopPump()
+      return 'close'
+    }
+    steps.noteUpstreamResult(balancer, backend, 'failed')
+    // A connection given up on is closed, never pooled: its late bytes would answer another request (LB-05).
+    if (steps.mayPoolAbandoned(result.why)) deps.pool.release(conn)
+    else conn.socket.destroy()
+    failure = {
+      status: result.why === 'timeout' ? 504 : 502,
+      text: `proxyspec: ${result.detail}`,
+    }
+    const attempt = {
+      method: head.method,
+      written: true,
+      responseStarted: false,
+      replayable: sink.replayable && body.state !== 'invalid' && body.state !== 'gone',
+      retries,
+      profile: balancer.profile,
+    }
+    if (steps.mayRetryElsewhere(attempt)) {
+      retries += 1
+      continue
+    }
+    await stopPump()
+    if (body.state === 'invalid') return answer(400, 'proxyspec could not parse the request body')
+    if (body.state === 'gone') return 'close'
+    return answer(failure.status, failure.text, steps.failureEndsPipeline(head.method))
+  }
+}

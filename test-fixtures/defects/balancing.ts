@@ -1,0 +1,111 @@
+// Seeded defects the balancing suite must catch: the reference balancer (the
+// reference proxy in reverse mode with N upstreams, harness/reference/proxy
+// balancer-server.ts) with one bug, a step of the balance stage replaced
+// (harness/reference/balancer/steps.ts). Not in allDefects yet: the
+// balancing/* cases they name do not exist, and the run environment has one
+// origin, so start() balances over that one until N origins arrive (issue 13).
+import { startReferenceBalancer } from '../../harness/reference/proxy/index.js'
+import type { StartedTarget } from '../../harness/engine/target/started-target.js'
+import { defectEntry, type ProxyDefectEntry } from './reference-with.js'
+import type { SeededDefect } from './types.js'
+
+/**
+ * A seeded defect of the reference balancer. Role 'reverse' until the engine
+ * has a balancer role: every balancer is also a reverse proxy.
+ */
+function balancerDefect(
+  name: string,
+  description: string,
+  killedBy: readonly [string, ...string[]],
+): ProxyDefectEntry {
+  return defectEntry(
+    { name, description, killedBy, roles: ['reverse'] },
+    async (steps, role, env): Promise<StartedTarget> => {
+      const server = await startReferenceBalancer({
+        primaries: [{ host: env.origin.host, port: env.origin.port }],
+        profile: { policy: 'round-robin' },
+        ...(steps === undefined ? {} : { steps }),
+      })
+      const close = (): Promise<void> => server.close()
+      return {
+        endpoint: { label: `defect:${name}`, role, host: server.host, port: server.port },
+        stderr: () => '',
+        close,
+        [Symbol.asyncDispose]: close,
+      }
+    },
+  )
+}
+
+export const balancingDefects: readonly SeededDefect[] = [
+  balancerDefect(
+    'retries-post-on-another-backend',
+    'Sends a POST again to another backend after the first reset the connection having read it (Traefik #1008, praxis #1196)',
+    ['balancing/no-retry-of-non-idempotent-request'],
+  ).replacing((reference) => ({
+    // Every method treated as idempotent once bytes were written (RFC 9110 §9.2.2, LB-01).
+    mayRetryElsewhere: (attempt) => reference.mayRetryElsewhere({ ...attempt, method: 'GET' }),
+  })),
+  balancerDefect(
+    'splices-second-backend-response',
+    "After a backend dies mid-body, relays a second backend's whole response after the partial one (h2o #1031, Caddy PR #7998)",
+    ['balancing/cut-response-stays-incomplete'],
+  ).replacing((reference) => ({
+    // Retries as if nothing had reached the client yet (RFC 9112 §8, LB-03).
+    mayRetryElsewhere: (attempt) =>
+      reference.mayRetryElsewhere({ ...attempt, responseStarted: false }),
+  })),
+  balancerDefect(
+    'counts-failed-health-check-as-passed',
+    'Takes every health check for a pass, so a failing backend is never taken out (traefik #5231)',
+    ['balancing/active-check-removes-backend'],
+  ).replacing(() => ({
+    healthCheckPassed: () => true,
+  })),
+  balancerDefect(
+    'sends-to-backup-while-primary-up',
+    'Puts the backups in rotation beside the usable primaries (HAProxy #2729)',
+    ['balancing/backup-only-when-primaries-down'],
+  ).replacing((reference) => ({
+    candidateBackends: (primaries, backups, profile) =>
+      primaries.length === 0
+        ? reference.candidateBackends(primaries, backups, profile)
+        : [...primaries, ...reference.candidateBackends([], backups, profile)],
+  })),
+  balancerDefect(
+    'ignores-weights',
+    'Spreads requests evenly whatever the declared weights, weight 0 included (traefik #2986)',
+    ['balancing/weighted-shares'],
+  ).replacing(() => ({
+    backendWeight: () => 1,
+  })),
+  balancerDefect(
+    'least-conn-counts-requests',
+    'Least connections by requests ever sent instead of requests in flight (apisix #9225)',
+    ['balancing/least-conn-avoids-busy-backend'],
+  ).replacing(() => ({
+    backendLoad: (backend) => backend.requests,
+  })),
+  balancerDefect(
+    'reuses-timed-out-upstream-connection',
+    'Pools an upstream connection after its response timed out, so the late response answers the next request (HAProxy #583, ledge #199)',
+    ['balancing/abandoned-connection-not-reused'],
+  ).replacing(() => ({
+    mayPoolAbandoned: (why) => why === 'timeout',
+  })),
+  balancerDefect(
+    'up-before-first-check',
+    'Uses a backend before its first health check although the profile declares initial_state down (traefik #1245, #12654)',
+    ['balancing/initial-state-down-honoured'],
+  ).replacing(() => ({
+    initialHealth: () => 'up',
+  })),
+  balancerDefect(
+    'health-check-without-host',
+    'Sends HTTP/1.1 health checks without Host (tengine PR #886, govuk-puppet PR #11332)',
+    ['balancing/health-check-carries-host'],
+  ).replacing((reference) => ({
+    healthCheckRequest: (profile, backend) =>
+      reference.healthCheckRequest(profile, backend).replace(/\r\nHost: [^\r]*/i, ''),
+  })),
+]
