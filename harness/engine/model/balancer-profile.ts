@@ -7,13 +7,7 @@
 
 /** How a request picks its backend. */
 export type BalancerPolicy =
-  | 'round-robin'
-  | 'weighted'
-  | 'least-conn'
-  | 'hash'
-  | 'random'
-  | 'random-two'
-  | 'first'
+  'round-robin' | 'weighted' | 'least-conn' | 'hash' | 'random' | 'random-two' | 'first'
 
 export interface BalancerProfile {
   readonly policy: BalancerPolicy
