@@ -57,6 +57,17 @@ pre.bytes .eol { color: var(--muted); opacity: .7; } pre.bytes .np { color: var(
 .omitted, .notes, .empty { color: var(--muted); font-style: italic; }
 ul.changes { margin: .25rem 0; padding-left: 1.25rem; columns: 2 36rem; }
 .toolbar button { margin-right: .4rem; }
+section.balance { margin: 0 0 .75rem; } section.balance h4 { margin: .25rem 0; font-size: 12.5px; }
+figure.chart { margin: .25rem 0 .75rem; padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 4px; background: var(--panel); }
+figure.chart figcaption { color: var(--muted); font-size: 12.5px; }
+svg.chart-svg { display: block; max-width: 100%; height: auto; font: 11.5px system-ui, sans-serif; }
+svg.chart-svg text { fill: var(--fg); } svg.chart-svg text.axis, svg.chart-svg text.bar-text { fill: var(--muted); }
+svg.chart-svg .axis-line { stroke: var(--muted); } svg.chart-svg .lane-line { stroke: var(--line); stroke-dasharray: 2 3; }
+svg.chart-svg .bar-observed { fill: var(--info); } svg.chart-svg .bar-expected { fill: none; stroke: var(--muted); stroke-width: 1.2; stroke-dasharray: 3 2; }
+svg.chart-svg .fault-line { stroke: var(--fail); stroke-width: 1.5; stroke-dasharray: 5 3; } svg.chart-svg text.fault-label { fill: var(--fail); font-weight: 600; }
+svg.chart-svg .req-ok { fill: var(--pass); } svg.chart-svg .req-error { fill: var(--fail); } svg.chart-svg .req-duplicate { fill: var(--warn); }
+svg.chart-svg .req-mixed-up { fill: var(--error); } svg.chart-svg .req-cut { fill: var(--timeout); }
+details.chart-data summary { cursor: pointer; color: var(--muted); font-size: 12px; } details.chart-data table.counts { font-size: 12px; }
 @media print { form#filters { display: none; } details.case { break-inside: avoid; } }
 `
 

@@ -4,6 +4,7 @@ import { decodeBytes } from './bytes.js'
 import { isExcused } from '../harness/engine/model/declared.js'
 import type { CaseChange } from './diff.js'
 import { eventHeadline } from './evidence-text.js'
+import { balanceHtml } from './html-balance.js'
 import { bytesHtml, esc, link, slug } from './html.js'
 import { STATUS_LABEL } from './status.js'
 
@@ -163,7 +164,7 @@ export function caseHtml(
   return [
     `<details ${attrs.join(' ')}>`,
     `<summary><span class="badge s-${status}">${esc(STATUS_LABEL[status])}</span> <span class="level">${esc(result.level)}</span> <code>${esc(result.id)}</code> <span class="role">[${esc(result.role)}]</span>${tags(result, mark)}<span class="title">${esc(result.title)}</span></summary>`,
-    `<div class="case-body">${detailsList(result)}${hopsHtml(result, maxBytes)}</div>`,
+    `<div class="case-body">${detailsList(result)}${balanceHtml(result.balance, caseAnchor(result))}${hopsHtml(result, maxBytes)}</div>`,
     '</details>',
   ].join('\n')
 }

@@ -1,6 +1,7 @@
 import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import { visibleText } from './bytes.js'
 import { countsAgainst, isExcused } from '../harness/engine/model/declared.js'
+import { balanceLines } from './balance-text.js'
 import { evidenceText } from './evidence-text.js'
 import { STATUS_LABEL } from './status.js'
 import { xmlAttr, xmlText } from './xml.js'
@@ -66,6 +67,7 @@ function explanation(result: CaseResult): string {
     ...result.spec.map((link) => `spec: RFC ${link.rfc} §${link.section} ${link.url}`),
     ...(verdict.expected === undefined ? [] : [`expected: ${verdict.expected}`]),
     ...(verdict.observed === undefined ? [] : [`observed: ${verdict.observed}`]),
+    ...balanceLines(result.balance).map((line) => `balance: ${line}`),
   ]
     .map(visibleText)
     .join('\n')

@@ -2,6 +2,7 @@ import type { CaseResult, RunResult } from '../harness/engine/model/run-result.j
 import { STATUSES } from '../harness/engine/model/verdict.js'
 import { countsAgainst, isExcused } from '../harness/engine/model/declared.js'
 import type { RunDiff } from './diff.js'
+import { balanceLines } from './balance-text.js'
 import { evidenceText } from './evidence-text.js'
 import { mdCode, mdDetails, mdFence, mdLink, mdTable, mdText } from './markdown.js'
 import { renderDiffMarkdown } from './render-diff.js'
@@ -56,6 +57,7 @@ function detailed(result: CaseResult, maxChars: number): string {
   }
   if (verdict.error?.code !== undefined)
     lines.push(`- **Error code** ${mdCode(verdict.error.code)}`)
+  for (const line of balanceLines(result.balance)) lines.push(`- **Balance** ${mdText(line)}`)
   if (result.declared?.expired === true) {
     lines.push(
       `- **Declared deviation expired** ${mdText(result.declared.expires ?? '')}: ${mdText(result.declared.reason)}`,

@@ -10,6 +10,7 @@ import type {
   TlsHandshakeRecord,
   TlsVersionRange,
 } from '../../tls/types.js'
+import type { BalanceDistribution, BalanceTimeline } from './balance.js'
 import type { Role } from './roles.js'
 
 /** The target as a case sees it. */
@@ -101,6 +102,24 @@ export interface TlsOriginView {
 }
 
 /**
+ * Charts a case adds to its result (CaseResult.balance), drawn by the HTML
+ * report and summed up in one line in Markdown and JUnit. Kept also when the
+ * case ends early, fails or times out: record as soon as the data is known.
+ */
+export interface CaseReport {
+  /** Observed against expected requests per backend (expected as counts). */
+  distribution(distribution: BalanceDistribution): void
+  /** Which backend answered each request, with the faults marked. */
+  timeline(timeline: BalanceTimeline): void
+  /**
+   * Milliseconds since the case started for a `performance.now()` reading
+   * (e.g. a backend record's arrivedAt), the time base of a timeline;
+   * without an argument, now.
+   */
+  at(performanceNow?: number): number
+}
+
+/**
  * What a case receives. The runner owns every lifecycle: whatever a case opens
  * through the context is closed when the case ends, whatever its verdict.
  */
@@ -154,4 +173,7 @@ export interface CaseContext {
   wait<T>(waitingFor: string, work: Promise<T>, withinMs?: number): Promise<T | TimeoutValue>
   /** A line for the evidence, e.g. what was sent and why. */
   note(text: string): void
+
+  /** Balance charts for the report: ctx.report.distribution(…), ctx.report.timeline(…). */
+  readonly report: CaseReport
 }

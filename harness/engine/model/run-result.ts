@@ -1,3 +1,4 @@
+import type { BalanceEvidence } from './balance.js'
 import type { Evidence } from './evidence.js'
 import type { Level } from './level.js'
 import type { Role } from './roles.js'
@@ -29,6 +30,8 @@ export interface CaseResult {
   readonly declared?: DeclaredDeviation
   /** Set by mergeRepeats (reports/repeat.ts) when `--repeat N` saw this case end with different verdicts. */
   readonly flaky?: FlakyMark
+  /** What a load-balancing case recorded with ctx.report: distributions and failover timelines. */
+  readonly balance?: BalanceEvidence
 }
 
 /**

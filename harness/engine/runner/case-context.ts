@@ -3,6 +3,7 @@ import type { RawClient } from '../../client/types.js'
 import { X509Certificate } from 'node:crypto'
 import type {
   CaseContext,
+  CaseReport,
   ConnectOptions,
   OriginView,
   ProxyAuthView,
@@ -33,6 +34,8 @@ export interface CaseContextParts {
   readonly scope: Scope
   readonly deadline: Deadline
   readonly notes: string[]
+  /** ctx.report: the balance charts the case records (runner/case-report.ts). */
+  readonly report: CaseReport
 }
 
 /** The auth target and credentials of a target that declares them (TargetEndpoint.proxyAuth). */
@@ -194,6 +197,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     note(text) {
       notes.push(text)
     },
+    report: parts.report,
   }
 }
 

@@ -9,6 +9,7 @@ import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
 import { createCaseContext } from './case-context.js'
+import { caseReportRecorder } from './case-report.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
 
 export function serializeError(error: unknown): SerializedError {
@@ -109,9 +110,20 @@ export async function runCase(
   const scope = new Scope()
   const notes: string[] = []
   const startedAt = performance.now()
+  // What the case charts is kept whichever way it ends (returned, thrown, timed out).
+  const charts = caseReportRecorder(startedAt)
   let verdict: Verdict
   try {
-    const ctx = createCaseContext({ env, target, token, recorder, scope, deadline, notes })
+    const ctx = createCaseContext({
+      env,
+      target,
+      token,
+      recorder,
+      scope,
+      deadline,
+      notes,
+      report: charts.report,
+    })
     // The grace lets a case that races its own waits report first; the hard stop is ours.
     // outcomeOf: a case that ended itself (endCase), even before its first
     // await, is graded as if it had returned the outcome.
@@ -144,5 +156,7 @@ export async function runCase(
     startedAt,
   )
   env.origin.forget(token)
-  return resultOf(c, target.role, verdict, durationMs, { events, notes })
+  const result = resultOf(c, target.role, verdict, durationMs, { events, notes })
+  const balance = charts.evidence()
+  return balance === undefined ? result : { ...result, balance }
 }
