@@ -11,14 +11,19 @@ import { openRawClient } from '../client/index.js'
 import { isTimeout } from '../net/deadline.js'
 import { TranscriptRecorder } from '../net/transcript.js'
 import { PEERS } from './catalog.js'
+import { LOCAL_PEER_IMAGE } from './images.js'
 import { balancerProfileOf, startBalancerPeer } from './start-balancer.js'
-import { nativeAbsent } from './test-kit.js'
-import type { PeerName, StartedPeer } from './types.js'
+import { containerAbsent, nativeAbsent } from './test-kit.js'
+import type { PeerName, ProviderKind, StartedPeer } from './types.js'
 
 const BALANCERS: readonly PeerName[] = ['nginx', 'haproxy', 'apache', 'varnish', 'caddy']
 const REQUESTS = 12
 
-async function start(name: PeerName, backends: StartedBackends): Promise<StartedPeer> {
+async function start(
+  name: PeerName,
+  backends: StartedBackends,
+  provider: ProviderKind = 'native',
+): Promise<StartedPeer> {
   const profile = balancerProfileOf(name)
   if (profile === undefined) throw new Error(`no profile for ${name}`)
   return startBalancerPeer(
@@ -29,7 +34,7 @@ async function start(name: PeerName, backends: StartedBackends): Promise<Started
       profile,
       healthPath: backends.healthPath,
     },
-    { provider: 'native' },
+    { provider, images: { [name]: LOCAL_PEER_IMAGE } },
   )
 }
 
@@ -83,6 +88,24 @@ describe('real peers as load balancers', () => {
         }
       },
       30_000,
+    )
+  }
+})
+
+const noContainers = await containerAbsent(LOCAL_PEER_IMAGE)
+
+describe(`load balancers in containers (${LOCAL_PEER_IMAGE})`, () => {
+  // varnish and caddy are not in the image: the balancer role starts them natively only.
+  for (const name of BALANCERS.filter((n) => PEERS[n].balancer?.inContainer === true)) {
+    it.skipIf(noContainers)(
+      `${name} balances over three backends`,
+      async () => {
+        await using backends = await startBackends({ primaries: 3 })
+        await using peer = await start(name, backends, 'container')
+        expect(peer.provider).toBe('container')
+        expect(new Set(await send(peer)).size).toBe(3)
+      },
+      60_000,
     )
   }
 })
