@@ -3,6 +3,8 @@
 # haproxy, tinyproxy and Apache from Debian's packages, a Docker engine, and a
 # local peer image built from Debian packages (no container registry is
 # reachable on CI, so the image is debootstrapped and `docker import`ed).
+# Varnish and Caddy (issue 13) are installed natively only: they play the
+# balancer role (harness/peers/start-balancer.ts), which starts them natively.
 #
 # Idempotent and quiet: every step is skipped when its result is already
 # there. It exports nothing: the tests find the engine on the default socket
@@ -27,9 +29,10 @@ started=$SECONDS
 say() { printf 'setup-peers: %s\n' "$*"; }
 
 # 1. Packages. The daemons must not start on install (they would listen on
-#    every address on ports 80, 3128, 8888): policy-rc.d says no, and we only
-#    remove it afterwards if we put it there.
-packages=(nginx squid haproxy tinyproxy apache2 docker.io debootstrap)
+#    every address on ports 80, 3128, 6081, 8888): policy-rc.d says no, and we
+#    only remove it afterwards if we put it there. varnish compiles its VCL
+#    with gcc (a dependency of the package).
+packages=(nginx squid haproxy tinyproxy apache2 varnish caddy docker.io debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -79,4 +82,4 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   trap - EXIT
 fi
 
-say "ready in $((SECONDS - started)) s: $(nginx -v 2>&1 | sed 's/.*: //'), $(squid -v | head -1 | sed 's/.*Version //;s/^/squid /'), image $IMAGE"
+say "ready in $((SECONDS - started)) s: $(nginx -v 2>&1 | sed 's/.*: //'), $(squid -v | head -1 | sed 's/.*Version //;s/^/squid /'), $(varnishd -V 2>&1 | head -1 | sed 's/^varnishd (//;s/ revision.*//'), caddy $(caddy version | cut -d' ' -f1), image $IMAGE"

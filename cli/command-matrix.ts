@@ -54,18 +54,18 @@ interface MatrixTarget {
 /** peer:squid is every profile of squid (its default running every case); peer:squid:chained one. */
 function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   const targets = splitList(values)
-  const specs = (targets.length === 0 ? PEER_NAMES.map((n) => `peer:${n}`) : targets).map(
-    (text) => {
-      const spec = parseTarget(text)
-      if (spec.kind !== 'peer') {
-        throw new HarnessError(
-          'HARNESS_BAD_INPUT',
-          `matrix compares real peers: "${text}" is not peer:NAME[:PROFILE] (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
-        )
-      }
-      return spec
-    },
-  )
+  // By default every peer that plays a role a suite runs in (varnish and caddy are balancers only).
+  const every = PEER_NAMES.filter((n) => PEERS[n].roles.length > 0).map((n) => `peer:${n}`)
+  const specs = (targets.length === 0 ? every : targets).map((text) => {
+    const spec = parseTarget(text)
+    if (spec.kind !== 'peer') {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `matrix compares real peers: "${text}" is not peer:NAME[:PROFILE] (known: ${PEER_NAMES.map((n) => `peer:${n}`).join(', ')})`,
+      )
+    }
+    return spec
+  })
   return specs.flatMap((spec): MatrixTarget[] => {
     const definition = PEERS[spec.name]
     if (spec.profile !== undefined)

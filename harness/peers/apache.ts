@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
-import type { PeerDefinition } from './types.js'
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
+import { renderBalancer } from './balancer-values.js'
+import type { PeerDefinition, PeerLayout } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
 import { authProfile } from './auth-profile.js'
 
@@ -13,6 +15,39 @@ const MODULE_DIRS = [
 function moduleDir(binary: string, native: boolean): string {
   if (native) return MODULE_DIRS.find((dir) => existsSync(dir)) ?? MODULE_DIRS[0]!
   return binary.endsWith('httpd') ? '/usr/local/apache2/modules' : '/usr/lib/apache2/modules'
+}
+
+/**
+ * What apache/balancer.conf implements (catalog §12.5): mod_proxy_balancer
+ * byrequests in one child process, mod_proxy_hcheck GET checks over HTTP/1.0
+ * every second (its watchdog runs about once a second), hot standbys as
+ * backups, a failed connect tried on another member.
+ */
+export const apacheBalancerProfile: BalancerProfile = {
+  policy: 'round-robin',
+  workers: 1,
+  granularity: 'request',
+  retries: { idempotent: 0, redispatch: true },
+  active: {
+    method: 'GET',
+    path: '/healthz',
+    version: 'HTTP/1.0',
+    interval_ms: 1000,
+    timeout_ms: 1000,
+    fall: 2,
+    rise: 1,
+    initial_state: 'up',
+  },
+  backup: { origins: 1, mode: 'all' },
+  all_unhealthy: 'fail-closed',
+}
+
+function apacheValues(binary: string, layout: PeerLayout): Record<string, string> {
+  const user = binary.endsWith('httpd') ? 'daemon' : 'www-data'
+  return {
+    modules: moduleDir(binary, layout.provider === 'native'),
+    run_as: layout.root ? `User ${user}\nGroup ${user}` : '',
+  }
 }
 
 /**
@@ -51,5 +86,23 @@ export const apache: PeerDefinition = {
       argv: [binary, '-DFOREGROUND', '-f', conf],
       versionArgv: [binary, '-v'],
     }
+  },
+  balancer: {
+    template: 'apache/balancer.conf',
+    profile: apacheBalancerProfile,
+    inContainer: true,
+    launch(input, port, layout, binary) {
+      const values = { ...apacheValues(binary, layout), dir: layout.dir, port: String(port) }
+      const common = fillTemplate(readTemplate('apache/common.conf'), values)
+      const content = renderBalancer('apache/balancer.conf', input, port, layout.dir, {
+        ...values,
+        common,
+      })
+      return {
+        files: [{ name: 'httpd.conf', content }],
+        argv: [binary, '-DFOREGROUND', '-f', `${layout.dir}/httpd.conf`],
+        versionArgv: [binary, '-v'],
+      }
+    },
   },
 }

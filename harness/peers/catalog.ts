@@ -1,10 +1,12 @@
 import type { Role } from '../engine/model/roles.js'
 import { HarnessError } from '../net/errors.js'
 import { apache } from './apache.js'
+import { caddy } from './caddy.js'
 import { haproxy } from './haproxy.js'
 import { nginx } from './nginx.js'
 import { squid } from './squid.js'
 import { tinyproxy } from './tinyproxy.js'
+import { varnish } from './varnish.js'
 import type { PeerDefinition, PeerName } from './types.js'
 
 export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
@@ -13,12 +15,20 @@ export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
   haproxy,
   tinyproxy,
   apache,
+  varnish,
+  caddy,
 }
 
 /** The peer's definition, refusing a role it does not play with one line. */
 export function peerFor(name: PeerName, role: Role): PeerDefinition {
   const definition = PEERS[name]
   if (!definition.roles.includes(role)) {
+    if (definition.roles.length === 0) {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `peer:${name} plays only the balancer role (startBalancerPeer), not ${role}`,
+      )
+    }
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
       `peer:${name} cannot play the ${role} role (it plays ${definition.roles.join(', ')})`,

@@ -56,6 +56,7 @@ export function containerProvider(image: string): PeerProvider {
       try {
         container = await new GenericContainer(image)
           .withNetworkMode('host')
+          .withEnvironment({ ...launch.env })
           .withEntrypoint([entrypoint ?? binary])
           .withCommand(args)
           .withCopyContentToContainer(

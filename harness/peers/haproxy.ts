@@ -1,6 +1,34 @@
 import { dirname } from 'node:path'
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
+import { renderBalancer } from './balancer-values.js'
 import type { PeerDefinition } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
+
+/**
+ * What haproxy/balancer.cfg implements (catalog §12.5): balance roundrobin,
+ * active HTTP/1.1 checks that carry Host (http-check send hdr host), usable
+ * before the first check (a server starts at health = rise), retries 3 on
+ * connection failures with option redispatch, the first usable backup only.
+ */
+export const haproxyBalancerProfile: BalancerProfile = {
+  policy: 'round-robin',
+  workers: 1,
+  granularity: 'request',
+  retries: { idempotent: 0, redispatch: true },
+  active: {
+    method: 'GET',
+    path: '/healthz',
+    host: 'localhost',
+    version: 'HTTP/1.1',
+    interval_ms: 500,
+    timeout_ms: 400,
+    fall: 3,
+    rise: 2,
+    initial_state: 'up',
+  },
+  backup: { origins: 1, mode: 'first' },
+  all_unhealthy: 'fail-closed',
+}
 
 /**
  * HAProxy in HTTP mode: a reverse proxy, a TLS terminator (bind ssl crt) and a
@@ -39,5 +67,18 @@ export const haproxy: PeerDefinition = {
             ],
           }),
     }
+  },
+  balancer: {
+    template: 'haproxy/balancer.cfg',
+    profile: haproxyBalancerProfile,
+    inContainer: true,
+    launch(input, port, layout, binary) {
+      const content = renderBalancer('haproxy/balancer.cfg', input, port, layout.dir)
+      return {
+        files: [{ name: 'haproxy.cfg', content }],
+        argv: [binary, '-db', '-f', `${layout.dir}/haproxy.cfg`],
+        versionArgv: [binary, '-v'],
+      }
+    },
   },
 }

@@ -90,6 +90,7 @@ export const nativeProvider: PeerProvider = {
     const child = spawn(program ?? binary, args, {
       cwd: dir,
       detached: true,
+      ...(launch.env === undefined ? {} : { env: { ...process.env, ...launch.env } }),
       stdio: ['ignore', outputFd, outputFd],
     })
     closeSync(outputFd)

@@ -1,9 +1,27 @@
 import { dirname } from 'node:path'
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
+import { renderBalancer } from './balancer-values.js'
 import type { PeerDefinition, PeerTls } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
 
 function tlsDirs(tls: PeerTls): string[] {
   return [...new Set([tls.certPath, tls.keyPath, tls.caPath].map((p) => dirname(p)))]
+}
+
+/**
+ * What nginx/balancer.conf implements (catalog §12.5): round robin on one
+ * worker, passive checks only (the open-source build has no active checks),
+ * proxy_next_upstream error timeout with 3 tries, and every backup in turn,
+ * also when the primaries are at max_conns.
+ */
+export const nginxBalancerProfile: BalancerProfile = {
+  policy: 'round-robin',
+  workers: 1,
+  granularity: 'request',
+  retries: { idempotent: 2, redispatch: true },
+  passive: { max_fails: 1, fail_timeout_s: 10, window: 'quiet-period', probe_requests: 1 },
+  backup: { origins: 1, mode: 'all', saturation_counts_as_down: true },
+  all_unhealthy: 'fail-closed',
 }
 
 /**
@@ -29,5 +47,19 @@ export const nginx: PeerDefinition = {
       versionArgv: [binary, '-v'],
       ...(ports.tls === undefined ? {} : { mounts: tlsDirs(ports.tls) }),
     }
+  },
+  balancer: {
+    template: 'nginx/balancer.conf',
+    profile: nginxBalancerProfile,
+    inContainer: true,
+    launch(input, port, layout, binary) {
+      const run_as = layout.root ? 'user root;' : ''
+      const content = renderBalancer('nginx/balancer.conf', input, port, layout.dir, { run_as })
+      return {
+        files: [{ name: 'nginx.conf', content }],
+        argv: [binary, '-p', layout.dir, '-c', `${layout.dir}/nginx.conf`],
+        versionArgv: [binary, '-v'],
+      }
+    },
   },
 }

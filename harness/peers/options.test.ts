@@ -17,7 +17,7 @@ describe('peer images', () => {
 
   it('refuses malformed --peer-image and --peer-provider values with one line', () => {
     expect(() => parsePeerImages(['squid'])).toThrow(/NAME=IMAGE/)
-    expect(() => parsePeerImages(['varnish=v:1'])).toThrow(/nginx, squid/)
+    expect(() => parsePeerImages(['envoy=e:1'])).toThrow(/nginx, squid/)
     expect(() => peerOptionsFrom({ 'peer-provider': 'vm' })).toThrow(/container, native or auto/)
     expect(peerOptionsFrom({})).toEqual({ provider: 'auto', images: {} })
   })

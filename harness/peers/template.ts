@@ -44,3 +44,56 @@ export function commonValues(ports: PeerPorts, dir: string): Record<string, stri
     dir,
   }
 }
+
+/** One origin a list placeholder expands for. */
+export interface ListItem {
+  readonly host: string
+  readonly port: number
+  /** @default 1 */
+  readonly weight?: number
+}
+
+const LIST = /\{\{([a-z_]+)\|([\s\S]*?)\}\}(?!\})/g
+const ITEM_PLACEHOLDER = /\{([a-z_]+)\}/g
+
+/**
+ * Expands list placeholders, then fills the {{name}} ones (fillTemplate).
+ * `{{origins|server %s weight={weight};\n}}` repeats its body once per item
+ * of the list `origins`: `%s` is that item's host:port, `{origin_host}` and
+ * `{origin_port}` its parts, `{weight}` its weight, `{i}` its 1-based index,
+ * any other `{name}` a scalar value; `\n` is a newline. An empty list expands
+ * to nothing. The list ends at the last `}}` of a run of closing braces, so a
+ * body may end with the config's own `}`.
+ */
+export function fillListTemplate(
+  text: string,
+  lists: Readonly<Record<string, readonly ListItem[]>>,
+  values: Readonly<Record<string, string>>,
+): string {
+  const expanded = text.replace(LIST, (whole, name: string, body: string) => {
+    const items = lists[name]
+    if (items === undefined)
+      throw new Error(`[proxyspec] peer template names unknown list ${whole}`)
+    return items
+      .map((item, index) => {
+        const own: Record<string, string> = {
+          ...values,
+          origin_host: item.host,
+          origin_port: String(item.port),
+          weight: String(item.weight ?? 1),
+          i: String(index + 1),
+        }
+        return body
+          .replace(/\\n/g, '\n')
+          .replace(/%s/g, `${item.host}:${item.port}`)
+          .replace(ITEM_PLACEHOLDER, (inner, key: string) => {
+            const value = own[key]
+            if (value === undefined)
+              throw new Error(`[proxyspec] peer template list ${name} names unknown ${inner}`)
+            return value
+          })
+      })
+      .join('')
+  })
+  return fillTemplate(expanded, values)
+}

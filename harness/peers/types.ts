@@ -1,10 +1,19 @@
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import type { Role } from '../engine/model/roles.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
-export type PeerName = 'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache'
+export type PeerName = 'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy'
 
-export const PEER_NAMES: readonly PeerName[] = ['nginx', 'squid', 'haproxy', 'tinyproxy', 'apache']
+export const PEER_NAMES: readonly PeerName[] = [
+  'nginx',
+  'squid',
+  'haproxy',
+  'tinyproxy',
+  'apache',
+  'varnish',
+  'caddy',
+]
 
 export function isPeerName(text: string): text is PeerName {
   return (PEER_NAMES as readonly string[]).includes(text)
@@ -70,6 +79,37 @@ export interface PeerLaunch {
   readonly mounts?: readonly string[]
   /** Symbolic links to make in the peer's directory (name -> target), for names a peer insists on. */
   readonly links?: readonly { readonly name: string; readonly target: string }[]
+  /** Environment variables added to the peer's own (Caddy's data and config homes). */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/** A loopback origin a balancer sends to. */
+export interface BalancerOrigin {
+  readonly host: string
+  readonly port: number
+}
+
+/** What a balancer config is rendered from (startBalancerPeer). */
+export interface BalancerPeerInput {
+  /** The primaries, in profile order ({{origins|…}}). */
+  readonly origins: readonly BalancerOrigin[]
+  /** The backups ({{backup|…}}); empty when the case has none. */
+  readonly backups: readonly BalancerOrigin[]
+  /** The profile whose numbers fill the template (normally the peer's declared one). */
+  readonly profile: BalancerProfile
+  /** Where the active checks go ({{health_path}}). */
+  readonly healthPath: string
+}
+
+/** How a peer plays a load balancer in front of N origins (catalog §12.5). */
+export interface BalancerSupport {
+  /** The template under test-fixtures/peers/ ("nginx/balancer.conf"). */
+  readonly template: string
+  /** What the template's config implements (JSON-compatible, catalog §12.2.3). */
+  readonly profile: BalancerProfile
+  /** False: only natively (the peer image lacks it). */
+  readonly inContainer: boolean
+  launch(input: BalancerPeerInput, port: number, layout: PeerLayout, binary: string): PeerLaunch
 }
 
 /**
@@ -103,6 +143,8 @@ export interface PeerDefinition {
   /** The template files (under test-fixtures/peers/) each role's config is built from. */
   templates(role: Role, profile?: PeerProfile): readonly string[]
   launch(role: Role, ports: PeerPorts, layout: PeerLayout, binary: string): PeerLaunch
+  /** Present when the peer can balance over several origins (startBalancerPeer). */
+  readonly balancer?: BalancerSupport
 }
 
 /** A started peer instance. */
