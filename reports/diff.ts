@@ -1,4 +1,4 @@
-import type { Level } from '../harness/engine/model/level.js'
+import { failsOnViolation, type Level } from '../harness/engine/model/level.js'
 import type { Role } from '../harness/engine/model/roles.js'
 import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import type { Status } from '../harness/engine/model/verdict.js'
@@ -136,7 +136,7 @@ export function diffRuns(base: RunResult, head: RunResult): RunDiff {
     if (!after.has(key)) removed.push(change(was, was.verdict.status, 'absent', undefined))
   }
   const hasNewMustFailure = newFailures.some(
-    (c) => c.level === 'MUST' && (c.to === 'fail' || c.to === 'timeout') && !c.declared,
+    (c) => failsOnViolation(c.level) && (c.to === 'fail' || c.to === 'timeout') && !c.declared,
   )
   return {
     base: ref(base),

@@ -1,3 +1,4 @@
+import { LEVELS } from '../harness/engine/model/level.js'
 import type { CaseResult, RunResult } from '../harness/engine/model/run-result.js'
 import { STATUSES } from '../harness/engine/model/verdict.js'
 import { countsAgainst, isExcused } from '../harness/engine/model/declared.js'
@@ -176,7 +177,7 @@ function renderOnce(run: RunResult, options: MarkdownOptions): string {
   const maxChars = options.maxEvidenceChars ?? 3000
   const budget = { left: options.maxDetailed ?? 20 }
   const byLevel = (a: CaseResult, b: CaseResult): number =>
-    a.level === b.level ? 0 : a.level === 'MUST' ? -1 : 1
+    LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level)
   const blocking = run.results.filter((r) => countsAgainst(r, strict)).sort(byLevel)
   const errors = run.results.filter((r) => r.verdict.status === 'error')
   const warnings = run.results.filter(

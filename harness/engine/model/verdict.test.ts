@@ -44,3 +44,13 @@ describe('grade with a part-level violation', () => {
     expect(grade('SHOULD', violates('400', 'forwarded', 'MUST')).status).toBe('warn')
   })
 })
+
+describe('the CONTRACT level (a declared balancer profile, catalog §12.1)', () => {
+  it('fails a deviation from the declaration and blocks on its timeout, warns in the statistical grey band', () => {
+    expect(grade('CONTRACT', violates('weights 3:1:1', '1:1:1')).status).toBe('fail')
+    expect(isBlocking('CONTRACT', 'timeout')).toBe(true)
+    // A p-value in the grey band is graded at SHOULD: never above the case's own level.
+    expect(grade('CONTRACT', violates('p >= 0.01', 'p = 0.004', 'SHOULD')).status).toBe('warn')
+    expect(grade('SHOULD', violates('a', 'b', 'CONTRACT')).status).toBe('warn')
+  })
+})

@@ -1,4 +1,4 @@
-import { LEVELS, type Level } from './level.js'
+import { failsOnViolation, LEVELS, type Level } from './level.js'
 import type { Outcome } from './outcome.js'
 
 export type Status =
@@ -50,7 +50,7 @@ export function grade(level: Level, outcome: Outcome): Verdict {
     case 'violates': {
       const { expected, observed } = outcome
       const bound = weaker(level, outcome.level ?? level)
-      const status = bound === 'MUST' ? 'fail' : bound === 'SHOULD' ? 'warn' : 'info'
+      const status = failsOnViolation(bound) ? 'fail' : bound === 'SHOULD' ? 'warn' : 'info'
       return { status, message: `expected ${expected}; observed ${observed}`, expected, observed }
     }
   }
@@ -64,7 +64,7 @@ export function weaker(a: Level, b: Level): Level {
 /** True when the verdict counts against the target at this level (drives exit code 1). */
 export function isBlocking(level: Level, status: Status, strict = false): boolean {
   if (status === 'fail') return true
-  if (status === 'timeout') return level === 'MUST' || (strict && level === 'SHOULD')
+  if (status === 'timeout') return failsOnViolation(level) || (strict && level === 'SHOULD')
   if (status === 'warn') return strict
   return false
 }
