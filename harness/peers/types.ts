@@ -1,4 +1,5 @@
 import type { Role } from '../engine/model/roles.js'
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
@@ -126,4 +127,19 @@ export interface StartedPeer extends Started {
 export interface PeerProvider {
   readonly kind: ProviderKind
   start(definition: PeerDefinition, role: Role, ports: PeerPorts): Promise<StartedPeer>
+}
+
+/**
+ * What a peer in the balancer role is started with (startBalancerPeer): the
+ * backends it balances over and the profile its config must declare.
+ */
+export interface BalancerPeerInput {
+  /** The primaries, in profile order ({origins}). */
+  readonly origins: readonly { readonly host: string; readonly port: number }[]
+  /** The backups ({backup}); empty when there are none. */
+  readonly backups: readonly { readonly host: string; readonly port: number }[]
+  /** The profile in force: weights, checks, retries… as the config must set them. */
+  readonly profile: BalancerProfile
+  /** The path the backends answer health checks on, when the profile names none. */
+  readonly healthPath: string
 }

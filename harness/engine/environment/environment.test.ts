@@ -22,7 +22,7 @@ describe('originHostFor', () => {
   })
 
   it('is the --host name for the gateway roles only; forward and tunnel keep the origin', () => {
-    expect(HOST_ROLES).toEqual(['reverse', 'tls-terminator', 'tls-originator'])
+    expect(HOST_ROLES).toEqual(['reverse', 'tls-terminator', 'tls-originator', 'balancer'])
     expect(ROLES.map((role) => originHostFor(env('example.test'), role))).toEqual([
       '127.0.0.1:4000',
       'example.test',
