@@ -50,6 +50,17 @@ export const allBalancingDefects: readonly SeededDefect[] = [
       reference.mayRetryElsewhere({ ...attempt, responseStarted: false }),
   })),
   balancerDefect(
+    'answers-200-when-no-backend',
+    'Answers 200 with its error text once every backend is marked down: a fail-open "maintenance page" served as a success',
+    ['balancing/no-backend-answers-framed-error'],
+  ).replacing((reference) => ({
+    // A gateway error turned into a success the backends never gave (LB-06).
+    chooseUpstream: (balancer, request, tried) => {
+      const choice = reference.chooseUpstream(balancer, request, tried)
+      return choice.kind === 'none' ? { ...choice, status: 200 } : choice
+    },
+  })),
+  balancerDefect(
     'counts-failed-health-check-as-passed',
     'Takes every health check for a pass, so a failing backend is never taken out (traefik #5231)',
     ['balancing/active-check-removes-backend'],
@@ -108,7 +119,7 @@ export const allBalancingDefects: readonly SeededDefect[] = [
 const WIRED = new Set([
   'retries-post-on-another-backend',
   'splices-second-backend-response',
-  'refuses-with-2xx-when-no-backend',
+  'answers-200-when-no-backend',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */
