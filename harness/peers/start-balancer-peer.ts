@@ -9,14 +9,11 @@ import type { BalancerPeerInput, PeerName, StartedPeer } from './types.js'
  * one with the run's origin as its only primary for the HTTP suites.
  * Throws HarnessError HARNESS_BAD_INPUT for a peer with no balancer config.
  */
-export function startBalancerPeer(
+export type StartBalancerPeer = (
   name: PeerName,
   input: BalancerPeerInput,
-  options: PeerOptions = {},
-): Promise<StartedPeer> {
-  void input
-  void options
-  return Promise.reject(
-    new HarnessError('HARNESS_BAD_INPUT', `peer:${name} has no balancer profile yet`),
-  )
-}
+  options?: PeerOptions,
+) => Promise<StartedPeer>
+
+export const startBalancerPeer: StartBalancerPeer = (name) =>
+  Promise.reject(new HarnessError('HARNESS_BAD_INPUT', `peer:${name} has no balancer profile yet`))

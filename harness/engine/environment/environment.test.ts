@@ -18,6 +18,7 @@ describe('originHostFor', () => {
       '127.0.0.1:4000',
       'localhost:4443',
       '127.0.0.1:4000',
+      '127.0.0.1:4000',
     ])
   })
 
@@ -29,6 +30,7 @@ describe('originHostFor', () => {
       'example.test',
       'example.test',
       '127.0.0.1:4000',
+      'example.test',
     ])
   })
 })

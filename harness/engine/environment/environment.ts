@@ -132,7 +132,7 @@ export interface BalancerInstance extends Started {
 export interface PerCaseBalancer {
   /**
    * True: every case runs under its own profile (ConformanceCase.balancer.profile):
-   * the reference and its seeded defects, which take any profile. False: under
+   * the reference and its step variants, which take any profile. False: under
    * the run's declared profile, the one the target was configured with.
    */
   readonly ownProfile: boolean

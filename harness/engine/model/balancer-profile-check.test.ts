@@ -12,7 +12,8 @@ describe('checkBalancerProfile', () => {
       active: { path: '/healthz', interval_ms: 500, timeout_ms: 400, fall: 3, rise: 2 },
       backup: { origins: 1, mode: 'first' },
     }
-    const { $schema: _s, ...rest } = profile
+    const rest: Record<string, unknown> = { ...profile }
+    delete rest.$schema
     expect(checkBalancerProfile(profile, 'lb.json')).toEqual(rest)
   })
 

@@ -136,6 +136,7 @@ export function checkBalancerProfile(value: unknown, source: string): BalancerPr
   if (problem !== undefined) {
     throw new HarnessError('HARNESS_BAD_INPUT', `balancer profile ${source}: ${problem}`)
   }
-  const { $schema: _schema, ...profile } = value as Record<string, unknown>
+  const profile = { ...(value as Record<string, unknown>) }
+  delete profile.$schema
   return profile as unknown as BalancerProfile
 }

@@ -63,7 +63,7 @@ export interface BalancingNeeds {
   /** @default 0 */
   readonly backups?: number
   /**
-   * The profile the reference (builtin:reference and its seeded defects) runs
+   * The profile the reference (builtin:reference and its pipeline variants) runs
    * the case with. Any other target runs it under the run's declared profile
    * (--lb-profile), the one it was configured with.
    */

@@ -34,8 +34,8 @@ export function httpRole(role: Role): Role {
 /**
  * Roles that run a case declared for `role` too, behind TLS: a `reverse` case
  * also runs as a tls-terminator. (A reverse case also runs in the balancer
- * role, effectiveRoles; that is not "behind" anything, so a seeded defect of
- * the reverse role is not started there.)
+ * role, effectiveRoles; that is not "behind" anything: what is started for
+ * the reverse role behind TLS is not started as a balancer.)
  */
 export function rolesBehind(role: Role): readonly Role[] {
   return role === 'reverse' ? ['reverse', 'tls-terminator'] : [role]

@@ -22,6 +22,9 @@ beforeAll(async () => {
 })
 afterAll(() => scope.close())
 
+/** A case body with nothing to do. */
+const idle = (): Promise<void> => Promise.resolve()
+
 const own: BalancerProfile = { policy: 'round-robin', retries: { idempotent: 0 } }
 
 function lbCase(
@@ -84,29 +87,23 @@ describe('a load-balancing case', () => {
 
   it('is not applicable without a declared profile, or when needs() says why', async () => {
     const declaredOnly: PerCaseBalancer = { ...referencePerCase(), ownProfile: false }
-    const none = await runCase(
-      lbCase(async () => {}),
-      endpoint(declaredOnly),
-      env,
-    )
+    const none = await runCase(lbCase(idle), endpoint(declaredOnly), env)
     expect(none.verdict).toMatchObject({
       status: 'not-applicable',
       message: 'no balancer profile declared: --lb-profile FILE',
     })
     const declared = { ...env, balancerProfile: { policy: 'random' } as BalancerProfile }
     const unfit = await runCase(
-      lbCase(
-        async () => {},
-        (p) => (p.policy === 'random' ? 'needs a deterministic policy' : undefined),
-      ),
+      lbCase(idle, (p) => (p.policy === 'random' ? 'needs a deterministic policy' : undefined)),
       endpoint(declaredOnly),
       declared,
     )
     expect(unfit.verdict.message).toMatch(/declared balancer profile: needs a deterministic policy/)
     let profile: unknown
     const fits = await runCase(
-      lbCase(async (ctx) => {
+      lbCase((ctx) => {
         profile = ctx.profile
+        return Promise.resolve()
       }),
       endpoint(declaredOnly),
       declared,
@@ -114,8 +111,8 @@ describe('a load-balancing case', () => {
     expect(fits.verdict.status).toBe('pass')
     expect(profile).toEqual({ policy: 'random' })
     const url = await runCase(
-      lbCase(async () => {}),
-      { ...endpoint(declaredOnly), perCase: undefined } as TargetEndpoint,
+      lbCase(idle),
+      { label: 'demo', role: 'balancer', host: '127.0.0.1', port: 9 },
       env,
     )
     expect(url.verdict.status).toBe('not-applicable')
@@ -129,11 +126,7 @@ describe('a load-balancing case', () => {
           new HarnessError('HARNESS_SPAWN_FAILED', 'spawned target exited with code 3: bad config'),
         ),
     }
-    const result = await runCase(
-      lbCase(async () => {}),
-      endpoint(broken),
-      env,
-    )
+    const result = await runCase(lbCase(idle), endpoint(broken), env)
     expect(result.verdict.status).toBe('error')
     expect(result.verdict.message).toMatch(
       /demo did not start for this case: spawned target exited with code 3: bad config/,
@@ -198,8 +191,8 @@ describe('the balancer role', () => {
   })
 
   it('refuses a balancing case declared for another role', () => {
-    expect(() =>
-      inSuite('demo', { ...lbCase(async () => {}), id: 'x', roles: ['reverse'] }),
-    ).toThrow(/balancer role only/)
+    expect(() => inSuite('demo', { ...lbCase(idle), id: 'x', roles: ['reverse'] })).toThrow(
+      /balancer role only/,
+    )
   })
 })

@@ -36,18 +36,16 @@ const RUN_WIDE_START_MS = 10_000
  */
 export function runWideReferenceProfile(declared: BalancerProfile | undefined): BalancerProfile {
   if (declared === undefined) return { policy: 'round-robin' }
-  const {
-    passive: _passive,
-    active: _active,
-    weights: _weights,
-    backup: _backup,
-    ...rest
-  } = declared
-  return rest
+  const profile = { ...declared }
+  delete profile.passive
+  delete profile.active
+  delete profile.weights
+  delete profile.backup
+  return profile
 }
 
 /**
- * The reference balancer (with `steps` replaced, for a seeded defect) per
+ * The reference balancer (with `steps` replaced, for a variant) per
  * case: each case's profile, its backends, weights from the profile.
  */
 export function referencePerCase(steps?: StepVariant): PerCaseBalancer {

@@ -92,7 +92,7 @@ describe('balancer placeholders (catalog §12.2.4)', () => {
 
   it('refuses a value the declared profile leaves out, or a backend the case does not have', () => {
     const values = balancerPlaceholders({ ...input, profile: { policy: 'round-robin' } })
-    expect(values['fall']).toBeUndefined()
+    expect(values.fall).toBeUndefined()
     expect(() => substitutePlaceholders('lb {fall}', values)).toThrow(
       /placeholder \{fall\} in --spawn: .*declared profile \(--lb-profile FILE\)/,
     )

@@ -94,7 +94,7 @@ export function balancerPlaceholders(
   input.origins.forEach((origin, i) => (values[`origin${i + 1}`] = origin))
   input.backups.forEach((backup, i) => (values[`backup${i + 1}`] = backup))
   if (profile === undefined) return values
-  values['weights'] = input.origins.map((_, i) => String(profile.weights?.[i] ?? 1)).join(',')
+  values.weights = input.origins.map((_, i) => String(profile.weights?.[i] ?? 1)).join(',')
   const set = (name: string, value: string | number | undefined): void => {
     if (value !== undefined) values[name] = String(value)
   }
