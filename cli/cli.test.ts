@@ -192,8 +192,18 @@ describe('proxyspec list and help', () => {
     const exit = await proxyspec(['list', '--role', 'tls-terminator', '--suite', 'keep-alive'])
     expect(exit.code).toBe(0)
     expect(exit.stdout).toMatch(
-      /keep-alive\/no-dumb-proxy-keep-alive-hang {2}MUST {2}\[forward,reverse,tls-terminator\]/,
+      /keep-alive\/no-dumb-proxy-keep-alive-hang {2}MUST {2}\[forward,reverse,tls-terminator,balancer\]/,
     )
+  })
+
+  it('lists the reverse cases and the balancing cases under --role balancer', async () => {
+    const exit = await proxyspec(['list', '--role', 'balancer'])
+    expect(exit.code).toBe(0)
+    expect(exit.stdout).toMatch(/keep-alive\/no-dumb-proxy-keep-alive-hang .*balancer\]/)
+    expect(exit.stdout).toMatch(
+      /balancing\/no-retry-of-non-idempotent-request {2}MUST {2}\[balancer\]/,
+    )
+    expect(exit.stdout).not.toMatch(/connect\/refuses-missing-or-invalid-port/)
   })
 
   it('prints usage for --help and run --help', async () => {

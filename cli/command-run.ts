@@ -25,6 +25,7 @@ import { parseCommandArgs, parseHostValue, parsePort, parsePositiveInt, splitLis
 import { onOutputClosed } from './closed-pipe.js'
 import { configOptionValues, loadConfig, mergeOptionValues } from './config-file.js'
 import { detectStyle, formatSummary, planProgress, RunProgress } from './print-result.js'
+import { readBalancerProfile } from './lb-profile.js'
 import { RUN_USAGE } from './usage.js'
 
 const OPTIONS = {
@@ -47,6 +48,7 @@ const OPTIONS = {
   'origin-port': { type: 'string' },
   strict: { type: 'boolean' },
   'proxy-auth': { type: 'string' },
+  'lb-profile': { type: 'string' },
   'restart-on-crash': { type: 'boolean' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
@@ -121,6 +123,15 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       ? undefined
       : parsePort(values['origin-port'], '--origin-port')
   const host = values.host === undefined ? undefined : parseHostValue(values.host, '--host')
+  // --lb-profile FILE, else the config's balancerProfile (a path, or the profile inline).
+  const inlineProfile =
+    flags['lb-profile'] === undefined ? config?.config.balancerProfile : undefined
+  const balancerProfile =
+    values['lb-profile'] !== undefined
+      ? await readBalancerProfile(values['lb-profile'], values['lb-profile'])
+      : typeof inlineProfile === 'object'
+        ? await readBalancerProfile(inlineProfile, `${config?.label ?? 'config'} (balancerProfile)`)
+        : undefined
   // Input files are read before anything starts: a typo costs no run.
   const baseline =
     values.baseline === undefined ? undefined : await readRunResultFile(values.baseline, 'baseline')
@@ -177,6 +188,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           ...(host === undefined ? {} : { host }),
           peer,
           ...(proxyAuth === undefined ? {} : { proxyAuth }),
+          ...(balancerProfile === undefined ? {} : { balancerProfile }),
           signal: controller.signal,
           onStart: (c, endpoint) => {
             progress.started(c.id, endpoint.role)

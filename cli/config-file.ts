@@ -60,6 +60,11 @@ export interface ProxyspecConfig {
    * from its secret store instead, which overrides this key.
    */
   readonly proxyAuth?: string
+  /**
+   * The balancer profile the target is configured with (--lb-profile): a path
+   * (relative to the config file's directory) or the profile inline.
+   */
+  readonly balancerProfile?: string | Readonly<Record<string, unknown>>
   /** Reserved: other credentials a target needs (not used by this version). */
   readonly credentials?: Readonly<Record<string, unknown>>
   /** Reserved: a load-balancer profile (not used by this version). */
@@ -95,6 +100,7 @@ export interface RunOptionValues {
   'origin-port'?: string | undefined
   host?: string | undefined
   'proxy-auth'?: string | undefined
+  'lb-profile'?: string | undefined
   'restart-on-crash'?: boolean | undefined
   strict?: boolean | undefined
   'peer-provider'?: string | undefined
@@ -306,6 +312,8 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     'origin-port': text(config.originPort),
     host: config.host,
     'proxy-auth': config.proxyAuth,
+    'lb-profile':
+      typeof config.balancerProfile === 'string' ? path(config.balancerProfile) : undefined,
     'restart-on-crash': config.restartOnCrash,
     strict: config.strict,
     'peer-provider': config.peerProvider,

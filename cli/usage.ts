@@ -45,16 +45,29 @@ Target (pick one):
                               {origin_tls} the HTTPS origin (localhost:PORT, the upstream of
                               a tls-originator, which must verify it as "localhost"), {ca}
                               the run CA file, {cert} {key} chain and key a tls-terminator serves,
-                              {proxy_user} {proxy_pass} the --proxy-auth credentials
+                              {proxy_user} {proxy_pass} the --proxy-auth credentials;
+                              in the balancer role (started once per load-balancing case):
+                              {origins} {origin1}… the backends (host:port), {backup}
+                              {backup1}…, the --lb-profile values {weights} {health_path}
+                              {health_method} {health_host} {interval_ms} {interval_s}
+                              {timeout_ms} {fall} {rise} {max_fails} {fail_timeout_s}
+                              {max_conns} {slow_start_s} {cookie} {hash_key} {workers}, and
+                              {config_dir} a private directory holding {profile} (its JSON);
+                              each also in the environment as PROXYSPEC_<NAME>
   --proxy-auth USER:PASS      the target requires these Basic proxy credentials: the
                               proxy-authentication cases (CONNECT-10, HOP-10) use them, and
                               peer:squid and peer:apache start with an auth profile; other
                               cases send none. builtin:reference runs those cases against a
                               second instance requiring credentials (these, or made-up ones)
-  --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel
+  --lb-profile FILE           the balancer profile (JSON, docs/requirements.md §12.2.3) the
+                              target is configured with: the balancing cases are judged
+                              under it (without it they are not applicable, except for
+                              builtin:reference, which runs each with its own)
+  --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel |
+                              balancer
                               (required with a URL or --spawn; repeat or comma-separate for several)
   --host NAME[:PORT]          the Host the cases send to a reverse proxy or gateway (reverse,
-                              tls-terminator, tls-originator). Without it the Host is the
+                              tls-terminator, tls-originator, balancer). Without it the Host is the
                               upstream's own host:port, e.g. 127.0.0.1:41234 ({origin}), not
                               the proxy's: a proxy that routes by server name / virtual host
                               needs --host with the name it serves. The harness origin routes on
@@ -70,7 +83,7 @@ Selection (how the filters combine: --suite and --case add up; --exclude then ta
 out; --role picks the roles; no --suite and no --case = every case; a filter that matches
 no case at all is an error):
   --suite GLOB                the cases of these suites (repeatable): connect, hop-by-hop,
-                              keep-alive, framing, upgrade, tls
+                              keep-alive, framing, upgrade, tls, balancing
   --case GLOB                 and these cases, by id or requirement id (repeatable):
                               'keep-alive/*', KA-06, 'connect/*framing*'
   --exclude GLOB              minus these cases, by id or requirement id (repeatable):
@@ -136,7 +149,7 @@ Each is repeatable or comma-separated; a filter that matches no case is an error
   --suite GLOB     the cases of these suites: connect, hop-by-hop, keep-alive, framing, upgrade, tls
   --case GLOB      and these cases, by id or requirement id: 'keep-alive/*', KA-06
   --exclude GLOB   minus these cases, by id or requirement id: 'tls/*', KA-06
-  --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel
+  --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel, balancer
   --json           the catalog rows as JSON
 
 Examples:

@@ -2,14 +2,14 @@ import { LEVELS, type Level } from '../harness/engine/model/level.js'
 import { ROLES, type Role } from '../harness/engine/model/roles.js'
 
 /**
- * A role a catalog row can name: the roles proxyspec runs (Role) plus those of
- * docs/requirements.md §12 and §13 that have no suite yet, a load balancer (LB)
- * and an HTTP→FTP gateway (FG). Coverage counts them; `proxyspec run` cannot
- * target them, so they stay out of Role until a suite can.
+ * A role a catalog row can name: the roles proxyspec runs (Role, the load
+ * balancer of §12 among them) plus the one of docs/requirements.md §13 that
+ * has no suite yet, an HTTP→FTP gateway (FG). Coverage counts it; `proxyspec
+ * run` cannot target it, so it stays out of Role until a suite can.
  */
-export type CatalogRole = Role | 'balancer' | 'ftp-gateway'
+export type CatalogRole = Role | 'ftp-gateway'
 
-export const CATALOG_ROLES: readonly CatalogRole[] = [...ROLES, 'balancer', 'ftp-gateway']
+export const CATALOG_ROLES: readonly CatalogRole[] = [...ROLES, 'ftp-gateway']
 
 /**
  * How strongly a catalog row binds the target: a Level, or CONTRACT for a row

@@ -1,4 +1,5 @@
 import type { ConformanceCase, Suite } from '../harness/engine/model/case.js'
+import { balancingSuite } from './balancing/suite.js'
 import { connectSuite } from './connect/suite.js'
 import { framingSuite } from './framing/suite.js'
 import { hopByHopSuite } from './hop-by-hop/suite.js'
@@ -14,6 +15,7 @@ export const allSuites: readonly Suite[] = [
   framingSuite,
   upgradeSuite,
   tlsSuite,
+  balancingSuite,
 ]
 
 /** The whole catalog, checked once for duplicate ids across suites. */

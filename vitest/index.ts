@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { appliesTo, type ConformanceCase } from '../harness/engine/model/case.js'
 import type { CaseResult } from '../harness/engine/model/run-result.js'
+import type { BalancerProfile } from '../harness/engine/model/balancer-profile.js'
 import type { Role } from '../harness/engine/model/roles.js'
 import { isBlocking } from '../harness/engine/model/verdict.js'
 import { Scope } from '../harness/net/started.js'
@@ -35,6 +36,11 @@ export interface ProxyspecTestsOptions {
   readonly strict?: boolean
   /** Fix the origin port (for a reverse proxy configured ahead). */
   readonly originPort?: number
+  /**
+   * The balancer profile the target is configured with (as `run --lb-profile`),
+   * for the balancing cases in the balancer role.
+   */
+  readonly balancerProfile?: BalancerProfile
   /** The catalog to draw from. @default every built-in case */
   readonly catalog?: readonly ConformanceCase[]
 }
@@ -73,6 +79,9 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
         tcpPerKind: 1,
         ...(options.originPort === undefined ? {} : { originPort: options.originPort }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.balancerProfile === undefined
+          ? {}
+          : { balancerProfile: options.balancerProfile }),
       })
       env = shared
       const spec: TargetSpec =

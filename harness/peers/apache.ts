@@ -59,7 +59,7 @@ function apacheValues(binary: string, layout: PeerLayout): Record<string, string
 export const apache: PeerDefinition = {
   name: 'apache',
   binaries: ['apache2', 'httpd'],
-  roles: ['forward', 'reverse'],
+  roles: ['forward', 'reverse', 'balancer'],
   defaultImage: 'httpd:2.4',
   templates: (role) => [`apache/${role}.conf`, 'apache/common.conf'],
   launch(role, ports, layout, binary) {

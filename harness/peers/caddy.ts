@@ -36,7 +36,7 @@ export const caddyBalancerProfile: BalancerProfile = {
 export const caddy: PeerDefinition = {
   name: 'caddy',
   binaries: ['caddy'],
-  roles: [],
+  roles: ['balancer'],
   defaultImage: 'caddy:2.6',
   templates: () => ['caddy/balancer.Caddyfile'],
   launch(role) {

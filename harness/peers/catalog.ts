@@ -23,12 +23,6 @@ export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
 export function peerFor(name: PeerName, role: Role): PeerDefinition {
   const definition = PEERS[name]
   if (!definition.roles.includes(role)) {
-    if (definition.roles.length === 0) {
-      throw new HarnessError(
-        'HARNESS_BAD_INPUT',
-        `peer:${name} plays only the balancer role (startBalancerPeer), not ${role}`,
-      )
-    }
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
       `peer:${name} cannot play the ${role} role (it plays ${definition.roles.join(', ')})`,

@@ -40,7 +40,7 @@ export const haproxyBalancerProfile: BalancerProfile = {
 export const haproxy: PeerDefinition = {
   name: 'haproxy',
   binaries: ['haproxy'],
-  roles: ['reverse', 'tls-terminator', 'tls-originator'],
+  roles: ['reverse', 'tls-terminator', 'tls-originator', 'balancer'],
   defaultImage: 'haproxy:2.6',
   templates: (role) => [`haproxy/${role}.cfg`],
   launch(role, ports, layout, binary) {

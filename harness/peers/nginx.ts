@@ -33,7 +33,7 @@ export const nginxBalancerProfile: BalancerProfile = {
 export const nginx: PeerDefinition = {
   name: 'nginx',
   binaries: ['nginx'],
-  roles: ['reverse', 'tls-terminator', 'tls-originator'],
+  roles: ['reverse', 'tls-terminator', 'tls-originator', 'balancer'],
   defaultImage: 'nginx:1.27',
   templates: (role) => [`nginx/${role}.conf`],
   launch(role, ports, layout, binary) {

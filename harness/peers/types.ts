@@ -1,5 +1,5 @@
-import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import type { Role } from '../engine/model/roles.js'
+import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */

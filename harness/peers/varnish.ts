@@ -40,7 +40,7 @@ export const varnishBalancerProfile: BalancerProfile = {
 export const varnish: PeerDefinition = {
   name: 'varnish',
   binaries: ['varnishd'],
-  roles: [],
+  roles: ['balancer'],
   defaultImage: 'varnish:7.1',
   templates: () => ['varnish/balancer.vcl'],
   launch(role) {

@@ -14,7 +14,7 @@ import {
   startRawOrigin,
   type RawOrigin,
 } from '../../harness/reference/proxy/test-kit.js'
-import { balancingDefects } from './balancing.js'
+import { allBalancingDefects as balancingDefects } from './balancing.js'
 import type { ProxyDefectEntry } from './reference-with.js'
 
 let scope = new Scope()

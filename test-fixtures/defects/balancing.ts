@@ -1,43 +1,37 @@
 // Seeded defects the balancing suite must catch: the reference balancer (the
 // reference proxy in reverse mode with N upstreams, harness/reference/proxy
 // balancer-server.ts) with one bug, a step of the balance stage replaced
-// (harness/reference/balancer/steps.ts). Not in allDefects yet: the
-// balancing/* cases they name do not exist, and the run environment has one
-// origin, so start() balances over that one until N origins arrive (issue 13).
-import { startReferenceBalancer } from '../../harness/reference/proxy/index.js'
-import type { StartedTarget } from '../../harness/engine/target/started-target.js'
+// (harness/reference/balancer/steps.ts). Started like builtin:reference in the
+// balancer role: a fresh instance per load-balancing case, in front of that
+// case's own backends (harness/engine/target/balancer-target.ts). Only the
+// entries whose cases exist are in allDefects (balancingDefects); the others
+// wait for their cases (pendingBalancingDefects).
+import {
+  referencePerCase,
+  runWideReferenceProfile,
+  startBalancerTarget,
+} from '../../harness/engine/target/balancer-target.js'
 import { defectEntry, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
-/**
- * A seeded defect of the reference balancer. Role 'reverse' until the engine
- * has a balancer role: every balancer is also a reverse proxy.
- */
+/** A seeded defect of the reference balancer, in the balancer role. */
 function balancerDefect(
   name: string,
   description: string,
   killedBy: readonly [string, ...string[]],
 ): ProxyDefectEntry {
-  return defectEntry(
-    { name, description, killedBy, roles: ['reverse'] },
-    async (steps, role, env): Promise<StartedTarget> => {
-      const server = await startReferenceBalancer({
-        primaries: [{ host: env.origin.host, port: env.origin.port }],
-        profile: { policy: 'round-robin' },
-        ...(steps === undefined ? {} : { steps }),
-      })
-      const close = (): Promise<void> => server.close()
-      return {
-        endpoint: { label: `defect:${name}`, role, host: server.host, port: server.port },
-        stderr: () => '',
-        close,
-        [Symbol.asyncDispose]: close,
-      }
-    },
+  return defectEntry({ name, description, killedBy, roles: ['balancer'] }, (steps, _role, env) =>
+    startBalancerTarget(
+      `defect:${name}`,
+      env,
+      referencePerCase(steps),
+      runWideReferenceProfile(env.balancerProfile),
+    ),
   )
 }
 
-export const balancingDefects: readonly SeededDefect[] = [
+/** Every seeded defect of the reference balancer, with a case or not yet. */
+export const allBalancingDefects: readonly SeededDefect[] = [
   balancerDefect(
     'retries-post-on-another-backend',
     'Sends a POST again to another backend after the first reset the connection having read it (Traefik #1008, praxis #1196)',
@@ -54,6 +48,17 @@ export const balancingDefects: readonly SeededDefect[] = [
     // Retries as if nothing had reached the client yet (RFC 9112 §8, LB-03).
     mayRetryElsewhere: (attempt) =>
       reference.mayRetryElsewhere({ ...attempt, responseStarted: false }),
+  })),
+  balancerDefect(
+    'answers-200-when-no-backend',
+    'Answers 200 with its error text once every backend is marked down: a fail-open "maintenance page" served as a success',
+    ['balancing/no-backend-answers-framed-error'],
+  ).replacing((reference) => ({
+    // A gateway error turned into a success the backends never gave (LB-06).
+    chooseUpstream: (balancer, request, tried) => {
+      const choice = reference.chooseUpstream(balancer, request, tried)
+      return choice.kind === 'none' ? { ...choice, status: 200 } : choice
+    },
   })),
   balancerDefect(
     'counts-failed-health-check-as-passed',
@@ -109,3 +114,20 @@ export const balancingDefects: readonly SeededDefect[] = [
       reference.healthCheckRequest(profile, backend).replace(/\r\nHost: [^\r]*/i, ''),
   })),
 ]
+
+/** The cases they name exist: in allDefects and the kill matrix. */
+const WIRED = new Set([
+  'retries-post-on-another-backend',
+  'splices-second-backend-response',
+  'answers-200-when-no-backend',
+])
+
+/** The balancing defects the kill matrix runs (their cases exist). */
+export const balancingDefects: readonly SeededDefect[] = allBalancingDefects.filter((d) =>
+  WIRED.has(d.name),
+)
+
+/** The balancing defects whose cases are still to be written. */
+export const pendingBalancingDefects: readonly SeededDefect[] = allBalancingDefects.filter(
+  (d) => !WIRED.has(d.name),
+)

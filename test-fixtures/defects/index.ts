@@ -1,4 +1,5 @@
 // Every seeded-defect target, by area (one file each). The kill matrix runs them all.
+import { balancingDefects } from './balancing.js'
 import { connectDefects } from './connect.js'
 import { framingDefects } from './framing.js'
 import { hopByHopDefects } from './hop-by-hop.js'
@@ -22,6 +23,7 @@ export function allDefects(): readonly SeededDefect[] {
     ...framingDefects,
     ...upgradeDefects,
     ...tlsDefects,
+    ...balancingDefects,
   ]
   const seen = new Set<string>()
   for (const d of defects) {

@@ -18,17 +18,19 @@ describe('originHostFor', () => {
       '127.0.0.1:4000',
       'localhost:4443',
       '127.0.0.1:4000',
+      '127.0.0.1:4000',
     ])
   })
 
   it('is the --host name for the gateway roles only; forward and tunnel keep the origin', () => {
-    expect(HOST_ROLES).toEqual(['reverse', 'tls-terminator', 'tls-originator'])
+    expect(HOST_ROLES).toEqual(['reverse', 'tls-terminator', 'tls-originator', 'balancer'])
     expect(ROLES.map((role) => originHostFor(env('example.test'), role))).toEqual([
       '127.0.0.1:4000',
       'example.test',
       'example.test',
       'example.test',
       '127.0.0.1:4000',
+      'example.test',
     ])
   })
 })

@@ -1,4 +1,6 @@
+import type { Started } from '../../net/started.js'
 import type { StartedOrigin } from '../../origin/types.js'
+import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { TokenSource } from '../../net/token.js'
 import type { Role } from '../model/roles.js'
 import type { RunTls } from '../../tls/run-tls.js'
@@ -24,6 +26,12 @@ export interface RunEnvironment {
   readonly host?: string
   /** Proxy credentials the target requires (--proxy-auth), when declared. */
   readonly proxyAuth?: ProxyCredentials
+  /**
+   * The balancer profile the target was configured with (--lb-profile), when
+   * declared: the profile in force for the load-balancing cases of a target
+   * other than the reference, and what {weights}, {fall}… are rendered from.
+   */
+  readonly balancerProfile?: BalancerProfile
 }
 
 /** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */
@@ -33,7 +41,12 @@ export interface ProxyCredentials {
 }
 
 /** The roles that receive origin-form requests and so take `--host`; a forward proxy gets absolute-form. */
-export const HOST_ROLES: readonly Role[] = ['reverse', 'tls-terminator', 'tls-originator']
+export const HOST_ROLES: readonly Role[] = [
+  'reverse',
+  'tls-terminator',
+  'tls-originator',
+  'balancer',
+]
 
 /**
  * The Host field value of a request meant for the origin, in a role: the
@@ -70,6 +83,65 @@ export interface TargetEndpoint {
    * of the cases that need it (ConformanceCase.needs 'next-hop').
    */
   readonly noNextHop?: string
+  /**
+   * In the balancer role: how a fresh instance of the target is started for
+   * one load-balancing case, in front of that case's own backends. Absent:
+   * the target cannot be started per case (a URL), and those cases are not
+   * applicable.
+   */
+  readonly perCase?: PerCaseBalancer
+}
+
+/** A backend address a balancer instance is pointed at. */
+export interface BackendAddress {
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * What a balancer instance is started with: a case's own backends, or for
+ * the run-wide instance that serves the HTTP suites in the balancer role, one
+ * primary, the run's origin.
+ */
+export interface BalancerInstanceInput {
+  /** In profile order ({origins}). */
+  readonly primaries: readonly BackendAddress[]
+  readonly backups: readonly BackendAddress[]
+  /** The backends' health path, when the profile names none. */
+  readonly healthPath: string
+  /**
+   * The profile in force. Undefined only for the run-wide instance of a run
+   * that declares none (a spawned command then cannot name {fall}…).
+   */
+  readonly profile: BalancerProfile | undefined
+  /** Milliseconds the start may take. */
+  readonly withinMs: number
+}
+
+/** A target instance started for one load-balancing case. */
+export interface BalancerInstance extends Started {
+  readonly host: string
+  readonly port: number
+  /** What it wrote (bounded), for an error's last words and the evidence. */
+  stderr(): string
+  /** How its process ended by itself, when it has one (a spawned command). */
+  readonly ended?: Promise<string>
+}
+
+/** How a target in the balancer role is started per load-balancing case. */
+export interface PerCaseBalancer {
+  /**
+   * True: every case runs under its own profile (ConformanceCase.balancer.profile):
+   * the reference and its step variants, which take any profile. False: under
+   * the run's declared profile, the one the target was configured with.
+   */
+  readonly ownProfile: boolean
+  /**
+   * The profile the target's own config declares, in force when the run
+   * declares none (a real peer: its template implements a documented profile).
+   */
+  readonly declaredProfile?: BalancerProfile
+  start(input: BalancerInstanceInput): Promise<BalancerInstance>
 }
 
 /** Defaults chosen so a conformant target never waits and a hang costs little. */

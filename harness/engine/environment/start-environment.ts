@@ -1,6 +1,7 @@
 import type { Scope } from '../../net/started.js'
 import { TokenSource } from '../../net/token.js'
 import { startOrigin } from '../../origin/index.js'
+import type { BalancerProfile } from '../model/balancer-profile.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_QUIET_MS,
@@ -22,6 +23,8 @@ export interface EnvironmentOptions {
   readonly host?: string
   /** Proxy credentials the target requires (--proxy-auth). */
   readonly proxyAuth?: ProxyCredentials
+  /** The balancer profile the target was configured with (--lb-profile). */
+  readonly balancerProfile?: BalancerProfile
 }
 
 /**
@@ -49,5 +52,6 @@ export async function startRunEnvironment(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
+    ...(options.balancerProfile === undefined ? {} : { balancerProfile: options.balancerProfile }),
   }
 }

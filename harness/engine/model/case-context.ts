@@ -1,3 +1,5 @@
+import type { StartedBackends } from '../../backends/types.js'
+import type { BalancerProfile } from './balancer-profile.js'
 import type { RawClientTlsOptions } from '../../client/connect-socket.js'
 import type { RawClient } from '../../client/types.js'
 import type { TimeoutValue } from '../../net/deadline.js'
@@ -131,6 +133,17 @@ export interface CaseContext {
   /** For cases that need 'proxy-auth': the target requiring credentials, and the credentials. */
   readonly proxyAuth?: ProxyAuthView
   readonly origin: OriginView
+  /**
+   * A load-balancing case's own backends (ConformanceCase.balancer), started
+   * for it alone, which the target balances over; undefined for other cases.
+   */
+  readonly backends?: StartedBackends
+  /**
+   * The balancer profile in force for a load-balancing case: the case's own
+   * for builtin:reference, else the run's declared one (--lb-profile);
+   * undefined for other cases.
+   */
+  readonly profile?: BalancerProfile
   /** Aborts at the case deadline. */
   readonly signal: AbortSignal
   /** How long silence must last before a case may call it silence (the failure path only). */

@@ -19,15 +19,16 @@ const sample = (over: Partial<ConformanceCase> = {}): ConformanceCase =>
 describe('applicability (effectiveRoles, appliesTo)', () => {
   it('runs a reverse case as a tls-terminator too: a reverse proxy behind TLS', () => {
     const c = sample()
-    expect(effectiveRoles(c)).toEqual(['forward', 'reverse', 'tls-terminator'])
+    expect(effectiveRoles(c)).toEqual(['forward', 'reverse', 'tls-terminator', 'balancer'])
     expect(appliesTo(c, 'tls-terminator')).toBe(true)
+    expect(appliesTo(c, 'balancer')).toBe(true)
     expect(appliesTo(c, 'tls-originator')).toBe(false)
     expect(appliesTo(c, 'tunnel')).toBe(false)
   })
 
-  it('keeps a cleartextOnly reverse case out of tls-terminator, and in reverse', () => {
+  it('keeps a cleartextOnly reverse case out of tls-terminator, and in reverse and balancer', () => {
     const c = sample({ cleartextOnly: 'needs the cleartext port' })
-    expect(effectiveRoles(c)).toEqual(['forward', 'reverse'])
+    expect(effectiveRoles(c)).toEqual(['forward', 'reverse', 'balancer'])
     expect(appliesTo(c, 'reverse')).toBe(true)
     expect(appliesTo(c, 'tls-terminator')).toBe(false)
   })
@@ -39,6 +40,7 @@ describe('applicability (effectiveRoles, appliesTo)', () => {
       'forward',
       'reverse',
       'tls-terminator',
+      'balancer',
     ])
     expect(effectiveRoles(sample({ roles: ['tls-terminator'] }))).toEqual(['tls-terminator'])
   })
@@ -48,13 +50,14 @@ describe('applicability (effectiveRoles, appliesTo)', () => {
     expect(() => sample({ roles: ['forward'], cleartextOnly: 'why' })).toThrow(/cleartextOnly/)
   })
 
-  it('grades a tls-terminator by the reverse (gateway) rules; other roles are themselves', () => {
+  it('grades a tls-terminator and a balancer by the reverse (gateway) rules; other roles are themselves', () => {
     expect(ROLES.map(httpRole)).toEqual([
       'forward',
       'reverse',
       'reverse',
       'tls-originator',
       'tunnel',
+      'reverse',
     ])
   })
 })

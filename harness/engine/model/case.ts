@@ -1,6 +1,7 @@
 import type { CaseContext } from './case-context.js'
 import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
+import type { BalancerProfile } from './balancer-profile.js'
 import { rolesBehind, type Role } from './roles.js'
 import type { SpecRef } from './spec-ref.js'
 
@@ -40,6 +41,13 @@ export interface ConformanceCase {
    * not apply to tls-terminator.
    */
   readonly cleartextOnly?: string
+  /**
+   * A load-balancing case (role 'balancer' only): the runner starts, for this
+   * case alone, `primaries` (+ `backups`) fresh backends (ctx.backends) and a
+   * fresh target instance balancing over them under the profile in force
+   * (ctx.profile), and stops both when the case ends.
+   */
+  readonly balancer?: BalancingNeeds
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
   /** Former ids, so baselines survive a rename. */
@@ -48,6 +56,24 @@ export interface ConformanceCase {
 }
 
 export type CaseNeed = 'next-hop' | 'proxy-auth'
+
+/** What a load-balancing case needs started for it (ConformanceCase.balancer). */
+export interface BalancingNeeds {
+  readonly primaries: number
+  /** @default 0 */
+  readonly backups?: number
+  /**
+   * The profile the reference (builtin:reference and its pipeline variants) runs
+   * the case with. Any other target runs it under the run's declared profile
+   * (--lb-profile), the one it was configured with.
+   */
+  readonly profile: BalancerProfile
+  /**
+   * Why the case is not applicable under the run's declared profile (e.g. "the
+   * profile declares no active checks"), or undefined when it is.
+   */
+  readonly needs?: (declared: BalancerProfile) => string | undefined
+}
 
 /** What applicability needs of a case: a ConformanceCase fits. */
 export interface RoleDeclaration {
@@ -58,7 +84,8 @@ export interface RoleDeclaration {
 /**
  * Every role a case runs in: the roles it declares, plus tls-terminator for a
  * `reverse` case (a TLS terminator is a reverse proxy behind TLS) unless the
- * case is `cleartextOnly`. The one place applicability is decided: selection,
+ * case is `cleartextOnly`, and balancer for a `reverse` case (a load balancer
+ * is a reverse proxy; it runs the case with one backend). The one place applicability is decided: selection,
  * `proxyspec list`, coverage, the kill matrix and the vitest adapter use it.
  */
 export function effectiveRoles(c: RoleDeclaration): readonly Role[] {
@@ -67,6 +94,7 @@ export function effectiveRoles(c: RoleDeclaration): readonly Role[] {
     for (const r of rolesBehind(role)) {
       if (r === role || c.cleartextOnly === undefined) roles.add(r)
     }
+    if (role === 'reverse') roles.add('balancer')
   }
   return [...roles]
 }
@@ -98,6 +126,22 @@ export function defineCase(c: CaseDefinition): CaseDefinition {
     throw new TypeError(
       `[proxyspec] case "${c.id}": cleartextOnly needs a reason and the reverse role it limits`,
     )
+  }
+  if (c.balancer !== undefined) {
+    const { primaries, backups = 0 } = c.balancer
+    if (c.roles.length !== 1 || c.roles[0] !== 'balancer') {
+      throw new TypeError(
+        `[proxyspec] case "${c.id}": a balancing case plays the balancer role only`,
+      )
+    }
+    if (
+      !Number.isInteger(primaries) ||
+      primaries < 1 ||
+      !Number.isInteger(backups) ||
+      backups < 0
+    ) {
+      throw new TypeError(`[proxyspec] case "${c.id}": ${primaries} primaries, ${backups} backups`)
+    }
   }
   return c
 }

@@ -1,4 +1,6 @@
+import type { StartedBackends } from '../../backends/types.js'
 import { openRawClient } from '../../client/index.js'
+import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { RawClient } from '../../client/types.js'
 import { X509Certificate } from 'node:crypto'
 import type {
@@ -36,6 +38,8 @@ export interface CaseContextParts {
   readonly notes: string[]
   /** ctx.report: the balance charts the case records (runner/case-report.ts). */
   readonly report: CaseReport
+  /** A load-balancing case's own backends and the profile in force (ctx.backends, ctx.profile). */
+  readonly balancing?: { readonly backends: StartedBackends; readonly profile: BalancerProfile }
 }
 
 /** The auth target and credentials of a target that declares them (TargetEndpoint.proxyAuth). */
@@ -142,6 +146,9 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       ? {}
       : { proxyAuth: proxyAuthView(target, target.proxyAuth) }),
     origin: originView,
+    ...(parts.balancing === undefined
+      ? {}
+      : { backends: parts.balancing.backends, profile: parts.balancing.profile }),
     signal: deadline.signal,
     quietMs: env.quietMs,
     remainingMs: () => deadline.remainingMs(),

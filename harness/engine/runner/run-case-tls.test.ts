@@ -80,7 +80,7 @@ describe('a reverse case in the tls-terminator role', () => {
     const result = await runCase(exchange({ cleartextOnly: 'a demo' }), target, env)
     expect(result.verdict).toMatchObject({
       status: 'not-applicable',
-      message: 'applies to reverse; the target plays tls-terminator',
+      message: 'applies to reverse, balancer; the target plays tls-terminator',
     })
   })
 })

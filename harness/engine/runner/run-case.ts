@@ -8,6 +8,7 @@ import { outcomeOf, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
+import { backendNotes, balancingPlan, startBalancing, type BalancingSetup } from './balancing.js'
 import { createCaseContext } from './case-context.js'
 import { caseReportRecorder } from './case-report.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
@@ -104,25 +105,34 @@ export async function runCase(
     )
   if (c.needs?.includes('next-hop') === true && target.noNextHop !== undefined)
     return notApplicable(c, target.role, `needs the harness next hop: ${target.noNextHop}`)
+  const balancing = balancingPlan(c, target, env)
+  if (typeof balancing === 'string') return notApplicable(c, target.role, balancing)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
-  const deadline = new Deadline(timeoutMs, env.signal)
   const recorder = new TranscriptRecorder()
   const scope = new Scope()
   const notes: string[] = []
   const startedAt = performance.now()
   // What the case charts is kept whichever way it ends (returned, thrown, timed out).
   const charts = caseReportRecorder(startedAt)
+  let deadline: Deadline | undefined
   let verdict: Verdict
+  let started: BalancingSetup | undefined
   try {
+    // A load-balancing case's own backends and target instance, started before its deadline runs.
+    started = balancing === undefined ? undefined : await startBalancing(balancing, scope, env)
+    deadline = new Deadline(timeoutMs, env.signal)
     const ctx = createCaseContext({
       env,
-      target,
+      target: started === undefined ? target : { ...target, ...started.at },
       token,
       recorder,
       scope,
       deadline,
       notes,
       report: charts.report,
+      ...(started === undefined
+        ? {}
+        : { balancing: { backends: started.backends, profile: started.profile } }),
     })
     // The grace lets a case that races its own waits report first; the hard stop is ours.
     // outcomeOf: a case that ended itself (endCase), even before its first
@@ -135,17 +145,19 @@ export async function runCase(
     // A TimeoutValue has the shape of a timeout Outcome, so both grade alike.
     verdict = grade(c.level, outcome)
   } catch (error) {
-    verdict = ranOutOfTime(error, deadline)
-      ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
-      : {
-          status: 'error',
-          message: error instanceof Error ? error.message : String(error),
-          error: serializeError(error),
-        }
+    verdict =
+      deadline !== undefined && ranOutOfTime(error, deadline)
+        ? grade(c.level, timedOut(`a connection to the target (${error.message})`, timeoutMs))
+        : {
+            status: 'error',
+            message: error instanceof Error ? error.message : String(error),
+            error: serializeError(error),
+          }
   } finally {
-    deadline.dispose()
+    deadline?.dispose()
     await scope.close()
   }
+  if (started !== undefined) notes.push(...backendNotes(started))
   const durationMs = performance.now() - startedAt
   const originConns = env.origin.requests(token).map((request) => request.conn)
   const events = toWireEvents(

@@ -1,3 +1,4 @@
+import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { ConformanceCase } from '../model/case.js'
 import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
@@ -43,6 +44,12 @@ export interface RunRequest {
   readonly signal?: AbortSignal
   /** Proxy credentials the target requires (--proxy-auth): the auth cases use them. */
   readonly proxyAuth?: ProxyCredentials
+  /**
+   * The balancer profile the target is configured with (--lb-profile): the
+   * profile in force for the load-balancing cases of a target other than the
+   * reference; without one they are not applicable.
+   */
+  readonly balancerProfile?: BalancerProfile
   /** Start a target that went down again and go on (default: the run stops there). */
   readonly restartOnCrash?: boolean
   /** Called once each time a target goes down (the one line the CLI prints). */
@@ -114,6 +121,9 @@ export async function executeRun(
       ...(request.host === undefined ? {} : { host: request.host }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
       ...(request.proxyAuth === undefined ? {} : { proxyAuth: request.proxyAuth }),
+      ...(request.balancerProfile === undefined
+        ? {}
+        : { balancerProfile: request.balancerProfile }),
     })
     for (const role of roles) {
       const target = await startChecked(request, role, env, scope)

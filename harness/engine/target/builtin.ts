@@ -9,6 +9,11 @@ import { randomBytes } from 'node:crypto'
 import { startReferenceProxy, type StartedProxy } from '../../reference/proxy/index.js'
 import { startBlindRelay } from '../../reference/blind-relay/index.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
+import {
+  referencePerCase,
+  runWideReferenceProfile,
+  startBalancerTarget,
+} from './balancer-target.js'
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
 import { BUILTIN_ROLES, type BuiltinName } from './target-spec.js'
@@ -23,6 +28,14 @@ export async function startBuiltin(
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
       `builtin:${name} cannot play the ${role} role (it plays ${BUILTIN_ROLES[name].join(', ')})`,
+    )
+  }
+  if (name === 'reference' && role === 'balancer') {
+    return startBalancerTarget(
+      'builtin:reference',
+      env,
+      referencePerCase(),
+      runWideReferenceProfile(env.balancerProfile),
     )
   }
   if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {

@@ -1,4 +1,29 @@
 import { HarnessError } from '../../net/errors.js'
+import type { BalancerProfile } from '../model/balancer-profile.js'
+
+/** The balancer role's placeholders (catalog §12.2.4), {originN} and {backupN} aside. */
+export const BALANCER_PLACEHOLDERS = [
+  'origins',
+  'backup',
+  'weights',
+  'health_path',
+  'health_method',
+  'health_host',
+  'interval_ms',
+  'interval_s',
+  'timeout_ms',
+  'fall',
+  'rise',
+  'max_fails',
+  'fail_timeout_s',
+  'max_conns',
+  'slow_start_s',
+  'cookie',
+  'hash_key',
+  'workers',
+  'config_dir',
+  'profile',
+] as const
 
 /**
  * What --spawn may name; each is filled in when the harness knows its value.
@@ -12,6 +37,11 @@ import { HarnessError } from '../../net/errors.js'
  * tls-terminator serves (valid for localhost, origin.test, 127.0.0.1, ::1).
  * {proxy_user} {proxy_pass}: the Basic proxy credentials the target must
  * require (--proxy-auth USER:PASS); only filled in when they are declared.
+ * In the balancer role (catalog §12.2.4, balancerPlaceholders): {origins}
+ * {origin1}… {backup} {backup1}… and the profile's {weights} {health_path}
+ * {health_method} {health_host} {interval_ms} {interval_s} {timeout_ms}
+ * {fall} {rise} {max_fails} {fail_timeout_s} {max_conns} {slow_start_s}
+ * {cookie} {hash_key} {workers}, and {config_dir} {profile}.
  */
 export const SPAWN_PLACEHOLDERS = [
   'port',
@@ -25,14 +55,94 @@ export const SPAWN_PLACEHOLDERS = [
   'key',
   'proxy_user',
   'proxy_pass',
+  ...BALANCER_PLACEHOLDERS,
 ] as const
+
+/** What the balancer role's placeholders are rendered from. */
+export interface BalancerPlaceholderInput {
+  /** The primaries, in profile order ("host:port"). */
+  readonly origins: readonly string[]
+  readonly backups: readonly string[]
+  /** The profile in force; undefined: only the lists and files are filled in. */
+  readonly profile: BalancerProfile | undefined
+  /** The backends' health path, when the profile names none. */
+  readonly healthPath: string
+  /** A private directory for a wrapper's files, and the profile JSON written in it. */
+  readonly configDir: string
+  readonly profilePath: string
+}
+
+const seconds = (ms: number): string => String(Math.round(ms / 100) / 10)
+
+/**
+ * The balancer role's placeholder values (catalog §12.2.4). A value the
+ * profile does not declare is left out, so a command naming it is refused
+ * with the reason (substitutePlaceholders), never run with a made-up value.
+ */
+export function balancerPlaceholders(
+  input: BalancerPlaceholderInput,
+): Readonly<Record<string, string>> {
+  const { profile } = input
+  const values: Record<string, string> = {
+    origins: input.origins.join(','),
+    backup: input.backups.join(','),
+    config_dir: input.configDir,
+    profile: input.profilePath,
+    health_path: profile?.active?.path ?? input.healthPath,
+    health_method: profile?.active?.method ?? 'GET',
+  }
+  input.origins.forEach((origin, i) => (values[`origin${i + 1}`] = origin))
+  input.backups.forEach((backup, i) => (values[`backup${i + 1}`] = backup))
+  if (profile === undefined) return values
+  values.weights = input.origins.map((_, i) => String(profile.weights?.[i] ?? 1)).join(',')
+  const set = (name: string, value: string | number | undefined): void => {
+    if (value !== undefined) values[name] = String(value)
+  }
+  const { active, passive } = profile
+  set('health_host', active?.host)
+  set('interval_ms', active?.interval_ms)
+  set('interval_s', active === undefined ? undefined : seconds(active.interval_ms))
+  set('timeout_ms', active?.timeout_ms)
+  set('fall', active?.fall)
+  set('rise', active?.rise)
+  set('max_fails', passive?.max_fails)
+  set('fail_timeout_s', passive?.fail_timeout_s)
+  set('max_conns', profile.max_conns_per_backend)
+  set('slow_start_s', profile.slow_start_s)
+  set('cookie', profile.sticky?.cookie)
+  set('hash_key', profile.hash?.key)
+  set('workers', profile.workers ?? 1)
+  return values
+}
+
+/** Every placeholder value as the environment variable a wrapper reads: {fall} → PROXYSPEC_FALL. */
+export function placeholderEnv(
+  values: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [`PROXYSPEC_${name.toUpperCase()}`, value]),
+  )
+}
+
+const LISTED = /^(?:origin|backup)\d+$/
+
+/** Why a balancer placeholder has no value in this run, when it is one. */
+function balancerGap(name: string): string | undefined {
+  if (LISTED.test(name)) return 'there is no such backend in this case'
+  if (!(BALANCER_PLACEHOLDERS as readonly string[]).includes(name)) return undefined
+  return 'it is filled in only in the balancer role, from the declared profile (--lb-profile FILE), which does not declare it'
+}
 
 export function substitutePlaceholders(
   command: string,
   values: Readonly<Record<string, string>>,
 ): string {
-  return command.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+  return command.replace(/\{([a-z][a-z_0-9]*)\}/g, (whole, name: string) => {
     const value = values[name]
+    const gap = value === undefined ? balancerGap(name) : undefined
+    if (gap !== undefined) {
+      throw new HarnessError('HARNESS_BAD_INPUT', `placeholder ${whole} in --spawn: ${gap}`)
+    }
     if (value === undefined && (name === 'proxy_user' || name === 'proxy_pass')) {
       throw new HarnessError(
         'HARNESS_BAD_INPUT',

@@ -8,7 +8,7 @@ import { listenLoopback } from '../../net/loopback.js'
 import { onceClose } from '../../net/started.js'
 import type { RunEnvironment } from '../environment/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
-import { substitutePlaceholders } from './placeholders.js'
+import { placeholderEnv, substitutePlaceholders } from './placeholders.js'
 import type { StartedTarget } from './started-target.js'
 
 /** The newest 64 KiB are kept: a crash's stack trace is at the end. */
@@ -72,6 +72,11 @@ async function stop(child: ChildProcess): Promise<void> {
   await raceTimeout('the spawned target to die', exited, 2000)
 }
 
+/** More placeholder values (the balancer role's), also exported as PROXYSPEC_<NAME>. */
+export interface SpawnExtra {
+  readonly values?: Readonly<Record<string, string>>
+}
+
 /**
  * Starts `command` through /bin/sh with the placeholders filled in, waits until
  * it accepts connections on {port}, and keeps its stderr for the report.
@@ -81,6 +86,7 @@ export async function startSpawned(
   role: Role,
   env: RunEnvironment,
   readyTimeoutMs = 10_000,
+  extra: SpawnExtra = {},
 ): Promise<StartedTarget> {
   const port = await reservePort()
   // Certificates are generated only for a command that names them.
@@ -103,9 +109,13 @@ export async function startSpawned(
     ...(env.proxyAuth === undefined
       ? {}
       : { proxy_user: env.proxyAuth.user, proxy_pass: env.proxyAuth.pass }),
+    ...extra.values,
   })
   const child = spawn('/bin/sh', ['-c', line], {
     detached: true,
+    ...(extra.values === undefined
+      ? {}
+      : { env: { ...process.env, ...placeholderEnv({ port: String(port), ...extra.values }) } }),
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''

@@ -1,8 +1,10 @@
 import type { Role } from '../model/roles.js'
 import type { PeerOptions } from '../../peers/choose-provider.js'
 import type { RunEnvironment } from '../environment/environment.js'
+import { peerPerCase, spawnPerCase, startBalancerTarget } from './balancer-target.js'
 import { startBuiltin } from './builtin.js'
 import { startPeerTarget } from './peer-target.js'
+import { balancerProfileOf } from '../../peers/start-balancer.js'
 import { startSpawned } from './spawn.js'
 import type { StartedTarget } from './started-target.js'
 import type { TargetSpec } from './target-spec.js'
@@ -32,9 +34,23 @@ async function startTargetOnly(
     case 'builtin':
       return startBuiltin(spec.name, role, env)
     case 'spawn':
-      return startSpawned(spec.command, role, env)
+      return role === 'balancer'
+        ? startBalancerTarget(
+            `spawn: ${spec.command}`,
+            env,
+            spawnPerCase(spec.command, env),
+            env.balancerProfile,
+          )
+        : startSpawned(spec.command, role, env)
     case 'peer':
-      return startPeerTarget(spec.name, role, env, peer, spec.profile)
+      return role === 'balancer'
+        ? startBalancerTarget(
+            spec.label,
+            env,
+            peerPerCase(spec.name, peer),
+            env.balancerProfile ?? balancerProfileOf(spec.name),
+          )
+        : startPeerTarget(spec.name, role, env, peer, spec.profile)
     case 'url': {
       // Already running: nothing of ours to stop.
       const close = (): Promise<void> => Promise.resolve()

@@ -1,4 +1,4 @@
-import { isRole, type Role } from '../model/roles.js'
+import { isRole, ROLES, type Role } from '../model/roles.js'
 import { HarnessError } from '../../net/errors.js'
 import { PEERS } from '../../peers/catalog.js'
 import { profileRoles, resolveProfile } from '../../peers/profiles.js'
@@ -8,7 +8,7 @@ export type BuiltinName = 'reference' | 'blind-relay'
 
 /** The roles each built-in intermediary can play. */
 export const BUILTIN_ROLES: Readonly<Record<BuiltinName, readonly Role[]>> = {
-  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator', 'tunnel'],
+  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator', 'tunnel', 'balancer'],
   'blind-relay': ['forward', 'reverse'],
 }
 
@@ -100,8 +100,5 @@ export function parseTarget(text: string): TargetSpec {
 
 export function parseRole(text: string): Role {
   if (isRole(text)) return text
-  throw new HarnessError(
-    'HARNESS_BAD_INPUT',
-    `unknown role "${text}" (known: forward, reverse, tls-terminator, tls-originator, tunnel)`,
-  )
+  throw new HarnessError('HARNESS_BAD_INPUT', `unknown role "${text}" (known: ${ROLES.join(', ')})`)
 }

@@ -1,0 +1,14 @@
+import { defineSuite } from '../../harness/engine/model/case.js'
+import { cutResponseCases } from './cut-response.cases.js'
+import { noBackendCases } from './no-backend.cases.js'
+import { noRetryCases } from './no-retry.cases.js'
+
+/**
+ * Load balancing (docs/requirements.md §12): each case gets its own backends
+ * and a fresh balancer in front of them (ConformanceCase.balancer).
+ */
+export const balancingSuite = defineSuite({
+  id: 'balancing',
+  title: 'Load balancing',
+  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases],
+})
