@@ -20,7 +20,7 @@ describe('parseTarget', () => {
 
   it('knows the real peers and names them when refusing', () => {
     expect(parseTarget('peer:squid')).toEqual({ kind: 'peer', name: 'squid', label: 'peer:squid' })
-    expect(() => parseTarget('peer:varnish')).toThrow(/unknown peer.*peer:nginx, peer:squid/)
+    expect(() => parseTarget('peer:envoy')).toThrow(/unknown peer.*peer:nginx, peer:squid/)
     expect(parseTarget('peer:squid:chained')).toEqual({
       kind: 'peer',
       name: 'squid',
@@ -74,7 +74,9 @@ describe('resolveRoles', () => {
       'reverse',
       'tls-terminator',
       'tls-originator',
+      'balancer',
     ])
+    expect(resolveRoles(parseTarget('peer:varnish'), [])).toEqual(['balancer'])
     expect(resolveRoles(parseTarget('peer:squid'), [])).toEqual(['forward', 'reverse'])
     expect(resolveRoles(parseTarget('peer:squid:chained'), [])).toEqual(['forward'])
     expect(resolveRoles(parseTarget('peer:squid:chained'), ['reverse'])).toEqual(['reverse'])
