@@ -1,4 +1,5 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { abandonedConnectionCases } from './abandoned-connection.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
@@ -10,5 +11,5 @@ import { noRetryCases } from './no-retry.cases.js'
 export const balancingSuite = defineSuite({
   id: 'balancing',
   title: 'Load balancing',
-  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases],
+  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases, ...abandonedConnectionCases],
 })

@@ -120,6 +120,7 @@ const WIRED = new Set([
   'retries-post-on-another-backend',
   'splices-second-backend-response',
   'answers-200-when-no-backend',
+  'reuses-timed-out-upstream-connection',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */
