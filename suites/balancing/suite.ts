@@ -3,6 +3,7 @@ import { abandonedConnectionCases } from './abandoned-connection.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
+import { retryCases } from './retry.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -11,5 +12,11 @@ import { noRetryCases } from './no-retry.cases.js'
 export const balancingSuite = defineSuite({
   id: 'balancing',
   title: 'Load balancing',
-  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases, ...abandonedConnectionCases],
+  cases: [
+    ...noRetryCases,
+    ...cutResponseCases,
+    ...noBackendCases,
+    ...abandonedConnectionCases,
+    ...retryCases,
+  ],
 })
