@@ -3,6 +3,7 @@ import { abandonedConnectionCases } from './abandoned-connection.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
+import { oneOutcomeCases } from './one-outcome.cases.js'
 import { retryCases } from './retry.cases.js'
 
 /**
@@ -18,5 +19,6 @@ export const balancingSuite = defineSuite({
     ...noBackendCases,
     ...abandonedConnectionCases,
     ...retryCases,
+    ...oneOutcomeCases,
   ],
 })

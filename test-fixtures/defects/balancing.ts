@@ -94,7 +94,7 @@ export const allBalancingDefects: readonly SeededDefect[] = [
   balancerDefect(
     'reuses-timed-out-upstream-connection',
     'Pools an upstream connection after its response timed out, so the late response answers the next request (HAProxy #583, ledge #199)',
-    ['balancing/abandoned-connection-not-reused'],
+    ['balancing/abandoned-connection-not-reused', 'balancing/one-outcome-per-request'],
   ).replacing(() => ({
     mayPoolAbandoned: (why) => why === 'timeout',
   })),
