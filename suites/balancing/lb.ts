@@ -36,3 +36,20 @@ export function deliveries(
 export function describeDeliveries(list: ReturnType<typeof deliveries>): string {
   return list.map((d) => `${d.backend.name} (conn ${d.request.conn})`).join(', ')
 }
+
+/**
+ * The id of another request of this case that a response names (its
+ * X-Proxyspec-Id or the first line of its body), or undefined when it names
+ * only `own` or none: a response mix-up when defined. Only this case's ids
+ * count, so an error page's first line is never taken for one.
+ */
+export function foreignId(
+  ctx: CaseContext,
+  own: string,
+  response: { readonly id: string | undefined; readonly bodyId: string | undefined },
+): string | undefined {
+  for (const id of [response.id, response.bodyId]) {
+    if (id !== undefined && id !== own && id.startsWith(`${ctx.token}-`)) return id
+  }
+  return undefined
+}

@@ -1,7 +1,10 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { abandonedConnectionCases } from './abandoned-connection.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
+import { oneOutcomeCases } from './one-outcome.cases.js'
+import { retryCases } from './retry.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -10,5 +13,12 @@ import { noRetryCases } from './no-retry.cases.js'
 export const balancingSuite = defineSuite({
   id: 'balancing',
   title: 'Load balancing',
-  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases],
+  cases: [
+    ...noRetryCases,
+    ...cutResponseCases,
+    ...noBackendCases,
+    ...abandonedConnectionCases,
+    ...retryCases,
+    ...oneOutcomeCases,
+  ],
 })

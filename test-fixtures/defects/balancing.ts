@@ -94,9 +94,25 @@ export const allBalancingDefects: readonly SeededDefect[] = [
   balancerDefect(
     'reuses-timed-out-upstream-connection',
     'Pools an upstream connection after its response timed out, so the late response answers the next request (HAProxy #583, ledge #199)',
-    ['balancing/abandoned-connection-not-reused'],
+    ['balancing/abandoned-connection-not-reused', 'balancing/one-outcome-per-request'],
   ).replacing(() => ({
     mayPoolAbandoned: (why) => why === 'timeout',
+  })),
+  balancerDefect(
+    'retries-unkept-body',
+    'Retries a PUT whose body it streamed without keeping, so the retry carries the head and no body (LB-04; nginx refuses this case: ngx_http_upstream_next with request buffering off)',
+    ['balancing/retry-is-the-same-request'],
+  ).replacing((reference) => ({
+    // Takes every request for replayable, kept or not (RFC 9110 §9.2.2: a repeat is the same request).
+    mayRetryElsewhere: (attempt) => reference.mayRetryElsewhere({ ...attempt, replayable: true }),
+  })),
+  balancerDefect(
+    'retries-without-bound',
+    'Retries an idempotent request on every backend in turn, whatever retries.idempotent declares (nginx proxy_next_upstream_tries 0)',
+    ['balancing/retries-are-bounded'],
+  ).replacing((reference) => ({
+    // Counts no retry, so the declared bound never stops it (LB-14).
+    mayRetryElsewhere: (attempt) => reference.mayRetryElsewhere({ ...attempt, retries: 0 }),
   })),
   balancerDefect(
     'up-before-first-check',
@@ -120,6 +136,9 @@ const WIRED = new Set([
   'retries-post-on-another-backend',
   'splices-second-backend-response',
   'answers-200-when-no-backend',
+  'reuses-timed-out-upstream-connection',
+  'retries-unkept-body',
+  'retries-without-bound',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */

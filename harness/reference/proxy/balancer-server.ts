@@ -13,7 +13,11 @@ export type ReferenceBalancerOptions = ReferenceBalancerConfig &
 /** Starts the reference balancer on a loopback port; close() also stops its active checks. */
 export function startReferenceBalancer(options: ReferenceBalancerOptions): Promise<StartedProxy> {
   const { primaries, backups, profile, random, now, ...proxy } = options
+  // The profile's timeouts (catalog §12.2.3) unless the caller set the proxy's own.
+  const { connect_ms, response_ms } = profile.timeouts ?? {}
   return startReferenceProxy({
+    ...(connect_ms === undefined ? {} : { connectTimeoutMs: connect_ms }),
+    ...(response_ms === undefined ? {} : { upstreamTimeoutMs: response_ms }),
     ...proxy,
     mode: 'reverse',
     balancer: {
