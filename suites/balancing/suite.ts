@@ -1,7 +1,11 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { activeCheckCases } from './active-check.cases.js'
+import { backupCases } from './backup.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
+import { healthCheckCases } from './health-check.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
+import { passiveCheckCases } from './passive-check.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -10,5 +14,13 @@ import { noRetryCases } from './no-retry.cases.js'
 export const balancingSuite = defineSuite({
   id: 'balancing',
   title: 'Load balancing',
-  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases],
+  cases: [
+    ...noRetryCases,
+    ...cutResponseCases,
+    ...noBackendCases,
+    ...healthCheckCases,
+    ...activeCheckCases,
+    ...backupCases,
+    ...passiveCheckCases,
+  ],
 })
