@@ -64,6 +64,8 @@ export interface Sent {
   readonly id: string
   /** performance.now() when it was written. */
   readonly sentAt: number
+  /** performance.now() when the answer (or its failure) came. */
+  readonly answeredAt?: number
   readonly status?: number
   /** X-Proxyspec-Backend of the answer. */
   readonly backend?: string
@@ -96,42 +98,65 @@ export class Traffic {
     this.#headers = headers
   }
 
-  /** Sends one GET and reads its answer (within a second, or what is left of the case). */
+  /** Sends one GET on the keep-alive connection and reads its answer (within a second, or what is left of the case). */
   async one(): Promise<Sent> {
+    this.#client ??= await this.#ctx.connect().catch(() => undefined)
+    const { sent, keep } = await this.#exchange(this.#client, 1000)
+    if (!keep) await this.#drop()
+    this.sent.push(sent)
+    return sent
+  }
+
+  /**
+   * Sends `n` GETs at once, each on a fresh connection, and waits for every
+   * answer (each within `readMs`, or what is left of the case).
+   */
+  async burst(n: number, readMs: number): Promise<Sent[]> {
+    const all = await Promise.all(
+      Array.from({ length: n }, async () => {
+        const client = await this.#ctx.connect().catch(() => undefined)
+        const { sent } = await this.#exchange(client, readMs)
+        await client?.close()
+        return sent
+      }),
+    )
+    this.sent.push(...all)
+    return all
+  }
+
+  /** One request and its answer on `client`; keep: the connection may carry the next one. */
+  async #exchange(
+    client: RawClient | undefined,
+    readMs: number,
+  ): Promise<{ sent: Sent; keep: boolean }> {
     const ctx = this.#ctx
     this.#n += 1
     const id = requestId(ctx, `${this.#prefix}${this.#n}`)
     const sentAt = performance.now()
-    let sent: Sent
+    if (client === undefined) return { sent: { id, sentAt, error: 'connect failed' }, keep: false }
     try {
-      this.#client ??= await ctx.connect()
-      await this.#client.write(lbRequest(id, { host: ctx.originHost, headers: this.#headers }))
-      const answer = await this.#client.readResponse({
-        timeoutMs: Math.max(0, Math.min(1000, ctx.remainingMs() - 100)),
+      await client.write(lbRequest(id, { host: ctx.originHost, headers: this.#headers }))
+      const answer = await client.readResponse({
+        timeoutMs: Math.max(0, Math.min(readMs, ctx.remainingMs() - 100)),
       })
-      if (answer.kind === 'response') {
-        const parsed = parseLbResponse(answer.message)
-        sent = {
-          id,
-          sentAt,
-          ...(parsed.status === undefined ? {} : { status: parsed.status }),
-          ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
-        }
-        if (/\bclose\b/i.test(connectionField(answer.message.head.headers))) await this.#drop()
-      } else {
-        sent = {
-          id,
-          sentAt,
-          error: answer.kind === 'closed' ? `closed (${answer.how})` : answer.kind,
-        }
-        await this.#drop()
+      const answeredAt = performance.now()
+      if (answer.kind !== 'response') {
+        const error = answer.kind === 'closed' ? `closed (${answer.how})` : answer.kind
+        return { sent: { id, sentAt, answeredAt, error }, keep: false }
       }
+      const parsed = parseLbResponse(answer.message)
+      const sent: Sent = {
+        id,
+        sentAt,
+        answeredAt,
+        ...(parsed.status === undefined ? {} : { status: parsed.status }),
+        ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
+      }
+      return { sent, keep: !/\bclose\b/i.test(connectionField(answer.message.head.headers)) }
     } catch (error) {
-      sent = { id, sentAt, error: error instanceof Error ? error.message : String(error) }
-      await this.#drop()
+      const message = error instanceof Error ? error.message : String(error)
+      return { sent: { id, sentAt, error: message }, keep: false }
     }
-    this.sent.push(sent)
-    return sent
   }
 
   /**
