@@ -3,7 +3,6 @@
  * declared profile, paced client traffic with one outcome per request id, and
  * the timeline that shows it (ctx.report.timeline).
  */
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Backend, HealthAnswer, HealthCheck } from '../../harness/backends/types.js'
 import { lbRequest, parseLbResponse } from '../../harness/backends/lb-id.js'
 import type { FieldLine } from '../../harness/wire/types.js'
@@ -13,6 +12,11 @@ import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import type { RawClient } from '../../harness/client/types.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { backendsOf, requestId } from './lb.js'
+
+/** A wait that only its deadline ends (the pacing gap); a fresh one each time, so nothing accumulates on it. */
+function never(): Promise<never> {
+  return new Promise<never>(() => undefined)
+}
 
 export type ActiveChecks = NonNullable<BalancerProfile['active']>
 
@@ -170,7 +174,8 @@ export class Traffic {
     while (performance.now() < end) {
       if (done()) return true
       await this.one()
-      await delay(gap, undefined, { signal: ctx.signal }).catch(() => undefined)
+      // The pace of the traffic, not a settling sleep: nothing is awaited but the gap.
+      await ctx.wait('the gap between two client requests', never(), gap)
       if (ctx.signal.aborted) return false
     }
     return done()
