@@ -1,10 +1,14 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
 import { abandonedConnectionCases } from './abandoned-connection.cases.js'
+import { activeCheckCases } from './active-check.cases.js'
+import { backupCases } from './backup.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
+import { healthCheckCases } from './health-check.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
 import { oneOutcomeCases } from './one-outcome.cases.js'
 import { retryCases } from './retry.cases.js'
+import { passiveCheckCases } from './passive-check.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -20,5 +24,9 @@ export const balancingSuite = defineSuite({
     ...abandonedConnectionCases,
     ...retryCases,
     ...oneOutcomeCases,
+    ...healthCheckCases,
+    ...activeCheckCases,
+    ...backupCases,
+    ...passiveCheckCases,
   ],
 })

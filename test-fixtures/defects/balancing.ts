@@ -129,6 +129,48 @@ export const allBalancingDefects: readonly SeededDefect[] = [
     healthCheckRequest: (profile, backend) =>
       reference.healthCheckRequest(profile, backend).replace(/\r\nHost: [^\r]*/i, ''),
   })),
+  balancerDefect(
+    'health-check-method-not-declared',
+    "Checks with OPTIONS whatever method the profile declares (HAProxy's default `option httpchk` shape)",
+    ['balancing/health-check-as-declared'],
+  ).replacing((reference) => ({
+    healthCheckRequest: (profile, backend) =>
+      reference.healthCheckRequest(profile, backend).replace(/^[A-Z]+ /, 'OPTIONS '),
+  })),
+  balancerDefect(
+    'never-readmits-after-failed-checks',
+    'A backend that once failed its active checks is never used again, however many checks it passes since (HAProxy #1234)',
+    ['balancing/readmitted-after-rise'],
+  ).replacing((reference) => ({
+    // Only backends whose every check passed stay candidates (LB-10).
+    candidateBackends: (primaries, backups, profile) =>
+      reference.candidateBackends(
+        primaries.filter((b) => b.passedRun === b.checks),
+        backups.filter((b) => b.passedRun === b.checks),
+        profile,
+      ),
+  })),
+  balancerDefect(
+    'ignores-passive-failures',
+    'Never counts failed requests against a backend, so a backend that resets every request stays in rotation (passive checks declared but inert)',
+    ['balancing/passive-check-ejects-and-returns'],
+  ).replacing(() => ({
+    noteUpstreamResult: () => undefined,
+  })),
+  balancerDefect(
+    'fails-open-when-all-down',
+    'Sends to the first backend anyway when every backend is marked down, although the profile declares fail-closed (Apache forcerecovery)',
+    ['balancing/all-unhealthy-as-declared'],
+  ).replacing((reference) => ({
+    chooseUpstream: (balancer, request, tried) => {
+      const choice = reference.chooseUpstream(balancer, request, tried)
+      const backend = balancer.primaries.find((b) => !tried.has(b))
+      if (choice.kind !== 'none' || tried.size > 0 || backend === undefined) return choice
+      backend.inFlight += 1
+      backend.requests += 1
+      return { kind: 'backend', backend, probe: false }
+    },
+  })),
 ]
 
 /** The cases they name exist: in allDefects and the kill matrix. */
@@ -139,6 +181,15 @@ const WIRED = new Set([
   'reuses-timed-out-upstream-connection',
   'retries-unkept-body',
   'retries-without-bound',
+  // Failure detection (LB-08 to LB-13, LB-26).
+  'counts-failed-health-check-as-passed',
+  'sends-to-backup-while-primary-up',
+  'up-before-first-check',
+  'health-check-without-host',
+  'health-check-method-not-declared',
+  'never-readmits-after-failed-checks',
+  'ignores-passive-failures',
+  'fails-open-when-all-down',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */

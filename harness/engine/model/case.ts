@@ -1,6 +1,7 @@
 import type { CaseContext } from './case-context.js'
 import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
+import type { StartedBackends } from '../../backends/types.js'
 import type { BalancerProfile } from './balancer-profile.js'
 import { rolesBehind, type Role } from './roles.js'
 import type { SpecRef } from './spec-ref.js'
@@ -73,6 +74,11 @@ export interface BalancingNeeds {
    * profile declares no active checks"), or undefined when it is.
    */
   readonly needs?: (declared: BalancerProfile) => string | undefined
+  /**
+   * What the backends do before the target instance starts, so its very first
+   * health checks see it (e.g. a health path that fails from the start, LB-11).
+   */
+  readonly prepare?: (backends: StartedBackends) => void
 }
 
 /** What applicability needs of a case: a ConformanceCase fits. */

@@ -84,6 +84,7 @@ export async function startBalancing(
       ...(plan.profile.active?.path === undefined ? {} : { healthPath: plan.profile.active.path }),
     }),
   )
+  plan.c.balancer.prepare?.(backends)
   const withinMs = Math.max(0, BALANCER_START_TIMEOUT_MS - (performance.now() - started))
   const starting = plan.perCase.start({
     primaries: backends.primaries.map((b) => ({ host: b.host, port: b.port })),
