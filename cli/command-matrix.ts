@@ -18,7 +18,9 @@ import {
   type StartedPeer,
 } from '../harness/peers/types.js'
 import { executeRun } from '../harness/engine/runner/run.js'
-import { selectCases } from '../harness/engine/runner/select.js'
+import { selectCases, type Selection } from '../harness/engine/runner/select.js'
+import { appliesTo, type ConformanceCase } from '../harness/engine/model/case.js'
+import type { Role } from '../harness/engine/model/roles.js'
 import { toolVersion } from '../harness/engine/runner/tool-version.js'
 import { parseTarget, resolveRoles } from '../harness/engine/target/target-spec.js'
 import { caseAnchor } from '../reports/html-case.js'
@@ -105,6 +107,61 @@ function markdownSite(outDir: string, siteDir: string, siteUrl: string | undefin
   }
 }
 
+/** One run of the matrix: a peer (in a profile) in some roles over some cases, and its evidence page. */
+async function matrixPass(
+  pass: {
+    readonly name: PeerName
+    readonly definition: (typeof PEERS)[PeerName]
+    readonly profile: PeerProfile | undefined
+    readonly target: ReturnType<typeof parseTarget>
+    readonly label: string
+    readonly roles: readonly Role[]
+    readonly catalog: readonly ConformanceCase[]
+    readonly selection: Selection
+    readonly siteDir: string
+    readonly evidenceName: string
+  },
+  options: {
+    readonly timeoutMs: number
+    readonly concurrency: number
+    readonly peerOptions: ReturnType<typeof peerOptionsFrom>
+  },
+): Promise<PeerRunInfo> {
+  const { name, definition, profile, roles } = pass
+  const started: StartedPeer[] = []
+  const run = await executeRun(
+    {
+      target: pass.target,
+      roles,
+      selection: pass.selection,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      peer: { ...options.peerOptions, onStarted: (peer) => started.push(peer) },
+    },
+    pass.catalog,
+  )
+  const first = started[0]
+  const evidence = `matrix/${profile === undefined ? pass.evidenceName : `${name}-${profile.name}`}.html`
+  await writeFileAtomic(join(pass.siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
+  const s = run.summary.byStatus
+  process.stdout.write(
+    `${pass.label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
+  )
+  return {
+    peer: name,
+    ...(profile === undefined ? {} : { profile: profile.name }),
+    version: first?.version ?? 'unknown',
+    provider: first?.provider ?? 'native',
+    where: first?.where ?? '',
+    roles: [...new Set(started.map((p) => p.role))].map((role) => {
+      const peer = started.find((p) => p.role === role)!
+      return { role, templates: definition.templates(role, profile), files: peer.files }
+    }),
+    evidence,
+    run,
+  }
+}
+
 /**
  * `proxyspec matrix`: every selected suite on every peer in each role it
  * plays (a peer with profiles: its default profile runs every case, each
@@ -153,45 +210,35 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
   const infos: PeerRunInfo[] = []
   for (const { name, profile, everyCase } of matrixTargets(values.targets)) {
     const definition = PEERS[name]
-    const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
-    // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
-    if (selectCases(catalog, selection).length === 0) continue
-    const started: StartedPeer[] = []
     const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
     const target = parseTarget(label)
-    const roles = resolveRoles(target, [])
-    const run = await executeRun(
-      {
-        target,
-        roles,
-        selection,
-        timeoutMs,
-        concurrency,
-        peer: { ...peerOptions, onStarted: (peer) => started.push(peer) },
-      },
-      catalog,
-    )
-    const first = started[0]
-    const evidence = `matrix/${profile === undefined ? name : `${name}-${profile.name}`}.html`
-    await writeFileAtomic(join(siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
-    infos.push({
-      peer: name,
-      ...(profile === undefined ? {} : { profile: profile.name }),
-      version: first?.version ?? 'unknown',
-      provider: first?.provider ?? 'native',
-      where: first?.where ?? '',
-      roles: started.map((p) => ({
-        role: p.role,
-        templates: definition.templates(p.role, profile),
-        files: p.files,
-      })),
-      evidence,
-      run,
-    })
-    const s = run.summary.byStatus
-    process.stdout.write(
-      `${label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
-    )
+    const allRoles = resolveRoles(target, [])
+    const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
+    const pass = { name, definition, profile, target, label, selection, siteDir }
+    const options = { timeoutMs, concurrency, peerOptions }
+    // The peer's own roles: every selected case.
+    const roles = allRoles.filter((role) => role !== 'balancer')
+    // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
+    const selected = selectCases(catalog, selection)
+    if (selected.some((c) => roles.some((role) => appliesTo(c, role))))
+      infos.push(await matrixPass({ ...pass, roles, catalog, evidenceName: name }, options))
+    // As a load balancer: the balancing cases, each over its own backends. The HTTP suites
+    // through a balancer (`run --role balancer`) are left out here: the reverse columns show
+    // those peers' HTTP behaviour, and a balancer column of them would repeat it.
+    const balancing = catalog.filter((c) => c.balancer !== undefined)
+    if (allRoles.includes('balancer') && selectCases(balancing, selection).length > 0) {
+      infos.push(
+        await matrixPass(
+          {
+            ...pass,
+            roles: ['balancer' as const],
+            catalog: balancing,
+            evidenceName: `${name}-balancer`,
+          },
+          options,
+        ),
+      )
+    }
   }
   const matrix = buildMatrix(infos, reasons, caseAnchor, toolVersion())
   const markdown = renderMatrixMarkdown(matrix, markdownSite(outDir, siteDir, siteUrl))

@@ -41,7 +41,9 @@ export const noBackendCases = [
     },
     async run(ctx): Promise<Outcome> {
       const backends = backendsOf(ctx)
-      await Promise.all(backends.all.map((backend) => backend.refuse()))
+      // kill, not refuse: a connection the balancer opened before (a health check's, a pooled
+      // one) must not serve either; refusing new ones only let Caddy answer on its pooled ones.
+      await Promise.all(backends.all.map((backend) => backend.kill()))
       const statuses: string[] = []
       const wrong: string[] = []
       const warnings: string[] = []
@@ -69,6 +71,14 @@ export const noBackendCases = [
         }
         const { status, complete } = parseLbResponse(answer.message)
         statuses.push(`${method}: ${status}`)
+        // The setup must hold: a backend that still answered makes this request no evidence.
+        const answered = backends.all.find((b) =>
+          b.requests.some((r) => r.id === id && r.outcome === 'answered'),
+        )
+        if (answered !== undefined) {
+          statuses.push(`${method}: ${answered.name} answered it, so it shows nothing`)
+          continue
+        }
         if (status === undefined || !complete) wrong.push(`${method}: an incomplete response`)
         else if (status < 400) wrong.push(`${method}: ${status} although no backend answered`)
         else if (status < 500) warnings.push(`${method}: ${status}`)
