@@ -2,6 +2,11 @@ import { defineSuite } from '../../harness/engine/model/case.js'
 import { cutResponseCases } from './cut-response.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
+import { roundRobinCases } from './round-robin.cases.js'
+import { sharesCases } from './shares.cases.js'
+import { leastConnCases } from './least-conn.cases.js'
+import { hashCases } from './hash.cases.js'
+import { perRequestCases } from './per-request.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -10,5 +15,14 @@ import { noRetryCases } from './no-retry.cases.js'
 export const balancingSuite = defineSuite({
   id: 'balancing',
   title: 'Load balancing',
-  cases: [...noRetryCases, ...cutResponseCases, ...noBackendCases],
+  cases: [
+    ...noRetryCases,
+    ...cutResponseCases,
+    ...noBackendCases,
+    ...roundRobinCases,
+    ...sharesCases,
+    ...leastConnCases,
+    ...hashCases,
+    ...perRequestCases,
+  ],
 })
