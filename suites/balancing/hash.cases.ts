@@ -198,7 +198,13 @@ export const hashCases = [
     timeoutMs: 10_000,
     balancer: {
       primaries: 3,
-      profile: { policy: 'hash', hash: { key: 'uri', consistent: true } },
+      // Passive checks take O2 out after one failure (so the balancer knows the set
+      // changed) and let it back after a second.
+      profile: {
+        policy: 'hash',
+        hash: { key: 'uri', consistent: true },
+        passive: { max_fails: 1, fail_timeout_s: 1 },
+      },
       needs: (declared) =>
         keyUnsupported(declared) ??
         (declared.hash?.consistent !== true
