@@ -121,9 +121,7 @@ export const sharesCases = [
       const found: string[] = []
       const zero = names.filter((_, i) => weights[i] === 0 && counts[i]! > 0)
       if (zero.length > 0)
-        found.push(
-          `${zero.map((z) => `${z} (weight 0) got ${counts[names.indexOf(z)]}`).join(', ')}`,
-        )
+        found.push(zero.map((z) => `${z} (weight 0) got ${counts[names.indexOf(z)]}`).join(', '))
       let warn: string | undefined
       if (exact && workers <= 1) {
         const weightOf = Object.fromEntries(names.map((b, i) => [b, weights[i]!]))
