@@ -1,7 +1,7 @@
 import type { BalancerProfile } from '../../harness/engine/model/balancer-profile.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
-import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
+import { conforms, endCase, violates, type Outcome } from '../../harness/engine/model/outcome.js'
 import {
   goodnessOfFit,
   multiWorkerBand,
@@ -18,8 +18,11 @@ import {
   expectedCounts,
   fitTest,
   idsFor,
+  readmissionBoundMs,
+  removalBoundMs,
   sendParallel,
   sendSequential,
+  sendUntil,
   sequenceOf,
   servedBy,
   weightsOf,
@@ -69,6 +72,85 @@ function deterministic(profile: BalancerProfile): boolean {
   return profile.policy === 'round-robin' || profile.policy === 'weighted'
 }
 
+/** Requests judged while O1 is out, and after it is back (windows of Σw). */
+const PHASE_REQUESTS = 100
+
+/**
+ * LB-16's second part, on one worker with active checks declared: O1 fails its
+ * checks (its client path keeps answering), so the balancer takes it out: the
+ * others keep their ratio and O1 gets nothing; then O1 passes again and the full
+ * ratio is back within 2 × the readmission bound. What went wrong, if anything.
+ */
+async function leaveAndReturn(ctx: CaseContext, weights: readonly number[]): Promise<string[]> {
+  const backends = backendsOf(ctx)
+  const profile = ctx.profile ?? { policy: 'weighted' }
+  const names = backends.primaries.map((b) => b.name)
+  const first = backends.primaries[0]!
+  if (profile.active === undefined) {
+    ctx.note('no active checks declared: O1 leaving and returning is not exercised')
+    return []
+  }
+  const survivors = weights.slice(1).reduce((a, b) => a + b, 0)
+  first.health(503)
+  const removal = removalBoundMs(profile)
+  const gone = await sendUntil(
+    ctx,
+    'x',
+    removal,
+    (recent) =>
+      recent.length >= 2 * survivors && !recent.slice(-2 * survivors).includes(first.name),
+  )
+  ctx.note(
+    `${first.name} fails its checks: ${gone.sent} GETs until ${2 * survivors} in a row went elsewhere (bound ${Math.round(removal)} ms)`,
+  )
+  if (!gone.reached) return [`${first.name} still got requests after the removal bound`]
+  const out = await sendSequential(ctx, idsFor(ctx.token, 'o', PHASE_REQUESTS))
+  const short = cutShort(out, `${PHASE_REQUESTS} GETs while ${first.name} is out`)
+  if (short !== undefined) endCase(short)
+  const outSeq = sequenceOf(out.ids, servedBy(backends)).filter((s) => s !== '-')
+  const outWeights = Object.fromEntries(names.map((b, i) => [b, i === 0 ? 0 : weights[i]!]))
+  const outCheck = weightedWindows(outSeq, outWeights)
+  const outCounts = countsOf(names, outSeq)
+  ctx.report.distribution({
+    title: `${first.name} out: ${PHASE_REQUESTS} sequential requests`,
+    backends: names.map((name, i) => ({
+      name,
+      observed: outCounts[i]!,
+      expected: expectedCounts(Object.values(outWeights), outSeq.length)[i]!,
+    })),
+    test: { name: 'weighted-windows', detail: outCheck.reason },
+  })
+  ctx.note(`${first.name} out: ${describeCounts(names, outCounts)}; ${outCheck.reason}`)
+  if (!outCheck.pass) return [`while ${first.name} was out: ${outCheck.reason}`]
+  first.health(200)
+  const readmission = 2 * readmissionBoundMs(profile)
+  const back = await sendUntil(ctx, 'y', readmission, (recent) => recent.at(-1) === first.name)
+  ctx.note(
+    `${first.name} passes again: back after ${back.sent} GETs (bound 2 × readmission = ${Math.round(readmission)} ms)`,
+  )
+  if (!back.reached) return [`${first.name} got no request within 2 × the readmission bound`]
+  const again = await sendSequential(ctx, idsFor(ctx.token, 'a', PHASE_REQUESTS))
+  const shortAgain = cutShort(again, `${PHASE_REQUESTS} GETs after ${first.name} returned`)
+  if (shortAgain !== undefined) endCase(shortAgain)
+  const againSeq = sequenceOf(again.ids, servedBy(backends)).filter((s) => s !== '-')
+  const againCheck = weightedWindows(
+    againSeq,
+    Object.fromEntries(names.map((b, i) => [b, weights[i]!])),
+  )
+  const againCounts = countsOf(names, againSeq)
+  ctx.report.distribution({
+    title: `${first.name} back: ${PHASE_REQUESTS} sequential requests`,
+    backends: names.map((name, i) => ({
+      name,
+      observed: againCounts[i]!,
+      expected: expectedCounts(weights, againSeq.length)[i]!,
+    })),
+    test: { name: 'weighted-windows', detail: againCheck.reason },
+  })
+  ctx.note(`${first.name} back: ${describeCounts(names, againCounts)}; ${againCheck.reason}`)
+  return againCheck.pass ? [] : [`after ${first.name} returned: ${againCheck.reason}`]
+}
+
 export const sharesCases = [
   defineCase({
     id: 'weighted-shares',
@@ -87,7 +169,12 @@ export const sharesCases = [
     timeoutMs: 10_000,
     balancer: {
       primaries: 3,
-      profile: { policy: 'weighted', weights: [3, 1, 1] },
+      // Active checks (fast) so O1 can leave and come back within the case.
+      profile: {
+        policy: 'weighted',
+        weights: [3, 1, 1],
+        active: { path: '/healthz', interval_ms: 100, timeout_ms: 100, fall: 1, rise: 1 },
+      },
       needs: (declared) =>
         declared.weights === undefined
           ? 'the profile declares no weights'
@@ -160,9 +247,12 @@ export const sharesCases = [
         if (judged.fail !== undefined) found.push(judged.fail)
         warn = judged.warn
       }
+      if (found.length === 0 && exact && workers <= 1) {
+        found.push(...(await leaveAndReturn(ctx, weights)))
+      }
       if (found.length > 0)
         return violates(
-          `shares ${weights.join(':')} (exact windows ±1 on one worker), nothing to a weight-0 backend`,
+          `shares ${weights.join(':')} (exact windows ±1 on one worker), nothing to a weight-0 backend, the ratio kept while O1 is out and back after it returns`,
           found.join('; '),
         )
       if (warn !== undefined)

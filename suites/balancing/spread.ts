@@ -10,6 +10,7 @@ import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import type { RawClient } from '../../harness/client/types.js'
 import type { BalanceTest } from '../../harness/engine/model/balance.js'
 import type { GoodnessOfFit } from '../../harness/stats/index.js'
+import type { BalancerProfile } from '../../harness/engine/model/balancer-profile.js'
 import { timedOut, type Outcome } from '../../harness/engine/model/outcome.js'
 
 /** What happened to the requests of a batch on the client side. */
@@ -197,4 +198,70 @@ export function cutShort(batch: Batch, what: string): Outcome | undefined {
     `${what}: ${batch.ids.length - batch.skipped} of ${batch.ids.length} sent before the case deadline`,
     batch.ms,
   )
+}
+
+/** slack = max(0.5 s, 20 %) + declared jitter (catalog §12.2.5), in ms, for a bound of `ms`. */
+function withSlack(ms: number, profile: BalancerProfile): number {
+  const jitter = (profile.active?.jitter ?? 0) * (profile.active?.interval_ms ?? 0)
+  return ms + Math.max(500, 0.2 * ms) + jitter
+}
+
+/**
+ * The removal bound (catalog §12.2.5): interval×fall + timeout + slack with
+ * active checks; with passive checks only, the first failures take a backend
+ * out, so slack alone.
+ */
+export function removalBoundMs(profile: BalancerProfile): number {
+  const active = profile.active
+  return withSlack(
+    active === undefined ? 0 : active.interval_ms * active.fall + active.timeout_ms,
+    profile,
+  )
+}
+
+/**
+ * The readmission bound (catalog §12.2.5): interval×rise + timeout + slack with
+ * active checks; with passive checks only, fail_timeout + slack.
+ */
+export function readmissionBoundMs(profile: BalancerProfile): number {
+  const active = profile.active
+  if (active !== undefined)
+    return withSlack(active.interval_ms * active.rise + active.timeout_ms, profile)
+  return withSlack((profile.passive?.fail_timeout_s ?? 0) * 1000, profile)
+}
+
+/**
+ * Sends GETs one after another on one keep-alive connection until `done`
+ * holds for the backends that served the last ones, or `withinMs` passes;
+ * each try is a request, never a sleep. Whether `done` held.
+ */
+export async function sendUntil(
+  ctx: CaseContext,
+  tag: string,
+  withinMs: number,
+  done: (recent: readonly string[]) => boolean,
+): Promise<{ readonly reached: boolean; readonly sent: number }> {
+  const backends = ctx.backends
+  if (backends === undefined) return { reached: false, sent: 0 }
+  const until = performance.now() + Math.min(withinMs, ctx.remainingMs() / 2)
+  const served: string[] = []
+  let client: RawClient | undefined
+  let sent = 0
+  try {
+    while (performance.now() < until) {
+      const id = `${ctx.token}-${tag}${sent}`
+      sent += 1
+      client ??= await ctx.connect()
+      const ok = await exchange(ctx, client, id, undefined)
+      if (ok !== undefined) {
+        await client.close()
+        client = undefined
+      }
+      served.push(ok === undefined || ok === CLOSING ? (servedBy(backends).get(id) ?? '-') : '!')
+      if (done(served)) return { reached: true, sent }
+    }
+    return { reached: false, sent }
+  } finally {
+    await client?.close()
+  }
 }
