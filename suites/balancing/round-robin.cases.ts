@@ -8,6 +8,7 @@ import {
   describeCounts,
   expectedCounts,
   idsFor,
+  sendParallel,
   sendSequential,
   sequenceOf,
   servedBy,
@@ -15,6 +16,9 @@ import {
 
 /** Requests per phase (catalog LB-15): on one keep-alive connection, then each on a fresh one. */
 const PER_PHASE = 300
+
+/** Concurrent keep-alive clients of the third phase (catalog LB-15: 20 × 15 requests). */
+const CLIENTS = 20
 
 export const roundRobinCases = [
   defineCase({
@@ -106,6 +110,33 @@ export const roundRobinCases = [
           if (!band.pass) found.push(`${phase}: ${band.reason}`)
         }
       }
+      // Then 20 concurrent clients × 15 requests: the order at the backends is the
+      // clients', but the balancer still chose in one cycle, so with one worker any
+      // 300 consecutive choices hold exactly 100 per backend (the band with K = 1: ±1).
+      const concurrent = await sendParallel(ctx, idsFor(ctx.token, 'c', PER_PHASE), CLIENTS)
+      const shortC = cutShort(concurrent, `${PER_PHASE} GETs from ${CLIENTS} clients`)
+      if (shortC !== undefined) return shortC
+      const cCounts = countsOf(names, sequenceOf(concurrent.ids, servedBy(backends)))
+      const cBand = multiWorkerBand(
+        Object.fromEntries(names.map((n, i) => [n, cCounts[i]!])),
+        Object.fromEntries(names.map((n) => [n, 1])),
+        workers,
+      )
+      ctx.report.distribution({
+        title: `Round robin, ${CLIENTS} concurrent clients`,
+        backends: cBand.rows.map((r) => ({
+          name: r.backend,
+          observed: r.observed,
+          expected: r.expected,
+        })),
+        test: { name: 'band', detail: cBand.reason },
+      })
+      ctx.note(
+        `${CLIENTS} concurrent clients: ${PER_PHASE} GETs in ${Math.round(concurrent.ms)} ms, ${describeCounts(names, cCounts)}; ${cBand.reason}`,
+      )
+      if (concurrent.errors.length > 0)
+        warnings.push(`concurrent: ${concurrent.errors.length} errors (${concurrent.errors[0]})`)
+      if (!cBand.pass) found.push(`${CLIENTS} concurrent clients: ${cBand.reason}`)
       if (found.length > 0) {
         return violates(
           workers <= 1
