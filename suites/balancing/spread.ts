@@ -29,7 +29,9 @@ export type RequestShape = (id: string) => Omit<LbRequestOptions, 'host'>
 /**
  * Sends one GET per id, in order, each waiting for its response: on one
  * keep-alive connection (a new one only if the target closed it), or each on
- * a fresh connection (`fresh`). Stops at the case deadline (the rest are errors).
+ * a fresh connection (`fresh`). Stops at the case deadline (the rest are
+ * skipped). A reused connection that closes with no response gets C's one
+ * retry of an idempotent request on a new connection (catalog §12.2.1).
  */
 export async function sendSequential(
   ctx: CaseContext,
@@ -45,8 +47,14 @@ export async function sendSequential(
       skipped += 1
       continue
     }
+    const reused = client !== undefined
     client ??= await ctx.connect()
-    const ok = await exchange(ctx, client, id, options.shape)
+    let ok = await exchange(ctx, client, id, options.shape)
+    if (ok === 'closed' && reused) {
+      await client.close()
+      client = await ctx.connect()
+      ok = await exchange(ctx, client, id, options.shape)
+    }
     if (ok !== undefined && ok !== CLOSING) errors.push(`${id}: ${ok}`)
     if (options.fresh === true || ok !== undefined) {
       await client.close()
@@ -75,8 +83,14 @@ export async function sendParallel(
         skipped += 1
         continue
       }
+      const reused = client !== undefined
       client ??= await ctx.connect()
-      const ok = await exchange(ctx, client, id, shape)
+      let ok = await exchange(ctx, client, id, shape)
+      if (ok === 'closed' && reused) {
+        await client.close()
+        client = await ctx.connect()
+        ok = await exchange(ctx, client, id, shape)
+      }
       if (ok !== undefined) {
         if (ok !== CLOSING) errors.push(`${id}: ${ok}`)
         await client.close()
@@ -251,8 +265,14 @@ export async function sendUntil(
     while (performance.now() < until) {
       const id = `${ctx.token}-${tag}${sent}`
       sent += 1
+      const reused = client !== undefined
       client ??= await ctx.connect()
-      const ok = await exchange(ctx, client, id, undefined)
+      let ok = await exchange(ctx, client, id, undefined)
+      if (ok === 'closed' && reused) {
+        await client.close()
+        client = await ctx.connect()
+        ok = await exchange(ctx, client, id, undefined)
+      }
       if (ok !== undefined) {
         await client.close()
         client = undefined
