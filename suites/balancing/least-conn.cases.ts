@@ -1,5 +1,5 @@
 import { lbRequest } from '../../harness/backends/lb-id.js'
-import { isTimeout } from '../../harness/net/deadline.js'
+import { Deadline, isTimeout } from '../../harness/net/deadline.js'
 import { defineCase } from '../../harness/engine/model/case.js'
 import type { RawClient } from '../../harness/client/types.js'
 import { conforms, timedOut, violates, type Outcome } from '../../harness/engine/model/outcome.js'
@@ -43,7 +43,7 @@ export const leastConnCases = [
       const names = backends.primaries.map((b) => b.name)
       const slow = backends.primaries[0]!
       // Held until the case ends (the runner stops everything then).
-      slow.slow(ctx.remainingMs() + 1000)
+      slow.slow(3000)
       const held: RawClient[] = []
       for (const id of idsFor(ctx.token, 'h', HELD)) {
         const client = await ctx.connect()
@@ -65,11 +65,14 @@ export const leastConnCases = [
         const client = await ctx.connect()
         clients.push(client)
         await client.write(lbRequest(id, { host: ctx.originHost }))
+        // One deadline for the three waits; the losers end with it (no timer left behind).
+        const stop = new AbortController()
+        const within = new Deadline(Math.max(50, ctx.remainingMs() - 200), stop.signal)
         const arrived = await Promise.race(
-          backends.primaries.map((b) =>
-            b.waitForRequest(id, Math.max(50, ctx.remainingMs() - 200)),
-          ),
+          backends.primaries.map((b) => b.waitForRequest(id, within)),
         )
+        stop.abort()
+        within.dispose()
         if (isTimeout(arrived)) return timedOut(`probe ${id} at a backend`, arrived.afterMs)
       }
       const sequence = sequenceOf(probes, servedBy(backends))
@@ -88,6 +91,8 @@ export const leastConnCases = [
         `${slow.name} held ${before} of ${HELD} concurrent GETs; the ${PROBES} probes went ${describeCounts(names, counts)}; ${slow.name} in flight at the end: ${slow.inFlight}`,
       )
       for (const c of [...held, ...clients]) await c.close()
+      // The held answers end now (RST), not at the end of their delay.
+      await slow.kill()
       if (onSlow > 1) {
         const workers = ctx.profile?.workers ?? 1
         return violates(
