@@ -91,6 +91,14 @@ async function leaveAndReturn(ctx: CaseContext, weights: readonly number[]): Pro
     return []
   }
   const survivors = weights.slice(1).reduce((a, b) => a + b, 0)
+  // While the balancer has not changed its mind yet, the next request waits for
+  // O1's next health check (the event that can change it), not a timer.
+  const nextCheckWhile =
+    (waiting: (recent: readonly string[]) => boolean) =>
+    async (recent: readonly string[], untilMs: number): Promise<unknown> =>
+      waiting(recent) && untilMs > 0
+        ? first.waitForHealthChecks(first.healthChecks.length + 1, untilMs)
+        : undefined
   first.health(503)
   const removal = removalBoundMs(profile)
   const gone = await sendUntil(
@@ -99,6 +107,7 @@ async function leaveAndReturn(ctx: CaseContext, weights: readonly number[]): Pro
     removal,
     (recent) =>
       recent.length >= 2 * survivors && !recent.slice(-2 * survivors).includes(first.name),
+    nextCheckWhile((recent) => recent.at(-1) === first.name),
   )
   ctx.note(
     `${first.name} fails its checks: ${gone.sent} GETs until ${2 * survivors} in a row went elsewhere (bound ${Math.round(removal)} ms)`,
@@ -124,7 +133,13 @@ async function leaveAndReturn(ctx: CaseContext, weights: readonly number[]): Pro
   if (!outCheck.pass) return [`while ${first.name} was out: ${outCheck.reason}`]
   first.health(200)
   const readmission = 2 * readmissionBoundMs(profile)
-  const back = await sendUntil(ctx, 'y', readmission, (recent) => recent.at(-1) === first.name)
+  const back = await sendUntil(
+    ctx,
+    'y',
+    readmission,
+    (recent) => recent.at(-1) === first.name,
+    nextCheckWhile((recent) => recent.at(-1) !== first.name),
+  )
   ctx.note(
     `${first.name} passes again: back after ${back.sent} GETs (bound 2 × readmission = ${Math.round(readmission)} ms)`,
   )

@@ -247,13 +247,16 @@ export function readmissionBoundMs(profile: BalancerProfile): number {
 /**
  * Sends GETs one after another on one keep-alive connection until `done`
  * holds for the backends that served the last ones, or `withinMs` passes;
- * each try is a request, never a sleep. Whether `done` held.
+ * between two, `between` may wait for an event (never a sleep). Whether
+ * `done` held, and how many were sent.
  */
 export async function sendUntil(
   ctx: CaseContext,
   tag: string,
   withinMs: number,
   done: (recent: readonly string[]) => boolean,
+  /** Waits for an event (e.g. the next health check) before the next request, given what came so far. */
+  between?: (recent: readonly string[], untilMs: number) => Promise<unknown>,
 ): Promise<{ readonly reached: boolean; readonly sent: number }> {
   const backends = ctx.backends
   if (backends === undefined) return { reached: false, sent: 0 }
@@ -279,6 +282,7 @@ export async function sendUntil(
       }
       served.push(ok === undefined || ok === CLOSING ? (servedBy(backends).get(id) ?? '-') : '!')
       if (done(served)) return { reached: true, sent }
+      await between?.(served, until - performance.now())
     }
     return { reached: false, sent }
   } finally {
