@@ -118,7 +118,7 @@ export const allBalancingDefects: readonly SeededDefect[] = [
   })),
   balancerDefect(
     'round-robin-breaks-ties-at-random',
-    'Round robin whose ties go to a random backend: the counts stay even, the fixed cycle is lost (per-request randomised start, as in Envoy’s per-worker random offset)',
+    'Round robin whose ties go to a random backend: the counts stay even, the fixed cycle is lost',
     ['balancing/round-robin-cycles'],
   ).replacing((reference) => {
     const random = seededRandom(7)
