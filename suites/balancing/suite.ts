@@ -9,6 +9,11 @@ import { noRetryCases } from './no-retry.cases.js'
 import { oneOutcomeCases } from './one-outcome.cases.js'
 import { retryCases } from './retry.cases.js'
 import { passiveCheckCases } from './passive-check.cases.js'
+import { roundRobinCases } from './round-robin.cases.js'
+import { sharesCases } from './shares.cases.js'
+import { leastConnCases } from './least-conn.cases.js'
+import { hashCases } from './hash.cases.js'
+import { perRequestCases } from './per-request.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -28,5 +33,10 @@ export const balancingSuite = defineSuite({
     ...activeCheckCases,
     ...backupCases,
     ...passiveCheckCases,
+    ...roundRobinCases,
+    ...sharesCases,
+    ...leastConnCases,
+    ...hashCases,
+    ...perRequestCases,
   ],
 })

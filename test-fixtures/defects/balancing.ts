@@ -11,6 +11,9 @@ import {
   runWideReferenceProfile,
   startBalancerTarget,
 } from '../../harness/engine/target/balancer-target.js'
+import { hash32 } from '../../harness/reference/balancer/hash.js'
+import { hashKey } from '../../harness/reference/balancer/policy.js'
+import { seededRandom } from '../../harness/stats/index.js'
 import { defectEntry, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
@@ -171,6 +174,71 @@ export const allBalancingDefects: readonly SeededDefect[] = [
       return { kind: 'backend', backend, probe: false }
     },
   })),
+  balancerDefect(
+    'round-robin-breaks-ties-at-random',
+    'Round robin whose ties go to a random backend: the counts stay even, the fixed cycle is lost',
+    ['balancing/round-robin-cycles'],
+  ).replacing((reference) => {
+    const random = seededRandom(7)
+    return {
+      // The candidates in a new order each time: smooth round robin breaks ties by order.
+      candidateBackends: (primaries, backups, profile) => {
+        const list = [...reference.candidateBackends(primaries, backups, profile)]
+        for (let i = list.length - 1; i > 0; i -= 1) {
+          const j = random.below(i + 1)
+          ;[list[i], list[j]] = [list[j]!, list[i]!]
+        }
+        return list
+      },
+    }
+  }),
+  balancerDefect(
+    'random-favours-first-backend',
+    'A random draw that counts the first backend twice: every backend gets traffic, the first twice its share',
+    ['balancing/random-spreads-evenly'],
+  ).replacing((reference) => ({
+    backendWeight: (backend, profile) =>
+      reference.backendWeight(backend, profile) *
+      (profile.policy === 'random' && backend.index === 0 && !backend.backup ? 2 : 1),
+  })),
+  balancerDefect(
+    'hash-key-per-request',
+    'Hashes a per-request value with the key, so one key wanders between backends (a request counter salted into the key)',
+    ['balancing/hash-is-stable'],
+  ).replacing((reference) => {
+    let count = 0
+    return {
+      chooseUpstream: (balancer, request, tried) => {
+        count += 1
+        const head = { ...request.head, target: `${request.head.target}?n=${count}` }
+        return reference.chooseUpstream(balancer, { ...request, head }, tried)
+      },
+    }
+  }),
+  balancerDefect(
+    'remaps-all-keys-on-removal',
+    'Map-based hashing (key modulo the live backends) under a declared consistent hash: when one backend leaves, the survivors’ keys are re-divided too (HAProxy map-based)',
+    ['balancing/consistent-hash-remaps-little'],
+  ).replacing((reference) => ({
+    chooseUpstream: (balancer, request, tried) => {
+      const live = balancer.primaries.filter((b) => !tried.has(b) && balancer.usable(b))
+      if (balancer.profile.policy !== 'hash' || live.length === 0)
+        return reference.chooseUpstream(balancer, request, tried)
+      const key = hashKey(balancer.profile.hash?.key ?? 'uri', request)
+      const target = live[hash32(key) % live.length]
+      // Every other backend counts as tried: the reference can only pick `target`.
+      const others = new Set(balancer.backends.filter((b) => b !== target))
+      return reference.chooseUpstream(balancer, request, others)
+    },
+  })),
+  balancerDefect(
+    'gives-up-on-refused-backend',
+    'Answers 502 when the chosen backend refuses the connection instead of choosing another, so a client keeps meeting a dead backend',
+    ['balancing/per-request-on-one-connection'],
+  ).replacing((reference) => ({
+    // Nothing was written: choosing another backend is selection, not a retry (LB-01, LB-25).
+    mayRetryElsewhere: (attempt) => attempt.written && reference.mayRetryElsewhere(attempt),
+  })),
 ]
 
 /** The cases they name exist: in allDefects and the kill matrix. */
@@ -190,6 +258,13 @@ const WIRED = new Set([
   'never-readmits-after-failed-checks',
   'ignores-passive-failures',
   'fails-open-when-all-down',
+  'ignores-weights',
+  'least-conn-counts-requests',
+  'round-robin-breaks-ties-at-random',
+  'random-favours-first-backend',
+  'hash-key-per-request',
+  'remaps-all-keys-on-removal',
+  'gives-up-on-refused-backend',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */
