@@ -210,7 +210,11 @@ export const allBalancingDefects: readonly SeededDefect[] = [
     return {
       chooseUpstream: (balancer, request, tried) => {
         count += 1
-        const head = { ...request.head, target: `${request.head.target}?n=${count}` }
+        // Wherever the key rides (the URI, a header, a cookie), the counter goes with it.
+        const headers = request.head.headers.map((f) =>
+          /^(x-proxyspec-key|cookie)$/i.test(f.name) ? { ...f, value: `${f.value}${count}` } : f,
+        )
+        const head = { ...request.head, target: `${request.head.target}?n=${count}`, headers }
         return reference.chooseUpstream(balancer, { ...request, head }, tried)
       },
     }
