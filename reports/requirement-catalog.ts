@@ -23,7 +23,7 @@ export const CATALOG_ROLES: readonly CatalogRole[] = [...ROLES, 'ftp-gateway']
  */
 export type CatalogLevel = Level | 'CONTRACT'
 
-export const CATALOG_LEVELS: readonly CatalogLevel[] = [...LEVELS, 'CONTRACT']
+export const CATALOG_LEVELS: readonly CatalogLevel[] = LEVELS
 
 /**
  * The side-by-side protocols an HTTP/2 row is written for (§1.1, "HTTP/2
