@@ -3,6 +3,7 @@
  * every role; every case must get the same verdict every time. Prints one
  * JSON object; exit 1 when any verdict varied.
  */
+import { setMaxListeners } from 'node:events'
 import { executeRun } from '../../harness/engine/runner/run.js'
 import { parseTarget } from '../../harness/engine/target/target-spec.js'
 import { allCases } from '../../suites/index.js'
@@ -40,6 +41,8 @@ export async function measureRepeatability(runs: number): Promise<Repeatability>
 }
 
 if (process.argv[1]?.endsWith('repeatability.js') === true) {
+  // As the command does (cli/run-main.ts): one listener per deadline in flight is no leak.
+  setMaxListeners(200)
   const result = await measureRepeatability(Number(process.argv[2] ?? 20))
   process.stdout.write(`${JSON.stringify(result)}\n`)
   process.exitCode = result.identical ? 0 : 1
