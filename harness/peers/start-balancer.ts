@@ -18,7 +18,7 @@ export function balancerProfileOf(name: PeerName): BalancerProfile | undefined {
  * everything stopped on close. Natively unless `--peer-provider container`
  * asks otherwise; varnish and caddy are not in the peer image, so they run
  * natively only and a container request is refused with one line.
- * Until the engine has a balancer role, the started peer reports 'reverse'.
+ * The started peer reports the balancer role (the matrix lists its config under it).
  */
 export async function startBalancerPeer(
   name: PeerName,
@@ -50,7 +50,7 @@ export async function startBalancerPeer(
     launch: (_role, ports, layout, binary) => balancer.launch(input, ports.port, layout, binary),
   }
   const port = await reservePort()
-  const peer = await provider.start(asBalancer, 'reverse', {
+  const peer = await provider.start(asBalancer, 'balancer', {
     port,
     originHost: input.origins[0]?.host ?? '127.0.0.1',
     originPort: input.origins[0]?.port ?? 9,
