@@ -1,3 +1,4 @@
+import type { BalancerProfile } from './balancer-profile.js'
 import type { BalanceEvidence } from './balance.js'
 import type { Evidence } from './evidence.js'
 import type { Level } from './level.js'
@@ -68,6 +69,8 @@ export interface TargetSummary {
   readonly stderr?: string
   /** Each time the target went down during the run (absent: it never did). */
   readonly crashes?: readonly TargetCrash[]
+  /** The balancer profile the contract rows were judged against (--lb-profile, or a peer's own). */
+  readonly balancerProfile?: BalancerProfile
 }
 
 /**

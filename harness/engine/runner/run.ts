@@ -195,6 +195,7 @@ export async function executeRun(
         roles,
         ...(stderr === '' ? {} : { stderr }),
         ...(crashes.length === 0 ? {} : { crashes }),
+        ...declaredBalancerProfile(request, targets),
       },
       summary: summarize(results, request.strict ?? false),
       results,
@@ -203,4 +204,20 @@ export async function executeRun(
   } finally {
     await scope.close()
   }
+}
+
+/**
+ * The balancer profile the contract rows were judged against, for the report:
+ * --lb-profile (or the config's), else the one a peer declares. The reference
+ * declares none: each of its balancing cases runs under the case's own profile.
+ */
+function declaredBalancerProfile(
+  request: RunRequest,
+  targets: readonly StartedTarget[],
+): { balancerProfile?: BalancerProfile } {
+  const declared =
+    request.balancerProfile ??
+    targets.find((t) => t.endpoint.perCase?.ownProfile === false)?.endpoint.perCase
+      ?.declaredProfile
+  return declared === undefined ? {} : { balancerProfile: declared }
 }
