@@ -217,7 +217,6 @@ function declaredBalancerProfile(
 ): { balancerProfile?: BalancerProfile } {
   const declared =
     request.balancerProfile ??
-    targets.find((t) => t.endpoint.perCase?.ownProfile === false)?.endpoint.perCase
-      ?.declaredProfile
+    targets.find((t) => t.endpoint.perCase?.ownProfile === false)?.endpoint.perCase?.declaredProfile
   return declared === undefined ? {} : { balancerProfile: declared }
 }
