@@ -3,8 +3,9 @@
 # haproxy, tinyproxy and Apache from Debian's packages, a Docker engine, and a
 # local peer image built from Debian packages (no container registry is
 # reachable on CI, so the image is debootstrapped and `docker import`ed).
-# Varnish and Caddy (issue 13) are installed natively only: they play the
-# balancer role (harness/peers/start-balancer.ts), which starts them natively.
+# Varnish and Caddy (issue 13) play the balancer role, natively and in the
+# image. The image tag carries a number that changes with its package list, so
+# a machine holding an older image builds the new one instead of using it.
 #
 # Idempotent and quiet: every step is skipped when its result is already
 # there. It exports nothing: the tests find the engine on the default socket
@@ -12,7 +13,7 @@
 # LOCAL_PEER_IMAGE), and TESTCONTAINERS_RYUK_DISABLED is set by the harness.
 set -euo pipefail
 
-IMAGE=proxyspec/peers:bookworm
+IMAGE=proxyspec/peers:bookworm-2
 # The Debian mirror comes from this machine's own apt sources (deb822 or
 # one-line format), so no registry host is named in the repository.
 apt_mirror() {
@@ -66,13 +67,13 @@ if ! docker_ok; then
   docker_ok || { tail -20 "$LOG_DIR/dockerd.log"; say "dockerd did not answer within 60 s"; exit 1; }
 fi
 
-# 3. The local peer image: a minimal bookworm with the five peers inside.
+# 3. The local peer image: a minimal bookworm with the seven peers inside.
 if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   [ -n "$MIRROR" ] || { say "no Debian mirror found in /etc/apt/sources.list*"; exit 1; }
   say "building $IMAGE with debootstrap (log: $LOG_DIR/debootstrap.log)"
   work=$(mktemp -d /var/tmp/proxyspec-rootfs.XXXXXX)
   trap 'rm -rf "$work"' EXIT
-  debootstrap --variant=minbase --include=nginx-light,squid,haproxy,tinyproxy,apache2,ca-certificates \
+  debootstrap --variant=minbase --include=nginx-light,squid,haproxy,tinyproxy,apache2,varnish,caddy,ca-certificates \
     bookworm "$work/rootfs" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1 ||
     { tail -20 "$LOG_DIR/debootstrap.log"; exit 1; }
   chroot "$work/rootfs" apt-get clean

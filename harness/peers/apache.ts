@@ -90,7 +90,6 @@ export const apache: PeerDefinition = {
   balancer: {
     template: 'apache/balancer.conf',
     profile: apacheBalancerProfile,
-    inContainer: true,
     launch(input, port, layout, binary) {
       const values = { ...apacheValues(binary, layout), dir: layout.dir, port: String(port) }
       const common = fillTemplate(readTemplate('apache/common.conf'), values)

@@ -95,8 +95,7 @@ describe('real peers as load balancers', () => {
 const noContainers = await containerAbsent(LOCAL_PEER_IMAGE)
 
 describe(`load balancers in containers (${LOCAL_PEER_IMAGE})`, () => {
-  // varnish and caddy are not in the image: the balancer role starts them natively only.
-  for (const name of BALANCERS.filter((n) => PEERS[n].balancer?.inContainer === true)) {
+  for (const name of BALANCERS) {
     it.skipIf(noContainers)(
       `${name} balances over three backends`,
       async () => {
@@ -111,7 +110,7 @@ describe(`load balancers in containers (${LOCAL_PEER_IMAGE})`, () => {
 })
 
 describe('startBalancerPeer', () => {
-  it('refuses a peer without a balancer config, and a container for varnish and caddy', async () => {
+  it('refuses a peer without a balancer config', async () => {
     const input = {
       origins: [{ host: '127.0.0.1', port: 9 }],
       backups: [],
@@ -120,9 +119,6 @@ describe('startBalancerPeer', () => {
     }
     await expect(startBalancerPeer('squid', input)).rejects.toThrow(
       /peer:squid has no balancer config/,
-    )
-    await expect(startBalancerPeer('caddy', input, { provider: 'container' })).rejects.toThrow(
-      /peer:caddy plays the balancer role natively only/,
     )
     expect(balancerProfileOf('tinyproxy')).toBeUndefined()
   })

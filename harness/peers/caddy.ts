@@ -48,7 +48,6 @@ export const caddy: PeerDefinition = {
   balancer: {
     template: 'caddy/balancer.Caddyfile',
     profile: caddyBalancerProfile,
-    inContainer: false,
     launch(input, port, layout, binary) {
       const content = renderBalancer('caddy/balancer.Caddyfile', input, port, layout.dir)
       return {

@@ -71,7 +71,6 @@ export const haproxy: PeerDefinition = {
   balancer: {
     template: 'haproxy/balancer.cfg',
     profile: haproxyBalancerProfile,
-    inContainer: true,
     launch(input, port, layout, binary) {
       const content = renderBalancer('haproxy/balancer.cfg', input, port, layout.dir)
       return {

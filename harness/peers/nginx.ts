@@ -51,7 +51,6 @@ export const nginx: PeerDefinition = {
   balancer: {
     template: 'nginx/balancer.conf',
     profile: nginxBalancerProfile,
-    inContainer: true,
     launch(input, port, layout, binary) {
       const run_as = layout.root ? 'user root;' : ''
       const content = renderBalancer('nginx/balancer.conf', input, port, layout.dir, { run_as })

@@ -16,8 +16,7 @@ export function balancerProfileOf(name: PeerName): BalancerProfile | undefined {
  * its balancer template rendered with the input, listening on a port the OS
  * assigned, ready once that port answers (under the provider's deadline), and
  * everything stopped on close. Natively unless `--peer-provider container`
- * asks otherwise; varnish and caddy are not in the peer image, so they run
- * natively only and a container request is refused with one line.
+ * asks otherwise (all seven peers are in the image).
  * The started peer reports the balancer role (the matrix lists its config under it).
  */
 export async function startBalancerPeer(
@@ -33,16 +32,8 @@ export async function startBalancerPeer(
   if (input.origins.length === 0) {
     throw new HarnessError('HARNESS_BAD_INPUT', `peer:${name} as a balancer needs an origin`)
   }
-  let provider = nativeProvider
-  if (options.provider === 'container') {
-    if (!balancer.inContainer) {
-      throw new HarnessError(
-        'HARNESS_BAD_INPUT',
-        `peer:${name} plays the balancer role natively only (it is not in the peer image): use --peer-provider native`,
-      )
-    }
-    provider = await chooseProvider(definition, options)
-  }
+  const provider =
+    options.provider === 'container' ? await chooseProvider(definition, options) : nativeProvider
   // The provider starts "a peer in a role"; the balancer's launch replaces the role's.
   const asBalancer: PeerDefinition = {
     ...definition,

@@ -107,8 +107,6 @@ export interface BalancerSupport {
   readonly template: string
   /** What the template's config implements (JSON-compatible, catalog §12.2.3). */
   readonly profile: BalancerProfile
-  /** False: only natively (the peer image lacks it). */
-  readonly inContainer: boolean
   launch(input: BalancerPeerInput, port: number, layout: PeerLayout, binary: string): PeerLaunch
 }
 

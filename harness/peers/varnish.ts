@@ -52,7 +52,6 @@ export const varnish: PeerDefinition = {
   balancer: {
     template: 'varnish/balancer.vcl',
     profile: varnishBalancerProfile,
-    inContainer: false,
     launch(input, port, layout, binary) {
       const content = renderBalancer('varnish/balancer.vcl', input, port, layout.dir)
       return {
