@@ -1,35 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Scope } from '../../net/started.js'
-import { startReferenceProxy } from './proxy-server.js'
-import {
-  connectPeer,
-  fieldLines,
-  must,
-  startRawOrigin,
-  type RawPeer,
-  type SeenRequest,
-} from './test-kit.js'
+import { describe, expect, it } from 'vitest'
+import { fieldLines, forwardProxyKit, must } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-async function setup(respond: (request: SeenRequest) => void) {
-  const origin = scope.use(await startRawOrigin(respond))
-  const proxy = scope.use(await startReferenceProxy({ mode: 'forward' }))
-  const client = async (): Promise<RawPeer> => {
-    const peer = await connectPeer(proxy.port)
-    scope.defer(() => {
-      peer.socket.destroy()
-    })
-    return peer
-  }
-  return { origin, client }
-}
+const { setup } = forwardProxyKit()
 
 describe('startReferenceProxy (exchanges)', () => {
   it('never serves bytes that follow a complete upstream response, and drops that connection', async () => {

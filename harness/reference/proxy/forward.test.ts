@@ -1,38 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Scope } from '../../net/started.js'
-import { startReferenceProxy } from './proxy-server.js'
-import {
-  closedPort,
-  connectPeer,
-  fieldLines,
-  must,
-  startRawOrigin,
-  type RawPeer,
-  type SeenRequest,
-} from './test-kit.js'
+import { describe, expect, it } from 'vitest'
+import { closedPort, fieldLines, forwardProxyKit, must, OK } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
-
-async function setup(respond: (request: SeenRequest) => void = (r) => r.conn.socket.write(OK)) {
-  const origin = scope.use(await startRawOrigin(respond))
-  const proxy = scope.use(await startReferenceProxy({ mode: 'forward' }))
-  const client = async (): Promise<RawPeer> => {
-    const peer = await connectPeer(proxy.port)
-    scope.defer(() => {
-      peer.socket.destroy()
-    })
-    return peer
-  }
-  return { origin, proxy, client }
-}
+const { setup } = forwardProxyKit()
 
 describe('startReferenceProxy (forward)', () => {
   it('sends an absolute-form GET upstream in origin-form with Host rebuilt from the target', async () => {

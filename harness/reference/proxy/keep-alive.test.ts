@@ -1,44 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isTimeout } from '../../net/deadline.js'
-import { Scope } from '../../net/started.js'
-import { startReferenceProxy } from './proxy-server.js'
-import type { ReferenceProxyOptions } from './types.js'
-import {
-  connectPeer,
-  fieldLines,
-  must,
-  startRawOrigin,
-  type RawPeer,
-  type SeenRequest,
-} from './test-kit.js'
+import { fieldLines, forwardProxyKit, must, OK } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
-
-async function setup(
-  respond: (request: SeenRequest) => void,
-  options: Partial<ReferenceProxyOptions> = {},
-) {
-  const origin = scope.use(await startRawOrigin(respond))
-  const proxy = scope.use(await startReferenceProxy({ mode: 'forward', ...options }))
-  const client = async (): Promise<RawPeer> => {
-    const peer = await connectPeer(proxy.port)
-    scope.defer(() => {
-      peer.socket.destroy()
-    })
-    return peer
-  }
-  const get = (path: string, extra = '', version = 'HTTP/1.1'): string =>
-    `GET http://${origin.authority}${path} ${version}\r\nHost: ${origin.authority}\r\n${extra}\r\n`
-  return { origin, proxy, client, get }
-}
+const { setup } = forwardProxyKit()
 
 describe('startReferenceProxy (persistence)', () => {
   it('keeps an HTTP/1.1 client connection open and reuses one upstream connection', async () => {

@@ -5,12 +5,16 @@
  * or harness/client, which are tested against this proxy.
  */
 import { connect, createServer, type Socket } from 'node:net'
+import { afterEach, beforeEach } from 'vitest'
 import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
 import { isTimeout, type TimeoutValue } from '../../net/deadline.js'
 import { listenLoopback } from '../../net/loopback.js'
+import { Scope } from '../../net/started.js'
 import { ChangeSignal } from '../../tcp/wait-until.js'
 import { createRequestParser, parseMessages } from '../../wire/parser.js'
 import type { HttpMessage, RequestHead, ResponseHead } from '../../wire/types.js'
+import { startReferenceProxy } from './proxy-server.js'
+import type { ReferenceProxyOptions } from './types.js'
 
 /** One connection the raw origin accepted. */
 export interface OriginConn {
@@ -206,4 +210,41 @@ export function fieldLines(head: string, name: string): string[] {
     .split('\r\n')
     .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
     .map((line) => line.slice(name.length + 1).trim())
+}
+
+/** A 200 with a two-byte body, the origin's default answer. */
+export const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
+
+/**
+ * The forward proxy's tests share one setup: a Scope per test (everything a
+ * test starts, it stops), a raw origin answering through `respond`, the
+ * reference proxy in forward mode in front of it, raw clients, and `get` for
+ * an absolute-form GET of a path on that origin.
+ */
+export function forwardProxyKit() {
+  let scope = new Scope()
+  beforeEach(() => {
+    scope = new Scope()
+  })
+  afterEach(async () => {
+    await scope.close()
+  })
+  async function setup(
+    respond: (request: SeenRequest) => void = (r) => r.conn.socket.write(OK),
+    options: Partial<ReferenceProxyOptions> = {},
+  ) {
+    const origin = scope.use(await startRawOrigin(respond))
+    const proxy = scope.use(await startReferenceProxy({ mode: 'forward', ...options }))
+    const client = async (): Promise<RawPeer> => {
+      const peer = await connectPeer(proxy.port)
+      scope.defer(() => {
+        peer.socket.destroy()
+      })
+      return peer
+    }
+    const get = (path: string, extra = '', version = 'HTTP/1.1'): string =>
+      `GET http://${origin.authority}${path} ${version}\r\nHost: ${origin.authority}\r\n${extra}\r\n`
+    return { origin, proxy, client, get }
+  }
+  return { setup, scope: (): Scope => scope }
 }
