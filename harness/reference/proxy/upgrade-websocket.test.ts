@@ -75,6 +75,25 @@ function expectIntact(
   }
 }
 
+/**
+ * The exchange every role's test makes once the WebSocket is open: COUNT
+ * messages both ways, the origin sees the close, and every message arrived
+ * intact and in order at both ends.
+ */
+async function exchangeIntact(
+  ws: WebSocket,
+  endpoint: ReturnType<typeof websocketEndpoint>,
+): Promise<void> {
+  const back = await exchange(ws)
+  const session = await endpoint.nextSession(1000)
+  if (isTimeout(session)) throw new Error('the origin never switched')
+  await within(
+    'the origin to see the close',
+    session.until('close', () => session.closeFrame, 2000),
+  )
+  expectIntact(back, session.messages)
+}
+
 async function originWithWebSocket(): Promise<{
   origin: StartedOrigin
   endpoint: ReturnType<typeof websocketEndpoint>
@@ -98,14 +117,7 @@ describe('WebSocket through the reference proxy', () => {
     scope.defer(() => ws.terminate())
     await within('the WebSocket to open through the proxy', once(ws, 'open'))
     expect(ws.protocol).toBe('chat')
-    const back = await exchange(ws)
-    const session = await endpoint.nextSession(1000)
-    if (isTimeout(session)) throw new Error('the origin never switched')
-    await within(
-      'the origin to see the close',
-      session.until('close', () => session.closeFrame, 2000),
-    )
-    expectIntact(back, session.messages)
+    await exchangeIntact(ws, endpoint)
   }, 30_000)
 
   it(`forward role, over CONNECT: ${COUNT} messages both ways, intact and in order`, async () => {
@@ -126,14 +138,7 @@ describe('WebSocket through the reference proxy', () => {
     })
     scope.defer(() => ws.terminate())
     await within('the WebSocket to open through the tunnel', once(ws, 'open'))
-    const back = await exchange(ws)
-    const session = await endpoint.nextSession(1000)
-    if (isTimeout(session)) throw new Error('the origin never switched')
-    await within(
-      'the origin to see the close',
-      session.until('close', () => session.closeFrame, 2000),
-    )
-    expectIntact(back, session.messages)
+    await exchangeIntact(ws, endpoint)
   }, 30_000)
 
   it(`tls-terminator role (wss): ${COUNT} messages both ways, intact and in order`, async () => {
@@ -153,13 +158,6 @@ describe('WebSocket through the reference proxy', () => {
     const ws = new WebSocket(`wss://${gateway.authority}/t-abcabc-1/ws`, tls)
     scope.defer(() => ws.terminate())
     await within('the WebSocket to open through the terminator', once(ws, 'open'))
-    const back = await exchange(ws)
-    const session = await endpoint.nextSession(1000)
-    if (isTimeout(session)) throw new Error('the origin never switched')
-    await within(
-      'the origin to see the close',
-      session.until('close', () => session.closeFrame, 2000),
-    )
-    expectIntact(back, session.messages)
+    await exchangeIntact(ws, endpoint)
   }, 30_000)
 })
