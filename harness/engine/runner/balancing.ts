@@ -11,8 +11,9 @@ import { HarnessError, isHarnessError } from '../../net/errors.js'
 import type { Scope } from '../../net/started.js'
 import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { ConformanceCase } from '../model/case.js'
+import type { Verdict } from '../model/verdict.js'
 import type { PerCaseBalancer, RunEnvironment, TargetEndpoint } from '../environment/environment.js'
-import { stderrTail } from './liveness.js'
+import { probeDown, stderrTail } from './liveness.js'
 
 /**
  * How long the backends and the target instance of a load-balancing case may
@@ -63,6 +64,27 @@ export interface BalancingSetup {
   readonly at: { readonly host: string; readonly port: number }
   /** The last lines the instance wrote, for the evidence. */
   stderr(): string
+  /** How the instance ended while the case ran ("exited with code 1"), if it did. */
+  crashed(): Promise<string | undefined>
+}
+
+/**
+ * A case's own instance that died while the case ran failed that case: it
+ * served this case alone, so the crash is this case's (a run-wide target's
+ * crash is graded `error` until a case takes it down alone, supervise.ts).
+ */
+export async function crashVerdict(
+  setup: BalancingSetup | undefined,
+  verdict: Verdict,
+): Promise<Verdict> {
+  const how = await setup?.crashed()
+  if (how === undefined) return verdict
+  return {
+    status: 'fail',
+    message: `the balancer instance started for this case ${how} while the case ran (nothing else ran on it); the case alone had said: ${verdict.message}`,
+    expected: 'the instance serves the case to its end',
+    observed: `it ${how}`,
+  }
 }
 
 /**
@@ -118,23 +140,54 @@ export async function startBalancing(
     )
   }
   scope.use(instance)
+  // The instance ends by itself only if it crashed: once the scope starts
+  // closing (LIFO: this runs before the instance's own close), an end is ours.
+  let stopping = false
+  const ended =
+    instance.ended === undefined
+      ? undefined
+      : instance.ended.then((how) => (stopping ? undefined : how))
+  scope.defer(() => {
+    stopping = true
+  })
+  const at = { host: instance.host, port: instance.port }
   const stderr = (): string => stderrTail(instance.stderr())
   return {
     backends,
     profile: plan.profile,
-    at: { host: instance.host, port: instance.port },
+    at,
     stderr,
+    async crashed() {
+      // Only a process of ours can be seen to crash; the exit is seen a moment
+      // after its connections reset, so a probe decides, and the exit names how.
+      if (ended === undefined || !(await probeDown(at.host, at.port, instance.ended))) return
+      const how = await raceTimeout('the instance to exit', ended, 1000)
+      return typeof how === 'string' ? how : 'stopped accepting connections'
+    },
   }
 }
+
+/** How many of a backend's requests its evidence line lists, first and last. */
+const NOTED_HEAD = 12
+const NOTED_TAIL = 4
 
 /** One evidence line per backend (what reached it), and the instance's last words if any. */
 export function backendNotes(setup: BalancingSetup): string[] {
   const tail = setup.stderr()
   return [
     ...setup.backends.all.map((backend) => {
-      const requests = backend.requests
-        .map((r) => `${r.method} ${r.target} (${r.conn}, ${r.outcome ?? 'in flight'})`)
-        .join('; ')
+      const listed = (r: (typeof backend.requests)[number]): string =>
+        `${r.method} ${r.target} (${r.conn}, ${r.outcome ?? 'in flight'})`
+      // A statistical case sends thousands: the head and tail are kept, the count says the rest.
+      const all = backend.requests
+      const requests =
+        all.length <= NOTED_HEAD + NOTED_TAIL
+          ? all.map(listed).join('; ')
+          : [
+              ...all.slice(0, NOTED_HEAD).map(listed),
+              `… ${all.length - NOTED_HEAD - NOTED_TAIL} more …`,
+              ...all.slice(-NOTED_TAIL).map(listed),
+            ].join('; ')
       const checks = backend.healthChecks.length
       return `backend ${backend.name} ${backend.authority}: ${backend.requests.length} request(s)${requests === '' ? '' : `: ${requests}`}${checks === 0 ? '' : `; ${checks} health check(s)`}`
     }),

@@ -176,6 +176,35 @@ describe('a load-balancing case', () => {
   })
 })
 
+describe('a case whose own instance dies', () => {
+  it('fails, saying how the instance ended, when it crashes while the case runs', async () => {
+    // Listens, and exits with code 7 on its first connection: a crash the case provokes.
+    const script =
+      "require('net').createServer(()=>process.exit(7)).listen(+process.env.PROXYSPEC_PORT,'127.0.0.1')"
+    const perCase = spawnPerCase(`'${process.execPath}' -e "${script}"`, env)
+    const declared = { ...env, balancerProfile: own }
+    const result = await runCase(
+      lbCase(async (ctx) => {
+        const client = await ctx.connect()
+        await client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+        await client.readResponse()
+      }),
+      endpoint(perCase),
+      declared,
+    )
+    expect(result.verdict).toMatchObject({ status: 'fail', observed: 'it exited with code 7' })
+    expect(result.verdict.message).toMatch(/instance started for this case exited with code 7/)
+  })
+
+  it('is not a crash when the harness stops it after the case', async () => {
+    const script =
+      "require('net').createServer((s)=>s.end()).listen(+process.env.PROXYSPEC_PORT,'127.0.0.1')"
+    const perCase = spawnPerCase(`'${process.execPath}' -e "${script}"`, env)
+    const result = await runCase(lbCase(idle), endpoint(perCase), { ...env, balancerProfile: own })
+    expect(result.verdict.status).toBe('pass')
+  })
+})
+
 describe('the balancer role', () => {
   it('runs every reverse case too (a load balancer is a reverse proxy)', () => {
     const reverse: Pick<CaseDefinition, 'roles'> & { cleartextOnly?: string } = {

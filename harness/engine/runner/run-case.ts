@@ -8,7 +8,13 @@ import { outcomeOf, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
-import { backendNotes, balancingPlan, startBalancing, type BalancingSetup } from './balancing.js'
+import {
+  backendNotes,
+  balancingPlan,
+  crashVerdict,
+  startBalancing,
+  type BalancingSetup,
+} from './balancing.js'
 import { createCaseContext } from './case-context.js'
 import { caseReportRecorder } from './case-report.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
@@ -155,6 +161,8 @@ export async function runCase(
           }
   } finally {
     deadline?.dispose()
+    // Before the scope stops the instance: an end seen until now is a crash.
+    verdict = await crashVerdict(started, verdict!)
     await scope.close()
   }
   if (started !== undefined) notes.push(...backendNotes(started))
