@@ -69,8 +69,14 @@ interface Running {
 
 const label = (item: WorkItem): string => `${item.c.id} [${item.role}]`
 
+/** A load-balancing case starts its own backends and target instance (runner/balancing.ts). */
+const ownInstance = (item: WorkItem): boolean => item.c.balancer !== undefined
+
 export class Supervisor {
+  /** Cases on the run's shared targets. */
   readonly #queue: WorkItem[]
+  /** Cases that start their own target instance (load balancing): a lane of their own. */
+  readonly #ownInstance: WorkItem[]
   readonly #slots = new Map<Role, Slot>()
   readonly #running = new Set<Running>()
   readonly #env: RunEnvironment
@@ -95,7 +101,8 @@ export class Supervisor {
     /** The token each attempt's requests carry, so origin traffic can be traced to its case. */
     readonly onToken?: (item: WorkItem, token: string) => void
   }) {
-    this.#queue = [...parts.work]
+    this.#queue = parts.work.filter((item) => !ownInstance(item))
+    this.#ownInstance = parts.work.filter(ownInstance)
     this.#env = parts.env
     this.#options = parts.options
     this.#publish = parts.publish
@@ -107,13 +114,32 @@ export class Supervisor {
     }
   }
 
-  /** Runs every item with `concurrency` workers; returns why the rest was not run, if it stopped. */
+  /**
+   * Runs every item with `concurrency` workers on the shared targets, and
+   * beside them half as many on the cases that start their own instance: those
+   * wait on check intervals and hundreds of requests to their own backends,
+   * not on the shared target, so they must not hold its slots (nor queue
+   * behind them). With a concurrency of 1 everything runs one at a time.
+   * Returns why the rest was not run, if it stopped.
+   */
   async run(concurrency: number): Promise<{ stopped?: string; left: readonly WorkItem[] }> {
-    await Promise.all(Array.from({ length: concurrency }, () => this.#worker()))
+    const lanes =
+      concurrency === 1
+        ? [this.#worker([...this.#ownInstance.splice(0), ...this.#queue.splice(0)])]
+        : [
+            ...Array.from({ length: concurrency }, () => this.#worker(this.#queue)),
+            ...Array.from({ length: Math.ceil(concurrency / 2) }, () =>
+              this.#worker(this.#ownInstance),
+            ),
+          ]
+    await Promise.all(lanes)
     while (this.#recovery !== undefined) await this.#recovery
     this.#finished = true
     if (this.#failure !== undefined) throw this.#failure
-    return { ...(this.#stopped === undefined ? {} : { stopped: this.#stopped }), left: this.#queue }
+    return {
+      ...(this.#stopped === undefined ? {} : { stopped: this.#stopped }),
+      left: [...this.#ownInstance, ...this.#queue],
+    }
   }
 
   #watch(role: Role, target: LiveTarget, generation: number): void {
@@ -134,11 +160,11 @@ export class Supervisor {
     })
   }
 
-  async #worker(): Promise<void> {
+  async #worker(queue: WorkItem[]): Promise<void> {
     for (;;) {
       while (this.#recovery !== undefined) await this.#recovery
       if (this.#env.signal?.aborted === true || this.#stopped !== undefined) return
-      const item = this.#queue.shift()
+      const item = queue.shift()
       if (item === undefined) return
       const entry = await this.#attempt(item, false)
       if (entry.result !== undefined && !this.#wentDown(entry)) this.#publish(item, entry.result)

@@ -1,0 +1,77 @@
+// Cases that start their own target instance (load balancing) run in a lane
+// of their own beside the shared-target workers: they neither hold the shared
+// slots nor wait behind them. Here the shared cases block until the balancing
+// case has started; with one lane for all (two workers, three shared cases
+// first in catalog order) it would never start and they would all time out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inSuite } from '../model/case.js'
+import { conforms, timedOut } from '../model/outcome.js'
+import { Scope } from '../../net/started.js'
+import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
+import { startRunEnvironment } from '../environment/start-environment.js'
+import { referencePerCase } from '../target/balancer-target.js'
+import { runSuites } from './run-suites.js'
+
+const scope = new Scope()
+let env: RunEnvironment
+beforeAll(async () => {
+  env = await startRunEnvironment(scope, { tcpPerKind: 1, timeoutMs: 1500 })
+})
+afterAll(() => scope.close())
+
+const base = {
+  title: 't',
+  requirements: ['LB-01'],
+  spec: [{ rfc: 9112, section: '9.3.1' }],
+  requirement: 'r',
+  level: 'MUST' as const,
+  roles: ['balancer' as const],
+}
+
+describe('the own-instance lane', () => {
+  it('starts a balancing case while every shared slot is busy', async () => {
+    let balancingStarted!: () => void
+    const started = new Promise<'started'>(
+      (resolve) => (balancingStarted = () => resolve('started')),
+    )
+    const shared = ['a', 'b', 'c'].map((id) =>
+      inSuite('demo', {
+        ...base,
+        id,
+        run: async (ctx) => {
+          // The wait's deadline is the case's own.
+          let timer: NodeJS.Timeout | undefined
+          const late = new Promise<'late'>((resolve) => {
+            timer = setTimeout(() => resolve('late'), ctx.remainingMs() - 100)
+          })
+          const first = await Promise.race([started, late])
+          clearTimeout(timer)
+          return first === 'started' ? conforms() : timedOut('the balancing case to start', 0)
+        },
+      }),
+    )
+    const balancing = inSuite('demo', {
+      ...base,
+      id: 'own',
+      balancer: { primaries: 1, profile: { policy: 'round-robin' } },
+      run: () => {
+        balancingStarted()
+        return Promise.resolve(conforms())
+      },
+    })
+    const target: TargetEndpoint = {
+      label: 'demo',
+      role: 'balancer',
+      host: '127.0.0.1',
+      port: 9,
+      perCase: referencePerCase(),
+    }
+    const results = await runSuites([...shared, balancing], [target], env, { concurrency: 2 })
+    expect(results.map((r) => [r.id, r.verdict.status])).toEqual([
+      ['demo/a', 'pass'],
+      ['demo/b', 'pass'],
+      ['demo/c', 'pass'],
+      ['demo/own', 'pass'],
+    ])
+  }, 20_000)
+})
