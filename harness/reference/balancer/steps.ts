@@ -66,8 +66,8 @@ export interface StaleAttempt {
  * the same backend on a fresh connection: an idempotent one only (RFC 9112
  * §9.3.1, RFC 9110 §9.2.2; a POST is never sent again, LB-01), kept whole,
  * once, unless the profile declares `retries.on_stale_keepalive: false`. It is
- * not a retry after a backend failure: it counts neither against
- * `retries.idempotent` nor against the backend (LB-07).
+ * not counted against `retries.idempotent` (LB-07); passive checks still
+ * count the failed attempt, as nginx does (ngx_http_upstream_next).
  */
 export function retryOnFreshConnection(attempt: StaleAttempt): boolean {
   if (!attempt.reused || attempt.bytesSeen) return false

@@ -151,6 +151,8 @@ export async function forwardBalanced(
         profile: balancer.profile,
       }
       if (steps.retryOnFreshConnection(stale)) {
+        // Still a failed attempt for passive checks (as nginx counts it), though not a retry.
+        steps.noteUpstreamResult(balancer, backend, 'failed')
         conn.socket.destroy()
         freshTries += 1
         again = choice
