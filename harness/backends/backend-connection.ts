@@ -49,6 +49,8 @@ export interface ServedConnection {
   /** Start the idle-close timer if the connection is idle and the control is on. */
   armIdle(): void
   disarmIdle(): void
+  /** If the connection is idle, its next request finds it closed (FIN first, the request unanswered). */
+  expireIdle(): void
 }
 
 export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): ServedConnection {
@@ -64,6 +66,10 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
   let done = false
   /** A silent answer was planned: nothing after it goes out either. */
   let stalled = false
+  /** expireIdle() caught it idle: the next bytes find it closed (the stale keep-alive race). */
+  let expiring = false
+  /** A response said `close`: requests after it are recorded (afterClose), never answered (RFC 9112 §9.6). */
+  let saidClose = false
   /** The request whose head was read and whose body is still coming. */
   let current: { readonly head: RequestHead; readonly request?: LiveRequest } | undefined
   let stopIdle: (() => void) | undefined
@@ -102,7 +108,7 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
   }
 
   const isIdle = (): boolean =>
-    !done && pending.size === 0 && queued === 0 && received === parser.completedBytes
+    !done && !saidClose && pending.size === 0 && queued === 0 && received === parser.completedBytes
 
   function armIdle(): void {
     const ms = controls.idleCloseMs
@@ -120,8 +126,22 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
   const delay = (ms: number): Promise<void> =>
     ms <= 0 ? Promise.resolve() : new Promise((resolve) => deps.later(ms, resolve))
 
+  /** Piece size and pace of a streamed body: 20 pieces a second. */
+  const STREAM_TICK_MS = 50
+
+  async function stream(plan: Extract<Plan, { kind: 'stream' }>): Promise<boolean> {
+    write(plan.head)
+    const piece = Math.max(1, Math.round((plan.bytesPerSecond * STREAM_TICK_MS) / 1000))
+    for (let at = 0; at < plan.body.length; at += piece) {
+      if (at > 0) await delay(STREAM_TICK_MS)
+      if (done) return false
+      write(plan.body.subarray(at, at + piece))
+    }
+    return true
+  }
+
   async function execute(plan: Plan, request: LiveRequest | undefined): Promise<void> {
-    if (done || stalled) return
+    if (done || stalled || saidClose) return
     switch (plan.kind) {
       case 'silent':
         stalled = true
@@ -134,6 +154,21 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
         if (done) return
         if (request !== undefined) request.status = plan.status
         write(plan.bytes)
+        end(request, 'answered')
+        if (!plan.close) return
+        if (plan.lingerMs <= 0) finish()
+        else {
+          // Drain with a linger: the close was said; the FIN follows a moment later.
+          saidClose = true
+          disarmIdle()
+          deps.later(plan.lingerMs, finish)
+        }
+        return
+      case 'stream':
+        await delay(plan.delayMs)
+        if (done) return
+        if (request !== undefined) request.status = plan.status
+        if (!(await stream(plan))) return
         end(request, 'answered')
         if (plan.close) finish()
         return
@@ -181,7 +216,7 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
       conn: record.id,
       connSeq: record.requests,
       reused: record.requests > 1,
-      afterClose: done,
+      afterClose: done || saidClose,
       method: head.method,
       target: head.target,
       version: head.version,
@@ -255,6 +290,8 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
     received += chunk.length
     record.bytesIn += chunk.length
     disarmIdle()
+    // Its idle time ran out as these bytes were on their way: closed first, then read (afterClose).
+    if (expiring) finish()
     parser.push(chunk)
     pump()
     resetAfterBytes()
@@ -282,5 +319,9 @@ export function serveBackendConnection(socket: Socket, deps: ConnectionDeps): Se
     deps.changed()
   })
 
-  return { record, reset, armIdle, disarmIdle }
+  const expireIdle = (): void => {
+    if (isIdle()) expiring = true
+  }
+
+  return { record, reset, armIdle, disarmIdle, expireIdle }
 }

@@ -177,12 +177,24 @@ export async function startBackend(options: BackendOptions): Promise<StartedBack
     cutBody(k, how, framing = 'content-length') {
       controls.fault = { kind: 'cut-body', k: amount('cutBody', k), how, framing }
     },
-    drain() {
+    drain(lingerMs = 0) {
+      controls.drainLingerMs = amount('drain', lingerMs)
       controls.drain = true
     },
     idleClose(ms) {
       controls.idleCloseMs = amount('idleClose', ms)
       for (const served of live) served.armIdle()
+    },
+    expireIdle() {
+      for (const served of live) served.expireIdle()
+      changed()
+    },
+    stream(bytes, bytesPerSecond) {
+      controls.fault = {
+        kind: 'stream',
+        bytes: amount('stream', bytes),
+        bytesPerSecond: Math.max(1, amount('stream', bytesPerSecond)),
+      }
     },
     async kill() {
       for (const served of [...live]) served.reset()

@@ -251,3 +251,50 @@ describe('faults on client requests', () => {
     expect(client.peerState).toBe('open')
   })
 })
+
+describe('leaving service (LB-07, LB-27): drain with a linger, expireIdle(), stream()', () => {
+  it('drain(linger) says close, records a request sent in the linger as afterClose and never answers it', async () => {
+    const o1 = await oneBackend()
+    o1.drain(300)
+    const client = await clientOf(scope, o1)
+    await client.write(lbRequest('d-1'))
+    const first = await client.readResponse()
+    expect(
+      first.kind === 'response' && firstFieldValue(first.message.head.headers, 'connection'),
+    ).toBe('close')
+    await client.write(lbRequest('d-2'))
+    expect(await client.readResponse()).toMatchObject({ kind: 'closed' })
+    expect(o1.requests.map((r) => [r.id, r.afterClose])).toEqual([
+      ['d-1', false],
+      ['d-2', true],
+    ])
+  })
+
+  it('expireIdle() closes an idle connection as its next request arrives: recorded afterClose, unanswered', async () => {
+    const o1 = await oneBackend()
+    const client = await clientOf(scope, o1)
+    await client.write(lbRequest('e-1'))
+    expect(lbOf(await client.readResponse())).toMatchObject({ id: 'e-1', status: 200 })
+    o1.expireIdle()
+    await client.write(lbRequest('e-2'))
+    expect(await client.readResponse()).toMatchObject({ kind: 'closed' })
+    expect(o1.requests.map((r) => [r.id, r.afterClose, r.reused])).toEqual([
+      ['e-1', false, false],
+      ['e-2', true, true],
+    ])
+  })
+
+  it('stream(bytes, rate) sends a whole Content-Length body at about that rate', async () => {
+    const o1 = await oneBackend()
+    o1.stream(40_000, 200_000)
+    const client = await clientOf(scope, o1)
+    const started = performance.now()
+    await client.write(lbRequest('s-1'))
+    const answer = await client.readResponse()
+    const took = performance.now() - started
+    expect(answer.kind === 'response' && answer.message.body.length).toBe(40_000)
+    expect(lbOf(answer)).toMatchObject({ id: 's-1', status: 200, complete: true })
+    expect(took).toBeGreaterThanOrEqual(150)
+    expect(o1.requests[0]?.outcome).toBe('answered')
+  })
+})

@@ -19,17 +19,27 @@ export type Fault =
       readonly how: 'fin' | 'rst'
       readonly framing: 'content-length' | 'chunked'
     }
+  | { readonly kind: 'stream'; readonly bytes: number; readonly bytesPerSecond: number }
 
 export interface Controls {
   health: HealthAnswer
   fault: Fault
   slowMs: number
   drain: boolean
+  /** How long a draining backend keeps the connection open after the response that said close. */
+  drainLingerMs: number
   idleCloseMs: number | undefined
 }
 
 export function normalControls(): Controls {
-  return { health: 200, fault: { kind: 'none' }, slowMs: 0, drain: false, idleCloseMs: undefined }
+  return {
+    health: 200,
+    fault: { kind: 'none' },
+    slowMs: 0,
+    drain: false,
+    drainLingerMs: 0,
+    idleCloseMs: undefined,
+  }
 }
 
 /** What the backend does with one request it has read. */
@@ -38,6 +48,18 @@ export type Plan =
       readonly kind: 'respond'
       readonly status: number
       readonly bytes: Buffer
+      readonly close: boolean
+      /** After a response that said close, how long before the backend closes (drain's linger). */
+      readonly lingerMs: number
+      readonly delayMs: number
+    }
+  | {
+      /** A head, then `body` written a piece at a time at `bytesPerSecond`. */
+      readonly kind: 'stream'
+      readonly status: number
+      readonly head: Buffer
+      readonly body: Buffer
+      readonly bytesPerSecond: number
       readonly close: boolean
       readonly delayMs: number
     }
@@ -91,6 +113,7 @@ export function healthPlan(name: string, controls: Controls, request: ReadReques
     status: answer,
     bytes: response(answer, headers(name, undefined, close, request), body, request.method),
     close,
+    lingerMs: lingerOf(controls),
     delayMs: 0,
   }
 }
@@ -108,6 +131,24 @@ export function clientPlan(name: string, controls: Controls, request: ReadReques
       kind: 'respond',
       status: 200,
       bytes: response(200, fields, echo, request.method),
+      close,
+      lingerMs: lingerOf(controls),
+      delayMs: controls.slowMs,
+    }
+  }
+  if (fault.kind === 'stream') {
+    // The echo, then filler up to `bytes`: a whole Content-Length body, sent slowly.
+    const body = Buffer.alloc(Math.max(fault.bytes, Buffer.byteLength(echo)), 'y')
+    body.write(echo, 'latin1')
+    return {
+      kind: 'stream',
+      status: 200,
+      head: responseBytes({
+        status: 200,
+        headers: [...fields, ['Content-Length', String(body.length)]],
+      }),
+      body: request.method === 'HEAD' ? Buffer.alloc(0) : body,
+      bytesPerSecond: fault.bytesPerSecond,
       close,
       delayMs: controls.slowMs,
     }
@@ -133,6 +174,10 @@ export function clientPlan(name: string, controls: Controls, request: ReadReques
     how: fault.how,
     delayMs: controls.slowMs,
   }
+}
+
+function lingerOf(controls: Controls): number {
+  return controls.drain ? controls.drainLingerMs : 0
 }
 
 function headers(

@@ -146,10 +146,27 @@ export interface Backend {
    * (Content-Length, or a larger chunk), then FIN or RST.
    */
   cutBody(k: number, how: 'fin' | 'rst', framing?: 'content-length' | 'chunked'): void
-  /** Every response carries `Connection: close`, and the backend closes after it. */
-  drain(): void
+  /**
+   * Every response carries `Connection: close`, and the backend closes after
+   * it: at once, or `lingerMs` later (RFC 9112 §9.6 lets the close follow the
+   * response; a request that arrives meanwhile is recorded `afterClose` and
+   * never answered).
+   */
+  drain(lingerMs?: number): void
   /** Close (FIN) a keep-alive connection once it has been idle for `ms`. */
   idleClose(ms: number): void
+  /**
+   * The stale keep-alive race, made certain (LB-07): every connection idle
+   * now closes (FIN) the moment its next request arrives, before reading it,
+   * as if its idle-close time had run out while that request was on its way.
+   * The request is recorded (afterClose) and never answered.
+   */
+  expireIdle(): void
+  /**
+   * Answer client requests with a `bytes`-byte body (Content-Length; the echo,
+   * then filler) written at `bytesPerSecond`, a piece every 50 ms.
+   */
+  stream(bytes: number, bytesPerSecond: number): void
   /** RST every open connection, then refuse. */
   kill(): Promise<void>
   /** Back to normal on every control (listens again if refused). */

@@ -14,7 +14,9 @@ export const caddyBalancerProfile: BalancerProfile = {
   policy: 'round-robin',
   workers: 1,
   granularity: 'request',
-  retries: { idempotent: 1, redispatch: true },
+  // on_stale_keepalive: Go's http.Transport retries an idempotent request after a network
+  // error on a connection it had already used (net/http Transport doc; LB-07).
+  retries: { idempotent: 1, redispatch: true, on_stale_keepalive: true },
   active: {
     method: 'GET',
     path: '/healthz',

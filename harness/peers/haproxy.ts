@@ -28,6 +28,9 @@ export const haproxyBalancerProfile: BalancerProfile = {
   },
   backup: { origins: 1, mode: 'first' },
   all_unhealthy: 'fail-closed',
+  // `on-marked-down shutdown-sessions` is not set: sessions on a server marked down go on
+  // (configuration.txt, on-marked-down; LB-27).
+  on_marked_down: 'finish-in-flight',
 }
 
 /**

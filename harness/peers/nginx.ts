@@ -18,7 +18,10 @@ export const nginxBalancerProfile: BalancerProfile = {
   policy: 'round-robin',
   workers: 1,
   granularity: 'request',
-  retries: { idempotent: 2, redispatch: true },
+  // on_stale_keepalive: proxy_next_upstream `error` covers an error "passing a request to
+  // it, or reading the response header" (ngx_http_upstream_module doc), a stale keep-alive
+  // connection included (LB-07).
+  retries: { idempotent: 2, redispatch: true, on_stale_keepalive: true },
   passive: { max_fails: 1, fail_timeout_s: 10, window: 'quiet-period', probe_requests: 1 },
   backup: { origins: 1, mode: 'all', saturation_counts_as_down: true },
   all_unhealthy: 'fail-closed',

@@ -3,6 +3,7 @@ import { abandonedConnectionCases } from './abandoned-connection.cases.js'
 import { activeCheckCases } from './active-check.cases.js'
 import { backupCases } from './backup.cases.js'
 import { cutResponseCases } from './cut-response.cases.js'
+import { drainCases } from './drain.cases.js'
 import { healthCheckCases } from './health-check.cases.js'
 import { noBackendCases } from './no-backend.cases.js'
 import { noRetryCases } from './no-retry.cases.js'
@@ -38,5 +39,6 @@ export const balancingSuite = defineSuite({
     ...leastConnCases,
     ...hashCases,
     ...perRequestCases,
+    ...drainCases,
   ],
 })

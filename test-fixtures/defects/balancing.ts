@@ -243,6 +243,42 @@ export const allBalancingDefects: readonly SeededDefect[] = [
     // Nothing was written: choosing another backend is selection, not a retry (LB-01, LB-25).
     mayRetryElsewhere: (attempt) => attempt.written && reference.mayRetryElsewhere(attempt),
   })),
+  // A backend leaving service (LB-07, LB-27).
+  balancerDefect(
+    'writes-after-connection-close',
+    'Pools a backend connection whose response said Connection: close and writes the next request on it (RFC 9112 §9.6; sozu #1442)',
+    ['balancing/drain-no-request-after-close'],
+  ).replacing((reference) => ({
+    // The close option is not read: only a close-delimited body ends the connection.
+    upstreamMayPersist: (head, closeDelimited) =>
+      reference.upstreamMayPersist(
+        { ...head, headers: head.headers.filter((f) => f.name.toLowerCase() !== 'connection') },
+        closeDelimited,
+      ),
+  })),
+  balancerDefect(
+    'no-retry-on-stale-keepalive',
+    'Answers 502 when a GET meets a keep-alive connection the backend had just closed, instead of sending it again on a fresh one (Caddy #6452, Envoy #1979)',
+    ['balancing/stale-keepalive-retried-not-post'],
+  ).replacing(() => ({
+    retryOnFreshConnection: () => false,
+  })),
+  balancerDefect(
+    'resends-post-on-stale-keepalive',
+    'Sends a POST again on a fresh connection after the reused one closed under it (praxis #1196, Varnish #4413)',
+    ['balancing/stale-keepalive-retried-not-post'],
+  ).replacing((reference) => ({
+    // Every method taken for idempotent when the connection was stale (RFC 9112 §9.3.1).
+    retryOnFreshConnection: (attempt) =>
+      reference.retryOnFreshConnection({ ...attempt, method: 'GET' }),
+  })),
+  balancerDefect(
+    'cuts-in-flight-when-marked-down',
+    'Cuts the responses a backend is streaming the moment its checks take it out, whatever on_marked_down declares (alibaba/tengine #596)',
+    ['balancing/marked-down-finishes-in-flight'],
+  ).replacing(() => ({
+    onMarkedDown: () => 'shutdown-sessions',
+  })),
 ]
 
 /** The cases they name exist: in allDefects and the kill matrix. */
@@ -269,6 +305,11 @@ const WIRED = new Set([
   'hash-key-per-request',
   'remaps-all-keys-on-removal',
   'gives-up-on-refused-backend',
+  // A backend leaving service (LB-07, LB-27).
+  'writes-after-connection-close',
+  'no-retry-on-stale-keepalive',
+  'resends-post-on-stale-keepalive',
+  'cuts-in-flight-when-marked-down',
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */

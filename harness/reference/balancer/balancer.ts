@@ -66,6 +66,7 @@ export class Balancer {
   readonly #checks = new ConnectionTracker()
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #rings = new Map<boolean, HashRing<Backend>>()
+  readonly #downListeners = new Set<(backend: Backend) => void>()
   #closed = false
 
   constructor(options: BalancerOptions) {
@@ -104,7 +105,9 @@ export class Balancer {
       const request = this.#steps.healthCheckRequest(this.profile, backend)
       const outcome = await runCheck(backend, request, active.timeout_ms, this.#checks)
       if (this.#closed) return
+      const wasUp = backend.up
       noteCheck(backend, active, this.#steps.healthCheckPassed(outcome))
+      if (wasUp && !backend.up) for (const listener of [...this.#downListeners]) listener(backend)
       this.#changes.notify()
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -172,6 +175,18 @@ export class Balancer {
     return usable(backend, this.profile, this.#now())
   }
 
+  /**
+   * Calls `fn` when the active checks take `backend` out of rotation; the
+   * returned function stops listening.
+   */
+  whenMarkedDown(backend: Backend, fn: () => void): () => void {
+    const listener = (down: Backend): void => {
+      if (down === backend) fn()
+    }
+    this.#downListeners.add(listener)
+    return () => this.#downListeners.delete(listener)
+  }
+
   /** Waits, with a deadline, until `check` returns a value after some change of state. */
   waitFor<T>(
     what: string,
@@ -184,6 +199,7 @@ export class Balancer {
   /** Stops every timer and check connection. */
   close(): void {
     this.#closed = true
+    this.#downListeners.clear()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     this.#checks.destroyAll()

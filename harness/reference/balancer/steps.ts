@@ -44,6 +44,48 @@ export function mayRetryElsewhere(attempt: RetryAttempt): boolean {
   return attempt.retries < (attempt.profile.retries?.idempotent ?? 1)
 }
 
+/** A request that failed on an upstream connection, for the stale keep-alive decision. */
+export interface StaleAttempt {
+  readonly method: string
+  /** The connection came out of the pool (it may have gone stale while idle). */
+  readonly reused: boolean
+  /** How it failed: the backend's FIN or RST before a response, a timeout, bad bytes. */
+  readonly why: 'eof' | 'reset' | 'invalid' | 'timeout'
+  /** Some response bytes arrived. */
+  readonly bytesSeen: boolean
+  /** The whole request so far is kept, so it can be sent again byte for byte. */
+  readonly replayable: boolean
+  /** Tries on a fresh connection this request already had. */
+  readonly freshTries: number
+  readonly profile: BalancerProfile
+}
+
+/**
+ * Whether a request that lost the stale keep-alive race (a reused connection
+ * the backend closed, FIN or RST, before any response byte) goes once more to
+ * the same backend on a fresh connection: an idempotent one only (RFC 9112
+ * §9.3.1, RFC 9110 §9.2.2; a POST is never sent again, LB-01), kept whole,
+ * once, unless the profile declares `retries.on_stale_keepalive: false`. It is
+ * not counted against `retries.idempotent` (LB-07); passive checks still
+ * count the failed attempt, as nginx does (ngx_http_upstream_next).
+ */
+export function retryOnFreshConnection(attempt: StaleAttempt): boolean {
+  if (!attempt.reused || attempt.bytesSeen) return false
+  if (attempt.why !== 'eof' && attempt.why !== 'reset') return false
+  if (!IDEMPOTENT.has(attempt.method) || !attempt.replayable) return false
+  if (attempt.profile.retries?.on_stale_keepalive === false) return false
+  return attempt.freshTries === 0
+}
+
+/**
+ * What happens to the requests in flight on a backend when its checks take
+ * it out of rotation: the declared `on_marked_down`, by default they finish
+ * (LB-27); `shutdown-sessions` cuts them, visibly incomplete (LB-03).
+ */
+export function onMarkedDown(profile: BalancerProfile): 'finish-in-flight' | 'shutdown-sessions' {
+  return profile.on_marked_down ?? 'finish-in-flight'
+}
+
 /**
  * Whether an upstream connection the proxy gave up on (a timeout, an error,
  * a cut) may go back to the pool: never, its late bytes would answer the
@@ -120,6 +162,10 @@ export interface BalanceSteps {
   noteUpstreamResult(balancer: Balancer, backend: Backend, outcome: UpstreamOutcome): void
   /** Whether a failed attempt goes to another backend (RFC 9110 §9.2.2; LB-01, LB-03, LB-04, LB-14). */
   mayRetryElsewhere(attempt: RetryAttempt): boolean
+  /** Whether a request that met a stale keep-alive connection goes again on a fresh one: idempotent, once (RFC 9112 §9.3.1; LB-07). */
+  retryOnFreshConnection(attempt: StaleAttempt): boolean
+  /** What happens to in-flight requests of a backend taken out of rotation: the declared on_marked_down, default finish (LB-27). */
+  onMarkedDown(profile: BalancerProfile): 'finish-in-flight' | 'shutdown-sessions'
   /** Whether an abandoned upstream connection may be pooled: never (RFC 9112 §9.3, LB-05). */
   mayPoolAbandoned(why: 'eof' | 'reset' | 'invalid' | 'timeout'): boolean
   /** A backend's state before its first check: the declared initial_state (LB-11). */
@@ -137,6 +183,8 @@ export const balanceSteps: BalanceSteps = {
   backendLoad,
   noteUpstreamResult,
   mayRetryElsewhere,
+  retryOnFreshConnection,
+  onMarkedDown,
   mayPoolAbandoned,
   initialHealth,
   healthCheckRequest,

@@ -72,9 +72,15 @@ export async function forwardBalanced(
   const request = { head, clientAddress: client.socket.remoteAddress ?? '' }
   const tried = new Set<Backend>()
   let retries = 0
+  /** Tries on a fresh connection after a stale keep-alive one (retryOnFreshConnection). */
+  let freshTries = 0
+  /** The backend whose stale connection failed: the next try goes there, on a fresh connection. */
+  let again: Choice | undefined
   let failure: { readonly status: number; readonly text: string } | undefined
   for (;;) {
-    const choice: Choice = steps.chooseUpstream(balancer, request, tried)
+    const choice: Choice = again ?? steps.chooseUpstream(balancer, request, tried)
+    const fresh = again !== undefined
+    again = undefined
     if (choice.kind === 'none') {
       // Known down (fail-closed): a framed 503 at once; after failed attempts, the last failure (LB-06).
       await stopPump()
@@ -89,7 +95,7 @@ export async function forwardBalanced(
       balancer.finished(choice)
       return answer(411, `proxyspec: ${upstream.key} speaks HTTP/1.0; send Content-Length`, true)
     }
-    const conn = await deps.pool.acquire(upstream)
+    const conn = fresh ? await deps.pool.connectFresh(upstream) : await deps.pool.acquire(upstream)
     if ('kind' in conn) {
       balancer.finished(choice)
       steps.noteUpstreamResult(balancer, backend, 'failed')
@@ -118,6 +124,11 @@ export async function forwardBalanced(
         return result
       })
     }
+    // Taken out of rotation mid-response: finish it, or cut it when sessions are shut down (LB-27).
+    const stopWatching =
+      steps.onMarkedDown(balancer.profile) === 'shutdown-sessions'
+        ? balancer.whenMarkedDown(backend, () => conn.socket.destroy())
+        : undefined
     const result = await relayResponse({
       client: client.socket,
       conn,
@@ -127,6 +138,27 @@ export async function forwardBalanced(
       steps,
       mustClose: () => !persist || body.state !== 'done',
     })
+    stopWatching?.()
+    if (result.kind === 'no-response') {
+      // The stale keep-alive race: the same backend again, on a fresh connection (LB-07).
+      const stale = {
+        method: head.method,
+        reused: conn.reused,
+        why: result.why,
+        bytesSeen: result.bytesSeen,
+        replayable: sink.replayable && body.state !== 'invalid' && body.state !== 'gone',
+        freshTries,
+        profile: balancer.profile,
+      }
+      if (steps.retryOnFreshConnection(stale)) {
+        // Still a failed attempt for passive checks (as nginx counts it), though not a retry.
+        steps.noteUpstreamResult(balancer, backend, 'failed')
+        conn.socket.destroy()
+        freshTries += 1
+        again = choice
+        continue
+      }
+    }
     balancer.finished(choice)
     if (result.kind === 'relayed') {
       steps.noteUpstreamResult(balancer, backend, 'answered')
