@@ -4,7 +4,7 @@
 // case has started; with one lane for all (two workers, three shared cases
 // first in catalog order) it would never start and they would all time out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inSuite } from '../model/case.js'
+import { inSuite, type CaseDefinition } from '../model/case.js'
 import { conforms, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
@@ -24,9 +24,9 @@ const base = {
   requirements: ['LB-01'],
   spec: [{ rfc: 9112, section: '9.3.1' }],
   requirement: 'r',
-  level: 'MUST' as const,
-  roles: ['balancer' as const],
-}
+  level: 'MUST',
+  roles: ['balancer'],
+} satisfies Omit<CaseDefinition, 'id' | 'run'>
 
 describe('the own-instance lane', () => {
   it('starts a balancing case while every shared slot is busy', async () => {
