@@ -26,10 +26,19 @@ export interface Controls {
   slowMs: number
   drain: boolean
   idleCloseMs: number | undefined
+  /** Field lines of the backend's own on every client response (e.g. its Set-Cookie lines), in order. */
+  responseFields: readonly FieldLine[]
 }
 
 export function normalControls(): Controls {
-  return { health: 200, fault: { kind: 'none' }, slowMs: 0, drain: false, idleCloseMs: undefined }
+  return {
+    health: 200,
+    fault: { kind: 'none' },
+    slowMs: 0,
+    drain: false,
+    idleCloseMs: undefined,
+    responseFields: [],
+  }
 }
 
 /** What the backend does with one request it has read. */
@@ -102,7 +111,7 @@ export function clientPlan(name: string, controls: Controls, request: ReadReques
   if (fault.kind === 'reset-after') return { kind: 'reset' }
   const close = controls.drain || request.wantsClose
   const echo = `${request.id ?? '-'}\n${name} ${request.method} ${request.target}\n`
-  const fields = headers(name, request.id, close, request)
+  const fields = [...headers(name, request.id, close, request), ...controls.responseFields]
   if (fault.kind === 'none') {
     return {
       kind: 'respond',
