@@ -181,6 +181,9 @@ export async function startBackend(options: BackendOptions): Promise<StartedBack
       controls.drainLingerMs = amount('drain', lingerMs)
       controls.drain = true
     },
+    addResponseFields(lines) {
+      controls.responseFields = [...controls.responseFields, ...lines]
+    },
     idleClose(ms) {
       controls.idleCloseMs = amount('idleClose', ms)
       for (const served of live) served.armIdle()

@@ -29,6 +29,8 @@ export interface Controls {
   /** How long a draining backend keeps the connection open after the response that said close. */
   drainLingerMs: number
   idleCloseMs: number | undefined
+  /** Field lines of the backend's own on every client response (e.g. its Set-Cookie lines), in order. */
+  responseFields: readonly FieldLine[]
 }
 
 export function normalControls(): Controls {
@@ -39,6 +41,7 @@ export function normalControls(): Controls {
     drain: false,
     drainLingerMs: 0,
     idleCloseMs: undefined,
+    responseFields: [],
   }
 }
 
@@ -125,7 +128,7 @@ export function clientPlan(name: string, controls: Controls, request: ReadReques
   if (fault.kind === 'reset-after') return { kind: 'reset' }
   const close = controls.drain || request.wantsClose
   const echo = `${request.id ?? '-'}\n${name} ${request.method} ${request.target}\n`
-  const fields = headers(name, request.id, close, request)
+  const fields = [...headers(name, request.id, close, request), ...controls.responseFields]
   if (fault.kind === 'none') {
     return {
       kind: 'respond',

@@ -1,7 +1,7 @@
 import type { Deadline, TimeoutValue } from '../net/deadline.js'
 import type { LoopbackHost } from '../net/loopback.js'
 import type { Started } from '../net/started.js'
-import type { HeaderField } from '../wire/types.js'
+import type { FieldLine, HeaderField } from '../wire/types.js'
 
 /**
  * N harness origins at once for load-balancer cases (catalog §12.2.1): each a
@@ -153,6 +153,11 @@ export interface Backend {
    * never answered).
    */
   drain(lingerMs?: number): void
+  /**
+   * Adds field lines to every client response from now on, after the backend's
+   * own and in the order given (an origin's Set-Cookie lines, LB-21). heal() drops them.
+   */
+  addResponseFields(lines: readonly FieldLine[]): void
   /** Close (FIN) a keep-alive connection once it has been idle for `ms`. */
   idleClose(ms: number): void
   /**

@@ -21,7 +21,9 @@ function moduleDir(binary: string, native: boolean): string {
  * What apache/balancer.conf implements (catalog §12.5): mod_proxy_balancer
  * byrequests in one child process, mod_proxy_hcheck GET checks over HTTP/1.0
  * every second (its watchdog runs about once a second), hot standbys as
- * backups, a failed connect tried on another member.
+ * backups, a failed connect tried on another member, and the
+ * stickysession=ROUTEID cookie set through mod_headers (route o1, o2, …;
+ * the cookie is forwarded, so not indirect; no nofailover).
  */
 export const apacheBalancerProfile: BalancerProfile = {
   policy: 'round-robin',
@@ -40,6 +42,7 @@ export const apacheBalancerProfile: BalancerProfile = {
   },
   backup: { origins: 1, mode: 'all' },
   all_unhealthy: 'fail-closed',
+  sticky: { cookie: 'ROUTEID', mode: 'insert', indirect: false, nofailover: false },
 }
 
 function apacheValues(binary: string, layout: PeerLayout): Record<string, string> {

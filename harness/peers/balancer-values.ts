@@ -8,7 +8,7 @@ import type { BalancerPeerInput } from './types.js'
  * {{health_method}}, {{health_host}}, {{interval_ms}}, {{interval_s}},
  * {{timeout_ms}}, {{timeout_s}}, {{fall}}, {{rise}} (from profile.active),
  * {{max_fails}}, {{fail_timeout_s}} (from profile.passive), {{retries}} and
- * {{tries}} (profile.retries.idempotent, and one more). A scalar the profile
+ * {{tries}} (profile.retries.idempotent, and one more), {{cookie}} (profile.sticky.cookie). A scalar the profile
  * leaves out is absent, so a template naming it fails at once.
  */
 export function balancerValues(
@@ -42,6 +42,7 @@ export function balancerValues(
     values.max_fails = String(profile.passive.max_fails)
     values.fail_timeout_s = String(profile.passive.fail_timeout_s)
   }
+  if (profile.sticky !== undefined) values.cookie = profile.sticky.cookie
   if (profile.retries?.idempotent !== undefined) {
     values.retries = String(profile.retries.idempotent)
     values.tries = String(profile.retries.idempotent + 1)

@@ -8,7 +8,10 @@ import { commonValues, fillTemplate, readTemplate } from './template.js'
  * What haproxy/balancer.cfg implements (catalog §12.5): balance roundrobin,
  * active HTTP/1.1 checks that carry Host (http-check send hdr host), usable
  * before the first check (a server starts at health = rise), retries 3 on
- * connection failures with option redispatch, the first usable backup only.
+ * connection failures with option redispatch, the first usable backup only,
+ * and a persistence cookie SRV inserted by HAProxy and removed before
+ * forwarding (cookie SRV insert indirect nocache; option redispatch lets a
+ * request whose server is down go to another one).
  */
 export const haproxyBalancerProfile: BalancerProfile = {
   policy: 'round-robin',
@@ -31,6 +34,7 @@ export const haproxyBalancerProfile: BalancerProfile = {
   // `on-marked-down shutdown-sessions` is not set: sessions on a server marked down go on
   // (configuration.txt, on-marked-down; LB-27).
   on_marked_down: 'finish-in-flight',
+  sticky: { cookie: 'SRV', mode: 'insert', indirect: true, nofailover: false },
 }
 
 /**

@@ -15,6 +15,7 @@ import { sharesCases } from './shares.cases.js'
 import { leastConnCases } from './least-conn.cases.js'
 import { hashCases } from './hash.cases.js'
 import { perRequestCases } from './per-request.cases.js'
+import { stickyCases } from './sticky.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -40,5 +41,6 @@ export const balancingSuite = defineSuite({
     ...hashCases,
     ...perRequestCases,
     ...drainCases,
+    ...stickyCases,
   ],
 })

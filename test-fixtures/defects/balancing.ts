@@ -33,8 +33,91 @@ function balancerDefect(
   )
 }
 
+/** Persistence cookies (LB-21, LB-22): the sticky steps of the balance stage replaced. */
+const stickyDefects: readonly SeededDefect[] = [
+  balancerDefect(
+    'folds-sticky-set-cookie',
+    "Appends its persistence cookie to the origin's first Set-Cookie line with a comma, as a header map that joins repeated fields would (RFC 6265 §3)",
+    ['balancing/sticky-cookie-own-field-line'],
+  ).replacing(() => ({
+    withStickyCookie: (fields, setCookie) => {
+      const at = fields.findIndex((f) => f.name.toLowerCase() === 'set-cookie')
+      if (at < 0)
+        return [
+          ...fields,
+          {
+            name: 'Set-Cookie',
+            value: setCookie,
+            raw: Buffer.from(`Set-Cookie: ${setCookie}`, 'latin1'),
+          },
+        ]
+      const first = fields[at]!
+      const value = `${first.value}, ${setCookie}`
+      const joined = {
+        name: first.name,
+        value,
+        raw: Buffer.from(`${first.name}: ${value}`, 'latin1'),
+      }
+      return fields.map((f, i) => (i === at ? joined : f))
+    },
+  })),
+  balancerDefect(
+    'ignores-sticky-cookie',
+    'Sets the persistence cookie but never reads it back: every request goes where the policy sends it (traefik #3975-like: pins nothing)',
+    ['balancing/sticky-cookie-pins-backend', 'balancing/sticky-cookie-dead-backend-repins'],
+  ).replacing(() => ({
+    stickyBackend: () => undefined,
+  })),
+  balancerDefect(
+    'forwards-sticky-cookie-indirect',
+    'Leaves its persistence cookie in the forwarded Cookie field although the profile declares indirect mode',
+    ['balancing/sticky-cookie-pins-backend'],
+  ).replacing(() => ({
+    forwardedCookie: (_profile, fields) => fields,
+  })),
+  balancerDefect(
+    'stays-pinned-to-dead-backend',
+    'Refuses (503) every request whose cookie names a backend that is gone, whatever the profile declares: the client is stuck to a dead backend (ExpediaGroup/styx #70)',
+    ['balancing/sticky-cookie-dead-backend-repins'],
+  ).replacing((reference) => ({
+    stickyBackend: (profile, request, candidates) =>
+      reference.stickyBackend(
+        profile.sticky === undefined
+          ? profile
+          : { ...profile, sticky: { ...profile.sticky, nofailover: true } },
+        request,
+        candidates,
+      ),
+  })),
+  balancerDefect(
+    'sticky-ignores-nofailover',
+    'Moves a session whose backend died to another backend although the profile declares nofailover',
+    ['balancing/sticky-cookie-nofailover-503'],
+  ).replacing((reference) => ({
+    stickyBackend: (profile, request, candidates) => {
+      const choice = reference.stickyBackend(profile, request, candidates)
+      return choice === 'refuse' ? undefined : choice
+    },
+  })),
+  balancerDefect(
+    'sorts-set-cookie-lines',
+    "Rebuilds the response's Set-Cookie lines from a map sorted by cookie name, so the origin's lines change order (RFC 9110 §5.3)",
+    ['balancing/sticky-cookie-keeps-origin-set-cookie'],
+  ).replacing((reference) => ({
+    withStickyCookie: (fields, setCookie) => {
+      const all = reference.withStickyCookie(fields, setCookie)
+      const isSetCookie = (name: string): boolean => name.toLowerCase() === 'set-cookie'
+      const sorted = all
+        .filter((f) => isSetCookie(f.name))
+        .sort((a, b) => a.value.localeCompare(b.value))
+      return [...all.filter((f) => !isSetCookie(f.name)), ...sorted]
+    },
+  })),
+]
+
 /** Every seeded defect of the reference balancer, with a case or not yet. */
 export const allBalancingDefects: readonly SeededDefect[] = [
+  ...stickyDefects,
   balancerDefect(
     'retries-post-on-another-backend',
     'Sends a POST again to another backend after the first reset the connection having read it (Traefik #1008, praxis #1196)',
@@ -283,6 +366,8 @@ export const allBalancingDefects: readonly SeededDefect[] = [
 
 /** The cases they name exist: in allDefects and the kill matrix. */
 const WIRED = new Set([
+  // Persistence cookies (LB-21, LB-22).
+  ...stickyDefects.map((d) => d.name),
   'retries-post-on-another-backend',
   'splices-second-backend-response',
   'answers-200-when-no-backend',

@@ -147,7 +147,16 @@ export class Balancer {
             : 'proxyspec: no other backend is available',
       }
     }
-    const backend = this.#pick(candidates, request)
+    // A persistence cookie naming a candidate wins over the policy (LB-21); under nofailover one
+    // naming none is refused (LB-22).
+    const pinned = this.#steps.stickyBackend(profile, request, candidates)
+    if (pinned === 'refuse')
+      return {
+        kind: 'none',
+        status: 503,
+        text: 'proxyspec: the backend this session is pinned to is not available',
+      }
+    const backend = pinned ?? this.#pick(candidates, request)
     const probe = passivelyFailed(backend, profile)
     if (probe) backend.probing += 1
     backend.inFlight += 1

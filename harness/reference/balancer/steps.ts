@@ -9,6 +9,14 @@ import type { Backend } from './backend.js'
 import type { Balancer, Choice, UpstreamOutcome } from './balancer.js'
 import { healthCheckPassed, healthCheckRequest, type CheckOutcome } from './health-check.js'
 import type { BalanceRequest } from './policy.js'
+import {
+  forwardedCookie,
+  stickyBackend,
+  stickyCookieFor,
+  withStickyCookie,
+  type StickyChoice,
+} from './sticky.js'
+import type { HeaderField } from '../../wire/types.js'
 
 /** What a failed attempt leaves for the retry decision. */
 export interface RetryAttempt {
@@ -174,6 +182,25 @@ export interface BalanceSteps {
   healthCheckRequest(profile: BalancerProfile, backend: Backend): string
   /** Whether a check passed: 2xx/3xx in time (LB-09, LB-10). */
   healthCheckPassed(outcome: CheckOutcome): boolean
+  /**
+   * The candidate a request's persistence cookie pins it to; 'refuse' under
+   * nofailover when it names none; undefined leaves it to the policy (LB-21, LB-22).
+   */
+  stickyBackend(
+    profile: BalancerProfile,
+    request: BalanceRequest,
+    candidates: readonly Backend[],
+  ): StickyChoice
+  /** The balancer's own set-cookie-string for a response from `backend`, if the request lacks it (LB-21). */
+  stickyCookieFor(
+    profile: BalancerProfile,
+    request: BalanceRequest,
+    backend: Backend,
+  ): string | undefined
+  /** The response's fields with that Set-Cookie as a line of its own, the origin's untouched (RFC 9110 §5.3, LB-21). */
+  withStickyCookie(fields: readonly HeaderField[], setCookie: string): readonly HeaderField[]
+  /** The request's fields as forwarded: in indirect mode without the balancer's cookie (LB-21). */
+  forwardedCookie(profile: BalancerProfile, fields: readonly HeaderField[]): readonly HeaderField[]
 }
 
 export const balanceSteps: BalanceSteps = {
@@ -189,4 +216,8 @@ export const balanceSteps: BalanceSteps = {
   initialHealth,
   healthCheckRequest,
   healthCheckPassed,
+  stickyBackend,
+  stickyCookieFor,
+  withStickyCookie,
+  forwardedCookie,
 }

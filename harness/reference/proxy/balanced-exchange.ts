@@ -40,8 +40,10 @@ export async function forwardBalanced(
   const { steps } = deps
   const framing = requestFraming(head)
   const persist = steps.clientMayPersist(head)
+  // Indirect persistence: the balancer's own cookie stops here (LB-21).
+  const forwarded = { ...head, headers: steps.forwardedCookie(balancer.profile, head.headers) }
   const headBytes = upstreamRequestHead({
-    head,
+    head: forwarded,
     target: route.target,
     host: route.host,
     framing,
@@ -129,7 +131,14 @@ export async function forwardBalanced(
       steps.onMarkedDown(balancer.profile) === 'shutdown-sessions'
         ? balancer.whenMarkedDown(backend, () => conn.socket.destroy())
         : undefined
+    // Persistence: the response names its backend in a Set-Cookie line of the balancer's own (LB-21).
+    const setCookie = steps.stickyCookieFor(balancer.profile, request, backend)
     const result = await relayResponse({
+      ...(setCookie === undefined
+        ? {}
+        : {
+            finalHead: (h) => ({ ...h, headers: steps.withStickyCookie(h.headers, setCookie) }),
+          }),
       client: client.socket,
       conn,
       method: head.method,

@@ -23,6 +23,8 @@ export interface RelayInput {
   readonly steps: ProxySteps
   /** Asked when the final head is written: must the client connection close after this response? */
   readonly mustClose: () => boolean
+  /** The final response's head as this hop sends it on (a balancer's own Set-Cookie, LB-21); as received when absent. */
+  readonly finalHead?: (head: ResponseHead) => ResponseHead
   /** Takes a 101 when the request offered an upgrade this proxy relays (harness/reference/proxy/upgrade-exchange.ts). */
   readonly switchProtocols?: (head: ResponseHead) => Promise<RelayResult>
 }
@@ -112,7 +114,8 @@ export async function relayResponse(input: RelayInput): Promise<RelayResult> {
   }
 }
 
-function streamFinal(input: RelayInput, head: ResponseHead): Promise<RelayResult> {
+function streamFinal(input: RelayInput, received: ResponseHead): Promise<RelayResult> {
+  const head = input.finalHead?.(received) ?? received
   return input.steps.relayFinalResponse(
     input,
     head,
