@@ -31,3 +31,11 @@ export {
 export { toAscii } from './transfer.js'
 export { pasvReply, epsvReply } from './addresses.js'
 export { escapeBytes } from './transcript.js'
+export {
+  startThirdParty,
+  type ThirdParty,
+  type ThirdPartyConnection,
+  type ThirdPartyOptions,
+  type ConnectFailure,
+} from './third-party.js'
+export { connectFtp, type RawFtpClient, type FtpReply, type Retrieved } from './raw-client.js'

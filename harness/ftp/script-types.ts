@@ -67,6 +67,11 @@ export interface TransferScript {
   /** How to stop at cutAfter: FIN (default), RST, or keep the connection open and send nothing more. */
   readonly cut?: 'close' | 'rst' | 'stall'
   /**
+   * The RST follows the last bytes by this much (default 20 ms): on Linux a reset that lands
+   * while the peer has not read the bytes yet may reach it as a plain EOF.
+   */
+  readonly rstDelayMs?: number
+  /**
    * 'never': do not take the data connection (passive: it is left paused, unread; active: no
    * connect), 'silent': take it and send nothing. Either way no final reply unless `then` is given.
    */

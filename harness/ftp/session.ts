@@ -19,6 +19,7 @@ import type {
   VerbContext,
   VerbScript,
 } from './script-types.js'
+import { RST_DELAY_MS } from './transfer.js'
 import type { FtpControlRecord, FtpCommand } from './types.js'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -31,7 +32,16 @@ export interface SessionEnvironment extends DataEnvironment {
   script(): FtpScript
 }
 
-const TRANSFER_KEYS = ['data', 'preliminary', 'then', 'cutAfter', 'cut', 'accept', 'chunk']
+const TRANSFER_KEYS = [
+  'data',
+  'preliminary',
+  'then',
+  'cutAfter',
+  'cut',
+  'accept',
+  'chunk',
+  'rstDelayMs',
+]
 const PASSIVE_KEYS = ['announceHost', 'announcePort', 'listen']
 
 function hasAnyKey(value: unknown, keys: readonly string[]): boolean {
@@ -154,7 +164,8 @@ export class Session {
         }),
       end: (how) => {
         this.#log.closeControl(this.record, 'origin', how === 'rst' ? 'rst' : 'fin')
-        if (how === 'rst') this.#socket.resetAndDestroy()
+        // Delayed like a data RST (transfer.ts): a reset right after the reply can read as a FIN.
+        if (how === 'rst') setTimeout(() => this.#socket.resetAndDestroy(), RST_DELAY_MS).unref()
         else this.#socket.end()
       },
       stall: () => {
@@ -234,9 +245,10 @@ export class Session {
     const nth = (this.#nth.get(verb) ?? 0) + 1
     this.#nth.set(verb, nth)
     const script = this.env.script()
+    // `in`, not ??: null is a script (no reply), undefined is not.
+    const own = script as Readonly<Record<string, VerbScript | undefined>>
     let entry: VerbScript | undefined =
-      (script as Readonly<Record<string, VerbScript | undefined>>)[verb] ?? script.other?.[verb]
-    if (verb === 'other' || verb === 'GREETING') entry = undefined
+      /^[A-Z]+$/.test(verb) && verb in own ? own[verb] : script.other?.[verb]
     if (typeof entry === 'function') {
       const context: VerbContext = {
         conn: this.conn,

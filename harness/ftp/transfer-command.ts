@@ -104,6 +104,7 @@ async function send(
       ...(script?.cutAfter === undefined ? {} : { cutAfter: script.cutAfter }),
       ...(script?.cut === undefined ? {} : { cut: script.cut }),
       ...(script?.chunk === undefined ? {} : { chunk: script.chunk }),
+      ...(script?.rstDelayMs === undefined ? {} : { rstDelayMs: script.rstDelayMs }),
     })
     if (aborted()) {
       await s.reply('426 Transfer aborted.')

@@ -44,7 +44,11 @@ export interface SendOptions {
   readonly cutAfter?: number
   readonly cut?: 'close' | 'rst' | 'stall'
   readonly chunk?: number
+  readonly rstDelayMs?: number
 }
+
+/** How long a scripted RST follows the last bytes written before it. */
+export const RST_DELAY_MS = 20
 
 export type SendResult = 'complete' | 'cut' | 'stalled' | 'gone'
 
@@ -87,7 +91,12 @@ export async function sendSource(
     record.endedBy ??= 'origin'
     if (options.cut === 'rst') {
       record.ending ??= 'rst'
-      socket.resetAndDestroy()
+      // The reset follows the bytes by rstDelayMs: a peer whose receive queue still holds
+      // them when the RST lands may read the bytes then a plain EOF (Linux), not a reset.
+      const reset = (): void => {
+        socket.resetAndDestroy()
+      }
+      setTimeout(reset, options.rstDelayMs ?? RST_DELAY_MS).unref()
     } else {
       record.ending ??= 'fin'
       socket.end()
