@@ -72,8 +72,15 @@ export async function startFtpOrigin(options: FtpOriginOptions = {}): Promise<Ft
 
   const close = onceClose(async () => {
     timers.clearAll()
+    const gone = [...sockets].map(
+      (socket) =>
+        new Promise<void>((resolve) =>
+          socket.closed ? resolve() : socket.once('close', () => resolve()),
+        ),
+    )
     for (const session of sessions) session.shutdown()
     for (const socket of sockets) socket.destroy()
+    await Promise.all(gone)
     const closing = [server, ...servers].map(
       (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
     )
