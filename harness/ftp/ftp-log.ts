@@ -184,6 +184,14 @@ export class FtpLog {
     )
   }
 
+  waitForDataConnection(timeoutMs: number, from = 0): Promise<FtpDataRecord | TimeoutValue> {
+    return this.changes.until(
+      'a data connection at the FTP origin',
+      () => this.data[from],
+      timeoutMs,
+    )
+  }
+
   waitForControlClose(conn: string, timeoutMs: number): Promise<FtpControlRecord | TimeoutValue> {
     return this.changes.until(
       `FTP control connection ${conn} to close`,

@@ -141,4 +141,15 @@ describe('the FTP origin, default behaviour', () => {
     expect(ok(await origin!.waitForControlClose('f1', { timeoutMs: T })).endedBy).toBe('origin')
     ok(await origin!.idle({ timeoutMs: T }))
   })
+
+  it('listens on ::1 too: EPSV works there, PASV is refused with 522', async () => {
+    origin = await startFtpOrigin({ host: '::1' })
+    expect(origin.authority).toBe(`[::1]:${origin.port}`)
+    client = await connectFtp(origin.authority, { timeoutMs: T })
+    expect(ok(await client.login('anonymous', 'a@b', T)).code).toBe('230')
+    expect(await code(client.command('PASV', T))).toBe('522')
+    const got = ok(await client.retrieve('RETR /pub/t.txt', { timeoutMs: T, passive: 'epsv' }))
+    expect(got.data.toString('latin1')).toBe(T_TXT.replace(/\n/g, '\r\n'))
+    expect(ok(await origin.waitForDataConnection({ timeoutMs: T })).peer.address).toBe('::1')
+  })
 })

@@ -116,6 +116,7 @@ export async function startFtpOrigin(options: FtpOriginOptions = {}): Promise<Ft
       ),
     waitForCommand: (match, opts) => log.waitForCommand(match, opts),
     waitForConnection: (opts) => log.waitForConnection(opts.timeoutMs, opts.from),
+    waitForDataConnection: (opts) => log.waitForDataConnection(opts.timeoutMs, opts.from),
     waitForQuit: (conn, opts) =>
       log.waitForCommand('QUIT', {
         timeoutMs: opts.timeoutMs,

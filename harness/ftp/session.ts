@@ -11,14 +11,8 @@ import { DataChannel, type DataEnvironment } from './data-channel.js'
 import type { FtpNode } from './fixtures.js'
 import type { FtpLog } from './ftp-log.js'
 import { finalCode, sendReply, type ControlSink } from './reply.js'
-import type {
-  FtpScript,
-  PassiveScript,
-  ReplySpec,
-  TransferScript,
-  VerbContext,
-  VerbScript,
-} from './script-types.js'
+import { resolveScript } from './script-resolve.js'
+import type { FtpScript, ReplySpec } from './script-types.js'
 import { RST_DELAY_MS } from './transfer.js'
 import type { FtpControlRecord, FtpCommand } from './types.js'
 
@@ -30,36 +24,6 @@ export interface SessionEnvironment extends DataEnvironment {
   readonly dataTimeoutMs: number
   readonly transcript: TranscriptRecorder | undefined
   script(): FtpScript
-}
-
-const TRANSFER_KEYS = [
-  'data',
-  'preliminary',
-  'then',
-  'cutAfter',
-  'cut',
-  'accept',
-  'chunk',
-  'rstDelayMs',
-]
-const PASSIVE_KEYS = ['announceHost', 'announcePort', 'listen']
-
-function hasAnyKey(value: unknown, keys: readonly string[]): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !Buffer.isBuffer(value) &&
-    keys.some((k) => k in value)
-  )
-}
-
-export function isTransferScript(value: unknown): value is TransferScript {
-  return hasAnyKey(value, TRANSFER_KEYS)
-}
-
-export function isPassiveScript(value: unknown): value is PassiveScript {
-  return hasAnyKey(value, PASSIVE_KEYS)
 }
 
 export class Session {
@@ -244,32 +208,21 @@ export class Session {
     const { verb, arg } = command
     const nth = (this.#nth.get(verb) ?? 0) + 1
     this.#nth.set(verb, nth)
-    const script = this.env.script()
-    // `in`, not ??: null is a script (no reply), undefined is not.
-    const own = script as Readonly<Record<string, VerbScript | undefined>>
-    let entry: VerbScript | undefined =
-      /^[A-Z]+$/.test(verb) && verb in own ? own[verb] : script.other?.[verb]
-    if (typeof entry === 'function') {
-      const context: VerbContext = {
-        conn: this.conn,
-        verb,
-        arg,
-        nth,
-        user: this.user,
-        loggedIn: this.loggedIn,
-        cwd: this.cwd,
-        type: this.type,
-      }
-      entry = entry(context)
-      if (typeof entry === 'function') entry = undefined
-    }
-    const transfer = isTransferScript(entry) ? entry : undefined
-    const passive = isPassiveScript(entry) ? entry : undefined
-    if (entry !== undefined && transfer === undefined && passive === undefined) {
-      const spec = entry as ReplySpec
-      if (finalCode(spec) === '230') this.login(verb === 'USER' ? arg : (this.pendingUser ?? arg))
+    const resolved = resolveScript(this.env.script(), {
+      conn: this.conn,
+      verb,
+      arg,
+      nth,
+      user: this.user,
+      loggedIn: this.loggedIn,
+      cwd: this.cwd,
+      type: this.type,
+    })
+    if (resolved.kind === 'reply') {
+      if (finalCode(resolved.spec) === '230')
+        this.login(verb === 'USER' ? arg : (this.pendingUser ?? arg))
       if (verb === 'USER') this.pendingUser = arg
-      await this.reply(spec)
+      await this.reply(resolved.spec)
       return
     }
     const handler = DEFAULT_HANDLERS[verb]
@@ -281,6 +234,6 @@ export class Session {
       await this.reply('530 Please login with USER and PASS.')
       return
     }
-    await handler(this, arg, transfer ?? passive)
+    await handler(this, arg, resolved.script)
   }
 }

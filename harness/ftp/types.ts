@@ -133,6 +133,10 @@ export interface FtpOrigin extends Started {
   waitForConnection(
     options: WaitOptions & { readonly from?: number },
   ): Promise<FtpControlRecord | TimeoutValue>
+  /** The data connection with index `from` (default 0) in dataConnections, once it opened. */
+  waitForDataConnection(
+    options: WaitOptions & { readonly from?: number },
+  ): Promise<FtpDataRecord | TimeoutValue>
   waitForQuit(conn: string | undefined, options: WaitOptions): Promise<FtpCommand | TimeoutValue>
   waitForControlClose(conn: string, options: WaitOptions): Promise<FtpControlRecord | TimeoutValue>
   /** One data connection closed, or (no id) every data connection opened so far. */
