@@ -117,8 +117,19 @@ describe('the FTP origin, default behaviour', () => {
     expect(got.data).toEqual(F_BIN_TAIL)
   })
 
-  it('records STOR and DELE, and connects back for PORT', async () => {
+  it('records STOR uploads and DELE', async () => {
     const c = await loggedIn()
+    const pasv = ok(await c.command('PASV', T))
+    const m = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(pasv.lines[0] ?? '')!
+    const { createConnection } = await import('node:net')
+    const data = createConnection({ host: '127.0.0.1', port: Number(m[5]) * 256 + Number(m[6]) })
+    await new Promise((resolve) => data.once('connect', resolve))
+    c.send('STOR /pub/up.bin')
+    expect(await code(c.reply(T))).toBe('150')
+    data.end(Buffer.from('uploaded bytes'))
+    expect(await code(c.reply(T))).toBe('226')
+    expect(origin!.stored).toMatchObject([{ conn: 'f1', path: '/pub/up.bin' }])
+    expect(origin!.stored[0]?.bytes.toString()).toBe('uploaded bytes')
     expect(await code(c.command('DELE /pub/a b.txt', T))).toBe('250')
     expect(await code(c.command('DELE /pub/nothing', T))).toBe('550')
     expect(origin!.commandsOf('DELE').map((d) => d.arg)).toEqual(['/pub/a b.txt', '/pub/nothing'])
