@@ -69,7 +69,7 @@ const field = (head: string, name: string): string | undefined =>
 
 describe('the reference HTTP→FTP gateway', () => {
   it('relays pub/f.bin byte for byte, framed by SIZE, with Last-Modified from MDTM; QUIT, no data socket left', async () => {
-    const { origin, client, gateway } = await setup()
+    const { origin, client } = await setup()
     const r = await exchange(client, `ftp://${origin.authority}/pub/f.bin`)
     expect(r.status).toBe(200)
     expect(field(r.head, 'Content-Length')).toBe(String(fBinBytes().length))
@@ -88,8 +88,8 @@ describe('the reference HTTP→FTP gateway', () => {
       'QUIT',
     ])
     expect(origin.commandsOf('TYPE')[0]?.arg).toBe('I')
+    // FTP-26: the origin sees every control and data connection closed.
     expect(isTimeout(await origin.idle({ timeoutMs: T }))).toBe(false)
-    expect(gateway.openFtpSockets()).toBe(0)
   })
 
   it('keeps gatewaying http:// on the same connection (the forward proxy path)', async () => {
@@ -273,6 +273,20 @@ describe('the reference HTTP→FTP gateway', () => {
     expect(r.status).toBe(504)
     expect(performance.now() - started).toBeLessThan(2000)
     expect(isTimeout(await origin.waitForControlClose('f1', { timeoutMs: T }))).toBe(false)
+  })
+
+  it('stops the transfer when the client goes away mid-download: ABOR, data closed, nothing left open', async () => {
+    const { origin, client } = await setup()
+    await client.write(request(`ftp://${origin.authority}/pub/big.bin`))
+    const { data } = await client.readBytes(1024 * 1024, { timeoutMs: T })
+    expect(data.length).toBeGreaterThanOrEqual(1024 * 1024)
+    await client.close()
+    expect(isTimeout(await origin.waitForCommand('ABOR', { timeoutMs: T }))).toBe(false)
+    expect(isTimeout(await origin.waitForDataClosed(undefined, { timeoutMs: T }))).toBe(false)
+    expect(origin.dataConnections[0]?.sent ?? 0).toBeLessThan(50 * 1024 * 1024)
+    // QUIT follows, and the origin sees every connection closed.
+    expect(isTimeout(await origin.waitForQuit(undefined, { timeoutMs: T }))).toBe(false)
+    expect(isTimeout(await origin.idle({ timeoutMs: T }))).toBe(false)
   })
 
   it('answers 405 with Allow for other methods and sends nothing to the origin', async () => {
