@@ -14,7 +14,7 @@ import type {
 } from '../../tls/types.js'
 import type { BalanceDistribution, BalanceTimeline } from './balance.js'
 import type { FtpMode, Role } from './roles.js'
-import type { StartedFtpOrigin, StartedThirdParty } from '../../ftp/index.js'
+import type { FtpOrigin } from '../../ftp/index.js'
 
 /** The target as a case sees it. */
 export interface TargetView {
@@ -106,19 +106,18 @@ export interface TlsOriginView {
 
 /**
  * The FTP side of a case in the ftp-gateway role (catalog §13.1.2): the FTP
- * origin FO it scripts and reads, and the third-party listener X. The runner
+ * origin FO it scripts and reads. The runner
  * gives each case an origin no other case touches while it runs
  * (harness/engine/environment/ftp.ts says how, per mode); whatever the case
  * scripted is gone when it ends.
  */
 export interface FtpView {
   /**
-   * This case's FTP origin: a fresh one (forward mode), or the run's own, reset
-   * and held by this case alone (reverse mode, where the target's mapping names it).
+   * This case's FTP origin, started for it alone (in reverse mode reached through
+   * {ftp_origin}, the relay the target's mapping names, which this case holds
+   * until it ends). Its control and data bytes are in the case's evidence.
    */
-  readonly origin: StartedFtpOrigin
-  /** X: logs every connection and sends a banner, on {x_ip} (127.0.0.3), port of its own. */
-  readonly thirdParty: StartedThirdParty
+  readonly origin: FtpOrigin
   /** How the target is addressed (--ftp-mode). */
   readonly mode: FtpMode
   /** {ftp_timeout}: the FTP/read timeout in seconds the target was configured with. */

@@ -52,7 +52,6 @@ function ftpView(ftp: CaseFtp, target: TargetEndpoint, env: RunEnvironment): Ftp
   const { origin } = ftp
   return {
     origin: ftp.origin,
-    thirdParty: ftp.thirdParty,
     mode: ftp.mode,
     timeoutS: ftp.timeoutS,
     requestTarget: (ftpPath) => ftpRequestTarget(ftp.mode, origin.authority, ftpPath),

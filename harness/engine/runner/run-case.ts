@@ -131,7 +131,7 @@ export async function runCase(
           'HARNESS_INTERNAL',
           'an ftp-gateway case in a run without an FTP origin',
         )
-      ftp = await startCaseFtp(env.ftp, scope)
+      ftp = await startCaseFtp(env.ftp, scope, recorder)
     }
     deadline = new Deadline(timeoutMs, env.signal)
     const ctx = createCaseContext({
