@@ -36,7 +36,16 @@ export interface SessionDeps {
   /** A reverse proxy's balancer over N upstreams (harness/reference/balancer), if any. */
   readonly balancer?: Balancer
   /** Transitional: read by the stages not yet turned into steps. */
+  /** Answers the requests routed to the FTP gateway (ReferenceProxyOptions.ftpGateway). */
+  readonly ftpGateway?: GatewayHandler
 }
+
+/**
+ * A gateway this proxy hands a routed request to (route kind 'ftp'): it reads
+ * what is left of the request from `client.reader`, writes the whole response,
+ * and says how the connection goes on. Never rejects.
+ */
+export type GatewayHandler = (client: ClientSide, head: RequestHead) => Promise<RequestEnd>
 
 /** Serves a freshly accepted client connection; never throws. */
 export function serveClient(socket: Socket, deps: SessionDeps): void {
@@ -189,6 +198,14 @@ async function handleRequest(
   if (route.kind === 'connect' || steps.isTunnelRequest(head))
     return handleConnect(client, head, route, deps)
   switch (route.kind) {
+    case 'ftp':
+      if (deps.ftpGateway === undefined)
+        return steps.answerRefusal(
+          client,
+          { kind: 'reject', status: 501, text: 'no FTP gateway' },
+          head,
+        )
+      return deps.ftpGateway(client, head)
     case 'reject':
       if (route.status === 407) return steps.afterAuthRefusal(client, route, head, deps)
       return steps.answerRefusal(client, route, head)

@@ -124,6 +124,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     viaName: options.viaName ?? 'proxyspec',
     proxyAuth: options.proxyAuth,
     steps,
+    ...(options.ftpGateway === undefined ? {} : { ftpGateway: true }),
   }
   const deps: SessionDeps = {
     routing,
@@ -136,6 +137,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     tunnelIdleTimeoutMs: options.tunnelIdleTimeoutMs ?? 120_000,
     steps,
     ...(balancer === undefined ? {} : { balancer }),
+    ...(options.ftpGateway === undefined ? {} : { ftpGateway: options.ftpGateway }),
   }
   // allowHalfOpen: a client's FIN must not end our side before its response
   // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).

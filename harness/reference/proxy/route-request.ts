@@ -34,6 +34,8 @@ export interface RoutingConfig {
   /** The pipeline's steps (steps/index.ts). */
   readonly steps: ProxySteps
   /** Transitional: read only by the proxy-authentication check below. */
+  /** Whether this forward proxy gateways absolute-form `ftp://` requests itself (ReferenceProxyOptions.ftpGateway). */
+  readonly ftpGateway?: boolean
 }
 
 /** An upstream address and port, plus the pool key for it. */
@@ -58,6 +60,8 @@ export type Route =
       readonly target: string
       readonly host: { readonly mode: 'rebuild' | 'keep'; readonly value: string }
     }
+  /** An absolute-form `ftp://` request this proxy answers as an HTTP→FTP gateway (ftpGateway). */
+  | { readonly kind: 'ftp' }
 
 export const reject = (status: number, text: string, headers?: readonly string[]): Route =>
   headers === undefined
@@ -178,6 +182,22 @@ export function originFormAuthority(): Authority | undefined {
   return undefined
 }
 
+/**
+ * Where an absolute-form request of a scheme other than http goes: an `ftp://`
+ * target to the FTP gateway when this forward proxy has one (RFC 9112 §3.2.2
+ * lets a proxy be asked for any scheme; RFC 1738 §3.2 the ftp URL); anything
+ * else nowhere (undefined: 501, as before).
+ */
+export function routeFtp(
+  _head: RequestHead,
+  scheme: string,
+  config: RoutingConfig,
+): Route | undefined {
+  return scheme === 'ftp' && config.mode === 'forward' && config.ftpGateway === true
+    ? { kind: 'ftp' }
+    : undefined
+}
+
 /** Routes one request head (RFC 9112 §3.2, §3.2.2; RFC 9110 §9.3.6). */
 export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   // RFC 9110 §11.4: a proxy that requires authentication answers missing or invalid credentials with 407.
@@ -200,7 +220,10 @@ export function routeRequest(head: RequestHead, config: RoutingConfig): Route {
   const absolute = parseAbsoluteForm(head.target, head.method)
   if (absolute.kind === 'invalid') return reject(400, `invalid request-target: ${absolute.why}`)
   if (absolute.kind === 'unsupported-scheme')
-    return reject(501, `proxyspec does not fetch ${absolute.scheme}: targets`)
+    return (
+      config.steps.routeFtp(head, absolute.scheme, config) ??
+      reject(501, `proxyspec does not fetch ${absolute.scheme}: targets`)
+    )
   if (config.mode === 'forward') {
     const transparent = config.steps.originFormAuthority(head)
     if (absolute.kind !== 'ok' && transparent !== undefined && isOriginForm(head.target)) {

@@ -4,6 +4,7 @@ import type { LoopbackHost } from '../../net/loopback.js'
 import type { Started } from '../../net/started.js'
 import type { ProxyCredentials } from './proxy-auth.js'
 import type { StepVariant } from './steps/index.js'
+import type { GatewayHandler } from './client-session.js'
 
 /** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
@@ -62,6 +63,12 @@ export interface ReferenceProxyOptions {
    * @default none: one upstream
    */
   readonly balancer?: ReferenceBalancerConfig
+  /**
+   * Forward mode only: answers absolute-form `ftp://` requests (the step
+   * routeFtp sends them here) as an HTTP→FTP gateway; startReferenceFtpGateway
+   * (harness/reference/ftp-gateway) supplies it. @default none: 501
+   */
+  readonly ftpGateway?: GatewayHandler
 }
 
 /** The upstreams and profile of a balancing reverse proxy. */

@@ -18,7 +18,14 @@ import {
   type UpstreamRequestSpec,
 } from '../message-head.js'
 import type { Authority } from '../request-target.js'
-import { forwardsLooping, hostProblem, originFormAuthority } from '../route-request.js'
+import {
+  forwardsLooping,
+  hostProblem,
+  originFormAuthority,
+  routeFtp,
+  type Route,
+  type RoutingConfig,
+} from '../route-request.js'
 
 export interface HeadSteps {
   // Routing (route-request.ts).
@@ -28,6 +35,8 @@ export interface HeadSteps {
   readonly forwardsLooping: (head: RequestHead | undefined) => boolean
   /** Where a forward proxy sends an origin-form request: nowhere, it needs absolute-form (RFC 9112 §3.2.2). */
   readonly originFormAuthority: (head: RequestHead) => Authority | undefined
+  /** Where an absolute-form request of another scheme goes: ftp:// to the FTP gateway, if any; else undefined, 501 (RFC 9112 §3.2.2). */
+  readonly routeFtp: (head: RequestHead, scheme: string, config: RoutingConfig) => Route | undefined
   // Max-Forwards (max-forwards.ts).
   /** The Max-Forwards of an OPTIONS or TRACE, read without overflow (RFC 9110 §7.6.2). */
   readonly receivedMaxForwards: (head: RequestHead) => bigint | undefined
@@ -59,6 +68,7 @@ export const headSteps: HeadSteps = {
   hostProblem,
   forwardsLooping,
   originFormAuthority,
+  routeFtp,
   receivedMaxForwards,
   keptFields,
   responseFieldLine,
