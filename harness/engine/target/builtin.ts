@@ -137,7 +137,7 @@ async function startGatewayTarget(
  * The reference HTTP→FTP gateway (forward mode: absolute-form ftp://), its
  * FTP waits bounded by {ftp_timeout}. It has no reverse mapping: a reverse
  * run is refused in one line. `steps` replaces steps of its FTP pipeline (a
- * seeded defect's variant), under `label`.
+ * pipeline variant), under `label`.
  */
 export async function startFtpGatewayTarget(
   env: RunEnvironment,
