@@ -41,7 +41,8 @@ async function readCatalog(path: string): Promise<CatalogEntry[]> {
  * (reports/requirement-catalog.data.ts, generated from docs/requirements.md),
  * or --catalog FILE, a catalog in the same Markdown shape (e.g. a checkout's
  * docs/requirements.md while it is being edited). Rows for roles no suite runs
- * yet (balancer, ftp-gateway) and Contract rows are counted and listed as uncovered.
+ * yet and Contract rows are counted and listed as uncovered; the FTP-xx rows
+ * count under the ftp-gateway role.
  */
 export async function commandCoverage(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec coverage --help')

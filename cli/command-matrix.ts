@@ -141,7 +141,9 @@ async function matrixPass(
     pass.catalog,
   )
   const first = started[0]
-  const evidence = `matrix/${profile === undefined ? pass.evidenceName : `${name}-${profile.name}`}.html`
+  // "squid-direct", "apache-balancer", "squid-direct-ftp": the peer, its profile, then the pass.
+  const passSuffix = pass.evidenceName.slice(name.length)
+  const evidence = `matrix/${profile === undefined ? name : `${name}-${profile.name}`}${passSuffix}.html`
   await writeFileAtomic(join(pass.siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
   const s = run.summary.byStatus
   process.stdout.write(
@@ -216,8 +218,8 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
     const pass = { name, definition, profile, target, label, selection, siteDir }
     const options = { timeoutMs, concurrency, peerOptions }
-    // The peer's own roles: every selected case.
-    const roles = allRoles.filter((role) => role !== 'balancer')
+    // The peer's own HTTP roles: every selected case.
+    const roles = allRoles.filter((role) => role !== 'balancer' && role !== 'ftp-gateway')
     // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
     const selected = selectCases(catalog, selection)
     if (selected.some((c) => roles.some((role) => appliesTo(c, role))))
@@ -234,6 +236,22 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
             roles: ['balancer' as const],
             catalog: balancing,
             evidenceName: `${name}-balancer`,
+          },
+          options,
+        ),
+      )
+    }
+    // As an HTTP→FTP gateway (forward mode, absolute-form ftp://): the ftp-gateway cases
+    // in a pass of their own, with the run's FTP origin, so the HTTP passes stay as they were.
+    const ftpCases = catalog.filter((c) => appliesTo(c, 'ftp-gateway'))
+    if (allRoles.includes('ftp-gateway') && selectCases(ftpCases, selection).length > 0) {
+      infos.push(
+        await matrixPass(
+          {
+            ...pass,
+            roles: ['ftp-gateway' as const],
+            catalog: ftpCases,
+            evidenceName: `${name}-ftp`,
           },
           options,
         ),

@@ -1,9 +1,13 @@
 import { DEFAULT_CONCURRENCY } from '../harness/engine/environment/environment.js'
 import { resolve } from 'node:path'
-import type { Role } from '../harness/engine/model/roles.js'
+import { FTP_MODES, isFtpMode, type FtpMode, type Role } from '../harness/engine/model/roles.js'
 import type { RunResult } from '../harness/engine/model/run-result.js'
 import { executeRun } from '../harness/engine/runner/run.js'
-import { selectCases, unmatchedFilters, type Selection } from '../harness/engine/runner/select.js'
+import {
+  selectCasesForRoles,
+  unmatchedFilters,
+  type Selection,
+} from '../harness/engine/runner/select.js'
 import { HarnessError } from '../harness/net/errors.js'
 import {
   parseRole,
@@ -49,6 +53,8 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   'proxy-auth': { type: 'string' },
   'lb-profile': { type: 'string' },
+  'ftp-mode': { type: 'string' },
+  'ftp-timeout': { type: 'string' },
   'restart-on-crash': { type: 'boolean' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
@@ -76,6 +82,15 @@ export function parseProxyAuth(text: string): { user: string; pass: string } {
     )
   }
   return { user: text.slice(0, colon), pass: text.slice(colon + 1) }
+}
+
+/** --ftp-mode forward|reverse (catalog §13.1.1, FG/f and FG/r). */
+export function parseFtpMode(text: string): FtpMode {
+  if (isFtpMode(text)) return text
+  throw new HarnessError(
+    'HARNESS_BAD_INPUT',
+    `--ftp-mode takes ${FTP_MODES.join(' or ')}, not "${text}"`,
+  )
 }
 
 /** `proxyspec run`: returns the exit code. */
@@ -123,6 +138,11 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       ? undefined
       : parsePort(values['origin-port'], '--origin-port')
   const host = values.host === undefined ? undefined : parseHostValue(values.host, '--host')
+  const ftpMode = values['ftp-mode'] === undefined ? undefined : parseFtpMode(values['ftp-mode'])
+  const ftpTimeoutS =
+    values['ftp-timeout'] === undefined
+      ? undefined
+      : parsePositiveInt(values['ftp-timeout'], '--ftp-timeout', 5)
   // --lb-profile FILE, else the config's balancerProfile (a path, or the profile inline).
   const inlineProfile =
     flags['lb-profile'] === undefined ? config?.config.balancerProfile : undefined
@@ -159,7 +179,11 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   const progress = new RunProgress(
     process.stdout,
     style,
-    planProgress(selectCases(allCases(), selection), resolveRoles(target, roles), rounds),
+    planProgress(
+      selectCasesForRoles(allCases(), selection, resolveRoles(target, roles)),
+      resolveRoles(target, roles),
+      rounds,
+    ),
   )
   const controller = new AbortController()
   const onSignal = (): void => {
@@ -189,6 +213,8 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           peer,
           ...(proxyAuth === undefined ? {} : { proxyAuth }),
           ...(balancerProfile === undefined ? {} : { balancerProfile }),
+          ...(ftpMode === undefined ? {} : { ftpMode }),
+          ...(ftpTimeoutS === undefined ? {} : { ftpTimeoutS }),
           signal: controller.signal,
           onStart: (c, endpoint) => {
             progress.started(c.id, endpoint.role)

@@ -96,7 +96,7 @@ describe('loadConfig', () => {
     [{ rolez: 'reverse' }, 'proxyspec.config.json: unknown key "rolez" (at /rolez)'],
     [
       { role: 'gateway' },
-      'proxyspec.config.json: "role" takes "forward", "reverse", "tls-terminator", "tls-originator", "tunnel", "balancer", not "gateway" (at /role)',
+      'proxyspec.config.json: "role" takes "forward", "reverse", "tls-terminator", "tls-originator", "tunnel", "balancer", "ftp-gateway", not "gateway" (at /role)',
     ],
     [{ role: ['reverse', 'fwd'] }, /"role" takes "forward", .*not "fwd" \(at \/role\/1\)$/],
     [

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import type { Role } from '../harness/engine/model/roles.js'
+import type { FtpMode, Role } from '../harness/engine/model/roles.js'
 import { HarnessError, isHarnessError } from '../harness/net/errors.js'
 import type { PeerName } from '../harness/peers/types.js'
 import { parseTarget } from '../harness/engine/target/target-spec.js'
@@ -65,6 +65,10 @@ export interface ProxyspecConfig {
    * (relative to the config file's directory) or the profile inline.
    */
   readonly balancerProfile?: string | Readonly<Record<string, unknown>>
+  /** How an ftp-gateway target is addressed (--ftp-mode): absolute-form ftp:// or /files/ → {ftp_base}. */
+  readonly ftpMode?: FtpMode
+  /** The FTP/read timeout in seconds the ftp-gateway target is configured with (--ftp-timeout, {ftp_timeout}). */
+  readonly ftpTimeout?: number
   /** Reserved: other credentials a target needs (not used by this version). */
   readonly credentials?: Readonly<Record<string, unknown>>
   /** Reserved: a load-balancer profile (not used by this version). */
@@ -101,6 +105,8 @@ export interface RunOptionValues {
   host?: string | undefined
   'proxy-auth'?: string | undefined
   'lb-profile'?: string | undefined
+  'ftp-mode'?: string | undefined
+  'ftp-timeout'?: string | undefined
   'restart-on-crash'?: boolean | undefined
   strict?: boolean | undefined
   'peer-provider'?: string | undefined
@@ -314,6 +320,8 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     'proxy-auth': config.proxyAuth,
     'lb-profile':
       typeof config.balancerProfile === 'string' ? path(config.balancerProfile) : undefined,
+    'ftp-mode': config.ftpMode,
+    'ftp-timeout': text(config.ftpTimeout),
     'restart-on-crash': config.restartOnCrash,
     strict: config.strict,
     'peer-provider': config.peerProvider,

@@ -53,6 +53,12 @@ Target (pick one):
                               {timeout_ms} {fall} {rise} {max_fails} {fail_timeout_s}
                               {max_conns} {slow_start_s} {cookie} {hash_key} {workers}, and
                               {config_dir} a private directory holding {profile} (its JSON);
+                              in the ftp-gateway role: {ftp_origin} the harness FTP origin
+                              (127.0.0.1:PORT), {ftp_host} {ftp_port}, {ftp_base}
+                              (ftp://{ftp_origin}/pub/, what /files/ maps onto in reverse
+                              mode), {ftp_user} {ftp_pass} credentials for a mapping that
+                              logs in itself, {x_ip} the third-party address (127.0.0.3),
+                              {ftp_timeout} the FTP/read timeout (seconds) to configure;
                               each also in the environment as PROXYSPEC_<NAME>
   --proxy-auth USER:PASS      the target requires these Basic proxy credentials: the
                               proxy-authentication cases (CONNECT-10, HOP-10) use them, and
@@ -64,8 +70,13 @@ Target (pick one):
                               under it (without it they are not applicable, except for
                               builtin:reference, which runs each with its own)
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel |
-                              balancer
+                              balancer | ftp-gateway
                               (required with a URL or --spawn; repeat or comma-separate for several)
+  --ftp-mode MODE             how an ftp-gateway is addressed: forward (default; absolute-form
+                              GET ftp://{ftp_origin}/pub/f.bin) or reverse (GET /files/f.bin,
+                              the target mapping the prefix /files/ onto {ftp_base})
+  --ftp-timeout SECONDS       the FTP/read timeout the ftp-gateway is configured with
+                              ({ftp_timeout}, default 5); the stall cases scale from it
   --host NAME[:PORT]          the Host the cases send to a reverse proxy or gateway (reverse,
                               tls-terminator, tls-originator, balancer). Without it the Host is the
                               upstream's own host:port, e.g. 127.0.0.1:41234 ({origin}), not
@@ -83,7 +94,7 @@ Selection (how the filters combine: --suite and --case add up; --exclude then ta
 out; --role picks the roles; no --suite and no --case = every case; a filter that matches
 no case at all is an error):
   --suite GLOB                the cases of these suites (repeatable): connect, hop-by-hop,
-                              keep-alive, framing, upgrade, tls, balancing
+                              keep-alive, framing, upgrade, tls, balancing, ftp-gateway
   --case GLOB                 and these cases, by id or requirement id (repeatable):
                               'keep-alive/*', KA-06, 'connect/*framing*'
   --exclude GLOB              minus these cases, by id or requirement id (repeatable):
@@ -149,7 +160,7 @@ Each is repeatable or comma-separated; a filter that matches no case is an error
   --suite GLOB     the cases of these suites: connect, hop-by-hop, keep-alive, framing, upgrade, tls
   --case GLOB      and these cases, by id or requirement id: 'keep-alive/*', KA-06
   --exclude GLOB   minus these cases, by id or requirement id: 'tls/*', KA-06
-  --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel, balancer
+  --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel, balancer, ftp-gateway
   --json           the catalog rows as JSON
 
 Examples:

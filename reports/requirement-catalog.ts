@@ -2,14 +2,12 @@ import { LEVELS, type Level } from '../harness/engine/model/level.js'
 import { ROLES, type Role } from '../harness/engine/model/roles.js'
 
 /**
- * A role a catalog row can name: the roles proxyspec runs (Role, the load
- * balancer of §12 among them) plus the one of docs/requirements.md §13 that
- * has no suite yet, an HTTP→FTP gateway (FG). Coverage counts it; `proxyspec
- * run` cannot target it, so it stays out of Role until a suite can.
+ * A role a catalog row can name: every role proxyspec runs (Role: the load
+ * balancer of §12 and the HTTP→FTP gateway of §13 among them).
  */
-export type CatalogRole = Role | 'ftp-gateway'
+export type CatalogRole = Role
 
-export const CATALOG_ROLES: readonly CatalogRole[] = [...ROLES, 'ftp-gateway']
+export const CATALOG_ROLES: readonly CatalogRole[] = ROLES
 
 /**
  * How strongly a catalog row binds the target: a Level, or CONTRACT for a row

@@ -2,6 +2,7 @@ import type { ConformanceCase, Suite } from '../harness/engine/model/case.js'
 import { balancingSuite } from './balancing/suite.js'
 import { connectSuite } from './connect/suite.js'
 import { framingSuite } from './framing/suite.js'
+import { ftpGatewaySuite } from './ftp-gateway/suite.js'
 import { hopByHopSuite } from './hop-by-hop/suite.js'
 import { keepAliveSuite } from './keep-alive/suite.js'
 import { tlsSuite } from './tls/suite.js'
@@ -16,6 +17,7 @@ export const allSuites: readonly Suite[] = [
   upgradeSuite,
   tlsSuite,
   balancingSuite,
+  ftpGatewaySuite,
 ]
 
 /** The whole catalog, checked once for duplicate ids across suites. */

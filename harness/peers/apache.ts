@@ -45,6 +45,12 @@ export const apacheBalancerProfile: BalancerProfile = {
   sticky: { cookie: 'ROUTEID', mode: 'insert', indirect: false, nofailover: false },
 }
 
+/** The MIME table mod_mime reads: Debian's /etc/mime.types, or the official image's own. */
+function mimeTypes(binary: string, native: boolean): string {
+  if (native) return existsSync('/etc/mime.types') ? '/etc/mime.types' : 'conf/mime.types'
+  return binary.endsWith('httpd') ? '/usr/local/apache2/conf/mime.types' : '/etc/mime.types'
+}
+
 function apacheValues(binary: string, layout: PeerLayout): Record<string, string> {
   const user = binary.endsWith('httpd') ? 'daemon' : 'www-data'
   return {
@@ -56,13 +62,16 @@ function apacheValues(binary: string, layout: PeerLayout): Record<string, string
 /**
  * Apache httpd with mod_proxy: a forward proxy (mod_proxy_http and
  * mod_proxy_connect) and a reverse proxy (mod_proxy_http, with
- * mod_proxy_wstunnel loaded for upgrades). -DFOREGROUND keeps the parent in
+ * mod_proxy_wstunnel loaded for upgrades), and an HTTP→FTP gateway
+ * (mod_proxy_ftp: absolute-form ftp:// with ProxyRequests On, or /files/
+ * mapped onto {ftp_base}; catalog §13.4.2). -DFOREGROUND keeps the parent in
  * the foreground; as root its children run as the distribution's web user.
  */
 export const apache: PeerDefinition = {
   name: 'apache',
   binaries: ['apache2', 'httpd'],
-  roles: ['forward', 'reverse', 'balancer'],
+  roles: ['forward', 'reverse', 'balancer', 'ftp-gateway'],
+  ftpModes: ['forward', 'reverse'],
   defaultImage: 'httpd:2.4',
   templates: (role) => [`apache/${role}.conf`, 'apache/common.conf'],
   launch(role, ports, layout, binary) {
@@ -75,12 +84,20 @@ export const apache: PeerDefinition = {
     }
     const common = fillTemplate(readTemplate('apache/common.conf'), values)
     const auth = authProfile('apache', role, ports, layout)
+    const ftp =
+      role === 'ftp-gateway'
+        ? {
+            proxy_requests: ports.ftp?.mode === 'reverse' ? 'Off' : 'On',
+            mime_types: mimeTypes(binary, layout.provider === 'native'),
+          }
+        : {}
     return {
       files: [
         {
           name: 'httpd.conf',
           content: fillTemplate(readTemplate(auth?.template ?? `apache/${role}.conf`), {
             ...values,
+            ...ftp,
             common,
           }),
         },

@@ -8,6 +8,9 @@ import { authProfile } from './auth-profile.js'
  * process stops it. squid drops to its built-in cache_effective_user (proxy on
  * Debian) after reading the config as root.
  *
+ * As an ftp-gateway (squid/ftp-gateway.conf): absolute-form GET ftp://…,
+ * which squid gateways by default (catalog §13.4.1).
+ *
  * Two profiles: `direct` (the default) opens every CONNECT tunnel itself, so
  * its own refusals and gateway errors are what the connect cases grade;
  * `chained` sends its CONNECTs on to the harness next hop (cache_peer parent,
@@ -17,7 +20,9 @@ import { authProfile } from './auth-profile.js'
 export const squid: PeerDefinition = {
   name: 'squid',
   binaries: ['squid'],
-  roles: ['forward', 'reverse'],
+  roles: ['forward', 'reverse', 'ftp-gateway'],
+  // No HTTP path can be mapped onto an FTP URL in squid: ftp:// in absolute-form only.
+  ftpModes: ['forward'],
   defaultImage: 'ubuntu/squid:5.2-22.04_beta',
   profiles: [
     {

@@ -1,7 +1,7 @@
 import type { Role } from '../engine/model/roles.js'
 import { peerFor } from './catalog.js'
 import { chooseProvider, type PeerOptions } from './choose-provider.js'
-import type { PeerName, PeerTls, StartedPeer } from './types.js'
+import type { PeerFtp, PeerName, PeerTls, StartedPeer } from './types.js'
 import { reservePort } from './wait-port.js'
 
 /**
@@ -21,10 +21,16 @@ export async function startPeer(
     readonly nextHop?: { readonly host: string; readonly port: number }
     /** Basic proxy credentials a forward proxy must require (its auth profile). */
     readonly proxyAuth?: { readonly user: string; readonly pass: string }
+    /** For the ftp-gateway role: the FTP origin and the values its config names. */
+    readonly ftp?: PeerFtp
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
   const definition = peerFor(name, role)
+  if (role === 'ftp-gateway' && where.ftp === undefined)
+    throw new Error(
+      '[proxyspec] startPeer in the ftp-gateway role needs where.ftp (the FTP origin)',
+    )
   const provider = await chooseProvider(definition, options)
   const peer = await provider.start(definition, role, {
     port: await reservePort(),
@@ -34,6 +40,7 @@ export async function startPeer(
     ...(where.tls === undefined ? {} : { tls: where.tls }),
     ...(where.nextHop === undefined ? {} : { nextHop: where.nextHop }),
     ...(where.proxyAuth === undefined ? {} : { proxyAuth: where.proxyAuth }),
+    ...(where.ftp === undefined ? {} : { ftp: where.ftp }),
   })
   options.onStarted?.(peer)
   return peer

@@ -42,6 +42,18 @@ export function commonValues(ports: PeerPorts, dir: string): Record<string, stri
     next_hop_host: ports.nextHop?.host ?? '127.0.0.1',
     next_hop_port: String(ports.nextHop?.port ?? 9),
     dir,
+    ...(ports.ftp === undefined
+      ? {}
+      : {
+          ftp_origin: `${ports.ftp.host}:${ports.ftp.port}`,
+          ftp_host: ports.ftp.host,
+          ftp_port: String(ports.ftp.port),
+          ftp_base: ports.ftp.base,
+          ftp_user: ports.ftp.user,
+          ftp_pass: ports.ftp.pass,
+          x_ip: ports.ftp.xIp,
+          ftp_timeout: String(ports.ftp.timeoutS),
+        }),
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Role } from '../engine/model/roles.js'
+import type { FtpMode, Role } from '../engine/model/roles.js'
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import type { Started } from '../net/started.js'
 
@@ -37,6 +37,23 @@ export interface PeerPorts {
   readonly nextHop?: { readonly host: string; readonly port: number }
   /** Basic proxy credentials a forward proxy must require (--proxy-auth): its auth profile. */
   readonly proxyAuth?: { readonly user: string; readonly pass: string }
+  /** In the ftp-gateway role: the run's FTP origin and what the config is told of it (catalog §13.1.2). */
+  readonly ftp?: PeerFtp
+}
+
+/** The ftp-gateway role's values ({{ftp_origin}}, {{ftp_base}}, …: the --spawn placeholders). */
+export interface PeerFtp {
+  readonly mode: FtpMode
+  readonly host: string
+  readonly port: number
+  /** ftp://host:port/pub/, what an FG/r mapping of /files/ names. */
+  readonly base: string
+  readonly user: string
+  readonly pass: string
+  /** The third-party listener's address (127.0.0.3), which the config denies. */
+  readonly xIp: string
+  /** Seconds: the FTP/read timeout the config sets. */
+  readonly timeoutS: number
 }
 
 export interface PeerTls {
@@ -141,6 +158,8 @@ export interface PeerDefinition {
   /** The template files (under test-fixtures/peers/) each role's config is built from. */
   templates(role: Role, profile?: PeerProfile): readonly string[]
   launch(role: Role, ports: PeerPorts, layout: PeerLayout, binary: string): PeerLaunch
+  /** In the ftp-gateway role: the modes its config offers (absent: forward only). */
+  readonly ftpModes?: readonly FtpMode[]
   /** Present when the peer can balance over several origins (startBalancerPeer). */
   readonly balancer?: BalancerSupport
 }

@@ -2,6 +2,7 @@
 import { balancingDefects } from './balancing.js'
 import { connectDefects } from './connect.js'
 import { framingDefects } from './framing.js'
+import { ftpGatewayDefects } from './ftp-gateway.js'
 import { hopByHopDefects } from './hop-by-hop.js'
 import { keepAliveDefects } from './keep-alive.js'
 import { tlsDefects } from './tls.js'
@@ -24,6 +25,7 @@ export function allDefects(): readonly SeededDefect[] {
     ...upgradeDefects,
     ...tlsDefects,
     ...balancingDefects,
+    ...ftpGatewayDefects,
   ]
   const seen = new Set<string>()
   for (const d of defects) {

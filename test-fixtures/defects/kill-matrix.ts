@@ -82,6 +82,8 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     const env = await startRunEnvironment(scope, {
       tcpPerKind: 1,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      // The FTP origin only when a defect plays the ftp-gateway role.
+      ...(options.defects.some((d) => defectRoles(d).includes('ftp-gateway')) ? { ftp: {} } : {}),
     })
     const control = new Map<Role, Set<string>>()
     for (const defect of options.defects) {

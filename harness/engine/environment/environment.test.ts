@@ -19,6 +19,8 @@ describe('originHostFor', () => {
       'localhost:4443',
       '127.0.0.1:4000',
       '127.0.0.1:4000',
+      // ftp-gateway: its cases send ctx.ftp.host, never this.
+      '127.0.0.1:4000',
     ])
   })
 
@@ -31,6 +33,7 @@ describe('originHostFor', () => {
       'example.test',
       '127.0.0.1:4000',
       'example.test',
+      '127.0.0.1:4000',
     ])
   })
 })

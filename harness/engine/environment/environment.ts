@@ -5,6 +5,7 @@ import type { TokenSource } from '../../net/token.js'
 import type { Role } from '../model/roles.js'
 import type { RunTls } from '../../tls/run-tls.js'
 import type { TcpPool } from './tcp-pool.js'
+import type { RunFtp } from './ftp.js'
 
 /** What every case of a run shares: the origin, the CONNECT targets, the clock rules. */
 export interface RunEnvironment {
@@ -32,6 +33,12 @@ export interface RunEnvironment {
    * other than the reference, and what {weights}, {fall}… are rendered from.
    */
   readonly balancerProfile?: BalancerProfile
+  /**
+   * In a run with the ftp-gateway role: the run's FTP origin ({ftp_origin}),
+   * the mode and timeout the target was declared with, and how a case gets
+   * its own origin (startCaseFtp). Absent in every other run.
+   */
+  readonly ftp?: RunFtp
 }
 
 /** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */

@@ -10,6 +10,7 @@ import {
 } from './environment.js'
 import { TcpPool } from './tcp-pool.js'
 import { startRunTls } from '../../tls/run-tls.js'
+import { startRunFtp, type RunFtpOptions } from './ftp.js'
 
 export interface EnvironmentOptions {
   readonly originPort?: number
@@ -25,12 +26,14 @@ export interface EnvironmentOptions {
   readonly proxyAuth?: ProxyCredentials
   /** The balancer profile the target was configured with (--lb-profile). */
   readonly balancerProfile?: BalancerProfile
+  /** Set when a role of the run is ftp-gateway: the run's FTP origin is started with these. */
+  readonly ftp?: RunFtpOptions
 }
 
 /**
  * What every case of a run shares, started on `scope` (which closes it): the
  * origin, the CONNECT target pool, the TLS origin, the token source and the
- * clock rules.
+ * clock rules; in an ftp-gateway run, the FTP origin too.
  */
 export async function startRunEnvironment(
   scope: Scope,
@@ -42,6 +45,7 @@ export async function startRunEnvironment(
   const tcp = scope.use(await TcpPool.start(options.tcpPerKind ?? 4))
   // Listens at once (its port goes into {origin_tls}); certificates come on first use.
   const tls = scope.use(await startRunTls())
+  const ftp = options.ftp === undefined ? undefined : await startRunFtp(scope, options.ftp)
   return {
     origin,
     tcp,
@@ -53,5 +57,6 @@ export async function startRunEnvironment(
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
     ...(options.balancerProfile === undefined ? {} : { balancerProfile: options.balancerProfile }),
+    ...(ftp === undefined ? {} : { ftp }),
   }
 }

@@ -13,7 +13,8 @@ import type {
   TlsVersionRange,
 } from '../../tls/types.js'
 import type { BalanceDistribution, BalanceTimeline } from './balance.js'
-import type { Role } from './roles.js'
+import type { FtpMode, Role } from './roles.js'
+import type { FtpOrigin } from '../../ftp/index.js'
 
 /** The target as a case sees it. */
 export interface TargetView {
@@ -104,6 +105,39 @@ export interface TlsOriginView {
 }
 
 /**
+ * The FTP side of a case in the ftp-gateway role (catalog §13.1.2): the FTP
+ * origin FO it scripts and reads. The runner
+ * gives each case an origin no other case touches while it runs
+ * (harness/engine/environment/ftp.ts says how, per mode); whatever the case
+ * scripted is gone when it ends.
+ */
+export interface FtpView {
+  /**
+   * This case's FTP origin, started for it alone (in reverse mode reached through
+   * {ftp_origin}, the relay the target's mapping names, which this case holds
+   * until it ends). Its control and data bytes are in the case's evidence.
+   */
+  readonly origin: FtpOrigin
+  /** How the target is addressed (--ftp-mode). */
+  readonly mode: FtpMode
+  /** {ftp_timeout}: the FTP/read timeout in seconds the target was configured with. */
+  readonly timeoutS: number
+  /**
+   * The request-target for a path on the FTP origin ("/pub/f.bin"): absolute-form
+   * `ftp://host:port/pub/f.bin` in forward mode; in reverse mode the path under
+   * the mapped prefix (`/files/f.bin`), or undefined when it lies outside
+   * {ftp_base} (such a case is not applicable there).
+   */
+  requestTarget(ftpPath: string): string | undefined
+  /**
+   * The Host field value to send with it: the FTP origin's authority in
+   * forward mode (RFC 9112 §3.2.2: the absolute-form's authority), the
+   * target's own (or --host) in reverse mode.
+   */
+  readonly host: string
+}
+
+/**
  * Charts a case adds to its result (CaseResult.balance), drawn by the HTML
  * report and summed up in one line in Markdown and JUnit. Kept also when the
  * case ends early, fails or times out: record as soon as the data is known.
@@ -144,6 +178,8 @@ export interface CaseContext {
    * undefined for other cases.
    */
   readonly profile?: BalancerProfile
+  /** In the ftp-gateway role: the case's FTP origin and X (FtpView); undefined in every other role. */
+  readonly ftp?: FtpView
   /** Aborts at the case deadline. */
   readonly signal: AbortSignal
   /** How long silence must last before a case may call it silence (the failure path only). */

@@ -58,7 +58,14 @@ describe('applicability (effectiveRoles, appliesTo)', () => {
       'tls-originator',
       'tunnel',
       'reverse',
+      'ftp-gateway',
     ])
+  })
+
+  it('runs no HTTP case in the ftp-gateway role: a reverse or forward case never applies there', () => {
+    expect(appliesTo({ roles: ['reverse'] }, 'ftp-gateway')).toBe(false)
+    expect(appliesTo({ roles: ['forward'] }, 'ftp-gateway')).toBe(false)
+    expect(effectiveRoles({ roles: ['ftp-gateway'] })).toEqual(['ftp-gateway'])
   })
 })
 

@@ -7,6 +7,7 @@ import type {
   CaseContext,
   CaseReport,
   ConnectOptions,
+  FtpView,
   OriginView,
   ProxyAuthView,
   TlsOriginSetup,
@@ -22,6 +23,8 @@ import type { TlsHandshakeRecord } from '../../tls/types.js'
 import { TERMINATOR_NAME } from '../../tls/certificate-plan.js'
 import type { RawClientTlsOptions } from '../../client/connect-socket.js'
 import { leasedListener } from './leased-listener.js'
+import type { CaseFtp } from '../environment/ftp.js'
+import { ftpRequestTarget } from '../model/ftp-target.js'
 import {
   originHostFor,
   type RunEnvironment,
@@ -40,6 +43,23 @@ export interface CaseContextParts {
   readonly report: CaseReport
   /** A load-balancing case's own backends and the profile in force (ctx.backends, ctx.profile). */
   readonly balancing?: { readonly backends: StartedBackends; readonly profile: BalancerProfile }
+  /** An ftp-gateway case's FTP origin and X (ctx.ftp). */
+  readonly ftp?: CaseFtp
+}
+
+/** ctx.ftp over a case's FTP side (environment/ftp.ts). */
+function ftpView(ftp: CaseFtp, target: TargetEndpoint, env: RunEnvironment): FtpView {
+  const { origin } = ftp
+  return {
+    origin: ftp.origin,
+    mode: ftp.mode,
+    timeoutS: ftp.timeoutS,
+    requestTarget: (ftpPath) => ftpRequestTarget(ftp.mode, origin.authority, ftpPath),
+    host:
+      ftp.mode === 'forward'
+        ? origin.authority
+        : (env.host ?? authorityOf(target.host, target.port)),
+  }
 }
 
 /** The auth target and credentials of a target that declares them (TargetEndpoint.proxyAuth). */
@@ -149,6 +169,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     ...(parts.balancing === undefined
       ? {}
       : { backends: parts.balancing.backends, profile: parts.balancing.profile }),
+    ...(parts.ftp === undefined ? {} : { ftp: ftpView(parts.ftp, target, env) }),
     signal: deadline.signal,
     quietMs: env.quietMs,
     remainingMs: () => deadline.remainingMs(),

@@ -18,6 +18,8 @@ import {
 import { createCaseContext } from './case-context.js'
 import { caseReportRecorder } from './case-report.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
+import { startCaseFtp, type CaseFtp } from '../environment/ftp.js'
+import { HarnessError } from '../../net/errors.js'
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
@@ -123,9 +125,20 @@ export async function runCase(
   let deadline: Deadline | undefined
   let verdict: Verdict
   let started: BalancingSetup | undefined
+  let ftp: CaseFtp | undefined
   try {
     // A load-balancing case's own backends and target instance, started before its deadline runs.
     started = balancing === undefined ? undefined : await startBalancing(balancing, scope, env)
+    // An ftp-gateway case's FTP origin (its own, or the run's once it is this case's turn) and X,
+    // also before the deadline runs: waiting for the run's origin is not the target's time.
+    if (target.role === 'ftp-gateway') {
+      if (env.ftp === undefined)
+        throw new HarnessError(
+          'HARNESS_INTERNAL',
+          'an ftp-gateway case in a run without an FTP origin',
+        )
+      ftp = await startCaseFtp(env.ftp, scope, recorder)
+    }
     deadline = new Deadline(timeoutMs, env.signal)
     const ctx = createCaseContext({
       env,
@@ -136,6 +149,7 @@ export async function runCase(
       deadline,
       notes,
       report: charts.report,
+      ...(ftp === undefined ? {} : { ftp }),
       ...(started === undefined
         ? {}
         : { balancing: { backends: started.backends, profile: started.profile } }),

@@ -2,7 +2,7 @@ import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { ConformanceCase } from '../model/case.js'
 import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
-import type { Role } from '../model/roles.js'
+import type { FtpMode, Role } from '../model/roles.js'
 import { raceTimeout } from '../../net/deadline.js'
 import { HarnessError, isHarnessError } from '../../net/errors.js'
 import { Scope } from '../../net/started.js'
@@ -23,7 +23,7 @@ import {
 } from '../environment/environment.js'
 import { stderrTail } from './liveness.js'
 import { runSuitesReport } from './run-suites.js'
-import { describeSelection, selectCases, type Selection } from './select.js'
+import { describeSelection, selectCasesForRoles, type Selection } from './select.js'
 import { startRunEnvironment } from '../environment/start-environment.js'
 import { toolVersion } from './tool-version.js'
 
@@ -50,6 +50,10 @@ export interface RunRequest {
    * reference; without one they are not applicable.
    */
   readonly balancerProfile?: BalancerProfile
+  /** How an ftp-gateway target is addressed (--ftp-mode). @default 'forward' */
+  readonly ftpMode?: FtpMode
+  /** The FTP/read timeout in seconds it is configured with (--ftp-timeout, {ftp_timeout}). @default 5 */
+  readonly ftpTimeoutS?: number
   /** Start a target that went down again and go on (default: the run stops there). */
   readonly restartOnCrash?: boolean
   /** Called once each time a target goes down (the one line the CLI prints). */
@@ -95,14 +99,17 @@ export async function executeRun(
   request: RunRequest,
   catalog: readonly ConformanceCase[],
 ): Promise<RunResult> {
-  const cases = selectCases(catalog, request.selection)
+  const roles = resolveRoles(request.target, request.roles)
+  const cases = selectCasesForRoles(catalog, request.selection, roles)
   if (cases.length === 0) {
+    const selected = describeSelection(request.selection)
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `no case matches ${describeSelection(request.selection)} (see: proxyspec list)`,
+      selected === ''
+        ? `no case applies to the ${roles.join(', ')} role${roles.length === 1 ? '' : 's'} (see: proxyspec list --role ROLE)`
+        : `no case matches ${selected} (see: proxyspec list)`,
     )
   }
-  const roles = resolveRoles(request.target, request.roles)
   const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()
@@ -124,6 +131,15 @@ export async function executeRun(
       ...(request.balancerProfile === undefined
         ? {}
         : { balancerProfile: request.balancerProfile }),
+      // The FTP origin only for a run that plays the ftp-gateway role.
+      ...(roles.includes('ftp-gateway')
+        ? {
+            ftp: {
+              ...(request.ftpMode === undefined ? {} : { mode: request.ftpMode }),
+              ...(request.ftpTimeoutS === undefined ? {} : { timeoutS: request.ftpTimeoutS }),
+            },
+          }
+        : {}),
     })
     for (const role of roles) {
       const target = await startChecked(request, role, env, scope)

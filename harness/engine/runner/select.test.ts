@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { defineCase, inSuite, type ConformanceCase } from '../model/case.js'
 import { conforms } from '../model/outcome.js'
-import { describeSelection, globToRegExp, selectCases, unmatchedFilters } from './select.js'
+import {
+  describeSelection,
+  globToRegExp,
+  selectCases,
+  selectCasesForRoles,
+  unmatchedFilters,
+} from './select.js'
 
 const make = (id: string, requirement: string): ConformanceCase => {
   const [suite = '', slug = ''] = id.split('/')
@@ -93,5 +99,35 @@ describe('defineCase', () => {
     expect(() => defineCase({ ...make('connect/x', 'C'), id: 'x', requirements: [] })).toThrow(
       /cites no catalog requirement/,
     )
+  })
+})
+
+describe('selectCasesForRoles', () => {
+  const ftpCase = inSuite('ftp-gateway', {
+    id: 'g-h',
+    title: 'ftp',
+    requirements: ['FTP-11'],
+    spec: [{ rfc: 959, section: '3.1.1.3' }],
+    requirement: 'r',
+    level: 'MUST',
+    roles: ['ftp-gateway'],
+    run: () => Promise.resolve(conforms()),
+  })
+  const all = [...catalog, ftpCase]
+
+  it('leaves out, when nothing is named, the suites written for other roles', () => {
+    const ids = (roles: Parameters<typeof selectCasesForRoles>[2]): string[] =>
+      selectCasesForRoles(all, { suites: [], cases: [] }, roles).map((c) => c.id)
+    expect(ids(['ftp-gateway'])).toEqual(['ftp-gateway/g-h'])
+    expect(ids(['forward'])).toEqual(['connect/a-b', 'keep-alive/c-d', 'keep-alive/e-f'])
+    expect(ids(['forward', 'ftp-gateway'])).toHaveLength(4)
+  })
+
+  it('keeps a suite the user names, its cases then reported not applicable', () => {
+    expect(
+      selectCasesForRoles(all, { suites: ['keep-alive'], cases: [] }, ['ftp-gateway']).map(
+        (c) => c.id,
+      ),
+    ).toEqual(['keep-alive/c-d', 'keep-alive/e-f'])
   })
 })

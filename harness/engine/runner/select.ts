@@ -1,4 +1,5 @@
-import type { ConformanceCase } from '../model/case.js'
+import { appliesTo, type ConformanceCase } from '../model/case.js'
+import type { Role } from '../model/roles.js'
 
 /** Shell-style glob: `*` is any run of characters (slashes included), `?` one character. */
 export function globToRegExp(glob: string): RegExp {
@@ -53,6 +54,27 @@ export function selectCases(
         matchesAny(caseNames(c), selection.cases)) &&
       !matchesAny(caseNames(c), exclude),
   )
+}
+
+/**
+ * The cases a run in `roles` considers: selectCases, less, when the selection
+ * names no suite and no case, every suite none of whose cases applies to any
+ * of the roles. Such a suite is written for other roles (the HTTP suites for
+ * an ftp-gateway, the FTP suite for a forward proxy): a line per case saying
+ * "not applicable" would only bury the results. A suite the user names is
+ * kept, its inapplicable cases reported as such.
+ */
+export function selectCasesForRoles(
+  all: readonly ConformanceCase[],
+  selection: Selection,
+  roles: readonly Role[],
+): ConformanceCase[] {
+  const selected = selectCases(all, selection)
+  if (selection.suites.length > 0 || selection.cases.length > 0) return selected
+  const playing = new Set(
+    selected.filter((c) => roles.some((role) => appliesTo(c, role))).map((c) => c.suite),
+  )
+  return selected.filter((c) => playing.has(c.suite))
 }
 
 /** The filters as command-line options, for messages: "--suite connect --exclude KA-06". */

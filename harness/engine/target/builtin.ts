@@ -8,6 +8,10 @@ import { HarnessError } from '../../net/errors.js'
 import { randomBytes } from 'node:crypto'
 import { startReferenceProxy, type StartedProxy } from '../../reference/proxy/index.js'
 import { startBlindRelay } from '../../reference/blind-relay/index.js'
+import {
+  startReferenceFtpGateway,
+  type FtpGatewayVariant,
+} from '../../reference/ftp-gateway/index.js'
 import type { RunEnvironment, TargetEndpoint } from '../environment/environment.js'
 import {
   referencePerCase,
@@ -38,6 +42,7 @@ export async function startBuiltin(
       runWideReferenceProfile(env.balancerProfile),
     )
   }
+  if (name === 'reference' && role === 'ftp-gateway') return startFtpGatewayTarget(env)
   if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {
     return startGatewayTarget(role, env)
   }
@@ -123,6 +128,46 @@ async function startGatewayTarget(
   return {
     endpoint: { label: 'builtin:reference', role, host: gateway.host, port: gateway.port },
     stderr: () => gateway.log.join('\n'),
+    close: () => gateway.close(),
+    [Symbol.asyncDispose]: () => gateway.close(),
+  }
+}
+
+/**
+ * The reference HTTP→FTP gateway (forward mode: absolute-form ftp://), its
+ * FTP waits bounded by {ftp_timeout}. It has no reverse mapping: a reverse
+ * run is refused in one line. `steps` replaces steps of its FTP pipeline (a
+ * pipeline variant), under `label`.
+ */
+export async function startFtpGatewayTarget(
+  env: RunEnvironment,
+  steps?: FtpGatewayVariant,
+  label = 'builtin:reference',
+): Promise<StartedTarget> {
+  const ftp = env.ftp
+  if (ftp === undefined)
+    throw new HarnessError(
+      'HARNESS_INTERNAL',
+      'an ftp-gateway target in a run without an FTP origin',
+    )
+  if (ftp.mode !== 'forward') {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `${label} is an ftp-gateway in forward mode only (--ftp-mode forward)`,
+    )
+  }
+  const gateway = await startReferenceFtpGateway({
+    ftpTimeoutMs: ftp.timeoutS * 1000,
+    ...(steps === undefined ? {} : { steps }),
+  })
+  return {
+    endpoint: {
+      label,
+      role: 'ftp-gateway',
+      host: gateway.host,
+      port: gateway.port,
+    },
+    stderr: () => '',
     close: () => gateway.close(),
     [Symbol.asyncDispose]: () => gateway.close(),
   }

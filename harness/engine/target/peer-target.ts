@@ -4,7 +4,9 @@ import { PEERS } from '../../peers/catalog.js'
 import { describePeer } from '../../peers/describe-peer.js'
 import { assertProfileRole, resolveProfile, withoutNextHop } from '../../peers/profiles.js'
 import { startPeer } from '../../peers/start-peer.js'
-import type { PeerName, PeerTls } from '../../peers/types.js'
+import type { PeerFtp, PeerName, PeerTls } from '../../peers/types.js'
+import { HarnessError } from '../../net/errors.js'
+import { X_IP } from '../environment/ftp.js'
 import type { RunEnvironment } from '../environment/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
 import type { StartedTarget } from './started-target.js'
@@ -19,6 +21,33 @@ async function runTls(env: RunEnvironment): Promise<PeerTls> {
     keyPath: leaf.keyPath,
     caPath: corpus.ca.certPath,
     origin: { name: env.tls.name, host: env.tls.origin.host, port: env.tls.origin.port },
+  }
+}
+
+/**
+ * The run's FTP origin as an ftp-gateway peer's config names it; refuses, in
+ * one line, a mode the peer's config does not offer (squid has no reverse mapping).
+ */
+function runFtp(name: PeerName, env: RunEnvironment): PeerFtp {
+  const ftp = env.ftp
+  if (ftp === undefined)
+    throw new HarnessError('HARNESS_INTERNAL', 'an ftp-gateway peer in a run without an FTP origin')
+  const modes = PEERS[name].ftpModes ?? ['forward']
+  if (!modes.includes(ftp.mode)) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      `peer:${name} cannot be an ftp-gateway in ${ftp.mode} mode (it offers --ftp-mode ${modes.join(', ')})`,
+    )
+  }
+  return {
+    mode: ftp.mode,
+    host: ftp.origin.host,
+    port: ftp.origin.port,
+    base: ftp.base,
+    user: ftp.user,
+    pass: ftp.pass,
+    xIp: X_IP,
+    timeoutS: ftp.timeoutS,
   }
 }
 
@@ -52,6 +81,7 @@ export async function startPeerTarget(
       ...(role === 'tls-terminator' || role === 'tls-originator' ? { tls: await runTls(env) } : {}),
       // --proxy-auth: the peer's auth profile (test-fixtures/peers/*/forward-auth.conf).
       ...(env.proxyAuth === undefined ? {} : { proxyAuth: env.proxyAuth }),
+      ...(role === 'ftp-gateway' ? { ftp: runFtp(name, env) } : {}),
     },
     options,
   )

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   balancerPlaceholders,
+  FTP_PLACEHOLDERS,
+  ftpPlaceholders,
   placeholderEnv,
   SPAWN_PLACEHOLDERS,
   substitutePlaceholders,
@@ -119,6 +121,56 @@ describe('balancer placeholders (catalog §12.2.4)', () => {
         'origins',
         'profile',
       ].sort(),
+    )
+  })
+})
+
+describe('ftp-gateway placeholders (catalog §13.1.2)', () => {
+  const ftp = ftpPlaceholders({
+    origin: { host: '127.0.0.1', port: 40021, authority: '127.0.0.1:40021' },
+    base: 'ftp://127.0.0.1:40021/pub/',
+    user: 'proxyspec',
+    pass: 'proxyspec-ftp',
+    xIp: '127.0.0.3',
+    timeoutS: 5,
+  })
+
+  it('fills in every FTP placeholder, the base ending in /pub/', () => {
+    expect(ftp).toEqual({
+      ftp_origin: '127.0.0.1:40021',
+      ftp_host: '127.0.0.1',
+      ftp_port: '40021',
+      ftp_base: 'ftp://127.0.0.1:40021/pub/',
+      ftp_user: 'proxyspec',
+      ftp_pass: 'proxyspec-ftp',
+      x_ip: '127.0.0.3',
+      ftp_timeout: '5',
+    })
+    expect(Object.keys(ftp).sort()).toEqual([...FTP_PLACEHOLDERS].sort())
+    for (const name of FTP_PLACEHOLDERS) expect(SPAWN_PLACEHOLDERS).toContain(name)
+    expect(
+      substitutePlaceholders(
+        'gw --listen {port} --map /files/={ftp_base} --timeout {ftp_timeout}',
+        {
+          port: '9',
+          ...ftp,
+        },
+      ),
+    ).toBe('gw --listen 9 --map /files/=ftp://127.0.0.1:40021/pub/ --timeout 5')
+  })
+
+  it('exports them as PROXYSPEC_FTP_ORIGIN…', () => {
+    expect(placeholderEnv(ftp)).toMatchObject({
+      PROXYSPEC_FTP_ORIGIN: '127.0.0.1:40021',
+      PROXYSPEC_FTP_BASE: 'ftp://127.0.0.1:40021/pub/',
+      PROXYSPEC_X_IP: '127.0.0.3',
+      PROXYSPEC_FTP_TIMEOUT: '5',
+    })
+  })
+
+  it('refuses them outside the ftp-gateway role, saying where they come from', () => {
+    expect(() => substitutePlaceholders('gw {ftp_origin}', { port: '1' })).toThrow(
+      /placeholder \{ftp_origin\} in --spawn: it is filled in only in the ftp-gateway role/,
     )
   })
 })

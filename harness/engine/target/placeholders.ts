@@ -26,6 +26,50 @@ export const BALANCER_PLACEHOLDERS = [
 ] as const
 
 /**
+ * The ftp-gateway role's placeholders (catalog §13.1.2): {ftp_origin} the
+ * harness FTP origin's 127.0.0.1:PORT, {ftp_host} {ftp_port} its halves,
+ * {ftp_base} `ftp://{ftp_origin}/pub/` (what an FG/r mapping of /files/
+ * names), {ftp_user} {ftp_pass} fixed credentials for a mapping that logs in
+ * itself, {x_ip} the loopback alias of the third-party listener X (a
+ * gateway's access rules may deny it), {ftp_timeout} the FTP/read timeout in
+ * seconds it must be configured with.
+ */
+export const FTP_PLACEHOLDERS = [
+  'ftp_origin',
+  'ftp_host',
+  'ftp_port',
+  'ftp_base',
+  'ftp_user',
+  'ftp_pass',
+  'x_ip',
+  'ftp_timeout',
+] as const
+
+/** What the ftp-gateway role's placeholders are rendered from (the run's RunFtp). */
+export interface FtpPlaceholderInput {
+  readonly origin: { readonly host: string; readonly port: number; readonly authority: string }
+  readonly base: string
+  readonly user: string
+  readonly pass: string
+  readonly xIp: string
+  readonly timeoutS: number
+}
+
+/** The ftp-gateway role's placeholder values. */
+export function ftpPlaceholders(input: FtpPlaceholderInput): Readonly<Record<string, string>> {
+  return {
+    ftp_origin: input.origin.authority,
+    ftp_host: input.origin.host,
+    ftp_port: String(input.origin.port),
+    ftp_base: input.base,
+    ftp_user: input.user,
+    ftp_pass: input.pass,
+    x_ip: input.xIp,
+    ftp_timeout: String(input.timeoutS),
+  }
+}
+
+/**
  * What --spawn may name; each is filled in when the harness knows its value.
  * {next_hop}: host:port of the harness next-hop proxy (harness/nexthop) the
  * target must send its CONNECTs on to, for the chained CONNECT rows; only
@@ -42,6 +86,7 @@ export const BALANCER_PLACEHOLDERS = [
  * {health_method} {health_host} {interval_ms} {interval_s} {timeout_ms}
  * {fall} {rise} {max_fails} {fail_timeout_s} {max_conns} {slow_start_s}
  * {cookie} {hash_key} {workers}, and {config_dir} {profile}.
+ * In the ftp-gateway role: FTP_PLACEHOLDERS.
  */
 export const SPAWN_PLACEHOLDERS = [
   'port',
@@ -56,6 +101,7 @@ export const SPAWN_PLACEHOLDERS = [
   'proxy_user',
   'proxy_pass',
   ...BALANCER_PLACEHOLDERS,
+  ...FTP_PLACEHOLDERS,
 ] as const
 
 /** What the balancer role's placeholders are rendered from. */
@@ -126,9 +172,11 @@ export function placeholderEnv(
 
 const LISTED = /^(?:origin|backup)\d+$/
 
-/** Why a balancer placeholder has no value in this run, when it is one. */
+/** Why a balancer or FTP placeholder has no value in this run, when it is one. */
 function balancerGap(name: string): string | undefined {
   if (LISTED.test(name)) return 'there is no such backend in this case'
+  if ((FTP_PLACEHOLDERS as readonly string[]).includes(name))
+    return 'it is filled in only in the ftp-gateway role (--role ftp-gateway)'
   if (!(BALANCER_PLACEHOLDERS as readonly string[]).includes(name)) return undefined
   return 'it is filled in only in the balancer role, from the declared profile (--lb-profile FILE), which does not declare it'
 }

@@ -8,7 +8,8 @@ import { listenLoopback } from '../../net/loopback.js'
 import { onceClose } from '../../net/started.js'
 import type { RunEnvironment } from '../environment/environment.js'
 import { referenceConnectPorts } from './connect-ports.js'
-import { placeholderEnv, substitutePlaceholders } from './placeholders.js'
+import { ftpPlaceholders, placeholderEnv, substitutePlaceholders } from './placeholders.js'
+import { X_IP } from '../environment/ftp.js'
 import type { StartedTarget } from './started-target.js'
 
 /** The newest 64 KiB are kept: a crash's stack trace is at the end. */
@@ -91,6 +92,10 @@ export async function startSpawned(
   const port = await reservePort()
   // Certificates are generated only for a command that names them.
   const corpus = /\{(ca|cert|key)\}/.test(command) ? await env.tls.origin.corpus() : undefined
+  // The ftp-gateway role's values, also exported as PROXYSPEC_FTP_ORIGIN… like the balancer's.
+  const ftp = env.ftp === undefined ? undefined : ftpPlaceholders({ ...env.ftp, xIp: X_IP })
+  const exported =
+    ftp === undefined && extra.values === undefined ? undefined : { ...ftp, ...extra.values }
   const line = substitutePlaceholders(command, {
     ...(corpus === undefined
       ? {}
@@ -109,13 +114,13 @@ export async function startSpawned(
     ...(env.proxyAuth === undefined
       ? {}
       : { proxy_user: env.proxyAuth.user, proxy_pass: env.proxyAuth.pass }),
-    ...extra.values,
+    ...exported,
   })
   const child = spawn('/bin/sh', ['-c', line], {
     detached: true,
-    ...(extra.values === undefined
+    ...(exported === undefined
       ? {}
-      : { env: { ...process.env, ...placeholderEnv({ port: String(port), ...extra.values }) } }),
+      : { env: { ...process.env, ...placeholderEnv({ port: String(port), ...exported }) } }),
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''

@@ -77,7 +77,11 @@ describe('resolveRoles', () => {
       'balancer',
     ])
     expect(resolveRoles(parseTarget('peer:varnish'), [])).toEqual(['balancer'])
-    expect(resolveRoles(parseTarget('peer:squid'), [])).toEqual(['forward', 'reverse'])
+    expect(resolveRoles(parseTarget('peer:squid'), [])).toEqual([
+      'forward',
+      'reverse',
+      'ftp-gateway',
+    ])
     expect(resolveRoles(parseTarget('peer:squid:chained'), [])).toEqual(['forward'])
     expect(resolveRoles(parseTarget('peer:squid:chained'), ['reverse'])).toEqual(['reverse'])
   })
@@ -88,5 +92,17 @@ describe('resolveRoles', () => {
     expect(() => resolveRoles(url, [])).toThrow(/--role is required with --target URL/)
     const spawn = { kind: 'spawn', command: 'x {port}', label: 'spawn: x {port}' } as const
     expect(() => resolveRoles(spawn, [])).toThrow(/--role is required with --spawn/)
+  })
+})
+
+describe('the ftp-gateway role', () => {
+  it('is a role --role takes', () => {
+    expect(parseRole('ftp-gateway')).toBe('ftp-gateway')
+    expect(() => parseRole('ftp')).toThrow(/unknown role "ftp" \(known: .*ftp-gateway/)
+  })
+
+  it('is played by squid and apache', () => {
+    expect(resolveRoles(parseTarget('peer:apache'), [])).toContain('ftp-gateway')
+    expect(resolveRoles(parseTarget('peer:squid:chained'), [])).not.toContain('ftp-gateway')
   })
 })

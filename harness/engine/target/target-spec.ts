@@ -8,7 +8,15 @@ export type BuiltinName = 'reference' | 'blind-relay'
 
 /** The roles each built-in intermediary can play. */
 export const BUILTIN_ROLES: Readonly<Record<BuiltinName, readonly Role[]>> = {
-  reference: ['forward', 'reverse', 'tls-terminator', 'tls-originator', 'tunnel', 'balancer'],
+  reference: [
+    'forward',
+    'reverse',
+    'tls-terminator',
+    'tls-originator',
+    'tunnel',
+    'balancer',
+    'ftp-gateway',
+  ],
   'blind-relay': ['forward', 'reverse'],
 }
 

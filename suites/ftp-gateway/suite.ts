@@ -1,0 +1,13 @@
+import { defineSuite } from '../../harness/engine/model/case.js'
+import { retrievalCases } from './retrieval.cases.js'
+
+/**
+ * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
+ * each case scripts an FTP origin of its own (ctx.ftp) and reads its command
+ * log beside the HTTP hops.
+ */
+export const ftpGatewaySuite = defineSuite({
+  id: 'ftp-gateway',
+  title: 'HTTP→FTP gateway',
+  cases: [...retrievalCases],
+})
