@@ -14,6 +14,8 @@ import { sharesCases } from './shares.cases.js'
 import { leastConnCases } from './least-conn.cases.js'
 import { hashCases } from './hash.cases.js'
 import { perRequestCases } from './per-request.cases.js'
+import { limitsCases } from './limits.cases.js'
+import { slowStartCases } from './slow-start.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -38,5 +40,7 @@ export const balancingSuite = defineSuite({
     ...leastConnCases,
     ...hashCases,
     ...perRequestCases,
+    ...limitsCases,
+    ...slowStartCases,
   ],
 })
