@@ -113,10 +113,11 @@ export const roundRobinCases = [
       // Then 20 concurrent clients × 15 requests: the order at the backends is the
       // clients', but the balancer still chose in one cycle, so with one worker any
       // 300 consecutive choices hold exactly 100 per backend (the band with K = 1: ±1).
-      // A declared per-backend limit (LB-23) caps the clients at what the backends take at
-      // once, so the excess is neither refused nor queued out of order: that is LB-23's.
+      // A declared per-backend limit (LB-23) caps the clients at that limit, so no backend can
+      // be full: a full one is skipped (nginx) or the request queued (HAProxy), which changes
+      // the cycle, and refusing or queueing the excess is LB-23's to grade, not this row's.
       const limit = ctx.profile?.max_conns_per_backend
-      const clients = limit === undefined ? CLIENTS : Math.min(CLIENTS, limit * names.length)
+      const clients = limit === undefined ? CLIENTS : Math.max(1, Math.min(CLIENTS, limit))
       const concurrent = await sendParallel(ctx, idsFor(ctx.token, 'c', PER_PHASE), clients)
       const shortC = cutShort(concurrent, `${PER_PHASE} GETs from ${clients} clients`)
       if (shortC !== undefined) return shortC
