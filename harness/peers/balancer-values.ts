@@ -8,7 +8,8 @@ import type { BalancerPeerInput } from './types.js'
  * {{health_method}}, {{health_host}}, {{interval_ms}}, {{interval_s}},
  * {{timeout_ms}}, {{timeout_s}}, {{fall}}, {{rise}} (from profile.active),
  * {{max_fails}}, {{fail_timeout_s}} (from profile.passive), {{retries}} and
- * {{tries}} (profile.retries.idempotent, and one more), {{cookie}} (profile.sticky.cookie). A scalar the profile
+ * {{tries}} (profile.retries.idempotent, and one more), {{cookie}} (profile.sticky.cookie),
+ * {{max_conns}}, {{queue_timeout_ms}} and {{slow_start_s}} (LB-23, LB-24). A scalar the profile
  * leaves out is absent, so a template naming it fails at once.
  */
 export function balancerValues(
@@ -43,6 +44,11 @@ export function balancerValues(
     values.fail_timeout_s = String(profile.passive.fail_timeout_s)
   }
   if (profile.sticky !== undefined) values.cookie = profile.sticky.cookie
+  // Limits and slow start (LB-23, LB-24): {{max_conns}}, {{queue_timeout_ms}}, {{slow_start_s}}.
+  if (profile.max_conns_per_backend !== undefined)
+    values.max_conns = String(profile.max_conns_per_backend)
+  if (profile.queue !== undefined) values.queue_timeout_ms = String(profile.queue.timeout_ms)
+  if (profile.slow_start_s !== undefined) values.slow_start_s = String(profile.slow_start_s)
   if (profile.retries?.idempotent !== undefined) {
     values.retries = String(profile.retries.idempotent)
     values.tries = String(profile.retries.idempotent + 1)

@@ -35,6 +35,14 @@ export const haproxyBalancerProfile: BalancerProfile = {
   // (configuration.txt, on-marked-down; LB-27).
   on_marked_down: 'finish-in-flight',
   sticky: { cookie: 'SRV', mode: 'insert', indirect: true, nofailover: false },
+  // maxconn 2 per server; the backend's queue has no size limit in 2.6 (maxqueue bounds a
+  // server's own queue only): declared large; timeout queue 1 s, then 503 (LB-23).
+  max_conns_per_backend: 2,
+  queue: { size: 1000, timeout_ms: 1000 },
+  // slowstart 2 s: from a server's return after a DOWN state, never at process start (LB-24).
+  // 2.6 computes the ramp in whole seconds (server_recalc_eweight: now.tv_sec − last_change),
+  // so a 1 s slowstart can be over within 100 ms; 2 s keeps the first 400 ms window low.
+  slow_start_s: 2,
 }
 
 /**

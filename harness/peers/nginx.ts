@@ -11,8 +11,8 @@ function tlsDirs(tls: PeerTls): string[] {
 /**
  * What nginx/balancer.conf implements (catalog §12.5): round robin on one
  * worker, passive checks only (the open-source build has no active checks),
- * proxy_next_upstream error timeout with 3 tries, and every backup in turn,
- * also when the primaries are at max_conns.
+ * proxy_next_upstream error timeout with 3 tries, every backup in turn,
+ * also when the primaries are at max_conns, and max_conns=2 with no queue.
  */
 export const nginxBalancerProfile: BalancerProfile = {
   policy: 'round-robin',
@@ -25,6 +25,9 @@ export const nginxBalancerProfile: BalancerProfile = {
   passive: { max_fails: 1, fail_timeout_s: 10, window: 'quiet-period', probe_requests: 1 },
   backup: { origins: 1, mode: 'all', saturation_counts_as_down: true },
   all_unhealthy: 'fail-closed',
+  // max_conns=2 per server; no queue in the open-source build (queue is NGINX Plus): excess
+  // gets 502 "no live upstreams" at once (LB-23).
+  max_conns_per_backend: 2,
 }
 
 /**

@@ -27,6 +27,8 @@ export const varnishBalancerProfile: BalancerProfile = {
   },
   backup: { origins: 1, mode: 'first' },
   all_unhealthy: 'fail-closed',
+  // .max_connections = 2 per backend; no queue: a fetch beyond it fails, 503 (LB-23).
+  max_conns_per_backend: 2,
 }
 
 /**

@@ -200,7 +200,9 @@ export const activeCheckCases = [
             `${o2.name} was not taken out by ${active.fall} failed checks: readmission cannot be measured (see LB-09)`,
           )
         }
-        const bound = readmissionBoundMs(active)
+        // With slow start declared its share starts near zero at rise (LB-10: "it applies from
+        // that point", LB-24), so its first request may come up to slow_start_s later.
+        const bound = readmissionBoundMs(active) + (ctx.profile?.slow_start_s ?? 0) * 1000
         o2.health(200)
         const t1 = traffic.fault(o2.name, 'health check answers 200')
         const back = await traffic.until(() => arrivalsSince(o2, t1).length > 0, 3 * bound, gap)
@@ -210,7 +212,7 @@ export const activeCheckCases = [
           (c) => tFirst === undefined || c.arrivedAt <= tFirst,
         ).length
         ctx.note(
-          `readmission bound ${ms(bound)} (interval ${active.interval_ms} ms × rise ${active.rise} + timeout ${active.timeout_ms} ms + slack); ` +
+          `readmission bound ${ms(bound)} (interval ${active.interval_ms} ms × rise ${active.rise} + timeout ${active.timeout_ms} ms + slack${ctx.profile?.slow_start_s === undefined ? '' : ` + slow start ${ctx.profile.slow_start_s} s`}); ` +
             `${o2.name}'s first client request after t1 at ${tFirst === undefined ? '—' : `t1+${ms(tFirst - t1)}`}, after ${nOk} passed check(s); ${errorsOf(traffic)}`,
         )
         if (!back || tFirst === undefined) {

@@ -16,6 +16,8 @@ import { leastConnCases } from './least-conn.cases.js'
 import { hashCases } from './hash.cases.js'
 import { perRequestCases } from './per-request.cases.js'
 import { stickyCases } from './sticky.cases.js'
+import { limitsCases } from './limits.cases.js'
+import { slowStartCases } from './slow-start.cases.js'
 
 /**
  * Load balancing (docs/requirements.md §12): each case gets its own backends
@@ -42,5 +44,7 @@ export const balancingSuite = defineSuite({
     ...perRequestCases,
     ...drainCases,
     ...stickyCases,
+    ...limitsCases,
+    ...slowStartCases,
   ],
 })

@@ -14,6 +14,7 @@ import {
 import { hash32 } from '../../harness/reference/balancer/hash.js'
 import { hashKey } from '../../harness/reference/balancer/policy.js'
 import { seededRandom } from '../../harness/stats/index.js'
+import { touchBackend } from './parts/touches-backend.js'
 import { defectEntry, type ProxyDefectEntry } from './reference-with.js'
 import type { SeededDefect } from './types.js'
 
@@ -112,6 +113,76 @@ const stickyDefects: readonly SeededDefect[] = [
         .sort((a, b) => a.value.localeCompare(b.value))
       return [...all.filter((f) => !isSetCookie(f.name)), ...sorted]
     },
+  })),
+]
+
+/** Connection limit, queue and slow start (LB-23, LB-24): suites/balancing/limits and slow-start. */
+const limitsAndSlowStartDefects: readonly SeededDefect[] = [
+  balancerDefect(
+    'connection-limit-ignored',
+    'Declares max_conns_per_backend but never enforces it: every request goes to a backend, however many it holds (Caddy max_requests before it was enforced per host)',
+    ['balancing/connection-limit-holds', 'balancing/queue-times-out'],
+  ).replacing(() => ({
+    backendHasRoom: () => true,
+  })),
+  balancerDefect(
+    'connection-limit-off-by-one',
+    'Compares requests in flight with <= instead of <, so a backend holds one more than the declared limit',
+    ['balancing/connection-limit-holds', 'balancing/saturation-reaches-backup-only-if-declared'],
+  ).replacing(() => ({
+    backendHasRoom: (backend, profile) =>
+      profile.max_conns_per_backend === undefined ||
+      backend.inFlight <= profile.max_conns_per_backend,
+  })),
+  balancerDefect(
+    'queue-without-bound',
+    'Queues every excess request whatever queue.size declares, so the queue holds more than its size',
+    ['balancing/connection-limit-holds'],
+  ).replacing((reference) => ({
+    queueLimits: (profile) => ({
+      ...reference.queueLimits(profile),
+      size: Number.MAX_SAFE_INTEGER,
+    }),
+  })),
+  balancerDefect(
+    'queue-never-times-out',
+    'Keeps a queued request waiting until a backend has room, whatever queue.timeout_ms declares: with every backend stuck, the client hangs',
+    ['balancing/queue-times-out'],
+  ).replacing((reference) => ({
+    // The longest timer Node keeps (about 24 days): never, for a case.
+    queueLimits: (profile) => ({ ...reference.queueLimits(profile), timeoutMs: 2 ** 31 - 1 }),
+  })),
+  balancerDefect(
+    'refuses-after-touching-backend',
+    'Sends a request that finds every backend full to the first backend anyway, drops that connection, then answers 503: the refused request reached a backend',
+    ['balancing/connection-limit-holds', 'balancing/queue-times-out'],
+  ).replacing((reference) => ({
+    chooseUpstream: (balancer, request, tried) => {
+      const choice = reference.chooseUpstream(balancer, request, tried)
+      const first = balancer.primaries[0]
+      if (choice.kind === 'none' && choice.saturated === true && first !== undefined)
+        touchBackend(first.address, first.port, request.head)
+      return choice
+    },
+  })),
+  balancerDefect(
+    'saturation-counts-as-down-undeclared',
+    "Sends the excess to a backup once every primary is at its limit although the profile does not declare it (nginx's behaviour, undeclared)",
+    ['balancing/saturation-reaches-backup-only-if-declared'],
+  ).replacing((reference) => ({
+    candidateBackends: (primaries, backups, profile) =>
+      reference.candidateBackends(
+        primaries.filter((b) => reference.backendHasRoom(b, profile)),
+        backups,
+        profile,
+      ),
+  })),
+  balancerDefect(
+    'slow-start-full-share-at-once',
+    'Declares slow_start_s but gives a readmitted backend its full weight at once',
+    ['balancing/slow-start-ramps-share'],
+  ).replacing(() => ({
+    slowStartFactor: () => 1,
   })),
 ]
 
@@ -362,6 +433,7 @@ export const allBalancingDefects: readonly SeededDefect[] = [
   ).replacing(() => ({
     onMarkedDown: () => 'shutdown-sessions',
   })),
+  ...limitsAndSlowStartDefects,
 ]
 
 /** The cases they name exist: in allDefects and the kill matrix. */
@@ -395,6 +467,8 @@ const WIRED = new Set([
   'no-retry-on-stale-keepalive',
   'resends-post-on-stale-keepalive',
   'cuts-in-flight-when-marked-down',
+  // Connection limit, queue and slow start (LB-23, LB-24).
+  ...limitsAndSlowStartDefects.map((d) => d.name),
 ])
 
 /** The balancing defects the kill matrix runs (their cases exist). */

@@ -47,6 +47,12 @@ export interface Backend {
   outUntil: number
   /** Probe requests in flight while it is on probation. */
   probing: number
+  /**
+   * When it was last readmitted after being out (active checks passed rise
+   * times, or a passive probe succeeded), clock ms; undefined while it has
+   * never been out. Slow start ramps its weight from here (LB-24).
+   */
+  readmittedAt: number | undefined
 }
 
 export function newBackend(
@@ -76,6 +82,7 @@ export function newBackend(
     failedSince: 0,
     outUntil: 0,
     probing: 0,
+    readmittedAt: undefined,
   }
 }
 

@@ -35,10 +35,27 @@ import {
 import { seededRandom, type RandomSource } from './rng.js'
 import type { BalanceSteps } from './steps.js'
 
-/** A backend for the request, or the answer when there is none (fail-closed: a 503 at once). */
+/**
+ * A backend for the request, or the answer when there is none (fail-closed: a
+ * 503 at once); `saturated` when backends are usable but every one is at its
+ * declared connection limit (the request may wait in the queue, LB-23).
+ */
 export type Choice =
   | { readonly kind: 'backend'; readonly backend: Backend; readonly probe: boolean }
-  | { readonly kind: 'none'; readonly status: number; readonly text: string }
+  | {
+      readonly kind: 'none'
+      readonly status: number
+      readonly text: string
+      readonly saturated?: boolean
+    }
+
+/** A request waiting in the queue for a backend with room (LB-23). */
+interface Waiter {
+  readonly request: BalanceRequest
+  readonly tried: ReadonlySet<Backend>
+  readonly resolve: (choice: Choice) => void
+  timer: NodeJS.Timeout | undefined
+}
 
 /** How an attempt on a backend ended, for passive checks. */
 export type UpstreamOutcome = 'answered' | 'failed'
@@ -67,6 +84,8 @@ export class Balancer {
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #rings = new Map<boolean, HashRing<Backend>>()
   readonly #downListeners = new Set<(backend: Backend) => void>()
+  /** Requests waiting for a backend with room, first come first served (LB-23). */
+  readonly #queue: Waiter[] = []
   #closed = false
 
   constructor(options: BalancerOptions) {
@@ -78,8 +97,13 @@ export class Balancer {
     this.backups = (options.backups ?? []).map((c, i) => newBackend(c, i, true, profile, up))
     this.#steps = steps
     this.#now = options.now ?? (() => performance.now())
+    // Slow start scales a readmitted backend's weight, except under hashing (a key's
+    // backend does not drift while its weight ramps; HAProxy: not with map-based hash).
+    const ramps = profile.policy !== 'hash'
     this.#inputs = {
-      weight: (b) => steps.backendWeight(b, profile),
+      weight: (b) =>
+        steps.backendWeight(b, profile) *
+        (ramps ? steps.slowStartFactor(b, profile, this.#now()) : 1),
       load: (b) => steps.backendLoad(b),
       random: options.random ?? seededRandom(1),
     }
@@ -108,7 +132,11 @@ export class Balancer {
       const wasUp = backend.up
       noteCheck(backend, active, this.#steps.healthCheckPassed(outcome))
       if (wasUp && !backend.up) for (const listener of [...this.#downListeners]) listener(backend)
+      const wasOut = !backend.up && !backend.unchecked
+      noteCheck(backend, active, this.#steps.healthCheckPassed(outcome))
+      if (wasOut && backend.up) backend.readmittedAt = this.#now()
       this.#changes.notify()
+      this.#serveQueue()
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.#timers.delete(timer)
@@ -123,20 +151,32 @@ export class Balancer {
    * The backend for a request, among those not `tried` yet: a candidate
    * (steps.candidateBackends) picked by the policy. With none usable: every
    * primary when the profile fails open (and nothing was tried yet), else a
-   * 503 at once, no backend touched (LB-06, LB-26).
+   * 503 at once, no backend touched (LB-06, LB-26). A backend at its declared
+   * connection limit is not chosen; when every candidate is, the answer is a
+   * `saturated` 503 (the caller may queue it), and backups take the excess
+   * only when `backup.saturation_counts_as_down` is declared (LB-23).
    */
   choose(request: BalanceRequest, tried: ReadonlySet<Backend>): Choice {
     const { profile } = this
     const now = this.#now()
     const fit = (b: Backend): boolean => !tried.has(b) && this.#inputs.weight(b) > 0
     const ready = (b: Backend): boolean => fit(b) && usable(b, profile, now)
-    let candidates = this.#steps.candidateBackends(
-      this.primaries.filter(ready),
-      this.backups.filter(ready),
-      profile,
-    )
+    const room = (b: Backend): boolean => this.#steps.backendHasRoom(b, profile)
+    let primaries = this.primaries.filter(ready)
+    if (profile.backup?.saturation_counts_as_down === true) primaries = primaries.filter(room)
+    let candidates = this.#steps.candidateBackends(primaries, this.backups.filter(ready), profile)
     if (candidates.length === 0 && tried.size === 0 && profile.all_unhealthy === 'fail-open')
       candidates = this.primaries.filter(fit)
+    const open = candidates.filter(room)
+    if (candidates.length > 0 && open.length === 0) {
+      return {
+        kind: 'none',
+        status: 503,
+        text: 'proxyspec: every backend is at its connection limit',
+        saturated: true,
+      }
+    }
+    candidates = open
     if (candidates.length === 0) {
       return {
         kind: 'none',
@@ -170,12 +210,62 @@ export class Balancer {
     choice.backend.inFlight -= 1
     if (choice.probe) choice.backend.probing -= 1
     this.#changes.notify()
+    this.#serveQueue()
+  }
+
+  /**
+   * For a request that found every backend at its limit (a `saturated`
+   * choice): waits in the declared queue, first come first served, until a
+   * backend has room, or answers 503 (RFC 9110 §15.6.4) when the queue is full
+   * or none is declared (at once) or its timeout passes; no backend is
+   * touched before a slot is its own (LB-23).
+   */
+  queue(request: BalanceRequest, tried: ReadonlySet<Backend>): Promise<Choice> {
+    const { size, timeoutMs } = this.#steps.queueLimits(this.profile)
+    const full = (text: string): Choice => ({ kind: 'none', status: 503, text, saturated: true })
+    if (this.#closed) return Promise.resolve(full('proxyspec: the balancer is closing'))
+    if (this.#queue.length >= size || timeoutMs <= 0) {
+      return Promise.resolve(
+        full(
+          size === 0
+            ? 'proxyspec: every backend is at its connection limit (no queue)'
+            : `proxyspec: every backend is at its connection limit and the queue is full (${size})`,
+        ),
+      )
+    }
+    return new Promise<Choice>((resolve) => {
+      const waiter: Waiter = { request, tried, resolve, timer: undefined }
+      waiter.timer = setTimeout(() => {
+        const at = this.#queue.indexOf(waiter)
+        if (at >= 0) this.#queue.splice(at, 1)
+        resolve(full(`proxyspec: no backend had room within the queue timeout (${timeoutMs} ms)`))
+      }, timeoutMs)
+      this.#queue.push(waiter)
+    })
+  }
+
+  /** Requests waiting in the queue now. */
+  get queued(): number {
+    return this.#queue.length
+  }
+
+  /** Gives backends with room to the queue's head, in order, while it can be served. */
+  #serveQueue(): void {
+    for (let waiter = this.#queue[0]; waiter !== undefined; waiter = this.#queue[0]) {
+      const choice = this.#steps.chooseUpstream(this, waiter.request, waiter.tried)
+      if (choice.kind === 'none' && choice.saturated === true) return
+      this.#queue.shift()
+      clearTimeout(waiter.timer)
+      waiter.resolve(choice)
+    }
   }
 
   /** Passive checks: an attempt's outcome on `backend`. */
   note(backend: Backend, outcome: UpstreamOutcome): void {
-    if (outcome === 'answered') noteSuccess(backend)
-    else noteFailure(backend, this.profile, this.#now())
+    if (outcome === 'answered') {
+      if (passivelyFailed(backend, this.profile)) backend.readmittedAt = this.#now()
+      noteSuccess(backend)
+    } else noteFailure(backend, this.profile, this.#now())
     this.#changes.notify()
   }
 
@@ -212,6 +302,10 @@ export class Balancer {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     this.#checks.destroyAll()
+    for (const waiter of this.#queue.splice(0)) {
+      clearTimeout(waiter.timer)
+      waiter.resolve({ kind: 'none', status: 503, text: 'proxyspec: the balancer is closing' })
+    }
     this.#changes.notify()
   }
 

@@ -122,6 +122,49 @@ export function backendWeight(backend: Backend): number {
   return backend.declaredWeight
 }
 
+/**
+ * Whether `backend` may take one more request now: fewer than the declared
+ * `max_conns_per_backend` in flight (each request in flight holds one
+ * upstream connection: none is shared). Always, when no limit is declared
+ * (LB-23).
+ */
+export function backendHasRoom(backend: Backend, profile: BalancerProfile): boolean {
+  const max = profile.max_conns_per_backend
+  return max === undefined || backend.inFlight < max
+}
+
+/** How many requests may wait for a backend with room, and how long each may wait. */
+export interface QueueLimits {
+  readonly size: number
+  readonly timeoutMs: number
+}
+
+/**
+ * The declared queue for requests that find every backend at its limit
+ * (`queue: { size, timeout_ms }`); none declared: size 0, so an excess
+ * request is answered 503 at once, no backend touched (RFC 9110 §15.6.4,
+ * LB-23).
+ */
+export function queueLimits(profile: BalancerProfile): QueueLimits {
+  return { size: profile.queue?.size ?? 0, timeoutMs: profile.queue?.timeout_ms ?? 0 }
+}
+
+/** The share of its weight a backend readmitted at the start of slow start gets. */
+export const SLOW_START_FLOOR = 0.05
+
+/**
+ * The factor slow start applies to a backend's weight at `now` (clock ms): it
+ * grows linearly from SLOW_START_FLOOR to 1 over `slow_start_s` after the
+ * backend was readmitted; 1 when no slow start is declared, and for a backend
+ * that was never out (not at process start, as HAProxy's `slowstart`) (LB-24).
+ */
+export function slowStartFactor(backend: Backend, profile: BalancerProfile, now: number): number {
+  const seconds = profile.slow_start_s
+  const since = backend.readmittedAt
+  if (seconds === undefined || seconds <= 0 || since === undefined) return 1
+  return Math.min(1, Math.max(SLOW_START_FLOOR, (now - since) / (seconds * 1000)))
+}
+
 /** A backend's load for least-conn and random-two: its requests in flight now (LB-18). */
 export function backendLoad(backend: Backend): number {
   return backend.inFlight
@@ -166,6 +209,12 @@ export interface BalanceSteps {
   backendWeight(backend: Backend, profile: BalancerProfile): number
   /** A backend's load for least-conn: requests in flight (LB-18). */
   backendLoad(backend: Backend): number
+  /** Whether a backend may take one more request: below max_conns_per_backend (LB-23). */
+  backendHasRoom(backend: Backend, profile: BalancerProfile): boolean
+  /** The declared queue's size and timeout for requests that find every backend full (LB-23). */
+  queueLimits(profile: BalancerProfile): QueueLimits
+  /** Slow start's factor on a readmitted backend's weight at `now` (LB-24). */
+  slowStartFactor(backend: Backend, profile: BalancerProfile, now: number): number
   /** Counts an attempt's outcome for passive checks (LB-08). */
   noteUpstreamResult(balancer: Balancer, backend: Backend, outcome: UpstreamOutcome): void
   /** Whether a failed attempt goes to another backend (RFC 9110 §9.2.2; LB-01, LB-03, LB-04, LB-14). */
@@ -208,6 +257,9 @@ export const balanceSteps: BalanceSteps = {
   candidateBackends,
   backendWeight,
   backendLoad,
+  backendHasRoom,
+  queueLimits,
+  slowStartFactor,
   noteUpstreamResult,
   mayRetryElsewhere,
   retryOnFreshConnection,

@@ -80,9 +80,12 @@ export async function forwardBalanced(
   let again: Choice | undefined
   let failure: { readonly status: number; readonly text: string } | undefined
   for (;;) {
-    const choice: Choice = again ?? steps.chooseUpstream(balancer, request, tried)
+    let choice: Choice = again ?? steps.chooseUpstream(balancer, request, tried)
     const fresh = again !== undefined
     again = undefined
+    // Every backend at its declared limit: the declared queue, or a 503 at once (LB-23).
+    if (choice.kind === 'none' && choice.saturated === true)
+      choice = await balancer.queue(request, tried)
     if (choice.kind === 'none') {
       // Known down (fail-closed): a framed 503 at once; after failed attempts, the last failure (LB-06).
       await stopPump()

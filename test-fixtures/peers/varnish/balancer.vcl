@@ -13,7 +13,8 @@
 #   sick one rises after threshold = 2 good ones (fall 3, rise 2); .initial 1 (threshold - 1):
 #   a backend is not usable before its first good probe (initial_state down);
 #   backup: a fallback director, so only the first usable backup (mode first);
-#   no retries (no return (retry) in this VCL); no usable backend: 503.
+#   no retries (no return (retry) in this VCL); no usable backend: 503;
+#   limits: .max_connections = {{max_conns}} per backend, no queue: a fetch beyond it fails (503).
 # VCL: https://varnish-cache.org/docs/7.1/reference/vcl-probe.html and vmod_directors.
 vcl 4.1;
 
@@ -31,8 +32,8 @@ probe health {
     .initial = 1;
 }
 
-{{origins|backend o{i} {\n    .host = "{origin_host}";\n    .port = "{origin_port}";\n    .probe = health;\n}\n}}
-{{backup|backend b{i} {\n    .host = "{origin_host}";\n    .port = "{origin_port}";\n    .probe = health;\n}\n}}
+{{origins|backend o{i} {\n    .host = "{origin_host}";\n    .port = "{origin_port}";\n    .probe = health;\n    .max_connections = {max_conns};\n}\n}}
+{{backup|backend b{i} {\n    .host = "{origin_host}";\n    .port = "{origin_port}";\n    .probe = health;\n    .max_connections = {max_conns};\n}\n}}
 sub vcl_init {
     new primaries = directors.round_robin();
 {{origins|    primaries.add_backend(o{i});\n}}
