@@ -130,10 +130,9 @@ export class Balancer {
       const outcome = await runCheck(backend, request, active.timeout_ms, this.#checks)
       if (this.#closed) return
       const wasUp = backend.up
-      noteCheck(backend, active, this.#steps.healthCheckPassed(outcome))
-      if (wasUp && !backend.up) for (const listener of [...this.#downListeners]) listener(backend)
       const wasOut = !backend.up && !backend.unchecked
       noteCheck(backend, active, this.#steps.healthCheckPassed(outcome))
+      if (wasUp && !backend.up) for (const listener of [...this.#downListeners]) listener(backend)
       if (wasOut && backend.up) backend.readmittedAt = this.#now()
       this.#changes.notify()
       this.#serveQueue()
