@@ -442,7 +442,9 @@ export const drainCases = [
       const record = x.requests.find((r) => r.id === id)
       const streamEnd = record?.completedAt ?? performance.now()
       const failedBefore = checksSince(x, t0, 503).filter((c) => c.arrivedAt < streamEnd).length
-      const late = x.requests.filter((r) => r.id !== id && r.arrivedAt > t0 + bound)
+      // The harness's own lag is not the target's (net/loop-lag.ts).
+      const lag = ctx.lagSince(t0)
+      const late = x.requests.filter((r) => r.id !== id && r.arrivedAt > t0 + bound + lag)
       ctx.note(
         `${id} went to ${x.name}: ${BIG_BYTES} bytes at ${rate} B/s; the client got ${got.how}` +
           `${got.status === undefined ? '' : ` ${got.status}`}, ${got.bodyLength} body bytes, ${got.complete ? 'complete' : 'incomplete'}; ` +

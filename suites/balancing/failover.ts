@@ -45,6 +45,11 @@ export function slackMs(base: number, jitter = 0): number {
   return Math.max(500, 0.2 * base) + jitter * base
 }
 
+/** How a bound widened by the harness's own event-loop lag says so in the evidence. */
+export function lagNote(lagMs: number): string {
+  return lagMs < 1 ? '' : `, + ${ms(lagMs)} the harness itself lagged`
+}
+
 /** interval×fall + timeout + slack (§12.2.5). */
 export function removalBoundMs(active: ActiveChecks): number {
   const base = active.interval_ms * active.fall + active.timeout_ms

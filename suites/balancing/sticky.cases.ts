@@ -466,7 +466,7 @@ export const stickyCases = [
             problems.push(`${answer.id} answered by O2 after its kill`)
           if (served(answer)) continue
           const what = `${answer.id}: ${answer.error ?? answer.status} at +${Math.round(answer.sentAt - killedAt)} ms`
-          if (answer.sentAt - killedAt > bound) stuck.push(what)
+          if (answer.sentAt - killedAt > bound + ctx.lagSince(killedAt)) stuck.push(what)
           else early.push(what)
         }
         problems.push(...repinProblems(client, i, name, token))
@@ -555,7 +555,7 @@ export const stickyCases = [
           const key = answer.error ?? String(answer.status)
           statuses.set(key, (statuses.get(key) ?? 0) + 1)
           const framed = answer.error === undefined && answer.complete
-          if (!framed && answer.sentAt - killedAt > bound)
+          if (!framed && answer.sentAt - killedAt > bound + ctx.lagSince(killedAt))
             unframed.push(`${answer.id}: ${answer.error ?? `${answer.status}, incomplete`}`)
         }
       }

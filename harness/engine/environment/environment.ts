@@ -1,3 +1,4 @@
+import type { LoopLag } from '../../net/loop-lag.js'
 import type { Started } from '../../net/started.js'
 import type { StartedOrigin } from '../../origin/types.js'
 import type { BalancerProfile } from '../model/balancer-profile.js'
@@ -39,6 +40,8 @@ export interface RunEnvironment {
    * its own origin (startCaseFtp). Absent in every other run.
    */
   readonly ftp?: RunFtp
+  /** How late the harness's own timers run (net/loop-lag.ts); absent in hand-made environments. */
+  readonly lag?: LoopLag
 }
 
 /** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */

@@ -1,4 +1,5 @@
 import type { Scope } from '../../net/started.js'
+import { watchLoopLag } from '../../net/loop-lag.js'
 import { TokenSource } from '../../net/token.js'
 import { startOrigin } from '../../origin/index.js'
 import type { BalancerProfile } from '../model/balancer-profile.js'
@@ -46,11 +47,14 @@ export async function startRunEnvironment(
   // Listens at once (its port goes into {origin_tls}); certificates come on first use.
   const tls = scope.use(await startRunTls())
   const ftp = options.ftp === undefined ? undefined : await startRunFtp(scope, options.ftp)
+  const lag = watchLoopLag()
+  scope.defer(() => lag.close())
   return {
     origin,
     tcp,
     tls,
     tokens: new TokenSource(options.runId),
+    lag,
     timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
     ...(options.signal === undefined ? {} : { signal: options.signal }),

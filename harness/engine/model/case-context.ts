@@ -186,6 +186,12 @@ export interface CaseContext {
   readonly quietMs: number
   /** Milliseconds left before the case deadline. */
   remainingMs(): number
+  /**
+   * The longest the harness's own event loop lagged since `from` (a
+   * performance.now() reading): timestamps it took meanwhile may be that
+   * late, so a case judging a timing bound adds it to its slack (net/loop-lag.ts).
+   */
+  lagSince(from: number): number
   /** `/${token}/${suffix}`: a path on the origin that belongs to this case. */
   path(suffix?: string): string
   /** The request-target for an origin path: absolute-form for a forward proxy, origin-form otherwise. */

@@ -173,6 +173,7 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     signal: deadline.signal,
     quietMs: env.quietMs,
     remainingMs: () => deadline.remainingMs(),
+    lagSince: (from) => env.lag?.maxSince(from) ?? 0,
     path: (suffix = '') => `/${token}/${suffix}`,
     requestTarget: (path) =>
       target.role === 'forward' ? `http://${origin.authority}${path}` : path,
