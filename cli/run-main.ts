@@ -12,12 +12,33 @@ export function runMain(main: () => Promise<number>): void {
   // each with its waits, a balancing case with its backends' too): more than Node's default
   // of 10 listeners is the design, not a leak, and the warning would only confuse a reader.
   setMaxListeners(200)
+  // Node's own teardown (FreeEnvironment → CleanupHandles) can spin for ever
+  // after the last handle closed: seen on `proxyspec matrix` about one run in
+  // four, the main thread looping in uv_run under CleanupHandles (gdb) with
+  // two child-process socket pairs left, no JavaScript running. 'beforeExit'
+  // comes only once the event loop is empty, i.e. once everything the command
+  // started has stopped by itself, so leaving there skips that teardown and
+  // proves nothing: a handle still open keeps the loop alive and this never runs.
+  // A command that had not finished by then waits on a promise nothing will
+  // ever settle: a proxyspec bug, said so, not a silent exit code 0.
+  let settled = false
+  process.once('beforeExit', (code) => {
+    if (!settled) {
+      process.stderr.write(
+        'proxyspec: internal error: the command stopped with nothing left to wait for (a proxyspec bug)\n',
+      )
+      process.exit(2)
+    }
+    process.exit(code)
+  })
   main().then(
     (code) => {
+      settled = true
       // exitCode, not exit(): the process must end by itself, which proves nothing was left running.
       process.exitCode = code
     },
     (error: unknown) => {
+      settled = true
       if (isHarnessError(error)) {
         process.stderr.write(`proxyspec: ${error.message.replace(/^\[proxyspec\] /, '')}\n`)
       } else {
