@@ -28,8 +28,13 @@ import {
 const KEYS = 300
 const REPEATS = 3
 
-/** Keys mapped three times (catalog LB-20: 3000). */
-const REMAP_KEYS = 3000
+/**
+ * Keys mapped three times (catalog LB-20). The row's bounds are ratios (1 % of
+ * the surviving keys may move, 99 % must come back); a consistent hash moves
+ * none of them and a modulo remap about two thirds, so 600 keys decide as
+ * surely as the 3000 the row first named, at a fifth of the cost.
+ */
+const REMAP_KEYS = 600
 
 /** Parallel keep-alive clients for the concurrent passes. */
 const LANES = 20

@@ -10,20 +10,12 @@ import type { Balancer, Choice } from '../balancer/index.js'
 import type { Backend } from '../balancer/index.js'
 import type { RequestHead } from '../../wire/types.js'
 import { requestFraming } from './framing.js'
-import type {
-  ClientSide,
-  ExchangeDeps,
-  ExchangeEnd,
-  ForwardRoute,
-  RequestBodyState,
-} from './forward-request.js'
+import type { ClientSide, ExchangeDeps, ExchangeEnd, ForwardRoute } from './forward-request.js'
 import { upstreamRequestHead } from './message-head.js'
-import { minorVersion, withHeadLines } from './persistence.js'
+import { minorVersion } from './persistence.js'
 import { relayResponse } from './relay-response.js'
-import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
+import { openExchange } from './request-exchange.js'
 import { upstreamOf } from './route-request.js'
-import { simpleResponse } from './simple-response.js'
-import { writeAll } from './socket-io.js'
 
 /**
  * Forwards one request through the balancer and relays one response.
@@ -52,21 +44,17 @@ export async function forwardBalanced(
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
   // Every request is kept while it is small, so a retry elsewhere is the same request (LB-04).
-  const sink = new RequestSink(withHeadLines(headBytes, steps.inboundPersistenceLines(head)), true)
-  const body: { state: RequestBodyState } = { state: 'running' }
-  let pump: Promise<PumpResult> | undefined
-  if (framing === 'none') body.state = await pumpRequestBody(client.reader, sink, false)
-
-  const answer = async (status: number, text: string, mustClose = false): Promise<ExchangeEnd> => {
-    const close = mustClose || !persist || body.state !== 'done'
-    await writeAll(client.socket, simpleResponse({ status, text, close }))
-    return close ? 'close' : 'persist'
-  }
-  const stopPump = async (): Promise<void> => {
-    if (pump === undefined || body.state !== 'running') return
-    client.reader.detach()
-    await pump
-  }
+  const exchange = await openExchange({
+    client,
+    head,
+    headBytes,
+    chunked: framing === 'chunked',
+    bodiless: framing === 'none',
+    persist,
+    keep: true,
+    steps,
+  })
+  const { sink, body, answer, stopPump } = exchange
 
   const refusal = steps.transferCodingRefusal(head)
   if (refusal !== undefined) return answer(refusal.status, refusal.text, true)
@@ -120,15 +108,7 @@ export async function forwardBalanced(
       await stopPump()
       return answer(failure.status, failure.text)
     }
-    conn.parser.expectResponseTo(steps.responseMethod(head.method))
-    sink.attach(conn.socket)
-    if (body.state === 'running' && pump === undefined) {
-      pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {
-        body.state = result
-        if (result !== 'done') sink.abort()
-        return result
-      })
-    }
+    exchange.sendOn(conn)
     // Taken out of rotation mid-response: finish it, or cut it when sessions are shut down (LB-27).
     const stopWatching =
       steps.onMarkedDown(balancer.profile) === 'shutdown-sessions'

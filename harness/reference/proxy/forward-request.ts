@@ -8,13 +8,12 @@ import type { Socket } from 'node:net'
 import type { RequestHead } from '../../wire/types.js'
 import { requestFraming } from './framing.js'
 import { upstreamRequestHead } from './message-head.js'
-import { minorVersion, withHeadLines } from './persistence.js'
+import { minorVersion } from './persistence.js'
 import { relayResponse } from './relay-response.js'
-import { pumpRequestBody, RequestSink, type PumpResult } from './request-body.js'
+import type { PumpResult } from './request-body.js'
+import { openExchange } from './request-exchange.js'
 import type { Route } from './route-request.js'
-import { simpleResponse } from './simple-response.js'
 import type { SocketReader } from './socket-reader.js'
-import { writeAll } from './socket-io.js'
 import type { UpstreamPool } from './upstream-pool.js'
 
 /** The client connection and its strict request reader. */
@@ -95,27 +94,18 @@ export async function forwardRequest(
     steps: deps.steps,
     ...(maxForwards === undefined ? {} : { maxForwards }),
   })
-  const sink = new RequestSink(
-    withHeadLines(headBytes, steps.inboundPersistenceLines(head)),
-    steps.mayRetry(head.method, true),
-  )
-  // An object, not a let: the pump's callback updates it while this function awaits.
-  const body: { state: RequestBodyState } = { state: 'running' }
-  let pump: Promise<PumpResult> | undefined
-  // Without a body the parser's 'message' follows the head at once: take it, so the next read is the next request.
-  if (framing === 'none') body.state = await pumpRequestBody(client.reader, sink, false)
-
-  const answer = async (status: number, text: string, mustClose = false): Promise<ExchangeEnd> => {
-    const close = mustClose || !persist || body.state !== 'done'
-    await writeAll(client.socket, simpleResponse({ status, text, close }))
-    return close ? 'close' : 'persist'
-  }
-  // The rest of a request body nobody will read: stop reading, the connection closes.
-  const stopPump = async (): Promise<void> => {
-    if (pump === undefined || body.state !== 'running') return
-    client.reader.detach()
-    await pump
-  }
+  // A request that may be retried on a fresh connection is kept while it is small.
+  const exchange = await openExchange({
+    client,
+    head,
+    headBytes,
+    chunked: framing === 'chunked',
+    bodiless: framing === 'none',
+    persist,
+    keep: steps.mayRetry(head.method, true),
+    steps,
+  })
+  const { sink, body, answer, stopPump } = exchange
 
   // RFC 9112 §6.1: a transfer coding this proxy would have to relabel is refused, unread (SMUG-05).
   const refusal = deps.steps.transferCodingRefusal(head)
@@ -131,8 +121,7 @@ export async function forwardRequest(
   }
 
   // A body that does not stream is read whole before anything goes upstream.
-  if (!steps.streamsRequestBody(head) && body.state === 'running')
-    body.state = await (pump = pumpRequestBody(client.reader, sink, framing === 'chunked'))
+  if (!steps.streamsRequestBody(head)) await exchange.readWhole()
 
   for (let attempt = 0; ; attempt += 1) {
     const conn =
@@ -146,16 +135,7 @@ export async function forwardRequest(
         `proxyspec could not connect to ${route.upstream.key}: ${conn.message}`,
       )
     }
-    conn.parser.expectResponseTo(steps.responseMethod(head.method))
-    sink.attach(conn.socket)
-    if (body.state === 'running' && pump === undefined) {
-      pump = pumpRequestBody(client.reader, sink, framing === 'chunked').then((result) => {
-        body.state = result
-        // A request that cannot be completed must not look complete upstream.
-        if (result !== 'done') sink.abort()
-        return result
-      })
-    }
+    exchange.sendOn(conn)
     const result = await relayResponse({
       client: client.socket,
       conn,
