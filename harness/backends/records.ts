@@ -3,43 +3,20 @@
  * themselves, so what they read is the current state, not a snapshot.
  */
 import { createHash, type Hash } from 'node:crypto'
-import type { HeaderField } from '../wire/types.js'
-import type { BackendConnection, BackendRequest, RequestOutcome } from './types.js'
+import type { BackendConnection, BackendRequest, RequestFacts, RequestOutcome } from './types.js'
 
-export interface RequestFacts {
-  readonly seq: number
-  readonly id: string | undefined
-  readonly idInPath: string | undefined
-  readonly idInHeader: string | undefined
-  readonly conn: string
-  readonly connSeq: number
-  readonly reused: boolean
-  readonly afterClose: boolean
-  readonly method: string
-  readonly target: string
-  readonly version: string
-  readonly host: string | undefined
-  readonly headers: readonly HeaderField[]
-  readonly arrivedAt: number
-  readonly inFlightOnArrival: number
-}
+export type { RequestFacts }
 
+/**
+ * A request as it is being recorded: its facts as read, copied onto the record
+ * (cases read `request.method`), and the body and answer as they go. The
+ * interface of the same name gives the class the facts' fields, which the
+ * constructor assigns, so they are written once, in RequestFacts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface LiveRequest extends RequestFacts {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class LiveRequest implements BackendRequest {
-  readonly seq: number
-  readonly id: string | undefined
-  readonly idInPath: string | undefined
-  readonly idInHeader: string | undefined
-  readonly conn: string
-  readonly connSeq: number
-  readonly reused: boolean
-  readonly afterClose: boolean
-  readonly method: string
-  readonly target: string
-  readonly version: string
-  readonly host: string | undefined
-  readonly headers: readonly HeaderField[]
-  readonly arrivedAt: number
-  readonly inFlightOnArrival: number
   bodyLength = 0
   complete = false
   completedAt: number | undefined
@@ -49,21 +26,7 @@ export class LiveRequest implements BackendRequest {
   #digest: string | undefined
 
   constructor(facts: RequestFacts) {
-    this.seq = facts.seq
-    this.id = facts.id
-    this.idInPath = facts.idInPath
-    this.idInHeader = facts.idInHeader
-    this.conn = facts.conn
-    this.connSeq = facts.connSeq
-    this.reused = facts.reused
-    this.afterClose = facts.afterClose
-    this.method = facts.method
-    this.target = facts.target
-    this.version = facts.version
-    this.host = facts.host
-    this.headers = facts.headers
-    this.arrivedAt = facts.arrivedAt
-    this.inFlightOnArrival = facts.inFlightOnArrival
+    Object.assign(this, facts)
   }
 
   get bodySha256(): string {

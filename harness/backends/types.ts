@@ -35,7 +35,8 @@ export type RequestOutcome =
   | 'closed'
 
 /** One client request as a backend read it. */
-export interface BackendRequest {
+/** What a backend knows of a client request once its head is read. */
+export interface RequestFacts {
   /** Sequence number of the request at this backend, from 1 (client traffic only). */
   readonly seq: number
   /** The request id: from the path (`/lb/<id>/…`), else from X-Proxyspec-Id. */
@@ -60,6 +61,10 @@ export interface BackendRequest {
   readonly arrivedAt: number
   /** Client requests in flight here once this one arrived (this one included). */
   readonly inFlightOnArrival: number
+}
+
+/** A client request as the backend recorded it: its facts, then how its body and answer went. */
+export interface BackendRequest extends RequestFacts {
   /** Body bytes read (0 until the body is complete or the connection ends). */
   readonly bodyLength: number
   /** Hex SHA-256 of the body bytes read. */
