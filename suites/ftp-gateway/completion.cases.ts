@@ -27,16 +27,17 @@ const SENT = 1000
 const TEXT = Buffer.from(
   Array.from(
     { length: 100 },
-    (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(38)}\r\n`,
+    (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(39)}\r\n`,
   ).join(''),
   'latin1',
 )
 
 /**
- * SIZE under TYPE A, refused as vsftpd and others do: the text's length is
- * FTP-02's matter, and this keeps every gateway on chunked framing here.
+ * SIZE under TYPE A, answered truly for TEXT (already CRLF: 5000 octets on the
+ * wire). A 550 here sends mod_proxy_ftp to a directory listing instead of
+ * RETR; a gateway that frames by this SIZE is judged by Content-Length.
  */
-const NO_ASCII_SIZE = '550 Could not get file size.'
+const ASCII_SIZE = `213 ${TEXT.length}`
 
 /** The three ways a transfer fails after SENT octets (catalog FTP-03 (a)–(c)). */
 const FAILURES: readonly (readonly [string, TransferScript])[] = [
@@ -110,11 +111,15 @@ async function truncatedVariant(
   const { origin } = ftpOf(ctx)
   origin.script(script)
   const retrs = origin.commandsOf('RETR').length
+  const from = origin.commands.length
   const { data, how } = await exchangeUntilClose(ctx, request, 2500)
   if (origin.commandsOf('RETR').length === retrs)
     return violates(
       'the GET reaches the FTP origin again (a RETR)',
-      'no RETR: answered without the FTP origin (from a cache of the truncated response?)',
+      `no RETR reached the FTP origin for this GET (${origin.commands.length - from} commands: ${origin.commands
+        .slice(from)
+        .map((c) => c.verb)
+        .join(' ')}): answered from a cache, or never retrieved`,
     )
   return judgeTruncated(data, how, SENT)
 }
@@ -154,7 +159,7 @@ export const completionCases = [
             () =>
               truncatedVariant(
                 ctx,
-                { SIZE: NO_ASCII_SIZE, RETR: { data: TEXT, ...script } },
+                { SIZE: ASCII_SIZE, RETR: { data: TEXT, ...script } },
                 ftpGet(ctx, target),
               ),
           ] as const,
@@ -202,7 +207,7 @@ export const completionCases = [
 async function completesAfter226(ctx: CaseContext, target: string): Promise<Outcome> {
   const { origin } = ftpOf(ctx)
   origin.script({
-    SIZE: NO_ASCII_SIZE,
+    SIZE: ASCII_SIZE,
     RETR: { data: TEXT, then: { reply: '226 Transfer complete.', delayMs: 1000 } },
   })
   const replies = origin.replies.length

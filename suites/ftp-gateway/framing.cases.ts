@@ -52,7 +52,11 @@ export const framingCases = [
   // §8.6, as the row derives a MUST for the gateway as origin of the
   // response: FO answers SIZE with 213 3 and then sends "abc" plus a complete
   // HTTP response on the data channel. FAIL if the client parses that planted
-  // response (X-Injected) from the gateway's connection.
+  // response (X-Injected) from the gateway's connection. squid 5.7 and Apache
+  // 2.4.71 both fail it (both announce SIZE and relay the surplus, catalog
+  // [F9]): shared, but still the violation, since RFC 9112 §6.3 makes the
+  // announced length the end of the body and so the surplus the next
+  // response, planted by whoever controls the FTP server.
   defineCase({
     id: 'content-length-never-exceeded-when-size-lies-low',
     title: 'Data past the announced Content-Length is dropped, never read as the next response',

@@ -211,6 +211,12 @@ export const injectionCases = [
         return conforms(
           `sent intact: "${escapeBytes(Buffer.from(`${intact.verb} ${intact.name}`, 'latin1'))}"; ${status}`,
         )
+      // Anything else (e.g. the name sent still percent-encoded, "f%00.bin") cut nothing; decoding is FTP-16's.
+      const other = named.find((n) => n.name.startsWith('f'))
+      if (other !== undefined)
+        return conforms(
+          `no cut: ${other.verb} "${escapeBytes(Buffer.from(other.name, 'latin1'))}"; ${status}`,
+        )
       if (isRefusal(read)) return conforms(`refused: ${status}, the name never sent`)
       return observed(`${status}; the FTP origin was never asked for the name`)
     },
