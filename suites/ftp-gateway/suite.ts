@@ -1,4 +1,7 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { completionCases } from './completion.cases.js'
+import { framingCases } from './framing.cases.js'
+import { injectionCases } from './injection.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
 
 /**
@@ -9,5 +12,5 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...retrievalCases],
+  cases: [...injectionCases, ...framingCases, ...completionCases, ...retrievalCases],
 })
