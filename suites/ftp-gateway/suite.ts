@@ -1,5 +1,9 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { controlReplyCases } from './control-replies.cases.js'
+import { loginCases } from './login.cases.js'
+import { metadataCases } from './metadata.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
+import { urlMappingCases } from './url-mapping.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -9,5 +13,11 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...retrievalCases],
+  cases: [
+    ...retrievalCases,
+    ...metadataCases,
+    ...loginCases,
+    ...urlMappingCases,
+    ...controlReplyCases,
+  ],
 })
