@@ -56,7 +56,8 @@ export const controlReplyCases = [
 
   // Grades RFC 959 §4.2 with §5.4 (a transfer command gets at most one 1yz,
   // then its final reply): after 150 the origin sends an empty data stream
-  // and a multi-line 550 whose inner line reads "  226 done". The final code
+  // and a multi-line 550 whose inner line reads "  226 done" (SIZE is
+  // refused, so no announced length gives the truth away). The final code
   // is 550: the HTTP answer is an error (404 expected, FTP-20), never a 2xx.
   defineCase({
     id: 'final-status-follows-the-final-reply-code',
@@ -73,7 +74,9 @@ export const controlReplyCases = [
     timeoutMs: 4000,
     async run(ctx) {
       const { origin } = ftpOf(ctx)
+      // No SIZE: a gateway that believed the inner 226 has no length to miss and would answer 200.
       origin.script({
+        SIZE: '550 Could not get file size.',
         RETR: {
           data: Buffer.alloc(0),
           then: '550-Failed to open file.\n  226 done\n550 End.',
