@@ -80,7 +80,9 @@ function pathVariant(ctx: Parameters<typeof ftpOf>[0], rule: PathRule) {
     if (rule.whole !== undefined) {
       const whole = rule.whole
       const parts = whole.split('/').filter((p) => p !== '')
-      if (!args.some((a) => a.includes(whole)) && splitInto(exchange.commands, parts))
+      // "CWD /" then "CWD pub" keeps the meaning of a leading %2F (absolute): the "/%2f hack", INFO.
+      const rooted = whole.startsWith('/') && splitInto(exchange.commands, ['/', ...parts])
+      if (!rooted && !args.some((a) => a.includes(whole)) && splitInto(exchange.commands, parts))
         return violates(
           `"${whole}" kept as one argument (CWD ${whole})`,
           `split into ${parts.map((p) => `CWD ${p}`).join(', ')}: ${plan}`,
@@ -127,8 +129,11 @@ export const urlMappingCases = [
   // "/" and ";" are reserved and must be encoded"; a component that holds an
   // encoded "/" is one CWD argument, `%2Fetc` is "CWD /etc"): splitting at an
   // encoded slash turns one component into two and walks somewhere else. FAIL
-  // on a split (or a "%2F" left in), INFO for the plan of `//pub` (an empty
-  // CWD or none), `/pub/../pub` and the plain path.
+  // on a split (or a "%2F" left in): `a%2Fb` as CWD a, CWD b, or `%2Fpub` as
+  // a relative CWD pub, which RFC 1738 says has a different meaning. "CWD /"
+  // then "CWD pub" keeps the absolute meaning (Apache's plan) and is INFO, as
+  // is the plan of `//pub` (an empty CWD or none), `/pub/../pub` and the
+  // plain path.
   defineCase({
     id: 'keeps-an-encoded-slash-in-its-segment',
     title: 'An encoded "/" stays inside its path segment: one CWD, not two',
