@@ -61,7 +61,7 @@ export const loginCases = [
       const user = exchange.commands.find((c) => c.verb === 'USER')?.arg ?? '(no USER)'
       const pass = exchange.commands.find((c) => c.verb === 'PASS')?.arg
       return conforms(
-        `waited for the 220; USER ${printable(user)}${pass === undefined ? '' : `, PASS ${/@/.test(pass) ? 'e-mail-like' : `"${printable(pass)}"`}`}`,
+        `waited for the 220; USER ${printable(user)}${pass === undefined ? '' : `, PASS ${pass.includes('@') ? 'e-mail-like' : `"${printable(pass)}"`}`}`,
       )
     },
   }),

@@ -153,7 +153,7 @@ export const metadataCases = [
           return observed(`no file to judge: ${answerText(exchange)}`)
         const type = fieldOf(message, 'content-type')?.trim()
         const coding = fieldOf(message, 'content-encoding')
-        if (/\.gz$/.test(path) && coding !== undefined && /gzip/i.test(coding))
+        if (path.endsWith('.gz') && coding !== undefined && /gzip/i.test(coding))
           return violates(
             `${path} labelled by its type, without Content-Encoding`,
             `Content-Encoding: ${coding}${type === undefined ? '' : `, Content-Type: ${type}`}`,
