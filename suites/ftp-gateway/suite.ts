@@ -2,7 +2,11 @@ import { defineSuite } from '../../harness/engine/model/case.js'
 import { completionCases } from './completion.cases.js'
 import { framingCases } from './framing.cases.js'
 import { injectionCases } from './injection.cases.js'
+import { controlReplyCases } from './control-replies.cases.js'
+import { loginCases } from './login.cases.js'
+import { metadataCases } from './metadata.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
+import { urlMappingCases } from './url-mapping.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -12,5 +16,14 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...injectionCases, ...framingCases, ...completionCases, ...retrievalCases],
+  cases: [
+    ...injectionCases,
+    ...framingCases,
+    ...completionCases,
+    ...retrievalCases,
+    ...metadataCases,
+    ...loginCases,
+    ...urlMappingCases,
+    ...controlReplyCases,
+  ],
 })

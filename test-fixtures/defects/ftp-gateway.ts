@@ -3,12 +3,27 @@
 // replaced, started as builtin:reference is in the ftp-gateway role.
 import type { FtpGatewayVariant } from '../../harness/reference/ftp-gateway/index.js'
 import { startFtpGatewayTarget } from '../../harness/engine/target/builtin.js'
+import {
+  lastModifiedUnclamped,
+  loginAlwaysWithPass,
+  loginFailingOn331,
+  loginWithoutWaitingFor220,
+  readReplyAtInnerLine,
+  readReplyPerSegment,
+} from './parts/ftp-dialogue.js'
 import type { SeededDefect } from './types.js'
 
 /** The octets up to the first NUL, as a C string would hold them. */
 function cutAtNul(octets: Buffer): Buffer {
   const nul = octets.indexOf(0x00)
   return nul === -1 ? octets : octets.subarray(0, nul)
+}
+
+/** A URL path segment's text decoded once, as latin1 (the reference decodes it again). */
+function decodedOnce(segment: string): string {
+  return segment.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  )
 }
 
 function ftpDefect(
@@ -111,5 +126,114 @@ export const ftpGatewayDefects: readonly SeededDefect[] = [
       'ftp-gateway/truncated-sized-transfer-never-completed',
     ],
     () => ({ completion: (end) => end.data === 'eof' || end.data === 'reset' }),
+  ),
+  ftpDefect(
+    'last-modified-from-future-mdtm',
+    'Copies the MDTM time into Last-Modified even when it lies in the future, later than Date (FTP-13; RFC 9110 §8.8.2.1)',
+    ['ftp-gateway/last-modified-never-after-date'],
+    (reference) => ({ lastModifiedFrom: lastModifiedUnclamped(reference) }),
+  ),
+  ftpDefect(
+    'last-modified-in-local-time',
+    'Reads the MDTM time-val in the local zone (UTC+05:30) instead of UTC, so Last-Modified is shifted (FTP-13; RFC 3659 §2.3)',
+    ['ftp-gateway/last-modified-from-mdtm'],
+    (reference) => ({
+      lastModifiedFrom: (reply, now) => {
+        const time = reference.lastModifiedFrom(reply, now)
+        return time === undefined ? undefined : new Date(time.getTime() - 5.5 * 3_600_000)
+      },
+    }),
+  ),
+  ftpDefect(
+    'labels-gz-as-content-encoding',
+    'Labels x.tar.gz Content-Encoding: gzip (squid mime.conf does), so a client decompresses what it saves (FTP-19; RFC 9110 §8.4)',
+    ['ftp-gateway/labels-files-with-a-content-type'],
+    (reference) => ({
+      contentType: (name, code) =>
+        /\.gz$/i.test(name.toString('latin1'))
+          ? 'application/x-tar\r\nContent-Encoding: gzip'
+          : reference.contentType(name, code),
+    }),
+  ),
+  ftpDefect(
+    'sends-user-before-220',
+    'Takes a 120 greeting for the 220 and sends USER at once, out of step with the server (FTP-14; RFC 959 §5.4)',
+    ['ftp-gateway/login-waits-for-220-after-a-120'],
+    () => ({ loginSequence: loginWithoutWaitingFor220 }),
+  ),
+  ftpDefect(
+    'requires-pass-after-230',
+    'Sends PASS even when USER was answered 230 and fails on the 503 that follows (FTP-14; RFC 959 §5.4)',
+    ['ftp-gateway/login-accepts-230-after-user'],
+    () => ({ loginSequence: loginAlwaysWithPass }),
+  ),
+  ftpDefect(
+    'leaves-userinfo-encoded',
+    'Sends the URL user and password as written, %40 and %3A left encoded (FTP-14; RFC 1738 §3.2.1)',
+    ['ftp-gateway/login-decodes-userinfo'],
+    (reference) => ({
+      decodeUserinfo: (userinfo, authorization) =>
+        reference.decodeUserinfo(userinfo?.replace(/%/g, '%25'), authorization),
+    }),
+  ),
+  ftpDefect(
+    'answers-502-when-a-password-is-missing',
+    'A URL user without a password who meets 331 gets 502 instead of a 401 challenge (FTP-14; RFC 1738 §3.2.1)',
+    ['ftp-gateway/login-asks-for-a-missing-password'],
+    (reference) => ({ loginSequence: loginFailingOn331(reference) }),
+  ),
+  ftpDefect(
+    'decodes-path-twice',
+    'Percent-decodes each path segment twice, so %2541.bin is asked for as A.bin (FTP-16; RFC 1738 §3.2.2)',
+    ['ftp-gateway/decodes-each-path-segment-once'],
+    (reference) => ({
+      commandPlan: (url, code) =>
+        reference.commandPlan({ ...url, segments: url.segments.map(decodedOnce) }, code),
+    }),
+  ),
+  ftpDefect(
+    'splits-at-an-encoded-slash',
+    'Decodes the whole path before splitting it at "/", so a%2Fb becomes CWD a, CWD b (FTP-16; RFC 1738 §3.2.2)',
+    ['ftp-gateway/keeps-an-encoded-slash-in-its-segment'],
+    (reference) => ({
+      commandPlan: (url, code) => {
+        const path = url.segments.map(decodedOnce).join('/')
+        const segments = path.split('/').map((s) => s.replace(/%/g, '%25'))
+        return reference.commandPlan({ ...url, segments }, code)
+      },
+    }),
+  ),
+  ftpDefect(
+    'takes-size-under-any-type',
+    'Uses the SIZE reply as Content-Length under TYPE A too, where LF→CRLF makes the body longer (FTP-17, FTP-02; RFC 3659 §4)',
+    ['ftp-gateway/ascii-content-length-matches-body'],
+    (reference) => ({ contentLengthFrom: (reply) => reference.contentLengthFrom(reply, 'I') }),
+  ),
+  ftpDefect(
+    'ignores-typecode-a',
+    'Retrieves every file under TYPE I, ;type=a included (FTP-17; RFC 1738 §3.2.2)',
+    ['ftp-gateway/typecode-selects-the-transfer'],
+    () => ({ transferType: () => 'I' }),
+  ),
+  ftpDefect(
+    'ends-reply-at-inner-code-line',
+    'Ends a multi-line reply at the first inner line that looks like a reply and acts on its code: an inner 230 or 226 (FTP-23; RFC 959 §4.2)',
+    [
+      'ftp-gateway/ignores-reply-like-inner-lines',
+      'ftp-gateway/final-status-follows-the-final-reply-code',
+    ],
+    () => ({ readReply: readReplyAtInnerLine }),
+  ),
+  ftpDefect(
+    'parses-partial-reply-lines',
+    'Parses the bytes of one read as a whole reply line, so a reply split across TCP segments is garbage (FTP-23; RFC 959 §4.2)',
+    ['ftp-gateway/ignores-reply-like-inner-lines'],
+    (reference) => ({ readReply: readReplyPerSegment(reference) }),
+  ),
+  ftpDefect(
+    'sends-a-single-0xff',
+    'Writes a 0xFF in a file name as one byte, which a Telnet-aware server reads as IAC (FTP-24; RFC 959 §4.1, RFC 854)',
+    ['ftp-gateway/doubles-0xff-in-ftp-commands'],
+    () => ({ telnetEscape: (argument) => argument }),
   ),
 ]
