@@ -160,51 +160,6 @@ export const urlMappingCases = [
     },
   }),
 
-  // Grades the rule FTP-17 and FTP-02 derive from RFC 9112 §6.3 (a
-  // Content-Length delimits the message: it must be the length of the body
-  // that follows) and RFC 3659 §4 (SIZE depends on the current TYPE, so an
-  // on-disk size says nothing about an ASCII transfer, where LF becomes
-  // CRLF). The origin answers SIZE with the on-disk length in both types and
-  // converts t.txt under TYPE A: a response with a Content-Length must carry
-  // exactly the bytes the origin sent.
-  defineCase({
-    id: 'ascii-content-length-matches-body',
-    title: 'An ASCII transfer never carries a Content-Length other than its body length',
-    requirements: ['FTP-17', 'FTP-02'],
-    spec: [
-      { rfc: 9112, section: '6.3' },
-      { rfc: 3659, section: '4' },
-    ],
-    requirement:
-      'under ;type=a the gateway takes no Content-Length from a SIZE that does not describe the converted bytes: any Content-Length equals the body',
-    level: 'MUST',
-    roles: ['ftp-gateway'],
-    timeoutMs: 4000,
-    async run(ctx) {
-      const ftp = ftpOf(ctx)
-      ftp.origin.script({ sizeMode: 'on-disk' })
-      const target = ftp.requestTarget('/pub/t.txt;type=a') ?? ''
-      const exchange = await ftpGet(ctx, target)
-      const retr = exchange.commands.find((c) => c.verb === 'RETR')
-      const sent = ftp.origin.dataConnections
-        .filter((d) => d.conn === retr?.conn)
-        .reduce((n, d) => n + d.sent, 0)
-      ctx.note(`FTP origin: ${planText(exchange.commands)}; ${sent} data bytes sent`)
-      const message = messageOf(exchange)
-      if (message === undefined || retr === undefined)
-        return observed(`nothing to judge: ${answerText(exchange)}`)
-      const lengths = message.head.headers.filter((f) => f.name.toLowerCase() === 'content-length')
-      const length = lengths[0]?.value
-      if (length === undefined) return conforms(`${message.head.status} without Content-Length`)
-      if (Number(length) !== sent || message.body.length !== sent)
-        return violates(
-          `a Content-Length equal to the ${sent} bytes the origin sent under TYPE ${typeAt(exchange.commands, retr)}`,
-          `Content-Length: ${length}, ${message.body.length} body bytes`,
-        )
-      return conforms(`Content-Length: ${length} = the ${sent} bytes sent`)
-    },
-  }),
-
   // Grades RFC 1738 §3.2.2 (;type=d lists, otherwise "TYPE <typecode>" then
   // RETR) and §3.2.3: the catalog rates the row semantic, INFO. A deviation
   // is reported (never counted); an unknown typecode may be refused (400) or

@@ -204,12 +204,6 @@ export const ftpGatewayDefects: readonly SeededDefect[] = [
     }),
   ),
   ftpDefect(
-    'takes-size-under-any-type',
-    'Uses the SIZE reply as Content-Length under TYPE A too, where LF→CRLF makes the body longer (FTP-17, FTP-02; RFC 3659 §4)',
-    ['ftp-gateway/ascii-content-length-matches-body'],
-    (reference) => ({ contentLengthFrom: (reply) => reference.contentLengthFrom(reply, 'I') }),
-  ),
-  ftpDefect(
     'ignores-typecode-a',
     'Retrieves every file under TYPE I, ;type=a included (FTP-17; RFC 1738 §3.2.2)',
     ['ftp-gateway/typecode-selects-the-transfer'],
