@@ -52,6 +52,7 @@ function ftpView(ftp: CaseFtp, target: TargetEndpoint, env: RunEnvironment): Ftp
   const { origin } = ftp
   return {
     origin: ftp.origin,
+    thirdParty: ftp.thirdParty,
     mode: ftp.mode,
     timeoutS: ftp.timeoutS,
     requestTarget: (ftpPath) => ftpRequestTarget(ftp.mode, origin.authority, ftpPath),
