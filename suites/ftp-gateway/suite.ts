@@ -1,4 +1,8 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { dataAddressCases } from './data-address.cases.js'
+import { dataTimeoutCases } from './data-timeout.cases.js'
+import { destinationCases } from './destination.cases.js'
+import { passiveFallbackCases } from './passive-fallback.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
 
 /**
@@ -9,5 +13,11 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...retrievalCases],
+  cases: [
+    ...retrievalCases,
+    ...dataAddressCases,
+    ...passiveFallbackCases,
+    ...dataTimeoutCases,
+    ...destinationCases,
+  ],
 })
