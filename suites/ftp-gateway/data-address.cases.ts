@@ -3,7 +3,7 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import type { FtpScript } from '../../harness/ftp/index.js'
 import { ftpOf } from './ftp.js'
-import { answerOf, getThrough } from './through.js'
+import { answerOf, clipped, getThrough } from './through.js'
 
 /**
  * A listener on 127.0.0.1 at a port below 1024 (the control peer's address,
@@ -106,7 +106,7 @@ export const dataAddressCases = [
           if (got.bytes.includes('X-BANNER'))
             bounced.push(`${variant.name}: X's banner X-BANNER reached the client`)
         }
-        ctx.note(ftp.origin.transcript())
+        ctx.note(clipped(ftp.origin.transcript()))
         if (bounced.length > 0)
           return violates(
             'no connection to X (127.0.0.3) and none of its bytes at the client',

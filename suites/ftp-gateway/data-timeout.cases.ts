@@ -3,7 +3,7 @@ import { conforms, unsupported, violates } from '../../harness/engine/model/outc
 import type { TransferScript } from '../../harness/ftp/index.js'
 import { isTimeout } from '../../harness/net/deadline.js'
 import { ftpOf } from './ftp.js'
-import { answerOf, getThrough, type ThroughGateway } from './through.js'
+import { answerOf, clipped, getThrough, type ThroughGateway } from './through.js'
 
 /** The row's bound on top of {ftp_timeout}: an end within {ftp_timeout} + 5 s (catalog FTP-21). */
 const SLACK_MS = 5000
@@ -147,7 +147,7 @@ export const dataTimeoutCases = [
             `${stall.label}: within ${bound} ms the origin saw ${said.join(', ') || 'no command'} on ${retr.conn}, ${closed ? 'a close' : 'no close'}${dataOpen.length > 0 ? `, data connection ${dataOpen.join(', ')} still open` : ''}`,
           )
       }
-      ctx.note(ftp.origin.transcript())
+      ctx.note(clipped(ftp.origin.transcript()))
       if (problems.length > 0)
         return violates(
           `an end within ${bound} ms ({ftp_timeout} + 5 s): 504/502 or an incomplete response, and the origin's sockets released`,

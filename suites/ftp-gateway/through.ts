@@ -64,6 +64,14 @@ export function answerOf(got: ThroughGateway): string {
     case 'malformed':
       return `a malformed response (${read.error.message})`
     case 'timeout':
-      return `no answer within ${read.afterMs} ms (${read.partial.length} bytes)`
+      return `no answer within ${Math.round(read.afterMs)} ms (${read.partial.length} bytes)`
   }
+}
+
+/** A transcript for ctx.note, its middle cut out past `max` characters (a gateway that loops writes thousands of lines). */
+export function clipped(text: string, max = 32 * 1024): string {
+  if (text.length <= max) return text
+  const head = text.slice(0, (max * 3) / 4)
+  const tail = text.slice(text.length - max / 4)
+  return `${head}\n… ${text.length - head.length - tail.length} characters left out …\n${tail}`
 }
