@@ -5,6 +5,10 @@ import { injectionCases } from './injection.cases.js'
 import { controlReplyCases } from './control-replies.cases.js'
 import { loginCases } from './login.cases.js'
 import { metadataCases } from './metadata.cases.js'
+import { dataAddressCases } from './data-address.cases.js'
+import { dataTimeoutCases } from './data-timeout.cases.js'
+import { destinationCases } from './destination.cases.js'
+import { passiveFallbackCases } from './passive-fallback.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
 import { urlMappingCases } from './url-mapping.cases.js'
 
@@ -25,5 +29,9 @@ export const ftpGatewaySuite = defineSuite({
     ...loginCases,
     ...urlMappingCases,
     ...controlReplyCases,
+    ...dataAddressCases,
+    ...passiveFallbackCases,
+    ...dataTimeoutCases,
+    ...destinationCases,
   ],
 })

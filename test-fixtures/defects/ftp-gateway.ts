@@ -11,6 +11,11 @@ import {
   readReplyAtInnerLine,
   readReplyPerSegment,
 } from './parts/ftp-dialogue.js'
+import type {
+  FtpGatewayVariant,
+  PassiveCommand,
+} from '../../harness/reference/ftp-gateway/index.js'
+import { hostFieldAddress } from './parts/ftp-host-field.js'
 import type { SeededDefect } from './types.js'
 
 /** The octets up to the first NUL, as a C string would hold them. */
@@ -229,5 +234,58 @@ export const ftpGatewayDefects: readonly SeededDefect[] = [
     'Writes a 0xFF in a file name as one byte, which a Telnet-aware server reads as IAC (FTP-24; RFC 959 §4.1, RFC 854)',
     ['ftp-gateway/doubles-0xff-in-ftp-commands'],
     () => ({ telnetEscape: (argument) => argument }),
+  ),
+
+  ftpDefect(
+    'follows-the-pasv-host',
+    "Opens the data connection to whatever host a 227 reply names instead of the control peer, so a PASV naming a third host (127.0.0.3, X) sends the gateway there and X's bytes to the client (FTP-04; RFC 2577 §3 bounce, the curl CVE-2020-8284 class)",
+    ['ftp-gateway/data-connection-goes-only-to-the-control-peer'],
+    (reference) => ({
+      dataAddress: (offer, controlPeer) => {
+        const checked = reference.dataAddress(offer, controlPeer)
+        return typeof checked === 'string'
+          ? checked
+          : { ...checked, host: offer.host ?? controlPeer }
+      },
+    }),
+  ),
+  ftpDefect(
+    'no-epsv-to-pasv-fallback',
+    'Gives up (502) when EPSV is refused or its 229 is unusable, instead of trying PASV, although the server would have served PASV (FTP-22; RFC 2428 §3)',
+    ['ftp-gateway/falls-back-to-pasv-when-epsv-fails'],
+    () => ({ passiveOrder: (previous) => (previous === undefined ? 'EPSV' : undefined) }),
+  ),
+  ftpDefect(
+    'pasv-after-epsv-all',
+    'Announces EPSV ALL and still falls back to PASV when EPSV then fails (FTP-22; RFC 2428 §4: after EPSV ALL only EPSV sets up data connections)',
+    ['ftp-gateway/sends-only-epsv-after-epsv-all'],
+    (reference) => ({
+      // "EPSV ALL" is no PassiveCommand of the reference (it never sends one): the verb line is
+      // written as given; its 200 is no usable offer, so the next attempt is a plain EPSV.
+      passiveOrder: (previous) =>
+        previous === undefined
+          ? ('EPSV ALL' as PassiveCommand)
+          : (previous.command as string) === 'EPSV ALL'
+            ? 'EPSV'
+            : reference.passiveOrder(previous),
+    }),
+  ),
+  ftpDefect(
+    'no-data-timeout',
+    "Never times out a silent data connection: a data channel that is opened but stays silent, or stalls mid-transfer, holds the client and the origin's sockets until someone else gives up (FTP-21)",
+    ['ftp-gateway/gives-up-on-a-silent-data-channel'],
+    (reference) => ({
+      // socket.setTimeout(0) turns the idle timeout off.
+      timeout: (wait, ms) => (wait === 'data' ? 0 : reference.timeout(wait, ms)),
+    }),
+  ),
+  ftpDefect(
+    'connects-to-the-host-field',
+    'Connects to the host and port of the Host header field instead of the authority of the absolute-form ftp:// URI (FTP-28; RFC 9112 §3.2.2: the request-target wins over Host)',
+    ['ftp-gateway/connects-to-the-uri-authority'],
+    (reference) => ({
+      controlAddress: (url, hostField) =>
+        hostFieldAddress(hostField) ?? reference.controlAddress(url, hostField),
+    }),
   ),
 ]

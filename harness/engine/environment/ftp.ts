@@ -26,7 +26,12 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { authorityOf, listenLoopback } from '../../net/loopback.js'
 import { onceClose, type Scope, type Started } from '../../net/started.js'
 import type { TranscriptRecorder } from '../../net/transcript.js'
-import { startFtpOrigin, type FtpOrigin } from '../../ftp/index.js'
+import {
+  startFtpOrigin,
+  startThirdParty,
+  type FtpOrigin,
+  type ThirdParty,
+} from '../../ftp/index.js'
 import type { FtpMode } from '../model/roles.js'
 
 /** The loopback alias the third-party listener X uses ({x_ip}); free to bind on Linux without setup. */
@@ -101,14 +106,18 @@ export async function startRunFtp(scope: Scope, options: RunFtpOptions = {}): Pr
 /** A case's FTP side. */
 export interface CaseFtp {
   readonly origin: FtpOrigin
+  /** X ({x_ip}): the case's own third-party listener, started and stopped with its origin. */
+  readonly thirdParty: ThirdParty
   readonly mode: FtpMode
   readonly timeoutS: number
 }
 
 /**
  * The FTP side of one case, on the case's scope (closed, or given back, when
- * the case ends): a fresh origin recording into the case's transcript; in
- * reverse mode, once it is this case's turn, the relay pointed at it.
+ * the case ends): a fresh origin recording into the case's transcript, and X
+ * on {x_ip} (a port of its own per case, so cases running side by side never
+ * read each other's connections); in reverse mode, once it is this case's
+ * turn, the relay pointed at the origin.
  */
 export async function startCaseFtp(
   ftp: RunFtp,
@@ -117,13 +126,14 @@ export async function startCaseFtp(
 ): Promise<CaseFtp> {
   const release = ftp.front === undefined ? undefined : await ftp.front.take()
   const origin = scope.use(await startOrigin(transcript))
+  const thirdParty = scope.use(await startThirdParty({ host: X_IP }))
   if (release !== undefined) {
     // Deferred after the origin: the scope closes in reverse, so the relay turns back to the
     // idle origin before this one closes.
     scope.defer(release)
     ftp.front?.pointAt(origin)
   }
-  return { origin, mode: ftp.mode, timeoutS: ftp.timeoutS }
+  return { origin, thirdParty, mode: ftp.mode, timeoutS: ftp.timeoutS }
 }
 
 /**

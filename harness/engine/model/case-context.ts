@@ -14,7 +14,7 @@ import type {
 } from '../../tls/types.js'
 import type { BalanceDistribution, BalanceTimeline } from './balance.js'
 import type { FtpMode, Role } from './roles.js'
-import type { FtpOrigin } from '../../ftp/index.js'
+import type { FtpOrigin, ThirdParty } from '../../ftp/index.js'
 
 /** The target as a case sees it. */
 export interface TargetView {
@@ -118,6 +118,14 @@ export interface FtpView {
    * until it ends). Its control and data bytes are in the case's evidence.
    */
   readonly origin: FtpOrigin
+  /**
+   * X ({x_ip}, 127.0.0.3): a third-party listener on another loopback address,
+   * started for this case with its origin and stopped with it. It logs every
+   * connection and greets each with `X-BANNER`; connectTo() connects out from
+   * {x_ip} (active-mode theft). A PASV reply may name it (FTP-04), a Host
+   * header may (FTP-28): a conformant gateway never connects to it.
+   */
+  readonly thirdParty: ThirdParty
   /** How the target is addressed (--ftp-mode). */
   readonly mode: FtpMode
   /** {ftp_timeout}: the FTP/read timeout in seconds the target was configured with. */

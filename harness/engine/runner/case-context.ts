@@ -52,6 +52,7 @@ function ftpView(ftp: CaseFtp, target: TargetEndpoint, env: RunEnvironment): Ftp
   const { origin } = ftp
   return {
     origin: ftp.origin,
+    thirdParty: ftp.thirdParty,
     mode: ftp.mode,
     timeoutS: ftp.timeoutS,
     requestTarget: (ftpPath) => ftpRequestTarget(ftp.mode, origin.authority, ftpPath),
@@ -179,12 +180,14 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       target.role === 'forward' ? `http://${origin.authority}${path}` : path,
     originHost: originHostFor(env, target.role),
     async connect(options: ConnectOptions = {}): Promise<RawClient> {
+      // Numbered before the first await: connections opened side by side get ids of their own.
       clients += 1
+      const id = `c${clients}`
       const tls = await clientTls(options)
       const client = await openRawClient({
         host: options.host ?? target.host,
         port: options.port ?? target.port,
-        id: `c${clients}`,
+        id,
         transcript: recorder,
         timeoutMs: deadline.remainingMs(),
         signal: deadline.signal,

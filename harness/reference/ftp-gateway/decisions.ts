@@ -173,6 +173,18 @@ export function lastModifiedFrom(reply: FtpReply | undefined, now: Date): Date |
 }
 
 /**
+ * Where the control connection goes: the host and port of the ftp:// URI
+ * itself, port 21 when it names none (RFC 1738 §3.2). The request's Host field
+ * never changes it: with an absolute-form request-target the Host field is
+ * ignored (RFC 9112 §3.2.2), and an encoded "@" or ":" in the userinfo was
+ * left in the userinfo by parseFtpUrl (RFC 3986 §3.2.1; FTP-28).
+ */
+export function controlAddress(url: FtpUrl): { readonly host: string; readonly port: number } {
+  // The step also receives the Host field value (FtpGatewaySteps.controlAddress): not consulted.
+  return { host: url.host, port: url.port }
+}
+
+/**
  * The next passive command to try: EPSV first (RFC 2428 §3), PASV when EPSV
  * was refused with 500, 501, 502 or 522 or gave an unusable 229 (RFC 2428 §3
  * errors; FTP-22); nothing after PASV (502). Never EPSV ALL, never active

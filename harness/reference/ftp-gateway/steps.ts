@@ -13,6 +13,7 @@ import {
   completion,
   contentLengthFrom,
   contentType,
+  controlAddress,
   dataAddress,
   decodeUserinfo,
   ftpCommandArgument,
@@ -62,6 +63,11 @@ export interface FtpGatewaySteps {
   ) => Login | string
   /** One CWD per decoded directory segment, then RETR or a listing (RFC 1738 §3.2.2; FTP-16, FTP-18). */
   readonly commandPlan: (url: FtpUrl, code: Typecode | undefined) => CommandPlan | string
+  /** Where the control connection goes: the URI's host and port, never the Host field (RFC 9112 §3.2.2; FTP-28). */
+  readonly controlAddress: (
+    url: FtpUrl,
+    hostField: string | undefined,
+  ) => { readonly host: string; readonly port: number }
   // Writing commands.
   /** Why an argument may not be sent: CR, LF, NUL (RFC 959 §4.1, §5.3.2; FTP-01). */
   readonly ftpCommandArgument: (argument: Buffer) => string | undefined
@@ -122,6 +128,7 @@ export const ftpReferenceSteps: FtpGatewaySteps = Object.freeze({
   typecode,
   decodeUserinfo,
   commandPlan,
+  controlAddress,
   ftpCommandArgument,
   telnetEscape,
   readReply,

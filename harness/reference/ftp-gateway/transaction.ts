@@ -92,9 +92,10 @@ async function serveFtp(
     const problem = steps.ftpCommandArgument(argument)
     if (problem !== undefined) return refuse(client, 400, problem)
   }
-  const address = loopbackAddress(url.host, deps.hosts)
+  const server = steps.controlAddress(url, header(head, 'host'))
+  const address = loopbackAddress(server.host, deps.hosts)
   if (address === undefined)
-    return refuse(client, 403, `only loopback FTP servers, not ${url.host}`)
+    return refuse(client, 403, `only loopback FTP servers, not ${server.host}`)
 
   const out = new ResponseOut(
     client.socket,
@@ -118,7 +119,16 @@ async function serveFtp(
     tracker: deps.tracker,
     signal: gone.signal,
   }
-  const transaction = new Transaction({ ctx, sockets, out, url, code, login, address })
+  const transaction = new Transaction({
+    ctx,
+    sockets,
+    out,
+    url,
+    code,
+    login,
+    address,
+    port: server.port,
+  })
   try {
     const end = await transaction.run(plan)
     return end === 'complete' && !out.closes ? 'persist' : 'close'
@@ -158,6 +168,7 @@ interface TransactionInit {
   readonly code: Typecode | undefined
   readonly login: Login
   readonly address: string
+  readonly port: number
 }
 
 class Transaction {
@@ -168,6 +179,7 @@ class Transaction {
   readonly code: Typecode | undefined
   readonly login: Login
   readonly address: string
+  readonly port: number
 
   constructor(init: TransactionInit) {
     this.ctx = init.ctx
@@ -177,6 +189,7 @@ class Transaction {
     this.code = init.code
     this.login = init.login
     this.address = init.address
+    this.port = init.port
   }
 
   get steps(): FtpGatewaySteps {
@@ -184,7 +197,7 @@ class Transaction {
   }
 
   async run(plan: CommandPlan): Promise<TransactionEnd> {
-    const control = await FtpControl.open(this.address, this.url.port, this.ctx)
+    const control = await FtpControl.open(this.address, this.port, this.ctx)
     this.sockets.control = control
     await this.steps.loginSequence(control, this.login)
     for (const directory of plan.cwd) await control.expectOk('CWD', directory)
