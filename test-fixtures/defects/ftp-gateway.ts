@@ -1,7 +1,6 @@
 // Seeded defects the ftp-gateway suite must catch: the reference HTTP→FTP
 // gateway (harness/reference/ftp-gateway) with one step of its FTP pipeline
 // replaced, started as builtin:reference is in the ftp-gateway role.
-import type { FtpGatewayVariant } from '../../harness/reference/ftp-gateway/index.js'
 import { startFtpGatewayTarget } from '../../harness/engine/target/builtin.js'
 import {
   lastModifiedUnclamped,
