@@ -1,5 +1,13 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { confinementCases } from './confinement.cases.js'
+import { headCases } from './head.cases.js'
+import { listingLinkCases } from './listing-links.cases.js'
+import { methodCases } from './methods.cases.js'
+import { overheadCases } from './overhead.cases.js'
+import { rangeCases } from './range.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
+import { sessionIsolationCases } from './session-isolation.cases.js'
+import { teardownCases } from './teardown.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -9,5 +17,15 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...retrievalCases],
+  cases: [
+    ...retrievalCases,
+    ...confinementCases,
+    ...sessionIsolationCases,
+    ...headCases,
+    ...rangeCases,
+    ...listingLinkCases,
+    ...methodCases,
+    ...teardownCases,
+    ...overheadCases,
+  ],
 })
