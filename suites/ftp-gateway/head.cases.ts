@@ -17,8 +17,10 @@ export const headCases = [
   // a response unless its field value equals the decimal number of octets that
   // would have been sent in the content of a response if the same request had
   // used the GET method". A gateway acts as the origin for its response (RFC
-  // 9110 §3.7), so these bind it. The status must also be GET's (a HEAD that
-  // gets 500 where GET gets 200 does not answer the same request). INFO:
+  // 9110 §3.7), so these bind it. The status must also be GET's: HEAD "is
+  // identical to GET except" for the content (§9.3.2), and "all
+  // general-purpose servers MUST support the methods GET and HEAD" (§9.1), so
+  // a HEAD that gets 500 where GET gets 200 is a MUST violation. INFO:
   // whether RETR ran for HEAD at all (the row prefers SIZE/MDTM only).
   defineCase({
     id: 'head-answers-like-get-without-content',
@@ -27,6 +29,7 @@ export const headCases = [
     spec: [
       { rfc: 9110, section: '9.3.2' },
       { rfc: 9110, section: '8.6' },
+      { rfc: 9110, section: '9.1' },
     ],
     requirement:
       'a HEAD response carries no content, the status and Content-Length GET would get, and (SHOULD) the same Content-Type and Last-Modified',
