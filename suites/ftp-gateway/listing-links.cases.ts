@@ -14,6 +14,7 @@ const FILES: Readonly<Record<string, string>> = {
   'i;type=d': 'i;type=d\n',
 }
 const SUBDIR = 'sub'
+const SUB_ENTRY = 'in-sub.txt'
 
 const PUB_LISTING = listingBytes([
   ...Object.entries(FILES).map(([name, text]) => HOSTILE_LINES.file(name, text.length)),
@@ -29,7 +30,12 @@ const listPub =
       .filter((part) => !part.startsWith('-'))
       .join(' ')
     const dir = arg === '' ? c.cwd : arg.startsWith('/') ? arg : `${c.cwd}/${arg}`
-    if (dir.replace(/\/+$/, '') !== '/pub') return undefined
+    const path = dir.replace(/\/+$/, '')
+    // pub/sub is empty in the fixture; an empty listing crashed squid 5.7 now and then
+    // (assertion FwdState.cc:300 "EX"), which is not what this row is about: give it an entry.
+    if (path === `/pub/${SUBDIR}`)
+      return { data: listingBytes([namesOnly ? SUB_ENTRY : HOSTILE_LINES.file(SUB_ENTRY, 3)]) }
+    if (path !== '/pub') return undefined
     return {
       data: namesOnly ? listingBytes([...Object.keys(FILES), SUBDIR]) : PUB_LISTING,
     }
