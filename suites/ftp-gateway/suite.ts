@@ -11,6 +11,14 @@ import { destinationCases } from './destination.cases.js'
 import { passiveFallbackCases } from './passive-fallback.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
 import { urlMappingCases } from './url-mapping.cases.js'
+import { confinementCases } from './confinement.cases.js'
+import { headCases } from './head.cases.js'
+import { listingLinkCases } from './listing-links.cases.js'
+import { methodCases } from './methods.cases.js'
+import { overheadCases } from './overhead.cases.js'
+import { rangeCases } from './range.cases.js'
+import { sessionIsolationCases } from './session-isolation.cases.js'
+import { teardownCases } from './teardown.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -33,5 +41,13 @@ export const ftpGatewaySuite = defineSuite({
     ...passiveFallbackCases,
     ...dataTimeoutCases,
     ...destinationCases,
+    ...confinementCases,
+    ...sessionIsolationCases,
+    ...headCases,
+    ...rangeCases,
+    ...listingLinkCases,
+    ...methodCases,
+    ...teardownCases,
+    ...overheadCases,
   ],
 })

@@ -15,6 +15,8 @@ import type {
   PassiveCommand,
 } from '../../harness/reference/ftp-gateway/index.js'
 import { hostFieldAddress } from './parts/ftp-host-field.js'
+import { decodedHrefs } from './parts/ftp-listing-hrefs.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { SeededDefect } from './types.js'
 
 /** The octets up to the first NUL, as a C string would hold them. */
@@ -286,5 +288,71 @@ export const ftpGatewayDefects: readonly SeededDefect[] = [
       controlAddress: (url, hostField) =>
         hostFieldAddress(hostField) ?? reference.controlAddress(url, hostField),
     }),
+  ),
+
+  ftpDefect(
+    'head-with-content',
+    'Treats HEAD as GET: RETRs the file and sends its bytes after the HEAD response (FTP-10; RFC 9110 §9.3.2)',
+    ['ftp-gateway/head-answers-like-get-without-content'],
+    () => ({ sendsContent: () => true }),
+  ),
+  ftpDefect(
+    'range-without-checking-rest',
+    'Answers 206 for the range it asked REST for even when REST was refused, so the bytes from offset 0 go out under a Content-Range that names others (FTP-12; RFC 3659 §5.3, RFC 9110 §15.3.7)',
+    ['ftp-gateway/range-206-encloses-exactly-its-content-range'],
+    () => ({ restartAccepted: () => true }),
+  ),
+  ftpDefect(
+    'listing-hrefs-not-encoded',
+    'Writes listing links with the raw names (space, #, ?, %, ; not percent-encoded), so they fetch something else (FTP-18; RFC 3986 §2.1)',
+    ['ftp-gateway/listing-links-fetch-their-entries'],
+    (reference) => ({
+      listingPage: (listing, context) => decodedHrefs(reference.listingPage(listing, context)),
+    }),
+  ),
+  ftpDefect(
+    '405-without-allow',
+    'Refuses unmapped methods with 405 but no Allow field (FTP-25; RFC 9110 §15.5.6)',
+    ['ftp-gateway/unmapped-methods-change-nothing'],
+    (reference) => ({
+      methods: (method) => {
+        const answer = reference.methods(method)
+        return answer === undefined ? undefined : { status: 405, headers: [] }
+      },
+    }),
+  ),
+  ftpDefect(
+    'never-quits',
+    'Leaves every FTP session as it is after the exchange: no QUIT, no ABOR, the control connection left open (FTP-26; RFC 959 §4.1.1)',
+    ['ftp-gateway/leaves-no-ftp-connection-open', 'ftp-gateway/stops-an-abandoned-download'],
+    () => ({ quit: () => undefined }),
+  ),
+  ftpDefect(
+    'sleeps-before-login',
+    'Waits a fixed second after connecting before it logs in (FTP-27: no fixed sleeps on a working server)',
+    ['ftp-gateway/adds-bounded-overhead'],
+    (reference) => ({
+      loginSequence: async (control, login) => {
+        await sleep(1000)
+        return reference.loginSequence(control, login)
+      },
+    }),
+  ),
+  ftpDefect(
+    'carries-login-to-anonymous-requests',
+    'Remembers the last credentials a client gave and logs in with them for later requests that carry none, as a pooled logged-in session would (FTP-09)',
+    ['ftp-gateway/login-does-not-carry-to-another-request'],
+    (reference) => {
+      // One memory per started gateway: the variant runs once per start.
+      let last: ReturnType<typeof reference.decodeUserinfo> | undefined
+      return {
+        decodeUserinfo: (userinfo, authorization) => {
+          const login = reference.decodeUserinfo(userinfo, authorization)
+          if (typeof login === 'string') return login
+          if (login.source !== 'anonymous') last = login
+          return login.source === 'anonymous' && last !== undefined ? last : login
+        },
+      }
+    },
   ),
 ]

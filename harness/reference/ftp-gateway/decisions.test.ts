@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  byteRange,
   commandPlan,
   contentLengthFrom,
   dataAddress,
@@ -9,6 +10,8 @@ import {
   passiveOrder,
   readReply,
   replyStatus,
+  restartAccepted,
+  sendsContent,
   telnetEscape,
 } from './decisions.js'
 import { parseFtpUrl } from './ftp-url.js'
@@ -108,5 +111,19 @@ describe('the FTP gateway steps', () => {
     expect(replyStatus(failure('425 no data'), anonymous).status).toBe(502)
     expect(replyStatus({ kind: 'timeout', during: 'RETR' }, anonymous).status).toBe(504)
     expect([...telnetEscape(Buffer.from([0x70, 0xff, 0x71]))]).toEqual([0x70, 0xff, 0xff, 0x71])
+  })
+
+  it('byteRange serves one satisfiable range of a known size, REST only after 350 (RFC 9110 §14.2, RFC 3659 §5.3)', () => {
+    expect(byteRange('bytes=1000-1999', 5000)).toEqual({ first: 1000, last: 1999, size: 5000 })
+    expect(byteRange('bytes=3000-', 5000)).toEqual({ first: 3000, last: 4999, size: 5000 })
+    expect(byteRange('bytes=-100', 5000)).toEqual({ first: 4900, last: 4999, size: 5000 })
+    expect(byteRange('bytes=4000-9999', 5000)).toEqual({ first: 4000, last: 4999, size: 5000 })
+    for (const ignored of ['bytes=0-0,5-9', 'bytes=6000-', 'bytes=-0', 'items=1-2', 'bytes=5-1'])
+      expect(byteRange(ignored, 5000)).toBeUndefined()
+    expect(byteRange('bytes=0-9', undefined)).toBeUndefined()
+    expect(restartAccepted(reply('350 ok'))).toBe(true)
+    expect(restartAccepted(reply('502 no'))).toBe(false)
+    expect(sendsContent('HEAD')).toBe(false)
+    expect(sendsContent('GET')).toBe(true)
   })
 })

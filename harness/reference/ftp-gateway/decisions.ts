@@ -5,6 +5,7 @@
  */
 import { decodePercent } from './ftp-url.js'
 import type {
+  ByteRange,
   CommandPlan,
   DataAddress,
   FtpFailure,
@@ -29,6 +30,11 @@ export function methods(method: string): GatewayAnswer | undefined {
   return method === 'GET' || method === 'HEAD'
     ? undefined
     : { status: 405, headers: ['Allow: GET, HEAD'] }
+}
+
+/** Whether the response carries content: never for HEAD (RFC 9110 §9.3.2: the server sends no content, FTP-10). */
+export function sendsContent(method: string): boolean {
+  return method !== 'HEAD'
 }
 
 /** The typecode of `;type=X` (RFC 1738 §3.2.2: a, i or d, either case); undefined for any other value (400, FTP-17). */
@@ -182,6 +188,40 @@ export function lastModifiedFrom(reply: FtpReply | undefined, now: Date): Date |
 export function controlAddress(url: FtpUrl): { readonly host: string; readonly port: number } {
   // The step also receives the Host field value (FtpGatewaySteps.controlAddress): not consulted.
   return { host: url.host, port: url.port }
+}
+
+/**
+ * The range a Range field asks for, when the gateway serves it as 206 from
+ * REST n + RETR: one satisfiable `bytes=first-[last]` or `bytes=-suffix` of a
+ * file whose size SIZE gave (RFC 9110 §14.1.2). Anything else (no size,
+ * several ranges, unsatisfiable, another unit) is ignored and the whole file
+ * sent with 200, which RFC 9110 §14.2 allows (FTP-12).
+ */
+export function byteRange(
+  range: string | undefined,
+  size: number | undefined,
+): ByteRange | undefined {
+  if (range === undefined || size === undefined || size === 0) return undefined
+  const m = /^\s*bytes\s*=\s*(\d*)-(\d*)\s*$/i.exec(range)
+  if (m === null) return undefined
+  const [from, to] = [m[1] ?? '', m[2] ?? '']
+  if (from === '') {
+    if (to === '' || Number(to) === 0) return undefined
+    return { first: Math.max(0, size - Number(to)), last: size - 1, size }
+  }
+  const first = Number(from)
+  const last = to === '' ? size - 1 : Math.min(Number(to), size - 1)
+  if (first >= size || last < first) return undefined
+  return { first, last, size }
+}
+
+/**
+ * Whether the data will start at the REST offset: only after 350 (RFC 3659
+ * §5.3: REST is answered 350 and the next transfer starts there; any other
+ * reply leaves the offset at 0, so the gateway sends the whole file, FTP-12).
+ */
+export function restartAccepted(reply: FtpReply): boolean {
+  return reply.code === 350
 }
 
 /**

@@ -131,6 +131,7 @@ export function listingPage(listing: Buffer, context: PageContext): Buffer {
 
 const REASONS: Readonly<Record<number, string>> = {
   200: 'OK',
+  206: 'Partial Content',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',

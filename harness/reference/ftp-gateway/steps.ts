@@ -9,6 +9,7 @@ import type { Socket } from 'node:net'
 import type { FtpControl } from './control.js'
 import {
   bodyLimit,
+  byteRange,
   commandPlan,
   completion,
   contentLengthFrom,
@@ -23,7 +24,9 @@ import {
   passiveOrder,
   readReply,
   replyStatus,
+  restartAccepted,
   retryAsDirectory,
+  sendsContent,
   telnetEscape,
   timeout,
   transferType,
@@ -32,6 +35,7 @@ import {
 import { loginSequence, quit, type QuitReason } from './dialogue.js'
 import { errorPage, listingPage } from './pages.js'
 import type {
+  ByteRange,
   CommandPlan,
   DataAddress,
   FtpFailure,
@@ -54,6 +58,8 @@ export interface FtpGatewaySteps {
   // The request.
   /** Whether a method is served: GET and HEAD; else 405 with Allow, nothing sent to FTP (RFC 9110 §15.5.6; FTP-25). */
   readonly methods: (method: string) => GatewayAnswer | undefined
+  /** Whether the response carries content: not for HEAD (RFC 9110 §9.3.2; FTP-10). */
+  readonly sendsContent: (method: string) => boolean
   /** The typecode of `;type=X`: a, i, d; undefined (400) for others (RFC 1738 §3.2.2; FTP-17). */
   readonly typecode: (value: string) => Typecode | undefined
   /** Who logs in: the URL's decoded user/password, else Basic, else anonymous (RFC 1738 §3.2.1; FTP-14). */
@@ -85,6 +91,10 @@ export interface FtpGatewaySteps {
   readonly contentLengthFrom: (reply: FtpReply | undefined, type: 'A' | 'I') => number | undefined
   /** Last-Modified from MDTM, UTC, fraction dropped, never after now (RFC 3659 §3, RFC 9110 §8.8.2.1; FTP-13). */
   readonly lastModifiedFrom: (reply: FtpReply | undefined, now: Date) => Date | undefined
+  /** The one range of a Range field served as 206 (REST + RETR), or undefined: the whole file, 200 (RFC 9110 §14.2; FTP-12). */
+  readonly byteRange: (range: string | undefined, size: number | undefined) => ByteRange | undefined
+  /** Whether a REST reply lets the data start at the offset: 350 only (RFC 3659 §5.3; FTP-12). */
+  readonly restartAccepted: (reply: FtpReply) => boolean
   /** The next passive command: EPSV, then PASV after 500/501/502/522 or an unusable 229 (RFC 2428 §3; FTP-22). */
   readonly passiveOrder: (previous: PassiveAttempt | undefined) => PassiveCommand | undefined
   /** A 229/227 parsed, or why it is unusable (RFC 2428 §3, RFC 959 §4.1.2; FTP-07). */
@@ -125,6 +135,7 @@ export interface FtpGatewaySteps {
 /** The conformant pipeline. */
 export const ftpReferenceSteps: FtpGatewaySteps = Object.freeze({
   methods,
+  sendsContent,
   typecode,
   decodeUserinfo,
   commandPlan,
@@ -136,6 +147,8 @@ export const ftpReferenceSteps: FtpGatewaySteps = Object.freeze({
   transferType,
   contentLengthFrom,
   lastModifiedFrom,
+  byteRange,
+  restartAccepted,
   passiveOrder,
   passiveOffer,
   dataAddress,

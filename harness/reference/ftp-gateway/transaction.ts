@@ -99,7 +99,7 @@ async function serveFtp(
 
   const out = new ResponseOut(
     client.socket,
-    head.method === 'HEAD',
+    !steps.sendsContent(head.method),
     minorVersion(head.version),
     persistable,
   )
@@ -119,6 +119,7 @@ async function serveFtp(
     tracker: deps.tracker,
     signal: gone.signal,
   }
+  const range = header(head, 'range')
   const transaction = new Transaction({
     ctx,
     sockets,
@@ -128,6 +129,7 @@ async function serveFtp(
     login,
     address,
     port: server.port,
+    range,
   })
   try {
     const end = await transaction.run(plan)
@@ -169,6 +171,8 @@ interface TransactionInit {
   readonly login: Login
   readonly address: string
   readonly port: number
+  /** The request's Range field, if any (FTP-12). */
+  readonly range: string | undefined
 }
 
 class Transaction {
@@ -180,6 +184,7 @@ class Transaction {
   readonly login: Login
   readonly address: string
   readonly port: number
+  readonly range: string | undefined
 
   constructor(init: TransactionInit) {
     this.ctx = init.ctx
@@ -190,6 +195,7 @@ class Transaction {
     this.login = init.login
     this.address = init.address
     this.port = init.port
+    this.range = init.range
   }
 
   get steps(): FtpGatewaySteps {
@@ -226,6 +232,17 @@ class Transaction {
       this.#quit('done')
       return (await out.start(200, headers, contentLength)) ? 'complete' : 'incomplete'
     }
+    // Range (RFC 9110 §14.2, FTP-12): REST n, and a 206 only once the server said 350.
+    const range = out.head ? undefined : steps.byteRange(this.range, contentLength)
+    const partial =
+      range !== undefined &&
+      steps.restartAccepted(await control.final('REST', Buffer.from(String(range.first))))
+        ? range
+        : undefined
+    const length = partial === undefined ? contentLength : partial.last - partial.first + 1
+    const status = partial === undefined ? 200 : 206
+    if (partial !== undefined)
+      headers.push(`Content-Range: bytes ${partial.first}-${partial.last}/${partial.size}`)
     const data = await this.openPassive(control)
     const retr = await control.command('RETR', name)
     if (retr.code >= 300) {
@@ -241,15 +258,16 @@ class Transaction {
       this.#quit('abandoned')
       return (await out.start(200, headers, contentLength)) ? 'complete' : 'incomplete'
     }
+    const start = (): Promise<boolean> => out.start(status, headers, length)
     const timedOut = new Error('data timeout')
     data.setTimeout(steps.timeout('data', this.ctx.ftpTimeoutMs), () => data.destroy(timedOut))
     let written = 0
     let dataEnd: 'eof' | 'reset' | 'timeout' | 'overflow' = 'eof'
     try {
       for await (const chunk of data as AsyncIterable<Buffer>) {
-        const n = steps.bodyLimit(contentLength, written, chunk.length)
+        const n = steps.bodyLimit(length, written, chunk.length)
         if (n > 0) {
-          if (!out.headSent) await out.start(200, headers, contentLength)
+          if (!out.headSent) await start()
           if (!(await out.body(chunk.subarray(0, n))))
             throw new FtpError({ kind: 'closed', during: 'the client went away' })
           written += n
@@ -265,6 +283,11 @@ class Transaction {
     }
     if (this.ctx.signal.aborted)
       throw new FtpError({ kind: 'closed', during: 'the client went away' })
+    // A range ends where its last byte was written: the rest of the stream is abandoned (ABOR).
+    if (partial !== undefined && dataEnd === 'overflow' && written === length) {
+      this.#quit('abandoned')
+      return (await out.finish()) ? 'complete' : 'incomplete'
+    }
     let reply = retr.code >= 200 ? retr : undefined
     let replyFailure: FtpFailure | undefined
     if (dataEnd === 'eof' && reply === undefined) {
@@ -274,9 +297,14 @@ class Transaction {
         replyFailure = error instanceof FtpError ? error.failure : undefined
       }
     }
-    const complete = steps.completion({ data: dataEnd, reply, bodyBytes: written, contentLength })
+    const complete = steps.completion({
+      data: dataEnd,
+      reply,
+      bodyBytes: written,
+      contentLength: length,
+    })
     if (complete) {
-      if (!out.headSent) await out.start(200, headers, contentLength)
+      if (!out.headSent) await start()
       this.#quit('done')
       return (await out.finish()) ? 'complete' : 'incomplete'
     }

@@ -79,6 +79,13 @@ export type ReplyRead =
   /** Not yet a whole reply. */
   | undefined
 
+/** Bytes first..last (inclusive) of a file of `size` octets (RFC 9110 §14.1.2). */
+export interface ByteRange {
+  readonly first: number
+  readonly last: number
+  readonly size: number
+}
+
 /** A passive command the gateway may send. */
 export type PassiveCommand = 'EPSV' | 'PASV'
 
