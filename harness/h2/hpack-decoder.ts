@@ -33,7 +33,10 @@ export interface DecodedBlock {
 
 class Reader {
   at = 0
-  constructor(readonly data: Buffer) {}
+  readonly data: Buffer
+  constructor(data: Buffer) {
+    this.data = data
+  }
 
   byte(): number {
     const b = this.data[this.at]
