@@ -34,6 +34,8 @@ export interface FrameConnectionOptions {
   readonly signal?: AbortSignal
   /** ACK the peer's SETTINGS and PINGs. @default true */
   readonly autoAck?: boolean
+  /** Called after each received frame is recorded (and waits are woken). */
+  readonly onFrame?: (record: FrameRecord) => void
 }
 
 export interface WaitOptions {
@@ -83,9 +85,15 @@ export class FrameConnection {
     this.#outParser = new FrameParser({ expectPreface: options.role === 'client' })
     const { socket } = options
     socket.on('data', (chunk: Buffer) => {
+      const before = this.records.length
       options.transcript?.data(options.hop, options.id, 'from-target', chunk)
       for (const parsed of this.#inParser.push(chunk)) this.#received(parsed)
       this.#wake()
+      const last = this.records.length
+      for (let i = before; i < last; i++) {
+        const record = this.records[i]
+        if (record?.dir === 'received') options.onFrame?.(record)
+      }
     })
     socket.on('end', () => {
       if (this.#peer === 'open') this.#peer = 'eof'
@@ -145,6 +153,54 @@ export class FrameConnection {
   send(frames: FrameSpec | readonly FrameSpec[]): Promise<void> {
     const list: readonly FrameSpec[] = Array.isArray(frames) ? frames : [frames as FrameSpec]
     return this.writeBytes(Buffer.concat(list.map(encodeFrame)))
+  }
+
+  /** Encodes `items` with this connection's encoder and sends the block (split as asked). */
+  sendHeaders(
+    streamId: number,
+    items: readonly BlockItem[],
+    options: HeaderFrameOptions = {},
+  ): Promise<void> {
+    return this.send(headerFrames(streamId, this.encoder.encode(items), options))
+  }
+
+  /** Sends `data` as DATA frames of the chosen sizes (flow control is not checked). */
+  sendData(streamId: number, data: Buffer | string, options: DataFrameOptions = {}): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data
+    return this.send(dataFrames(streamId, bytes, options))
+  }
+
+  sendRst(streamId: number, errorCode: number = ERROR_CODE.CANCEL): Promise<void> {
+    return this.send({ kind: 'RST_STREAM', streamId, errorCode })
+  }
+
+  sendGoaway(
+    lastStreamId: number,
+    errorCode: number = ERROR_CODE.NO_ERROR,
+    debug?: string,
+  ): Promise<void> {
+    return this.send({
+      kind: 'GOAWAY',
+      lastStreamId,
+      errorCode,
+      ...(debug === undefined ? {} : { debug }),
+    })
+  }
+
+  sendWindowUpdate(streamId: number, increment: number): Promise<void> {
+    return this.send({ kind: 'WINDOW_UPDATE', streamId, increment })
+  }
+
+  sendPing(opaque: Buffer = Buffer.alloc(8)): Promise<void> {
+    return this.send({ kind: 'PING', opaque })
+  }
+
+  /** The peer's first SETTINGS frame (not an ACK); a ClosedValue when it closes first. */
+  waitForSettings(options: WaitOptions = {}): Promise<FrameRecord | TimeoutValue | ClosedValue> {
+    return this.waitForFrame((r) => r.frame.kind === 'SETTINGS' && !r.frame.ack, {
+      ...options,
+      what: "the peer's SETTINGS",
+    })
   }
 
   /**
