@@ -71,7 +71,10 @@ export class FrameConnection {
   readonly #outParser: FrameParser
   /** Decodes our own header blocks for the transcript (mirrors the peer's table). */
   readonly #outDecoder = new HpackDecoder()
-  readonly #pending: { in?: PendingBlock; out?: PendingBlock } = {}
+  readonly #pending: { in: PendingBlock | undefined; out: PendingBlock | undefined } = {
+    in: undefined,
+    out: undefined,
+  }
   readonly #waiters = new Set<Waiter>()
   #seq = 0
   #peer: PeerState = 'open'
@@ -341,7 +344,7 @@ export class FrameConnection {
 
   #finish(side: 'in' | 'out'): HeaderBlock | undefined {
     const pending = this.#pending[side]
-    delete this.#pending[side]
+    this.#pending[side] = undefined
     if (pending === undefined) return undefined
     const decoder = side === 'in' ? this.decoder : this.#outDecoder
     const decoded = decoder.decode(Buffer.concat(pending.fragments))

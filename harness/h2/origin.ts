@@ -16,7 +16,6 @@ import {
   type OutgoingHttpHeaders,
   type ServerHttp2Stream,
 } from 'node:http2'
-import type { Server as NetServer } from 'node:net'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
 import { listenLoopback } from '../net/loopback.js'
 import { onceClose, type Started } from '../net/started.js'
@@ -170,16 +169,16 @@ export async function startH2Origin(options: H2OriginOptions = {}): Promise<Star
     rawHeaders: readonly string[],
   ): void => {
     stream.on('error', () => undefined)
-    const method = String(headers[':method'] ?? '')
+    const method = headers[':method'] ?? ''
     const index = requests.length
     const base = {
       id: index + 1,
-      session: sessionIds.get(stream.session as Http2Session) ?? 's?',
+      session: sessionIds.get(stream.session!) ?? 's?',
       streamId: stream.id ?? 0,
       rawHeaders: pairs(rawHeaders),
       method,
-      path: headers[':path'] as string | undefined,
-      authority: headers[':authority'] as string | undefined,
+      path: headers[':path'],
+      authority: headers[':authority'],
       at: performance.now(),
     }
     const chunks: Buffer[] = []
@@ -222,9 +221,9 @@ export async function startH2Origin(options: H2OriginOptions = {}): Promise<Star
       go()
     })
   }
-  ;(server as Http2Server).on('stream', onStream as (s: ServerHttp2Stream) => void)
+  server.on('stream', onStream as (s: ServerHttp2Stream) => void)
   server.on('error', () => undefined)
-  const address = await listenLoopback(server as unknown as NetServer)
+  const address = await listenLoopback(server)
 
   const close = onceClose(async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))

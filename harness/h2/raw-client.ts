@@ -6,7 +6,7 @@
  * field asks for. Every frame both ways is recorded with a timestamp,
  * decoded and as bytes (records, transcript()).
  */
-import type { TLSSocket } from 'node:tls'
+import { TLSSocket } from 'node:tls'
 import {
   createClientSocket,
   whenConnected,
@@ -134,7 +134,7 @@ export async function openH2RawClient(options: H2RawClientOptions): Promise<H2Ra
   })
   options.transcript?.record({ hop: 'client', conn: options.id, type: 'open', dir: 'to-target' })
   await whenConnected(socket, target, timeoutMs, options.signal)
-  const alpnProtocol = tls === undefined ? undefined : ((socket as TLSSocket).alpnProtocol ?? false)
+  const alpnProtocol = socket instanceof TLSSocket ? (socket.alpnProtocol ?? false) : undefined
   if (options.preface !== false) {
     const settings = options.settings ?? [
       [SETTING.ENABLE_PUSH, 0],

@@ -54,9 +54,7 @@ export function streamResult(
   end: StreamEnd,
 ): StreamResult {
   const frames = records.filter((r) => r.dir === 'received' && r.frame.header.streamId === streamId)
-  const blocks = frames.flatMap((r) =>
-    r.block !== undefined && r.block.via === 'HEADERS' ? [r.block] : [],
-  )
+  const blocks = frames.flatMap((r) => (r.block?.via === 'HEADERS' ? [r.block] : []))
   const data = Buffer.concat(frames.flatMap((r) => (r.frame.kind === 'DATA' ? [r.frame.data] : [])))
   const rst = frames.find((r) => r.frame.kind === 'RST_STREAM')?.frame
   let status: string | undefined

@@ -67,7 +67,9 @@ function details(frame: Frame): string[] {
       return [`promised stream ${frame.promisedStreamId}`]
     case 'MALFORMED':
       return [`malformed: ${frame.problem}`]
-    default:
+    case 'HEADERS':
+    case 'CONTINUATION':
+    case 'UNKNOWN':
       return []
   }
 }
