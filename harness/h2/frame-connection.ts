@@ -10,7 +10,7 @@ import type { Socket } from 'node:net'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
 import type { TranscriptRecorder } from '../net/transcript.js'
 import type { Hop } from '../net/wire-event.js'
-import { ERROR_CODE, FLAG } from './constants.js'
+import { ERROR_CODE, FLAG, SETTING } from './constants.js'
 import { encodeFrame, FrameParser, type FrameSpec, type ParsedFrame } from './frames.js'
 import { HpackDecoder } from './hpack-decoder.js'
 import { HpackEncoder, type BlockItem } from './hpack-encoder.js'
@@ -77,6 +77,7 @@ export class FrameConnection {
   }
   readonly #waiters = new Set<Waiter>()
   #seq = 0
+  #sizeUpdate: number | undefined
   #peer: PeerState = 'open'
   readonly closed: Promise<void>
 
@@ -164,7 +165,23 @@ export class FrameConnection {
     items: readonly BlockItem[],
     options: HeaderFrameOptions = {},
   ): Promise<void> {
-    return this.send(headerFrames(streamId, this.encoder.encode(items), options))
+    return this.send(headerFrames(streamId, this.encodeBlock(items), options))
+  }
+
+  /**
+   * Encodes one header block with this connection's encoder. When the peer's
+   * SETTINGS_HEADER_TABLE_SIZE shrank the table below what the encoder used,
+   * the block starts with the size update RFC 7541 §4.2 requires, unless the
+   * items already start with one.
+   */
+  encodeBlock(items: readonly BlockItem[]): Buffer {
+    const update = this.#sizeUpdate
+    this.#sizeUpdate = undefined
+    const first = items[0]
+    if (update === undefined || (first !== undefined && 'sizeUpdate' in first)) {
+      return this.encoder.encode(items)
+    }
+    return this.encoder.encode([{ sizeUpdate: update }, ...items])
   }
 
   /** Sends `data` as DATA frames of the chosen sizes (flow control is not checked). */
@@ -308,6 +325,12 @@ export class FrameConnection {
 
   #received(parsed: ParsedFrame): void {
     this.#record('received', parsed)
+    const settings = parsed.frame.kind === 'SETTINGS' ? parsed.frame.settings : []
+    for (const [id, value] of settings) {
+      if (id === SETTING.HEADER_TABLE_SIZE && value < this.encoder.table.maxSize) {
+        this.#sizeUpdate = value
+      }
+    }
     if (this.#options.autoAck === false) return
     const f = parsed.frame
     if (f.kind === 'SETTINGS' && !f.ack) void this.send({ kind: 'SETTINGS', ack: true })

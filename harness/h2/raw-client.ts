@@ -184,7 +184,7 @@ export async function openH2RawClient(options: H2RawClientOptions): Promise<H2Ra
       const end = spec.endStream !== false
       const hasBody = body !== undefined && body.length > 0
       const hasTrailers = spec.trailers !== undefined
-      const block = connection.encoder.encode(fields)
+      const block = connection.encodeBlock(fields)
       const frames = headerFrames(streamId, block, {
         endStream: end && !hasBody && !hasTrailers,
         ...(spec.split === undefined ? {} : { split: spec.split }),
@@ -199,7 +199,7 @@ export async function openH2RawClient(options: H2RawClientOptions): Promise<H2Ra
       }
       if (spec.trailers !== undefined) {
         frames.push(
-          ...headerFrames(streamId, connection.encoder.encode(spec.trailers), { endStream: end }),
+          ...headerFrames(streamId, connection.encodeBlock(spec.trailers), { endStream: end }),
         )
       }
       await connection.send(frames)

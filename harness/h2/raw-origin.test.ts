@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isTimeout } from '../net/deadline.js'
 import { disposeCertificateCorpus, getCertificateCorpus } from '../tls/certificate-factory.js'
 import type { CertificateCorpus } from '../tls/types.js'
+import { SETTING } from './constants.js'
 import type { FieldRepresentation, FieldSpec } from './hpack-encoder.js'
 import { startH2Origin, startH2RawOrigin } from './origin.js'
 import { openH2RawClient } from './raw-client.js'
@@ -148,6 +149,36 @@ describe('raw h2 client ↔ raw h2 origin', () => {
       ended(await origin.waitForRequest((x) => x.field(':path') === '/malformed', WAIT)).end,
     ).toBe('end-stream')
     expect(origin.transcript('o1')).toContain('"Connection": "keep-alive"')
+  })
+
+  it("follows the peer's smaller SETTINGS_HEADER_TABLE_SIZE with a size update, and advertises open windows", async () => {
+    await using origin = await startH2RawOrigin({ settings: [[SETTING.HEADER_TABLE_SIZE, 0]] })
+    await using client = await openH2RawClient({
+      host: '127.0.0.1',
+      port: origin.port,
+      id: 'c5',
+      timeoutMs: 5_000,
+    })
+    const settings = ended(await client.connection.waitForSettings(WAIT))
+    expect(settings.frame).toMatchObject({
+      settings: [
+        [SETTING.HEADER_TABLE_SIZE, 0],
+        [SETTING.INITIAL_WINDOW_SIZE, 2 ** 31 - 1],
+      ],
+    })
+    const window = ended(await client.waitForFrame((x) => x.frame.kind === 'WINDOW_UPDATE', WAIT))
+    expect(window.frame).toMatchObject({ increment: 2 ** 31 - 1 - 65_535 })
+    const body = Buffer.alloc(200_000, 0x61)
+    await client.request({
+      method: 'POST',
+      path: '/big',
+      fields: [{ name: 'x-i', value: '1', as: { kind: 'literal', indexing: 'incremental' } }],
+      body,
+      dataChunks: 16_384,
+    })
+    const r = ended(await origin.waitForRequest((x) => x.field(':path') === '/big', WAIT))
+    expect(r.blocks[0]?.sizeUpdates).toEqual([0])
+    expect(r.data.length).toBe(body.length)
   })
 
   it('records a client reset and a timeout is a value', async () => {

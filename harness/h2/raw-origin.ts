@@ -64,8 +64,13 @@ export type H2RawResponder = (
 export interface H2RawOriginOptions {
   /** Serve TLS with ALPN h2 with this leaf; without it, cleartext prior knowledge. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer }
-  /** Our SETTINGS. @default none (the defaults), plus ENABLE_CONNECT_PROTOCOL when asked */
+  /** Our SETTINGS, before the ones openWindow and enableConnectProtocol add. @default none */
   readonly settings?: readonly (readonly [id: number, value: number])[]
+  /**
+   * Open the windows (INITIAL_WINDOW_SIZE 2^31-1 in our SETTINGS, and a
+   * connection WINDOW_UPDATE), so no request body stalls. @default true
+   */
+  readonly openWindow?: boolean
   /** Advertise SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441). */
   readonly enableConnectProtocol?: boolean
   /**
@@ -138,6 +143,8 @@ function streamEnded(conn: FrameConnection, streamId: number): StreamEnd | undef
   return conn.peerState === 'open' ? undefined : 'closed'
 }
 
+const MAX_WINDOW = 2 ** 31 - 1
+
 export async function startH2RawOrigin(
   options: H2RawOriginOptions = {},
 ): Promise<StartedH2RawOrigin> {
@@ -147,8 +154,10 @@ export async function startH2RawOrigin(
   const handled = new Map<FrameConnection, Set<number>>()
   const waiters = new Set<() => void>()
   const respond: H2RawResponder = options.respond ?? (() => ({ body: 'ok' }))
+  const openWindow = options.openWindow !== false
   const settings = [
     ...(options.settings ?? []),
+    ...(openWindow ? [[SETTING.INITIAL_WINDOW_SIZE, MAX_WINDOW] as const] : []),
     ...(options.enableConnectProtocol === true
       ? [[SETTING.ENABLE_CONNECT_PROTOCOL, 1] as const]
       : []),
@@ -217,7 +226,12 @@ export async function startH2RawOrigin(
     options.transcript?.record({ hop: 'origin', conn: conn.id, type: 'open', dir: 'from-target' })
     connections.push(conn)
     socket.on('close', () => check(conn))
-    void conn.send({ kind: 'SETTINGS', settings })
+    void conn.send([
+      { kind: 'SETTINGS', settings },
+      ...(openWindow
+        ? [{ kind: 'WINDOW_UPDATE', streamId: 0, increment: MAX_WINDOW - 65_535 } as const]
+        : []),
+    ])
   }
 
   const server: Server =
