@@ -214,6 +214,8 @@ export async function startH2RawOrigin(
   let count = 0
   const onSocket = (socket: Socket): void => {
     count += 1
+    // One write, one segment: no Nagle delay between an ACK and an answer.
+    socket.setNoDelay(true)
     const conn = new FrameConnection({
       socket,
       role: 'server',
