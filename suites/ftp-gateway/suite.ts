@@ -1,5 +1,9 @@
 import { defineSuite } from '../../harness/engine/model/case.js'
+import { errorCases } from './errors.cases.js'
+import { malformedCases } from './malformed.cases.js'
+import { pageCases } from './pages.cases.js'
 import { retrievalCases } from './retrieval.cases.js'
+import { secretCases } from './secrets.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -9,5 +13,5 @@ import { retrievalCases } from './retrieval.cases.js'
 export const ftpGatewaySuite = defineSuite({
   id: 'ftp-gateway',
   title: 'HTTP→FTP gateway',
-  cases: [...retrievalCases],
+  cases: [...retrievalCases, ...pageCases, ...secretCases, ...malformedCases, ...errorCases],
 })
