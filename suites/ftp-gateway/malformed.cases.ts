@@ -18,9 +18,15 @@ import { randomBytes } from 'node:crypto'
 import { defineCase } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { conforms, violates, type Outcome } from '../../harness/engine/model/outcome.js'
-import { HOSTILE_LINES, T_TXT, listingBytes, type FtpScript } from '../../harness/ftp/index.js'
+import {
+  HOSTILE_LINES,
+  T_TXT,
+  listingBytes,
+  seededBytes,
+  type FtpScript,
+} from '../../harness/ftp/index.js'
 import { requestBytes } from '../../harness/wire/serialize.js'
-import { fetchThrough, messageOf, summary, type Exchange } from './exchange.js'
+import { fetchThrough, fieldOf, messageOf, summary, type Exchange } from './exchange.js'
 import { ftpOf } from './ftp.js'
 
 /** One corpus entry: what FO does, and the path asked for. */
@@ -28,7 +34,12 @@ interface Hostile {
   readonly label: string
   readonly path: string
   readonly script: FtpScript
+  /** The file's bytes, when a whole 2xx must carry exactly them. */
+  readonly file?: Buffer
 }
+
+/** pub/k.bin of the fixture tree (1 KiB, seeded). */
+const K_BIN = seededBytes(2, 0, 1024)
 
 const CANARY = 'CANARY-'
 
@@ -123,6 +134,21 @@ async function survive(
     if (read.kind === 'malformed')
       return violates(`a framed response to ${item.label}`, summary(exchange))
     const message = messageOf(exchange)
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT; anything else leaves the message unframed.
+    const length = message === undefined ? undefined : fieldOf(message, 'content-length')
+    if (length !== undefined && !/^\d+$/.test(length.trim()))
+      return violates(`a framed response to ${item.label}`, `Content-Length: ${length}`)
+    // RFC 9112 §6.3: a whole 2xx for the file is the file; a bogus SIZE must not frame less or more.
+    if (
+      item.file !== undefined &&
+      message?.complete === true &&
+      message.head.status < 300 &&
+      !message.body.equals(item.file)
+    )
+      return violates(
+        `the ${item.file.length} bytes of ${item.path}, or an error, for ${item.label}`,
+        `a complete ${message.head.status} of ${message.body.length} other bytes`,
+      )
     if (message !== undefined && !message.complete && message.head.status < 400)
       ctx.note('  a best-effort page left incomplete, then closed: accepted')
     if (message !== undefined && !message.complete && message.head.status >= 400)
@@ -192,11 +218,13 @@ export const malformedCases = [
         label: `EPSV ${reply}`,
         path: '/pub/k.bin',
         script: { EPSV: reply },
+        file: K_BIN,
       })
       const pasv = (fields: string): Hostile => ({
         label: `EPSV 500, PASV (${fields})`,
         path: '/pub/k.bin',
         script: { EPSV: '500 no EPSV', PASV: `227 Entering Passive Mode (${fields})` },
+        file: K_BIN,
       })
       return survive(
         ctx,
@@ -244,12 +272,13 @@ export const malformedCases = [
         label: `SIZE ${reply}`,
         path: '/pub/k.bin',
         script: { SIZE: reply },
+        file: K_BIN,
       })
       return survive(ctx, [
         size('213 -1'),
         size('213 99999999999999999999999'),
         size('213 12abc'),
-        { label: 'MDTM 213 2020', path: '/pub/k.bin', script: { MDTM: '213 2020' } },
+        { label: 'MDTM 213 2020', path: '/pub/k.bin', script: { MDTM: '213 2020' }, file: K_BIN },
       ])
     },
   }),
