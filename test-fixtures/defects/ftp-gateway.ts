@@ -6,6 +6,7 @@ import { startFtpGatewayTarget } from '../../harness/engine/target/builtin.js'
 import type { SeededDefect } from './types.js'
 import {
   fixedBufferErrorPage,
+  overReadingListing,
   rawReplyErrorPage,
   rawUnparsedLinesListing,
   urlEchoingErrorPage,
@@ -80,9 +81,15 @@ export const ftpGatewayDefects: readonly SeededDefect[] = [
     (reference) => ({ errorPage: fixedBufferErrorPage(reference) }),
   ),
   ftpDefect(
+    'listing-parser-over-reads',
+    'Keeps listings in one reused buffer and names a nameless last line with the bytes after it: an earlier listing leaks into the page (the Squidbleed shape, CVE-2026-47729; FTP-07)',
+    ['ftp-gateway/hostile-listings-end-cleanly'],
+    (reference) => ({ listingPage: overReadingListing(reference) }),
+  ),
+  ftpDefect(
     'no-data-channel-timeout',
     'Waits ten minutes on a silent data connection, so a LIST that never ends hangs the request past {ftp_timeout} (FTP-07, FTP-21)',
-    ['ftp-gateway/hostile-listings-end-cleanly'],
+    ['ftp-gateway/endless-listings-end-cleanly'],
     (reference) => ({
       timeout: (wait, ms) => (wait === 'data' ? 600_000 : reference.timeout(wait, ms)),
     }),

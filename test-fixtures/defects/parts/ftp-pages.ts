@@ -101,3 +101,32 @@ export function wrappingPassiveOffer(reference: FtpGatewaySteps): FtpGatewayStep
     return { command, host: n.slice(0, 4).join('.'), port: (n[4] ?? 0) * 256 + (n[5] ?? 0) }
   }
 }
+
+/** One listing buffer for every request, reused without clearing (the Squidbleed shape, catalog [F12]). */
+const scratch = Buffer.alloc(256 * 1024)
+const NAMELESS = /^[-dl]\S{9}\s+\d+\s+\S+\s+\S+\s+\d+\s+\w{3}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})$/
+
+/**
+ * A listing parser that copies each listing into a shared scratch buffer and,
+ * for a last line without a name, takes the name from the bytes after the
+ * line's end (up to a line end or 200 bytes): stale bytes of an earlier,
+ * longer listing, another request's data, end up in the page.
+ */
+export function overReadingListing(reference: FtpGatewaySteps): FtpGatewaySteps['listingPage'] {
+  return (listing, context) => {
+    const n = Math.min(listing.length, scratch.length)
+    listing.copy(scratch, 0, 0, n)
+    const text = listing.toString('latin1').replace(/\r?\n$/, '')
+    const last = text.slice(text.lastIndexOf('\n') + 1).replace(/\r$/, '')
+    if (!NAMELESS.test(last)) return reference.listingPage(listing, context)
+    let end = n
+    while (
+      end < Math.min(n + 200, scratch.length) &&
+      scratch[end] !== 0x0a &&
+      scratch[end] !== 0x0d
+    )
+      end += 1
+    const name = scratch.subarray(n, end)
+    return reference.listingPage(Buffer.concat([Buffer.from(`${text} `, 'latin1'), name]), context)
+  }
+}
