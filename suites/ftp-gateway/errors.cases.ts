@@ -81,14 +81,24 @@ function unframedOrSuccess(exchanges: readonly Exchange[]): Outcome | undefined 
   return undefined
 }
 
-/** The 401s among the exchanges that carry no WWW-Authenticate (RFC 9110 §15.5.2). */
-function challengeless(exchanges: readonly Exchange[]): Exchange | undefined {
-  return exchanges.find((e) => {
-    const message = messageOf(e)
-    return (
-      message?.head.status === 401 && (fieldOf(message, 'www-authenticate') ?? '').trim() === ''
-    )
-  })
+/**
+ * A 401 without WWW-Authenticate (RFC 9110 §15.5.2: "The server generating a
+ * 401 response MUST send a WWW-Authenticate header field"), or a 407 without
+ * Proxy-Authenticate (§15.5.8: "The proxy MUST send a Proxy-Authenticate
+ * header field"): the first such exchange and what it lacks.
+ */
+function challengeless(
+  exchanges: readonly Exchange[],
+): { readonly exchange: Exchange; readonly lacks: string } | undefined {
+  for (const exchange of exchanges) {
+    const message = messageOf(exchange)
+    const status = message?.head.status
+    if (message === undefined || (status !== 401 && status !== 407)) continue
+    const field = status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate'
+    if ((fieldOf(message, field) ?? '').trim() === '')
+      return { exchange, lacks: `${status} without ${field}` }
+  }
+  return undefined
 }
 
 function table(exchanges: readonly Exchange[]): string {
@@ -157,8 +167,8 @@ export const errorCases = [
       const bare = challengeless(refusals)
       if (bare !== undefined)
         return violates(
-          `a WWW-Authenticate challenge with the 401 to ${bare.label}`,
-          '401 without WWW-Authenticate',
+          `a challenge with the ${bare.lacks.slice(0, 3)} to ${bare.exchange.label}`,
+          bare.lacks,
         )
       const failed = unframedOrSuccess(refusals)
       if (failed !== undefined) return failed
@@ -225,11 +235,13 @@ export const errorCases = [
       const bare = challengeless(exchanges)
       if (bare !== undefined)
         return violates(
-          `WWW-Authenticate with the 401 to ${bare.label}`,
-          '401 without WWW-Authenticate',
+          `a challenge with the ${bare.lacks.slice(0, 3)} to ${bare.exchange.label}`,
+          bare.lacks,
         )
       const asAuth = exchanges.filter(
-        (e) => e.label.startsWith('421') && messageOf(e)?.head.status === 401,
+        (e) =>
+          e.label.startsWith('421') &&
+          (messageOf(e)?.head.status === 401 || messageOf(e)?.head.status === 407),
       )
       if (asAuth.length > 0)
         return violates(
