@@ -19,6 +19,10 @@ import { overheadCases } from './overhead.cases.js'
 import { rangeCases } from './range.cases.js'
 import { sessionIsolationCases } from './session-isolation.cases.js'
 import { teardownCases } from './teardown.cases.js'
+import { errorCases } from './errors.cases.js'
+import { malformedCases } from './malformed.cases.js'
+import { pageCases } from './pages.cases.js'
+import { secretCases } from './secrets.cases.js'
 
 /**
  * The HTTP→FTP protocol gateway (docs/requirements.md §13, role ftp-gateway):
@@ -49,5 +53,9 @@ export const ftpGatewaySuite = defineSuite({
     ...methodCases,
     ...teardownCases,
     ...overheadCases,
+    ...pageCases,
+    ...secretCases,
+    ...malformedCases,
+    ...errorCases,
   ],
 })
