@@ -51,6 +51,12 @@ export interface ConformanceCase {
   readonly balancer?: BalancingNeeds
   /** Overrides the run's per-case deadline. */
   readonly timeoutMs?: number
+  /**
+   * Why the case must have the target to itself (it measures the target's
+   * speed, which another case's load would change): no other case on a
+   * shared target runs while it does.
+   */
+  readonly alone?: string
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>

@@ -75,3 +75,50 @@ describe('the own-instance lane', () => {
     ])
   }, 20_000)
 })
+
+describe('a case that must be alone (ConformanceCase.alone)', () => {
+  it('runs with no other shared-target case beside it, and the others still run side by side', async () => {
+    let running = 0
+    let most = 0
+    const seenByAlone: number[] = []
+    // Each shared case holds its slot until two are running at once (proof they overlap),
+    // or its own deadline passes: a barrier, not a pause.
+    let bothRunning!: () => void
+    const overlapped = new Promise<void>((resolve) => (bothRunning = resolve))
+    const shared = ['a', 'b', 'c'].map((id) =>
+      inSuite('demo', {
+        ...base,
+        id,
+        run: async (ctx) => {
+          running += 1
+          most = Math.max(most, running)
+          if (running >= 2) bothRunning()
+          let timer: NodeJS.Timeout | undefined
+          await Promise.race([
+            overlapped,
+            new Promise((resolve) => (timer = setTimeout(resolve, ctx.remainingMs() - 100))),
+          ])
+          clearTimeout(timer)
+          running -= 1
+          return conforms()
+        },
+      }),
+    )
+    const alone = inSuite('demo', {
+      ...base,
+      id: 'alone',
+      alone: 'measures the target',
+      run: () => {
+        seenByAlone.push(running)
+        return Promise.resolve(conforms())
+      },
+    })
+    const target: TargetEndpoint = { label: 'demo', role: 'balancer', host: '127.0.0.1', port: 9 }
+    const results = await runSuites([shared[0]!, alone, ...shared.slice(1)], [target], env, {
+      concurrency: 2,
+    })
+    expect(results.map((r) => r.verdict.status)).toEqual(['pass', 'pass', 'pass', 'pass'])
+    expect(seenByAlone).toEqual([0])
+    expect(most).toBe(2)
+  }, 20_000)
+})

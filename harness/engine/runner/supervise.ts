@@ -75,6 +75,8 @@ const ownInstance = (item: WorkItem): boolean => item.c.balancer !== undefined
 export class Supervisor {
   /** Cases on the run's shared targets. */
   readonly #queue: WorkItem[]
+  /** Lets a case that must have the shared targets to itself (ConformanceCase.alone) run alone. */
+  readonly #gate = new AloneGate()
   /** Cases that start their own target instance (load balancing): a lane of their own. */
   readonly #ownInstance: WorkItem[]
   readonly #slots = new Map<Role, Slot>()
@@ -116,7 +118,8 @@ export class Supervisor {
 
   /**
    * Runs every item with `concurrency` workers on the shared targets, and
-   * beside them half as many on the cases that start their own instance: those
+   * beside them a quarter as many (at least one) on the cases that start their
+   * own instance (fewer: each starts a real peer and its timing is graded): those
    * wait on check intervals and hundreds of requests to their own backends,
    * not on the shared target, so they must not hold its slots (nor queue
    * behind them). With a concurrency of 1 everything runs one at a time.
@@ -128,7 +131,7 @@ export class Supervisor {
         ? [this.#worker([...this.#ownInstance.splice(0), ...this.#queue.splice(0)])]
         : [
             ...Array.from({ length: concurrency }, () => this.#worker(this.#queue)),
-            ...Array.from({ length: Math.ceil(concurrency / 2) }, () =>
+            ...Array.from({ length: Math.max(1, Math.floor(concurrency / 4)) }, () =>
               this.#worker(this.#ownInstance),
             ),
           ]
@@ -166,8 +169,14 @@ export class Supervisor {
       if (this.#env.signal?.aborted === true || this.#stopped !== undefined) return
       const item = queue.shift()
       if (item === undefined) return
-      const entry = await this.#attempt(item, false)
-      if (entry.result !== undefined && !this.#wentDown(entry)) this.#publish(item, entry.result)
+      const shared = !ownInstance(item)
+      if (shared) await this.#gate.enter(item.c.alone !== undefined)
+      try {
+        const entry = await this.#attempt(item, false)
+        if (entry.result !== undefined && !this.#wentDown(entry)) this.#publish(item, entry.result)
+      } finally {
+        if (shared) this.#gate.leave(item.c.alone !== undefined)
+      }
     }
   }
 
@@ -355,5 +364,40 @@ export class Supervisor {
     }
     this.#options.onCrash?.({ ...crash, action: 'stopped' })
     slot.controller.abort()
+  }
+}
+
+/**
+ * Cases on the shared targets run side by side, except one that must be
+ * alone: it claims the gate (no case starts after that), waits until the
+ * cases running drain, runs, and opens the gate again.
+ */
+class AloneGate {
+  #running = 0
+  #claimed: Promise<void> | undefined
+  #open: (() => void) | undefined
+  #drained: (() => void) | undefined
+
+  async enter(alone: boolean): Promise<void> {
+    while (this.#claimed !== undefined) await this.#claimed
+    if (alone) {
+      this.#claimed = new Promise<void>((resolve) => (this.#open = resolve))
+      if (this.#running > 0) await new Promise<void>((resolve) => (this.#drained = resolve))
+    }
+    this.#running += 1
+  }
+
+  leave(alone: boolean): void {
+    this.#running -= 1
+    if (alone) {
+      const open = this.#open
+      this.#claimed = undefined
+      this.#open = undefined
+      open?.()
+    } else if (this.#running === 0 && this.#drained !== undefined) {
+      const drained = this.#drained
+      this.#drained = undefined
+      drained()
+    }
   }
 }
