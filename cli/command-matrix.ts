@@ -103,7 +103,7 @@ function markdownSite(outDir: string, siteDir: string, siteUrl: string | undefin
   const folder = relative(outDir, siteDir).split('\\').join('/')
   return {
     base: folder === '' ? '' : `${folder}/`,
-    where: `The evidence pages (one HTML report per peer, every byte on both hops) are built, not committed: \`proxyspec matrix\` writes them to \`${folder === '' ? '.' : folder}/\`, CI keeps them as an artifact, and the folder can be published as it is (GitHub Pages; then \`--site-url\` makes these links point there).`,
+    where: `The evidence pages (one HTML report per peer, every byte on both hops) are built, not committed: \`proxyspec matrix\` writes them to \`${folder === '' ? '.' : folder}/\`, and the folder can be published as it is (GitHub Pages; then \`--site-url\` makes these links point there).`,
   }
 }
 
