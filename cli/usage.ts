@@ -186,11 +186,12 @@ export const MATRIX_USAGE = `Usage: proxyspec matrix [options]
 Runs every selected suite against real peers, each in every role it plays, and writes the
 matrix (peers x cases, each cell linked to its evidence, peer versions and configs listed):
 the readable summary as matrix.md, and the evidence as a static site (index.html, each
-peer's full report under matrix/) that is built, not committed: CI keeps it as an
-artifact, and the folder can be published as it is (GitHub Pages).
+peer's full report under matrix/) that is built, not committed: the folder can be
+published as it is (GitHub Pages).
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
-                              peer:haproxy,peer:tinyproxy,peer:apache
+                              peer:haproxy,peer:tinyproxy,peer:apache,peer:varnish,
+                              peer:caddy
                               (peer:squid = both its profiles: direct runs every case, chained
                               only the chained CONNECT cases; peer:squid:chained = that one)
   --out DIR                   where matrix.md goes (default: docs)
