@@ -1103,7 +1103,8 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     id: 'LB-21',
     level: 'MUST',
     roles: ['balancer'],
-    levelText: 'Contract; SHOULD NOT (fold); MUST NOT (reorder)',
+    levelText:
+      "Contract; SHOULD NOT (fold P's own cookie); MUST NOT (reorder the origin's lines, RFC 9110 §5.3; losing or folding them is graded with it, because §5.3 lets a recipient combine field lines only without changing their semantics, and Set-Cookie cannot be combined)",
     rolesText: 'LB',
     contract: true,
   },
