@@ -76,7 +76,7 @@ Target (pick one):
                               GET ftp://{ftp_origin}/pub/f.bin) or reverse (GET /files/f.bin,
                               the target mapping the prefix /files/ onto {ftp_base})
   --ftp-timeout SECONDS       the FTP/read timeout the ftp-gateway is configured with
-                              ({ftp_timeout}, default 2); the stall cases scale from it
+                              ({ftp_timeout}, default 5); the stall cases scale from it
   --host NAME[:PORT]          the Host the cases send to a reverse proxy or gateway (reverse,
                               tls-terminator, tls-originator, balancer). Without it the Host is the
                               upstream's own host:port, e.g. 127.0.0.1:41234 ({origin}), not

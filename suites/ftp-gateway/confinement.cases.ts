@@ -63,14 +63,14 @@ export const confinementCases = [
       'no request-target under the mapped prefix makes the gateway issue CWD, RETR, LIST, SIZE or MDTM outside the mapped FTP base',
     level: 'MUST',
     roles: ['ftp-gateway'],
+    // FG/r only: in forward mode the URL names the FTP server's whole tree, there is no
+    // mapped base to escape.
+    ftpMode: 'reverse',
     timeoutMs: 6000,
     async run(ctx) {
       const ftp = ftpOf(ctx)
       const prefix = ftp.requestTarget('/pub/')
-      if (ftp.mode !== 'reverse' || prefix === undefined)
-        return unsupported(
-          'FG/r only: in forward mode the URL names the FTP server’s whole tree, there is no mapped base to escape (run with --ftp-mode reverse)',
-        )
+      if (prefix === undefined) return unsupported('the mapping names no /pub/ prefix')
       const failures: string[] = []
       const notes: string[] = []
       for (const escape of ESCAPES) {

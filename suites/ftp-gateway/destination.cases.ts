@@ -1,5 +1,5 @@
 import { defineCase } from '../../harness/engine/model/case.js'
-import { conforms, unsupported, violates } from '../../harness/engine/model/outcome.js'
+import { conforms, violates } from '../../harness/engine/model/outcome.js'
 import { startFtpOrigin, type FtpOrigin } from '../../harness/ftp/index.js'
 import { ftpOf } from './ftp.js'
 import { answerOf, clipped, getThrough } from './through.js'
@@ -47,12 +47,10 @@ export const destinationCases = [
       'the gateway connects to exactly the host and port of the ftp:// URI: an encoded "@" in the userinfo, a conflicting Host header or an IPv6 literal does not change where it goes',
     level: 'MUST',
     roles: ['ftp-gateway'],
+    // FG/f only: in reverse mode the mapping, not the request, names the FTP server.
+    ftpMode: 'forward',
     async run(ctx) {
       const ftp = ftpOf(ctx)
-      if (ftp.mode !== 'forward')
-        return unsupported(
-          'FG/f only: in reverse mode the mapping, not the request, names the FTP server',
-        )
       const x = ftp.thirdParty
       const origin = ftp.origin
       const v6 = await originOnIpv6()

@@ -26,11 +26,6 @@ export function targetOf(ctx: CaseContext, ftpPath: string): string {
   return target ?? endCase(unsupported(`reverse mode cannot name ${ftpPath} (outside {ftp_base})`))
 }
 
-/** Ends the case unsupported unless the target is a forward (FG/f) gateway: the row needs the whole URL. */
-export function forwardOnly(ctx: CaseContext, why: string): void {
-  if (ftpOf(ctx).mode !== 'forward') endCase(unsupported(`forward mode only (FG/f): ${why}`))
-}
-
 /** `method target` with Host and Connection: close, answered within the case deadline. */
 export async function ftpGet(
   ctx: CaseContext,

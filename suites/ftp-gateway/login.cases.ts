@@ -1,15 +1,6 @@
 import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, violates } from '../../harness/engine/model/outcome.js'
-import {
-  answerText,
-  fieldOf,
-  forwardOnly,
-  ftpGet,
-  messageOf,
-  planText,
-  printable,
-  targetOf,
-} from './ftp-get.js'
+import { answerText, fieldOf, ftpGet, messageOf, planText, printable, targetOf } from './ftp-get.js'
 import { ftpOf } from './ftp.js'
 
 // FTP-14 is a semantic row: RFC 1738 §3.2.1 says with a lowercase "should"
@@ -108,9 +99,10 @@ export const loginCases = [
       'the gateway percent-decodes the URL user and password (%40, %3A) into USER and PASS',
     level: 'SHOULD',
     roles: ['ftp-gateway'],
+    // FG/f only: the userinfo is part of the ftp:// URL.
+    ftpMode: 'forward',
     timeoutMs: 4000,
     async run(ctx) {
-      forwardOnly(ctx, 'the userinfo is part of the ftp:// URL')
       const { origin } = ftpOf(ctx)
       origin.script({
         PASS: (c) =>
@@ -157,9 +149,10 @@ export const loginCases = [
       'for a URL user without a password that the server answers 331, the gateway asks the client (401 with a Basic challenge) rather than guessing',
     level: 'SHOULD',
     roles: ['ftp-gateway'],
+    // FG/f only: the userinfo is part of the ftp:// URL.
+    ftpMode: 'forward',
     timeoutMs: 4000,
     async run(ctx) {
-      forwardOnly(ctx, 'the userinfo is part of the ftp:// URL')
       const { origin } = ftpOf(ctx)
       const exchange = await ftpGet(ctx, `ftp://bob@${origin.authority}/pub/k.bin`)
       const pass = exchange.commands.find((c) => c.verb === 'PASS')

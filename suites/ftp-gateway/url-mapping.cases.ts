@@ -2,7 +2,7 @@ import { defineCase } from '../../harness/engine/model/case.js'
 import { conforms, observed, violates } from '../../harness/engine/model/outcome.js'
 import type { FtpCommand } from '../../harness/ftp/index.js'
 import { runVariants } from '../support/variants.js'
-import { answerText, forwardOnly, ftpGet, messageOf, planText, printable } from './ftp-get.js'
+import { answerText, ftpGet, messageOf, planText, printable } from './ftp-get.js'
 import { ftpOf } from './ftp.js'
 
 /** Commands whose argument names a file or directory (not the login, not TYPE). */
@@ -108,9 +108,10 @@ export const urlMappingCases = [
       'the gateway percent-decodes every path component once before using it in CWD or RETR, and removes ;type= from the name',
     level: 'MUST',
     roles: ['ftp-gateway'],
+    // FG/f only: the command plan of a whole ftp:// URL path.
+    ftpMode: 'forward',
     timeoutMs: 6000,
     async run(ctx) {
-      forwardOnly(ctx, 'the command plan of a whole ftp:// URL path')
       const rules: PathRule[] = [
         { path: '/pub/a%20b.txt', encoded: ['%20'] },
         { path: '/pub/d%3Bx/f.bin', encoded: ['%3B'] },
@@ -143,9 +144,10 @@ export const urlMappingCases = [
       'the gateway sends one CWD per path component; a component with an encoded "/" is one argument (a/b, /pub), never split',
     level: 'MUST',
     roles: ['ftp-gateway'],
+    // FG/f only: the command plan of a whole ftp:// URL path.
+    ftpMode: 'forward',
     timeoutMs: 6000,
     async run(ctx) {
-      forwardOnly(ctx, 'the command plan of a whole ftp:// URL path')
       const rules: PathRule[] = [
         { path: '/pub/a%2Fb/f.bin', encoded: ['%2F'], whole: 'a/b' },
         { path: '/%2Fpub/f.bin', encoded: ['%2F'], whole: '/pub' },

@@ -3,7 +3,7 @@ import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
 import type { StartedBackends } from '../../backends/types.js'
 import type { BalancerProfile } from './balancer-profile.js'
-import { rolesBehind, type Role } from './roles.js'
+import { rolesBehind, type FtpMode, type Role } from './roles.js'
 import type { SpecRef } from './spec-ref.js'
 
 /**
@@ -57,6 +57,12 @@ export interface ConformanceCase {
    * shared target runs while it does.
    */
   readonly alone?: string
+  /**
+   * In the ftp-gateway role: the mapping the case's row is about (catalog
+   * FG/f forward, FG/r reverse). In a run of the other --ftp-mode the case is
+   * not applicable, with that reason.
+   */
+  readonly ftpMode?: FtpMode
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>

@@ -113,6 +113,12 @@ export async function runCase(
     )
   if (c.needs?.includes('next-hop') === true && target.noNextHop !== undefined)
     return notApplicable(c, target.role, `needs the harness next hop: ${target.noNextHop}`)
+  if (c.ftpMode !== undefined && env.ftp !== undefined && env.ftp.mode !== c.ftpMode)
+    return notApplicable(
+      c,
+      target.role,
+      `a row about the ${c.ftpMode} mapping (FG/${c.ftpMode === 'forward' ? 'f' : 'r'}): run with --ftp-mode ${c.ftpMode}`,
+    )
   const balancing = balancingPlan(c, target, env)
   if (typeof balancing === 'string') return notApplicable(c, target.role, balancing)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs

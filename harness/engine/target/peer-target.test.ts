@@ -100,7 +100,7 @@ describe('run --target peer:squid:PROFILE', () => {
     'peer:squid is direct: no cache_peer, the chained cases not applicable with the reason',
     async () => {
       const run = await runProfile('peer:squid')
-      expect(run.target.roles).toEqual(['forward', 'reverse'])
+      expect(run.target.roles).toEqual(['forward', 'reverse', 'ftp-gateway'])
       expect(run.target.stderr).not.toContain('name=nexthop')
       expect(chainedIds(run)).toEqual([])
       const chained = run.results.find((r) => r.id === 'connect/chained-connect-is-authority-form')

@@ -147,7 +147,10 @@ export class FtpControl {
       const left = deadline - Date.now()
       if (left <= 0) throw new FtpError({ kind: 'timeout', during })
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left)
+        // At the deadline, bytes that already arrived are read first: after a
+        // stalled event loop the timer and the reply are due together, and
+        // the timers phase runs before the poll phase reads the socket.
+        const timer = setTimeout(() => setImmediate(done), left)
         const signal = this.#ctx.signal
         function done(): void {
           clearTimeout(timer)
