@@ -16,6 +16,7 @@ import {
   type OutgoingHttpHeaders,
   type ServerHttp2Stream,
 } from 'node:http2'
+import { ChangeSignal } from '../tcp/wait-until.js'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
 import { listenLoopback } from '../net/loopback.js'
 import { onceClose, type Started } from '../net/started.js'
@@ -137,7 +138,7 @@ export async function startH2Origin(options: H2OriginOptions = {}): Promise<Star
   const timeoutMs = options.timeoutMs ?? 2000
   const requests: H2OriginRequest[] = []
   const sessions = new Set<Http2Session>()
-  const waiters = new Set<() => void>()
+  const changes = new ChangeSignal()
   let respond: H2OriginResponder = options.respond ?? (() => ({ body: 'ok' }))
   let sessionCount = 0
   const sessionIds = new WeakMap<Http2Session, string>()
@@ -151,9 +152,7 @@ export async function startH2Origin(options: H2OriginOptions = {}): Promise<Star
           allowHTTP1: false,
           settings,
         })
-  const wakeAll = (): void => {
-    for (const wake of [...waiters]) wake()
-  }
+  const wakeAll = (): void => changes.notify()
 
   server.on('session', (session: Http2Session) => {
     sessionCount += 1
@@ -240,25 +239,7 @@ export async function startH2Origin(options: H2OriginOptions = {}): Promise<Star
     },
     async waitForRequest(predicate, waitOptions = {}) {
       const find = (): H2OriginRequest | undefined => requests.find((r) => r.ended && predicate(r))
-      const now = find()
-      if (now !== undefined) return now
-      let wake: (() => void) | undefined
-      const found = new Promise<H2OriginRequest>((resolve) => {
-        wake = () => {
-          const r = find()
-          if (r !== undefined) resolve(r)
-        }
-        waiters.add(wake)
-      })
-      try {
-        return await raceTimeout(
-          'a request at the h2 origin',
-          found,
-          waitOptions.timeoutMs ?? timeoutMs,
-        )
-      } finally {
-        if (wake !== undefined) waiters.delete(wake)
-      }
+      return changes.until('a request at the h2 origin', find, waitOptions.timeoutMs ?? timeoutMs)
     },
     close,
     [Symbol.asyncDispose]: close,

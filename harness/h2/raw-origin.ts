@@ -9,6 +9,7 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer } from 'node:tls'
 import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
+import { ChangeSignal } from '../tcp/wait-until.js'
 import { listenLoopback } from '../net/loopback.js'
 import { onceClose, type Started } from '../net/started.js'
 import type { TranscriptRecorder } from '../net/transcript.js'
@@ -152,7 +153,7 @@ export async function startH2RawOrigin(
   const prefix = options.connPrefix ?? 'o'
   const connections: FrameConnection[] = []
   const handled = new Map<FrameConnection, Set<number>>()
-  const waiters = new Set<() => void>()
+  const changes = new ChangeSignal()
   const respond: H2RawResponder = options.respond ?? (() => ({ body: 'ok' }))
   const openWindow = options.openWindow !== false
   const settings = [
@@ -208,7 +209,7 @@ export async function startH2RawOrigin(
       done.add(id)
       void answer(conn, requestOf(conn, id, head, end)).catch(() => undefined)
     }
-    for (const wake of [...waiters]) wake()
+    changes.notify()
   }
 
   let count = 0
@@ -278,25 +279,11 @@ export async function startH2RawOrigin(
       const ended = waitOptions.ended ?? true
       const find = (): H2RawRequest | undefined =>
         requests().find((r) => (!ended || r.end !== undefined) && predicate(r))
-      const now = find()
-      if (now !== undefined) return now
-      let wake: (() => void) | undefined
-      const found = new Promise<H2RawRequest>((resolve) => {
-        wake = () => {
-          const r = find()
-          if (r !== undefined) resolve(r)
-        }
-        waiters.add(wake)
-      })
-      try {
-        return await raceTimeout(
-          'a request at the raw h2 origin',
-          found,
-          waitOptions.timeoutMs ?? timeoutMs,
-        )
-      } finally {
-        if (wake !== undefined) waiters.delete(wake)
-      }
+      return changes.until(
+        'a request at the raw h2 origin',
+        find,
+        waitOptions.timeoutMs ?? timeoutMs,
+      )
     },
     transcript(conn, renderOptions) {
       const c = connections.find((x) => x.id === conn)
