@@ -1,5 +1,6 @@
 import type { FtpMode, Role } from '../engine/model/roles.js'
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
+import type { Front } from '../engine/model/front.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
@@ -143,6 +144,12 @@ export interface PeerProfile {
    * its tunnels itself, and those cases are not applicable.
    */
   readonly nextHop: boolean
+  /**
+   * The protocols its client side speaks (front.ts): 'h2' when the config
+   * serves HTTP/2 (prior knowledge on cleartext, ALPN h2 behind TLS).
+   * @default ['h1']
+   */
+  readonly fronts?: readonly Front[]
 }
 
 /** What proxyspec knows about one real implementation. */

@@ -3,6 +3,7 @@ import type { Level } from './level.js'
 import type { Outcome } from './outcome.js'
 import type { StartedBackends } from '../../backends/types.js'
 import type { BalancerProfile } from './balancer-profile.js'
+import type { Front } from './front.js'
 import { rolesBehind, type FtpMode, type Role } from './roles.js'
 import type { SpecRef } from './spec-ref.js'
 
@@ -63,6 +64,13 @@ export interface ConformanceCase {
    * not applicable, with that reason.
    */
   readonly ftpMode?: FtpMode
+  /**
+   * The protocol the case speaks to the target (front.ts). An 'h2' case opens
+   * its connections with ctx.h2(); it is left out of a run whose fronts lack
+   * h2, and unsupported when the target turns out not to speak it.
+   * @default 'h1'
+   */
+  readonly front?: Front
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>

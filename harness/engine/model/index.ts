@@ -1,4 +1,5 @@
 export * from './roles.js'
+export * from './front.js'
 export * from './level.js'
 export * from './spec-ref.js'
 export * from './outcome.js'
