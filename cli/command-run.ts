@@ -2,9 +2,10 @@ import { DEFAULT_CONCURRENCY } from '../harness/engine/environment/environment.j
 import { resolve } from 'node:path'
 import { FTP_MODES, isFtpMode, type FtpMode, type Role } from '../harness/engine/model/roles.js'
 import type { RunResult } from '../harness/engine/model/run-result.js'
+import { FRONTS, isFront, type Front } from '../harness/engine/model/front.js'
 import { executeRun } from '../harness/engine/runner/run.js'
 import {
-  selectCasesForRoles,
+  selectCasesForRun,
   unmatchedFilters,
   type Selection,
 } from '../harness/engine/runner/select.js'
@@ -12,6 +13,7 @@ import { HarnessError } from '../harness/net/errors.js'
 import {
   parseRole,
   parseTarget,
+  resolveFronts,
   resolveRoles,
   type TargetSpec,
 } from '../harness/engine/target/target-spec.js'
@@ -54,6 +56,7 @@ const OPTIONS = {
   'proxy-auth': { type: 'string' },
   'lb-profile': { type: 'string' },
   'ftp-mode': { type: 'string' },
+  front: { type: 'string', multiple: true },
   'ftp-timeout': { type: 'string' },
   'restart-on-crash': { type: 'boolean' },
   ...PEER_CLI_OPTIONS,
@@ -93,6 +96,19 @@ export function parseFtpMode(text: string): FtpMode {
   )
 }
 
+/** --front h1,h2 (repeatable): the protocols spoken to the target. */
+export function parseFronts(values: readonly string[]): Front[] {
+  const fronts = [...new Set(values)]
+  for (const front of fronts) {
+    if (!isFront(front))
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `--front takes ${FRONTS.join(', ')} (or both, comma-separated), not "${front}"`,
+      )
+  }
+  return fronts as Front[]
+}
+
 /** `proxyspec run`: returns the exit code. */
 export async function commandRun(args: readonly string[]): Promise<number> {
   const { values: flags, positionals } = parseCommandArgs(args, OPTIONS, 'proxyspec run --help')
@@ -124,6 +140,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       ? { kind: 'spawn', command: values.spawn, label: `spawn: ${values.spawn}` }
       : parseTarget(values.target ?? 'builtin:reference')
   const roles: Role[] = splitList(values.role).map(parseRole)
+  const fronts = parseFronts(splitList(values.front))
   const formats = reportFormats(values.report)
   const rounds = parsePositiveInt(values.repeat, '--repeat', 1)
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
@@ -180,7 +197,12 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     process.stdout,
     style,
     planProgress(
-      selectCasesForRoles(allCases(), selection, resolveRoles(target, roles)),
+      selectCasesForRun(
+        allCases(),
+        selection,
+        resolveRoles(target, roles),
+        resolveFronts(target, fronts),
+      ),
       resolveRoles(target, roles),
       rounds,
     ),
@@ -204,6 +226,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           target,
           roles,
           selection,
+          fronts,
           timeoutMs,
           concurrency,
           strict,
@@ -224,6 +247,9 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           },
           onCrash: (crash) => {
             progress.crashed(crash)
+          },
+          onUnsupportedFront: (role, front, reason) => {
+            progress.unsupportedFront(role, front, reason)
           },
         },
         allCases(),

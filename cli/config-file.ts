@@ -17,6 +17,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import type { FtpMode, Role } from '../harness/engine/model/roles.js'
+import type { Front } from '../harness/engine/model/front.js'
 import { HarnessError, isHarnessError } from '../harness/net/errors.js'
 import type { PeerName } from '../harness/peers/types.js'
 import { parseTarget } from '../harness/engine/target/target-spec.js'
@@ -65,6 +66,8 @@ export interface ProxyspecConfig {
    * (relative to the config file's directory) or the profile inline.
    */
   readonly balancerProfile?: string | Readonly<Record<string, unknown>>
+  /** The protocols spoken to the target (--front): "h1", "h2" or both. */
+  readonly front?: OneOrMany<Front>
   /** How an ftp-gateway target is addressed (--ftp-mode): absolute-form ftp:// or /files/ → {ftp_base}. */
   readonly ftpMode?: FtpMode
   /** The FTP/read timeout in seconds the ftp-gateway target is configured with (--ftp-timeout, {ftp_timeout}). */
@@ -106,6 +109,7 @@ export interface RunOptionValues {
   'proxy-auth'?: string | undefined
   'lb-profile'?: string | undefined
   'ftp-mode'?: string | undefined
+  front?: string[] | undefined
   'ftp-timeout'?: string | undefined
   'restart-on-crash'?: boolean | undefined
   strict?: boolean | undefined
@@ -321,6 +325,7 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     'lb-profile':
       typeof config.balancerProfile === 'string' ? path(config.balancerProfile) : undefined,
     'ftp-mode': config.ftpMode,
+    front: list(config.front),
     'ftp-timeout': text(config.ftpTimeout),
     'restart-on-crash': config.restartOnCrash,
     strict: config.strict,

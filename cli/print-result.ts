@@ -155,6 +155,8 @@ export class RunProgress {
   #round = 1
   #crashes = 0
   #statusShown = false
+  /** Why a front is unsupported, said once: the cases it makes unsupported get no line of their own. */
+  readonly #saidOnce = new Set<string>()
 
   constructor(stream: ProgressStream, style: PrintStyle, plan: ProgressPlan) {
     this.#stream = stream
@@ -197,7 +199,8 @@ export class RunProgress {
       return
     }
     const lines: string[] = []
-    if (status !== 'pass' && status !== 'not-applicable')
+    const saidOnce = status === 'unsupported' && this.#saidOnce.has(result.verdict.message ?? '')
+    if (status !== 'pass' && status !== 'not-applicable' && !saidOnce)
       lines.push(formatCaseLine(result, this.#style))
     if (done === this.#plan.suites.get(result.suite)) lines.push(this.#suiteLine(result.suite))
     if (lines.length > 0) {
@@ -219,6 +222,19 @@ export class RunProgress {
     this.#clear()
     const withStderr = this.#crashes === 1 || crash.action === 'stopped'
     this.#stream.write(`${formatCrash(crash, withStderr)}\n`)
+    this.#redraw()
+  }
+
+  /**
+   * The target did not speak `front` in `role` when asked to (the preflight):
+   * one line, and its cases, all unsupported for that reason, none of their own.
+   */
+  unsupportedFront(role: string, front: string, reason: string): void {
+    this.#saidOnce.add(reason)
+    this.#clear()
+    this.#stream.write(
+      `${front} front unsupported in the ${role} role: ${reason}; its ${front} cases are reported unsupported\n`,
+    )
     this.#redraw()
   }
 

@@ -72,6 +72,12 @@ Target (pick one):
   --role ROLE                 forward | reverse | tls-terminator | tls-originator | tunnel |
                               balancer | ftp-gateway
                               (required with a URL or --spawn; repeat or comma-separate for several)
+  --front h1|h2               the protocol the cases speak to the target: h1 (HTTP/1.1), h2
+                              (HTTP/2: ALPN h2 for a tls-terminator, prior-knowledge h2c on a
+                              cleartext listener), or both (comma-separate). Default: what the
+                              target declares (builtin:reference and h2 peer profiles: both;
+                              a URL or --spawn: h1). A target that does not speak h2 gets one
+                              line and its h2 cases are reported unsupported
   --ftp-mode MODE             how an ftp-gateway is addressed: forward (default; absolute-form
                               GET ftp://{ftp_origin}/pub/f.bin) or reverse (GET /files/f.bin,
                               the target mapping the prefix /files/ onto {ftp_base})

@@ -94,6 +94,12 @@ export interface TargetEndpoint {
    */
   readonly noNextHop?: string
   /**
+   * Set when the run asked for the h2 front and the target, in this role, did
+   * not speak it (target/preflight-h2.ts): why, in one line, for the
+   * unsupported verdict of every h2 case.
+   */
+  readonly noH2?: string
+  /**
    * In the balancer role: how a fresh instance of the target is started for
    * one load-balancing case, in front of that case's own backends. Absent:
    * the target cannot be started per case (a URL), and those cases are not

@@ -2,6 +2,7 @@ import type { StartedBackends } from '../../backends/types.js'
 import type { BalancerProfile } from './balancer-profile.js'
 import type { RawClientTlsOptions } from '../../client/connect-socket.js'
 import type { RawClient } from '../../client/types.js'
+import type { H2RawClient } from '../../h2/index.js'
 import type { TimeoutValue } from '../../net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../origin/types.js'
 import type { NextHopAnswer, NextHopRequest } from '../../nexthop/types.js'
@@ -70,6 +71,30 @@ export interface ConnectOptions {
    * run CA; plain TCP in every other role. `false`: plain TCP in any role.
    */
   readonly tls?: RawClientTlsOptions | false
+}
+
+/** How ctx.h2() opens its connection (the defaults suit a conformant client). */
+export interface H2ConnectOptions {
+  /** Our SETTINGS after the preface. @default ENABLE_PUSH 0, INITIAL_WINDOW_SIZE 2^31-1 */
+  readonly settings?: readonly (readonly [id: number, value: number])[]
+  /** Raise the connection window to 2^31-1 after SETTINGS. @default true */
+  readonly openWindow?: boolean
+  /** Send the preface and SETTINGS; false leaves every byte to the case (H2-32). @default true */
+  readonly preface?: boolean
+  /** ACK the target's SETTINGS and PINGs. @default true */
+  readonly autoAck?: boolean
+  /**
+   * TLS (tls-terminator role) only: the ALPN protocols offered. @default ['h2']
+   */
+  readonly alpn?: readonly string[]
+}
+
+/** The pseudo-header values of a request for `path` on the origin, as the role addresses it. */
+export interface H2Target {
+  readonly method: string
+  readonly scheme: string
+  readonly authority: string
+  readonly path: string
 }
 
 /** What the run's TLS origin presents while a case holds it. */
@@ -211,6 +236,21 @@ export interface CaseContext {
    * "c2"… (as the application sees them: for TLS, the decrypted bytes).
    */
   connect(options?: ConnectOptions): Promise<RawClient>
+  /**
+   * An HTTP/2 connection to the target (a case with front 'h2'): TLS with
+   * ALPN h2 to the name it serves in the tls-terminator role, the client
+   * preface by prior knowledge on cleartext in every other role. Its bytes go
+   * into the evidence as "c1", "c2"…, and its frames, decoded, as a note
+   * when the case ends.
+   */
+  h2(options?: H2ConnectOptions): Promise<H2RawClient>
+  /**
+   * `:method GET` and the `:scheme`, `:authority`, `:path` of a request for
+   * the origin path `path` (ctx.path()): the origin's authority for a forward
+   * proxy (RFC 9113 §8.3.1, the absolute target), the Host a gateway expects
+   * otherwise. Spread into an H2RequestSpec.
+   */
+  h2Target(path: string): H2Target
   /**
    * A CONNECT target the target is configured to allow (for the built-in
    * reference: in its port allow-list), leased to this case alone. It shows

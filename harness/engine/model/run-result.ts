@@ -1,3 +1,4 @@
+import type { Front } from './front.js'
 import type { BalancerProfile } from './balancer-profile.js'
 import type { BalanceEvidence } from './balance.js'
 import type { Evidence } from './evidence.js'
@@ -159,6 +160,8 @@ export interface RunResult {
       readonly repeat?: number
       /** `--restart-on-crash`: a target that went down was started again (absent: the run stopped). */
       readonly restartOnCrash?: boolean
+      /** The protocols spoken to the target (--front, else what it declares; absent in older reports: h1). */
+      readonly fronts?: readonly Front[]
     }
   }
   readonly target: TargetSummary

@@ -2,12 +2,14 @@ import type { StartedBackends } from '../../backends/types.js'
 import { openRawClient } from '../../client/index.js'
 import type { BalancerProfile } from '../model/balancer-profile.js'
 import type { RawClient } from '../../client/types.js'
+import { openH2RawClient, renderFrameTranscript, type H2RawClient } from '../../h2/index.js'
 import { X509Certificate } from 'node:crypto'
 import type {
   CaseContext,
   CaseReport,
   ConnectOptions,
   FtpView,
+  H2ConnectOptions,
   OriginView,
   ProxyAuthView,
   TlsOriginSetup,
@@ -195,6 +197,37 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       })
       return scope.use(client)
     },
+    async h2(options: H2ConnectOptions = {}): Promise<H2RawClient> {
+      clients += 1
+      const id = `c${clients}`
+      const tls = await clientTls({})
+      const client = await openH2RawClient({
+        host: target.host,
+        port: target.port,
+        id,
+        transcript: recorder,
+        timeoutMs: deadline.remainingMs(),
+        signal: deadline.signal,
+        ...(tls === undefined
+          ? {}
+          : { tls: { ...tls, ALPNProtocols: [...(options.alpn ?? ['h2'])] } }),
+        ...(options.settings === undefined ? {} : { settings: options.settings }),
+        ...(options.openWindow === undefined ? {} : { openWindow: options.openWindow }),
+        ...(options.preface === undefined ? {} : { preface: options.preface }),
+        ...(options.autoAck === undefined ? {} : { autoAck: options.autoAck }),
+      })
+      // The frames, decoded, are the evidence a reader wants first; bounded like the bytes.
+      scope.defer(() => {
+        notes.push(`h2 ${id} frames (decoded):\n${h2FramesNote(client)}`)
+      })
+      return scope.use(client)
+    },
+    h2Target: (path) => ({
+      method: 'GET',
+      scheme: target.role === 'tls-terminator' ? 'https' : 'http',
+      authority: target.role === 'forward' ? origin.authority : originHostFor(env, target.role),
+      path,
+    }),
     useTlsOrigin: (setup) => useTlsOrigin(parts, lease, setup),
     tlsCorpus: () => env.tls.origin.corpus(),
     async leaseTcp(kind) {
@@ -231,6 +264,24 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
     },
     report: parts.report,
   }
+}
+
+/** Frames kept in a note: the first and the last, the rest counted (a tunnel can carry thousands). */
+const NOTE_HEAD_FRAMES = 60
+const NOTE_TAIL_FRAMES = 20
+
+function h2FramesNote(client: H2RawClient): string {
+  const records = client.records
+  const since = records[0]?.at
+  const render = (list: typeof records): string =>
+    renderFrameTranscript(list, { maxHexBytes: 64, ...(since === undefined ? {} : { since }) })
+  if (records.length <= NOTE_HEAD_FRAMES + NOTE_TAIL_FRAMES) return render(records)
+  const left = records.length - NOTE_HEAD_FRAMES - NOTE_TAIL_FRAMES
+  return [
+    render(records.slice(0, NOTE_HEAD_FRAMES)),
+    `… ${left} frames not shown …`,
+    render(records.slice(-NOTE_TAIL_FRAMES)),
+  ].join('\n')
 }
 
 /**

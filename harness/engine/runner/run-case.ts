@@ -70,6 +70,14 @@ export function notApplicable(c: ConformanceCase, role: Role, why?: string): Cas
   )
 }
 
+/** An h2 case against a target that did not speak h2 in the preflight (TargetEndpoint.noH2). */
+function unsupportedFront(c: ConformanceCase, role: Role, why: string): CaseResult {
+  return resultOf(c, role, { status: 'unsupported', message: why }, 0, {
+    events: [],
+    notes: [why],
+  })
+}
+
 /**
  * A case the run did not run to a verdict of the target's (the target went
  * down and the run stopped): an `error`, never counted for or against it.
@@ -119,6 +127,8 @@ export async function runCase(
       target.role,
       `a row about the ${c.ftpMode} mapping (FG/${c.ftpMode === 'forward' ? 'f' : 'r'}): run with --ftp-mode ${c.ftpMode}`,
     )
+  if (c.front === 'h2' && target.noH2 !== undefined)
+    return unsupportedFront(c, target.role, target.noH2)
   const balancing = balancingPlan(c, target, env)
   if (typeof balancing === 'string') return notApplicable(c, target.role, balancing)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs

@@ -3,6 +3,10 @@ import type { ConformanceCase } from '../model/case.js'
 import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { FtpMode, Role } from '../model/roles.js'
+import type { Front } from '../model/front.js'
+import { appliesTo } from '../model/case.js'
+import { probeH2Front } from '../target/preflight-h2.js'
+import { TERMINATOR_NAME } from '../../tls/certificate-plan.js'
 import { raceTimeout } from '../../net/deadline.js'
 import { HarnessError, isHarnessError } from '../../net/errors.js'
 import { Scope } from '../../net/started.js'
@@ -11,7 +15,7 @@ import { assertReachable, assertSpeaksHttp } from '../target/preflight.js'
 import { assertReachesOrigin } from '../target/preflight-origin.js'
 import { startTarget } from '../target/start-target.js'
 import type { StartedTarget } from '../target/started-target.js'
-import { resolveRoles, type TargetSpec } from '../target/target-spec.js'
+import { resolveFronts, resolveRoles, type TargetSpec } from '../target/target-spec.js'
 import { summarize } from '../model/summary.js'
 import {
   DEFAULT_CASE_TIMEOUT_MS,
@@ -23,7 +27,7 @@ import {
 } from '../environment/environment.js'
 import { stderrTail } from './liveness.js'
 import { runSuitesReport } from './run-suites.js'
-import { describeSelection, selectCasesForRoles, type Selection } from './select.js'
+import { describeSelection, selectCasesForRun, type Selection } from './select.js'
 import { startRunEnvironment } from '../environment/start-environment.js'
 import { toolVersion } from './tool-version.js'
 
@@ -32,6 +36,11 @@ export interface RunRequest {
   /** Roles to test; empty = every role a built-in plays (required for URL and spawn targets). */
   readonly roles: readonly Role[]
   readonly selection: Selection
+  /**
+   * The protocols spoken to the target (--front); empty = what it declares
+   * (resolveFronts: the reference h1 and h2, a peer profile's, else h1).
+   */
+  readonly fronts?: readonly Front[]
   readonly timeoutMs?: number
   readonly quietMs?: number
   readonly concurrency?: number
@@ -56,6 +65,8 @@ export interface RunRequest {
   readonly ftpTimeoutS?: number
   /** Start a target that went down again and go on (default: the run stops there). */
   readonly restartOnCrash?: boolean
+  /** Called once per role whose target did not speak h2 when asked to (the one line the CLI prints). */
+  readonly onUnsupportedFront?: (role: Role, front: Front, reason: string) => void
   /** Called once each time a target goes down (the one line the CLI prints). */
   readonly onCrash?: (crash: TargetCrash) => void
   readonly onStart?: (c: ConformanceCase, target: TargetEndpoint) => void
@@ -64,6 +75,26 @@ export interface RunRequest {
 
 /** Starts the target in one role and checks, before any case, that it can be tested there. */
 async function startChecked(
+  request: RunRequest,
+  role: Role,
+  env: RunEnvironment,
+  scope: Scope,
+  probeH2: boolean,
+): Promise<StartedTarget> {
+  const target = await startReachable(request, role, env, scope)
+  if (!probeH2) return target
+  const tls =
+    role === 'tls-terminator'
+      ? { servername: TERMINATOR_NAME, ca: (await env.tls.origin.corpus()).ca.cert }
+      : undefined
+  const noH2 = await probeH2Front(target.endpoint, tls)
+  if (noH2 === undefined) return target
+  request.onUnsupportedFront?.(role, 'h2', noH2)
+  return { ...target, endpoint: { ...target.endpoint, noH2 } }
+}
+
+/** Starts the target in one role and checks, before any case, that it answers HTTP/1.1 there. */
+async function startReachable(
   request: RunRequest,
   role: Role,
   env: RunEnvironment,
@@ -100,16 +131,25 @@ export async function executeRun(
   catalog: readonly ConformanceCase[],
 ): Promise<RunResult> {
   const roles = resolveRoles(request.target, request.roles)
-  const cases = selectCasesForRoles(catalog, request.selection, roles)
+  const fronts = resolveFronts(request.target, request.fronts ?? [])
+  const cases = selectCasesForRun(catalog, request.selection, roles, fronts)
   if (cases.length === 0) {
     const selected = describeSelection(request.selection)
+    const other = (['h1', 'h2'] as const).filter(
+      (f) =>
+        !fronts.includes(f) && selectCasesForRun(catalog, request.selection, roles, [f]).length > 0,
+    )
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      selected === ''
-        ? `no case applies to the ${roles.join(', ')} role${roles.length === 1 ? '' : 's'} (see: proxyspec list --role ROLE)`
-        : `no case matches ${selected} (see: proxyspec list)`,
+      other.length > 0
+        ? `no case ${selected === '' ? 'applies' : `matches ${selected}`} when the target is spoken to in ${fronts.join(' and ')}; the ${other.join(' and ')} cases need --front ${other.join(',')}`
+        : selected === ''
+          ? `no case applies to the ${roles.join(', ')} role${roles.length === 1 ? '' : 's'} (see: proxyspec list --role ROLE)`
+          : `no case matches ${selected} (see: proxyspec list)`,
     )
   }
+  // The h2 front is probed only in the roles where an h2 case will run.
+  const probeH2 = (role: Role): boolean => cases.some((c) => c.front === 'h2' && appliesTo(c, role))
   const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()
@@ -142,7 +182,7 @@ export async function executeRun(
         : {}),
     })
     for (const role of roles) {
-      const target = await startChecked(request, role, env, scope)
+      const target = await startChecked(request, role, env, scope, probeH2(role))
       targets.push(target)
       current.set(role, target)
     }
@@ -154,7 +194,7 @@ export async function executeRun(
         )
       }
       await current.get(role)?.close()
-      const fresh = await startChecked(request, role, env, scope)
+      const fresh = await startChecked(request, role, env, scope, probeH2(role))
       targets.push(fresh)
       current.set(role, fresh)
       return fresh
@@ -202,6 +242,7 @@ export async function executeRun(
           timeoutMs,
           concurrency,
           strict: request.strict ?? false,
+          fronts,
           ...(request.restartOnCrash === true ? { restartOnCrash: true } : {}),
         },
       },

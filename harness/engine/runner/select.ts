@@ -1,5 +1,6 @@
 import { appliesTo, type ConformanceCase } from '../model/case.js'
 import type { Role } from '../model/roles.js'
+import type { Front } from '../model/front.js'
 
 /** Shell-style glob: `*` is any run of characters (slashes included), `?` one character. */
 export function globToRegExp(glob: string): RegExp {
@@ -75,6 +76,24 @@ export function selectCasesForRoles(
     selected.filter((c) => roles.some((role) => appliesTo(c, role))).map((c) => c.suite),
   )
   return selected.filter((c) => playing.has(c.suite))
+}
+
+/**
+ * The cases a run speaking `fronts` to the target considers: selectCasesForRoles,
+ * less every case written for another front (an h2 case in a run that
+ * speaks only HTTP/1.1, and the other way round).
+ */
+export function selectCasesForRun(
+  all: readonly ConformanceCase[],
+  selection: Selection,
+  roles: readonly Role[],
+  fronts: readonly Front[],
+): ConformanceCase[] {
+  return selectCasesForRoles(
+    all.filter((c) => fronts.includes(c.front ?? 'h1')),
+    selection,
+    roles,
+  )
 }
 
 /** The filters as command-line options, for messages: "--suite connect --exclude KA-06". */

@@ -1,4 +1,5 @@
 import { isRole, ROLES, type Role } from '../model/roles.js'
+import type { Front } from '../model/front.js'
 import { HarnessError } from '../../net/errors.js'
 import { PEERS } from '../../peers/catalog.js'
 import { profileRoles, resolveProfile } from '../../peers/profiles.js'
@@ -51,6 +52,28 @@ export function resolveRoles(target: TargetSpec, roles: readonly Role[]): readon
     'HARNESS_BAD_INPUT',
     `--role is required with ${target.kind === 'spawn' ? '--spawn' : '--target URL'}`,
   )
+}
+
+/** The fronts each built-in serves: the reference speaks h2 as well (harness/reference/h2-front). */
+export const BUILTIN_FRONTS: Readonly<Record<BuiltinName, readonly Front[]>> = {
+  reference: ['h1', 'h2'],
+  'blind-relay': ['h1'],
+}
+
+/**
+ * The protocols a run speaks to the target (ConformanceCase.front): the
+ * --front flags when given, else what the target declares: a built-in's, a
+ * peer profile's `fronts`. A URL or a spawned command declares nothing, so
+ * it is spoken to in HTTP/1.1 unless --front says otherwise.
+ */
+export function resolveFronts(target: TargetSpec, fronts: readonly Front[]): readonly Front[] {
+  if (fronts.length > 0) return fronts
+  if (target.kind === 'builtin') return BUILTIN_FRONTS[target.name]
+  if (target.kind === 'peer') {
+    const peer = PEERS[target.name]
+    return resolveProfile(peer, target.profile)?.fronts ?? ['h1']
+  }
+  return ['h1']
 }
 
 /** Parses --target; throws HarnessError HARNESS_BAD_INPUT with a one-line reason. */
