@@ -3,6 +3,7 @@ import { balancingSuite } from './balancing/suite.js'
 import { connectSuite } from './connect/suite.js'
 import { framingSuite } from './framing/suite.js'
 import { ftpGatewaySuite } from './ftp-gateway/suite.js'
+import { h2Suite } from './h2/suite.js'
 import { hopByHopSuite } from './hop-by-hop/suite.js'
 import { keepAliveSuite } from './keep-alive/suite.js'
 import { tlsSuite } from './tls/suite.js'
@@ -18,6 +19,7 @@ export const allSuites: readonly Suite[] = [
   tlsSuite,
   balancingSuite,
   ftpGatewaySuite,
+  h2Suite,
 ]
 
 /** The whole catalog, checked once for duplicate ids across suites. */

@@ -3,6 +3,10 @@ import { balancingDefects } from './balancing.js'
 import { connectDefects } from './connect.js'
 import { framingDefects } from './framing.js'
 import { ftpGatewayDefects } from './ftp-gateway.js'
+import { h2PseudoDefects } from './h2-pseudo.js'
+import { h2ResponseDefects } from './h2-responses.js'
+import { h2SmugglingDefects } from './h2-smuggling.js'
+import { h2TunnelDefects } from './h2-tunnels.js'
 import { hopByHopDefects } from './hop-by-hop.js'
 import { keepAliveDefects } from './keep-alive.js'
 import { tlsDefects } from './tls.js'
@@ -26,6 +30,10 @@ export function allDefects(): readonly SeededDefect[] {
     ...tlsDefects,
     ...balancingDefects,
     ...ftpGatewayDefects,
+    ...h2SmugglingDefects,
+    ...h2PseudoDefects,
+    ...h2ResponseDefects,
+    ...h2TunnelDefects,
   ]
   const seen = new Set<string>()
   for (const d of defects) {
