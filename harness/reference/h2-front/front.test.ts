@@ -444,3 +444,24 @@ describe('h2 front: responses, flow control, resets', () => {
     expect(origin.requests.some((r) => r.head.includes('/hold-100 '))).toBe(false)
   })
 })
+
+describe('h2 front: stopping', () => {
+  it('a graceful stop sends GOAWAY with the last stream and lets it finish', async () => {
+    let answer: (() => void) | undefined
+    const { origin, proxy, client } = await setup((r) => {
+      answer = () => r.conn.socket.write(OK)
+    })
+    const c = await client()
+    const id = await c.request({ path: '/in-flight' })
+    must(await origin.waitFor('the request', () => (origin.requests.length > 0 ? true : undefined)))
+    const stopped = proxy.stopGracefully(2000)
+    const goaway = must(await c.waitForGoaway())
+    expect('frame' in goaway && goaway.frame.kind === 'GOAWAY' && goaway.frame.lastStreamId).toBe(
+      id,
+    )
+    answer?.()
+    const result = must(await c.waitForStreamEnd(id))
+    expect(result.status).toBe('200')
+    await stopped
+  })
+})

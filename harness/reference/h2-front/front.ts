@@ -69,7 +69,12 @@ export class H2Front {
   async stop(graceMs = 0): Promise<void> {
     this.#stopping = true
     const sessions = [...this.#sessions]
-    await Promise.all(sessions.map((s) => s.goaway(ERROR_CODE.NO_ERROR)))
+    // Bounded: a client that reads nothing must not hold the stop up.
+    await raceTimeout(
+      'GOAWAY to be written',
+      Promise.all(sessions.map((s) => s.goaway(ERROR_CODE.NO_ERROR))),
+      500,
+    )
     if (graceMs > 0) {
       await raceTimeout('h2 streams to finish', Promise.all(sessions.map((s) => s.closed)), graceMs)
     }

@@ -195,7 +195,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     url: `http://${authority}`,
     serveH2,
     stopGracefully: async (graceMs: number) => {
-      server.close()
+      // The listener stays open meanwhile: accepted h2 streams still reach it as HTTP/1.1.
       await front.stop(graceMs)
       await close()
     },

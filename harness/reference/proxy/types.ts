@@ -106,8 +106,8 @@ export interface StartedProxy extends Started {
   /** Serves a connected socket as HTTP/2 (the TLS terminator's ALPN h2 connections). */
   serveH2(socket: Socket): void
   /**
-   * A graceful stop: no new connection, GOAWAY on every h2 connection, the
-   * accepted streams finish within `graceMs`, then close().
+   * A graceful stop: GOAWAY on every h2 connection (no new h2 connection is
+   * served), the accepted streams finish within `graceMs`, then close().
    */
   stopGracefully(graceMs: number): Promise<void>
 }
