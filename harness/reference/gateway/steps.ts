@@ -114,8 +114,9 @@ export const terminatorSteps: TerminatorSteps = Object.freeze({
     key: served.key,
     minVersion: 'TLSv1.2',
   }),
+  // h2 first (RFC 9113 §3.2: never h2c over TLS), then http/1.1.
   selectAlpn: (protocols: readonly string[]): string | undefined =>
-    protocols.includes('http/1.1') ? 'http/1.1' : undefined,
+    protocols.includes('h2') ? 'h2' : protocols.includes('http/1.1') ? 'http/1.1' : undefined,
   closeClient: (tls: TLSSocket): void => {
     tls.end()
   },

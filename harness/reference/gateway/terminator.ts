@@ -10,6 +10,10 @@
  * unchanged, and one TLS connection is exactly one proxy connection, so
  * persistence and closing behave as in plain HTTP.
  *
+ * A connection whose ALPN chose h2 is handed to the proxy's h2 front
+ * (harness/reference/h2-front) instead, whose streams reach the proxy as
+ * HTTP/1.1 on internal connections.
+ *
  * Its TLS decisions (versions, ALPN, how it closes) are the steps of
  * TerminatorSteps (steps.ts); the chain it serves is its cert option.
  */
@@ -21,6 +25,7 @@ import { onceClose } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/index.js'
 import { splice } from '../../tls/splice.js'
 import type { StepVariant } from '../proxy/steps/index.js'
+import type { H2StepVariant } from '../h2-front/index.js'
 import { gatewayStepsWith, terminatorSteps, type TerminatorVariant } from './steps.js'
 import type { StartedGateway } from './types.js'
 
@@ -36,6 +41,8 @@ export interface TlsTerminatorOptions {
   readonly steps?: TerminatorVariant | undefined
   /** Steps the reverse proxy behind it replaces (ReferenceProxyOptions.steps). */
   readonly proxySteps?: StepVariant
+  /** Steps of the h2 front it hands ALPN h2 connections to (ReferenceProxyOptions.h2Steps). */
+  readonly proxyH2Steps?: H2StepVariant | undefined
 }
 
 export async function startTlsTerminator(options: TlsTerminatorOptions): Promise<StartedGateway> {
@@ -43,6 +50,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     mode: 'reverse',
     upstream: options.upstream,
     ...(options.proxySteps === undefined ? {} : { steps: options.proxySteps }),
+    ...(options.proxyH2Steps === undefined ? {} : { h2Steps: options.proxyH2Steps }),
   })
   const steps = gatewayStepsWith(terminatorSteps, options.steps)
   const secureContext = createSecureContext(
@@ -69,6 +77,11 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     tls.once('secure', () => {
       established = true
       raw.setTimeout(0)
+      // ALPN h2 (RFC 9113 §3.2): the proxy's h2 front serves the decrypted connection itself.
+      if (tls.alpnProtocol === 'h2') {
+        proxy.serveH2(tls)
+        return
+      }
       const plain = connect({ host: proxy.host, port: proxy.port, allowHalfOpen: true })
       tracker.add(plain)
       splice(tls, plain, { a: () => steps.closeClient(tls, raw) })

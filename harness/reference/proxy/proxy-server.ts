@@ -3,7 +3,8 @@
  * (RFC 9110, RFC 9112) built on harness/wire's strict parser, so that every
  * byte it writes is a decision made here. It only ever talks to loopback.
  */
-import { createServer } from 'node:net'
+import { createServer, type Socket } from 'node:net'
+import { H2Front, PREFACE_START } from '../h2-front/index.js'
 import { Balancer } from '../balancer/index.js'
 import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
 import { HarnessError } from '../../net/errors.js'
@@ -12,6 +13,8 @@ import { onceClose } from '../../net/started.js'
 import { serveClient, type SessionDeps } from './client-session.js'
 import { nextHopAddress } from './next-hop-connect.js'
 import { loopbackAddress } from './request-target.js'
+import { simpleResponse } from './simple-response.js'
+import { closeGracefully, writeAll } from './socket-io.js'
 import type { RoutingConfig } from './route-request.js'
 import type { ReferenceProxyOptions, StartedProxy } from './types.js'
 import { UpstreamPool } from './upstream-pool.js'
@@ -139,13 +142,35 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     ...(balancer === undefined ? {} : { balancer }),
     ...(options.ftpGateway === undefined ? {} : { ftpGateway: options.ftpGateway }),
   }
+  // The h2 front (harness/reference/h2-front): its streams come back to this listener as HTTP/1.1.
+  const front = new H2Front({
+    mode: options.mode,
+    internal: {
+      get host() {
+        return self.address
+      },
+      get port() {
+        return self.port
+      },
+    },
+    steps: options.h2Steps,
+    idleTimeoutMs,
+  })
+  const serveH2 = (socket: Socket): void => {
+    clients.add(socket)
+    front.serve(socket)
+  }
   // allowHalfOpen: a client's FIN must not end our side before its response
   // is out, and a tunnel passes each FIN on by itself (RFC 9110 §9.3.6).
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-    serveClient(socket, deps)
+    sniffPreface(socket, idleTimeoutMs, (protocol) => {
+      if (protocol === 'h2') front.serve(socket)
+      else serveClient(socket, deps)
+    })
   })
   clients.watch(server)
   const close = onceClose(async () => {
+    await front.stop(0)
     balancer?.close()
     pool.close()
     upstreams.destroyAll()
@@ -168,8 +193,68 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     port: address.port,
     authority,
     url: `http://${authority}`,
+    serveH2,
+    stopGracefully: async (graceMs: number) => {
+      // The listener stays open meanwhile: accepted h2 streams still reach it as HTTP/1.1.
+      await front.stop(graceMs)
+      await close()
+    },
     close,
     [Symbol.asyncDispose]: close,
     ...(balancer === undefined ? {} : { balancer }),
   }
+}
+
+/**
+ * Tells an HTTP/2 client (prior knowledge, RFC 9113 §3.3) from an HTTP/1.1
+ * one by the first octets: `PRI * HTTP/2.0\r\n` is no HTTP/1.1 request
+ * line a strict parser accepts. The octets read are put back for whichever
+ * side takes the socket. A connection that ends or idles before the octets
+ * decide is closed as an HTTP/1.1 session would be (FIN; 400 for a partial head).
+ */
+function sniffPreface(
+  socket: Socket,
+  idleTimeoutMs: number,
+  take: (protocol: 'h1' | 'h2') => void,
+): void {
+  let seen = Buffer.alloc(0)
+  const stop = (): void => {
+    socket.pause()
+    socket.off('data', onData)
+    socket.off('end', onEnd)
+    socket.off('timeout', onEnd)
+    socket.off('error', onError)
+    socket.setTimeout(0)
+  }
+  const onData = (chunk: Buffer): void => {
+    seen = Buffer.concat([seen, chunk])
+    const n = Math.min(seen.length, PREFACE_START.length)
+    const h2 = seen.subarray(0, n).equals(PREFACE_START.subarray(0, n))
+    if (h2 && n < PREFACE_START.length) return
+    stop()
+    socket.unshift(seen)
+    take(h2 ? 'h2' : 'h1')
+  }
+  const onEnd = (): void => {
+    stop()
+    if (seen.length === 0) {
+      closeGracefully(socket, idleTimeoutMs)
+      return
+    }
+    const answer = simpleResponse({
+      status: 400,
+      text: 'proxyspec: incomplete request',
+      close: true,
+    })
+    void writeAll(socket, answer).then(() => closeGracefully(socket, idleTimeoutMs))
+  }
+  const onError = (): void => {
+    socket.destroy()
+  }
+  socket.setTimeout(idleTimeoutMs)
+  socket.on('data', onData)
+  socket.on('end', onEnd)
+  socket.on('timeout', onEnd)
+  socket.on('error', onError)
+  socket.resume()
 }

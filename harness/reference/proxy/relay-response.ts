@@ -194,6 +194,28 @@ export async function relayFinalResponse(
     clientMinor: input.clientMinor,
   })
   if (!(await writeAll(client, bytes))) return { kind: 'aborted', detail: 'the client went away' }
+  // A client gone mid-body (reset or destroyed; a FIN alone does not close a half-open
+  // socket) ends the upstream exchange at once, not after the upstream's next bytes
+  // or its timeout (RFC 9112 §9.6; H2-25 through the h2 front's internal connections).
+  const onClientGone = (): void => {
+    conn.socket.destroy()
+  }
+  client.once('close', onClientGone)
+  try {
+    return await relayBody(input, head, upstream, framing, close)
+  } finally {
+    client.off('close', onClientGone)
+  }
+}
+
+async function relayBody(
+  input: RelayInput,
+  head: ResponseHead,
+  upstream: BodyFraming,
+  framing: ReturnType<RelayInput['steps']['responseFramingForClient']>,
+  close: boolean,
+): Promise<RelayResult> {
+  const { conn, client, steps } = input
   for (;;) {
     const event = await conn.reader.next()
     if (event.type === 'body') {

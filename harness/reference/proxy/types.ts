@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { BalancerProfile } from '../../engine/model/balancer-profile.js'
 import type { Balancer, RandomSource } from '../balancer/index.js'
 import type { LoopbackHost } from '../../net/loopback.js'
@@ -5,6 +6,7 @@ import type { Started } from '../../net/started.js'
 import type { ProxyCredentials } from './proxy-auth.js'
 import type { StepVariant } from './steps/index.js'
 import type { GatewayHandler } from './client-session.js'
+import type { H2StepVariant } from '../h2-front/index.js'
 
 /** Options of startReferenceProxy. */
 export interface ReferenceProxyOptions {
@@ -69,6 +71,12 @@ export interface ReferenceProxyOptions {
    * (harness/reference/ftp-gateway) supplies it. @default none: 501
    */
   readonly ftpGateway?: GatewayHandler
+  /**
+   * Replaces named steps of the h2 front (harness/reference/h2-front/steps):
+   * the listener serves HTTP/2 by prior knowledge (and the TLS terminator
+   * over ALPN h2) through it. @default none: the reference h2 steps
+   */
+  readonly h2Steps?: H2StepVariant | undefined
 }
 
 /** The upstreams and profile of a balancing reverse proxy. */
@@ -95,4 +103,11 @@ export interface StartedProxy extends Started {
   readonly url: string
   /** The balancer's backends and their state, when started with `balancer`. */
   readonly balancer?: Balancer
+  /** Serves a connected socket as HTTP/2 (the TLS terminator's ALPN h2 connections). */
+  serveH2(socket: Socket): void
+  /**
+   * A graceful stop: GOAWAY on every h2 connection (no new h2 connection is
+   * served), the accepted streams finish within `graceMs`, then close().
+   */
+  stopGracefully(graceMs: number): Promise<void>
 }
