@@ -44,7 +44,9 @@ async function exercise(name: PeerName, role: Role, provider: ProviderKind): Pro
 describe('native peers', () => {
   for (const name of PEER_NAMES) {
     // The TLS roles need the run's certificates: harness/engine/target/peer-target.test.ts runs them.
-    for (const role of PEERS[name].roles.filter((r) => r === 'forward' || r === 'reverse')) {
+    // The default profile's roles (h2-front.test.ts runs the h2 profiles').
+    const roles = profileRoles(PEERS[name], resolveProfile(PEERS[name]))
+    for (const role of roles.filter((r) => r === 'forward' || r === 'reverse')) {
       it.skipIf(nativeAbsent(PEERS[name]))(`${name} as ${role}`, () =>
         exercise(name, role, 'native'),
       )

@@ -40,6 +40,12 @@ export interface PeerPorts {
   readonly proxyAuth?: { readonly user: string; readonly pass: string }
   /** In the ftp-gateway role: the run's FTP origin and what the config is told of it (catalog §13.1.2). */
   readonly ftp?: PeerFtp
+  /**
+   * The profile the peer runs in (peer:NAME:PROFILE, else its default), for
+   * a config that changes with it (the h2 profiles); undefined for a peer
+   * without profiles.
+   */
+  readonly profile?: PeerProfile
 }
 
 /** The ftp-gateway role's values ({{ftp_origin}}, {{ftp_base}}, …: the --spawn placeholders). */
@@ -150,6 +156,13 @@ export interface PeerProfile {
    * @default ['h1']
    */
   readonly fronts?: readonly Front[]
+  /**
+   * The default of a peer that ran without profiles before it had any:
+   * runs and the matrix still name it peer:NAME (no profile part), so its
+   * columns, evidence pages and reasons stay as they were. peer:NAME:<name>
+   * selects it too.
+   */
+  readonly implicit?: true
 }
 
 /** What proxyspec knows about one real implementation. */
