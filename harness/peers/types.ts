@@ -4,7 +4,8 @@ import type { Front } from '../engine/model/front.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
-export type PeerName = 'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy'
+export type PeerName =
+  'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy' | 'nghttpx'
 
 export const PEER_NAMES: readonly PeerName[] = [
   'nginx',
@@ -14,6 +15,7 @@ export const PEER_NAMES: readonly PeerName[] = [
   'apache',
   'varnish',
   'caddy',
+  'nghttpx',
 ]
 
 export function isPeerName(text: string): text is PeerName {
