@@ -5,15 +5,24 @@
 // where the profile also declares h1, one HTTP/1.1 GET on the same port.
 // Skips (with the missing binary named) only where the binary is absent locally.
 import { describe, expect, it } from 'vitest'
+import type { ConformanceCase } from '../engine/model/case.js'
 import type { Role } from '../engine/model/roles.js'
 import { openH2RawClient } from '../h2/index.js'
 import { startOrigin } from '../origin/index.js'
 import { getCertificateCorpus } from '../tls/index.js'
 import { PEERS } from './catalog.js'
 import { missingBinaryMessage } from './native-provider.js'
-import { profileFronts, profileLabel, profileRoles, resolveProfile } from './profiles.js'
+import {
+  profileFronts,
+  profileLabel,
+  profileOnlyCases,
+  profileRoles,
+  resolveProfile,
+  withoutNextHop,
+} from './profiles.js'
 import { startPeer } from './start-peer.js'
 import { getThrough, nativeAbsent } from './test-kit.js'
+import { allCases } from '../../suites/index.js'
 import type { PeerName, PeerTls } from './types.js'
 
 /** Each peer's profile that serves h2 (nghttpx's only one, its default). */
@@ -100,5 +109,46 @@ describe('h2 front profiles, native', () => {
       expect(profileFronts(resolveProfile(definition, profileName))).toContain('h2')
       if (name !== 'nghttpx') expect(profileFronts(resolveProfile(definition))).toEqual(['h1'])
     }
+  })
+})
+
+describe('h2 profiles in runs and the matrix', () => {
+  const h1Case = allCases().find((c) => (c.front ?? 'h1') === 'h1' && c.needs === undefined)!
+  const h2Case: ConformanceCase = { ...h1Case, id: 'h2/example', front: 'h2' }
+
+  it('an h2 profile adds only the h2 cases to its peer default (each case once per peer and role)', () => {
+    for (const name of ['nginx', 'haproxy', 'apache', 'caddy'] as const) {
+      const definition = PEERS[name]
+      expect(
+        profileOnlyCases(definition, resolveProfile(definition, 'h2'), [h1Case, h2Case]),
+      ).toEqual([h2Case])
+      expect(profileOnlyCases(definition, resolveProfile(definition), [h1Case, h2Case])).toEqual([])
+    }
+  })
+
+  it('a default that existed before its peer had profiles keeps the label peer:NAME', () => {
+    expect(profileLabel('nginx', resolveProfile(PEERS.nginx))).toBe('peer:nginx')
+    expect(profileLabel('nginx', resolveProfile(PEERS.nginx, 'h1'))).toBe('peer:nginx')
+    expect(profileLabel('nginx', resolveProfile(PEERS.nginx, 'h2'))).toBe('peer:nginx:h2')
+    expect(profileLabel('squid', resolveProfile(PEERS.squid))).toBe('peer:squid:direct')
+    expect(profileRoles(PEERS.caddy, resolveProfile(PEERS.caddy))).toEqual(['balancer'])
+    expect(profileRoles(PEERS.apache, resolveProfile(PEERS.apache))).not.toContain('tls-terminator')
+    // Told the next hop as before; nghttpx is not (its one backend is the origin).
+    expect(withoutNextHop(PEERS.nginx, resolveProfile(PEERS.nginx))).toBeUndefined()
+    expect(withoutNextHop(PEERS.nghttpx, resolveProfile(PEERS.nghttpx))).toMatch(/nghttpx/)
+  })
+
+  it('the h2 directives are in the h2 configs only', () => {
+    const ports = { port: 8443, originHost: '127.0.0.1', originPort: 8080, connectPorts: [443] }
+    const layout = { dir: '/tmp/peer-x', root: false, provider: 'native' as const }
+    const config = (name: PeerName, role: Role, profile?: string): string =>
+      PEERS[name]
+        .launch(role, { ...ports, profile: resolveProfile(PEERS[name], profile)! }, layout, name)
+        .files.map((f) => f.content)
+        .join('\n')
+    expect(config('nginx', 'reverse')).toContain('listen 127.0.0.1:8443;')
+    expect(config('nginx', 'reverse', 'h2')).toContain('listen 127.0.0.1:8443 http2;')
+    expect(config('apache', 'reverse')).not.toMatch(/^(Protocols|H2Direct|LoadModule http2)/m)
+    expect(config('apache', 'reverse', 'h2')).toMatch(/Protocols h2 h2c http\/1\.1\nH2Direct on/)
   })
 })
