@@ -10,7 +10,12 @@ import { buildMatrix, unexplained, type PeerRunInfo } from '../reports/matrix/mo
 import { Reasons } from '../reports/matrix/reasons.js'
 import { renderMatrixHtml } from '../reports/matrix/render-html.js'
 import { renderMatrixMarkdown, type MarkdownSite } from '../reports/matrix/render-markdown.js'
-import { profileOnlyCases, resolveProfile } from '../harness/peers/profiles.js'
+import {
+  profileLabel,
+  profileOnlyCases,
+  resolveProfile,
+  shownProfileName,
+} from '../harness/peers/profiles.js'
 import {
   PEER_NAMES,
   type PeerName,
@@ -143,7 +148,8 @@ async function matrixPass(
   const first = started[0]
   // "squid-direct", "apache-balancer", "squid-direct-ftp": the peer, its profile, then the pass.
   const passSuffix = pass.evidenceName.slice(name.length)
-  const evidence = `matrix/${profile === undefined ? name : `${name}-${profile.name}`}${passSuffix}.html`
+  const shown = shownProfileName(profile)
+  const evidence = `matrix/${shown === undefined ? name : `${name}-${shown}`}${passSuffix}.html`
   await writeFileAtomic(join(pass.siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
   const s = run.summary.byStatus
   process.stdout.write(
@@ -151,7 +157,7 @@ async function matrixPass(
   )
   return {
     peer: name,
-    ...(profile === undefined ? {} : { profile: profile.name }),
+    ...(shown === undefined ? {} : { profile: shown }),
     version: first?.version ?? 'unknown',
     provider: first?.provider ?? 'native',
     where: first?.where ?? '',
@@ -212,7 +218,7 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
   const infos: PeerRunInfo[] = []
   for (const { name, profile, everyCase } of matrixTargets(values.targets)) {
     const definition = PEERS[name]
-    const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
+    const label = profileLabel(name, profile)
     const target = parseTarget(label)
     const allRoles = resolveRoles(target, [])
     const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())

@@ -33,10 +33,13 @@ Target (pick one):
   --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
                               builtin:reference, builtin:blind-relay, or a real peer the
                               harness starts: peer:nginx, peer:squid, peer:haproxy,
-                              peer:tinyproxy, peer:apache (every role it plays unless --role);
-                              peer:squid:direct (default: squid opens its tunnels itself, the
-                              chained CONNECT cases are not applicable) or peer:squid:chained
-                              (its CONNECTs go on to the harness next hop, {next_hop})
+                              peer:tinyproxy, peer:apache, peer:nghttpx (every role it plays
+                              unless --role); peer:squid:direct (default: squid opens its
+                              tunnels itself, the chained CONNECT cases are not applicable) or
+                              peer:squid:chained (its CONNECTs go on to the harness next hop,
+                              {next_hop}); peer:nginx:h2, peer:haproxy:h2, peer:apache:h2,
+                              peer:caddy:h2 serve HTTP/2 to clients (h2c prior knowledge,
+                              ALPN h2 behind TLS), as nghttpx always does
   --spawn "COMMAND"           start the intermediary for the run; placeholders:
                               {port} where it must listen, {origin} the harness origin
                               (host:port, its upstream for reverse roles), {origin_url},
@@ -197,9 +200,11 @@ published as it is (GitHub Pages).
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache,peer:varnish,
-                              peer:caddy
+                              peer:caddy,peer:nghttpx
                               (peer:squid = both its profiles: direct runs every case, chained
-                              only the chained CONNECT cases; peer:squid:chained = that one)
+                              only the chained CONNECT cases; peer:squid:chained = that one;
+                              likewise peer:nginx = its default with every case, and
+                              peer:nginx:h2 with only the h2 cases)
   --out DIR                   where matrix.md goes (default: docs)
   --site DIR                  where the evidence site goes (default: matrix-site)
   --site-url URL              where that site is published: matrix.md links there

@@ -4,6 +4,7 @@ import { renderBalancer } from './balancer-values.js'
 import type { PeerDefinition, PeerLayout } from './types.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
 import { authProfile } from './auth-profile.js'
+import { servesH2 } from './profiles.js'
 
 /** Where the module .so files are: Debian's apache2, the official httpd image, Fedora's httpd. */
 const MODULE_DIRS = [
@@ -66,14 +67,41 @@ function apacheValues(binary: string, layout: PeerLayout): Record<string, string
  * (mod_proxy_ftp: absolute-form ftp:// with ProxyRequests On, or /files/
  * mapped onto {ftp_base}; catalog §13.4.2). -DFOREGROUND keeps the parent in
  * the foreground; as root its children run as the distribution's web user.
+ *
+ * Profile h2 (mod_http2): as a reverse proxy apache/h2-reverse.conf takes
+ * HTTP/2 by prior knowledge beside HTTP/1.1 (H2Direct on); as a TLS
+ * terminator (mod_ssl, a role of this profile only) it offers ALPN h2 and
+ * http/1.1. The default keeps HTTP/1.1 alone: `Protocols h2c` would also
+ * answer an HTTP/1.1 `Upgrade: h2c`, which the h1 cases send as any other
+ * upgrade token.
  */
 export const apache: PeerDefinition = {
   name: 'apache',
   binaries: ['apache2', 'httpd'],
-  roles: ['forward', 'reverse', 'balancer', 'ftp-gateway'],
+  roles: ['forward', 'reverse', 'balancer', 'ftp-gateway', 'tls-terminator'],
   ftpModes: ['forward', 'reverse'],
   defaultImage: 'httpd:2.4',
-  templates: (role) => [`apache/${role}.conf`, 'apache/common.conf'],
+  profiles: [
+    {
+      name: 'h1',
+      description: 'Apache serves HTTP/1.1 to clients (the default)',
+      roles: ['forward', 'reverse', 'balancer', 'ftp-gateway'],
+      nextHop: true,
+      implicit: true,
+    },
+    {
+      name: 'h2',
+      description:
+        'Apache serves HTTP/2 too (mod_http2): h2c prior knowledge beside HTTP/1.1 on the reverse port (H2Direct on), ALPN h2 and http/1.1 as a TLS terminator',
+      roles: ['reverse', 'tls-terminator'],
+      nextHop: true,
+      fronts: ['h1', 'h2'],
+    },
+  ],
+  templates: (role, profile) => [
+    `apache/${role === 'reverse' && profile?.fronts?.includes('h2') === true ? 'h2-reverse' : role}.conf`,
+    'apache/common.conf',
+  ],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/httpd.conf`
     const user = binary.endsWith('httpd') ? 'daemon' : 'www-data'
@@ -84,6 +112,11 @@ export const apache: PeerDefinition = {
     }
     const common = fillTemplate(readTemplate('apache/common.conf'), values)
     const auth = authProfile('apache', role, ports, layout)
+    const h2 = servesH2(ports)
+    const template = auth?.template ?? apache.templates(role, ports.profile)[0]!
+    const protocols = h2
+      ? `LoadModule http2_module ${values.modules}/mod_http2.so\nProtocols h2 http/1.1\nH2WebSockets on`
+      : 'Protocols http/1.1'
     const ftp =
       role === 'ftp-gateway'
         ? {
@@ -95,10 +128,11 @@ export const apache: PeerDefinition = {
       files: [
         {
           name: 'httpd.conf',
-          content: fillTemplate(readTemplate(auth?.template ?? `apache/${role}.conf`), {
+          content: fillTemplate(readTemplate(template), {
             ...values,
             ...ftp,
             common,
+            protocols,
           }),
         },
         ...(auth?.files ?? []),

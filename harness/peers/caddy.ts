@@ -1,7 +1,9 @@
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
+import { dirname } from 'node:path'
 import { HarnessError } from '../net/errors.js'
 import { renderBalancer } from './balancer-values.js'
-import type { PeerDefinition } from './types.js'
+import { commonValues, fillTemplate, readTemplate } from './template.js'
+import type { PeerDefinition, PeerLayout } from './types.js'
 
 /**
  * What caddy/balancer.Caddyfile implements (catalog §12.5): lb_policy
@@ -30,38 +32,75 @@ export const caddyBalancerProfile: BalancerProfile = {
   all_unhealthy: 'fail-closed',
 }
 
+/** `caddy run` with the Caddyfile in the peer's directory, its homes there too. */
+function caddyRun(binary: string, layout: PeerLayout) {
+  return {
+    argv: [binary, 'run', '--config', `${layout.dir}/Caddyfile`, '--adapter', 'caddyfile'],
+    versionArgv: [binary, 'version'],
+    env: {
+      HOME: layout.dir,
+      XDG_DATA_HOME: `${layout.dir}/data`,
+      XDG_CONFIG_HOME: `${layout.dir}/config`,
+    },
+  }
+}
+
 /**
- * Caddy, in the balancer role only: `caddy run` with a Caddyfile (admin API
- * off, no automatic HTTPS), its data and config homes (where it saves the
- * config it runs) in the peer's private directory.
+ * Caddy: `caddy run` with a Caddyfile (admin API off, no automatic HTTPS),
+ * its data and config homes (where it saves the config it runs) in the
+ * peer's private directory. By default a load balancer only; profile h2
+ * makes it a reverse proxy serving HTTP/1.1 and h2c by prior knowledge on one
+ * cleartext port (`servers { protocols h1 h2 h2c }`) and a TLS terminator
+ * offering ALPN h2 and http/1.1 with the run's certificate.
  */
 export const caddy: PeerDefinition = {
   name: 'caddy',
   binaries: ['caddy'],
-  roles: ['balancer'],
+  roles: ['balancer', 'reverse', 'tls-terminator'],
   defaultImage: 'caddy:2.6',
-  templates: () => ['caddy/balancer.Caddyfile'],
-  launch(role) {
-    throw new HarnessError(
-      'HARNESS_BAD_INPUT',
-      `peer:caddy plays only the balancer role, not ${role}`,
+  profiles: [
+    {
+      name: 'balancer',
+      description: 'Caddy as a load balancer only (the default)',
+      roles: ['balancer'],
+      nextHop: true,
+      implicit: true,
+    },
+    {
+      name: 'h2',
+      description:
+        'Caddy serves HTTP/2 too: h2c prior knowledge beside HTTP/1.1 on the reverse port (protocols h1 h2 h2c), ALPN h2 and http/1.1 as a TLS terminator',
+      roles: ['reverse', 'tls-terminator'],
+      nextHop: true,
+      fronts: ['h1', 'h2'],
+    },
+  ],
+  templates: (role) => [`caddy/${role}.Caddyfile`],
+  launch(role, ports, layout, binary) {
+    if (role !== 'reverse' && role !== 'tls-terminator') {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `peer:caddy plays the balancer, reverse and tls-terminator roles, not ${role}`,
+      )
+    }
+    const content = fillTemplate(
+      readTemplate(`caddy/${role}.Caddyfile`),
+      commonValues(ports, layout.dir),
     )
+    return {
+      files: [{ name: 'Caddyfile', content }],
+      ...caddyRun(binary, layout),
+      ...(ports.tls === undefined
+        ? {}
+        : { mounts: [...new Set([dirname(ports.tls.certPath), dirname(ports.tls.keyPath)])] }),
+    }
   },
   balancer: {
     template: 'caddy/balancer.Caddyfile',
     profile: caddyBalancerProfile,
     launch(input, port, layout, binary) {
       const content = renderBalancer('caddy/balancer.Caddyfile', input, port, layout.dir)
-      return {
-        files: [{ name: 'Caddyfile', content }],
-        argv: [binary, 'run', '--config', `${layout.dir}/Caddyfile`, '--adapter', 'caddyfile'],
-        versionArgv: [binary, 'version'],
-        env: {
-          HOME: layout.dir,
-          XDG_DATA_HOME: `${layout.dir}/data`,
-          XDG_CONFIG_HOME: `${layout.dir}/config`,
-        },
-      }
+      return { files: [{ name: 'Caddyfile', content }], ...caddyRun(binary, layout) }
     },
   },
 }

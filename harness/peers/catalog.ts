@@ -3,6 +3,7 @@ import { HarnessError } from '../net/errors.js'
 import { apache } from './apache.js'
 import { caddy } from './caddy.js'
 import { haproxy } from './haproxy.js'
+import { nghttpx } from './nghttpx.js'
 import { nginx } from './nginx.js'
 import { squid } from './squid.js'
 import { tinyproxy } from './tinyproxy.js'
@@ -17,6 +18,7 @@ export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
   apache,
   varnish,
   caddy,
+  nghttpx,
 }
 
 /** The peer's definition, refusing a role it does not play with one line. */

@@ -2,6 +2,7 @@ import { dirname } from 'node:path'
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import { renderBalancer } from './balancer-values.js'
 import type { PeerDefinition } from './types.js'
+import { servesH2 } from './profiles.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
 
 /**
@@ -51,12 +52,32 @@ export const haproxyBalancerProfile: BalancerProfile = {
  * HAProxy 2.6 takes a terminator's key only from the certificate's file or from
  * "<crt>.key" beside it, so the peer's directory gets links to the run's
  * files (never copies of the key).
+ *
+ * Its HTTP-mode cleartext bind already takes HTTP/2 by prior knowledge beside
+ * HTTP/1.1 (it detects the preface); profile h2 declares that front and, as a
+ * TLS terminator, offers ALPN h2,http/1.1 instead of http/1.1 alone.
  */
 export const haproxy: PeerDefinition = {
   name: 'haproxy',
   binaries: ['haproxy'],
   roles: ['reverse', 'tls-terminator', 'tls-originator', 'balancer'],
   defaultImage: 'haproxy:2.6',
+  profiles: [
+    {
+      name: 'h1',
+      description: 'HAProxy serves HTTP/1.1 to clients (the default)',
+      nextHop: true,
+      implicit: true,
+    },
+    {
+      name: 'h2',
+      description:
+        'HAProxy serves HTTP/2 too: h2c prior knowledge beside HTTP/1.1 on the reverse bind, ALPN h2,http/1.1 behind TLS',
+      roles: ['reverse', 'tls-terminator'],
+      nextHop: true,
+      fronts: ['h1', 'h2'],
+    },
+  ],
   templates: (role) => [`haproxy/${role}.cfg`],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/haproxy.cfg`
@@ -64,10 +85,10 @@ export const haproxy: PeerDefinition = {
       files: [
         {
           name: 'haproxy.cfg',
-          content: fillTemplate(
-            readTemplate(`haproxy/${role}.cfg`),
-            commonValues(ports, layout.dir),
-          ),
+          content: fillTemplate(readTemplate(`haproxy/${role}.cfg`), {
+            ...commonValues(ports, layout.dir),
+            alpn: servesH2(ports) ? 'h2,http/1.1' : 'http/1.1',
+          }),
         },
       ],
       argv: [binary, '-db', '-f', conf],

@@ -14,6 +14,15 @@ it('LOCAL_PEER_IMAGE is the image .ci/setup-peers.sh builds', () => {
 
 it('the image holds every peer that has a container role', () => {
   const include = /--include=(\S+)/.exec(script)?.[1]?.split(',') ?? []
-  for (const pkg of ['nginx-light', 'squid', 'haproxy', 'tinyproxy', 'apache2', 'varnish', 'caddy'])
+  for (const pkg of [
+    'nginx-light',
+    'squid',
+    'haproxy',
+    'tinyproxy',
+    'apache2',
+    'varnish',
+    'caddy',
+    'nghttp2-proxy',
+  ])
     expect(include).toContain(pkg)
 })

@@ -2,13 +2,7 @@ import { HarnessError } from '../net/errors.js'
 import { PEERS } from './catalog.js'
 import { isPeerName, PEER_NAMES, type PeerName } from './types.js'
 
-/**
- * The image .ci/setup-peers.sh builds from Debian packages (debootstrap, then
- * docker import) where no registry is reachable; it holds all seven peers.
- * The tag's number changes with the image's package list (the script and this
- * constant agree: images.test.ts).
- */
-export const LOCAL_PEER_IMAGE = 'proxyspec/peers:bookworm-2'
+export { LOCAL_PEER_IMAGE } from './local-image.js'
 
 export type PeerImages = Readonly<Partial<Record<PeerName, string>>>
 

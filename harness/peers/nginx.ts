@@ -2,6 +2,7 @@ import { dirname } from 'node:path'
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import { renderBalancer } from './balancer-values.js'
 import type { PeerDefinition, PeerTls } from './types.js'
+import { servesH2 } from './profiles.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
 
 function tlsDirs(tls: PeerTls): string[] {
@@ -35,16 +36,42 @@ export const nginxBalancerProfile: BalancerProfile = {
  * (proxy_ssl_verify on); it has no forward-proxy mode and no CONNECT.
  * As root the master would start workers as "nobody", who cannot write the
  * private 0700 directory's temp paths, so workers stay root there.
+ *
+ * Profile h2 adds `http2` to the listen line: behind TLS nginx then offers
+ * ALPN h2 and http/1.1; on the reverse role's cleartext port nginx 1.22
+ * speaks HTTP/2 by prior knowledge ONLY (an HTTP/1.1 request gets an h2
+ * SETTINGS frame back; only 1.25.1 sniffs the preface), so the profile
+ * declares the h2 front alone and the default keeps HTTP/1.1.
  */
 export const nginx: PeerDefinition = {
   name: 'nginx',
   binaries: ['nginx'],
   roles: ['reverse', 'tls-terminator', 'tls-originator', 'balancer'],
   defaultImage: 'nginx:1.27',
+  profiles: [
+    {
+      name: 'h1',
+      description: 'nginx serves HTTP/1.1 to clients (the default)',
+      nextHop: true,
+      implicit: true,
+    },
+    {
+      name: 'h2',
+      description:
+        'nginx serves HTTP/2 (listen … http2): h2c prior knowledge only on the reverse port, ALPN h2 and http/1.1 behind TLS',
+      roles: ['reverse', 'tls-terminator'],
+      nextHop: true,
+      fronts: ['h2'],
+    },
+  ],
   templates: (role) => [`nginx/${role}.conf`],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/nginx.conf`
-    const values = { ...commonValues(ports, layout.dir), run_as: layout.root ? 'user root;' : '' }
+    const values = {
+      ...commonValues(ports, layout.dir),
+      run_as: layout.root ? 'user root;' : '',
+      listen_options: servesH2(ports) ? ' http2' : '',
+    }
     return {
       files: [
         { name: 'nginx.conf', content: fillTemplate(readTemplate(`nginx/${role}.conf`), values) },

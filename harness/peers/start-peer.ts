@@ -1,13 +1,15 @@
 import type { Role } from '../engine/model/roles.js'
 import { peerFor } from './catalog.js'
 import { chooseProvider, type PeerOptions } from './choose-provider.js'
+import { assertProfileRole, resolveProfile } from './profiles.js'
 import type { PeerFtp, PeerName, PeerTls, StartedPeer } from './types.js'
 import { reservePort } from './wait-port.js'
 
 /**
  * Starts a real peer in one role in front of (reverse) or for (forward) the
  * given origin, for a user's own tests as for a run:
- * `await using squid = await startPeer('squid', 'forward', { origin })`.
+ * `await using squid = await startPeer('squid', 'forward', { origin })`;
+ * `startPeer('nginx', 'reverse', { origin, profile: 'h2' })` in a profile.
  */
 export async function startPeer(
   name: PeerName,
@@ -23,10 +25,14 @@ export async function startPeer(
     readonly proxyAuth?: { readonly user: string; readonly pass: string }
     /** For the ftp-gateway role: the FTP origin and the values its config names. */
     readonly ftp?: PeerFtp
+    /** One of the peer's profiles (peer:NAME:PROFILE, "h2"); absent: its default. */
+    readonly profile?: string
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
   const definition = peerFor(name, role)
+  const profile = resolveProfile(definition, where.profile)
+  assertProfileRole(definition, profile, role)
   if (role === 'ftp-gateway' && where.ftp === undefined)
     throw new Error(
       '[proxyspec] startPeer in the ftp-gateway role needs where.ftp (the FTP origin)',
@@ -41,6 +47,7 @@ export async function startPeer(
     ...(where.nextHop === undefined ? {} : { nextHop: where.nextHop }),
     ...(where.proxyAuth === undefined ? {} : { proxyAuth: where.proxyAuth }),
     ...(where.ftp === undefined ? {} : { ftp: where.ftp }),
+    ...(profile === undefined ? {} : { profile }),
   })
   options.onStarted?.(peer)
   return peer

@@ -4,7 +4,8 @@ import type { Front } from '../engine/model/front.js'
 import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
-export type PeerName = 'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy'
+export type PeerName =
+  'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy' | 'nghttpx'
 
 export const PEER_NAMES: readonly PeerName[] = [
   'nginx',
@@ -14,6 +15,7 @@ export const PEER_NAMES: readonly PeerName[] = [
   'apache',
   'varnish',
   'caddy',
+  'nghttpx',
 ]
 
 export function isPeerName(text: string): text is PeerName {
@@ -40,6 +42,12 @@ export interface PeerPorts {
   readonly proxyAuth?: { readonly user: string; readonly pass: string }
   /** In the ftp-gateway role: the run's FTP origin and what the config is told of it (catalog §13.1.2). */
   readonly ftp?: PeerFtp
+  /**
+   * The profile the peer runs in (peer:NAME:PROFILE, else its default), for
+   * a config that changes with it (the h2 profiles); undefined for a peer
+   * without profiles.
+   */
+  readonly profile?: PeerProfile
 }
 
 /** The ftp-gateway role's values ({{ftp_origin}}, {{ftp_base}}, …: the --spawn placeholders). */
@@ -150,6 +158,13 @@ export interface PeerProfile {
    * @default ['h1']
    */
   readonly fronts?: readonly Front[]
+  /**
+   * The default of a peer that ran without profiles before it had any:
+   * runs and the matrix still name it peer:NAME (no profile part), so its
+   * columns, evidence pages and reasons stay as they were. peer:NAME:<name>
+   * selects it too.
+   */
+  readonly implicit?: true
 }
 
 /** What proxyspec knows about one real implementation. */

@@ -2,7 +2,12 @@ import type { Role } from '../model/roles.js'
 import type { PeerOptions } from '../../peers/choose-provider.js'
 import { PEERS } from '../../peers/catalog.js'
 import { describePeer } from '../../peers/describe-peer.js'
-import { assertProfileRole, resolveProfile, withoutNextHop } from '../../peers/profiles.js'
+import {
+  assertProfileRole,
+  profileLabel,
+  resolveProfile,
+  withoutNextHop,
+} from '../../peers/profiles.js'
 import { startPeer } from '../../peers/start-peer.js'
 import type { PeerFtp, PeerName, PeerTls } from '../../peers/types.js'
 import { HarnessError } from '../../net/errors.js'
@@ -82,10 +87,11 @@ export async function startPeerTarget(
       // --proxy-auth: the peer's auth profile (test-fixtures/peers/*/forward-auth.conf).
       ...(env.proxyAuth === undefined ? {} : { proxyAuth: env.proxyAuth }),
       ...(role === 'ftp-gateway' ? { ftp: runFtp(name, env) } : {}),
+      ...(profile === undefined ? {} : { profile: profile.name }),
     },
     options,
   )
-  const label = profile === undefined ? `peer:${name}` : `peer:${name}:${profile.name}`
+  const label = profileLabel(name, profile)
   return {
     endpoint: {
       label,

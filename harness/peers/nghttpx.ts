@@ -1,0 +1,54 @@
+import { dirname } from 'node:path'
+import { LOCAL_PEER_IMAGE } from './local-image.js'
+import type { PeerDefinition } from './types.js'
+import { commonValues, fillTemplate, readTemplate } from './template.js'
+
+/**
+ * nghttpx, nghttp2's proxy: HTTP/1.1 and HTTP/2 to clients on every role
+ * (h2c by prior knowledge on a no-tls frontend, ALPN h2 and http/1.1 behind
+ * TLS), HTTP/1.1 to the harness origin. A reverse proxy, a TLS terminator,
+ * and in HTTP/2 proxy mode (http2-proxy) a forward proxy that is the front
+ * of another proxy: it sends every request, CONNECT included, to its one
+ * backend in proxy form. That backend is the harness origin, so absolute-form
+ * requests reach it and no tunnel opens, nor goes to the harness next hop
+ * (nghttpx has no per-method backend). Its config file names every option
+ * (--conf, so /etc/nghttpx/nghttpx.conf is not read); the main process and
+ * its worker process stop together (the process group).
+ */
+export const nghttpx: PeerDefinition = {
+  name: 'nghttpx',
+  binaries: ['nghttpx'],
+  roles: ['reverse', 'tls-terminator', 'forward'],
+  // No official nghttpx image: the one .ci/setup-peers.sh builds holds it.
+  defaultImage: LOCAL_PEER_IMAGE,
+  profiles: [
+    {
+      name: 'h2',
+      description:
+        'nghttpx serves HTTP/1.1 and HTTP/2 (h2c prior knowledge, ALPN h2 behind TLS); as a forward proxy (http2-proxy) it sends every request, CONNECT included, to the harness origin, never to the next hop',
+      nextHop: false,
+      fronts: ['h1', 'h2'],
+      implicit: true,
+    },
+  ],
+  templates: (role) => [`nghttpx/${role}.conf`],
+  launch(role, ports, layout, binary) {
+    const conf = `${layout.dir}/nghttpx.conf`
+    return {
+      files: [
+        {
+          name: 'nghttpx.conf',
+          content: fillTemplate(
+            readTemplate(`nghttpx/${role}.conf`),
+            commonValues(ports, layout.dir),
+          ),
+        },
+      ],
+      argv: [binary, `--conf=${conf}`],
+      versionArgv: [binary, '--version'],
+      ...(ports.tls === undefined
+        ? {}
+        : { mounts: [...new Set([dirname(ports.tls.certPath), dirname(ports.tls.keyPath)])] }),
+    }
+  },
+}
