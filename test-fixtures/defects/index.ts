@@ -15,6 +15,7 @@ import type { Role } from '../../harness/engine/model/roles.js'
 import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
+import type { H2StepVariant } from '../../harness/reference/h2-front/index.js'
 import { upgradeDefects } from './upgrade.js'
 
 export type { SeededDefect } from './types.js'
@@ -53,6 +54,14 @@ export function variantOf(name: string): StepVariant {
   if (entry?.steps === undefined)
     throw new TypeError(`[proxyspec] no seeded proxy defect "${name}" replaces steps`)
   return entry.steps
+}
+
+/** The h2 front variant of seeded defect `name` (parts/h2-defect.ts), for a self-test. */
+export function h2VariantOf(name: string): H2StepVariant {
+  const entry = allDefects().find((d) => d.name === name) as { h2Steps?: H2StepVariant } | undefined
+  if (entry?.h2Steps === undefined)
+    throw new TypeError(`[proxyspec] no seeded h2 defect "${name}" replaces h2 front steps`)
+  return entry.h2Steps
 }
 
 /** Starts seeded defect `name` in `role`, as the kill matrix does (for self-tests). */

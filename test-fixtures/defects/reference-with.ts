@@ -6,6 +6,7 @@ import { referenceConnectPorts } from '../../harness/engine/target/connect-ports
 import type { StartedTarget } from '../../harness/engine/target/started-target.js'
 import type { StepVariant } from '../../harness/reference/proxy/steps/index.js'
 import type { SeededDefect } from './types.js'
+import type { H2StepVariant } from '../../harness/reference/h2-front/index.js'
 
 /** How the reference is started for a defect. */
 export interface ReferenceOptions {
@@ -13,6 +14,8 @@ export interface ReferenceOptions {
   readonly chained?: boolean
   /** The steps of the pipeline the defect replaces (harness/reference/proxy/steps). */
   readonly steps?: StepVariant | undefined
+  /** The steps of the h2 front the defect replaces (harness/reference/h2-front/steps). */
+  readonly h2Steps?: H2StepVariant | undefined
 }
 
 /**
@@ -61,7 +64,7 @@ export async function referenceWith(
   env: RunEnvironment,
   options: ReferenceOptions = {},
 ): Promise<StartedTarget> {
-  if (role === 'tls-terminator') return terminatorWith(defect, env, options.steps)
+  if (role === 'tls-terminator') return terminatorWith(defect, env, options.steps, options.h2Steps)
   const { nextHop } = env.tcp
   const server = await startReferenceProxy({
     mode: role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse',
@@ -69,6 +72,7 @@ export async function referenceWith(
     connectPorts: referenceConnectPorts(env),
     ...(options.chained === true ? { nextHop: { host: nextHop.host, port: nextHop.port } } : {}),
     ...(options.steps === undefined ? {} : { steps: options.steps }),
+    ...(options.h2Steps === undefined ? {} : { h2Steps: options.h2Steps }),
   })
   const close = (): Promise<void> => server.close()
   return {
@@ -84,6 +88,7 @@ async function terminatorWith(
   defect: string,
   env: RunEnvironment,
   steps: StepVariant | undefined,
+  h2Steps?: H2StepVariant,
 ): Promise<StartedTarget> {
   const leaf = (await env.tls.origin.corpus()).leaf('via-intermediate')
   const gateway = await startTlsTerminator({
@@ -91,6 +96,7 @@ async function terminatorWith(
     cert: leaf.cert,
     key: leaf.key,
     ...(steps === undefined ? {} : { proxySteps: steps }),
+    ...(h2Steps === undefined ? {} : { proxyH2Steps: h2Steps }),
   })
   const close = (): Promise<void> => gateway.close()
   return {
