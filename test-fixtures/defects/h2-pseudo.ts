@@ -3,7 +3,7 @@
 // These are the pseudo-header and translation bugs (H2-04, H2-05, H2-07,
 // H2-09, H2-10): each wraps the reference step it replaces and changes one
 // decision, the way one hand-written check of a real gateway goes wrong.
-import type { H2Field } from '../../harness/reference/h2-front/types.js'
+import type { H2Field, RequestPseudo } from '../../harness/reference/h2-front/types.js'
 import { h2Defect } from './parts/h2-defect.js'
 import type { SeededDefect } from './types.js'
 
@@ -38,17 +38,46 @@ export const h2PseudoDefects: readonly SeededDefect[] = [
       reference.validatePseudoHeaders(withPseudo(fields, ':path', '/'), options),
   })),
   h2Defect(
-    'h2-authority-userinfo-accepted',
-    'checks :authority only for control octets: userinfo, a "/" or a bad port pass into Host (and the absolute URI in forward mode) (B63)',
+    'h2-authority-parsed-as-url',
+    'checks :authority only for control octets, then builds the target by parsing scheme://authority + path as one URL: userinfo is accepted (and dropped), and a "/" in :authority moves into the path, so /admin is reached through :authority (B63)',
     ['h2/authority-validated-before-host'],
-  ).replacing((reference) => ({
-    validatePseudoHeaders: (fields, options) =>
-      reference.validatePseudoHeaders(withPseudo(fields, ':authority', 'localhost'), options),
-  })),
+  ).replacing((reference) => {
+    const asUrl = (pseudo: RequestPseudo): URL | undefined => {
+      try {
+        return new URL(
+          `${pseudo.scheme ?? 'http'}://${pseudo.authority ?? ''}${pseudo.path ?? '/'}`,
+        )
+      } catch {
+        return undefined
+      }
+    }
+    return {
+      validatePseudoHeaders: (fields, options) =>
+        reference.validatePseudoHeaders(withPseudo(fields, ':authority', 'localhost'), options),
+      hostFromAuthority: (head) => {
+        if (head.pseudo.authority === undefined) return reference.hostFromAuthority(head)
+        const url = asUrl(head.pseudo)
+        return url === undefined ? { problem: 'not a URL' } : { host: url.host }
+      },
+      buildRequestHead: (request) => {
+        const url =
+          request.head.pseudo.authority === undefined ? undefined : asUrl(request.head.pseudo)
+        if (url === undefined || request.head.pseudo.path === '*')
+          return reference.buildRequestHead(request)
+        const pseudo = {
+          ...request.head.pseudo,
+          authority: url.host,
+          path: `${url.pathname}${url.search}`,
+        }
+        return reference.buildRequestHead({ ...request, head: { ...request.head, pseudo } })
+      },
+    }
+  }),
   h2Defect(
     'h2-scheme-unvalidated',
-    'never validates :scheme (neither its grammar nor its octets): a URL or CRLF as :scheme is accepted and the request forwarded',
+    "never validates :scheme (neither its grammar nor its octets): a URL or CRLF as :scheme is accepted and the request forwarded (a gateway: in forward mode the reference's HTTP/1.1 hop refuses the absolute URI it makes)",
     ['h2/scheme-validated'],
+    ['reverse'],
   ).replacing((reference) => ({
     validateFieldValues: (fields) => reference.validateFieldValues(regularOnly(fields)),
     validatePseudoHeaders: (fields, options) =>
@@ -93,14 +122,6 @@ export const h2PseudoDefects: readonly SeededDefect[] = [
         fields.filter((f) => !f.name.startsWith(':') || PSEUDO.has(f.name)),
         options,
       ),
-  })),
-  h2Defect(
-    'h2-trailer-pseudo-accepted',
-    'checks a trailer section only for END_STREAM: a :path in trailers is passed on as a trailer field',
-    ['h2/misplaced-or-unknown-pseudo-header-rejected'],
-  ).replacing((reference) => ({
-    validateTrailers: (fields, endStream) =>
-      reference.validateTrailers(regularOnly(fields), endStream),
   })),
   h2Defect(
     'h2-missing-scheme-defaulted',
