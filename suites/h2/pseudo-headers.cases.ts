@@ -141,8 +141,11 @@ const pseudoValueCases: CaseDefinition[] = [
     run(ctx) {
       // RFC 9113 §8.3.1: ":path ... the path and query parts of the target URI
       // (the absolute-path production and optionally a '?' character followed
-      // by the query production)"; anything else is an invalid pseudo-header
-      // field (§8.3: malformed), which §8.1.1 forbids forwarding.
+      // by the query production)", and "An HTTP request that omits mandatory
+      // pseudo-header fields or contains invalid values for those pseudo-header
+      // fields is malformed"; §8.1.1 forbids forwarding it. Repairing the value
+      // (dropping "#f", percent-encoding the SP) and forwarding is still
+      // forwarding a malformed request.
       return rejectAll(
         ctx,
         badValueProbes(ctx, ':path', [
@@ -178,7 +181,11 @@ const pseudoValueCases: CaseDefinition[] = [
       // RFC 9113 §8.3.1: ":authority ... MUST NOT include the deprecated userinfo
       // subcomponent for "http" or "https" schemed URIs", and it is the authority
       // (host[:port]) of the target URI: a "/" or CRLF makes it invalid (§8.3:
-      // malformed; §8.1.1: never forwarded).
+      // malformed; §8.1.1: never forwarded). On the HTTP/1.1 hop the same value
+      // breaks RFC 9112 §3.2 ("a client MUST send a field value for Host that is
+      // identical to that authority component, excluding any userinfo
+      // subcomponent") and RFC 9110 §2.2 (no invalid protocol elements); a "/"
+      // moved into the path reaches a resource the target's rules never saw.
       return rejectAll(
         ctx,
         badValueProbes(ctx, ':authority', [
