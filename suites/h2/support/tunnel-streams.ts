@@ -33,7 +33,9 @@ export async function answerOf(
   const found = await client.waitForFrame(
     (r) =>
       r.frame.header.streamId === streamId &&
-      (r.frame.kind === 'RST_STREAM' || (r.block !== undefined && !statusOf(r).startsWith('1'))),
+      (r.frame.kind === 'RST_STREAM' ||
+        // A 101 is final here: HTTP/2 has no switch (RFC 9113 §8.6), so nothing follows it.
+        (r.block !== undefined && (!statusOf(r).startsWith('1') || statusOf(r) === '101'))),
     { timeoutMs: ctx.remainingMs(), what },
   )
   if (isTimeout(found)) endCase(timedOut(what, found.afterMs))
