@@ -2,7 +2,7 @@
 // the h2 tunnel cases (H2-17 … H2-23) must catch: one replaced step each
 // (parts/h2-defect.ts), or for the port allow-list, which the HTTP/1.1 proxy
 // behind the front applies, one replaced proxy step.
-import { ERROR_CODE } from '../../harness/h2/constants.js'
+import { ERROR_CODE, SETTING } from '../../harness/h2/constants.js'
 import { h2Defect } from './parts/h2-defect.js'
 import { proxyDefect } from './reference-with.js'
 import type { SeededDefect } from './types.js'
@@ -101,5 +101,75 @@ export const h2TunnelDefects: readonly SeededDefect[] = [
   ).replacing((reference) => ({
     tunnelClose: (event) =>
       event === 'client-reset' ? { kind: 'fin' } : reference.tunnelClose(event),
+  })),
+  h2Defect(
+    'h2-accepts-protocol-without-setting',
+    'Takes :protocol requests without advertising SETTINGS_ENABLE_CONNECT_PROTOCOL, so a client cannot tell whether extended CONNECT is on (HAProxy #3355) [B90]',
+    ['h2/extended-connect-setting-honoured'],
+    ['reverse'],
+  ).replacing((reference) => ({
+    serverSettings: () =>
+      reference.serverSettings().filter(([id]) => id !== SETTING.ENABLE_CONNECT_PROTOCOL),
+    validatePseudoHeaders: (fields) =>
+      reference.validatePseudoHeaders(fields, { connectProtocol: true }),
+  })),
+  h2Defect(
+    'h2-ignores-protocol-on-non-connect',
+    'Drops :protocol from a request that is not a CONNECT and forwards the rest, instead of rejecting it as malformed (HAProxy #3355) [B90]',
+    ['h2/protocol-pseudo-header-misuse-rejected'],
+    ['reverse'],
+  ).replacing((reference) => ({
+    validatePseudoHeaders: (fields, options) => {
+      const method = fields.find((f) => f.name === ':method')?.value
+      const kept = method === 'CONNECT' ? fields : fields.filter((f) => f.name !== ':protocol')
+      return reference.validatePseudoHeaders(kept, options)
+    },
+  })),
+  h2Defect(
+    'h2-extended-connect-answers-101',
+    "Relays the origin's 101 with its Upgrade, Connection and Sec-WebSocket-Accept to an extended CONNECT, which HTTP/2 clients treat as a failed handshake (nginx PR #1643 had to map 101 to 200) [B91]",
+    ['h2/extended-connect-answered-200'],
+    ['reverse'],
+  ).replacing((reference) => ({
+    tunnelResponse: (head, fields, kind) =>
+      kind === 'websocket'
+        ? [{ name: ':status', value: String(head.status) }, ...fields]
+        : reference.tunnelResponse(head, fields, kind),
+  })),
+  h2Defect(
+    'h2-bridges-any-protocol',
+    'Bridges every :protocol as if it were websocket, so :protocol foo gets a tunnel to a WebSocket origin (Caddy PR #6740) [B91]',
+    ['h2/extended-connect-malformed-rejected'],
+    ['reverse'],
+  ).replacing((reference) => ({
+    extendedConnect: (head) =>
+      reference.extendedConnect({ ...head, pseudo: { ...head.pseudo, protocol: 'websocket' } }),
+  })),
+  h2Defect(
+    'h2-constant-websocket-key',
+    "Sends the same Sec-WebSocket-Key on every bridged handshake (lighttpd mod_proxy's RFC 8441 bridge) [B92]",
+    ['h2/websocket-bridge-fresh-key'],
+    ['reverse'],
+  ).replacing((reference) => ({
+    extendedConnect: (head) => {
+      const handshake = reference.extendedConnect(head)
+      if (handshake === undefined) return undefined
+      const key = 'AAAAAAAAAAAAAAAAAAAAAA=='
+      return {
+        key,
+        lines: handshake.lines.map((line) =>
+          line.startsWith('Sec-WebSocket-Key:') ? `Sec-WebSocket-Key: ${key}` : line,
+        ),
+      }
+    },
+  })),
+  h2Defect(
+    'h2-ignores-websocket-accept',
+    'Opens the tunnel on any 101 from the origin without checking Upgrade or Sec-WebSocket-Accept (Envoy PR #46959, portless PR #363) [B92]',
+    ['h2/websocket-bridge-checks-origin-answer'],
+    ['reverse'],
+  ).replacing(() => ({
+    websocketHandshakeCheck: (head) =>
+      head.status === 101 ? undefined : `the origin answered ${head.status}, not 101`,
   })),
 ]
