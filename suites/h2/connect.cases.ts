@@ -233,7 +233,16 @@ export const connectCases = [
       const sink = await ctx.startTcp('sink')
       const client = await ctx.h2()
       const id = await client.request({ pseudo: connectPseudo(sink.authority), endStream: false })
+      const accepted = sink.nextConnection(ctx.remainingMs())
       const answer = await answerOf(ctx, client, id, `an answer to CONNECT ${sink.authority}`)
+      // A 2xx comes once the TCP connection is up (RFC 9113 §8.5); none: the CONNECT went elsewhere.
+      if (
+        opensTunnel(answer) &&
+        isTimeout(await ctx.wait('a connection to the unlisted port', accepted, ctx.quietMs))
+      )
+        return unsupported(
+          `CONNECT ${sink.authority} got ${describeAnswer(answer)} but the target never connected to that port (its CONNECT goes elsewhere)`,
+        )
       if (opensTunnel(answer))
         return violates(
           `a refusal (403 expected) of CONNECT to the unlisted port ${sink.port}`,

@@ -305,11 +305,11 @@ export const websocketCases = [
         endStream: false,
       })
       const answer = await answerOf(ctx, client, id, 'an answer to the extended CONNECT')
-      if (answer.kind !== 'head' || !answer.status.startsWith('2')) {
-        if (answer.kind === 'head' && answer.status === '101')
+      if (answer.kind !== 'head' || !answer.status.startsWith('2') || answer.saw101) {
+        if (answer.saw101)
           return violates(
             'a 2xx (200) to the extended CONNECT',
-            'the target under test answered :status 101, which HTTP/2 does not have',
+            `the target under test sent :status 101, which HTTP/2 does not have (${describeAnswer(answer)})`,
           )
         return violates(
           'a 2xx to a valid extended CONNECT the target advertised',

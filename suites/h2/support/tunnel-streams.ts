@@ -19,11 +19,21 @@ export const connectPseudo = (authority: string): BlockItem[] => [
 
 /** The answer a tunnel stream got first: its final head, or how it ended without one. */
 export type TunnelAnswer =
-  | { readonly kind: 'head'; readonly block: HeaderBlock; readonly status: string }
-  | { readonly kind: 'reset'; readonly code: number }
-  | { readonly kind: 'closed'; readonly how: string }
+  | {
+      readonly kind: 'head'
+      readonly block: HeaderBlock
+      readonly status: string
+      /** A :status 101 HEADERS came (HTTP/2 has none, RFC 9113 §8.6). */
+      readonly saw101: boolean
+    }
+  | { readonly kind: 'reset'; readonly code: number; readonly saw101: boolean }
+  | { readonly kind: 'closed'; readonly how: string; readonly saw101: boolean }
 
-/** The first non-1xx head of `streamId`, or the RST_STREAM / GOAWAY / close that came instead. */
+/**
+ * The final (non-1xx) head of `streamId`, or the RST_STREAM / close that came
+ * instead. A 101 is taken as the final head only when DATA follows it (the
+ * target treats it as the switch); otherwise it is an interim head, noted.
+ */
 export async function answerOf(
   ctx: CaseContext,
   client: H2RawClient,
@@ -34,16 +44,29 @@ export async function answerOf(
     (r) =>
       r.frame.header.streamId === streamId &&
       (r.frame.kind === 'RST_STREAM' ||
-        // A 101 is final here: HTTP/2 has no switch (RFC 9113 §8.6), so nothing follows it.
-        (r.block !== undefined && (!statusOf(r).startsWith('1') || statusOf(r) === '101'))),
+        r.frame.kind === 'DATA' ||
+        (r.block !== undefined && !statusOf(r).startsWith('1'))),
     { timeoutMs: ctx.remainingMs(), what },
   )
   if (isTimeout(found)) endCase(timedOut(what, found.afterMs))
-  if ('kind' in found) return { kind: 'closed', how: `the connection closed (${found.how})` }
-  if (found.frame.kind === 'RST_STREAM') return { kind: 'reset', code: found.frame.errorCode }
-  const block = found.block
-  if (block === undefined) return { kind: 'closed', how: 'no head' }
-  return { kind: 'head', block, status: statusOf(found) }
+  const mine = client.records.filter(
+    (r) => r.dir === 'received' && r.frame.header.streamId === streamId,
+  )
+  const heads = mine.filter((r) => r.block !== undefined)
+  const saw101 = heads.some((r) => statusOf(r) === '101')
+  const final = heads.find((r) => !statusOf(r).startsWith('1'))
+  if (final?.block !== undefined)
+    return { kind: 'head', block: final.block, status: statusOf(final), saw101 }
+  const last101 = heads.filter((r) => statusOf(r) === '101').at(-1)
+  if (last101?.block !== undefined && mine.some((r) => r.frame.kind === 'DATA'))
+    return { kind: 'head', block: last101.block, status: '101', saw101 }
+  const rst = mine.find((r) => r.frame.kind === 'RST_STREAM')?.frame
+  if (rst?.kind === 'RST_STREAM') return { kind: 'reset', code: rst.errorCode, saw101 }
+  return {
+    kind: 'closed',
+    how: 'kind' in found ? `the connection closed (${found.how})` : 'no head',
+    saw101,
+  }
 }
 
 function statusOf(record: FrameRecord): string {
@@ -54,11 +77,11 @@ function statusOf(record: FrameRecord): string {
 export function describeAnswer(answer: TunnelAnswer): string {
   switch (answer.kind) {
     case 'head':
-      return `:status ${answer.status}`
+      return `${answer.saw101 && answer.status !== '101' ? ':status 101 then ' : ''}:status ${answer.status}`
     case 'reset':
-      return `RST_STREAM(${errorCodeName(answer.code)})`
+      return `${answer.saw101 ? ':status 101 then ' : ''}RST_STREAM(${errorCodeName(answer.code)})`
     case 'closed':
-      return answer.how
+      return `${answer.saw101 ? ':status 101 then ' : ''}${answer.how}`
   }
 }
 
