@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Scope } from '../net/started.js'
 import { connectPeer, must } from '../reference/proxy/test-kit.js'
-import { startEchoServer } from '../tcp/index.js'
+import { startEchoServer, startSinkServer } from '../tcp/index.js'
 import { startNextHop } from './next-hop-server.js'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
@@ -105,5 +105,33 @@ describe('startNextHop closing a tunnel', () => {
     socket.resume()
     await Promise.race([ended, closed])
     expect(Buffer.concat(received).length).toBe(payload.length)
+  })
+})
+
+describe('startNextHop passing a reset on', () => {
+  it("resets the target when the client's side breaks, and the client when the target's does", async () => {
+    const sink = scope.use(await startSinkServer())
+    const hop = scope.use(await startNextHop())
+    const head = 'HTTP/1.1 200 Connection Established\r\n\r\n'
+    for (const broken of ['client', 'target'] as const) {
+      const peer = await peerOf(hop.port)
+      peer.socket.on('error', () => undefined)
+      peer.socket.write(`CONNECT ${sink.authority} HTTP/1.1\r\nHost: ${sink.authority}\r\n\r\nx`)
+      must(await peer.waitForBytes(head.length))
+      const id = broken === 'client' ? 's1' : 's2'
+      must(await sink.waitForBytes(id, 1, 2000))
+      if (broken === 'client') peer.socket.resetAndDestroy()
+      else sink.drive(id)?.reset()
+      if (broken === 'client') {
+        const record = must(await sink.waitForPeerEnd(id, 2000))
+        expect(record.error).toBe('ECONNRESET')
+      } else {
+        // close(hadError): true after ECONNRESET.
+        const hadError = await new Promise<boolean>((resolve) => {
+          peer.socket.once('close', resolve)
+        })
+        expect(hadError).toBe(true)
+      }
+    }
   })
 })

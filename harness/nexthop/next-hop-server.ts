@@ -126,7 +126,7 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
     upstream.on('error', () => {
       // Refused: answered, framed, then closed; a tunnel that breaks later is torn down.
       if (!connected && socket.writable) socket.end(said(request, refusal(502, 'Bad Gateway')))
-      else socket.destroy()
+      else if (!socket.destroyed) socket.resetAndDestroy()
     })
     upstream.once('connect', () => {
       connected = true
@@ -138,7 +138,9 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
       // destroy(), which drops the bytes still queued toward it. squid closes both of its
       // sides on the client's FIN; writing the echo back to it then fails, and tearing the
       // target down on that error lost the tail of what squid had relayed (issue 10, item 2).
-      // Only a side that broke before its FIN tears the other one down.
+      // Only a side that broke before its FIN tears the other one down, and a
+      // reset is passed on as a reset (RFC 9113 §8.5: the h2 tunnel rows tell
+      // a reset from a FIN at the target, through this hop).
       let socketEnded = false
       let upstreamEnded = false
       socket.on('end', () => {
@@ -149,8 +151,11 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<Starte
         upstreamEnded = true
         socket.end()
       })
-      socket.on('close', () => (socketEnded ? upstream.end() : upstream.destroy()))
-      upstream.on('close', () => (upstreamEnded ? socket.end() : socket.destroy()))
+      const tearDown = (other: Socket): void => {
+        if (!other.destroyed) other.resetAndDestroy()
+      }
+      socket.on('close', () => (socketEnded ? upstream.end() : tearDown(upstream)))
+      upstream.on('close', () => (upstreamEnded ? socket.end() : tearDown(socket)))
       changes.notify()
     })
   }

@@ -3,7 +3,13 @@ import { ConnectionTracker, closeServer } from '../net/connection-tracker.js'
 import { authorityOf, listenLoopback } from '../net/loopback.js'
 import { onceClose } from '../net/started.js'
 import { LiveConnectionRecord } from './connection-record.js'
-import type { StartedTcpServer, TcpConnectionRecord, TcpEvent, TcpEventListener } from './types.js'
+import type {
+  StartedTcpServer,
+  TcpConnectionRecord,
+  TcpDriver,
+  TcpEvent,
+  TcpEventListener,
+} from './types.js'
 import { ChangeSignal } from './wait-until.js'
 
 /** One accepted connection, as a server behaviour drives it. */
@@ -33,6 +39,7 @@ export interface TcpBehaviour {
 export async function startTcpServer(behaviour: TcpBehaviour): Promise<StartedTcpServer> {
   const prefix = behaviour.kind.charAt(0)
   const records: LiveConnectionRecord[] = []
+  const drivers = new Map<string, TcpDriver>()
   const listeners = new Set<TcpEventListener>()
   const changes = new ChangeSignal()
   const tracker = new ConnectionTracker()
@@ -45,6 +52,13 @@ export async function startTcpServer(behaviour: TcpBehaviour): Promise<StartedTc
     const record = new LiveConnectionRecord(`${prefix}${records.length + 1}`)
     records.push(record)
     const conn = connectionOf(record, socket, emit)
+    drivers.set(record.id, {
+      write: (data) => conn.write(data),
+      end: () => conn.end(),
+      reset: () => {
+        if (!socket.destroyed) socket.resetAndDestroy()
+      },
+    })
     socket.on('data', (data: Buffer) => {
       record.append(data)
       emit({ type: 'data', conn: record.id, dir: 'in', data })
@@ -117,6 +131,7 @@ export async function startTcpServer(behaviour: TcpBehaviour): Promise<StartedTc
         timeoutMs,
       )
     },
+    drive: (id) => drivers.get(id),
     onEvent(listener) {
       listeners.add(listener)
       return () => {

@@ -41,6 +41,22 @@ export interface StartedTcpServer extends Started {
   waitForPeerEnd(id: string, timeoutMs: number): Promise<TcpConnectionRecord | TimeoutValue>
   /** Listener for transcript taps: every connection event of this server. */
   onEvent(listener: TcpEventListener): () => void
+  /**
+   * Drives connection `id` from the target's side, as a case scripting the
+   * target needs (a target that speaks, half-closes or resets on cue);
+   * undefined when there is no such connection.
+   */
+  drive(id: string): TcpDriver | undefined
+}
+
+/** The target's own side of one accepted connection. */
+export interface TcpDriver {
+  /** Writes toward the peer (recorded as 'out'). */
+  write(data: Buffer): void
+  /** FIN after what was written. */
+  end(): void
+  /** Aborts with a TCP RST (SO_LINGER 0); unsent bytes are dropped. */
+  reset(): void
 }
 
 export type TcpEvent =

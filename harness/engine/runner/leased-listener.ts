@@ -22,6 +22,7 @@ export function leasedListener(server: StartedTcpServer): StartedTcpServer {
     nextConnection: (timeoutMs) => server.nextConnection(timeoutMs),
     waitForBytes: (id, n, timeoutMs) => server.waitForBytes(id, n, timeoutMs),
     waitForPeerEnd: (id, timeoutMs) => server.waitForPeerEnd(id, timeoutMs),
+    drive: (id) => (mine(id) ? server.drive(id) : undefined),
     onEvent: (listener: TcpEventListener) =>
       server.onEvent((event) => {
         if (mine(event.conn)) listener(event)

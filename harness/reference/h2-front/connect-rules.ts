@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { ERROR_CODE } from '../../h2/constants.js'
 import type { ResponseHead } from '../../wire/types.js'
 import { authorityProblem } from './request-checks.js'
-import type { H2RequestHead } from './types.js'
+import type { H2Field, H2RequestHead } from './types.js'
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
@@ -96,8 +96,43 @@ export function websocketHandshakeCheck(head: ResponseHead, key: string): string
   return undefined
 }
 
-/** An event on either side of a tunnel. */
-export type TunnelEvent = 'client-end' | 'client-reset' | 'target-end' | 'target-reset'
+/** Fields the 2xx that opens a tunnel never carries, by kind of tunnel. */
+const NOT_ON_TUNNEL_2XX = {
+  // RFC 9110 §9.3.6: no Transfer-Encoding or Content-Length in a 2xx to CONNECT.
+  connect: new Set(['content-length', 'transfer-encoding']),
+  // RFC 8441 §5, RFC 9113 §8.2.2: no Accept, Upgrade or Connection (and no framing) in the 200.
+  websocket: new Set(['sec-websocket-accept', 'upgrade', 'connection', 'content-length']),
+} as const
+
+/**
+ * The HEADERS block (`:status` first) of the answer that opens a tunnel, from
+ * the HTTP/1.1 head that switched the internal connection and its fields as
+ * responseFields made them: a CONNECT keeps the 2xx status without framing
+ * fields (RFC 9110 §9.3.6); an extended CONNECT is answered 200, never 101
+ * (RFC 9113 §8.6), without the handshake fields (RFC 8441 §5).
+ */
+export function tunnelResponse(
+  head: ResponseHead,
+  fields: readonly H2Field[],
+  kind: 'connect' | 'websocket',
+): H2Field[] {
+  const status = kind === 'connect' ? String(head.status) : '200'
+  const dropped = NOT_ON_TUNNEL_2XX[kind]
+  return [{ name: ':status', value: status }, ...fields.filter((f) => !dropped.has(f.name))]
+}
+
+/**
+ * An event on either side of a tunnel: the client's END_STREAM or
+ * RST_STREAM, the target's FIN or reset, or an HTTP/2 error the front
+ * detected on the stream (a frame other than DATA on it) or on the connection.
+ */
+export type TunnelEvent =
+  | 'client-end'
+  | 'client-reset'
+  | 'target-end'
+  | 'target-reset'
+  | 'stream-error'
+  | 'connection-error'
 
 /** What the front does on the other side. */
 export type TunnelAction =
@@ -108,14 +143,19 @@ export type TunnelAction =
 
 /**
  * RFC 9113 §8.5: END_STREAM becomes a FIN and a FIN becomes END_STREAM (each
- * direction closes by itself); RST_STREAM from the client resets the TCP
- * connection; a reset or error of the target is RST_STREAM(CONNECT_ERROR).
+ * direction closes by itself); RST_STREAM from the client, or a stream or
+ * connection error the front detects, resets the TCP connection ("a proxy
+ * MUST send a TCP segment with the RST bit set if it detects an error with
+ * the stream or the HTTP/2 connection"); a reset or error of the target is
+ * RST_STREAM(CONNECT_ERROR).
  */
 export function tunnelClose(event: TunnelEvent): TunnelAction {
   switch (event) {
     case 'client-end':
       return { kind: 'fin' }
     case 'client-reset':
+    case 'stream-error':
+    case 'connection-error':
       return { kind: 'reset-target' }
     case 'target-end':
       return { kind: 'end-stream' }

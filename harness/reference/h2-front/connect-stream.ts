@@ -62,9 +62,7 @@ export class ConnectStream implements FrontStream {
       const request = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')
       return {
         stream: new ConnectStream(host, streamId, request, 'CONNECT', endStream, (response) => ({
-          fields: steps
-            .responseFields(response.headers)
-            .filter((f) => f.name !== 'content-length' && f.name !== 'transfer-encoding'),
+          fields: steps.tunnelResponse(response, steps.responseFields(response.headers), 'connect'),
         })),
       }
     }
@@ -89,16 +87,13 @@ export class ConnectStream implements FrontStream {
       stream: new ConnectStream(host, streamId, request, 'GET', endStream, (response) => {
         const problem = steps.websocketHandshakeCheck(response, handshake.key)
         if (problem !== undefined) return { problem }
-        // RFC 8441 §5: the 200 carries no accept, upgrade or connection field.
+        // RFC 8441 §5: a 200 without the accept, upgrade or connection field.
         return {
-          fields: steps
-            .responseFields(response.headers)
-            .filter(
-              (f) =>
-                !['sec-websocket-accept', 'upgrade', 'connection', 'content-length'].includes(
-                  f.name,
-                ),
-            ),
+          fields: steps.tunnelResponse(
+            response,
+            steps.responseFields(response.headers),
+            'websocket',
+          ),
         }
       }),
     }
@@ -150,9 +145,11 @@ export class ConnectStream implements FrontStream {
   }
 
   onHeaders(): void {
-    // RFC 9113 §8.5: only DATA, RST_STREAM, WINDOW_UPDATE and PRIORITY on a CONNECT stream.
+    // RFC 9113 §8.5: only DATA, RST_STREAM, WINDOW_UPDATE and PRIORITY on a
+    // CONNECT stream, anything else a stream error: RST_STREAM to the client,
+    // and the TCP side as tunnelClose says (a reset).
     if (this.#done) return
-    this.#exchange.abort((socket) => socket.resetAndDestroy())
+    this.#endOnError('stream-error')
     this.#clientEnded = true
     this.#host.out.resetNow(this.#id, ERROR_CODE.PROTOCOL_ERROR)
   }
@@ -166,9 +163,26 @@ export class ConnectStream implements FrontStream {
   }
 
   abort(): void {
+    // The HTTP/2 connection failed (or the front stops): the TCP side as tunnelClose says.
+    this.#endOnError('connection-error')
+  }
+
+  /** An HTTP/2 error ends the tunnel: its TCP side is closed as tunnelClose says (RFC 9113 §8.5). */
+  #endOnError(event: 'stream-error' | 'connection-error'): void {
     if (this.#done) return
     this.#done = true
-    this.#exchange.abort((socket) => socket.resetAndDestroy())
+    if (!this.#open) {
+      this.#exchange.abort((socket) => socket.resetAndDestroy())
+      return
+    }
+    const action = this.#host.steps.tunnelClose(event)
+    const socket = this.#exchange.socket
+    if (action.kind === 'fin') {
+      this.#exchange.end()
+      // What the target still sends has nowhere to go: read and dropped until its own FIN.
+      socket.resume()
+      socket.on('end', () => socket.destroy())
+    } else if (!socket.destroyed) socket.resetAndDestroy()
   }
 
   #opened(): void {

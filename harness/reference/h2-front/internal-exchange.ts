@@ -16,7 +16,7 @@ import type { H2Field } from './types.js'
 
 /** How a tunnel (2xx to CONNECT, or the 101 of a WebSocket handshake) takes over the connection. */
 export interface TunnelHooks {
-  /** The final head that switches the connection: the fields of the 2xx to send, or a problem (502). */
+  /** The final head that switches the connection: the HEADERS block (`:status` first) to send, or a problem (502). */
   open(head: ResponseHead): { readonly fields: H2Field[] } | { readonly problem: string }
   /** Bytes from the target after the switch. */
   data(data: Buffer): void
@@ -199,7 +199,7 @@ export class InternalExchange {
               return
             }
             this.#started = true
-            out.headers(id, [{ name: ':status', value: '200' }, ...opened.fields], false)
+            out.headers(id, opened.fields, false)
             this.#tunnelling = true
             // The bytes after the head are the target's already.
             const rest = this.#parser.detach()

@@ -14,6 +14,7 @@ import {
   connectRequest,
   extendedConnect,
   tunnelClose,
+  tunnelResponse,
   websocketHandshakeCheck,
   type TunnelAction,
   type TunnelEvent,
@@ -127,7 +128,17 @@ export interface H2FrontSteps {
   readonly extendedConnect: (head: H2RequestHead) => WebSocketHandshake | undefined
   /** RFC 6455 §4.1: why the HTTP/1.1 answer to the handshake opens no tunnel, or undefined. */
   readonly websocketHandshakeCheck: (head: ResponseHead, key: string) => string | undefined
-  /** RFC 9113 §8.5: how a close or reset on one side of a tunnel reaches the other. */
+  /**
+   * RFC 9110 §9.3.6, RFC 8441 §5, RFC 9113 §8.6: the HEADERS block (`:status`
+   * first) of the 2xx that opens a tunnel, from the HTTP/1.1 head that
+   * switched and its translated fields.
+   */
+  readonly tunnelResponse: (
+    head: ResponseHead,
+    fields: readonly H2Field[],
+    kind: 'connect' | 'websocket',
+  ) => H2Field[]
+  /** RFC 9113 §8.5: how a close, reset or HTTP/2 error on one side of a tunnel reaches the other. */
   readonly tunnelClose: (event: TunnelEvent) => TunnelAction
   /** RFC 9113 §5.1.2: whether a new stream is refused (REFUSED_STREAM) with `active` streams open. */
   readonly streamLimit: (active: number, advertised: number) => boolean
@@ -177,6 +188,7 @@ export const referenceH2Steps: H2FrontSteps = Object.freeze({
   connectRequest,
   extendedConnect,
   websocketHandshakeCheck,
+  tunnelResponse,
   tunnelClose,
   streamLimit: (active: number, advertised: number): boolean => active >= advertised,
   flowControl: (budget: SendBudget): number =>
