@@ -820,7 +820,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'tunnel'],
     levelText:
-      'MUST (`:scheme` and `:path` omitted, otherwise malformed); MUST (bad port refused, as CONNECT-01)',
+      'MUST (`:scheme` and `:path` omitted, otherwise malformed); MUST (bad port refused, as CONNECT-01); SHOULD (a port outside the allow-list refused, RFC 9110 §9.3.6, as CONNECT-09)',
     rolesText: 'FP, TUN (h2 front)',
   },
   {
@@ -843,7 +843,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     level: 'MUST',
     roles: ['forward', 'tunnel'],
     levelText:
-      'MUST (send a TCP RST on a stream or connection error); MUST (derived: a TCP error is a stream error of type CONNECT_ERROR)',
+      'MUST (send a TCP RST on a stream or connection error: "a proxy MUST send a TCP segment with the RST bit set if it detects an error with the stream or the HTTP/2 connection", RFC 9113 §8.5); MUST (derived: a TCP error is a stream error of type CONNECT_ERROR)',
     rolesText: 'FP, TUN',
   },
   {
