@@ -177,7 +177,7 @@ function teAttempts(ctx: CaseContext, encoding: Encoding): Attempt[] {
       return {
         tag,
         label: `transfer-encoding: ${value}${withLength ? ' with a matching content-length' : ''}`,
-        ...(encoding === 'dynamic' ? { seed: [seedField('transfer-encoding', value)] } : {}),
+        ...(encoding === 'dynamic' ? { seed: () => [seedField('transfer-encoding', value)] } : {}),
         send: (client, paths) => {
           const body = `0\r\n\r\n${smuggledRequest(ctx, paths.smug)}`
           return client.request({

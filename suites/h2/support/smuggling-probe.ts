@@ -83,7 +83,7 @@ export interface Attempt {
   /** What is sent, for the evidence and the verdict. */
   readonly label: string
   /** Fields to send first, on the same connection, in their own request (dynamic-table entries). */
-  readonly seed?: readonly BlockItem[]
+  readonly seed?: (paths: AttemptPaths) => readonly BlockItem[]
   /** Sends the attempt; resolves with its stream id. */
   send(client: H2RawClient, paths: AttemptPaths): Promise<number>
 }
@@ -275,7 +275,7 @@ export async function runAttempt(
   if (attempt.seed !== undefined) {
     const seedId = await client.request({
       ...ctx.h2Target(paths.seed),
-      fields: attempt.seed,
+      fields: attempt.seed(paths),
     })
     const seeded = await client.waitForStreamEnd(seedId, { timeoutMs: within(ctx) })
     if (!isTimeout(seeded) && (seeded.end === 'goaway' || seeded.end === 'closed')) {
