@@ -22,6 +22,7 @@ import {
   seedField,
   smuggledRequest,
   type Attempt,
+  type AttemptPaths,
   type Encoding,
   type Observation,
 } from './support/smuggling-probe.js'
@@ -179,7 +180,7 @@ function teAttempts(ctx: CaseContext, encoding: Encoding): Attempt[] {
         label: `transfer-encoding: ${value}${withLength ? ' with a matching content-length' : ''}`,
         ...(encoding === 'dynamic' ? { seed: () => [seedField('transfer-encoding', value)] } : {}),
         send: (client, paths) => {
-          const body = `0\r\n\r\n${smuggledRequest(ctx, paths.smug)}`
+          const body = teBody(ctx, paths)
           return client.request({
             ...ctx.h2Target(paths.main),
             method: 'POST',
@@ -195,15 +196,31 @@ function teAttempts(ctx: CaseContext, encoding: Encoding): Attempt[] {
   )
 }
 
-/** H2-02's two failures apart: what reached the origin carries the field or the smuggled request, or neither. */
-function teExploitability(o: Observation): string {
-  const withField = o.forwarded.filter(
-    (s) => fieldValues(s.request.message.head.headers, 'transfer-encoding').length > 0,
-  )
+/** The DATA every H2-02 attempt sends: an empty chunked body, then a whole request. */
+function teBody(ctx: CaseContext, paths: AttemptPaths): string {
+  return `0\r\n\r\n${smuggledRequest(ctx, paths.smug)}`
+}
+
+/**
+ * H2-02's two failures apart. Exploitable ("security") when the client's
+ * field or its chunk framing reached the origin: the smuggled request
+ * arrived, a Transfer-Encoding other than the plain `chunked` a front may
+ * write for a body of unknown length (RFC 9112 §6.1) arrived, or the body the
+ * origin decoded is not the DATA the client sent. Otherwise the front dropped
+ * the field and framed the body by its DATA: still a forwarded malformed
+ * request, "not exploitable".
+ */
+function teExploitability(ctx: CaseContext, o: Observation): string {
   if (o.smuggled.length > 0)
     return 'FAIL (security): the request smuggled in the chunked body reached the origin'
-  if (withField.length > 0)
-    return `FAIL (security): Transfer-Encoding ${JSON.stringify(fieldValues(withField[0]!.request.message.head.headers, 'transfer-encoding'))} reached the origin`
+  for (const seen of o.forwarded) {
+    const te = fieldValues(seen.request.message.head.headers, 'transfer-encoding')
+    if (te.length > 0 && !(te.length === 1 && te[0]!.trim().toLowerCase() === 'chunked'))
+      return `FAIL (security): Transfer-Encoding ${JSON.stringify(te)} reached the origin`
+    const body = seen.message?.body.toString('latin1')
+    if (body !== teBody(ctx, o.paths))
+      return `FAIL (security): the origin read the body as ${body === undefined ? 'never ending' : JSON.stringify(body)}, not the DATA sent (the client's chunk framing took effect)`
+  }
   return 'FAIL (not exploitable): the target dropped transfer-encoding and forwarded the request, framed by its DATA'
 }
 
@@ -235,7 +252,7 @@ function teCase(encoding: Encoding, id: string, extra: string): CaseDefinition {
             refusedNothingForwarded(ctx, await runAttempt(ctx, connections, attempt), {
               expected:
                 'the request refused (400 or RST_STREAM) and nothing of it at the origin, neither with nor without the field',
-              forwardedDetail: teExploitability,
+              forwardedDetail: (o) => teExploitability(ctx, o),
             }),
         ]),
       )
