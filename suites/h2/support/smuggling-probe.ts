@@ -82,6 +82,12 @@ export interface Attempt {
   readonly tag: string
   /** What is sent, for the evidence and the verdict. */
   readonly label: string
+  /**
+   * Where the malformed part comes after the request began (e.g. "the
+   * trailer section"): a target may have begun forwarding by then, and must
+   * cut that message off instead of completing it.
+   */
+  readonly late?: string
   /** Fields to send first, on the same connection, in their own request (dynamic-table entries). */
   readonly seed?: (paths: AttemptPaths) => readonly BlockItem[]
   /** Sends the attempt; resolves with its stream id. */

@@ -8,6 +8,7 @@ import type { VariantResult } from '../../support/variants.js'
 import {
   afterProblem,
   describeObservation,
+  rawOf,
   refusalNote,
   STEP_MS,
   type Observation,
@@ -28,22 +29,67 @@ function conformsWith(ctx: CaseContext, o: Observation): VariantResult {
 }
 
 /**
+ * Whether every message the target began to forward for `o` was cut off by
+ * the target closing that upstream connection (never completed, never left
+ * waiting), with no smuggled request and none of `never` in its bytes; the
+ * problem otherwise.
+ */
+async function cutOffProblem(
+  ctx: CaseContext,
+  o: Observation,
+  never: readonly string[],
+): Promise<string | undefined> {
+  if (o.smuggled.length > 0) return `the smuggled GET ${o.paths.smug} reached the origin`
+  for (const seen of o.forwarded) {
+    const raw = rawOf(seen).toString('latin1')
+    const leaked = never.find((n) => raw.toLowerCase().includes(n.toLowerCase()))
+    if (leaked !== undefined) return `${JSON.stringify(leaked)} reached the origin`
+    if (seen.message?.complete === true)
+      return `the message on ${seen.request.conn} was completed, malformed part and all`
+    const closed = await ctx.origin.connectionClosed(
+      seen.request.conn,
+      Math.min(STEP_MS, Math.max(0, ctx.remainingMs() - 100)),
+    )
+    if (isTimeout(closed))
+      return `the message on ${seen.request.conn} was left waiting for the rest, its upstream connection open`
+    if (closed === 'origin')
+      return `the message on ${seen.request.conn} was never cut off by the target (the origin closed first)`
+  }
+  return undefined
+}
+
+/**
  * Rows whose request must be refused with nothing forwarded (H2-02, H2-03,
  * H2-06, H2-08): anything for the attempt at the origin violates, described
  * by `forwardedDetail` (e.g. "security" or "not exploitable"); a stream the
  * target answered violates; a stream left silent with nothing forwarded is a
- * timeout.
+ * timeout. An attempt whose malformed part comes late (`Attempt.late`, a
+ * trailer section) may find forwarding begun, as H2-01 allows: the target
+ * then cuts that message off by closing its upstream connection, and none of
+ * `never` (the injected bytes) reaches the origin.
  */
-export function refusedNothingForwarded(
+export async function refusedNothingForwarded(
   ctx: CaseContext,
   o: Observation,
   options: {
     readonly expected: string
     readonly forwardedDetail?: (o: Observation) => string
     readonly level?: Level
+    readonly never?: readonly string[]
   },
-): VariantResult {
+): Promise<VariantResult> {
   const reached = o.forwarded.length > 0 || o.smuggled.length > 0
+  const late = o.attempt.late
+  if (reached && late !== undefined && o.client.kind === 'refused') {
+    const problem = await cutOffProblem(ctx, o, options.never ?? [])
+    if (problem === undefined) {
+      ctx.note(
+        `${o.attempt.tag}: forwarding had begun before ${late} arrived; the target cut the message off by closing its upstream connection`,
+      )
+      return conformsWith(ctx, o)
+    }
+    return violates(options.expected, `${problem}; ${describeObservation(o)}`, options.level)
+  }
   if (reached) {
     const detail = options.forwardedDetail?.(o)
     return violates(
