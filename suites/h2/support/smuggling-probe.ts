@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import type { CaseContext } from '../../../harness/engine/model/case-context.js'
 import { endCase, timedOut } from '../../../harness/engine/model/outcome.js'
 import type { BlockItem, H2RawClient, StreamResult } from '../../../harness/h2/index.js'
-import { errorCodeName } from '../../../harness/h2/index.js'
+import { ERROR_CODE, errorCodeName } from '../../../harness/h2/index.js'
 import { isTimeout } from '../../../harness/net/deadline.js'
 import type { OriginRequest } from '../../../harness/origin/types.js'
 import { fieldValues } from '../../../harness/wire/fields.js'
@@ -209,8 +209,7 @@ export class H2Connections {
   }
 
   async current(): Promise<H2RawClient> {
-    if (this.#client === undefined || this.#client.connection.socket.destroyed)
-      this.#client = await this.#ctx.h2()
+    if (this.#client === undefined || !usable(this.#client)) this.#client = await this.#ctx.h2()
     return this.#client
   }
 
@@ -223,6 +222,14 @@ export class H2Connections {
   drop(): void {
     this.#client = undefined
   }
+}
+
+/** The connection is open and the target sent no GOAWAY on it (a stream error may come with one, RFC 9113 §5.4.1). */
+function usable(client: H2RawClient): boolean {
+  return (
+    !client.connection.socket.destroyed &&
+    !client.records.some((r) => r.dir === 'received' && r.frame.kind === 'GOAWAY')
+  )
 }
 
 /** Longest wait for one event of one attempt (the failure path only reaches it). */
@@ -284,22 +291,43 @@ export async function runAttempt(
       fields: attempt.seed(paths),
     })
     const seeded = await client.waitForStreamEnd(seedId, { timeoutMs: within(ctx) })
-    if (!isTimeout(seeded) && (seeded.end === 'goaway' || seeded.end === 'closed')) {
+    // A GOAWAY may follow the reset of the seeding stream: a PING answered proves none did.
+    let alive = !isTimeout(seeded) && seeded.end !== 'goaway' && seeded.end !== 'closed'
+    if (alive) {
+      const from = client.records.length
+      await client.connection.sendPing(Buffer.from('seedping'))
+      const pong = await client.waitForFrame(
+        (r) => r.dir === 'received' && (r.frame.kind === 'PING' || r.frame.kind === 'GOAWAY'),
+        { timeoutMs: within(ctx), from, what: 'a PING ACK or GOAWAY after the seeding request' },
+      )
+      alive = !isTimeout(pong) && usable(client)
+    }
+    if (!alive) {
       connections.drop()
       endCase({
         kind: 'unsupported',
-        reason: `the target ended the connection on the request that seeds the dynamic table (${seeded.end}), so no later block can refer to it`,
+        reason: `the target ended the connection on the request that seeds the dynamic table (${isTimeout(seeded) ? 'no answer' : seeded.end}${usable(client) ? '' : ', GOAWAY'}), so no later block can refer to it`,
       })
     }
   }
   const id = await attempt.send(client, paths)
   const ended = await client.waitForStreamEnd(id, { timeoutMs: within(ctx) })
   const result = isTimeout(ended) ? undefined : ended
-  if (result?.end === 'goaway' || result?.end === 'closed' || client.connection.socket.destroyed) {
+  if (result?.end === 'goaway' || result?.end === 'closed' || !usable(client)) connections.drop()
+  client = await connections.current()
+  // The follow-up goes again on a new connection when the target did not take it on this one
+  // (a GOAWAY that followed the reset, a refused or dropped stream).
+  const afterId = await client.request({ ...ctx.h2Target(paths.after) })
+  const afterEnd = await client.waitForStreamEnd(afterId, { timeoutMs: within(ctx) })
+  const taken =
+    !isTimeout(afterEnd) &&
+    (afterEnd.end === 'end-stream' ||
+      (afterEnd.end === 'reset' && afterEnd.rstCode !== ERROR_CODE.REFUSED_STREAM))
+  if (!taken && witness.seen(paths.after).length === 0) {
     connections.drop()
     client = await connections.current()
+    await client.request({ ...ctx.h2Target(paths.after) })
   }
-  await client.request({ ...ctx.h2Target(paths.after) })
   const after = await witness.arrival(paths.after, within(ctx))
   return {
     attempt,
