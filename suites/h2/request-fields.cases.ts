@@ -254,8 +254,9 @@ function whitespaceDetail(name: string, sent: string) {
         .filter((l) => l.toLowerCase().startsWith(`${name}:`)),
     )
     if (lines.length === 0) return `forwarded without a ${name} line`
-    const rest = lines[0]!.slice(name.length + 1)
-    const how = rest === sent || rest === ` ${sent}` ? 'as sent' : 'trimmed'
+    // One SP after the colon is the writer's separator; what follows it is the value as written.
+    const written = lines[0]!.slice(name.length + 1).replace(/^ /, '')
+    const how = written === sent ? 'as sent' : written === sent.trim() ? 'trimmed' : 'changed'
     return `the value arrived ${how}: ${JSON.stringify(lines[0])}`
   }
 }
