@@ -10,12 +10,14 @@ import { allCases } from '../suites/index.js'
 import { HarnessError } from '../harness/net/errors.js'
 import { parseCommandArgs, splitList } from './args.js'
 import { LIST_USAGE } from './usage.js'
+import { parseFronts } from './fronts.js'
 
 const OPTIONS = {
   suite: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   role: { type: 'string', multiple: true },
+  front: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -43,13 +45,16 @@ export function commandList(args: readonly string[]): number {
     throw new HarnessError('HARNESS_BAD_INPUT', `no case matches ${unmatched.join(', ')}`)
   }
   const roles = splitList(values.role).map(parseRole)
+  const fronts = parseFronts(splitList(values.front))
   const cases = selectCases(allCases(), selection).filter(
-    (c) => roles.length === 0 || roles.some((r) => appliesTo(c, r)),
+    (c) =>
+      (roles.length === 0 || roles.some((r) => appliesTo(c, r))) &&
+      (fronts.length === 0 || fronts.includes(c.front ?? 'h1')),
   )
   if (cases.length === 0) {
     throw new HarnessError(
       'HARNESS_BAD_INPUT',
-      `no case matches ${describeSelection(selection)}${roles.length === 0 ? '' : ` ${roles.map((r) => `--role ${r}`).join(' ')}`}`,
+      `no case matches ${[describeSelection(selection), ...roles.map((r) => `--role ${r}`), ...(fronts.length === 0 ? [] : [`--front ${fronts.join(',')}`])].filter((x) => x !== '').join(' ')}`,
     )
   }
   if (values.json === true) {
@@ -58,13 +63,14 @@ export function commandList(args: readonly string[]): number {
     const rows = cases.map((c) => ({
       ...Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'run')),
       roles: effectiveRoles(c),
+      front: c.front ?? 'h1',
     }))
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
     return 0
   }
   for (const c of cases) {
     process.stdout.write(
-      `${c.id}  ${c.level}  [${effectiveRoles(c).join(',')}]  ${c.requirements.join(',')}\n    ${c.title}\n`,
+      `${c.id}  ${c.level}  [${effectiveRoles(c).join(',')}]${c.front === 'h2' ? ' h2' : ''}  ${c.requirements.join(',')}\n    ${c.title}\n`,
     )
   }
   process.stdout.write(`${cases.length} cases\n`)

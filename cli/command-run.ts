@@ -2,7 +2,6 @@ import { DEFAULT_CONCURRENCY } from '../harness/engine/environment/environment.j
 import { resolve } from 'node:path'
 import { FTP_MODES, isFtpMode, type FtpMode, type Role } from '../harness/engine/model/roles.js'
 import type { RunResult } from '../harness/engine/model/run-result.js'
-import { FRONTS, isFront, type Front } from '../harness/engine/model/front.js'
 import { executeRun } from '../harness/engine/runner/run.js'
 import {
   selectCasesForRun,
@@ -33,6 +32,7 @@ import { configOptionValues, loadConfig, mergeOptionValues } from './config-file
 import { detectStyle, formatSummary, planProgress, RunProgress } from './print-result.js'
 import { readBalancerProfile } from './lb-profile.js'
 import { RUN_USAGE } from './usage.js'
+import { parseFronts } from './fronts.js'
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -94,19 +94,6 @@ export function parseFtpMode(text: string): FtpMode {
     'HARNESS_BAD_INPUT',
     `--ftp-mode takes ${FTP_MODES.join(' or ')}, not "${text}"`,
   )
-}
-
-/** --front h1,h2 (repeatable): the protocols spoken to the target. */
-export function parseFronts(values: readonly string[]): Front[] {
-  const fronts = [...new Set(values)]
-  for (const front of fronts) {
-    if (!isFront(front))
-      throw new HarnessError(
-        'HARNESS_BAD_INPUT',
-        `--front takes ${FRONTS.join(', ')} (or both, comma-separated), not "${front}"`,
-      )
-  }
-  return fronts as Front[]
 }
 
 /** `proxyspec run`: returns the exit code. */

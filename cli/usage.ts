@@ -159,17 +159,20 @@ by level and by role, and which MUST, SHOULD and Contract rows have none yet.
   --json, --md     machine-readable, or Markdown
 `
 
-export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--exclude GLOB] [--role ROLE] [--json]
+export const LIST_USAGE = `Usage: proxyspec list [--suite GLOB] [--case GLOB] [--exclude GLOB] [--role ROLE] [--front h1|h2] [--json]
 
-Prints the case catalog: id, level, roles, catalog requirement ids and title. The filters
+Prints the case catalog: id, level, roles (and "h2" for a case that speaks HTTP/2 to the
+target), catalog requirement ids and title. The filters
 combine as for run: --suite and --case add up (no --suite and no --case: every case),
 --exclude then takes cases out, --role keeps the cases that apply to one of those roles.
 Each is repeatable or comma-separated; a filter that matches no case is an error (exit 2).
 
-  --suite GLOB     the cases of these suites: connect, hop-by-hop, keep-alive, framing, upgrade, tls
+  --suite GLOB     the cases of these suites: connect, hop-by-hop, keep-alive, framing, upgrade, tls,
+                   balancing, ftp-gateway, h2
   --case GLOB      and these cases, by id or requirement id: 'keep-alive/*', KA-06
   --exclude GLOB   minus these cases, by id or requirement id: 'tls/*', KA-06
   --role ROLE      only cases for these roles: forward, reverse, tls-terminator, tls-originator, tunnel, balancer, ftp-gateway
+  --front h1|h2    only cases that speak this protocol to the target (h2: the h2 suite)
   --json           the catalog rows as JSON
 
 Examples:

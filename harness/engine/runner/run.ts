@@ -80,8 +80,9 @@ async function startChecked(
   env: RunEnvironment,
   scope: Scope,
   probeH2: boolean,
+  speaksH1: boolean,
 ): Promise<StartedTarget> {
-  const target = await startReachable(request, role, env, scope)
+  const target = await startReachable(request, role, env, scope, speaksH1)
   if (!probeH2) return target
   const tls =
     role === 'tls-terminator'
@@ -93,19 +94,27 @@ async function startChecked(
   return { ...target, endpoint: { ...target.endpoint, noH2 } }
 }
 
-/** Starts the target in one role and checks, before any case, that it answers HTTP/1.1 there. */
+/**
+ * Starts the target in one role and checks, before any case, that it is
+ * reachable and, when the run speaks HTTP/1.1 to it, that it answers HTTP/1.1
+ * and reaches the origin there (a port that speaks only h2, nginx's
+ * `listen … http2` on cleartext, is checked by the h2 preflight alone).
+ */
 async function startReachable(
   request: RunRequest,
   role: Role,
   env: RunEnvironment,
   scope: Scope,
+  speaksH1: boolean,
 ): Promise<StartedTarget> {
   const target = scope.use(await startTarget(request.target, role, env, request.peer))
   try {
     const { label } = request.target
     await assertReachable(label, target.endpoint.host, target.endpoint.port)
-    await assertSpeaksHttp(label, target.endpoint, originHostFor(env, role))
-    await assertReachesOrigin(label, target.endpoint, env)
+    if (speaksH1) {
+      await assertSpeaksHttp(label, target.endpoint, originHostFor(env, role))
+      await assertReachesOrigin(label, target.endpoint, env)
+    }
   } catch (error) {
     // A spawned target that died on the preflight request: say so, with its last words.
     const ended = target.ended === undefined ? undefined : await raceTimeout('', target.ended, 250)
@@ -182,7 +191,7 @@ export async function executeRun(
         : {}),
     })
     for (const role of roles) {
-      const target = await startChecked(request, role, env, scope, probeH2(role))
+      const target = await startChecked(request, role, env, scope, probeH2(role), fronts.includes('h1'))
       targets.push(target)
       current.set(role, target)
     }
@@ -194,7 +203,7 @@ export async function executeRun(
         )
       }
       await current.get(role)?.close()
-      const fresh = await startChecked(request, role, env, scope, probeH2(role))
+      const fresh = await startChecked(request, role, env, scope, probeH2(role), fronts.includes('h1'))
       targets.push(fresh)
       current.set(role, fresh)
       return fresh
