@@ -106,7 +106,7 @@ export interface Observation {
   readonly paths: AttemptPaths
   readonly client: ClientSide
   readonly result: StreamResult | undefined
-  /** Origin requests for the attempt's own path. */
+  /** Origin requests for the attempt's own path (and its seed's). */
   readonly forwarded: readonly Seen[]
   /** Origin requests for the smuggled path. */
   readonly smuggled: readonly Seen[]
@@ -292,7 +292,8 @@ export async function runAttempt(
     })
     const seeded = await client.waitForStreamEnd(seedId, { timeoutMs: within(ctx) })
     // A GOAWAY may follow the reset of the seeding stream: a PING answered proves none did.
-    let alive = !isTimeout(seeded) && seeded.end !== 'goaway' && seeded.end !== 'closed'
+    // A seed the target holds (or forwards and waits on) leaves the connection usable.
+    let alive = isTimeout(seeded) || (seeded.end !== 'goaway' && seeded.end !== 'closed')
     if (alive) {
       const from = client.records.length
       await client.connection.sendPing(Buffer.from('seedping'))
@@ -334,7 +335,8 @@ export async function runAttempt(
     paths,
     client: clientSide(result),
     result,
-    forwarded: witness.seen(paths.main),
+    // The seed carries the same field: if it was forwarded, that is this attempt's evidence too.
+    forwarded: [...witness.seen(paths.seed), ...witness.seen(paths.main)],
     smuggled: witness.seen(paths.smug),
     after,
   }
