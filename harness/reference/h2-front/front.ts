@@ -12,6 +12,7 @@ import { raceTimeout } from '../../net/deadline.js'
 import { H2Session } from './session.js'
 import { h2StepsWith, type H2StepVariant } from './steps/index.js'
 import type { FrontMode, InternalTarget } from './types.js'
+import { H2UpstreamPool, type UpstreamAddress } from './upstream-pool.js'
 
 export interface H2FrontOptions {
   /** forward: absolute-form requests; reverse: origin-form with Host from :authority. */
@@ -22,6 +23,12 @@ export interface H2FrontOptions {
   readonly steps?: H2StepVariant | undefined
   /** An h2 connection with no open stream this long gets GOAWAY and is closed. @default 5000 */
   readonly idleTimeoutMs?: number
+  /**
+   * Reverse mode: request streams go to this h2 origin (cleartext, prior
+   * knowledge) over the front's own client connections (upstream-pool.ts)
+   * instead of the HTTP/1.1 proxy. @default none
+   */
+  readonly upstream?: UpstreamAddress | undefined
 }
 
 /** The first octets of the client preface (RFC 9113 §3.4) a cleartext listener sniffs. */
@@ -32,11 +39,16 @@ export class H2Front {
   readonly #steps
   readonly #sessions = new Set<H2Session>()
   readonly #internal = new ConnectionTracker()
+  readonly #upstream: H2UpstreamPool | undefined
   #stopping = false
 
   constructor(options: H2FrontOptions) {
     this.#options = options
     this.#steps = h2StepsWith(options.steps)
+    this.#upstream =
+      options.upstream === undefined || options.mode !== 'reverse'
+        ? undefined
+        : new H2UpstreamPool(options.upstream, this.#steps, this.#internal)
   }
 
   /** h2 sessions open now. */
@@ -57,6 +69,7 @@ export class H2Front {
       tracker: this.#internal,
       idleTimeoutMs: this.#options.idleTimeoutMs ?? 5000,
       onClose: () => this.#sessions.delete(session),
+      upstream: this.#upstream,
     })
     this.#sessions.add(session)
   }
@@ -79,6 +92,7 @@ export class H2Front {
       await raceTimeout('h2 streams to finish', Promise.all(sessions.map((s) => s.closed)), graceMs)
     }
     for (const session of sessions) session.destroy()
+    this.#upstream?.close()
     this.#internal.destroyAll()
   }
 }

@@ -155,6 +155,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     },
     steps: options.h2Steps,
     idleTimeoutMs,
+    upstream: options.h2Upstream,
   })
   const serveH2 = (socket: Socket): void => {
     clients.add(socket)
