@@ -238,10 +238,13 @@ export class UpstreamRequest implements FrontStream {
   }
 
   #onUpstreamReset(code: number): void {
-    if (this.#over) return
+    // Consulted while anything of the stream is still to go to the client (a complete
+    // response may still be queued behind the client's window).
+    if (this.#done) return
     const action = this.#host.steps.upstreamReset(code, this.#responseEnded)
     switch (action.kind) {
       case 'deliver':
+        if (this.#over) return
         this.#responseEnded = true
         if (this.#final === undefined) this.#fail(`the origin reset the stream (code ${code})`)
         else this.#progress()
