@@ -492,6 +492,9 @@ const streamLimit = defineCase({
     { rfc: 9113, section: '6.5.2' },
   ],
   // RFC 9113 §5.1.2: "An endpoint MUST NOT exceed the limit set by its peer."
+  // Counted from the target's SETTINGS ACK on (§6.5.2: "Initially, there is
+  // no limit to this value"; §6.5.3), so a first flight sent before the
+  // origin's SETTINGS arrived is no violation.
   requirement:
     'Toward an h2 origin, an intermediary MUST NOT have more streams open on one connection than the origin allows (RFC 9113 §5.1.2); it queues or opens another connection.',
   level: 'MUST',
@@ -511,13 +514,18 @@ const streamLimit = defineCase({
         const open = mine.filter(
           (m) => m.conn === r.conn && !answered.has(`${m.conn}/${m.streamId}`),
         )
-        return open.length >= limit || mine.length >= count ? true : undefined
+        return open.length >= limit || mine.length > count ? true : undefined
       }
       await origin.until('the connection to fill', full, Math.min(400, ctx.remainingMs()))
       answered.add(`${r.conn}/${r.streamId}`)
       return { body: 'ok' }
     })
     const client = await ctx.h2()
+    // One request first: the target's origin connection exists and has our SETTINGS
+    // (before they are acknowledged, RFC 9113 §6.5.2 sets no limit).
+    const warm = await client.request({ ...ctx.h2Target(ctx.path('warm')) })
+    const warmed = await client.waitForStreamEnd(warm, { timeoutMs: ctx.remainingMs() })
+    if (isTimeout(warmed)) return timedOut('a first request to complete', warmed.afterMs)
     const ids = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         client.request({ ...ctx.h2Target(ctx.path(`s${i}`)) }),
