@@ -9,6 +9,7 @@ import type { Socket } from 'node:net'
 import { ERROR_CODE } from '../../h2/constants.js'
 import { ConnectionTracker } from '../../net/connection-tracker.js'
 import { raceTimeout } from '../../net/deadline.js'
+import { serveH1Bridge } from './h1-bridge.js'
 import { H2Session } from './session.js'
 import { h2StepsWith, type H2StepVariant } from './steps/index.js'
 import type { FrontMode, InternalTarget } from './types.js'
@@ -54,6 +55,19 @@ export class H2Front {
   /** h2 sessions open now. */
   get sessions(): number {
     return this.#sessions.size
+  }
+
+  /**
+   * Serves a connection of the HTTP/1.1 bridge (h1-bridge.ts): the proxy's
+   * HTTP/1.1 path sends its requests here when the front has an h2 upstream.
+   */
+  serveH1Bridge(socket: Socket): void {
+    if (this.#stopping || this.#upstream === undefined) {
+      socket.destroy()
+      return
+    }
+    this.#internal.add(socket)
+    serveH1Bridge(socket, this.#upstream, this.#steps)
   }
 
   /** Serves an accepted socket as an h2 server connection (the preface comes first). */

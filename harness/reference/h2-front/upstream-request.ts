@@ -11,9 +11,18 @@ import { ERROR_CODE } from '../../h2/constants.js'
 import { declaredLength } from './request-checks.js'
 import { rejectStream } from './request-stream.js'
 import type { FrontStream, StreamHost } from './stream-host.js'
+import type { Outbound } from './outbound.js'
 import type { H2Field, H2RequestHead } from './types.js'
 import { CUT_OFF_CODE } from './upstream-rules.js'
 import type { H2UpstreamPool, UpstreamStream } from './upstream-pool.js'
+
+/** What an upstream request writes its answer through: the h2 session, or the HTTP/1.1 bridge (h1-bridge.ts). */
+export type UpstreamHost = Omit<StreamHost, 'out' | 'internal' | 'tracker' | 'mode'> & {
+  readonly out: Pick<
+    Outbound,
+    'open' | 'headers' | 'data' | 'reset' | 'resetNow' | 'clear' | 'forget'
+  >
+}
 
 interface Chunk {
   readonly data: Buffer
@@ -22,7 +31,7 @@ interface Chunk {
 
 export class UpstreamRequest implements FrontStream {
   readonly #id: number
-  readonly #host: StreamHost
+  readonly #host: UpstreamHost
   readonly #pool: H2UpstreamPool
   readonly #head: H2RequestHead
   readonly #authority: string
@@ -48,7 +57,7 @@ export class UpstreamRequest implements FrontStream {
   #over = false
 
   constructor(
-    host: StreamHost,
+    host: UpstreamHost,
     pool: H2UpstreamPool,
     streamId: number,
     head: H2RequestHead,

@@ -8,6 +8,7 @@ import { isTimeout, type TimeoutValue } from '../../net/deadline.js'
 import { Scope } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/proxy-server.js'
 import { startRawOrigin } from '../proxy/test-kit.js'
+import { connect } from 'node:net'
 
 let scope = new Scope()
 beforeEach(() => {
@@ -33,7 +34,19 @@ async function setup(respond: H2RawResponder, settings?: readonly (readonly [num
     }),
   )
   const client = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
-  return { origin, client }
+  return { origin, client, proxy }
+}
+
+/** One HTTP/1.1 request to the proxy; everything it answers until it closes. */
+function h1Exchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const chunks: Buffer[] = []
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('error', () => undefined)
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    socket.write(request)
+  })
 }
 
 describe('h2 front with an h2 upstream', () => {
@@ -128,5 +141,32 @@ describe('h2 front with an h2 upstream', () => {
     )
     for (const id of ids) expect(must(await client.waitForStreamEnd(id)).status).toBe('200')
     expect(origin.requests()).toHaveLength(10)
+  })
+
+  it('carries HTTP/1.1 clients to the h2 origin too, with the same checks', async () => {
+    const { origin, proxy } = await setup((r) =>
+      r.field(':path') === '/bad'
+        ? {
+            fields: [
+              { name: ':status', value: '200' },
+              { name: 'x-a', value: 'b\r\nset-cookie: evil=1' },
+            ],
+            body: 'x',
+          }
+        : { fields: [{ name: ':status', value: '200' }], body: 'hello' },
+    )
+    const good = await h1Exchange(
+      proxy.port,
+      'GET /good HTTP/1.1\r\nHost: site.test\r\nConnection: close\r\n\r\n',
+    )
+    expect(good).toMatch(/^HTTP\/1\.1 200 /)
+    expect(good).toContain('\r\n\r\n5\r\nhello\r\n0\r\n\r\n')
+    expect(origin.requests()[0]?.field(':authority')).toBe('site.test')
+    const bad = await h1Exchange(
+      proxy.port,
+      'GET /bad HTTP/1.1\r\nHost: site.test\r\nConnection: close\r\n\r\n',
+    )
+    expect(bad).toMatch(/^HTTP\/1\.1 502 /)
+    expect(bad).not.toContain('evil=1')
   })
 })
