@@ -17,6 +17,7 @@ import {
   type StreamResult,
 } from '../../harness/h2/index.js'
 import { isTimeout } from '../../harness/net/deadline.js'
+import { originRequest } from '../support/request.js'
 import { upstreamStreamsAtOnce } from './support/upstream-streams.js'
 
 const LINE = /[\r\n\0]/
@@ -280,6 +281,98 @@ const malformedCases: CaseDefinition[] = variants.map((v) =>
     },
   }),
 )
+
+/** What an HTTP/1.1 client got: a line for the evidence, and whether a complete non-5xx response came. */
+function h1Verdict(
+  v: MalformedVariant,
+  first: Awaited<ReturnType<Awaited<ReturnType<CaseContext['connect']>>['readResponse']>>,
+  second: string,
+): Outcome {
+  const expected = `the origin's malformed response (${v.what}) not forwarded: a 502, or the connection cut if it was under way, then nothing out of step`
+  const raw =
+    first.kind === 'response'
+      ? first.message.raw
+      : 'partial' in first
+        ? first.partial
+        : Buffer.alloc(0)
+  const text = raw.toString('latin1')
+  const evil = v.evil ?? 'set-cookie: evil=1'
+  if (text.toLowerCase().includes(evil)) return violates(expected, `the client received "${evil}"`)
+  if (first.kind === 'response' && first.message.complete) {
+    const status = first.message.head.status
+    if (status < 500 || status > 599)
+      return violates(
+        expected,
+        `a complete ${status} with ${first.message.body.length} octets of body (${JSON.stringify(text.slice(0, 200))})`,
+      )
+  }
+  if (second !== '') return violates(expected, second)
+  const how =
+    first.kind === 'response'
+      ? `${first.message.head.status}${first.message.complete ? '' : ', cut off'}`
+      : first.kind
+  return conforms(`HTTP/1.1 client: ${how}`)
+}
+
+// The same sentence (RFC 9113 §8.1.1), the client over HTTP/1.1: toward it a
+// forwarded length mismatch or CRLF becomes response splitting (catalog H2-12).
+// Left out toward HTTP/1.1, where the HTTP/1.1 hop itself makes them safe
+// whatever the h2 side did (no seeded defect could fail them): a relayed
+// transfer-encoding doubles the chunked framing (a strict HTTP/1.1 parser
+// refuses it), a missing :status has no status line to write, and a body
+// short of its content-length is a cut-off HTTP/1.1 response.
+const H1_LEFT_OUT = new Set(['transfer-encoding', 'no-status', 'content-length-short'])
+
+const h1MalformedCases: CaseDefinition[] = variants
+  .filter((v) => !H1_LEFT_OUT.has(v.slug))
+  .map((v) =>
+    defineCase({
+      id: `h2-upstream-h1-client-malformed-${v.slug}`,
+      title: `A malformed h2 origin response (${v.what}) is never forwarded to an HTTP/1.1 client`,
+      requirements: ['H2-12'],
+      spec: [
+        { rfc: 9113, section: '8.1.1' },
+        { rfc: 9112, section: '6.3' },
+      ],
+      requirement:
+        'An intermediary MUST NOT forward a malformed response from its h2 origin, to an HTTP/1.1 client either (RFC 9113 §8.1.1).',
+      level: 'MUST',
+      roles: ['reverse'],
+      upstream: 'h2',
+      async run(ctx) {
+        h2Origin(ctx).behave((r) =>
+          r.field(':path')?.endsWith('/second') === true ? { body: 'second-ok' } : v.response,
+        )
+        const client = await ctx.connect()
+        // Keep-alive, a second request queued behind the first (pipelined).
+        await client.write(
+          Buffer.concat([
+            originRequest(ctx, { suffix: v.slug }),
+            originRequest(ctx, { suffix: 'second' }),
+          ]),
+        )
+        const first = await client.readResponse({ timeoutMs: ctx.remainingMs() })
+        if (h2Origin(ctx).requests().length === 0)
+          return timedOut(
+            'the request to reach the h2 origin',
+            isTimeout(first) ? first.afterMs : 0,
+          )
+        if (isTimeout(first)) return timedOut('an answer to the first request', first.afterMs)
+        let second = ''
+        if (first.kind === 'response' && first.message.complete && client.peerState === 'open') {
+          const next = await client.readResponse({ timeoutMs: ctx.remainingMs() })
+          if (next.kind === 'response' && next.message.body.toString('latin1') !== 'second-ok')
+            second = `a second response out of step: ${next.message.head.status} ${JSON.stringify(next.message.body.toString('latin1').slice(0, 80))}`
+          if (
+            next.kind === 'response' &&
+            next.message.raw.toString('latin1').toLowerCase().includes('evil=1')
+          )
+            second = 'evil=1 in the second response'
+        }
+        return h1Verdict(v, first, second)
+      },
+    }),
+  )
 
 /** Waits for a PING's ACK on the origin side: the target read every frame the origin sent before it. */
 async function pingRoundTrip(ctx: CaseContext, conn: string): Promise<boolean> {
@@ -560,6 +653,7 @@ const streamLimit = defineCase({
 
 export const upstreamCases: readonly CaseDefinition[] = [
   ...malformedCases,
+  ...h1MalformedCases,
   noErrorReset,
   noRefusedStream,
   midBodyReset,

@@ -6,28 +6,39 @@ import { ERROR_CODE } from '../../harness/h2/constants.js'
 import { h2Defect } from './parts/h2-defect.js'
 import type { SeededDefect } from './types.js'
 
-const malformed = (slug: string): string => `h2/h2-upstream-malformed-${slug}`
+/** Variants without an HTTP/1.1-client case (suites/h2/upstream.cases.ts says why). */
+const H2_ONLY = new Set(['transfer-encoding', 'no-status', 'content-length-short'])
+/** The h2-client case of a malformed-response variant, and its HTTP/1.1-client twin. */
+const both = (slug: string): string[] => [
+  `h2/h2-upstream-malformed-${slug}`,
+  ...(H2_ONLY.has(slug) ? [] : [`h2/h2-upstream-h1-client-malformed-${slug}`]),
+]
+const list = (...slugs: string[]): [string, ...string[]] => {
+  const [first, ...rest] = slugs.flatMap(both)
+  if (first === undefined) throw new TypeError('no case')
+  return [first, ...rest]
+}
 
 export const h2UpstreamDefects: readonly SeededDefect[] = [
   h2Defect(
     'relays-malformed-h2-response-head',
     'checks nothing in an h2 origin response head: relays what the origin sent (names, values, pseudo-header fields, connection-specific fields, a 1xx ending the stream)',
-    [
-      malformed('transfer-encoding'),
-      malformed('connection-field'),
-      malformed('uppercase-name'),
-      malformed('crlf-in-value'),
-      malformed('no-status'),
-      malformed('two-status'),
-      malformed('request-pseudo-header'),
-      malformed('interim-end-stream'),
-    ],
+    list(
+      'transfer-encoding',
+      'connection-field',
+      'uppercase-name',
+      'crlf-in-value',
+      'no-status',
+      'two-status',
+      'request-pseudo-header',
+      'interim-end-stream',
+    ),
     ['reverse'],
   ).replacing(() => ({ validateUpstreamResponse: () => undefined })),
   h2Defect(
     'relays-connection-specific-h2-response-fields',
     'lets connection-specific fields of an h2 origin response through (RFC 9113 §8.2.2), checking the rest',
-    [malformed('transfer-encoding'), malformed('connection-field')],
+    list('transfer-encoding', 'connection-field'),
     ['reverse'],
   ).replacing((reference) => ({
     validateUpstreamResponse: (fields, context) => {
@@ -38,17 +49,13 @@ export const h2UpstreamDefects: readonly SeededDefect[] = [
   h2Defect(
     'relays-h2-response-length-mismatch',
     'relays an h2 origin response whose DATA disagree with its content-length, or DATA on a response without content',
-    [
-      malformed('content-length-overrun'),
-      malformed('content-length-short'),
-      malformed('data-on-204'),
-    ],
+    list('content-length-overrun', 'content-length-short', 'data-on-204'),
     ['reverse'],
   ).replacing(() => ({ checkUpstreamLength: () => undefined })),
   h2Defect(
     'relays-pseudo-header-in-h2-trailers',
     'relays an h2 origin trailer section holding a pseudo-header field',
-    [malformed('status-in-trailers')],
+    list('status-in-trailers'),
     ['reverse'],
   ).replacing(() => ({ validateUpstreamTrailers: () => undefined })),
   h2Defect(
