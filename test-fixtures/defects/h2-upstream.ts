@@ -7,7 +7,7 @@ import { h2Defect } from './parts/h2-defect.js'
 import type { SeededDefect } from './types.js'
 
 /** Variants without an HTTP/1.1-client case (suites/h2/upstream.cases.ts says why). */
-const H2_ONLY = new Set(['transfer-encoding', 'no-status', 'content-length-short'])
+const H2_ONLY = new Set(['transfer-encoding', 'no-status', 'content-length-short', 'data-on-204'])
 /** The h2-client case of a malformed-response variant, and its HTTP/1.1-client twin. */
 const both = (slug: string): string[] => [
   `h2/h2-upstream-malformed-${slug}`,
