@@ -265,6 +265,15 @@ export class H2UpstreamPool {
       this.drop(stream)
       stream.handler.onGone(processed, why)
     }
+    // A connection that never got the origin's SETTINGS, and no other to wait for: the
+    // requests waiting fail (a 502) rather than wait for a connection that cannot be made.
+    if (!conn.ready && ![...this.#connections].some((c) => c.ready)) {
+      const waiting = this.#waiting.splice(0)
+      for (const stream of waiting) {
+        stream.closed = true
+        stream.handler.onGone(false, 'no connection to the h2 origin')
+      }
+    }
     this.#schedule()
   }
 

@@ -169,4 +169,23 @@ describe('h2 front with an h2 upstream', () => {
     expect(bad).toMatch(/^HTTP\/1\.1 502 /)
     expect(bad).not.toContain('evil=1')
   })
+
+  it('answers 502 when the h2 origin cannot be reached', async () => {
+    const h1 = scope.use(await startRawOrigin(() => undefined))
+    const gone = scope.use(await startRawOrigin(() => undefined))
+    const port = gone.port
+    await gone.close()
+    const proxy = scope.use(
+      await startReferenceProxy({
+        mode: 'reverse',
+        upstream: { host: '127.0.0.1', port: h1.port },
+        h2Upstream: { host: '127.0.0.1', port },
+      }),
+    )
+    const client = scope.use(
+      await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }),
+    )
+    const id = await client.request({ path: '/x' })
+    expect(must(await client.waitForStreamEnd(id)).status).toBe('502')
+  })
 })
