@@ -32,7 +32,7 @@ export const nghttpx: PeerDefinition = {
     },
   ],
   templates: (role) => [`nghttpx/${role}.conf`],
-  h2Upstream: ['reverse'],
+  h2Upstream: ['reverse', 'tls-terminator'],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/nghttpx.conf`
     return {

@@ -102,6 +102,7 @@ export async function startPeerTarget(
           {
             origin: { host: h2Origin.host, port: h2Origin.port },
             upstream: 'h2',
+            ...(role === 'tls-terminator' ? { tls: await runTls(env) } : {}),
             ...(profile === undefined ? {} : { profile: profile.name }),
           },
           options,
