@@ -19,6 +19,7 @@ import {
 import { isTimeout } from '../../harness/net/deadline.js'
 import { originRequest } from '../support/request.js'
 import { upstreamStreamsAtOnce } from './support/upstream-streams.js'
+import { sendWithinWindows, type WindowedSend } from './support/upstream-send.js'
 
 const LINE = /[\r\n\0]/
 const NAME = /^:?[!#$%&'*+\-.^_`|~0-9a-z]+$/
@@ -659,6 +660,98 @@ const streamLimit = defineCase({
   },
 })
 
+const BIG = 2 * 1024 * 1024
+const SMALL_WITHIN_MS = 2000
+
+const sharedSlowReader = defineCase({
+  id: 'h2-upstream-slow-reader-does-not-stall-others',
+  title:
+    'A client that reads nothing does not stall other clients sharing the h2 origin connection',
+  requirements: ['H2-31'],
+  spec: [
+    { rfc: 9113, section: '5.2' },
+    { rfc: 9113, section: '5.2.2' },
+  ],
+  // RFC 9113 §5.2: "Flow control is used for both individual streams and
+  // the entire connection" so that one stream does not block others; §5.2.2
+  // "flow control [...] can lead to suboptimal use of available network
+  // resources". Catalog H2-31 (b): across clients that share an h2 upstream
+  // connection one slow reader *should* not stall the others: SHOULD (WARN).
+  requirement:
+    'Clients sharing an h2 upstream connection through the intermediary should not stall each other: one that reads nothing (zero stream window) must not hold the others back (RFC 9113 §5.2; catalog H2-31 (b)).',
+  level: 'SHOULD',
+  roles: ['reverse'],
+  front: 'h2',
+  upstream: 'h2',
+  timeoutMs: 8000,
+  async run(ctx) {
+    const origin = h2Origin(ctx)
+    let big: WindowedSend | undefined
+    origin.behave((r, connection) => {
+      if (r.field(':path')?.endsWith('/big') !== true) {
+        // The small answers too go within the windows the target grants (a well-behaved origin).
+        void connection
+          .sendHeaders(r.streamId, [{ name: ':status', value: '200' }])
+          .then(() =>
+            sendWithinWindows(origin, connection, r.streamId, Buffer.from('small'), () =>
+              ctx.remainingMs(),
+            ),
+          )
+        return undefined
+      }
+      void (async () => {
+        await connection.sendHeaders(r.streamId, [
+          { name: ':status', value: '200' },
+          { name: 'content-length', value: String(BIG) },
+        ])
+        big = sendWithinWindows(origin, connection, r.streamId, Buffer.alloc(BIG, 0x62), () =>
+          ctx.remainingMs(),
+        )
+      })()
+      return undefined
+    })
+    // C1 grants no stream window at all: it reads nothing of /big.
+    const slow = await ctx.h2({
+      settings: [
+        [SETTING.ENABLE_PUSH, 0],
+        [SETTING.INITIAL_WINDOW_SIZE, 0],
+      ],
+    })
+    await slow.request({ ...ctx.h2Target(ctx.path('big')) })
+    const underWay = await origin.until(
+      '/big to be under way at the h2 origin',
+      () => (big !== undefined && (big.sent >= 128 * 1024 || big.blocked) ? true : undefined),
+      ctx.remainingMs(),
+    )
+    if (isTimeout(underWay)) return timedOut('the h2 origin to send /big', underWay.afterMs)
+    const c2 = await ctx.h2()
+    const started = performance.now()
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => c2.request({ ...ctx.h2Target(ctx.path(`small-${i}`)) })),
+    )
+    for (const id of ids) {
+      const result = await c2.waitForStreamEnd(id, {
+        timeoutMs: Math.min(ctx.remainingMs(), SMALL_WITHIN_MS + 250),
+      })
+      const took = performance.now() - started
+      if (
+        isTimeout(result) ||
+        result.status !== '200' ||
+        took > SMALL_WITHIN_MS + ctx.lagSince(started)
+      )
+        return violates(
+          `the other client's 5 small GETs complete within ${SMALL_WITHIN_MS} ms while /big waits for its reader`,
+          isTimeout(result)
+            ? `stream ${id} had not ended after ${Math.round(took)} ms (the origin had sent ${big?.sent ?? 0} octets of /big${big?.blocked === true ? ', waiting for window' : ''})`
+            : `stream ${id}: ${describe(result)} after ${Math.round(took)} ms`,
+        )
+    }
+    return conforms(
+      `5 small GETs in ${Math.round(performance.now() - started)} ms; the origin had sent ${big?.sent ?? 0} octets of /big`,
+    )
+  },
+})
+
 export const upstreamCases: readonly CaseDefinition[] = [
   ...malformedCases,
   ...h1MalformedCases,
@@ -666,4 +759,5 @@ export const upstreamCases: readonly CaseDefinition[] = [
   noRefusedStream,
   midBodyReset,
   streamLimit,
+  sharedSlowReader,
 ]

@@ -89,4 +89,10 @@ export const h2UpstreamDefects: readonly SeededDefect[] = [
     ['h2/h2-upstream-origin-stream-limit'],
     ['reverse'],
   ).replacing(() => ({ upstreamStreamLimit: () => true })),
+  h2Defect(
+    'never-credits-origin-connection-window',
+    'opens no connection window toward the h2 origin and gives none back for the DATA it receives, so one client that reads slowly stalls every client sharing that connection (the coupling H2-31 (b) is about)',
+    ['h2/h2-upstream-slow-reader-does-not-stall-others'],
+    ['reverse'],
+  ).replacing(() => ({ upstreamConnectionWindow: () => 65_535, upstreamCredit: () => 0 })),
 ]

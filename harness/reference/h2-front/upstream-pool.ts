@@ -38,7 +38,6 @@ export interface UpstreamHandler {
 
 /** Connections the front opens to one origin at most. */
 export const MAX_CONNECTIONS = 4
-const MAX_WINDOW = 2 ** 31 - 1
 
 type Outgoing =
   | { kind: 'data'; data: Buffer; readonly endStream: boolean; readonly onSent?: () => void }
@@ -247,11 +246,14 @@ export class H2UpstreamPool {
     this.#connections.add(conn)
     socket.on('error', () => undefined)
     socket.once('connect', () => {
+      const increment = this.#steps.upstreamConnectionWindow() - 65_535
       void fc.writeBytes(
         Buffer.concat([
           CLIENT_PREFACE,
           encodeFrame({ kind: 'SETTINGS', settings: [[SETTING.ENABLE_PUSH, 0]] }),
-          encodeFrame({ kind: 'WINDOW_UPDATE', streamId: 0, increment: MAX_WINDOW - 65_535 }),
+          ...(increment > 0
+            ? [encodeFrame({ kind: 'WINDOW_UPDATE', streamId: 0, increment })]
+            : []),
         ]),
       )
     })
@@ -324,7 +326,8 @@ export class H2UpstreamPool {
       case 'DATA': {
         const length = f.header.length
         if (length > 0) {
-          void conn.fc.sendWindowUpdate(0, length)
+          const credit = this.#steps.upstreamCredit(length)
+          if (credit > 0) void conn.fc.sendWindowUpdate(0, credit)
           if (stream !== undefined && (f.header.flags & FLAG.END_STREAM) === 0)
             void conn.fc.sendWindowUpdate(stream.id, length)
         }

@@ -48,6 +48,14 @@ export interface H2UpstreamSteps {
   readonly upstreamStreamLimit: (active: number, advertised: number) => boolean
   /** RFC 9113 §8.1, §8.7: what an origin's RST_STREAM becomes toward the client. */
   readonly upstreamReset: (code: number, responseComplete: boolean) => UpstreamResetAction
+  /** RFC 9113 §6.9.2: the connection receive window opened toward the origin at connect. */
+  readonly upstreamConnectionWindow: () => number
+  /**
+   * RFC 9113 §5.2, §6.9: connection-level credit given back for `received`
+   * octets of origin DATA: at once, so one client that reads slowly never
+   * stalls the others sharing the connection (its stream holds what it has).
+   */
+  readonly upstreamCredit: (received: number) => number
 }
 
 export const referenceUpstreamSteps: H2UpstreamSteps = {
@@ -57,6 +65,8 @@ export const referenceUpstreamSteps: H2UpstreamSteps = {
   upstreamHold: (held: HeldResponse): boolean => !held.ended && held.buffered < UPSTREAM_HOLD_BYTES,
   upstreamStreamLimit: (active: number, advertised: number): boolean => active < advertised,
   upstreamReset,
+  upstreamConnectionWindow: () => 2 ** 31 - 1,
+  upstreamCredit: (received: number): number => received,
 }
 
 export type { UpstreamBlockContext, UpstreamResetAction }
