@@ -82,6 +82,8 @@ export function defineProxyspecTests(options: ProxyspecTestsOptions): void {
         ...(options.balancerProfile === undefined
           ? {}
           : { balancerProfile: options.balancerProfile }),
+        // The raw h2 origin only when a selected case talks h2 to the upstream.
+        ...(cases.some((c) => c.upstream === 'h2') ? { h2Origin: true } : {}),
       })
       env = shared
       const spec: TargetSpec =

@@ -79,6 +79,7 @@ export const haproxy: PeerDefinition = {
     },
   ],
   templates: (role) => [`haproxy/${role}.cfg`],
+  h2Upstream: ['reverse'],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/haproxy.cfg`
     return {
@@ -88,6 +89,8 @@ export const haproxy: PeerDefinition = {
           content: fillTemplate(readTemplate(`haproxy/${role}.cfg`), {
             ...commonValues(ports, layout.dir),
             alpn: servesH2(ports) ? 'h2,http/1.1' : 'http/1.1',
+            // configuration.txt 5.2 "proto": the server speaks h2 (cleartext, prior knowledge).
+            server_proto: ports.upstream === 'h2' ? ' proto h2' : '',
           }),
         },
       ],

@@ -32,16 +32,18 @@ export const nghttpx: PeerDefinition = {
     },
   ],
   templates: (role) => [`nghttpx/${role}.conf`],
+  h2Upstream: ['reverse', 'tls-terminator'],
   launch(role, ports, layout, binary) {
     const conf = `${layout.dir}/nghttpx.conf`
     return {
       files: [
         {
           name: 'nghttpx.conf',
-          content: fillTemplate(
-            readTemplate(`nghttpx/${role}.conf`),
-            commonValues(ports, layout.dir),
-          ),
+          content: fillTemplate(readTemplate(`nghttpx/${role}.conf`), {
+            ...commonValues(ports, layout.dir),
+            // nghttpx(1) --backend: ";;proto=h2" (no pattern, then the param) for an h2 origin.
+            backend_params: ports.upstream === 'h2' ? ';;proto=h2' : '',
+          }),
         },
       ],
       argv: [binary, `--conf=${conf}`],

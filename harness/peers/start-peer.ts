@@ -27,6 +27,8 @@ export async function startPeer(
     readonly ftp?: PeerFtp
     /** One of the peer's profiles (peer:NAME:PROFILE, "h2"); absent: its default. */
     readonly profile?: string
+    /** 'h2': `origin` speaks HTTP/2 by prior knowledge (PeerDefinition.h2Upstream roles only). */
+    readonly upstream?: 'h2'
   },
   options: PeerOptions = {},
 ): Promise<StartedPeer> {
@@ -48,6 +50,7 @@ export async function startPeer(
     ...(where.proxyAuth === undefined ? {} : { proxyAuth: where.proxyAuth }),
     ...(where.ftp === undefined ? {} : { ftp: where.ftp }),
     ...(profile === undefined ? {} : { profile }),
+    ...(where.upstream === undefined ? {} : { upstream: where.upstream }),
   })
   options.onStarted?.(peer)
   return peer

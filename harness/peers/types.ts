@@ -48,6 +48,11 @@ export interface PeerPorts {
    * without profiles.
    */
   readonly profile?: PeerProfile
+  /**
+   * 'h2': the origin speaks HTTP/2 (cleartext, prior knowledge), the run's raw
+   * h2 origin: the config of the peer's h2-upstream twin (PeerDefinition.h2Upstream).
+   */
+  readonly upstream?: 'h2'
 }
 
 /** The ftp-gateway role's values ({{ftp_origin}}, {{ftp_base}}, …: the --spawn placeholders). */
@@ -184,6 +189,12 @@ export interface PeerDefinition {
   readonly ftpModes?: readonly FtpMode[]
   /** Present when the peer can balance over several origins (startBalancerPeer). */
   readonly balancer?: BalancerSupport
+  /**
+   * The roles whose config can talk HTTP/2 to the origin (PeerPorts.upstream
+   * 'h2'): a run with an upstream-'h2' case starts it a second time so, as the
+   * target's h2-upstream twin (TargetEndpoint.h2Upstream). Absent: none.
+   */
+  readonly h2Upstream?: readonly Role[]
 }
 
 /** A started peer instance. */

@@ -7,6 +7,7 @@ import { responseCases } from './responses.cases.js'
 import { streamCases } from './streams.cases.js'
 import { connectCases } from './connect.cases.js'
 import { websocketCases } from './websocket.cases.js'
+import { upstreamCases } from './upstream.cases.js'
 
 /**
  * HTTP/2 at the front (docs/requirements.md §11, H2-xx): every case speaks h2
@@ -26,5 +27,6 @@ export const h2Suite = defineSuite({
     ...streamCases,
     ...connectCases,
     ...websocketCases,
+    ...upstreamCases,
   ],
 })

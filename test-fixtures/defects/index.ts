@@ -7,6 +7,7 @@ import { h2PseudoDefects } from './h2-pseudo.js'
 import { h2ResponseDefects } from './h2-responses.js'
 import { h2SmugglingDefects } from './h2-smuggling.js'
 import { h2TunnelDefects } from './h2-tunnels.js'
+import { h2UpstreamDefects } from './h2-upstream.js'
 import { hopByHopDefects } from './hop-by-hop.js'
 import { keepAliveDefects } from './keep-alive.js'
 import { tlsDefects } from './tls.js'
@@ -35,6 +36,7 @@ export function allDefects(): readonly SeededDefect[] {
     ...h2PseudoDefects,
     ...h2ResponseDefects,
     ...h2TunnelDefects,
+    ...h2UpstreamDefects,
   ]
   const seen = new Set<string>()
   for (const d of defects) {

@@ -84,6 +84,10 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       // The FTP origin only when a defect plays the ftp-gateway role.
       ...(options.defects.some((d) => defectRoles(d).includes('ftp-gateway')) ? { ftp: {} } : {}),
+      // The raw h2 origin only when a defect's cases talk h2 to the upstream.
+      ...(options.defects.some((d) => d.killedBy.some((id) => catalog.get(id)?.upstream === 'h2'))
+        ? { h2Origin: true }
+        : {}),
     })
     const control = new Map<Role, Set<string>>()
     for (const defect of options.defects) {

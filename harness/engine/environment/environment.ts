@@ -7,6 +7,7 @@ import type { Role } from '../model/roles.js'
 import type { RunTls } from '../../tls/run-tls.js'
 import type { TcpPool } from './tcp-pool.js'
 import type { RunFtp } from './ftp.js'
+import type { RunH2Origin } from './h2-origin.js'
 
 /** What every case of a run shares: the origin, the CONNECT targets, the clock rules. */
 export interface RunEnvironment {
@@ -42,6 +43,12 @@ export interface RunEnvironment {
   readonly ftp?: RunFtp
   /** How late the harness's own timers run (net/loop-lag.ts); absent in hand-made environments. */
   readonly lag?: LoopLag
+  /**
+   * In a run that selected a case with upstream 'h2': the run's raw h2 origin
+   * (h2-origin.ts), the upstream of the targets' h2-upstream endpoints
+   * (TargetEndpoint.h2Upstream). Absent in every other run.
+   */
+  readonly h2Origin?: RunH2Origin
 }
 
 /** Basic proxy credentials (RFC 7617): the user-id has no colon, the password may. */
@@ -99,6 +106,13 @@ export interface TargetEndpoint {
    * unsupported verdict of every h2 case.
    */
   readonly noH2?: string
+  /**
+   * Where the cases whose target talks HTTP/2 to its upstream (upstream 'h2')
+   * go: a twin of the target whose upstream is the run's h2 origin
+   * (RunEnvironment.h2Origin), e.g. the reference's h2 front with an h2
+   * upstream. Absent: those cases are not applicable.
+   */
+  readonly h2Upstream?: { readonly host: string; readonly port: number }
   /**
    * In the balancer role: how a fresh instance of the target is started for
    * one load-balancing case, in front of that case's own backends. Absent:

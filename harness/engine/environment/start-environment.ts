@@ -12,6 +12,7 @@ import {
 import { TcpPool } from './tcp-pool.js'
 import { startRunTls } from '../../tls/run-tls.js'
 import { startRunFtp, type RunFtpOptions } from './ftp.js'
+import { startRunH2Origin } from './h2-origin.js'
 
 export interface EnvironmentOptions {
   readonly originPort?: number
@@ -29,6 +30,8 @@ export interface EnvironmentOptions {
   readonly balancerProfile?: BalancerProfile
   /** Set when a role of the run is ftp-gateway: the run's FTP origin is started with these. */
   readonly ftp?: RunFtpOptions
+  /** Start the run's raw h2 origin (a case with upstream 'h2' was selected). */
+  readonly h2Origin?: boolean
 }
 
 /**
@@ -47,6 +50,7 @@ export async function startRunEnvironment(
   // Listens at once (its port goes into {origin_tls}); certificates come on first use.
   const tls = scope.use(await startRunTls())
   const ftp = options.ftp === undefined ? undefined : await startRunFtp(scope, options.ftp)
+  const h2Origin = options.h2Origin === true ? scope.use(await startRunH2Origin()) : undefined
   const lag = watchLoopLag()
   scope.defer(() => lag.close())
   return {
@@ -62,5 +66,6 @@ export async function startRunEnvironment(
     ...(options.proxyAuth === undefined ? {} : { proxyAuth: options.proxyAuth }),
     ...(options.balancerProfile === undefined ? {} : { balancerProfile: options.balancerProfile }),
     ...(ftp === undefined ? {} : { ftp }),
+    ...(h2Origin === undefined ? {} : { h2Origin }),
   }
 }

@@ -2,7 +2,13 @@ import type { StartedBackends } from '../../backends/types.js'
 import type { BalancerProfile } from './balancer-profile.js'
 import type { RawClientTlsOptions } from '../../client/connect-socket.js'
 import type { RawClient } from '../../client/types.js'
-import type { H2RawClient } from '../../h2/index.js'
+import type {
+  FrameConnection,
+  FrameRecord,
+  H2RawClient,
+  H2RawRequest,
+  H2RawResponder,
+} from '../../h2/index.js'
 import type { TimeoutValue } from '../../net/deadline.js'
 import type { OriginBehaviour, OriginRequest } from '../../origin/types.js'
 import type { NextHopAnswer, NextHopRequest } from '../../nexthop/types.js'
@@ -48,6 +54,37 @@ export interface OriginView {
   requests(): readonly OriginRequest[]
   /** Resolves when origin connection `id` closes, and which side closed it first. */
   connectionClosed(id: string, timeoutMs?: number): Promise<'peer' | 'origin' | TimeoutValue>
+}
+
+/**
+ * This case's slice of the run's raw h2 origin (a case with upstream 'h2'):
+ * the streams whose :path starts with the case token. Every field is logged
+ * as the target sent it, before anything validates it.
+ */
+export interface H2OriginView {
+  readonly host: string
+  readonly port: number
+  /** SETTINGS_MAX_CONCURRENT_STREAMS it advertises on every connection (shared by the run's cases). */
+  readonly maxConcurrentStreams: number
+  /**
+   * How this case's streams are answered, called when each ends (END_STREAM
+   * or RST_STREAM); returning undefined sends nothing (the responder may
+   * write on the connection itself). @default 200 "ok"
+   */
+  behave(responder: H2RawResponder): void
+  /** The next stream of this case (a queue): once it ended, or once its head came with `ended: false`. */
+  nextRequest(
+    timeoutMs?: number,
+    options?: { readonly ended?: boolean },
+  ): Promise<H2RawRequest | TimeoutValue>
+  /** Every stream of this case so far, in arrival order. */
+  requests(): readonly H2RawRequest[]
+  /** The first non-undefined value of `check`, tried after every frame the origin receives. */
+  until<T>(what: string, check: () => T | undefined, timeoutMs?: number): Promise<T | TimeoutValue>
+  /** The origin side of connection `conn` (H2RawRequest.conn), to write frames on it. */
+  connection(conn: string): FrameConnection | undefined
+  /** Every frame on connection `conn`, both ways (other cases' streams included). */
+  records(conn: string): readonly FrameRecord[]
 }
 
 /** The run's harness next-hop proxy, as a chained CONNECT case drives it. */
@@ -200,6 +237,12 @@ export interface CaseContext {
   /** For cases that need 'proxy-auth': the target requiring credentials, and the credentials. */
   readonly proxyAuth?: ProxyAuthView
   readonly origin: OriginView
+  /**
+   * A case with upstream 'h2': the run's raw h2 origin, the upstream of the
+   * target's h2-upstream endpoint (which ctx.h2() and ctx.connect() reach);
+   * undefined for other cases.
+   */
+  readonly h2Origin?: H2OriginView
   /**
    * A load-balancing case's own backends (ConformanceCase.balancer), started
    * for it alone, which the target balances over; undefined for other cases.

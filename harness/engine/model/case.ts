@@ -71,6 +71,13 @@ export interface ConformanceCase {
    * @default 'h1'
    */
   readonly front?: Front
+  /**
+   * The protocol the target speaks to its upstream in this case: 'h2' cases
+   * go to the target's h2-upstream endpoint (TargetEndpoint.h2Upstream),
+   * whose upstream is the run's raw h2 origin (ctx.h2Origin); not applicable
+   * where the target has none. @default 'h1'
+   */
+  readonly upstream?: 'h1' | 'h2'
   /** Former ids, so baselines survive a rename. */
   readonly aliases?: readonly string[]
   readonly run: (ctx: CaseContext) => Promise<Outcome>

@@ -10,6 +10,7 @@ import type {
   ConnectOptions,
   FtpView,
   H2ConnectOptions,
+  H2OriginView,
   OriginView,
   ProxyAuthView,
   TlsOriginSetup,
@@ -47,6 +48,29 @@ export interface CaseContextParts {
   readonly balancing?: { readonly backends: StartedBackends; readonly profile: BalancerProfile }
   /** An ftp-gateway case's FTP origin and X (ctx.ftp). */
   readonly ftp?: CaseFtp
+  /** A case with upstream 'h2': it gets ctx.h2Origin (the run's raw h2 origin, its own streams). */
+  readonly h2Origin?: boolean
+}
+
+/** ctx.h2Origin over the run's raw h2 origin (environment/h2-origin.ts): this case's streams. */
+function h2OriginView(
+  origin: NonNullable<RunEnvironment['h2Origin']>,
+  token: string,
+  within: (ms?: number) => number,
+): H2OriginView {
+  return {
+    host: origin.host,
+    port: origin.port,
+    maxConcurrentStreams: origin.maxConcurrentStreams,
+    behave: (responder) => {
+      origin.behave(token, responder)
+    },
+    nextRequest: (timeoutMs, options) => origin.nextRequest(token, within(timeoutMs), options),
+    requests: () => origin.requests(token),
+    until: (what, check, timeoutMs) => origin.until(what, check, within(timeoutMs)),
+    connection: (conn) => origin.connection(conn),
+    records: (conn) => origin.records(conn),
+  }
 }
 
 /** ctx.ftp over a case's FTP side (environment/ftp.ts). */
@@ -169,6 +193,9 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       ? {}
       : { proxyAuth: proxyAuthView(target, target.proxyAuth) }),
     origin: originView,
+    ...(parts.h2Origin === true && env.h2Origin !== undefined
+      ? { h2Origin: h2OriginView(env.h2Origin, token, within) }
+      : {}),
     ...(parts.balancing === undefined
       ? {}
       : { backends: parts.balancing.backends, profile: parts.balancing.profile }),

@@ -129,6 +129,13 @@ export async function runCase(
     )
   if (c.front === 'h2' && target.noH2 !== undefined)
     return unsupportedFront(c, target.role, target.noH2)
+  const h2Upstream = c.upstream === 'h2' ? target.h2Upstream : undefined
+  if (c.upstream === 'h2' && (h2Upstream === undefined || env.h2Origin === undefined))
+    return notApplicable(
+      c,
+      target.role,
+      `no h2 upstream configured: ${target.label} has no endpoint whose upstream is the run's h2 origin in the ${target.role} role`,
+    )
   const balancing = balancingPlan(c, target, env)
   if (typeof balancing === 'string') return notApplicable(c, target.role, balancing)
   const timeoutMs = c.timeoutMs ?? env.timeoutMs
@@ -158,7 +165,14 @@ export async function runCase(
     deadline = new Deadline(timeoutMs, env.signal)
     const ctx = createCaseContext({
       env,
-      target: started === undefined ? target : { ...target, ...started.at },
+      // An upstream-'h2' case talks to the target's twin whose upstream is the run's h2 origin.
+      target:
+        started !== undefined
+          ? { ...target, ...started.at }
+          : h2Upstream !== undefined
+            ? { ...target, host: h2Upstream.host, port: h2Upstream.port }
+            : target,
+      ...(h2Upstream === undefined ? {} : { h2Origin: true }),
       token,
       recorder,
       scope,
@@ -206,6 +220,11 @@ export async function runCase(
     startedAt,
   )
   env.origin.forget(token)
+  if (h2Upstream !== undefined && env.h2Origin !== undefined) {
+    const frames = env.h2Origin.transcriptFor(token)
+    if (frames !== '') notes.push(frames)
+    env.h2Origin.forget(token)
+  }
   const result = resultOf(c, target.role, verdict, durationMs, { events, notes })
   const balance = charts.evidence()
   return balance === undefined ? result : { ...result, balance }

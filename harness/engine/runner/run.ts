@@ -180,6 +180,8 @@ export async function executeRun(
       ...(request.balancerProfile === undefined
         ? {}
         : { balancerProfile: request.balancerProfile }),
+      // The raw h2 origin only for a run with a case whose target talks h2 to its upstream.
+      ...(cases.some((c) => c.upstream === 'h2') ? { h2Origin: true } : {}),
       // The FTP origin only for a run that plays the ftp-gateway role.
       ...(roles.includes('ftp-gateway')
         ? {

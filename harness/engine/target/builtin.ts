@@ -7,6 +7,7 @@ import {
 import { HarnessError } from '../../net/errors.js'
 import { randomBytes } from 'node:crypto'
 import { startReferenceProxy, type StartedProxy } from '../../reference/proxy/index.js'
+import type { H2StepVariant } from '../../reference/h2-front/index.js'
 import { startBlindRelay } from '../../reference/blind-relay/index.js'
 import {
   startReferenceFtpGateway,
@@ -44,7 +45,7 @@ export async function startBuiltin(
   }
   if (name === 'reference' && role === 'ftp-gateway') return startFtpGatewayTarget(env)
   if (name === 'reference' && (role === 'tls-terminator' || role === 'tls-originator')) {
-    return startGatewayTarget(role, env)
+    return withH2UpstreamTwin(await startGatewayTarget(role, env), env)
   }
   // tunnel: the forward proxy's CONNECT path is the tunnel (CONNECT-only clients).
   const mode = role === 'forward' || role === 'tunnel' ? 'forward' : 'reverse'
@@ -64,7 +65,7 @@ export async function startBuiltin(
   const close = async (): Promise<void> => {
     await Promise.all([server.close(), twin?.server.close()])
   }
-  return {
+  const started: StartedTarget = {
     endpoint: {
       label: `builtin:${name}`,
       role,
@@ -73,6 +74,53 @@ export async function startBuiltin(
       ...(twin === undefined ? {} : { proxyAuth: twin.endpoint }),
     },
     stderr: () => '',
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+  return name === 'reference' ? withH2UpstreamTwin(started, env) : started
+}
+
+/**
+ * In a run with the h2 origin (a case with upstream 'h2' selected), `target`
+ * with its h2-upstream twin (TargetEndpoint.h2Upstream): the reference again
+ * in the same role, its h2 front sending every request stream to the run's
+ * h2 origin. `h2Steps` replaces steps of that front. Other roles, and runs
+ * without the h2 origin, get `target` as it is.
+ */
+export async function withH2UpstreamTwin(
+  target: StartedTarget,
+  env: RunEnvironment,
+  h2Steps?: H2StepVariant,
+): Promise<StartedTarget> {
+  const h2Origin = env.h2Origin
+  const role = target.endpoint.role
+  if (h2Origin === undefined || (role !== 'reverse' && role !== 'tls-terminator')) return target
+  const h2Upstream = { host: h2Origin.host, port: h2Origin.port }
+  const upstream = { host: env.origin.host, port: env.origin.port }
+  let twin: { readonly host: string; readonly port: number; close(): Promise<void> }
+  if (role === 'reverse') {
+    twin = await startReferenceProxy({
+      mode: 'reverse',
+      upstream,
+      h2Upstream,
+      ...(h2Steps === undefined ? {} : { h2Steps }),
+    })
+  } else {
+    const leaf = (await env.tls.origin.corpus()).leaf('via-intermediate')
+    twin = await startTlsTerminator({
+      upstream,
+      cert: leaf.cert,
+      key: leaf.key,
+      proxyH2Upstream: h2Upstream,
+      ...(h2Steps === undefined ? {} : { proxyH2Steps: h2Steps }),
+    })
+  }
+  const close = async (): Promise<void> => {
+    await Promise.all([target.close(), twin.close()])
+  }
+  return {
+    ...target,
+    endpoint: { ...target.endpoint, h2Upstream: { host: twin.host, port: twin.port } },
     close,
     [Symbol.asyncDispose]: close,
   }

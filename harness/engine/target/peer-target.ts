@@ -92,6 +92,28 @@ export async function startPeerTarget(
     options,
   )
   const label = profileLabel(name, profile)
+  // The h2-upstream twin: the same peer and profile again, its origin the run's h2 origin.
+  const h2Origin = env.h2Origin
+  const twin =
+    h2Origin !== undefined && definition.h2Upstream?.includes(role) === true
+      ? await startPeer(
+          name,
+          role,
+          {
+            origin: { host: h2Origin.host, port: h2Origin.port },
+            upstream: 'h2',
+            ...(role === 'tls-terminator' ? { tls: await runTls(env) } : {}),
+            ...(profile === undefined ? {} : { profile: profile.name }),
+          },
+          options,
+        ).catch(async (error: unknown) => {
+          await peer.close()
+          throw error
+        })
+      : undefined
+  const close = async (): Promise<void> => {
+    await Promise.all([peer.close(), twin?.close()])
+  }
   return {
     endpoint: {
       label,
@@ -99,9 +121,13 @@ export async function startPeerTarget(
       host: peer.host,
       port: peer.port,
       ...(noNextHop === undefined ? {} : { noNextHop }),
+      ...(twin === undefined ? {} : { h2Upstream: { host: twin.host, port: twin.port } }),
     },
-    stderr: () => describePeer(peer),
-    close: () => peer.close(),
-    [Symbol.asyncDispose]: () => peer.close(),
+    stderr: () =>
+      twin === undefined
+        ? describePeer(peer)
+        : `${describePeer(peer)}\n--- h2-upstream twin ---\n${describePeer(twin)}`,
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }

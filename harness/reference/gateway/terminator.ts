@@ -43,6 +43,8 @@ export interface TlsTerminatorOptions {
   readonly proxySteps?: StepVariant
   /** Steps of the h2 front it hands ALPN h2 connections to (ReferenceProxyOptions.h2Steps). */
   readonly proxyH2Steps?: H2StepVariant | undefined
+  /** The h2 origin the h2 front behind it sends its streams to (ReferenceProxyOptions.h2Upstream). */
+  readonly proxyH2Upstream?: { readonly host: string; readonly port: number } | undefined
 }
 
 export async function startTlsTerminator(options: TlsTerminatorOptions): Promise<StartedGateway> {
@@ -51,6 +53,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     upstream: options.upstream,
     ...(options.proxySteps === undefined ? {} : { steps: options.proxySteps }),
     ...(options.proxyH2Steps === undefined ? {} : { h2Steps: options.proxyH2Steps }),
+    ...(options.proxyH2Upstream === undefined ? {} : { h2Upstream: options.proxyH2Upstream }),
   })
   const steps = gatewayStepsWith(terminatorSteps, options.steps)
   const secureContext = createSecureContext(

@@ -22,3 +22,10 @@ export type {
   Problem,
   RequestPseudo,
 } from './types.js'
+export type { H2UpstreamSteps, HeldResponse } from './steps/upstream.js'
+export { UPSTREAM_HOLD_BYTES } from './steps/upstream.js'
+export type { UpstreamBlockContext, UpstreamResetAction } from './upstream-rules.js'
+export {
+  MAX_CONNECTIONS as MAX_UPSTREAM_CONNECTIONS,
+  type UpstreamAddress,
+} from './upstream-pool.js'

@@ -18,7 +18,9 @@ interface Chunk {
 
 /** Refuses the stream as malformed (RFC 9113 §8.1.1): a 400 when none was under way, then RST_STREAM. */
 export function rejectStream(
-  host: StreamHost,
+  host: Pick<StreamHost, 'steps'> & {
+    readonly out: Pick<StreamHost['out'], 'headers' | 'data' | 'reset'>
+  },
   streamId: number,
   problem: string,
   responseStarted: boolean,

@@ -18,6 +18,8 @@ import { rejectStream, RequestStream } from './request-stream.js'
 import type { H2FrontSteps } from './steps/index.js'
 import type { FrontStream, StreamHost } from './stream-host.js'
 import type { FrontMode, H2Field, InternalTarget } from './types.js'
+import type { H2UpstreamPool } from './upstream-pool.js'
+import { UpstreamRequest } from './upstream-request.js'
 
 export interface SessionConfig {
   readonly steps: H2FrontSteps
@@ -28,6 +30,8 @@ export interface SessionConfig {
   readonly idleTimeoutMs: number
   /** Called once the connection is closed. */
   readonly onClose: () => void
+  /** Request streams go to this h2 origin (upstream-request.ts) instead of the HTTP/1.1 proxy. */
+  readonly upstream?: H2UpstreamPool | undefined
 }
 
 const OUR_MAX_FRAME_SIZE = 16_384
@@ -58,6 +62,7 @@ export class H2Session implements StreamHost {
   readonly #recvWindows = new Map<number, number>()
   readonly #connectProtocol: boolean
   readonly #maxStreams: number
+  readonly #upstream: H2UpstreamPool | undefined
   #highestSeen = 0
   #lastProcessed = 0
   /** A header block in progress (HEADERS without END_HEADERS): its stream. */
@@ -72,6 +77,7 @@ export class H2Session implements StreamHost {
     this.mode = config.mode
     this.internal = config.internal
     this.tracker = config.tracker
+    this.#upstream = config.upstream
     const settings = config.steps.serverSettings()
     const setting = (id: number): number | undefined => settings.find(([i]) => i === id)?.[1]
     this.window = setting(SETTING.INITIAL_WINDOW_SIZE) ?? 65_535
@@ -343,6 +349,8 @@ export class H2Session implements StreamHost {
     }
     const host = steps.hostFromAuthority(head)
     if ('problem' in host) return rejected(host.problem)
+    if (this.#upstream !== undefined)
+      return new UpstreamRequest(this, this.#upstream, streamId, head, host.host, endStream)
     return new RequestStream(this, streamId, head, host.host, endStream)
   }
 

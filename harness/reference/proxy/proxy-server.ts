@@ -101,7 +101,17 @@ function balancerOf(
  */
 export async function startReferenceProxy(options: ReferenceProxyOptions): Promise<StartedProxy> {
   const hosts = loopbackHosts(options.hosts)
-  const upstream = reverseUpstream(options, hosts)
+  // With an h2 upstream (reverse), the HTTP/1.1 path goes to the h2 front's bridge, which
+  // sends each request on to the h2 origin (harness/reference/h2-front/h1-bridge.ts).
+  const bridge =
+    options.h2Upstream !== undefined && options.mode === 'reverse'
+      ? createServer({ allowHalfOpen: true }, (socket) => front.serveH1Bridge(socket))
+      : undefined
+  const bridgeAddress = bridge === undefined ? undefined : await listenLoopback(bridge)
+  const upstream =
+    bridgeAddress === undefined
+      ? reverseUpstream(options, hosts)
+      : { address: bridgeAddress.address, port: bridgeAddress.port }
   const idleTimeoutMs = options.idleTimeoutMs ?? 5000
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
   const steps = stepsWith(options.steps)
@@ -155,6 +165,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     },
     steps: options.h2Steps,
     idleTimeoutMs,
+    upstream: options.h2Upstream,
   })
   const serveH2 = (socket: Socket): void => {
     clients.add(socket)
@@ -174,6 +185,7 @@ export async function startReferenceProxy(options: ReferenceProxyOptions): Promi
     balancer?.close()
     pool.close()
     upstreams.destroyAll()
+    bridge?.close()
     await closeServer(server, clients)
     upstreams.destroyAll()
   })

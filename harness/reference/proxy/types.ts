@@ -77,6 +77,13 @@ export interface ReferenceProxyOptions {
    * over ALPN h2) through it. @default none: the reference h2 steps
    */
   readonly h2Steps?: H2StepVariant | undefined
+  /**
+   * Reverse mode only: the h2 front sends its request streams to this h2
+   * origin (cleartext, prior knowledge) instead of through the HTTP/1.1
+   * proxy (harness/reference/h2-front/upstream-pool.ts). HTTP/1.1 clients
+   * still go to `upstream`. @default none
+   */
+  readonly h2Upstream?: { readonly host: string; readonly port: number } | undefined
 }
 
 /** The upstreams and profile of a balancing reverse proxy. */

@@ -4,6 +4,7 @@
 // reference TLS terminator, which hands ALPN h2 connections to the front).
 import type { Role } from '../../../harness/engine/model/roles.js'
 import type { H2FrontSteps, H2StepVariant } from '../../../harness/reference/h2-front/index.js'
+import { withH2UpstreamTwin } from '../../../harness/engine/target/builtin.js'
 import { referenceWith } from '../reference-with.js'
 import type { SeededDefect } from '../types.js'
 
@@ -32,7 +33,13 @@ export function h2Defect(
     roles,
     behindTls: true,
     ...(h2Steps === undefined ? {} : { h2Steps }),
-    start: (role, env) => referenceWith(name, role, env, h2Steps === undefined ? {} : { h2Steps }),
+    // In a run with the h2 origin, with its h2-upstream twin (the same front steps replaced).
+    start: async (role, env) =>
+      withH2UpstreamTwin(
+        await referenceWith(name, role, env, h2Steps === undefined ? {} : { h2Steps }),
+        env,
+        h2Steps,
+      ),
     replacing: (variant) => h2Defect(name, description, killedBy, roles, variant),
   }
 }

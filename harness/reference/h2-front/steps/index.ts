@@ -40,6 +40,7 @@ import {
   type InterimAction,
 } from '../response-rules.js'
 import type { H2Field, H2RequestHead, Problem } from '../types.js'
+import { referenceUpstreamSteps, type H2UpstreamSteps } from './upstream.js'
 
 /** What the front knows when it decides whether to start forwarding a request it holds. */
 export interface HeldRequest {
@@ -71,8 +72,8 @@ export interface SendBudget {
   readonly maxFrameSize: number
 }
 
-/** Every step of the h2 front, by name. */
-export interface H2FrontSteps {
+/** Every step of the h2 front, by name (the h2 upstream path's in steps/upstream.ts). */
+export interface H2FrontSteps extends H2UpstreamSteps {
   /** The SETTINGS the front sends first (RFC 9113 §3.4, §6.5.2; RFC 8441 §3). */
   readonly serverSettings: () => readonly (readonly [id: number, value: number])[]
   /** RFC 9113 §8.2.1: names not empty, lowercase tokens, no colon in a regular name. */
@@ -196,6 +197,7 @@ export const referenceH2Steps: H2FrontSteps = Object.freeze({
       0,
       Math.min(budget.pending, budget.connectionWindow, budget.streamWindow, budget.maxFrameSize),
     ),
+  ...referenceUpstreamSteps,
 })
 
 /**
