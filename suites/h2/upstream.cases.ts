@@ -603,6 +603,9 @@ const streamLimit = defineCase({
   roles: ['reverse'],
   front: 'h2',
   upstream: 'h2',
+  // The run's h2 origin is shared: this case's streams queue behind other cases' at the
+  // target's pool, and each answer waits up to 400 ms for its connection to fill.
+  timeoutMs: 10_000,
   async run(ctx) {
     const origin = h2Origin(ctx)
     const limit = origin.maxConcurrentStreams

@@ -112,13 +112,15 @@ export interface BalancingNeeds {
 export interface RoleDeclaration {
   readonly roles: readonly Role[]
   readonly cleartextOnly?: string
+  /** An h2-upstream case needs a twin with the run's h2 origin behind it, which no balancer has. */
+  readonly upstream?: 'h1' | 'h2'
 }
 
 /**
  * Every role a case runs in: the roles it declares, plus tls-terminator for a
  * `reverse` case (a TLS terminator is a reverse proxy behind TLS) unless the
  * case is `cleartextOnly`, and balancer for a `reverse` case (a load balancer
- * is a reverse proxy; it runs the case with one backend). The one place applicability is decided: selection,
+ * is a reverse proxy; it runs the case with one backend), except for an h2-upstream case (no balancer has the run's h2 origin behind it). The one place applicability is decided: selection,
  * `proxyspec list`, coverage, the kill matrix and the vitest adapter use it.
  */
 export function effectiveRoles(c: RoleDeclaration): readonly Role[] {
@@ -127,7 +129,7 @@ export function effectiveRoles(c: RoleDeclaration): readonly Role[] {
     for (const r of rolesBehind(role)) {
       if (r === role || c.cleartextOnly === undefined) roles.add(r)
     }
-    if (role === 'reverse') roles.add('balancer')
+    if (role === 'reverse' && c.upstream !== 'h2') roles.add('balancer')
   }
   return [...roles]
 }
