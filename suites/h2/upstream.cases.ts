@@ -603,8 +603,10 @@ const streamLimit = defineCase({
   roles: ['reverse'],
   front: 'h2',
   upstream: 'h2',
-  // The run's h2 origin is shared: this case's streams queue behind other cases' at the
-  // target's pool, and each answer waits up to 400 ms for its connection to fill.
+  // It counts streams on the target's connections to the run's h2 origin, which other
+  // cases share: their streams would queue with these (each answer here waits up to 400 ms
+  // for its connection to fill) and skew both this count and their timing.
+  alone: 'it counts the streams open on the shared h2 origin connections',
   timeoutMs: 10_000,
   async run(ctx) {
     const origin = h2Origin(ctx)
@@ -686,6 +688,8 @@ const sharedSlowReader = defineCase({
   roles: ['reverse'],
   front: 'h2',
   upstream: 'h2',
+  // It times small GETs on the h2 origin connections other cases share.
+  alone: 'it times requests over the shared h2 origin connections',
   timeoutMs: 8000,
   async run(ctx) {
     const origin = h2Origin(ctx)
