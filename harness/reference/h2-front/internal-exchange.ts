@@ -39,6 +39,8 @@ export class InternalExchange {
   readonly #host: StreamHost
   readonly #options: ExchangeOptions
   readonly #parser: HttpParser<ResponseHead>
+  /** The method the response is framed for (responseMethod). */
+  readonly #framedAs: string
   /** A final response head went to the client. */
   #started = false
   #over = false
@@ -49,7 +51,8 @@ export class InternalExchange {
     this.#host = host
     this.#options = options
     this.#parser = createResponseParser({ mode: 'strict' })
-    this.#parser.expectResponseTo(options.method)
+    this.#framedAs = host.steps.responseMethod(options.method)
+    this.#parser.expectResponseTo(this.#framedAs)
     this.socket = connect({
       host: host.internal.host,
       port: host.internal.port,
@@ -217,7 +220,7 @@ export class InternalExchange {
             { name: ':status', value: String(head.status) },
             ...steps.responseFields(head.headers),
           ]
-          if (steps.bodilessResponse(this.#options.method, head.status)) {
+          if (steps.bodilessResponse(this.#framedAs, head.status)) {
             out.headers(id, fields, true)
             this.#complete()
             return
