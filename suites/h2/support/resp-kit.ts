@@ -5,6 +5,7 @@ import type { CaseContext } from '../../../harness/engine/model/case-context.js'
 import { endCase, timedOut } from '../../../harness/engine/model/outcome.js'
 import { errorCodeName } from '../../../harness/h2/constants.js'
 import type { H2RawClient, HeaderBlock, StreamResult } from '../../../harness/h2/index.js'
+import { streamResult } from '../../../harness/h2/records.js'
 import { isTimeout } from '../../../harness/net/deadline.js'
 
 /** How stream `id` ended, or the case ends as a timeout waiting for it (`withinMs`, capped at the deadline). */
@@ -30,6 +31,22 @@ export async function streamEndWithin(
   const timeoutMs = Math.max(1, Math.min(withinMs, ctx.remainingMs()))
   const result = await client.waitForStreamEnd(id, { timeoutMs })
   return isTimeout(result) ? undefined : result
+}
+
+/**
+ * What stream `id` received, ended or not: its end within `withinMs`, else
+ * what came so far.
+ */
+export async function streamSoFar(
+  ctx: CaseContext,
+  client: H2RawClient,
+  id: number,
+  withinMs: number,
+): Promise<{ readonly result: StreamResult; readonly ended: boolean }> {
+  const ended = await streamEndWithin(ctx, client, id, withinMs)
+  return ended === undefined
+    ? { result: streamResult(id, client.records, 'closed'), ended: false }
+    : { result: ended, ended: true }
 }
 
 /** The :status of a header block, if it has one. */
