@@ -115,7 +115,15 @@ const stripsConnectionFields = defineCase({
   // to HTTP/2 MUST remove connection-specific header fields as discussed in
   // Section 7.6.1 of [HTTP], or their messages will be treated by other
   // HTTP/2 endpoints as malformed" and §8.2 "Field names MUST be converted to
-  // lowercase when constructing an HTTP/2 message."
+  // lowercase when constructing an HTTP/2 message." §7.6.1 of RFC 9110 is
+  // where X-Hop comes in: "Intermediaries MUST parse a received Connection
+  // header field before a message is forwarded and, for each
+  // connection-option in this field, remove any header or trailer field(s)
+  // from the message with the same name as the connection-option, and then
+  // remove the Connection header field itself". Several real fronts (nghttpx,
+  // HAProxy 2.6, nginx 1.22) drop Connection itself but pass the field it
+  // names: that is still this MUST, not a style choice, and the verdict says
+  // which field leaked.
   async run(ctx) {
     ctx.origin.behave({
       kind: 'raw',
@@ -527,7 +535,10 @@ const truncatedResponses = defineCase({
   // received (in octets) is less than the value given by Content-Length",
   // and RFC 9113 §8.1: END_STREAM marks the last frame of a complete message,
   // so an incomplete one ends with RST_STREAM (§6.4). A close-delimited body
-  // is complete at the close (RFC 9112 §6.3).
+  // is complete at the close (RFC 9112 §6.3). HAProxy 2.6 and Caddy 2.6 end
+  // both truncated bodies with END_STREAM: the h2 client then holds a short
+  // body it cannot tell from a whole one (the chunked run carries no
+  // content-length to compare), which is exactly what the row forbids.
   async run(ctx) {
     ctx.origin.behave({
       kind: 'raw',
