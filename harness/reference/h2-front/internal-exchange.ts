@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net'
 import { ERROR_CODE } from '../../h2/constants.js'
 import { createResponseParser } from '../../wire/parser.js'
 import type { HttpParser } from '../../wire/http-parser.js'
-import type { ResponseHead } from '../../wire/types.js'
+import { WireError, type Framing, type ResponseHead } from '../../wire/types.js'
 import type { StreamHost } from './stream-host.js'
 import type { H2Field } from './types.js'
 
@@ -39,9 +39,13 @@ export class InternalExchange {
   readonly #host: StreamHost
   readonly #options: ExchangeOptions
   readonly #parser: HttpParser<ResponseHead>
+  /** The method the response is framed for (responseMethod). */
+  readonly #framedAs: string
   /** A final response head went to the client. */
   #started = false
   #over = false
+  /** How the body of the final response relayed is framed (set once its head went out). */
+  #bodyFraming: Framing | undefined
   #tunnelling = false
   #targetEnded = false
 
@@ -49,7 +53,8 @@ export class InternalExchange {
     this.#host = host
     this.#options = options
     this.#parser = createResponseParser({ mode: 'strict' })
-    this.#parser.expectResponseTo(options.method)
+    this.#framedAs = host.steps.responseMethod(options.method)
+    this.#parser.expectResponseTo(this.#framedAs)
     this.socket = connect({
       host: host.internal.host,
       port: host.internal.port,
@@ -166,6 +171,14 @@ export class InternalExchange {
       try {
         event = this.#parser.next()
       } catch (error) {
+        if (
+          error instanceof WireError &&
+          error.code === 'incomplete' &&
+          this.#bodyFraming !== undefined
+        ) {
+          this.#cutShort(this.#bodyFraming)
+          return
+        }
         this.#fail(error instanceof Error ? error.message : 'an invalid response')
         return
       }
@@ -217,12 +230,17 @@ export class InternalExchange {
             { name: ':status', value: String(head.status) },
             ...steps.responseFields(head.headers),
           ]
-          if (steps.bodilessResponse(this.#options.method, head.status)) {
+          if (steps.bodilessResponse(this.#framedAs, head.status)) {
             out.headers(id, fields, true)
             this.#complete()
             return
           }
           out.headers(id, fields, false)
+          this.#bodyFraming = head.headers.some((f) => f.name.toLowerCase() === 'transfer-encoding')
+            ? 'chunked'
+            : head.headers.some((f) => f.name.toLowerCase() === 'content-length')
+              ? 'content-length'
+              : 'close-delimited'
           break
         }
         case 'body':
@@ -248,6 +266,21 @@ export class InternalExchange {
           break
       }
     }
+  }
+
+  /**
+   * The proxy closed before the body of the relayed response was complete
+   * (the strict parser's 'incomplete'): the truncatedResponse step says how
+   * the stream ends (RFC 9112 §8, RFC 9113 §8.1).
+   */
+  #cutShort(framing: Framing): void {
+    const { steps, out } = this.#host
+    const id = this.#options.streamId
+    const code = steps.truncatedResponse({ complete: false, framing })
+    if (code === undefined) out.data(id, Buffer.alloc(0), true)
+    else out.reset(id, code)
+    this.#finish()
+    this.socket.destroy()
   }
 
   /** A 2xx to CONNECT, or a 101 to the WebSocket handshake, switches the connection. */

@@ -3,7 +3,7 @@
  * (RFC 9113 §8.3.1; RFC 9112 §3, §6): one request line, one Host, the
  * regular fields, one framing.
  */
-import type { FrontMode, H1Framing, H2RequestHead } from './types.js'
+import type { FrontMode, H1Framing, H2Field, H2RequestHead } from './types.js'
 
 /** What buildRequestHead turns into bytes. */
 export interface OutgoingRequest {
@@ -13,6 +13,11 @@ export interface OutgoingRequest {
   readonly host: string
   readonly mode: FrontMode
   readonly framing: H1Framing
+  /**
+   * The client's trailer section when it came before the request went out
+   * (held to END_STREAM); it goes in the last chunk, never in the head.
+   */
+  readonly trailers?: readonly H2Field[]
 }
 
 /** Fields the front writes itself, never copied: Host, the framing, TE (re-sent with its connection option). */

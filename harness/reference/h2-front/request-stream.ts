@@ -168,6 +168,7 @@ export class RequestStream implements FrontStream {
       host: this.#hostValue,
       mode: this.#host.mode,
       framing: this.#framing,
+      ...(this.#trailers === undefined ? {} : { trailers: this.#trailers }),
     })
     this.#exchange = new InternalExchange(this.#host, {
       streamId: this.#id,

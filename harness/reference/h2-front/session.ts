@@ -102,7 +102,8 @@ export class H2Session implements StreamHost {
     })
     // After FrameConnection's own listener: the preface it could not find is a connection error.
     socket.on('data', () => {
-      if (this.#connection.prefaceError !== undefined && !this.#goingAway) {
+      const received = this.#connection.prefaceError
+      if (received !== undefined && !this.#goingAway && this.steps.invalidPreface(received)) {
         this.#connectionError(
           new ConnectionError(ERROR_CODE.PROTOCOL_ERROR, 'invalid connection preface'),
         )

@@ -111,6 +111,12 @@ export interface H2FrontSteps extends H2UpstreamSteps {
   readonly responseFields: (headers: readonly HeaderField[]) => H2Field[]
   /** RFC 9110 §15.2, RFC 9113 §8.1: what a 1xx becomes (101 to a non-upgrade: 502). */
   readonly interimResponse: (head: ResponseHead, upgradeAsked: boolean) => InterimAction
+  /**
+   * RFC 9110 §9.3.2, §6.4.1: the method whose response framing the front
+   * reads on the internal connection (the response to HEAD has no content,
+   * whatever its Content-Length says).
+   */
+  readonly responseMethod: (method: string) => string
   /** RFC 9110 §6.4.1: the response has no content (HEAD, 204, 304): END_STREAM on its HEADERS. */
   readonly bodilessResponse: (method: string, status: number) => boolean
   /** RFC 9113 §8.1: the RST_STREAM code of a response cut short, or undefined for END_STREAM. */
@@ -141,6 +147,11 @@ export interface H2FrontSteps extends H2UpstreamSteps {
   ) => H2Field[]
   /** RFC 9113 §8.5: how a close, reset or HTTP/2 error on one side of a tunnel reaches the other. */
   readonly tunnelClose: (event: TunnelEvent) => TunnelAction
+  /**
+   * RFC 9113 §3.4: whether bytes that came instead of the client preface are
+   * a connection error (GOAWAY(PROTOCOL_ERROR), then close).
+   */
+  readonly invalidPreface: (received: Buffer) => boolean
   /** RFC 9113 §5.1.2: whether a new stream is refused (REFUSED_STREAM) with `active` streams open. */
   readonly streamLimit: (active: number, advertised: number) => boolean
   /** RFC 9113 §5.2, §6.9: how many octets of DATA may go out now (never beyond either window). */
@@ -180,6 +191,7 @@ export const referenceH2Steps: H2FrontSteps = Object.freeze({
   buildRequestHead,
   responseFields,
   interimResponse,
+  responseMethod: (method: string): string => method,
   bodilessResponse,
   truncatedResponse,
   trailersOut,
@@ -191,6 +203,7 @@ export const referenceH2Steps: H2FrontSteps = Object.freeze({
   websocketHandshakeCheck,
   tunnelResponse,
   tunnelClose,
+  invalidPreface: (): boolean => true,
   streamLimit: (active: number, advertised: number): boolean => active >= advertised,
   flowControl: (budget: SendBudget): number =>
     Math.max(
