@@ -25,13 +25,14 @@ import { getThrough, nativeAbsent } from './test-kit.js'
 import { allCases } from '../../suites/index.js'
 import type { PeerName, PeerTls } from './types.js'
 
-/** Each peer's profile that serves h2 (nghttpx's only one, its default). */
+/** Each peer's profile that serves h2 (nghttpx's default, and its http2-proxy forward profile). */
 const H2_PROFILES: readonly [PeerName, string][] = [
   ['nginx', 'h2'],
   ['haproxy', 'h2'],
   ['apache', 'h2'],
   ['caddy', 'h2'],
   ['nghttpx', 'h2'],
+  ['nghttpx', 'forward'],
 ]
 
 async function runTls(): Promise<PeerTls> {

@@ -25,10 +25,24 @@ export const nghttpx: PeerDefinition = {
     {
       name: 'h2',
       description:
-        'nghttpx serves HTTP/1.1 and HTTP/2 (h2c prior knowledge, ALPN h2 behind TLS); as a forward proxy (http2-proxy) it sends every request, CONNECT included, to the harness origin, never to the next hop',
+        'nghttpx as a reverse proxy and TLS terminator serving HTTP/1.1 and HTTP/2 (h2c prior knowledge, ALPN h2 behind TLS)',
+      roles: ['reverse', 'tls-terminator'],
       nextHop: false,
       fronts: ['h1', 'h2'],
       implicit: true,
+    },
+    // Not in the default matrix (no case is left for it there): in http2-proxy mode nghttpx
+    // is the front of another proxy and sends every request, CONNECT included, to its one
+    // backend in proxy form. That backend is the harness origin, so absolute-form targets
+    // reach it, no tunnel ever opens and the CONNECT cases are unsupported, and the hop-by-hop
+    // rows judge a configuration no one deploys.
+    {
+      name: 'forward',
+      description:
+        'nghttpx in http2-proxy mode: a forward proxy that sends every request, CONNECT included, to the harness origin (no tunnel opens, nothing goes to the next hop)',
+      roles: ['forward'],
+      nextHop: false,
+      fronts: ['h1', 'h2'],
     },
   ],
   templates: (role) => [`nghttpx/${role}.conf`],
