@@ -53,7 +53,7 @@ const readReport = async (dir: string): Promise<RunResult> =>
 describe('proxyspec run', () => {
   it('passes every case against the embedded default and writes report.json', async () => {
     const dir = join(out, 'default')
-    const exit = await proxyspec(['run', '--out', dir])
+    const exit = await proxyspec(['run', '--out', dir], 80_000)
     expect(exit.stderr).toBe('')
     expect(exit.code).toBe(0)
     const report = await readReport(dir)
