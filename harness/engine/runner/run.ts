@@ -193,7 +193,14 @@ export async function executeRun(
         : {}),
     })
     for (const role of roles) {
-      const target = await startChecked(request, role, env, scope, probeH2(role), fronts.includes('h1'))
+      const target = await startChecked(
+        request,
+        role,
+        env,
+        scope,
+        probeH2(role),
+        fronts.includes('h1'),
+      )
       targets.push(target)
       current.set(role, target)
     }
@@ -205,7 +212,14 @@ export async function executeRun(
         )
       }
       await current.get(role)?.close()
-      const fresh = await startChecked(request, role, env, scope, probeH2(role), fronts.includes('h1'))
+      const fresh = await startChecked(
+        request,
+        role,
+        env,
+        scope,
+        probeH2(role),
+        fronts.includes('h1'),
+      )
       targets.push(fresh)
       current.set(role, fresh)
       return fresh
