@@ -694,6 +694,10 @@ const sharedSlowReader = defineCase({
   async run(ctx) {
     const origin = h2Origin(ctx)
     let big: WindowedSend | undefined
+    let bigStarted: (send: WindowedSend) => void = () => undefined
+    const bigSend = new Promise<WindowedSend>((resolve) => {
+      bigStarted = resolve
+    })
     origin.behave((r, connection) => {
       if (r.field(':path')?.endsWith('/big') !== true) {
         // The small answers too go within the windows the target grants (a well-behaved origin).
@@ -714,6 +718,7 @@ const sharedSlowReader = defineCase({
         big = sendWithinWindows(origin, connection, r.streamId, Buffer.alloc(BIG, 0x62), () =>
           ctx.remainingMs(),
         )
+        bigStarted(big)
       })()
       return undefined
     })
@@ -725,10 +730,9 @@ const sharedSlowReader = defineCase({
       ],
     })
     await slow.request({ ...ctx.h2Target(ctx.path('big')) })
-    const underWay = await origin.until(
+    const underWay = await ctx.wait(
       '/big to be under way at the h2 origin',
-      () => (big !== undefined && (big.sent >= 128 * 1024 || big.blocked) ? true : undefined),
-      ctx.remainingMs(),
+      bigSend.then((send) => send.underWay(128 * 1024)),
     )
     if (isTimeout(underWay)) return timedOut('the h2 origin to send /big', underWay.afterMs)
     const c2 = await ctx.h2()

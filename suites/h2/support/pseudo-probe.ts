@@ -158,17 +158,34 @@ export function arrivedSince(ctx: CaseContext, mark: number): OriginRequest[] {
 export async function fence(ctx: CaseContext, lane: H2Lane): Promise<Outcome | undefined> {
   fences += 1
   const path = ctx.path(`after-${fences}`)
-  const client = await lane.client()
-  await client.request({ ...ctx.h2Target(path), fields: [tokenField(ctx)] })
-  for (;;) {
-    const seen = await ctx.origin.nextRequest(ctx.remainingMs())
-    if (isTimeout(seen))
-      return timedOut(
-        `the well-formed ${path} sent after the probe to reach the origin`,
-        seen.afterMs,
-      )
-    if (seen.message.head.target.includes(path)) return undefined
+  // One waiter for the whole fence: a resent copy has the same path.
+  const arrived = (async (): Promise<Outcome | undefined> => {
+    for (;;) {
+      const seen = await ctx.origin.nextRequest(ctx.remainingMs())
+      if (isTimeout(seen))
+        return timedOut(
+          `the well-formed ${path} sent after the probe to reach the origin`,
+          seen.afterMs,
+        )
+      if (seen.message.head.target.includes(path)) return undefined
+    }
+  })()
+  // A target may answer the probe with GOAWAY and close just after the fence went out on
+  // the same connection (nginx: 400, then GOAWAY naming only the probe's stream): a fence
+  // the connection dropped never reaches the origin, so it is sent once more on a new one.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const client = attempt === 0 ? await lane.client() : await lane.fresh()
+    const id = await client.request({ ...ctx.h2Target(path), fields: [tokenField(ctx)] })
+    const ended = client
+      .waitForStreamEnd(id, { timeoutMs: ctx.remainingMs() })
+      .then((end) => ({ end }))
+    const first = await Promise.race([arrived.then((outcome) => ({ outcome })), ended])
+    if ('outcome' in first) return first.outcome
+    const dropped =
+      !isTimeout(first.end) && (first.end.end === 'goaway' || first.end.end === 'closed')
+    if (!dropped) return arrived
   }
+  return arrived
 }
 
 /** "origin connection o2, request 1: "GET …"" */

@@ -40,6 +40,11 @@ export interface WindowedSend {
   /** Waiting for the target to grant more window. */
   blocked: boolean
   done: Promise<void>
+  /**
+   * Resolves once `bytes` octets are sent, or the sender waits for window, or it has ended:
+   * the sender's own progress is no origin event, so an origin.until() would not see it.
+   */
+  underWay(bytes: number): Promise<void>
 }
 
 /** Sends `body` on the origin's stream within the target's windows, END_STREAM on the last octet. */
@@ -50,10 +55,31 @@ export function sendWithinWindows(
   body: Buffer,
   remainingMs: () => number,
 ): WindowedSend {
-  const state: WindowedSend = { sent: 0, blocked: false, done: Promise.resolve() }
+  const waiters = new Set<{ readonly bytes: number; readonly wake: () => void }>()
+  let ended = false
+  const notify = (): void => {
+    for (const w of waiters) {
+      if (ended || state.blocked || state.sent >= w.bytes) {
+        waiters.delete(w)
+        w.wake()
+      }
+    }
+  }
+  const state: WindowedSend = {
+    sent: 0,
+    blocked: false,
+    done: Promise.resolve(),
+    underWay: (bytes) =>
+      new Promise<void>((wake) => {
+        waiters.add({ bytes, wake })
+        notify()
+      }),
+  }
   state.done = (async () => {
     while (state.sent < body.length && remainingMs() > 0) {
-      state.blocked = true
+      // Blocked only when there is no room now (a send with room at once is not waiting).
+      state.blocked = room(connection.records, streamId) === 0
+      notify()
       const n = await origin.until(
         'the target to open its window',
         () => {
@@ -70,7 +96,11 @@ export function sendWithinWindows(
         endStream: last,
       })
       state.sent += size
+      notify()
     }
-  })()
+  })().finally(() => {
+    ended = true
+    notify()
+  })
   return state
 }
