@@ -111,6 +111,79 @@ async function tcpSideEnded(
   return recordOf(server, id)
 }
 
+/** A tunnel over a new h2 connection to the run's leased sink listener. */
+interface SinkTunnel {
+  readonly sink: StartedTcpServer
+  readonly client: H2RawClient
+  readonly streamId: number
+  readonly conn: TcpConnectionRecord
+}
+
+/** Opens a SinkTunnel (the lease is shared: waiting for it counts against the deadline). */
+async function sinkTunnel(ctx: CaseContext): Promise<SinkTunnel> {
+  const sink = await ctx.leaseTcp('sink')
+  const client = await ctx.h2()
+  const { streamId, conn } = await openTunnel(ctx, client, sink)
+  return { sink, client, streamId, conn }
+}
+
+/** Sends `${what} <token>` as DATA and waits for it at the target: undefined once there, else the timeout. */
+async function probeArrived(
+  ctx: CaseContext,
+  { sink, client, streamId, conn }: SinkTunnel,
+  what: string,
+): Promise<Outcome | undefined> {
+  const probe = Buffer.from(`${what} ${ctx.token}`)
+  await client.connection.sendData(streamId, probe)
+  const arrived = await sink.waitForBytes(conn.id, probe.length, ctx.remainingMs())
+  if (isTimeout(arrived)) return timedOut('the probe at the target', arrived.afterMs)
+  return undefined
+}
+
+/** The target's side of the tunnel after an error: it must see a TCP reset (RFC 9113 §8.5). */
+async function targetReset(
+  ctx: CaseContext,
+  { sink, conn }: SinkTunnel,
+  expected: string,
+): Promise<Outcome> {
+  const tcp = await tcpSideEnded(ctx, sink, conn.id)
+  if (tcp?.error === undefined)
+    return violates(expected, `the harness listener saw ${tcpEnd(tcp ?? recordOf(sink, conn.id))}`)
+  return conforms(`the target saw ${tcpEnd(tcp)}`)
+}
+
+/** The target writes `down` then closes (FIN); resolves with what the client got on the stream. */
+async function targetSendsThenFin(
+  ctx: CaseContext,
+  { sink, client, streamId, conn }: SinkTunnel,
+  down: Buffer,
+): ReturnType<typeof waitForTunnelEnd> {
+  const driver = targetDriver(sink, conn)
+  driver.write(down)
+  driver.end()
+  return waitForTunnelEnd(ctx, client, streamId, "the target's FIN as END_STREAM")
+}
+
+/** The harness side of the target connection, to write, end or reset it. */
+function targetDriver(
+  sink: StartedTcpServer,
+  conn: TcpConnectionRecord,
+): NonNullable<ReturnType<StartedTcpServer['drive']>> {
+  const driver = sink.drive(conn.id)
+  if (driver === undefined) throw new Error(`no driver for ${conn.id}`)
+  return driver
+}
+
+/** The client sends `up` with END_STREAM; resolves when the target saw the FIN (or the deadline). */
+async function clientSendsThenEnd(
+  ctx: CaseContext,
+  { sink, client, streamId, conn }: SinkTunnel,
+  up: Buffer,
+): ReturnType<StartedTcpServer['waitForPeerEnd']> {
+  await sendTunnelData(ctx, client, streamId, up, { endStream: true })
+  return sink.waitForPeerEnd(conn.id, ctx.remainingMs())
+}
+
 export const connectCases = [
   defineCase({
     id: 'connect-malformed-forms-rejected',
@@ -343,13 +416,10 @@ export const connectCases = [
     // Leased listeners are shared: waiting for one counts against the deadline.
     timeoutMs: 15_000,
     async run(ctx) {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
-      const probe = Buffer.from(`before the HEADERS ${ctx.token}`)
-      await client.connection.sendData(streamId, probe)
-      const arrived = await sink.waitForBytes(conn.id, probe.length, ctx.remainingMs())
-      if (isTimeout(arrived)) return timedOut('the probe at the target', arrived.afterMs)
+      const tunnel = await sinkTunnel(ctx)
+      const { sink, client, streamId, conn } = tunnel
+      const notThere = await probeArrived(ctx, tunnel, 'before the HEADERS')
+      if (notThere !== undefined) return notThere
       await client.connection.sendHeaders(streamId, [{ name: 'x-a', value: '1' }])
       const end = await waitForTunnelEnd(ctx, client, streamId, 'the tunnel stream to be reset')
       if (end.rst === undefined)
@@ -393,12 +463,10 @@ export const connectCases = [
     // here rides on an empty DATA frame (the row's part c).
     timeoutMs: 20_000,
     async run(ctx) {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
+      const tunnel = await sinkTunnel(ctx)
+      const { sink, client, streamId, conn } = tunnel
       const up = randomBytes(MIB)
-      await sendTunnelData(ctx, client, streamId, up, { endStream: true })
-      const ended = await sink.waitForPeerEnd(conn.id, ctx.remainingMs())
+      const ended = await clientSendsThenEnd(ctx, tunnel, up)
       if (isTimeout(ended)) {
         const got = recordOf(sink, conn.id)?.received.length ?? 0
         return violates(
@@ -423,11 +491,7 @@ export const connectCases = [
           `the target under test ended the client's side (${before.rst === undefined ? 'END_STREAM' : `RST_STREAM(${errorCodeName(before.rst)})`}) before the target closed`,
         )
       const down = randomBytes(256 * 1024)
-      const driver = sink.drive(conn.id)
-      if (driver === undefined) throw new Error(`no driver for ${conn.id}`)
-      driver.write(down)
-      driver.end()
-      const back = await waitForTunnelEnd(ctx, client, streamId, "the target's FIN as END_STREAM")
+      const back = await targetSendsThenFin(ctx, tunnel, down)
       if (!back.data.equals(down) || !back.ended || back.rst !== undefined)
         return violates(
           `after the client's END_STREAM, the target's ${down.length} bytes, then END_STREAM`,
@@ -459,23 +523,17 @@ export const connectCases = [
     // closed, not over, so the client's data still goes through.
     timeoutMs: 20_000,
     async run(ctx) {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
+      const tunnel = await sinkTunnel(ctx)
+      const { sink, conn } = tunnel
       const down = randomBytes(256 * 1024)
-      const driver = sink.drive(conn.id)
-      if (driver === undefined) throw new Error(`no driver for ${conn.id}`)
-      driver.write(down)
-      driver.end()
-      const back = await waitForTunnelEnd(ctx, client, streamId, "the target's FIN as END_STREAM")
+      const back = await targetSendsThenFin(ctx, tunnel, down)
       if (!back.data.equals(down) || !back.ended || back.rst !== undefined)
         return violates(
           `the target's ${down.length} bytes, then END_STREAM`,
           `the client received ${back.data.length} bytes, then ${back.rst === undefined ? (back.ended ? 'END_STREAM' : 'a closed connection') : `RST_STREAM(${errorCodeName(back.rst)}): a reset replaced the orderly close`}`,
         )
       const up = randomBytes(MIB)
-      await sendTunnelData(ctx, client, streamId, up, { endStream: true })
-      const ended = await sink.waitForPeerEnd(conn.id, ctx.remainingMs())
+      const ended = await clientSendsThenEnd(ctx, tunnel, up)
       const got = isTimeout(ended) ? recordOf(sink, conn.id) : ended
       if (isTimeout(ended) || !ended.received.equals(up) || ended.error !== undefined)
         return violates(
@@ -509,12 +567,9 @@ export const connectCases = [
     // Leased listeners are shared: waiting for one counts against the deadline.
     timeoutMs: 15_000,
     async run(ctx): Promise<Outcome> {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
+      const { sink, client, streamId, conn } = await sinkTunnel(ctx)
       const down = randomBytes(10_000)
-      const driver = sink.drive(conn.id)
-      if (driver === undefined) throw new Error(`no driver for ${conn.id}`)
+      const driver = targetDriver(sink, conn)
       driver.write(down)
       const first = await waitForTunnelBytes(ctx, client, streamId, down.length)
       if (!first.data.equals(down))
@@ -560,21 +615,15 @@ export const connectCases = [
     // Leased listeners are shared: waiting for one counts against the deadline.
     timeoutMs: 15_000,
     async run(ctx) {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
-      const probe = Buffer.from(`before the reset ${ctx.token}`)
-      await client.connection.sendData(streamId, probe)
-      const arrived = await sink.waitForBytes(conn.id, probe.length, ctx.remainingMs())
-      if (isTimeout(arrived)) return timedOut('the probe at the target', arrived.afterMs)
-      await client.connection.sendRst(streamId, ERROR_CODE.CANCEL)
-      const tcp = await tcpSideEnded(ctx, sink, conn.id)
-      if (tcp?.error === undefined)
-        return violates(
-          "a TCP reset toward the target after the client's RST_STREAM(CANCEL)",
-          `the harness listener saw ${tcpEnd(tcp ?? recordOf(sink, conn.id))}`,
-        )
-      return conforms(`the target saw ${tcpEnd(tcp)}`)
+      const tunnel = await sinkTunnel(ctx)
+      const notThere = await probeArrived(ctx, tunnel, 'before the reset')
+      if (notThere !== undefined) return notThere
+      await tunnel.client.connection.sendRst(tunnel.streamId, ERROR_CODE.CANCEL)
+      return targetReset(
+        ctx,
+        tunnel,
+        "a TCP reset toward the target after the client's RST_STREAM(CANCEL)",
+      )
     },
   }),
   defineCase({
@@ -597,23 +646,18 @@ export const connectCases = [
     // Leased listeners are shared: waiting for one counts against the deadline.
     timeoutMs: 15_000,
     async run(ctx) {
-      const sink = await ctx.leaseTcp('sink')
-      const client = await ctx.h2()
-      const { streamId, conn } = await openTunnel(ctx, client, sink)
-      const probe = Buffer.from(`before the error ${ctx.token}`)
-      await client.connection.sendData(streamId, probe)
-      const arrived = await sink.waitForBytes(conn.id, probe.length, ctx.remainingMs())
-      if (isTimeout(arrived)) return timedOut('the probe at the target', arrived.afterMs)
+      const tunnel = await sinkTunnel(ctx)
+      const { client } = tunnel
+      const notThere = await probeArrived(ctx, tunnel, 'before the error')
+      if (notThere !== undefined) return notThere
       await client.connection.sendWindowUpdate(0, 0)
       const goaway = await client.waitForGoaway({ timeoutMs: ctx.remainingMs() })
       if (isTimeout(goaway)) return timedOut('a GOAWAY for the connection error', goaway.afterMs)
-      const tcp = await tcpSideEnded(ctx, sink, conn.id)
-      if (tcp?.error === undefined)
-        return violates(
-          'a TCP reset toward the target after the HTTP/2 connection error',
-          `the harness listener saw ${tcpEnd(tcp ?? recordOf(sink, conn.id))}`,
-        )
-      return conforms(`the target saw ${tcpEnd(tcp)}`)
+      return targetReset(
+        ctx,
+        tunnel,
+        'a TCP reset toward the target after the HTTP/2 connection error',
+      )
     },
   }),
 ]

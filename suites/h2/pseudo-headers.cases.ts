@@ -11,6 +11,7 @@
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
 import { defineCase, type CaseDefinition } from '../../harness/engine/model/case.js'
 import type { Outcome } from '../../harness/engine/model/outcome.js'
+import type { SpecRef } from '../../harness/engine/model/spec-ref.js'
 import type { FieldSpec } from '../../harness/h2/hpack-encoder.js'
 import type { H2RawClient } from '../../harness/h2/raw-client.js'
 import { fieldValues } from '../../harness/wire/fields.js'
@@ -90,144 +91,114 @@ const H2_04_REQUIREMENT =
 /** Enough for ~50 probes, each with its fence, against a slow peer. */
 const MANY_PROBES_MS = 30_000
 
+/**
+ * An H2-04 case: each bad value of pseudo-header field `name`, in each
+ * encoding, on one shared connection; none may reach the origin. `also` are
+ * the sections cited after RFC 9113 §8.3.1 and §8.1.1.
+ */
+function badValueCase(
+  id: string,
+  title: string,
+  also: readonly SpecRef[],
+  name: PseudoName,
+  values: readonly BadValue[],
+): CaseDefinition {
+  return defineCase({
+    id,
+    title,
+    requirements: ['H2-04'],
+    spec: [{ rfc: 9113, section: '8.3.1' }, { rfc: 9113, section: '8.1.1' }, ...also],
+    requirement: H2_04_REQUIREMENT,
+    level: 'MUST',
+    roles: ['reverse', 'forward'],
+    front: 'h2',
+    timeoutMs: MANY_PROBES_MS,
+    run: (ctx) => rejectAll(ctx, badValueProbes(ctx, name, values)),
+  })
+}
+
+/** A :method that carries a whole request after its own. */
+const smuggledMethod = (c: CaseContext): string =>
+  `GET ${c.requestTarget(c.path('m-smuggled'))} HTTP/1.1\r\nHost: ${c.originHost}\r\n\r\nGET`
+
 const pseudoValueCases: CaseDefinition[] = [
-  defineCase({
-    id: 'method-validated-before-request-line',
-    title:
-      'A :method that is not a token (SP, CRLF, HTAB, a whole smuggled request) is refused, never written into a request line',
-    requirements: ['H2-04'],
-    spec: [
-      { rfc: 9113, section: '8.3.1' },
-      { rfc: 9113, section: '8.1.1' },
-      { rfc: 9110, section: '9.1' },
+  // RFC 9113 §8.3: "Endpoints MUST treat a request or response that contains
+  // undefined or invalid pseudo-header fields as malformed"; :method is a
+  // method token (RFC 9110 §9.1), and §8.1.1 forbids forwarding it.
+  badValueCase(
+    'method-validated-before-request-line',
+    'A :method that is not a token (SP, CRLF, HTAB, a whole smuggled request) is refused, never written into a request line',
+    [{ rfc: 9110, section: '9.1' }],
+    ':method',
+    [
+      { label: 'a smuggled request', suffix: 'm1-', value: smuggledMethod },
+      { label: 'a space', suffix: 'm2-', value: (c) => `GET ${c.path('m-x')}` },
+      { label: 'a tab', suffix: 'm3-', value: () => 'G\tET' },
     ],
-    requirement: H2_04_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: MANY_PROBES_MS,
-    run(ctx) {
-      // RFC 9113 §8.3: "Endpoints MUST treat a request or response that contains
-      // undefined or invalid pseudo-header fields as malformed"; :method is a
-      // method token (RFC 9110 §9.1), and §8.1.1 forbids forwarding it.
-      const smuggled = (c: CaseContext): string =>
-        `GET ${c.requestTarget(c.path('m-smuggled'))} HTTP/1.1\r\nHost: ${c.originHost}\r\n\r\nGET`
-      return rejectAll(
-        ctx,
-        badValueProbes(ctx, ':method', [
-          { label: 'a smuggled request', suffix: 'm1-', value: smuggled },
-          { label: 'a space', suffix: 'm2-', value: (c) => `GET ${c.path('m-x')}` },
-          { label: 'a tab', suffix: 'm3-', value: () => 'G\tET' },
-        ]),
-      )
-    },
-  }),
+  ),
 
-  defineCase({
-    id: 'path-validated-before-request-line',
-    title:
-      'A :path with CRLF, SP or "#", or without its leading "/", is refused, never written into a request line',
-    requirements: ['H2-04'],
-    spec: [
-      { rfc: 9113, section: '8.3.1' },
-      { rfc: 9113, section: '8.1.1' },
-      { rfc: 9113, section: '10.3' },
+  // RFC 9113 §8.3.1: ":path ... the path and query parts of the target URI
+  // (the absolute-path production and optionally a '?' character followed
+  // by the query production)", and "An HTTP request that omits mandatory
+  // pseudo-header fields or contains invalid values for those pseudo-header
+  // fields is malformed"; §8.1.1 forbids forwarding it. Repairing the value
+  // (dropping "#f", percent-encoding the SP) and forwarding is still
+  // forwarding a malformed request.
+  badValueCase(
+    'path-validated-before-request-line',
+    'A :path with CRLF, SP or "#", or without its leading "/", is refused, never written into a request line',
+    [{ rfc: 9113, section: '10.3' }],
+    ':path',
+    [
+      {
+        label: 'an injected field',
+        suffix: 'p1-',
+        value: (_c, path) => `${path} HTTP/1.1\r\nx-injected: 1\r\nx-pad:`,
+      },
+      { label: 'a space', suffix: 'p2-', value: (_c, path) => `${path}a b` },
+      { label: 'no leading slash', suffix: 'p3-', value: (_c, path) => path.slice(1) },
+      { label: 'a fragment', suffix: 'p4-', value: (_c, path) => `${path}#f` },
     ],
-    requirement: H2_04_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: MANY_PROBES_MS,
-    run(ctx) {
-      // RFC 9113 §8.3.1: ":path ... the path and query parts of the target URI
-      // (the absolute-path production and optionally a '?' character followed
-      // by the query production)", and "An HTTP request that omits mandatory
-      // pseudo-header fields or contains invalid values for those pseudo-header
-      // fields is malformed"; §8.1.1 forbids forwarding it. Repairing the value
-      // (dropping "#f", percent-encoding the SP) and forwarding is still
-      // forwarding a malformed request.
-      return rejectAll(
-        ctx,
-        badValueProbes(ctx, ':path', [
-          {
-            label: 'an injected field',
-            suffix: 'p1-',
-            value: (_c, path) => `${path} HTTP/1.1\r\nx-injected: 1\r\nx-pad:`,
-          },
-          { label: 'a space', suffix: 'p2-', value: (_c, path) => `${path}a b` },
-          { label: 'no leading slash', suffix: 'p3-', value: (_c, path) => path.slice(1) },
-          { label: 'a fragment', suffix: 'p4-', value: (_c, path) => `${path}#f` },
-        ]),
-      )
-    },
-  }),
+  ),
 
-  defineCase({
-    id: 'authority-validated-before-host',
-    title:
-      'An :authority with a "/", userinfo, CRLF or a bad port is refused, never written into Host or a URI',
-    requirements: ['H2-04'],
-    spec: [
-      { rfc: 9113, section: '8.3.1' },
-      { rfc: 9113, section: '8.1.1' },
-      { rfc: 9110, section: '4.2' },
+  // RFC 9113 §8.3.1: ":authority ... MUST NOT include the deprecated userinfo
+  // subcomponent for "http" or "https" schemed URIs", and it is the authority
+  // (host[:port]) of the target URI: a "/" or CRLF makes it invalid (§8.3:
+  // malformed; §8.1.1: never forwarded). On the HTTP/1.1 hop the same value
+  // breaks RFC 9112 §3.2 ("a client MUST send a field value for Host that is
+  // identical to that authority component, excluding any userinfo
+  // subcomponent") and RFC 9110 §2.2 (no invalid protocol elements); a "/"
+  // moved into the path reaches a resource the target's rules never saw.
+  badValueCase(
+    'authority-validated-before-host',
+    'An :authority with a "/", userinfo, CRLF or a bad port is refused, never written into Host or a URI',
+    [{ rfc: 9110, section: '4.2' }],
+    ':authority',
+    [
+      { label: 'a path', suffix: 'a1-', value: (c) => `${hostOf(c)}/admin` },
+      { label: 'userinfo', suffix: 'a2-', value: (c) => `evil@${hostOf(c)}` },
+      {
+        label: 'an injected field',
+        suffix: 'a3-',
+        value: (c) => `${hostOf(c)}\r\nx-injected: 1`,
+      },
+      { label: 'a bad port', suffix: 'a4-', value: (c) => `${hostOf(c)}x` },
     ],
-    requirement: H2_04_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: MANY_PROBES_MS,
-    run(ctx) {
-      // RFC 9113 §8.3.1: ":authority ... MUST NOT include the deprecated userinfo
-      // subcomponent for "http" or "https" schemed URIs", and it is the authority
-      // (host[:port]) of the target URI: a "/" or CRLF makes it invalid (§8.3:
-      // malformed; §8.1.1: never forwarded). On the HTTP/1.1 hop the same value
-      // breaks RFC 9112 §3.2 ("a client MUST send a field value for Host that is
-      // identical to that authority component, excluding any userinfo
-      // subcomponent") and RFC 9110 §2.2 (no invalid protocol elements); a "/"
-      // moved into the path reaches a resource the target's rules never saw.
-      return rejectAll(
-        ctx,
-        badValueProbes(ctx, ':authority', [
-          { label: 'a path', suffix: 'a1-', value: (c) => `${hostOf(c)}/admin` },
-          { label: 'userinfo', suffix: 'a2-', value: (c) => `evil@${hostOf(c)}` },
-          {
-            label: 'an injected field',
-            suffix: 'a3-',
-            value: (c) => `${hostOf(c)}\r\nx-injected: 1`,
-          },
-          { label: 'a bad port', suffix: 'a4-', value: (c) => `${hostOf(c)}x` },
-        ]),
-      )
-    },
-  }),
+  ),
 
-  defineCase({
-    id: 'scheme-validated',
-    title: 'A :scheme that is not a URI scheme (a URL, CRLF) is refused',
-    requirements: ['H2-04'],
-    spec: [
-      { rfc: 9113, section: '8.3.1' },
-      { rfc: 9113, section: '8.1.1' },
+  // RFC 9113 §8.3.1: ":scheme ... the scheme portion of the target URI"
+  // (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )); any other
+  // value is an invalid pseudo-header field (§8.3: malformed, §8.1.1).
+  badValueCase(
+    'scheme-validated',
+    'A :scheme that is not a URI scheme (a URL, CRLF) is refused',
+    [],
+    ':scheme',
+    [
+      { label: 'a URL', suffix: 's1-', value: () => 'http://evil/' },
+      { label: 'an injected field', suffix: 's2-', value: () => 'http\r\nx-injected: 1' },
     ],
-    requirement: H2_04_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: MANY_PROBES_MS,
-    run(ctx) {
-      // RFC 9113 §8.3.1: ":scheme ... the scheme portion of the target URI"
-      // (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )); any other
-      // value is an invalid pseudo-header field (§8.3: malformed, §8.1.1).
-      return rejectAll(
-        ctx,
-        badValueProbes(ctx, ':scheme', [
-          { label: 'a URL', suffix: 's1-', value: () => 'http://evil/' },
-          { label: 'an injected field', suffix: 's2-', value: () => 'http\r\nx-injected: 1' },
-        ]),
-      )
-    },
-  }),
+  ),
 ]
 
 /** A structurally malformed block: `fields(path)` is the whole block for the probe's path. */

@@ -12,6 +12,7 @@
 // that writes HTTP/1.1 decides the framing the origin reads).
 import { defineCase, type CaseDefinition } from '../../harness/engine/model/case.js'
 import type { CaseContext } from '../../harness/engine/model/case-context.js'
+import type { BlockItem } from '../../harness/h2/index.js'
 import { fieldValues } from '../../harness/wire/fields.js'
 import { runVariants } from '../support/variants.js'
 import {
@@ -36,109 +37,99 @@ interface LengthVariant {
   readonly attempt: (ctx: CaseContext, name: Encoding) => Attempt
 }
 
-const cl = (encoding: Encoding, value: string) => fieldAs(encoding, 'content-length', value)
+/** An H2-01 variant as data: every one is a POST whose content-length fields disagree with its DATA. */
+interface LengthRow {
+  readonly letter: string
+  readonly label: string
+  readonly declared: number
+  /** The attempt's own label, after its letter. */
+  readonly short: string
+  /** The content-length values, in order. */
+  readonly lengths: readonly string[]
+  /** The DATA, given the request smuggled in it (none: END_STREAM on HEADERS). */
+  readonly body?: (smug: string) => string
+  readonly dataChunks?: (smug: string) => readonly number[]
+  readonly trailers?: readonly BlockItem[]
+}
 
-const LENGTH_VARIANTS: readonly LengthVariant[] = [
-  {
-    letter: 'a',
-    label: 'content-length: 0, then one DATA (END_STREAM) carrying a whole GET /smug-…',
-    declared: 0,
+/** The one builder: a row as the POST it sends, content-length in the variant's encoding. */
+function lengthVariant(row: LengthRow): LengthVariant {
+  const { letter, label, declared } = row
+  return {
+    letter,
+    label,
+    declared,
     attempt: (ctx, encoding) => ({
-      tag: `cl-a-${encoding}`,
-      label: '(a) content-length: 0 with a smuggled GET as DATA',
-      send: (client, paths) =>
-        client.request({
-          ...ctx.h2Target(paths.main),
-          method: 'POST',
-          fields: [cl(encoding, '0')],
-          body: smuggledRequest(ctx, paths.smug),
-        }),
-    }),
-  },
-  {
-    letter: 'b',
-    label: 'content-length: 4, DATA "abcd", then a second DATA with a whole GET /smug-…',
-    declared: 4,
-    attempt: (ctx, encoding) => ({
-      tag: `cl-b-${encoding}`,
-      label: '(b) content-length: 4, then a smuggled GET in a second DATA frame',
+      tag: `cl-${letter}-${encoding}`,
+      label: `(${letter}) ${row.short}`,
       send: (client, paths) => {
         const smug = smuggledRequest(ctx, paths.smug)
         return client.request({
           ...ctx.h2Target(paths.main),
           method: 'POST',
-          fields: [cl(encoding, '4')],
-          body: `abcd${smug}`,
-          dataChunks: [4, smug.length],
+          fields: row.lengths.map((value) => fieldAs(encoding, 'content-length', value)),
+          ...(row.body === undefined ? {} : { body: row.body(smug) }),
+          ...(row.dataChunks === undefined ? {} : { dataChunks: row.dataChunks(smug) }),
+          ...(row.trailers === undefined ? {} : { trailers: row.trailers }),
         })
       },
     }),
-  },
-  {
-    letter: 'c',
-    label: 'content-length: 200, 10 bytes of DATA, END_STREAM',
-    declared: 200,
-    attempt: (ctx, encoding) => ({
-      tag: `cl-c-${encoding}`,
-      label: '(c) content-length: 200 with 10 bytes',
-      send: (client, paths) =>
-        client.request({
-          ...ctx.h2Target(paths.main),
-          method: 'POST',
-          fields: [cl(encoding, '200')],
-          body: '0123456789',
-        }),
-    }),
-  },
-  {
-    letter: 'd',
-    label: 'content-length: 5 on a HEADERS frame with END_STREAM, no DATA',
-    declared: 5,
-    attempt: (ctx, encoding) => ({
-      tag: `cl-d-${encoding}`,
-      label: '(d) content-length: 5, END_STREAM on HEADERS',
-      send: (client, paths) =>
-        client.request({
-          ...ctx.h2Target(paths.main),
-          method: 'POST',
-          fields: [cl(encoding, '5')],
-        }),
-    }),
-  },
-  {
-    letter: 'e',
-    label: 'content-length: 5, 3 bytes of DATA, then a trailer HEADERS with END_STREAM',
-    declared: 5,
-    attempt: (ctx, encoding) => ({
-      tag: `cl-e-${encoding}`,
-      label: '(e) content-length: 5, 3 bytes, trailers',
-      send: (client, paths) =>
-        client.request({
-          ...ctx.h2Target(paths.main),
-          method: 'POST',
-          fields: [cl(encoding, '5')],
-          body: 'abc',
-          trailers: [{ name: 'x-trailer', value: '1' }],
-        }),
-    }),
-  },
-  {
-    letter: 'f',
-    label: 'two content-length fields, 5 and 6, with 5 bytes of DATA',
-    declared: 5,
-    attempt: (ctx, encoding) => ({
-      tag: `cl-f-${encoding}`,
-      label: '(f) content-length 5 and 6',
-      send: (client, paths) =>
-        client.request({
-          ...ctx.h2Target(paths.main),
-          method: 'POST',
-          fields: [cl(encoding, '5'), cl(encoding, '6')],
-          body: 'abcde',
-        }),
-    }),
-  },
-]
+  }
+}
+
+const LENGTH_VARIANTS: readonly LengthVariant[] = (
+  [
+    {
+      letter: 'a',
+      label: 'content-length: 0, then one DATA (END_STREAM) carrying a whole GET /smug-…',
+      declared: 0,
+      short: 'content-length: 0 with a smuggled GET as DATA',
+      lengths: ['0'],
+      body: (smug) => smug,
+    },
+    {
+      letter: 'b',
+      label: 'content-length: 4, DATA "abcd", then a second DATA with a whole GET /smug-…',
+      declared: 4,
+      short: 'content-length: 4, then a smuggled GET in a second DATA frame',
+      lengths: ['4'],
+      body: (smug) => `abcd${smug}`,
+      dataChunks: (smug) => [4, smug.length],
+    },
+    {
+      letter: 'c',
+      label: 'content-length: 200, 10 bytes of DATA, END_STREAM',
+      declared: 200,
+      short: 'content-length: 200 with 10 bytes',
+      lengths: ['200'],
+      body: () => '0123456789',
+    },
+    {
+      letter: 'd',
+      label: 'content-length: 5 on a HEADERS frame with END_STREAM, no DATA',
+      declared: 5,
+      short: 'content-length: 5, END_STREAM on HEADERS',
+      lengths: ['5'],
+    },
+    {
+      letter: 'e',
+      label: 'content-length: 5, 3 bytes of DATA, then a trailer HEADERS with END_STREAM',
+      declared: 5,
+      short: 'content-length: 5, 3 bytes, trailers',
+      lengths: ['5'],
+      body: () => 'abc',
+      trailers: [{ name: 'x-trailer', value: '1' }],
+    },
+    {
+      letter: 'f',
+      label: 'two content-length fields, 5 and 6, with 5 bytes of DATA',
+      declared: 5,
+      short: 'content-length 5 and 6',
+      lengths: ['5', '6'],
+      body: () => 'abcde',
+    },
+  ] satisfies readonly LengthRow[]
+).map(lengthVariant)
 
 /** Runs `letters` of H2-01 with the content-length name in `encoding`, a new connection each. */
 function lengthCase(
@@ -260,36 +251,49 @@ function teCase(encoding: Encoding, id: string, extra: string): CaseDefinition {
   })
 }
 
+/**
+ * An H2-01 case: RFC 9113 §8.1.1 (the content-length sentence and "MUST NOT
+ * forward a malformed request"), `letters` of its variants with content-length
+ * in `encoding`.
+ */
+function lengthMismatchCase(
+  id: string,
+  title: string,
+  timeoutMs: number,
+  encoding: Encoding,
+  letters: readonly string[],
+): CaseDefinition {
+  return defineCase({
+    id,
+    title,
+    requirements: ['H2-01'],
+    spec: [...LENGTH_SPEC],
+    requirement: LENGTH_REQUIREMENT,
+    level: 'MUST',
+    roles: ['reverse', 'forward'],
+    front: 'h2',
+    timeoutMs,
+    run: (ctx) => lengthCase(ctx, encoding, letters),
+  })
+}
+
 export const requestBodyCases: readonly CaseDefinition[] = [
-  defineCase({
-    id: 'content-length-mismatch-not-forwarded',
-    title:
-      'An h2 request whose content-length disagrees with its DATA is refused, and nothing smuggled or beyond the declared length reaches the origin',
-    requirements: ['H2-01'],
-    spec: [...LENGTH_SPEC],
-    requirement: LENGTH_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: 20_000,
-    // RFC 9113 §8.1.1 (the content-length sentence and "MUST NOT forward a
-    // malformed request"), variants (a)–(f) of H2-01, content-length as a literal name.
-    run: (ctx) => lengthCase(ctx, 'literal', ['a', 'b', 'c', 'd', 'e', 'f']),
-  }),
-  defineCase({
-    id: 'content-length-mismatch-indexed-name-not-forwarded',
-    title:
-      'An h2 request whose content-length (static-table name index 28) disagrees with its DATA is refused, and nothing smuggled reaches the origin',
-    requirements: ['H2-01'],
-    spec: [...LENGTH_SPEC],
-    requirement: LENGTH_REQUIREMENT,
-    level: 'MUST',
-    roles: ['reverse', 'forward'],
-    front: 'h2',
-    timeoutMs: 15_000,
-    // RFC 9113 §8.1.1, H2-01 (a)–(c) repeated with the name as HPACK static index 28.
-    run: (ctx) => lengthCase(ctx, 'indexed-name', ['a', 'b', 'c']),
-  }),
+  // Variants (a)–(f) of H2-01, content-length as a literal name.
+  lengthMismatchCase(
+    'content-length-mismatch-not-forwarded',
+    'An h2 request whose content-length disagrees with its DATA is refused, and nothing smuggled or beyond the declared length reaches the origin',
+    20_000,
+    'literal',
+    ['a', 'b', 'c', 'd', 'e', 'f'],
+  ),
+  // H2-01 (a)–(c) repeated with the name as HPACK static index 28.
+  lengthMismatchCase(
+    'content-length-mismatch-indexed-name-not-forwarded',
+    'An h2 request whose content-length (static-table name index 28) disagrees with its DATA is refused, and nothing smuggled reaches the origin',
+    15_000,
+    'indexed-name',
+    ['a', 'b', 'c'],
+  ),
   teCase('literal', 'transfer-encoding-rejected', ''),
   teCase(
     'indexed-name',

@@ -94,125 +94,60 @@ interface MalformedVariant {
 }
 
 const TEN = '0123456789'
+/** A field of a scripted origin head, as [name, value]. */
+type Field = readonly [name: string, value: string]
+const STATUS_200: Field = [':status', '200']
+
+/** What follows a variant's head. */
+interface VariantRest {
+  /** @default 'ok' (null: HEADERS with END_STREAM, no DATA) */
+  readonly body?: string | null
+  readonly trailers?: readonly Field[]
+  readonly evil?: string
+}
+
+/** The one builder: a variant's head, body and trailers as the h2 origin's scripted response. */
+function malformed(
+  slug: string,
+  what: string,
+  head: readonly Field[],
+  rest: VariantRest = {},
+): MalformedVariant {
+  const block = (fields: readonly Field[]): BlockItem[] =>
+    fields.map(([name, value]) => ({ name, value }))
+  const body = rest.body === undefined ? 'ok' : rest.body
+  return {
+    slug,
+    what,
+    response: {
+      fields: block(head),
+      ...(body === null ? {} : { body }),
+      ...(rest.trailers === undefined ? {} : { trailers: block(rest.trailers) }),
+    },
+    ...(rest.evil === undefined ? {} : { evil: rest.evil }),
+  }
+}
+
+// prettier-ignore
 const variants: readonly MalformedVariant[] = [
-  {
-    slug: 'content-length-overrun',
-    what: 'content-length: 5 with 10 octets of DATA',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'content-length', value: '5' },
-      ],
-      body: TEN,
-    },
-  },
-  {
-    slug: 'content-length-short',
-    what: 'content-length: 20 with 10 octets of DATA and END_STREAM',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'content-length', value: '20' },
-      ],
-      body: TEN,
-    },
-  },
-  {
-    slug: 'transfer-encoding',
-    what: 'transfer-encoding: chunked',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'transfer-encoding', value: 'chunked' },
-      ],
-      body: '5\r\nhello\r\n0\r\n\r\n',
-    },
-  },
-  {
-    slug: 'connection-field',
-    what: 'connection: close',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'connection', value: 'close' },
-      ],
-      body: 'ok',
-    },
-  },
-  {
-    slug: 'uppercase-name',
-    what: 'the field name X-Upper',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'X-Upper', value: '1' },
-      ],
-      body: 'ok',
-    },
-  },
-  {
-    slug: 'crlf-in-value',
-    what: 'x-a: b CR LF set-cookie: evil=1',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: 'x-a', value: 'b\r\nset-cookie: evil=1' },
-      ],
-      body: 'ok',
-    },
-    evil: 'evil=1',
-  },
-  {
-    slug: 'no-status',
-    what: 'no :status',
-    response: { fields: [{ name: 'content-type', value: 'text/plain' }], body: 'ok' },
-  },
-  {
-    slug: 'two-status',
-    what: 'two :status fields (200 and 204)',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: ':status', value: '204' },
-      ],
-      body: 'ok',
-    },
-  },
-  {
-    slug: 'request-pseudo-header',
-    what: ':path in the response',
-    response: {
-      fields: [
-        { name: ':status', value: '200' },
-        { name: ':path', value: '/x' },
-      ],
-      body: 'ok',
-    },
-  },
-  {
-    slug: 'interim-end-stream',
-    what: 'a 103 HEADERS with END_STREAM',
-    response: {
-      fields: [
-        { name: ':status', value: '103' },
-        { name: 'link', value: '</a.css>; rel=preload' },
-      ],
-    },
-  },
-  {
-    slug: 'data-on-204',
-    what: 'DATA on a 204',
-    response: { fields: [{ name: ':status', value: '204' }], body: 'xyz' },
-  },
-  {
-    slug: 'status-in-trailers',
-    what: 'trailers containing :status',
-    response: {
-      fields: [{ name: ':status', value: '200' }],
-      body: 'ok',
-      trailers: [{ name: ':status', value: '200' }] as readonly BlockItem[],
-    },
-  },
+  malformed('content-length-overrun', 'content-length: 5 with 10 octets of DATA',
+    [STATUS_200, ['content-length', '5']], { body: TEN }),
+  malformed('content-length-short', 'content-length: 20 with 10 octets of DATA and END_STREAM',
+    [STATUS_200, ['content-length', '20']], { body: TEN }),
+  malformed('transfer-encoding', 'transfer-encoding: chunked',
+    [STATUS_200, ['transfer-encoding', 'chunked']], { body: '5\r\nhello\r\n0\r\n\r\n' }),
+  malformed('connection-field', 'connection: close', [STATUS_200, ['connection', 'close']]),
+  malformed('uppercase-name', 'the field name X-Upper', [STATUS_200, ['X-Upper', '1']]),
+  malformed('crlf-in-value', 'x-a: b CR LF set-cookie: evil=1',
+    [STATUS_200, ['x-a', 'b\r\nset-cookie: evil=1']], { evil: 'evil=1' }),
+  malformed('no-status', 'no :status', [['content-type', 'text/plain']]),
+  malformed('two-status', 'two :status fields (200 and 204)', [STATUS_200, [':status', '204']]),
+  malformed('request-pseudo-header', ':path in the response', [STATUS_200, [':path', '/x']]),
+  malformed('interim-end-stream', 'a 103 HEADERS with END_STREAM',
+    [[':status', '103'], ['link', '</a.css>; rel=preload']], { body: null }),
+  malformed('data-on-204', 'DATA on a 204', [[':status', '204']], { body: 'xyz' }),
+  malformed('status-in-trailers', 'trailers containing :status', [STATUS_200],
+    { trailers: [STATUS_200] }),
 ]
 
 /** Sends one GET through the target and waits for its stream to end, after the origin saw it. */

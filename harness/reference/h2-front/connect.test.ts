@@ -1,28 +1,17 @@
 // CONNECT (RFC 9113 §8.5) and extended CONNECT (RFC 8441) through the reference h2 front.
 import { createHash } from 'node:crypto'
 import { createServer, type Socket } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ERROR_CODE } from '../../h2/constants.js'
 import { openH2RawClient } from '../../h2/raw-client.js'
 import { ConnectionTracker, closeServer } from '../../net/connection-tracker.js'
-import { isTimeout, type TimeoutValue } from '../../net/deadline.js'
 import { listenLoopback } from '../../net/loopback.js'
-import { Scope } from '../../net/started.js'
 import { startEchoServer } from '../../tcp/echo-server.js'
 import { startReferenceProxy } from '../proxy/proxy-server.js'
+import { must } from '../proxy/test-kit.js'
+import { scopePerTest } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-function must<T>(value: T | TimeoutValue): T {
-  if (isTimeout(value)) throw new Error(`timed out waiting for ${value.waitingFor}`)
-  return value
-}
+const scope = scopePerTest()
 
 const connectPseudo = (authority: string) => [
   { name: ':method', value: 'CONNECT' },
@@ -62,11 +51,11 @@ async function startWebSocketOrigin(wrongAccept = false) {
 
 describe('h2 front: CONNECT', () => {
   it('tunnels DATA to the target and back; END_STREAM and FIN cross over', async () => {
-    const echo = scope.use(await startEchoServer())
-    const proxy = scope.use(
+    const echo = scope().use(await startEchoServer())
+    const proxy = scope().use(
       await startReferenceProxy({ mode: 'forward', connectPorts: [echo.port] }),
     )
-    const c = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
+    const c = scope().use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
     const id = await c.request({ pseudo: connectPseudo(echo.authority), endStream: false })
     const head = must(await c.waitForFrame((r) => r.block?.streamId === id))
     expect('frame' in head && head.block?.fields.find((f) => f.name === ':status')?.value).toBe(
@@ -80,11 +69,11 @@ describe('h2 front: CONNECT', () => {
   })
 
   it('refuses a CONNECT with :path, without opening a connection', async () => {
-    const echo = scope.use(await startEchoServer())
-    const proxy = scope.use(
+    const echo = scope().use(await startEchoServer())
+    const proxy = scope().use(
       await startReferenceProxy({ mode: 'forward', connectPorts: [echo.port] }),
     )
-    const c = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
+    const c = scope().use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
     const id = await c.request({
       pseudo: [...connectPseudo(echo.authority), { name: ':path', value: '/' }],
       endStream: false,
@@ -105,15 +94,15 @@ describe('h2 front: extended CONNECT (RFC 8441)', () => {
   ]
 
   it('answers 200 without accept/upgrade/connection after a valid 101, then relays frames', async () => {
-    const ws = scope.use(await startWebSocketOrigin())
-    const proxy = scope.use(
+    const ws = scope().use(await startWebSocketOrigin())
+    const proxy = scope().use(
       await startReferenceProxy({
         mode: 'reverse',
         upstream: { host: '127.0.0.1', port: ws.port },
       }),
     )
     for (let i = 0; i < 2; i++) {
-      const c = scope.use(
+      const c = scope().use(
         await openH2RawClient({ host: proxy.host, port: proxy.port, id: `c${i}` }),
       )
       const id = await c.request({
@@ -141,14 +130,14 @@ describe('h2 front: extended CONNECT (RFC 8441)', () => {
   })
 
   it('a 101 with the wrong Accept gives 502 and no tunnel', async () => {
-    const ws = scope.use(await startWebSocketOrigin(true))
-    const proxy = scope.use(
+    const ws = scope().use(await startWebSocketOrigin(true))
+    const proxy = scope().use(
       await startReferenceProxy({
         mode: 'reverse',
         upstream: { host: '127.0.0.1', port: ws.port },
       }),
     )
-    const c = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
+    const c = scope().use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
     const id = await c.request({ pseudo: wsPseudo('site.test'), endStream: false })
     const result = must(await c.waitForStreamEnd(id))
     expect(result.status).toBe('502')

@@ -1,35 +1,30 @@
 // The reference h2 front end to end: real sockets, the proxy's raw origin
 // (bytes per connection) and the harness raw h2 client.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ERROR_CODE, SETTING } from '../../h2/constants.js'
 import { openH2RawClient, type H2RawClient } from '../../h2/raw-client.js'
-import { isTimeout, type TimeoutValue } from '../../net/deadline.js'
-import { Scope } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/proxy-server.js'
 import { getCertificateCorpus } from '../../tls/certificate-factory.js'
 import { startTlsTerminator } from '../gateway/terminator.js'
-import { connectPeer, fieldLines, OK, startRawOrigin, type SeenRequest } from '../proxy/test-kit.js'
+import {
+  connectPeer,
+  fieldLines,
+  must,
+  OK,
+  type SeenRequest,
+  startRawOrigin,
+} from '../proxy/test-kit.js'
 import type { ReferenceProxyOptions } from '../proxy/types.js'
+import { scopePerTest } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-function must<T>(value: T | TimeoutValue): T {
-  if (isTimeout(value)) throw new Error(`timed out waiting for ${value.waitingFor}`)
-  return value
-}
+const scope = scopePerTest()
 
 async function setup(
   respond: (request: SeenRequest) => void = (r) => r.conn.socket.write(OK),
   options: Partial<ReferenceProxyOptions> = {},
 ) {
-  const origin = scope.use(await startRawOrigin(respond))
-  const proxy = scope.use(
+  const origin = scope().use(await startRawOrigin(respond))
+  const proxy = scope().use(
     await startReferenceProxy({
       mode: 'reverse',
       upstream: { host: '127.0.0.1', port: origin.port },
@@ -37,7 +32,7 @@ async function setup(
     }),
   )
   const client = async (settings?: readonly (readonly [number, number])[]): Promise<H2RawClient> =>
-    scope.use(
+    scope().use(
       await openH2RawClient({
         host: proxy.host,
         port: proxy.port,
@@ -107,9 +102,9 @@ describe('h2 front: request bodies and modes', () => {
   })
 
   it('forward mode: :scheme and :authority become an absolute-form request', async () => {
-    const origin = scope.use(await startRawOrigin((r) => r.conn.socket.write(OK)))
-    const proxy = scope.use(await startReferenceProxy({ mode: 'forward' }))
-    const c = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
+    const origin = scope().use(await startRawOrigin((r) => r.conn.socket.write(OK)))
+    const proxy = scope().use(await startReferenceProxy({ mode: 'forward' }))
+    const c = scope().use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
     const id = await c.request({ scheme: 'http', authority: origin.authority, path: '/fw?q=1' })
     const result = must(await c.waitForStreamEnd(id))
     expect(result.status).toBe('200')
@@ -130,17 +125,17 @@ describe('h2 front: request bodies and modes', () => {
   })
 
   it('behind the TLS terminator: ALPN h2, GET and POST', async () => {
-    const origin = scope.use(await startRawOrigin((r) => r.conn.socket.write(OK)))
+    const origin = scope().use(await startRawOrigin((r) => r.conn.socket.write(OK)))
     const corpus = await getCertificateCorpus()
     const leaf = corpus.leaf('valid')
-    const gateway = scope.use(
+    const gateway = scope().use(
       await startTlsTerminator({
         upstream: { host: '127.0.0.1', port: origin.port },
         cert: leaf.cert,
         key: leaf.key,
       }),
     )
-    const c = scope.use(
+    const c = scope().use(
       await openH2RawClient({
         host: gateway.host,
         port: gateway.port,
@@ -305,7 +300,7 @@ describe('h2 front: malformed requests are refused and never forwarded', () => {
 
   it('an invalid preface is a connection error: GOAWAY, close, nothing forwarded', async () => {
     const { origin, proxy } = await setup()
-    const c = scope.use(
+    const c = scope().use(
       await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1', preface: false }),
     )
     await c.connection.writeBytes(Buffer.from('PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n', 'latin1'))
@@ -316,7 +311,7 @@ describe('h2 front: malformed requests are refused and never forwarded', () => {
   it('an HTTP/1.1 request on the same port is still served as HTTP/1.1', async () => {
     const { origin, proxy } = await setup()
     const peer = await connectPeer(proxy.port)
-    scope.defer(() => {
+    scope().defer(() => {
       peer.socket.destroy()
     })
     peer.socket.write('GET /h1 HTTP/1.1\r\nHost: site.test\r\n\r\n')

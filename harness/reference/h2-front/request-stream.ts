@@ -7,14 +7,9 @@
 import type { Socket } from 'node:net'
 import { ERROR_CODE } from '../../h2/constants.js'
 import { InternalExchange } from './internal-exchange.js'
-import { declaredLength } from './request-checks.js'
+import { RequestIntake } from './request-intake.js'
 import type { FrontStream, StreamHost } from './stream-host.js'
 import type { H1Framing, H2Field, H2RequestHead } from './types.js'
-
-interface Chunk {
-  readonly data: Buffer
-  readonly flowLength: number
-}
 
 /** Refuses the stream as malformed (RFC 9113 §8.1.1): a 400 when none was under way, then RST_STREAM. */
 export function rejectStream(
@@ -47,12 +42,8 @@ export class RequestStream implements FrontStream {
   readonly #host: StreamHost
   readonly #head: H2RequestHead
   readonly #hostValue: string
-  readonly #lengths: readonly string[]
-  readonly #held: Chunk[] = []
-  #heldBytes = 0
-  #received = 0
-  #ended: boolean
-  #trailers: readonly H2Field[] | undefined
+  /** The client's side: checked, held until startForwarding says to start (request-intake.ts). */
+  readonly #request: RequestIntake
   #framing: H1Framing | undefined
   #exchange: InternalExchange | undefined
   #done = false
@@ -69,47 +60,28 @@ export class RequestStream implements FrontStream {
     this.#id = streamId
     this.#head = head
     this.#hostValue = hostValue
-    this.#ended = endStream
-    this.#lengths = head.fields.filter((f) => f.name === 'content-length').map((f) => f.value)
+    this.#request = new RequestIntake(host, head, endStream, {
+      forwarding: () => this.#exchange !== undefined,
+      malformed: (problem) => this.#malformed(problem),
+      forward: (declared) => this.#forward(declared),
+      data: (data, flowLength, end) => {
+        this.#writeBody(data, flowLength)
+        if (end) this.#endBody()
+      },
+      trailers: () => this.#endBody(),
+    })
     host.out.open(streamId, { onDone: () => this.#outDone() })
-    this.#maybeForward()
+    this.#request.maybeForward()
   }
 
   onData(data: Buffer, flowLength: number, endStream: boolean): void {
     if (this.#done) return
-    this.#received += data.length
-    if (endStream) this.#ended = true
-    const problem = this.#host.steps.checkContentLength(this.#lengths, this.#received, this.#ended)
-    if (problem !== undefined) {
-      this.#malformed(problem)
-      return
-    }
-    if (this.#exchange === undefined) {
-      this.#held.push({ data, flowLength })
-      this.#heldBytes += data.length
-      this.#maybeForward()
-      return
-    }
-    this.#writeBody(data, flowLength)
-    if (endStream) this.#endBody()
+    this.#request.onData(data, flowLength, endStream)
   }
 
   onHeaders(fields: readonly H2Field[], endStream: boolean): void {
     if (this.#done) return
-    const { steps } = this.#host
-    if (endStream) this.#ended = true
-    const problem =
-      steps.validateTrailers(fields, endStream) ??
-      steps.validateFieldNames(fields) ??
-      steps.validateFieldValues(fields) ??
-      steps.checkContentLength(this.#lengths, this.#received, this.#ended)
-    if (problem !== undefined) {
-      this.#malformed(problem)
-      return
-    }
-    this.#trailers = fields
-    if (this.#exchange === undefined) this.#maybeForward()
-    else this.#endBody()
+    this.#request.onHeaders(fields, endStream)
   }
 
   onClientReset(): void {
@@ -139,24 +111,10 @@ export class RequestStream implements FrontStream {
     this.#done = true
   }
 
-  #maybeForward(): void {
-    const expectContinue = this.#head.fields.some(
-      (f) => f.name === 'expect' && f.value.toLowerCase() === '100-continue',
-    )
-    const declared = declaredLength(this.#lengths)
-    const go = this.#host.steps.startForwarding({
-      buffered: this.#heldBytes,
-      declared: typeof declared === 'number' ? declared : undefined,
-      expectContinue,
-      ended: this.#ended,
-      window: this.#host.window,
-    })
-    if (go) this.#forward(typeof declared === 'number' ? declared : undefined)
-  }
-
   #forward(declared: number | undefined): void {
     const { steps } = this.#host
-    const noBody = this.#ended && this.#received === 0 && this.#trailers === undefined
+    const request = this.#request
+    const noBody = request.noBody
     this.#framing =
       declared !== undefined
         ? { kind: 'content-length', length: declared }
@@ -168,7 +126,7 @@ export class RequestStream implements FrontStream {
       host: this.#hostValue,
       mode: this.#host.mode,
       framing: this.#framing,
-      ...(this.#trailers === undefined ? {} : { trailers: this.#trailers }),
+      ...(request.trailers === undefined ? {} : { trailers: request.trailers }),
     })
     this.#exchange = new InternalExchange(this.#host, {
       streamId: this.#id,
@@ -177,8 +135,8 @@ export class RequestStream implements FrontStream {
       onEnd: () => this.#exchangeOver(),
     })
     this.#exchange.write(head)
-    for (const chunk of this.#held.splice(0)) this.#writeBody(chunk.data, chunk.flowLength)
-    if (this.#ended) this.#endBody()
+    for (const chunk of request.takeHeld()) this.#writeBody(chunk.data, chunk.flowLength)
+    if (request.ended) this.#endBody()
   }
 
   #writeBody(data: Buffer, flowLength: number): void {
@@ -205,7 +163,7 @@ export class RequestStream implements FrontStream {
   #endBody(): void {
     const exchange = this.#exchange
     if (exchange === undefined || this.#framing?.kind !== 'chunked') return
-    const trailers = (this.#trailers ?? []).map((f) => `${f.name}: ${f.value}\r\n`).join('')
+    const trailers = (this.#request.trailers ?? []).map((f) => `${f.name}: ${f.value}\r\n`).join('')
     exchange.write(Buffer.from(`0\r\n${trailers}\r\n`, 'latin1'))
   }
 
@@ -222,7 +180,8 @@ export class RequestStream implements FrontStream {
       if (this.#exchange !== undefined && !this.#exchange.over)
         this.#exchange.abort((socket) => socket.destroy())
       // RFC 9113 §8.1: stop the upload without error after a complete response.
-      if (!this.#ended && !this.#rejected) this.#host.out.reset(this.#id, ERROR_CODE.NO_ERROR)
+      if (!this.#request.ended && !this.#rejected)
+        this.#host.out.reset(this.#id, ERROR_CODE.NO_ERROR)
     }
     this.#host.finished(this.#id)
   }

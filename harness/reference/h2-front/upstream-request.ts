@@ -8,7 +8,7 @@
  * part of it already went out, never a response the client would accept.
  */
 import { ERROR_CODE } from '../../h2/constants.js'
-import { declaredLength } from './request-checks.js'
+import { RequestIntake } from './request-intake.js'
 import { rejectStream } from './request-stream.js'
 import type { FrontStream, StreamHost } from './stream-host.js'
 import type { Outbound } from './outbound.js'
@@ -24,23 +24,14 @@ export type UpstreamHost = Omit<StreamHost, 'out' | 'internal' | 'tracker' | 'mo
   >
 }
 
-interface Chunk {
-  readonly data: Buffer
-  readonly flowLength: number
-}
-
 export class UpstreamRequest implements FrontStream {
   readonly #id: number
   readonly #host: UpstreamHost
   readonly #pool: H2UpstreamPool
   readonly #head: H2RequestHead
   readonly #authority: string
-  readonly #lengths: readonly string[]
-  readonly #held: Chunk[] = []
-  #heldBytes = 0
-  #received = 0
-  #ended: boolean
-  #trailers: readonly H2Field[] | undefined
+  /** The client's side: checked, held until startForwarding says to start (request-intake.ts). */
+  readonly #request: RequestIntake
   #upstream: UpstreamStream | undefined
   #done = false
   #rejected = false
@@ -69,46 +60,26 @@ export class UpstreamRequest implements FrontStream {
     this.#id = streamId
     this.#head = head
     this.#authority = authority
-    this.#ended = endStream
-    this.#lengths = head.fields.filter((f) => f.name === 'content-length').map((f) => f.value)
+    this.#request = new RequestIntake(host, head, endStream, {
+      forwarding: () => this.#upstream !== undefined,
+      malformed: (problem) => this.#malformed(problem),
+      forward: () => this.#forward(),
+      data: (data, flowLength, end) =>
+        this.#upstream?.write(data, end, () => this.#host.consumed(this.#id, flowLength)),
+      trailers: (fields) => this.#upstream?.trailers(fields),
+    })
     host.out.open(streamId, { onDone: () => this.#outDone() })
-    this.#maybeForward()
+    this.#request.maybeForward()
   }
 
   onData(data: Buffer, flowLength: number, endStream: boolean): void {
     if (this.#done) return
-    this.#received += data.length
-    if (endStream) this.#ended = true
-    const problem = this.#host.steps.checkContentLength(this.#lengths, this.#received, this.#ended)
-    if (problem !== undefined) {
-      this.#malformed(problem)
-      return
-    }
-    if (this.#upstream === undefined) {
-      this.#held.push({ data, flowLength })
-      this.#heldBytes += data.length
-      this.#maybeForward()
-      return
-    }
-    this.#upstream.write(data, endStream, () => this.#host.consumed(this.#id, flowLength))
+    this.#request.onData(data, flowLength, endStream)
   }
 
   onHeaders(fields: readonly H2Field[], endStream: boolean): void {
     if (this.#done) return
-    const { steps } = this.#host
-    if (endStream) this.#ended = true
-    const problem =
-      steps.validateTrailers(fields, endStream) ??
-      steps.validateFieldNames(fields) ??
-      steps.validateFieldValues(fields) ??
-      steps.checkContentLength(this.#lengths, this.#received, this.#ended)
-    if (problem !== undefined) {
-      this.#malformed(problem)
-      return
-    }
-    this.#trailers = fields
-    if (this.#upstream === undefined) this.#maybeForward()
-    else this.#upstream.trailers(fields)
+    this.#request.onHeaders(fields, endStream)
   }
 
   onClientReset(): void {
@@ -140,21 +111,6 @@ export class UpstreamRequest implements FrontStream {
     this.#done = true
   }
 
-  #maybeForward(): void {
-    const expectContinue = this.#head.fields.some(
-      (f) => f.name === 'expect' && f.value.toLowerCase() === '100-continue',
-    )
-    const declared = declaredLength(this.#lengths)
-    const go = this.#host.steps.startForwarding({
-      buffered: this.#heldBytes,
-      declared: typeof declared === 'number' ? declared : undefined,
-      expectContinue,
-      ended: this.#ended,
-      window: this.#host.window,
-    })
-    if (go) this.#forward()
-  }
-
   #forward(): void {
     const { pseudo, fields } = this.#head
     const head: H2Field[] = [
@@ -164,7 +120,8 @@ export class UpstreamRequest implements FrontStream {
       { name: ':path', value: pseudo.path ?? '/' },
       ...fields,
     ]
-    const noBody = this.#ended && this.#received === 0 && this.#trailers === undefined
+    const request = this.#request
+    const noBody = request.noBody
     const upstream = this.#pool.open(head, noBody, {
       onHeaders: (f, end) => this.#onResponseHeaders(f, end),
       onData: (data, end) => this.#onResponseData(data, end),
@@ -175,13 +132,13 @@ export class UpstreamRequest implements FrontStream {
     })
     this.#upstream = upstream
     if (noBody) return
-    const held = this.#held.splice(0)
+    const held = request.takeHeld()
     held.forEach((chunk, i) => {
-      const last = i === held.length - 1 && this.#ended && this.#trailers === undefined
+      const last = i === held.length - 1 && request.ended && request.trailers === undefined
       upstream.write(chunk.data, last, () => this.#host.consumed(this.#id, chunk.flowLength))
     })
-    if (this.#trailers !== undefined) upstream.trailers(this.#trailers)
-    else if (this.#ended && held.length === 0) upstream.write(Buffer.alloc(0), true)
+    if (request.trailers !== undefined) upstream.trailers(request.trailers)
+    else if (request.ended && held.length === 0) upstream.write(Buffer.alloc(0), true)
   }
 
   #onResponseHeaders(fields: readonly H2Field[], endStream: boolean): void {
@@ -324,7 +281,8 @@ export class UpstreamRequest implements FrontStream {
     if (!wasDone) {
       // The response went out whole before the request ended: the upload stops (RFC 9113 §8.1).
       this.#upstream?.reset(ERROR_CODE.CANCEL)
-      if (!this.#ended && !this.#rejected) this.#host.out.reset(this.#id, ERROR_CODE.NO_ERROR)
+      if (!this.#request.ended && !this.#rejected)
+        this.#host.out.reset(this.#id, ERROR_CODE.NO_ERROR)
     }
     this.#host.finished(this.#id)
   }

@@ -1,39 +1,29 @@
 // The reference h2 front with an h2 upstream: real sockets, the harness raw
 // h2 origin (fields logged before validation, scripted answers) and raw client.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ERROR_CODE, SETTING } from '../../h2/constants.js'
 import { openH2RawClient } from '../../h2/raw-client.js'
 import { startH2RawOrigin, type H2RawResponder } from '../../h2/raw-origin.js'
-import { isTimeout, type TimeoutValue } from '../../net/deadline.js'
-import { Scope } from '../../net/started.js'
 import { startReferenceProxy } from '../proxy/proxy-server.js'
-import { startRawOrigin } from '../proxy/test-kit.js'
+import { must, startRawOrigin } from '../proxy/test-kit.js'
 import { connect } from 'node:net'
+import { scopePerTest } from './test-kit.js'
 
-let scope = new Scope()
-beforeEach(() => {
-  scope = new Scope()
-})
-afterEach(async () => {
-  await scope.close()
-})
-
-function must<T>(value: T | TimeoutValue): T {
-  if (isTimeout(value)) throw new Error(`timed out waiting for ${value.waitingFor}`)
-  return value
-}
+const scope = scopePerTest()
 
 async function setup(respond: H2RawResponder, settings?: readonly (readonly [number, number])[]) {
-  const h1 = scope.use(await startRawOrigin(() => undefined))
-  const origin = scope.use(await startH2RawOrigin({ respond, ...(settings ? { settings } : {}) }))
-  const proxy = scope.use(
+  const h1 = scope().use(await startRawOrigin(() => undefined))
+  const origin = scope().use(await startH2RawOrigin({ respond, ...(settings ? { settings } : {}) }))
+  const proxy = scope().use(
     await startReferenceProxy({
       mode: 'reverse',
       upstream: { host: '127.0.0.1', port: h1.port },
       h2Upstream: { host: origin.host, port: origin.port },
     }),
   )
-  const client = scope.use(await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }))
+  const client = scope().use(
+    await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }),
+  )
   return { origin, client, proxy }
 }
 
@@ -171,18 +161,18 @@ describe('h2 front with an h2 upstream', () => {
   })
 
   it('answers 502 when the h2 origin cannot be reached', async () => {
-    const h1 = scope.use(await startRawOrigin(() => undefined))
-    const gone = scope.use(await startRawOrigin(() => undefined))
+    const h1 = scope().use(await startRawOrigin(() => undefined))
+    const gone = scope().use(await startRawOrigin(() => undefined))
     const port = gone.port
     await gone.close()
-    const proxy = scope.use(
+    const proxy = scope().use(
       await startReferenceProxy({
         mode: 'reverse',
         upstream: { host: '127.0.0.1', port: h1.port },
         h2Upstream: { host: '127.0.0.1', port },
       }),
     )
-    const client = scope.use(
+    const client = scope().use(
       await openH2RawClient({ host: proxy.host, port: proxy.port, id: 'c1' }),
     )
     const id = await client.request({ path: '/x' })
