@@ -208,6 +208,9 @@ function teExploitability(ctx: CaseContext, o: Observation): string {
     const te = fieldValues(seen.request.message.head.headers, 'transfer-encoding')
     if (te.length > 0 && !(te.length === 1 && te[0]!.trim().toLowerCase() === 'chunked'))
       return `FAIL (security): Transfer-Encoding ${JSON.stringify(te)} reached the origin`
+    // Only the attempt's own POST carries the DATA: the bodiless seed GET of the
+    // dynamic-table variant was forwarded too, and its empty body is no evidence.
+    if (!seen.request.message.head.target.includes(o.paths.main)) continue
     const body = seen.message?.body.toString('latin1')
     if (body !== teBody(ctx, o.paths))
       return `FAIL (security): the origin read the body as ${body === undefined ? 'never ending' : JSON.stringify(body)}, not the DATA sent (the client's chunk framing took effect)`

@@ -290,7 +290,12 @@ const interimResponses = defineCase({
   // support for the 101 (Switching Protocols) informational status code",
   // the final response never lost, and RFC 9110 §15.2 "A proxy MUST forward
   // 1xx responses": a dropped 103 is reported apart (a proxy sentence; INFO
-  // for a gateway, which is not a proxy).
+  // for a gateway, which is not a proxy). The 101 part warns: §8.6 carries
+  // no keyword, and no sentence binds a gateway to answer an origin's
+  // unasked-for 101 (itself a breach of RFC 9110 §7.8) with a 502 or a reset;
+  // a 101 relayed, its bytes as DATA, or a success the origin never sent
+  // (Caddy's empty 200) are graded SHOULD. A stream that never ends is a lost
+  // response and stays a failure.
   async run(ctx) {
     ctx.origin.behave({
       kind: 'raw',
@@ -343,10 +348,13 @@ const interimResponses = defineCase({
         violates(
           '(101) a 5xx or RST_STREAM, never :status 101, never the bytes after it as DATA',
           `(101) ${describeEnd(switched)}${switched.data.includes(AFTER_101) ? ' (the raw bytes came as DATA)' : ''}`,
+          'SHOULD',
         ),
       )
     } else if (switched.end !== 'reset' && switched.status?.startsWith('5') !== true) {
-      outcomes.push(violates('(101) a 5xx or RST_STREAM', `(101) ${describeEnd(switched)}`))
+      outcomes.push(
+        violates('(101) a 5xx or RST_STREAM', `(101) ${describeEnd(switched)}`, 'SHOULD'),
+      )
     }
     // (b) interim HEADERS without END_STREAM, then the final response.
     const interim = interimBlocks(hints)
