@@ -182,7 +182,12 @@ const pseudoValueCases: CaseDefinition[] = [
         suffix: 'a3-',
         value: (c) => `${hostOf(c)}\r\nx-injected: 1`,
       },
-      { label: 'a bad port', suffix: 'a4-', value: (c) => `${hostOf(c)}x` },
+      // A port with a letter in it; an authority without a port (--host NAME) gets one.
+      {
+        label: 'a bad port',
+        suffix: 'a4-',
+        value: (c) => (/:\d+$/.test(hostOf(c)) ? `${hostOf(c)}x` : `${hostOf(c)}:80x`),
+      },
     ],
   ),
 

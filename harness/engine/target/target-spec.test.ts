@@ -28,7 +28,7 @@ describe('parseTarget', () => {
       label: 'peer:squid:chained',
     })
     expect(() => parseTarget('peer:squid:sideways')).toThrow(/unknown profile "sideways"/)
-    expect(() => parseTarget('peer:nginx:direct')).toThrow(/peer:nginx has no profiles/)
+    expect(() => parseTarget('peer:tinyproxy:direct')).toThrow(/peer:tinyproxy has no profiles/)
     expect(() => parseTarget('peer:squid:direct:x')).toThrow(/unknown peer/)
   })
 
