@@ -96,12 +96,15 @@ const readReport = async (path: string): Promise<RunResult> =>
  * The Host values of the requests each case sent to the origin. Only a
  * request with the case's own path counts: an origin connection is pooled, so
  * its bytes in one case's evidence can hold another case's request (HOP-19's
- * /self request names the proxy's own address, not the origin's, on purpose).
+ * /self request names the proxy's own address, not the origin's, on purpose;
+ * H2-22's :authority names a listener of its own).
  */
 const hostsAtOrigin = (report: RunResult): Set<string> =>
   new Set(
     report.results
-      .filter((r) => !r.requirements.includes('HOP-19'))
+      // H2-22 sets :authority to a listener's own host:port on purpose (a gateway must route
+      // it like any request, never open a tunnel there), and Host comes from :authority.
+      .filter((r) => !r.requirements.includes('HOP-19') && !r.requirements.includes('H2-22'))
       .flatMap((r) =>
         r.evidence.events
           .filter((e) => e.hop === 'origin' && e.dir === 'from-target' && e.base64 !== undefined)
