@@ -19,12 +19,16 @@ interface Exit {
   readonly stderr: string
 }
 
-function proxyspec(args: readonly string[], timeoutMs = 30_000): Promise<Exit> {
+function proxyspec(
+  args: readonly string[],
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Exit> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } },
+      { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', ...env } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
         resolve({ code, stdout, stderr })
@@ -34,17 +38,20 @@ function proxyspec(args: readonly string[], timeoutMs = 30_000): Promise<Exit> {
 }
 
 let out: string
+// The run's own temporary directory (TMPDIR): other test files start peers that make and
+// remove proxyspec-* directories in the shared one meanwhile.
+let runTmp: string
 const temps = async (): Promise<string[]> =>
-  (await readdir(tmpdir())).filter((name) => name.startsWith('proxyspec-'))
-let tempsBefore: string[]
+  (await readdir(runTmp)).filter((name) => name.startsWith('proxyspec-'))
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'cli-test-'))
-  tempsBefore = await temps()
+  runTmp = await mkdtemp(join(tmpdir(), 'cli-test-tmp-'))
 })
 
 afterAll(async () => {
   await rm(out, { recursive: true, force: true })
+  await rm(runTmp, { recursive: true, force: true })
 })
 
 const readReport = async (dir: string): Promise<RunResult> =>
@@ -53,7 +60,7 @@ const readReport = async (dir: string): Promise<RunResult> =>
 describe('proxyspec run', () => {
   it('passes every case against the embedded default and writes report.json', async () => {
     const dir = join(out, 'default')
-    const exit = await proxyspec(['run', '--out', dir], 80_000)
+    const exit = await proxyspec(['run', '--out', dir], 80_000, { TMPDIR: runTmp })
     expect(exit.stderr).toBe('')
     expect(exit.code).toBe(0)
     const report = await readReport(dir)
@@ -80,7 +87,7 @@ describe('proxyspec run', () => {
         .map((r) => r.id),
     )
     expect(behindTls.map((c) => c.id).filter((id) => !passedBehindTls.has(id))).toEqual([])
-    expect(await temps()).toEqual(tempsBefore)
+    expect(await temps()).toEqual([])
     // A deadline, not a timing assertion: the whole run sends thousands of
     // requests for the balancing cases, beside other test files on two cores.
   }, 90_000)
