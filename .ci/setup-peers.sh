@@ -4,7 +4,8 @@
 # local peer image built from Debian packages (no container registry is
 # reachable on CI, so the image is debootstrapped and `docker import`ed).
 # Varnish and Caddy (issue 13) play the balancer role, natively and in the
-# image; nghttpx (nghttp2-proxy, issue 15) is an HTTP/2 front. The image tag
+# image; nghttpx (nghttp2-proxy, issue 15) is an HTTP/2 front; Apache Traffic
+# Server and lighttpd (issue 16) bring the matrix to ten implementations. The image tag
 # carries a number that changes with its package list, so a machine holding an
 # older image builds the new one instead of using it.
 #
@@ -14,7 +15,7 @@
 # LOCAL_PEER_IMAGE), and TESTCONTAINERS_RYUK_DISABLED is set by the harness.
 set -euo pipefail
 
-IMAGE=proxyspec/peers:bookworm-3
+IMAGE=proxyspec/peers:bookworm-4
 # The Debian mirror comes from this machine's own apt sources (deb822 or
 # one-line format), so no registry host is named in the repository.
 apt_mirror() {
@@ -34,7 +35,7 @@ say() { printf 'setup-peers: %s\n' "$*"; }
 #    every address on ports 80, 3128, 6081, 8888): policy-rc.d says no, and we
 #    only remove it afterwards if we put it there. varnish compiles its VCL
 #    with gcc (a dependency of the package).
-packages=(nginx squid haproxy tinyproxy apache2 varnish caddy nghttp2-proxy docker.io debootstrap)
+packages=(nginx squid haproxy tinyproxy apache2 varnish caddy nghttp2-proxy trafficserver lighttpd docker.io debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -68,13 +69,13 @@ if ! docker_ok; then
   docker_ok || { tail -20 "$LOG_DIR/dockerd.log"; say "dockerd did not answer within 60 s"; exit 1; }
 fi
 
-# 3. The local peer image: a minimal bookworm with the eight peers inside.
+# 3. The local peer image: a minimal bookworm with the ten peers inside.
 if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   [ -n "$MIRROR" ] || { say "no Debian mirror found in /etc/apt/sources.list*"; exit 1; }
   say "building $IMAGE with debootstrap (log: $LOG_DIR/debootstrap.log)"
   work=$(mktemp -d /var/tmp/proxyspec-rootfs.XXXXXX)
   trap 'rm -rf "$work"' EXIT
-  debootstrap --variant=minbase --include=nginx-light,squid,haproxy,tinyproxy,apache2,varnish,caddy,nghttp2-proxy,ca-certificates \
+  debootstrap --variant=minbase --include=nginx-light,squid,haproxy,tinyproxy,apache2,varnish,caddy,nghttp2-proxy,trafficserver,lighttpd,ca-certificates \
     bookworm "$work/rootfs" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1 ||
     { tail -20 "$LOG_DIR/debootstrap.log"; exit 1; }
   chroot "$work/rootfs" apt-get clean

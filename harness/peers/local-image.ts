@@ -4,4 +4,4 @@
  * The tag's number changes with the image's package list (the script and this
  * constant agree: images.test.ts).
  */
-export const LOCAL_PEER_IMAGE = 'proxyspec/peers:bookworm-3'
+export const LOCAL_PEER_IMAGE = 'proxyspec/peers:bookworm-4'
