@@ -259,6 +259,7 @@ export async function startH2RawOrigin(
 
   const close = onceClose(async () => {
     server.close()
+    changes.close()
     for (const conn of connections) conn.destroy()
     await raceTimeout(
       'the raw h2 origin to close',

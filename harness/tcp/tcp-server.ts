@@ -89,7 +89,10 @@ export async function startTcpServer(behaviour: TcpBehaviour): Promise<StartedTc
   })
   tracker.watch(server)
   const address = await listenLoopback(server)
-  const close = onceClose(() => closeServer(server, tracker))
+  const close = onceClose(async () => {
+    await closeServer(server, tracker)
+    changes.close()
+  })
   const find = (id: string): LiveConnectionRecord | undefined => records.find((r) => r.id === id)
 
   return {

@@ -6,9 +6,20 @@ import { raceTimeout, type TimeoutValue } from '../net/deadline.js'
  */
 export class ChangeSignal {
   readonly #listeners = new Set<() => void>()
+  #closed = false
 
   notify(): void {
     for (const listener of [...this.#listeners]) listener()
+  }
+
+  /**
+   * Ends every wait, now and later, as a timeout: what it watches has stopped
+   * (a server closed), so nothing can change any more. Without it a wait a
+   * finished case left behind holds the process open until its own timer runs out.
+   */
+  close(): void {
+    this.#closed = true
+    this.notify()
   }
 
   /**
@@ -23,11 +34,15 @@ export class ChangeSignal {
   ): Promise<T | TimeoutValue> {
     const now = check()
     if (now !== undefined) return now
+    const started = performance.now()
+    if (this.#closed) return { kind: 'timeout', waitingFor, afterMs: 0 }
     let listener: (() => void) | undefined
-    const found = new Promise<T>((resolve) => {
+    const found = new Promise<T | TimeoutValue>((resolve) => {
       listener = () => {
         const value = check()
         if (value !== undefined) resolve(value)
+        else if (this.#closed)
+          resolve({ kind: 'timeout', waitingFor, afterMs: performance.now() - started })
       }
       this.#listeners.add(listener)
     })

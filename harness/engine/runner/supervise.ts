@@ -123,19 +123,26 @@ export class Supervisor {
    * wait on check intervals and hundreds of requests to their own backends,
    * not on the shared target, so they must not hold its slots (nor queue
    * behind them). With a concurrency of 1 everything runs one at a time.
+   *
+   * Lanes are elastic: a case still running after LONG_WAIT_MS is waiting on
+   * silence (a deadline, a health-check interval, an FTP timeout), not on the
+   * CPU, so its lane starts the next case beside it, up to ELASTIC_FACTOR times
+   * the lanes. A hanging target then costs one deadline per wave of hangs, not
+   * one per lane's turn (issue 16: the blind relay's 28 timeouts queued eight
+   * at a time behind each other).
    * Returns why the rest was not run, if it stopped.
    */
   async run(concurrency: number): Promise<{ stopped?: string; left: readonly WorkItem[] }> {
-    const lanes =
-      concurrency === 1
-        ? [this.#worker([...this.#ownInstance.splice(0), ...this.#queue.splice(0)])]
-        : [
-            ...Array.from({ length: concurrency }, () => this.#worker(this.#queue)),
-            ...Array.from({ length: Math.max(1, Math.floor(concurrency / 4)) }, () =>
-              this.#worker(this.#ownInstance),
-            ),
-          ]
-    await Promise.all(lanes)
+    if (concurrency === 1) {
+      const serial = new LaneGroup([...this.#ownInstance.splice(0), ...this.#queue.splice(0)], 1, 1)
+      await this.#lanes(serial)
+    } else {
+      const own = Math.max(1, Math.floor(concurrency / 4))
+      await Promise.all([
+        this.#lanes(new LaneGroup(this.#queue, concurrency, concurrency * ELASTIC_FACTOR)),
+        this.#lanes(new LaneGroup(this.#ownInstance, own, own * 2)),
+      ])
+    }
     while (this.#recovery !== undefined) await this.#recovery
     this.#finished = true
     if (this.#failure !== undefined) throw this.#failure
@@ -143,6 +150,17 @@ export class Supervisor {
       ...(this.#stopped === undefined ? {} : { stopped: this.#stopped }),
       left: [...this.#ownInstance, ...this.#queue],
     }
+  }
+
+  /** Starts a group's lanes and waits for every lane, those added on the way too. */
+  async #lanes(group: LaneGroup): Promise<void> {
+    for (let i = 0; i < group.base; i += 1) this.#addLane(group)
+    while (group.lanes.size > 0) await Promise.all([...group.lanes])
+  }
+
+  #addLane(group: LaneGroup): void {
+    const lane: Promise<void> = this.#worker(group).finally(() => group.lanes.delete(lane))
+    group.lanes.add(lane)
   }
 
   #watch(role: Role, target: LiveTarget, generation: number): void {
@@ -163,20 +181,33 @@ export class Supervisor {
     })
   }
 
-  async #worker(queue: WorkItem[]): Promise<void> {
+  async #worker(group: LaneGroup): Promise<void> {
+    const queue = group.queue
     for (;;) {
       while (this.#recovery !== undefined) await this.#recovery
       if (this.#env.signal?.aborted === true || this.#stopped !== undefined) return
       const item = queue.shift()
       if (item === undefined) return
       const shared = !ownInstance(item)
+      // Not a wait: the scheduling policy of elastic lanes (run() above).
+      let long = false
+      const handOn = setTimeout(() => {
+        long = true
+        group.waiting += 1
+        if (group.lanes.size - group.waiting < group.base && group.lanes.size < group.cap)
+          this.#addLane(group)
+      }, LONG_WAIT_MS)
       if (shared) await this.#gate.enter(item.c.alone !== undefined)
       try {
         const entry = await this.#attempt(item, false)
         if (entry.result !== undefined && !this.#wentDown(entry)) this.#publish(item, entry.result)
       } finally {
+        clearTimeout(handOn)
+        if (long) group.waiting -= 1
         if (shared) this.#gate.leave(item.c.alone !== undefined)
       }
+      // Back to the base number of busy lanes once the long waits are over.
+      if (group.lanes.size - group.waiting > group.base) return
     }
   }
 
@@ -372,6 +403,26 @@ export class Supervisor {
  * alone: it claims the gate (no case starts after that), waits until the
  * cases running drain, runs, and opens the gate again.
  */
+/** A case running longer than this waits on silence: its lane starts another beside it. */
+const LONG_WAIT_MS = 750
+/** At most this many times the lanes run at once while cases wait on silence. */
+const ELASTIC_FACTOR = 4
+
+/** Lanes taking items from one queue: `base` of them, up to `cap` while cases wait long. */
+class LaneGroup {
+  readonly lanes = new Set<Promise<void>>()
+  /** Lanes whose case has run longer than LONG_WAIT_MS. */
+  waiting = 0
+  readonly queue: WorkItem[]
+  readonly base: number
+  readonly cap: number
+  constructor(queue: WorkItem[], base: number, cap: number) {
+    this.queue = queue
+    this.base = base
+    this.cap = cap
+  }
+}
+
 class AloneGate {
   #running = 0
   #claimed: Promise<void> | undefined
