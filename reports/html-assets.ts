@@ -71,8 +71,34 @@ details.chart-data summary { cursor: pointer; color: var(--muted); font-size: 12
 @media print { form#filters { display: none; } details.case { break-inside: avoid; } }
 `
 
-/** Filters only hide and show cases; the page reads the same without it. */
+/**
+ * Filters hide and show cases; opening a case expands its compressed evidence
+ * (html-case.ts, packed), and a link to a case's anchor opens it.
+ */
 export const REPORT_JS = `
+(function () {
+  function unpack(el) {
+    var z = el.getAttribute('data-z');
+    if (z === null) return;
+    el.removeAttribute('data-z');
+    var bin = atob(z);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    new Response(stream).text().then(function (html) { el.outerHTML = html; });
+  }
+  document.addEventListener('toggle', function (e) {
+    var d = e.target;
+    if (d.open && d.matches && d.matches('details.case')) Array.prototype.forEach.call(d.querySelectorAll('div.packed'), unpack);
+  }, true);
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id ? document.getElementById(id) : null;
+    if (el && el.matches('details.case')) { el.open = true; el.scrollIntoView(); }
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
+})();
 (function () {
   var form = document.getElementById('filters');
   if (!form) return;

@@ -6,6 +6,7 @@ import type { CaseChange } from './diff.js'
 import { eventHeadline } from './evidence-text.js'
 import { balanceHtml } from './html-balance.js'
 import { bytesHtml, esc, link, slug } from './html.js'
+import { packed } from './html-pack.js'
 import { STATUS_LABEL } from './status.js'
 
 /** The anchor of a case result in the page. */
@@ -164,7 +165,7 @@ export function caseHtml(
   return [
     `<details ${attrs.join(' ')}>`,
     `<summary><span class="badge s-${status}">${esc(STATUS_LABEL[status])}</span> <span class="level">${esc(result.level)}</span> <code>${esc(result.id)}</code> <span class="role">[${esc(result.role)}]</span>${tags(result, mark)}<span class="title">${esc(result.title)}</span></summary>`,
-    `<div class="case-body">${detailsList(result)}${balanceHtml(result.balance, caseAnchor(result))}${hopsHtml(result, maxBytes)}</div>`,
+    `<div class="case-body">${packed(`${detailsList(result)}${balanceHtml(result.balance, caseAnchor(result))}${hopsHtml(result, maxBytes)}`)}</div>`,
     '</details>',
   ].join('\n')
 }

@@ -9,6 +9,7 @@ import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { balanceLines, distributionLine, pText, testText, timelineLine } from './balance-text.js'
 import { balanceHtml, distributionHtml, timelineHtml } from './html-balance.js'
 import { renderHtml } from './render-html.js'
+import { expandPacked } from './html-pack.js'
 import { renderJunit } from './render-junit.js'
 import { renderMarkdown } from './render-markdown.js'
 import { validateRunResult } from './validate.js'
@@ -83,7 +84,7 @@ describe('balance charts (HTML)', () => {
   })
 
   it('puts the charts inside the case, with ids unique to it, and no inline style', () => {
-    const html = renderHtml(runWithBalance())
+    const html = expandPacked(renderHtml(runWithBalance()))
     expect(html).toContain('id="case-balancing-failover-on-refusal--reverse-dist-0-title"')
     expect(html).toContain('id="case-balancing-failover-on-refusal--reverse-timeline-0"')
     expect(html).not.toMatch(/\sstyle=/)

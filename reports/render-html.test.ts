@@ -4,6 +4,7 @@ import type { CaseResult, RunResult } from '../harness/engine/model/run-result.j
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { renderHtml } from './render-html.js'
+import { expandPacked } from './html-pack.js'
 
 const b64 = (text: string): string => Buffer.from(text, 'latin1').toString('base64')
 
@@ -88,7 +89,7 @@ describe('renderHtml', () => {
   })
 
   it('shows the bytes of both hops with CR/LF and non-printables marked', () => {
-    const html = renderHtml(loadGoldenRun('mixed-verdicts'))
+    const html = expandPacked(renderHtml(loadGoldenRun('mixed-verdicts')))
     expect(html).toContain('<section class="hop hop-client">')
     expect(html).toContain('<section class="hop hop-origin">')
     expect(html).toContain(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { redactCredentials, toWireEvents, TranscriptRecorder } from './transcript.js'
+import {
+  boundEvidence,
+  redactCredentials,
+  toWireEvents,
+  TranscriptRecorder,
+  type RecordedWireEvent,
+} from './transcript.js'
 
 const text = (base64: string | undefined): string =>
   Buffer.from(base64 ?? '', 'base64').toString('latin1')
@@ -143,5 +149,40 @@ describe('redactCredentials', () => {
     expect(out).not.toContain('abc.def')
     expect(out).toContain('Authorization: Basic [redacted 12 bytes]')
     expect(out).toContain('X-A: 1')
+  })
+})
+
+describe('boundEvidence', () => {
+  const data = (conn: string, at: number, bytes: number): RecordedWireEvent => ({
+    at,
+    hop: 'origin',
+    conn,
+    type: 'data',
+    dir: 'from-target',
+    data: Buffer.alloc(bytes, 0x61),
+  })
+
+  it('re-caps a connection to its first and last bytes with one marker counting every byte left out', () => {
+    const first = new TranscriptRecorder(64 * 1024)
+    for (let i = 0; i < 10; i += 1) first.record(data('o1', i, 16 * 1024))
+    const events = boundEvidence(first.events(), 4096, 30)
+    const kept = events.reduce((n, e) => n + (e.data?.length ?? 0), 0)
+    expect(kept).toBe(4096)
+    const markers = events.filter((e) => e.type === 'error')
+    expect(markers).toHaveLength(1)
+    expect(markers[0]?.detail).toContain(`${160 * 1024 - 4096} bytes of this connection left out`)
+  })
+
+  it('keeps the first and the last connections of a hop that opened hundreds, counting the rest', () => {
+    const events = Array.from({ length: 100 }, (_, i) => data(`o${i + 1}`, i, 10))
+    const bounded = boundEvidence(events, 4096, 30)
+    const conns = new Set(bounded.filter((e) => e.type === 'data').map((e) => e.conn))
+    expect(conns.size).toBe(30)
+    expect(conns.has('o1') && conns.has('o20') && conns.has('o100') && conns.has('o91')).toBe(true)
+    expect(conns.has('o21') || conns.has('o90')).toBe(false)
+    const marker = bounded.find((e) => e.type === 'error')
+    expect(marker?.detail).toBe(
+      'evidence: 70 connections of this hop left out here (o21 … o90, 700 bytes); the first 20 and the last 10 are kept',
+    )
   })
 })

@@ -21,6 +21,8 @@ interface ConnLog {
   /** Data bytes dropped between head and tail, and when the first of them came. */
   omitted: number
   omittedAt: number
+  /** When the connection closed (its 'close' event), if it did. */
+  closedAt?: number
 }
 
 /**
@@ -41,6 +43,7 @@ export class TranscriptRecorder {
   record(event: Omit<RecordedWireEvent, 'at'> & { at?: number }): void {
     const at = event.at ?? performance.now()
     const log = this.#log(event.conn)
+    if (event.type === 'close') log.closedAt = at
     const data = event.data
     if (data === undefined) {
       ;(log.omitted === 0 && log.tail.length === 0 ? log.head : log.tail).push({ ...event, at })
@@ -109,6 +112,25 @@ export class TranscriptRecorder {
       detail: `transcript: ${log.omitted} bytes of this connection left out here (first and last ${this.#half} bytes kept)`,
     }
     return [...log.head, marker, ...log.tail]
+  }
+
+  /**
+   * Drops the connections that closed before `at`: a recorder shared by a
+   * whole run (the origin's) would otherwise hold every connection of every
+   * case until the run ends. The caller passes the start of the oldest case
+   * still running, whose evidence cannot reach back past it.
+   */
+  forgetClosedBefore(at: number): void {
+    for (const [conn, log] of this.#byConn) {
+      if (log.closedAt !== undefined && log.closedAt < at) this.#byConn.delete(conn)
+    }
+  }
+
+  /** Counts bytes an earlier cap left out of `conn` (re-capping a transcript keeps one marker). */
+  leftOut(conn: string, bytes: number, at: number): void {
+    const log = this.#log(conn)
+    if (log.omitted === 0 || at < log.omittedAt) log.omittedAt = at
+    log.omitted += bytes
   }
 
   data(hop: Hop, conn: string, dir: Direction, data: Buffer): void {
@@ -185,4 +207,70 @@ export function toWireEvents(events: readonly RecordedWireEvent[], startedAt: nu
     if (event.detail !== undefined) out.detail = event.detail
     return out
   })
+}
+
+/** Evidence bytes a case keeps per connection (the first and last half), whatever hop it is on. */
+export const EVIDENCE_BYTES_PER_CONN = 4 * 1024
+/** Connections a case keeps per hop: the first ones and the last EVIDENCE_LAST_CONNS. */
+export const EVIDENCE_CONNS_PER_HOP = 30
+const EVIDENCE_LAST_CONNS = 10
+/** The marker a TranscriptRecorder leaves (eventsOf), read back when a transcript is capped again. */
+const EARLIER_MARKER = /^transcript: (\d+) bytes of this connection left out here/
+
+/**
+ * A case's evidence, bounded: each connection's data capped to its first and
+ * last bytes (TranscriptRecorder's rule, with its marker), and on a hop where
+ * the case opened hundreds of connections (a balancing case's spread), the
+ * first and last ones kept with one marker counting those left out. The
+ * verdict never reads evidence; a report of 700 cases must stay small enough
+ * to open (issue 16: 42 MB of JSON, 60 MB of HTML before).
+ */
+export function boundEvidence(
+  events: readonly RecordedWireEvent[],
+  maxBytesPerConn = EVIDENCE_BYTES_PER_CONN,
+  maxConnsPerHop = EVIDENCE_CONNS_PER_HOP,
+): RecordedWireEvent[] {
+  const sorted = [...events].sort((a, b) => a.at - b.at)
+  const recorder = new TranscriptRecorder(maxBytesPerConn)
+  const order = new Map<Hop, string[]>()
+  const seen = new Set<string>()
+  for (const event of sorted) {
+    const earlier = event.type === 'error' ? EARLIER_MARKER.exec(event.detail ?? '') : null
+    if (earlier !== null) recorder.leftOut(event.conn, Number(earlier[1]), event.at)
+    else recorder.record(event)
+    const key = `${event.hop} ${event.conn}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const conns = order.get(event.hop) ?? []
+    conns.push(event.conn)
+    order.set(event.hop, conns)
+  }
+  const kept: string[] = []
+  const markers: RecordedWireEvent[] = []
+  for (const [hop, conns] of order) {
+    if (conns.length <= maxConnsPerHop) {
+      kept.push(...conns)
+      continue
+    }
+    const last = Math.min(EVIDENCE_LAST_CONNS, Math.floor(maxConnsPerHop / 3))
+    const first = maxConnsPerHop - last
+    const left = conns.slice(first, conns.length - last)
+    kept.push(...conns.slice(0, first), ...conns.slice(conns.length - last))
+    const omitted = new Set(left)
+    let bytes = 0
+    let at = Number.POSITIVE_INFINITY
+    for (const event of sorted) {
+      if (event.hop !== hop || !omitted.has(event.conn)) continue
+      bytes += event.data?.length ?? 0
+      at = Math.min(at, event.at)
+    }
+    markers.push({
+      at,
+      hop,
+      conn: left[0] ?? '',
+      type: 'error',
+      detail: `evidence: ${left.length} connections of this hop left out here (${left[0] ?? ''} … ${left[left.length - 1] ?? ''}, ${bytes} bytes); the first ${first} and the last ${last} are kept`,
+    })
+  }
+  return [...recorder.eventsFor(kept), ...markers]
 }

@@ -114,7 +114,7 @@ export async function startRunH2Origin(): Promise<RunH2Origin> {
           const records = (origin.connections.find((c) => c.id === conn)?.records ?? []).filter(
             (r) => ids.has(r.frame.header.streamId),
           )
-          return `h2 origin ${conn} frames of this case's streams (decoded):\n${renderFrameTranscript(records, { maxHexBytes: 64 })}`
+          return `h2 origin ${conn} frames of this case's streams (decoded):\n${renderFrameTranscript(records, { maxHexBytes: 32 })}`
         })
         .join('\n')
     },

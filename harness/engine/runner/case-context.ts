@@ -245,7 +245,9 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
       })
       // The frames, decoded, are the evidence a reader wants first; bounded like the bytes.
       scope.defer(() => {
-        notes.push(`h2 ${id} frames (decoded):\n${h2FramesNote(client)}`)
+        notes.push(
+          `h2 ${id} frames (decoded; their bytes are the client hop events of this connection):\n${h2FramesNote(client)}`,
+        )
       })
       return scope.use(client)
     },
@@ -294,14 +296,15 @@ export function createCaseContext(parts: CaseContextParts): CaseContext {
 }
 
 /** Frames kept in a note: the first and the last, the rest counted (a tunnel can carry thousands). */
-const NOTE_HEAD_FRAMES = 60
-const NOTE_TAIL_FRAMES = 20
+const NOTE_HEAD_FRAMES = 40
+const NOTE_TAIL_FRAMES = 10
 
 function h2FramesNote(client: H2RawClient): string {
   const records = client.records
   const since = records[0]?.at
   const render = (list: typeof records): string =>
-    renderFrameTranscript(list, { maxHexBytes: 64, ...(since === undefined ? {} : { since }) })
+    // No hex: the connection's bytes are the client hop's events already.
+    renderFrameTranscript(list, { hex: false, ...(since === undefined ? {} : { since }) })
   if (records.length <= NOTE_HEAD_FRAMES + NOTE_TAIL_FRAMES) return render(records)
   const left = records.length - NOTE_HEAD_FRAMES - NOTE_TAIL_FRAMES
   return [

@@ -6,7 +6,7 @@ import { Deadline, raceTimeout } from '../../net/deadline.js'
 import { isHarnessError } from '../../net/errors.js'
 import { outcomeOf, timedOut } from '../model/outcome.js'
 import { Scope } from '../../net/started.js'
-import { TranscriptRecorder, toWireEvents } from '../../net/transcript.js'
+import { TranscriptRecorder, boundEvidence, toWireEvents } from '../../net/transcript.js'
 import type { Role } from '../model/roles.js'
 import {
   backendNotes,
@@ -57,6 +57,30 @@ function resultOf(
 }
 
 /** A case that does not apply to the role is reported as such, never as failed. */
+/** The start times of the cases running on each origin transcript (a run's, or a test's). */
+const RUNNING = new WeakMap<object, Set<number>>()
+
+function runningSince(env: RunEnvironment): Set<number> {
+  let set = RUNNING.get(env.origin.transcript)
+  if (set === undefined) {
+    set = new Set()
+    RUNNING.set(env.origin.transcript, set)
+  }
+  return set
+}
+
+/**
+ * This case is done with the origin's transcript: connections that closed
+ * before the oldest case still running started belong to no evidence any more.
+ */
+function forgetOldOriginConnections(env: RunEnvironment, startedAt: number): void {
+  const running = runningSince(env)
+  running.delete(startedAt)
+  let oldest = performance.now()
+  for (const at of running) oldest = Math.min(oldest, at)
+  env.origin.transcript.forgetClosedBefore(oldest)
+}
+
 export function notApplicable(c: ConformanceCase, role: Role, why?: string): CaseResult {
   return resultOf(
     c,
@@ -143,6 +167,7 @@ export async function runCase(
   const scope = new Scope()
   const notes: string[] = []
   const startedAt = performance.now()
+  runningSince(env).add(startedAt)
   // What the case charts is kept whichever way it ends (returned, thrown, timed out).
   const charts = caseReportRecorder(startedAt)
   let deadline: Deadline | undefined
@@ -213,13 +238,14 @@ export async function runCase(
   const durationMs = performance.now() - startedAt
   const originConns = env.origin.requests(token).map((request) => request.conn)
   const events = toWireEvents(
-    [
+    boundEvidence([
       ...recorder.events(),
       ...env.origin.transcript.eventsFor(originConns).filter((e) => e.at >= startedAt),
-    ],
+    ]),
     startedAt,
   )
   env.origin.forget(token)
+  forgetOldOriginConnections(env, startedAt)
   if (h2Upstream !== undefined && env.h2Origin !== undefined) {
     const frames = env.h2Origin.transcriptFor(token)
     if (frames !== '') notes.push(frames)
