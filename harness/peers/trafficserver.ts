@@ -34,7 +34,8 @@ const EMPTY_FILES: readonly PeerFile[] = [
  * - forward (trafficserver/forward.*): remap_required 0, so absolute-form
  *   requests reach the origin they name with no remap rule; CONNECT to 443
  *   and the run's {connect_ports} (proxy.config.http.connect_ports). ATS opens
- *   its tunnels itself: the one profile has no next hop.
+ *   its tunnels itself: the one profile has no next hop (the chained CONNECT
+ *   cases are not applicable).
  * - reverse (trafficserver/reverse.*): remap.config `map / http://{origin}/`,
  *   every path onto the harness origin, Host rewritten to it.
  *
@@ -50,7 +51,12 @@ export const trafficserver: PeerDefinition = {
   profiles: [
     {
       name: 'direct',
-      description: 'Traffic Server opens its CONNECT tunnels itself (no parent proxy)',
+      // No chained profile: parent.config with forward_connect_method would send CONNECTs
+      // to a parent, but Traffic Server 9.2 sends no request for a loopback destination to a
+      // parent ("request is from localhost, so bypass parent", HttpTransact), and every
+      // harness target is on loopback.
+      description:
+        'Traffic Server opens its CONNECT tunnels itself (no parent proxy: it bypasses parents for loopback destinations, which every harness target is)',
       nextHop: false,
       implicit: true,
     },
