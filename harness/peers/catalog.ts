@@ -7,6 +7,7 @@ import { nghttpx } from './nghttpx.js'
 import { nginx } from './nginx.js'
 import { squid } from './squid.js'
 import { tinyproxy } from './tinyproxy.js'
+import { trafficserver } from './trafficserver.js'
 import { varnish } from './varnish.js'
 import type { PeerDefinition, PeerName } from './types.js'
 
@@ -19,6 +20,7 @@ export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
   varnish,
   caddy,
   nghttpx,
+  trafficserver,
 }
 
 /** The peer's definition, refusing a role it does not play with one line. */

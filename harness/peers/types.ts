@@ -5,7 +5,15 @@ import type { Started } from '../net/started.js'
 
 /** The real implementations proxyspec can start (DESIGN.md, "Targets": peer:<name>). */
 export type PeerName =
-  'nginx' | 'squid' | 'haproxy' | 'tinyproxy' | 'apache' | 'varnish' | 'caddy' | 'nghttpx'
+  | 'nginx'
+  | 'squid'
+  | 'haproxy'
+  | 'tinyproxy'
+  | 'apache'
+  | 'varnish'
+  | 'caddy'
+  | 'nghttpx'
+  | 'trafficserver'
 
 export const PEER_NAMES: readonly PeerName[] = [
   'nginx',
@@ -16,6 +24,7 @@ export const PEER_NAMES: readonly PeerName[] = [
   'varnish',
   'caddy',
   'nghttpx',
+  'trafficserver',
 ]
 
 export function isPeerName(text: string): text is PeerName {
