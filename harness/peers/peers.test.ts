@@ -69,6 +69,7 @@ describe(`peers in containers (${LOCAL_PEER_IMAGE})`, () => {
     ['squid', 'forward'],
     ['nghttpx', 'reverse'],
     ['lighttpd', 'reverse'],
+    ['varnish', 'reverse'],
   ]
   for (const [name, role] of cases) {
     it.skipIf(noContainers)(`${name} as ${role}`, () => exercise(name, role, 'container'), 60_000)
