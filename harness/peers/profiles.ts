@@ -96,8 +96,7 @@ function meets(profile: PeerProfile | undefined, c: ConformanceCase): boolean {
  * The cases a further profile adds to the peer's default in the matrix: those
  * the default profile does not meet and this one does (squid:chained: the
  * chained CONNECT cases; nginx:h2: the h2 cases), so each case shows once per
- * peer and role. A profile whose roles the default plays none of
- * (nghttpx:forward) runs every case it meets: no cell of it is the default's.
+ * peer and role.
  */
 export function profileOnlyCases(
   definition: PeerDefinition,
@@ -105,7 +104,5 @@ export function profileOnlyCases(
   cases: readonly ConformanceCase[],
 ): ConformanceCase[] {
   const fallback = resolveProfile(definition)
-  const shared = profileRoles(definition, fallback)
-  const ownRoles = profileRoles(definition, profile).every((role) => !shared.includes(role))
-  return cases.filter((c) => meets(profile, c) && (ownRoles || !meets(fallback, c)))
+  return cases.filter((c) => meets(profile, c) && !meets(fallback, c))
 }
