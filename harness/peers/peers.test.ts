@@ -70,6 +70,7 @@ describe(`peers in containers (${LOCAL_PEER_IMAGE})`, () => {
     ['nghttpx', 'reverse'],
     ['lighttpd', 'reverse'],
     ['varnish', 'reverse'],
+    ['caddy', 'reverse'],
   ]
   for (const [name, role] of cases) {
     it.skipIf(noContainers)(`${name} as ${role}`, () => exercise(name, role, 'container'), 60_000)
