@@ -61,7 +61,7 @@ interface MatrixTarget {
 /** peer:squid is every profile of squid (its default running every case); peer:squid:chained one. */
 function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   const targets = splitList(values)
-  // By default every peer that plays a role a suite runs in (varnish and caddy are balancers only).
+  // By default every peer that plays a role a suite runs in.
   const every = PEER_NAMES.filter((n) => PEERS[n].roles.length > 0).map((n) => `peer:${n}`)
   const specs = (targets.length === 0 ? every : targets).map((text) => {
     const spec = parseTarget(text)

@@ -33,10 +33,11 @@ Target (pick one):
   --target URL|builtin:NAME   a running intermediary (http://127.0.0.1:3128) or a built-in:
                               builtin:reference, builtin:blind-relay, or a real peer the
                               harness starts: peer:nginx, peer:squid, peer:haproxy,
-                              peer:tinyproxy, peer:apache, peer:nghttpx, peer:trafficserver
-                              (every role it plays unless --role); peer:squid:direct
-                              (default: squid opens its tunnels itself, the chained CONNECT
-                              cases are not applicable) or
+                              peer:tinyproxy, peer:apache, peer:varnish, peer:caddy,
+                              peer:nghttpx, peer:lighttpd, peer:trafficserver
+                              (every role it plays
+                              unless --role); peer:squid:direct (default: squid opens its
+                              tunnels itself, the chained CONNECT cases are not applicable) or
                               peer:squid:chained (its CONNECTs go on to the harness next hop,
                               {next_hop}); peer:nginx:h2, peer:haproxy:h2, peer:apache:h2,
                               peer:caddy:h2 serve HTTP/2 to clients (h2c prior knowledge,
@@ -204,7 +205,8 @@ published as it is (GitHub Pages).
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache,peer:varnish,
-                              peer:caddy,peer:nghttpx,peer:trafficserver
+                              peer:caddy,peer:nghttpx,peer:lighttpd,
+                              peer:trafficserver
                               (peer:squid = both its profiles: direct runs every case, chained
                               only the chained CONNECT cases; peer:squid:chained = that one;
                               likewise peer:nginx = its default with every case, and

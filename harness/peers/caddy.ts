@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { HarnessError } from '../net/errors.js'
 import { renderBalancer } from './balancer-values.js'
 import { commonValues, fillTemplate, readTemplate } from './template.js'
+import { servesH2 } from './profiles.js'
 import type { PeerDefinition, PeerLayout } from './types.js'
 
 /**
@@ -48,10 +49,12 @@ function caddyRun(binary: string, layout: PeerLayout) {
 /**
  * Caddy: `caddy run` with a Caddyfile (admin API off, no automatic HTTPS),
  * its data and config homes (where it saves the config it runs) in the
- * peer's private directory. By default a load balancer only; profile h2
- * makes it a reverse proxy serving HTTP/1.1 and h2c by prior knowledge on one
- * cleartext port (`servers { protocols h1 h2 h2c }`) and a TLS terminator
- * offering ALPN h2 and http/1.1 with the run's certificate.
+ * peer's private directory: a load balancer, a reverse proxy and a TLS
+ * terminator (reverse_proxy to the harness origin over HTTP/1.1). The default
+ * profile h1 serves HTTP/1.1 alone to clients (`servers { protocols h1 }`,
+ * so ALPN offers http/1.1 only behind TLS); profile h2 serves HTTP/1.1 and
+ * h2c by prior knowledge on one cleartext port (`protocols h1 h2 h2c`) and
+ * offers ALPN h2 and http/1.1 behind TLS (`protocols h1 h2`).
  */
 export const caddy: PeerDefinition = {
   name: 'caddy',
@@ -60,9 +63,10 @@ export const caddy: PeerDefinition = {
   defaultImage: 'caddy:2.6',
   profiles: [
     {
-      name: 'balancer',
-      description: 'Caddy as a load balancer only (the default)',
-      roles: ['balancer'],
+      // Was profile "balancer" (the balancer role alone) before Caddy played every role in
+      // HTTP/1.1; implicit, so its balancer column keeps the name peer:caddy.
+      name: 'h1',
+      description: 'Caddy serves HTTP/1.1 to clients (the default)',
       nextHop: true,
       implicit: true,
     },
@@ -83,10 +87,11 @@ export const caddy: PeerDefinition = {
         `peer:caddy plays the balancer, reverse and tls-terminator roles, not ${role}`,
       )
     }
-    const content = fillTemplate(
-      readTemplate(`caddy/${role}.Caddyfile`),
-      commonValues(ports, layout.dir),
-    )
+    const h2 = role === 'reverse' ? 'h1 h2 h2c' : 'h1 h2'
+    const content = fillTemplate(readTemplate(`caddy/${role}.Caddyfile`), {
+      ...commonValues(ports, layout.dir),
+      protocols: servesH2(ports) ? h2 : 'h1',
+    })
     return {
       files: [{ name: 'Caddyfile', content }],
       ...caddyRun(binary, layout),

@@ -3,6 +3,7 @@ import { HarnessError } from '../net/errors.js'
 import { apache } from './apache.js'
 import { caddy } from './caddy.js'
 import { haproxy } from './haproxy.js'
+import { lighttpd } from './lighttpd.js'
 import { nghttpx } from './nghttpx.js'
 import { nginx } from './nginx.js'
 import { squid } from './squid.js'
@@ -21,6 +22,7 @@ export const PEERS: Readonly<Record<PeerName, PeerDefinition>> = {
   caddy,
   nghttpx,
   trafficserver,
+  lighttpd,
 }
 
 /** The peer's definition, refusing a role it does not play with one line. */

@@ -43,10 +43,12 @@ export function containerProvider(image: string): PeerProvider {
       // The log stream ends when the container's process exits: a peer that
       // refuses its config fails at once instead of costing the ready deadline.
       let exitedWith: string | undefined
-      // Links are made inside the container, where their targets are mounted, before exec.
-      const links = (launch.links ?? []).map(
-        (l) => `ln -sf '${l.target}' '${CONTAINER_DIR}/${l.name}'`,
-      )
+      // Links are made inside the container, where their targets are mounted, before exec;
+      // so are the directories for processes that dropped root.
+      const links = [
+        ...(launch.links ?? []).map((l) => `ln -sf '${l.target}' '${CONTAINER_DIR}/${l.name}'`),
+        ...(launch.dirs ?? []).map((d) => `mkdir -p -m 1777 '${CONTAINER_DIR}/${d}'`),
+      ]
       const argv =
         links.length === 0
           ? launch.argv

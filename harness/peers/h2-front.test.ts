@@ -127,12 +127,23 @@ describe('h2 profiles in runs and the matrix', () => {
     }
   })
 
+  it('nghttpx:forward adds no case to the matrix (its one backend is the harness origin)', () => {
+    const forward = resolveProfile(PEERS.nghttpx, 'forward')
+    expect(profileOnlyCases(PEERS.nghttpx, forward, [h1Case, h2Case])).toEqual([])
+  })
+
   it('a default that existed before its peer had profiles keeps the label peer:NAME', () => {
     expect(profileLabel('nginx', resolveProfile(PEERS.nginx))).toBe('peer:nginx')
     expect(profileLabel('nginx', resolveProfile(PEERS.nginx, 'h1'))).toBe('peer:nginx')
     expect(profileLabel('nginx', resolveProfile(PEERS.nginx, 'h2'))).toBe('peer:nginx:h2')
     expect(profileLabel('squid', resolveProfile(PEERS.squid))).toBe('peer:squid:direct')
-    expect(profileRoles(PEERS.caddy, resolveProfile(PEERS.caddy))).toEqual(['balancer'])
+    // Caddy's default (h1, once "balancer") plays every role over HTTP/1.1, still peer:caddy.
+    expect(profileLabel('caddy', resolveProfile(PEERS.caddy))).toBe('peer:caddy')
+    expect(profileRoles(PEERS.caddy, resolveProfile(PEERS.caddy))).toEqual([
+      'balancer',
+      'reverse',
+      'tls-terminator',
+    ])
     expect(profileRoles(PEERS.apache, resolveProfile(PEERS.apache))).not.toContain('tls-terminator')
     // Told the next hop as before; nghttpx is not (its one backend is the origin).
     expect(withoutNextHop(PEERS.nginx, resolveProfile(PEERS.nginx))).toBeUndefined()
@@ -151,5 +162,7 @@ describe('h2 profiles in runs and the matrix', () => {
     expect(config('nginx', 'reverse', 'h2')).toContain('listen 127.0.0.1:8443 http2;')
     expect(config('apache', 'reverse')).not.toMatch(/^(Protocols|H2Direct|LoadModule http2)/m)
     expect(config('apache', 'reverse', 'h2')).toMatch(/Protocols h2 h2c http\/1\.1\nH2Direct on/)
+    expect(config('caddy', 'reverse')).toMatch(/^ +protocols h1$/m)
+    expect(config('caddy', 'reverse', 'h2')).toMatch(/^ +protocols h1 h2 h2c$/m)
   })
 })

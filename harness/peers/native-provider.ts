@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { closeSync, openSync, readFileSync } from 'node:fs'
-import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Role } from '../engine/model/roles.js'
@@ -78,8 +78,14 @@ export const nativeProvider: PeerProvider = {
     for (const file of launch.files) {
       await writeFile(join(dir, file.name), file.content, { mode: file.forWorkers ? 0o644 : 0o600 })
     }
-    // Workers that dropped root (squid's auth helper, Apache's children) must reach those files.
-    if (launch.files.some((f) => f.forWorkers)) await chmod(dir, 0o711)
+    for (const name of launch.dirs ?? []) {
+      await mkdir(join(dir, name))
+      await chmod(join(dir, name), 0o1777) // mkdir's mode is masked by the umask
+    }
+    // Workers that dropped root (squid's auth helper, Apache's children, lighttpd) must reach
+    // those files and directories.
+    if (launch.files.some((f) => f.forWorkers) || (launch.dirs ?? []).length > 0)
+      await chmod(dir, 0o711)
     for (const link of launch.links ?? []) await symlink(link.target, join(dir, link.name))
     const version = await versionOf(launch.versionArgv)
     // stdout and stderr go to a file, not a pipe: peers that open /dev/stderr

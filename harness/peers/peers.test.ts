@@ -14,6 +14,7 @@ import {
   resolveProfile,
   withoutNextHop,
 } from './profiles.js'
+import { lighttpd } from './lighttpd.js'
 import { squid } from './squid.js'
 import { LOCAL_PEER_IMAGE } from './images.js'
 import { startPeer } from './start-peer.js'
@@ -67,6 +68,9 @@ describe(`peers in containers (${LOCAL_PEER_IMAGE})`, () => {
     ['nginx', 'reverse'],
     ['squid', 'forward'],
     ['nghttpx', 'reverse'],
+    ['lighttpd', 'reverse'],
+    ['varnish', 'reverse'],
+    ['caddy', 'reverse'],
   ]
   for (const [name, role] of cases) {
     it.skipIf(noContainers)(`${name} as ${role}`, () => exercise(name, role, 'container'), 60_000)
@@ -118,5 +122,29 @@ describe('squid profiles', () => {
     expect(profileOnlyCases(squid, resolveProfile(squid), allCases())).toEqual([])
     // A peer without profiles is told the next hop as before; its config decides.
     expect(withoutNextHop(PEERS.tinyproxy, resolveProfile(PEERS.tinyproxy))).toBeUndefined()
+  })
+})
+
+describe('lighttpd config', () => {
+  const ports = { port: 8080, originHost: '127.0.0.1', originPort: 9090, connectPorts: [443] }
+  const launch = (root: boolean) =>
+    lighttpd.launch('reverse', ports, { dir: '/tmp/lt-x', root, provider: 'native' }, 'lighttpd')
+
+  it('binds 127.0.0.1 on the port, proxies every path to the origin, keeps its files private', () => {
+    const { files, argv, dirs } = launch(false)
+    const conf = files[0]?.content ?? ''
+    expect(conf).toContain('server.bind = "127.0.0.1"\nserver.port = 8080\n')
+    expect(conf).toContain('proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 9090 ) ) )')
+    expect(conf).toContain('server.pid-file = "/tmp/lt-x/lighttpd.pid"')
+    expect(conf).toContain('server.upload-dirs = ( "/tmp/lt-x/uploads" )')
+    expect(dirs).toEqual(['uploads'])
+    expect(argv).toEqual(['lighttpd', '-D', '-f', '/tmp/lt-x/lighttpd.conf'])
+  })
+
+  it('drops to www-data only when started as root', () => {
+    expect(launch(true).files[0]?.content).toMatch(
+      /^server\.username = "www-data"\nserver\.groupname = "www-data"$/m,
+    )
+    expect(launch(false).files[0]?.content).not.toMatch(/^server\.username/m)
   })
 })

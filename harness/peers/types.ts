@@ -14,6 +14,7 @@ export type PeerName =
   | 'caddy'
   | 'nghttpx'
   | 'trafficserver'
+  | 'lighttpd'
 
 export const PEER_NAMES: readonly PeerName[] = [
   'nginx',
@@ -25,6 +26,7 @@ export const PEER_NAMES: readonly PeerName[] = [
   'caddy',
   'nghttpx',
   'trafficserver',
+  'lighttpd',
 ]
 
 export function isPeerName(text: string): text is PeerName {
@@ -119,6 +121,12 @@ export interface PeerLaunch {
   readonly mounts?: readonly string[]
   /** Symbolic links to make in the peer's directory (name -> target), for names a peer insists on. */
   readonly links?: readonly { readonly name: string; readonly target: string }[]
+  /**
+   * Subdirectories to make in the peer's directory for processes that dropped
+   * root to write to (lighttpd's upload dir): mode 1777, the peer's directory
+   * then traversable (0711), as for PeerFile.forWorkers.
+   */
+  readonly dirs?: readonly string[]
   /** Environment variables added to the peer's own (Caddy's data and config homes). */
   readonly env?: Readonly<Record<string, string>>
 }

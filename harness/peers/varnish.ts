@@ -1,6 +1,7 @@
 import type { BalancerProfile } from '../engine/model/balancer-profile.js'
 import { HarnessError } from '../net/errors.js'
 import { renderBalancer } from './balancer-values.js'
+import { commonValues, fillTemplate, readTemplate } from './template.js'
 import type { PeerDefinition } from './types.js'
 
 /**
@@ -32,24 +33,63 @@ export const varnishBalancerProfile: BalancerProfile = {
 }
 
 /**
- * Varnish Cache (varnishd), in the balancer role only: a caching reverse
- * proxy whose VCL here passes every request to a director. -F keeps it in the
- * foreground, -n gives it the peer's own working directory (where it compiles
- * the VCL, so it needs a C compiler: Debian's package depends on gcc),
- * -j none keeps it in one user (no jail: the directory is private), and
- * -T none opens no management port.
+ * varnishd in the foreground (-F) on 127.0.0.1:PORT with the VCL in the peer's
+ * directory: -n gives it its own working directory there (where it compiles
+ * the VCL, so it needs a C compiler: Debian's package depends on gcc), -j none
+ * keeps it in one user (no jail: the directory is private), -T none opens no
+ * management port.
+ */
+function varnishd(binary: string, dir: string, port: number, vcl: string) {
+  return {
+    argv: [
+      binary,
+      '-F',
+      '-j',
+      'none',
+      '-n',
+      `${dir}/varnish`,
+      '-a',
+      `127.0.0.1:${port}`,
+      '-T',
+      'none',
+      '-f',
+      `${dir}/${vcl}`,
+      '-s',
+      'malloc,16m',
+    ],
+    versionArgv: [binary, '-V'],
+  }
+}
+
+/**
+ * Varnish Cache (varnishd), a caching reverse proxy, configured here to cache
+ * nothing. As a reverse proxy (varnish/reverse.vcl): one backend, the harness
+ * origin, and every request passed (return (pass) after the builtin's Host
+ * and PRI checks), nothing piped, so an Upgrade opens no tunnel and an
+ * unknown method is passed rather than piped. As a load balancer
+ * (varnish/balancer.vcl): every request passed to a director.
  */
 export const varnish: PeerDefinition = {
   name: 'varnish',
   binaries: ['varnishd'],
-  roles: ['balancer'],
+  roles: ['balancer', 'reverse'],
   defaultImage: 'varnish:7.1',
-  templates: () => ['varnish/balancer.vcl'],
-  launch(role) {
-    throw new HarnessError(
-      'HARNESS_BAD_INPUT',
-      `peer:varnish plays only the balancer role, not ${role}`,
+  templates: (role) => [`varnish/${role === 'balancer' ? 'balancer' : 'reverse'}.vcl`],
+  launch(role, ports, layout, binary) {
+    if (role !== 'reverse') {
+      throw new HarnessError(
+        'HARNESS_BAD_INPUT',
+        `peer:varnish plays the reverse and balancer roles, not ${role}`,
+      )
+    }
+    const content = fillTemplate(
+      readTemplate('varnish/reverse.vcl'),
+      commonValues(ports, layout.dir),
     )
+    return {
+      files: [{ name: 'reverse.vcl', content }],
+      ...varnishd(binary, layout.dir, ports.port, 'reverse.vcl'),
+    }
   },
   balancer: {
     template: 'varnish/balancer.vcl',
@@ -58,23 +98,7 @@ export const varnish: PeerDefinition = {
       const content = renderBalancer('varnish/balancer.vcl', input, port, layout.dir)
       return {
         files: [{ name: 'balancer.vcl', content }],
-        argv: [
-          binary,
-          '-F',
-          '-j',
-          'none',
-          '-n',
-          `${layout.dir}/varnish`,
-          '-a',
-          `127.0.0.1:${port}`,
-          '-T',
-          'none',
-          '-f',
-          `${layout.dir}/balancer.vcl`,
-          '-s',
-          'malloc,16m',
-        ],
-        versionArgv: [binary, '-V'],
+        ...varnishd(binary, layout.dir, port, 'balancer.vcl'),
       }
     },
   },

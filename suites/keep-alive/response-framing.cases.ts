@@ -114,6 +114,19 @@ async function cutShort(ctx: CaseContext, bytes: Buffer, what: string): Promise<
       `the request forwarded, so the origin can cut its response short (${what})`,
       provenance(result, []),
     )
+  // A 5xx of the target's own (the origin sent 200): the cut-short response was discarded, not
+  // presented as complete (Varnish answers 503 when its fetch fails before delivery); which
+  // 5xx is informational, 502 being the one for an invalid upstream response (RFC 9110 §15.6.3).
+  const status = result.kind === 'response' ? result.message.head.status : 0
+  if (result.kind === 'response' && result.message.complete && status >= 500 && status <= 599) {
+    const who = `the target answered ${status} itself: the cut-short response was discarded`
+    if (status === 502) return conforms(who)
+    return violates(
+      `502 for the response cut short (${what})`,
+      `${who} (a refusal; which 5xx is informational)`,
+      'INFO',
+    )
+  }
   if (result.kind === 'response' && result.message.complete) {
     return violates(
       `an incomplete message, then the connection closed (the origin sent ${what})`,
