@@ -134,6 +134,7 @@ async function matrixPass(
 ): Promise<PeerRunInfo> {
   const { name, definition, profile, roles } = pass
   const started: StartedPeer[] = []
+  const passStarted = performance.now()
   const run = await executeRun(
     {
       target: pass.target,
@@ -152,8 +153,11 @@ async function matrixPass(
   const evidence = `matrix/${shown === undefined ? name : `${name}-${shown}`}${passSuffix}.html`
   await writeFileAtomic(join(pass.siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
   const s = run.summary.byStatus
+  // The pass's time and the peer's share of it spent starting (a balancer starts once per case).
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+  const startupMs = started.reduce((sum, p) => sum + (p.startMs ?? 0), 0)
   process.stdout.write(
-    `${pass.label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported\n`,
+    `${pass.label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported (${seconds(performance.now() - passStarted)}, start-up ${seconds(startupMs)} over ${started.length} starts)\n`,
   )
   return {
     peer: name,

@@ -40,6 +40,7 @@ export async function startPeer(
       '[proxyspec] startPeer in the ftp-gateway role needs where.ftp (the FTP origin)',
     )
   const provider = await chooseProvider(definition, options)
+  const asked = performance.now()
   const peer = await provider.start(definition, role, {
     port: await reservePort(),
     originHost: where.origin.host,
@@ -52,6 +53,8 @@ export async function startPeer(
     ...(profile === undefined ? {} : { profile }),
     ...(where.upstream === undefined ? {} : { upstream: where.upstream }),
   })
+  // How long start-up took, for the matrix's timing line and the benchmark.
+  Object.defineProperty(peer, 'startMs', { value: performance.now() - asked, enumerable: true })
   options.onStarted?.(peer)
   return peer
 }

@@ -229,6 +229,8 @@ export interface StartedPeer extends Started {
   readonly argv: readonly string[]
   /** What the peer wrote to stderr and stdout so far (bounded). */
   output(): string
+  /** Milliseconds from asking the provider until the peer listened (set by startPeer, startBalancerPeer). */
+  readonly startMs?: number
 }
 
 /** Starts a peer in one role; throws HarnessError HARNESS_SPAWN_FAILED with one line. */
