@@ -103,8 +103,8 @@ export class Supervisor {
     /** The token each attempt's requests carry, so origin traffic can be traced to its case. */
     readonly onToken?: (item: WorkItem, token: string) => void
   }) {
-    this.#queue = parts.work.filter((item) => !ownInstance(item))
-    this.#ownInstance = parts.work.filter(ownInstance)
+    this.#queue = runOrder(parts.work.filter((item) => !ownInstance(item)))
+    this.#ownInstance = runOrder(parts.work.filter(ownInstance))
     this.#env = parts.env
     this.#options = parts.options
     this.#publish = parts.publish
@@ -403,6 +403,19 @@ export class Supervisor {
  * alone: it claims the gate (no case starts after that), waits until the
  * cases running drain, runs, and opens the gate again.
  */
+/**
+ * The order cases start in (results keep the catalog's order): the cases that
+ * must run alone first, while nothing else has started (later, each waits for
+ * every running case to drain and then holds the shared targets: 7 s of a 19 s
+ * run went on one such wait), then those that declare a longer deadline (FTP
+ * timeouts, endless listings), so no long case starts last and ends the run
+ * alone. Stable: the catalog order otherwise.
+ */
+function runOrder(items: readonly WorkItem[]): WorkItem[] {
+  const rank = (item: WorkItem): number => (item.c.alone !== undefined ? 1 : 0)
+  return [...items].sort((a, b) => rank(b) - rank(a) || (b.c.timeoutMs ?? 0) - (a.c.timeoutMs ?? 0))
+}
+
 /** A case running longer than this waits on silence: its lane starts another beside it. */
 const LONG_WAIT_MS = 750
 /** At most this many times the lanes run at once while cases wait on silence. */
