@@ -85,10 +85,10 @@ export const upgradeRequestCases = [
         }),
       )
       const { status } = read.head
-      // Refusing is INFO, not a SHOULD warning: RFC 9110 §7.8 says only that a server "MAY
+      // Refusing (a 4xx: 400, 403, 426) is INFO, not a SHOULD warning: RFC 9110 §7.8 says only that a server "MAY
       // ignore a received Upgrade header field"; no keyword obliges it to, and nothing was
       // forwarded (catalog row UPG-01 corrected: it said WARN).
-      if ((status === 403 || status === 426) && ctx.origin.requests().length === 0)
+      if (status >= 400 && status < 500 && ctx.origin.requests().length === 0)
         return observed(`${statusLine(read)}: refused because of Upgrade, nothing forwarded`)
       if (status !== 200) return violates("the origin's 200", statusLine(read))
       // Relaying foo is allowed, but then as a valid upgrade request: `upgrade` in Connection (RFC 9110 §7.8).
