@@ -29,6 +29,12 @@ export class LiveConnectionRecord implements TcpConnectionRecord {
     return this.#length
   }
 
+  /** Drops the bytes kept so far (a pooled server's closed connection, once its case is over). */
+  forget(): void {
+    this.#chunks.length = 0
+    this.#joined = Buffer.alloc(0)
+  }
+
   append(data: Buffer): void {
     this.#chunks.push(data)
     this.#length += data.length

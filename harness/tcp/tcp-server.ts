@@ -103,6 +103,9 @@ export async function startTcpServer(behaviour: TcpBehaviour): Promise<StartedTc
     get connections(): readonly TcpConnectionRecord[] {
       return records
     },
+    forgetClosed() {
+      for (const record of records) if (record.closed) record.forget()
+    },
     nextConnection(timeoutMs) {
       const seen = records.length
       return changes.until(

@@ -47,6 +47,12 @@ export interface StartedTcpServer extends Started {
    * undefined when there is no such connection.
    */
   drive(id: string): TcpDriver | undefined
+  /**
+   * Drops the bytes closed connections received (their records stay, with
+   * their lengths): a server leased to case after case for a whole run
+   * (engine/environment/tcp-pool.ts) would otherwise keep every tunnel's megabyte.
+   */
+  forgetClosed(): void
 }
 
 /** The target's own side of one accepted connection. */

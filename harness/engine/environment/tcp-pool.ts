@@ -89,6 +89,7 @@ export class TcpPool {
   }
 
   #giveBack(kind: TcpKind, server: StartedTcpServer): void {
+    server.forgetClosed()
     const waiter = this.#waiters.get(kind)?.shift()
     if (waiter !== undefined) waiter(server)
     else this.#free.get(kind)?.push(server)

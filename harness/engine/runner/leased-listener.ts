@@ -27,6 +27,8 @@ export function leasedListener(server: StartedTcpServer): StartedTcpServer {
       server.onEvent((event) => {
         if (mine(event.conn)) listener(event)
       }),
+    // The pool forgets between leases; the case holding one has nothing to forget.
+    forgetClosed: () => undefined,
     close: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   }
