@@ -23,8 +23,9 @@ form#filters fieldset{border:0;margin:0;padding:0}
 
 /**
  * The index page's filters, plain script with no module or network use. Reads
- * the form, hides the columns of other peers and roles, then each case row
- * whose visible cells do not match; a suite heading goes with its last row.
+ * the form (first set from the page's query, ?peer=squid&diff=1), hides the
+ * columns of other peers and roles, then each case row whose visible cells do
+ * not match; a suite heading goes with its last row.
  */
 export const SITE_JS = `
 (function () {
@@ -76,6 +77,12 @@ export const SITE_JS = `
     });
     shown.textContent = count + ' of ' + rows.length + ' cases shown, ' + columns + ' of ' + heads.length + ' columns';
   }
+  // index.html?peer=squid&nonpass=1: a link from a peer or suite page opens the table filtered.
+  new URLSearchParams(location.search).forEach(function (v, k) {
+    var field = form.elements[k];
+    if (field && field.tagName === 'SELECT') field.value = v;
+    else if (field && field.type === 'checkbox') field.checked = v !== '0';
+  });
   form.addEventListener('input', apply);
   form.addEventListener('change', apply);
   apply();

@@ -40,6 +40,12 @@ export function renderPeerPage(runs: readonly PeerRunInfo[]): string {
   const label = first === undefined ? 'peer' : peerLabel(first)
   return sitePage({
     title: `proxyspec matrix: ${label}`,
-    body: [`<h1>${esc(label)}</h1>`, ...runs.flatMap(runHtml)],
+    body: [
+      `<h1>${esc(label)}</h1>`,
+      first === undefined
+        ? ''
+        : `<p><a href="index.html?peer=${encodeURIComponent(first.peer)}">Its cells in the matrix</a>, <a href="index.html?peer=${encodeURIComponent(first.peer)}&amp;nonpass=1">those that are not a pass</a>.</p>`,
+      ...runs.flatMap(runHtml),
+    ],
   })
 }

@@ -221,7 +221,7 @@ describe.skipIf(!hasChromium)('the matrix site in Chromium', () => {
     expect(problems).toEqual([])
     expect(requests.every((url) => url.startsWith('file://'))).toBe(true)
     expect(requests).toHaveLength(1)
-  })
+  }, 60_000)
 
   it('follows a cell to the case in the peer evidence report, and the peer link to its page', async () => {
     const { page, requests, problems } = await open('index.html')
@@ -246,13 +246,18 @@ describe.skipIf(!hasChromium)('the matrix site in Chromium', () => {
     expect(await page.locator('pre').first().textContent()).toBe(
       'http_port 127.0.0.1:3128\n<acl> & "quotes"',
     )
+    await page.getByRole('link', { name: 'those that are not a pass' }).click()
+    await page.waitForURL(/index\.html\?peer=squid&nonpass=1$/)
+    await expect.poll(() => shown(page)).toBe('6 of 11 cases shown, 2 of 3 columns')
+    expect(await columns(page)).toEqual(['squid/forward', 'squid/reverse'])
+    await page.goBack()
     await page.getByRole('link', { name: 'matrix/squid.html' }).click()
     await page.waitForURL(/matrix\/squid\.html$/)
 
     expect(problems).toEqual([])
     expect(requests.length).toBeGreaterThanOrEqual(4)
     expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([])
-  })
+  }, 60_000)
 
   it('summarises each suite per peer role, and reads without JavaScript', async () => {
     const { page, requests, problems } = await open('suites.html')
@@ -267,5 +272,5 @@ describe.skipIf(!hasChromium)('the matrix site in Chromium', () => {
     expect(await plain.page.locator('form#filters').isVisible()).toBe(false)
     expect(await rows(plain.page)).toBe(11)
     expect(plain.problems).toEqual([])
-  })
+  }, 60_000)
 })

@@ -45,7 +45,7 @@ export function renderSuitesPage(matrix: Matrix): string {
     const cases = matrix.rows.filter((r) => r.suite === suite).length
     return [
       `<h2 id="${suiteAnchor(suite)}">${esc(suite)}</h2>`,
-      `<p>${cases} cases.</p>`,
+      `<p>${cases} cases: <a href="index.html?suite=${encodeURIComponent(suite)}">in the matrix</a>.</p>`,
       `<table><thead><tr><th>peer role</th>${CELL_STATUSES.map((s) => `<th>${s}</th>`).join('')}<th>cases run</th></tr></thead><tbody>`,
       ...rows,
       '</tbody></table>',
