@@ -274,6 +274,15 @@ describe('action.yml, run as a runner runs a composite action', () => {
     expect(result.uploads[0]?.files).toContain('proxyspec-report/report.html')
   }, 120_000)
 
+  it('refuses to run without a target, a spawn command or a config file (it would test the reference)', async () => {
+    const result = await run({ role: 'reverse' }, 'summary-5.md')
+    expect(result.code).toBe(2)
+    expect(result.outputs['exit-code']).toBe('2')
+    expect(result.steps.find((s) => s.name === 'Run proxyspec')?.stdout).toBe(
+      '::error title=proxyspec::give the action a target, a spawn command or a config file\n',
+    )
+  }, 60_000)
+
   it('fails with exit code 2 and one line on bad input', async () => {
     const result = await run({ ...docsInputs(), role: 'sideways' }, 'summary-4.md')
     expect(result.code).toBe(2)
