@@ -8,8 +8,8 @@ import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.
 import { peerFixturesDir } from '../harness/peers/fixtures-dir.js'
 import { buildMatrix, unexplained, type PeerRunInfo } from '../reports/matrix/model.js'
 import { Reasons } from '../reports/matrix/reasons.js'
-import { renderMatrixHtml } from '../reports/matrix/render-html.js'
 import { renderMatrixMarkdown, type MarkdownSite } from '../reports/matrix/render-markdown.js'
+import { writeMatrixSite } from '../reports/matrix/site/index.js'
 import {
   profileLabel,
   profileOnlyCases,
@@ -272,8 +272,7 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
   const markdown = renderMatrixMarkdown(matrix, markdownSite(outDir, siteDir, siteUrl))
   await writeFileAtomic(join(outDir, 'matrix.md'), markdown)
   // The site: a folder GitHub Pages (or any static host) serves as it is.
-  await writeFileAtomic(join(siteDir, 'index.html'), renderMatrixHtml(matrix))
-  await writeFileAtomic(join(siteDir, '.nojekyll'), '')
+  await writeMatrixSite(siteDir, matrix)
   const missing = unexplained(matrix)
   process.stdout.write(
     `matrix: ${join(outDir, 'matrix.md')}; evidence site: ${join(siteDir, 'index.html')} (publish the folder as it is)\n`,

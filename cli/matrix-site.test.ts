@@ -49,6 +49,8 @@ describe.skipIf(nativeAbsent(PEERS.tinyproxy))('proxyspec matrix: the summary an
     expect(await readdir(out)).toEqual(['matrix.md'])
     expect(existsSync(join(site, 'index.html'))).toBe(true)
     expect(existsSync(join(site, '.nojekyll'))).toBe(true)
+    expect(existsSync(join(site, 'suites.html'))).toBe(true)
+    expect(await readFile(join(site, 'peer-tinyproxy.html'), 'utf8')).toContain('tinyproxy.conf')
     expect(await readdir(join(site, 'matrix'))).toEqual(['tinyproxy.html'])
     const md = await readFile(join(out, 'matrix.md'), 'utf8')
     expect(md).toContain('(../site/matrix/tinyproxy.html#case-')

@@ -199,9 +199,10 @@ export const MATRIX_USAGE = `Usage: proxyspec matrix [options]
 
 Runs every selected suite against real peers, each in every role it plays, and writes the
 matrix (peers x cases, each cell linked to its evidence, peer versions and configs listed):
-the readable summary as matrix.md, and the evidence as a static site (index.html, each
-peer's full report under matrix/) that is built, not committed: the folder can be
-published as it is (GitHub Pages).
+the readable summary as matrix.md, and the evidence as a static site (index.html with
+filters, suites.html, peer-NAME.html with versions and configs, each peer's full report
+under matrix/) that is built, not committed: the folder can be published as it is
+(GitHub Pages).
 
   --targets LIST              peers to compare (default: all): peer:nginx,peer:squid,
                               peer:haproxy,peer:tinyproxy,peer:apache,peer:varnish,
