@@ -114,8 +114,12 @@ export function mergeMatrixShards(
     seen.set(index, file.path)
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i))
-  if (missing.length > 0)
-    throw bad(`matrix shard ${missing.map((i) => `${i}/${count}`).join(', ')} missing`)
+  if (missing.length > 0) {
+    const given = [...seen.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`)
+    throw bad(
+      `matrix shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (given: ${given.join(', ')})`,
+    )
+  }
   const pieces = new Map<string, { path: string; info: PeerRunInfo }[]>()
   for (const file of files) {
     for (const info of file.shard.peers) {
