@@ -289,7 +289,7 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
       tool: { name: 'proxyspec', version: toolVersion() },
       shard,
       selection: { targets: splitList(values.targets), ...selection },
-      passes: passes.map((p) => ({ evidence: p.evidence, units: p.units.length })),
+      passes: passes.map((p) => ({ peer: p.name, evidence: p.evidence, units: p.units.length })),
       peers: infos,
     }
     const path = join(outDir, matrixShardFileName(shard))

@@ -248,7 +248,9 @@ shards of one matrix into the matrix; which kind the files are is read from them
     --baseline FILE   compare the whole run with an earlier report.json, as run does
 
   Matrix shards: the matrix-shard-I-of-N.json of each \`proxyspec matrix --shard I/N\`; writes
-  matrix.md and the site as an unsharded proxyspec matrix does (exit 0).
+  matrix.md and the site as an unsharded proxyspec matrix does (exit 0). Shards of runs with
+  different --targets (one CI job per peer: --targets peer:nginx --shard 1/1) merge too, each
+  set complete and the same selection, in the order of a matrix over all of them.
     --out DIR         where matrix.md goes (default: docs)
     --site DIR        where the evidence site goes (default: matrix-site)
     --site-url URL, --reasons FILE   as for matrix
@@ -261,4 +263,5 @@ Examples:
   proxyspec merge shard-1/report.json shard-2/report.json shard-3/report.json shard-4/report.json \\
     --report json,junit,html,md --out reports
   proxyspec merge shards/matrix-shard-*.json --out docs --site matrix-site
+  proxyspec merge nginx/matrix-shard-1-of-1.json squid/matrix-shard-1-of-1.json --out docs
 `

@@ -61,8 +61,8 @@ function shardFile(index: number, peers: PeerRunInfo[]): { path: string; shard: 
       shard: { index, count: 2 },
       selection: { targets: [], suites: [], cases: [], exclude: [] },
       passes: [
-        { evidence: 'matrix/squid.html', units: 22 },
-        { evidence: 'matrix/squid-ftp.html', units: 3 },
+        { peer: 'squid', evidence: 'matrix/squid.html', units: 22 },
+        { peer: 'squid', evidence: 'matrix/squid-ftp.html', units: 3 },
       ],
       peers,
     },
@@ -115,6 +115,55 @@ describe('mergeMatrixShards', () => {
     }
     expect(() => mergeMatrixShards([one, short])).toThrow(
       /1 \(case, role\) unit has no result in any shard/,
+    )
+  })
+})
+
+describe('mergeMatrixShards over sets of shards with different --targets (one CI job per peer)', () => {
+  const job = (peer: 'nginx' | 'squid', evidence: string): { path: string; shard: MatrixShard } => {
+    const info = { ...piece(golden, evidence, range(0, 22), { index: 1, count: 1 }), peer }
+    return {
+      path: `${peer}/matrix-shard-1-of-1.json`,
+      shard: {
+        ...one.shard,
+        shard: { index: 1, count: 1 },
+        selection: { ...one.shard.selection, targets: [`peer:${peer}`] },
+        passes: [{ peer, evidence, units: 22 }],
+        peers: [info],
+      },
+    }
+  }
+  const squid = job('squid', 'matrix/squid.html')
+  const nginx = job('nginx', 'matrix/nginx.html')
+
+  it('joins them in the order of an unsharded matrix over every peer', () => {
+    expect(mergeMatrixShards([squid, nginx]).map((p) => p.evidence)).toEqual([
+      'matrix/nginx.html',
+      'matrix/squid.html',
+    ])
+  })
+
+  it('names the set in a refusal, and refuses a pass in two sets or another selection', () => {
+    const twoOfThree = { ...nginx, shard: { ...nginx.shard, shard: { index: 2, count: 3 } } }
+    expect(() => mergeMatrixShards([squid, twoOfThree])).toThrow(
+      'matrix shards 1/3, 3/3 of --targets peer:nginx are missing (given: 2/3)',
+    )
+    const again = {
+      ...nginx,
+      shard: {
+        ...nginx.shard,
+        selection: { ...nginx.shard.selection, targets: ['peer:nginx', 'peer:squid'] },
+      },
+    }
+    expect(() => mergeMatrixShards([nginx, again])).toThrow(
+      'the pass matrix/nginx.html is in the shards of --targets peer:nginx and of --targets peer:nginx,peer:squid: merge each pass from one run',
+    )
+    const tls = {
+      ...nginx,
+      shard: { ...nginx.shard, selection: { ...nginx.shard.selection, suites: ['tls'] } },
+    }
+    expect(() => mergeMatrixShards([squid, tls])).toThrow(
+      /not shards of one matrix: their selections differ/,
     )
   })
 })

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../../harness/engine/model/run-result.js'
 import { HarnessError } from '../../harness/net/errors.js'
 import { joinShards } from '../merge-shards.js'
 import { validateRunResult } from '../validate.js'
+import { PEER_NAMES, type PeerName } from '../../harness/peers/types.js'
 import type { PeerRunInfo } from './model.js'
 
 /** The `kind` of a matrix shard file, which tells it from a report.json. */
@@ -15,6 +16,8 @@ export const MATRIX_SHARD_KIND = 'proxyspec-matrix-shard'
 
 /** One pass of the whole matrix, as every shard lists them. */
 export interface MatrixPassPlan {
+  /** The peer it runs (its passes keep the matrix's peer order when sets of shards are merged). */
+  readonly peer: PeerName
   /** The pass's evidence page under the site (matrix/squid-direct.html): its identity. */
   readonly evidence: string
   /** Its (case, role) units. */
@@ -80,21 +83,26 @@ export function checkMatrixShard(value: unknown, path: string): MatrixShard {
   return value as unknown as MatrixShard
 }
 
+interface MatrixShardFile {
+  readonly path: string
+  readonly shard: MatrixShard
+}
+
+/** "--targets peer:nginx,peer:squid", or "every peer": how a set of shards is named in a message. */
+const targetsOf = (file: MatrixShardFile): string =>
+  file.shard.selection.targets.length === 0
+    ? 'every peer'
+    : `--targets ${file.shard.selection.targets.join(',')}`
+
 /**
- * The passes of the whole matrix from its n shards, in the matrix's order:
- * each pass's pieces joined into one run (joinShards), its roles gathered.
- * Throws one line for shards of different matrices, a shard given twice or
- * missing, and a pass or a unit no shard ran.
+ * Checks that `files` are the shards 1..n of one matrix run (one --targets),
+ * each once; `named` adds the targets to the messages.
  */
-export function mergeMatrixShards(
-  files: readonly { readonly path: string; readonly shard: MatrixShard }[],
-): PeerRunInfo[] {
-  const [first, ...rest] = files
-  if (first === undefined) throw bad('nothing to merge: name the matrix shard files')
-  for (const file of rest) {
+function checkComplete(files: readonly MatrixShardFile[], named: boolean): void {
+  const first = files[0]!
+  const of = named ? ` of ${targetsOf(first)}` : ''
+  for (const file of files) {
     for (const [what, a, b] of [
-      ['proxyspec versions', first.shard.tool.version, file.shard.tool.version],
-      ['selections', first.shard.selection, file.shard.selection],
       ['passes', first.shard.passes, file.shard.passes],
       ['shard counts', first.shard.shard.count, file.shard.shard.count],
     ] as const) {
@@ -110,16 +118,67 @@ export function mergeMatrixShards(
     const { index } = file.shard.shard
     const before = seen.get(index)
     if (before !== undefined)
-      throw bad(`matrix shard ${index}/${count} is given twice: ${before} and ${file.path}`)
+      throw bad(`matrix shard ${index}/${count}${of} is given twice: ${before} and ${file.path}`)
     seen.set(index, file.path)
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i))
   if (missing.length > 0) {
     const given = [...seen.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`)
     throw bad(
-      `matrix shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (given: ${given.join(', ')})`,
+      `matrix shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')}${of} ${missing.length === 1 ? 'is' : 'are'} missing (given: ${given.join(', ')})`,
     )
   }
+}
+
+/**
+ * The passes of the whole matrix from its shards, in the matrix's order: each
+ * pass's pieces joined into one run (joinShards), its roles gathered. The
+ * shards are those of one `matrix --shard i/n` run, or of several with
+ * different --targets and the same selection (one CI job per peer:
+ * `--targets peer:nginx --shard 1/1`), each set complete and no pass in two;
+ * their passes then come in the order of an unsharded matrix over them all
+ * (peers in the order of PEER_NAMES). Throws one line for shards of different
+ * selections or proxyspec versions, a shard given twice or missing, a pass in
+ * two sets, and a pass or a unit no shard ran.
+ */
+export function mergeMatrixShards(files: readonly MatrixShardFile[]): PeerRunInfo[] {
+  const [first, ...rest] = files
+  if (first === undefined) throw bad('nothing to merge: name the matrix shard files')
+  // What the cases are: every set of shards must have the same (the targets may differ).
+  const cases = (file: MatrixShardFile): unknown => ({ ...file.shard.selection, targets: [] })
+  for (const file of rest) {
+    for (const [what, a, b] of [
+      ['proxyspec versions', first.shard.tool.version, file.shard.tool.version],
+      ['selections', cases(first), cases(file)],
+    ] as const) {
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw bad(
+          `${first.path} and ${file.path} are not shards of one matrix: their ${what} differ`,
+        )
+    }
+  }
+  // One set of shards per --targets, each complete.
+  const sets = new Map<string, MatrixShardFile[]>()
+  for (const file of files) {
+    const key = JSON.stringify(file.shard.selection.targets)
+    sets.set(key, [...(sets.get(key) ?? []), file])
+  }
+  for (const set of sets.values()) checkComplete(set, sets.size > 1)
+  const owner = new Map<string, MatrixShardFile>()
+  const passes: MatrixPassPlan[] = []
+  for (const set of sets.values()) {
+    for (const pass of set[0]!.shard.passes) {
+      const other = owner.get(pass.evidence)
+      if (other !== undefined)
+        throw bad(
+          `the pass ${pass.evidence} is in the shards of ${targetsOf(other)} and of ${targetsOf(set[0]!)}: merge each pass from one run`,
+        )
+      owner.set(pass.evidence, set[0]!)
+      passes.push(pass)
+    }
+  }
+  const rank = (pass: MatrixPassPlan): number => PEER_NAMES.indexOf(pass.peer)
+  if (sets.size > 1) passes.sort((a, b) => rank(a) - rank(b))
   const pieces = new Map<string, { path: string; info: PeerRunInfo }[]>()
   for (const file of files) {
     for (const info of file.shard.peers) {
@@ -128,7 +187,7 @@ export function mergeMatrixShards(
       pieces.set(info.evidence, list)
     }
   }
-  return first.shard.passes.map((pass) => {
+  return passes.map((pass) => {
     const parts = pieces.get(pass.evidence)
     if (parts === undefined || parts.length === 0)
       throw bad(`no matrix shard holds the pass ${pass.evidence}`)
