@@ -5,7 +5,7 @@ import type { Role } from '../model/roles.js'
 import { isHarnessError } from '../../net/errors.js'
 import { dealShard, parseShard, runUnits, sliceShard, unitKey, unitRef } from './shard.js'
 
-const make = (id: string, roles: readonly Role[]): ConformanceCase => {
+const make = (id: string, roles: readonly [Role, ...Role[]]): ConformanceCase => {
   const [suite = '', slug = ''] = id.split('/')
   return inSuite(suite, {
     id: slug,
@@ -14,7 +14,7 @@ const make = (id: string, roles: readonly Role[]): ConformanceCase => {
     spec: [{ rfc: 9110, section: '7.6.1' }],
     requirement: 'r',
     level: 'MUST',
-    roles: [...roles],
+    roles,
     run: () => Promise.resolve(conforms()),
   })
 }
