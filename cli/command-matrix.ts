@@ -1,15 +1,15 @@
 import { DEFAULT_MATRIX_CONCURRENCY } from '../harness/engine/environment/environment.js'
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { HarnessError } from '../harness/net/errors.js'
 import { PEERS } from '../harness/peers/catalog.js'
 import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.js'
-import { peerFixturesDir } from '../harness/peers/fixtures-dir.js'
-import { buildMatrix, unexplained, type PeerRunInfo } from '../reports/matrix/model.js'
-import { Reasons } from '../reports/matrix/reasons.js'
-import { renderMatrixMarkdown, type MarkdownSite } from '../reports/matrix/render-markdown.js'
-import { writeMatrixSite } from '../reports/matrix/site/index.js'
+import type { PeerRunInfo } from '../reports/matrix/model.js'
+import {
+  MATRIX_SHARD_KIND,
+  matrixShardFileName,
+  type MatrixShard,
+} from '../reports/matrix/shard.js'
 import {
   profileLabel,
   profileOnlyCases,
@@ -22,17 +22,25 @@ import {
   type PeerProfile,
   type StartedPeer,
 } from '../harness/peers/types.js'
-import { executeRun } from '../harness/engine/runner/run.js'
+import { executeRun, planRun } from '../harness/engine/runner/run.js'
 import { selectCases, type Selection } from '../harness/engine/runner/select.js'
+import {
+  parseShard,
+  sliceShard,
+  unitKey,
+  unitRef,
+  type RunUnit,
+  type Shard,
+} from '../harness/engine/runner/shard.js'
 import { appliesTo, type ConformanceCase } from '../harness/engine/model/case.js'
+import { SCHEMA_VERSION } from '../harness/engine/model/run-result.js'
 import type { Role } from '../harness/engine/model/roles.js'
 import { toolVersion } from '../harness/engine/runner/tool-version.js'
 import { parseTarget, resolveRoles } from '../harness/engine/target/target-spec.js'
-import { caseAnchor } from '../reports/html-case.js'
-import { renderHtml } from '../reports/render-html.js'
 import { writeFileAtomic } from '../reports/write-file.js'
 import { allCases } from '../suites/index.js'
 import { parseCommandArgs, parsePositiveInt, splitList } from './args.js'
+import { reasonsFrom, siteUrlFrom, writeMatrixOutput } from './matrix-output.js'
 import { MATRIX_USAGE } from './usage.js'
 
 const OPTIONS = {
@@ -46,6 +54,7 @@ const OPTIONS = {
   exclude: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
+  shard: { type: 'string' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -61,7 +70,7 @@ interface MatrixTarget {
 /** peer:squid is every profile of squid (its default running every case); peer:squid:chained one. */
 function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   const targets = splitList(values)
-  // By default every peer that plays a role a suite runs in.
+  // By default every peer that plays a role a suite runs in (varnish and caddy are balancers only).
   const every = PEER_NAMES.filter((n) => PEERS[n].roles.length > 0).map((n) => `peer:${n}`)
   const specs = (targets.length === 0 ? every : targets).map((text) => {
     const spec = parseTarget(text)
@@ -84,53 +93,101 @@ function matrixTargets(values: readonly string[] | undefined): MatrixTarget[] {
   })
 }
 
-/** --site-url, checked: an http(s) URL, kept with one trailing slash. */
-function siteUrlFrom(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new HarnessError('HARNESS_BAD_INPUT', `--site-url "${text}" is not a URL`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new HarnessError('HARNESS_BAD_INPUT', `--site-url "${text}" is not an http(s) URL`)
-  return url.href.endsWith('/') ? url.href : `${url.href}/`
+/** One pass of the matrix, planned: a peer (in a profile) in some roles over some cases. */
+interface MatrixPass {
+  readonly name: PeerName
+  readonly definition: (typeof PEERS)[PeerName]
+  readonly profile: PeerProfile | undefined
+  readonly target: ReturnType<typeof parseTarget>
+  readonly label: string
+  readonly roles: readonly Role[]
+  readonly catalog: readonly ConformanceCase[]
+  readonly selection: Selection
+  /** Its evidence page under the site (matrix/squid-direct-ftp.html), which names the pass. */
+  readonly evidence: string
+  /** Its (case, role) units, in the canonical order (harness/engine/runner/shard.ts). */
+  readonly units: readonly RunUnit[]
 }
 
 /**
- * How matrix.md links its cells: to the published site (--site-url), else to
- * the site folder relative to the Markdown, saying that the pages are built.
+ * The passes of the matrix, in the order they run: per peer (in each profile),
+ * its HTTP roles, then as a balancer, then as an FTP gateway.
  */
-function markdownSite(outDir: string, siteDir: string, siteUrl: string | undefined): MarkdownSite {
-  if (siteUrl !== undefined)
-    return { base: siteUrl, where: `The evidence pages are published at ${siteUrl}.` }
-  const folder = relative(outDir, siteDir).split('\\').join('/')
-  return {
-    base: folder === '' ? '' : `${folder}/`,
-    where: `The evidence pages (one HTML report per peer, every byte on both hops) are built, not committed: \`proxyspec matrix\` writes them to \`${folder === '' ? '.' : folder}/\`, and the folder can be published as it is (GitHub Pages; then \`--site-url\` makes these links point there).`,
-  }
+function planPasses(targets: readonly MatrixTarget[], selection: Selection): MatrixPass[] {
+  return targets.flatMap(({ name, profile, everyCase }) => {
+    const definition = PEERS[name]
+    const label = profileLabel(name, profile)
+    const target = parseTarget(label)
+    const allRoles = resolveRoles(target, [])
+    const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
+    const shown = shownProfileName(profile)
+    const pass = (roles: readonly Role[], cases: readonly ConformanceCase[], suffix: string) => ({
+      name,
+      definition,
+      profile,
+      target,
+      label,
+      roles,
+      catalog: cases,
+      selection,
+      // "squid-direct", "apache-balancer", "squid-direct-ftp": the peer, its profile, then the pass.
+      evidence: `matrix/${shown === undefined ? name : `${name}-${shown}`}${suffix}.html`,
+      units: planRun({ target, roles, selection }, cases).units,
+    })
+    const passes: MatrixPass[] = []
+    // The peer's own HTTP roles: every selected case.
+    const roles = allRoles.filter((role) => role !== 'balancer' && role !== 'ftp-gateway')
+    // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
+    const selected = selectCases(catalog, selection)
+    if (selected.some((c) => roles.some((role) => appliesTo(c, role))))
+      passes.push(pass(roles, catalog, ''))
+    // As a load balancer: the balancing cases, each over its own backends. The HTTP suites
+    // through a balancer (`run --role balancer`) are left out here: the reverse columns show
+    // those peers' HTTP behaviour, and a balancer column of them would repeat it.
+    const balancing = catalog.filter((c) => c.balancer !== undefined)
+    if (allRoles.includes('balancer') && selectCases(balancing, selection).length > 0)
+      passes.push(pass(['balancer'], balancing, '-balancer'))
+    // As an HTTP→FTP gateway (forward mode, absolute-form ftp://): the ftp-gateway cases
+    // in a pass of their own, with the run's FTP origin, so the HTTP passes stay as they were.
+    const ftpCases = catalog.filter((c) => appliesTo(c, 'ftp-gateway'))
+    if (allRoles.includes('ftp-gateway') && selectCases(ftpCases, selection).length > 0)
+      passes.push(pass(['ftp-gateway'], ftpCases, '-ftp'))
+    return passes
+  })
 }
 
-/** One run of the matrix: a peer (in a profile) in some roles over some cases, and its evidence page. */
+/**
+ * The units of each pass that shard `shard` runs, as unit keys: the passes'
+ * units in the matrix's order (each pass's by role, then by case) cut into
+ * n contiguous, near-equal slices (sliceShard), so that a shard starts few
+ * peers and each pass's roles stay together.
+ */
+function shardPasses(passes: readonly MatrixPass[], shard: Shard): Map<MatrixPass, Set<string>> {
+  const all = passes.flatMap((pass) =>
+    pass.units
+      .map((unit, i) => ({ pass, unit, i }))
+      .sort(
+        (a, b) => pass.roles.indexOf(a.unit.role) - pass.roles.indexOf(b.unit.role) || a.i - b.i,
+      ),
+  )
+  const mine = new Map<MatrixPass, Set<string>>()
+  for (const { pass, unit } of sliceShard(all, shard)) {
+    const keys = mine.get(pass) ?? new Set<string>()
+    keys.add(unitKey(unitRef(unit)))
+    mine.set(pass, keys)
+  }
+  return mine
+}
+
+/** One run of the matrix: a pass, or with `keys` the share of it a matrix shard runs. */
 async function matrixPass(
-  pass: {
-    readonly name: PeerName
-    readonly definition: (typeof PEERS)[PeerName]
-    readonly profile: PeerProfile | undefined
-    readonly target: ReturnType<typeof parseTarget>
-    readonly label: string
-    readonly roles: readonly Role[]
-    readonly catalog: readonly ConformanceCase[]
-    readonly selection: Selection
-    readonly siteDir: string
-    readonly evidenceName: string
-  },
+  pass: MatrixPass,
   options: {
     readonly timeoutMs: number
     readonly concurrency: number
     readonly peerOptions: ReturnType<typeof peerOptionsFrom>
   },
+  share?: { readonly shard: Shard; readonly keys: ReadonlySet<string> },
 ): Promise<PeerRunInfo> {
   const { name, definition, profile, roles } = pass
   const started: StartedPeer[] = []
@@ -143,21 +200,26 @@ async function matrixPass(
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       peer: { ...options.peerOptions, onStarted: (peer) => started.push(peer) },
+      ...(share === undefined
+        ? {}
+        : {
+            shard: {
+              ...share.shard,
+              take: (units: readonly RunUnit[]) =>
+                units.filter((u) => share.keys.has(unitKey(unitRef(u)))),
+            },
+          }),
     },
     pass.catalog,
   )
   const first = started[0]
-  // "squid-direct", "apache-balancer", "squid-direct-ftp": the peer, its profile, then the pass.
-  const passSuffix = pass.evidenceName.slice(name.length)
   const shown = shownProfileName(profile)
-  const evidence = `matrix/${shown === undefined ? name : `${name}-${shown}`}${passSuffix}.html`
-  await writeFileAtomic(join(pass.siteDir, evidence), renderHtml(run, { maxBytesPerEvent: 512 }))
   const s = run.summary.byStatus
   // The pass's time and the peer's share of it spent starting (a balancer starts once per case).
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
   const startupMs = started.reduce((sum, p) => sum + (p.startMs ?? 0), 0)
   process.stdout.write(
-    `${pass.label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported (${seconds(performance.now() - passStarted)}, start-up ${seconds(startupMs)} over ${started.length} starts)\n`,
+    `${pass.label} [${roles.join(', ')}] ${first?.version ?? ''}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.timeout} timeout, ${s.error} error, ${s.info} info, ${s.unsupported} unsupported${share === undefined ? '' : ` (${run.results.length} of its ${pass.units.length} units: shard ${share.shard.index}/${share.shard.count})`} (${seconds(performance.now() - passStarted)}, start-up ${seconds(startupMs)} over ${started.length} starts)\n`,
   )
   return {
     peer: name,
@@ -169,7 +231,7 @@ async function matrixPass(
       const peer = started.find((p) => p.role === role)!
       return { role, templates: definition.templates(role, profile), files: peer.files }
     }),
-    evidence,
+    evidence: pass.evidence,
     run,
   }
 }
@@ -180,8 +242,10 @@ async function matrixPass(
  * further profile only the cases the default cannot, e.g. squid's chained
  * CONNECT cases under peer:squid:chained); writes matrix.md into --out (default docs/), and
  * the evidence site into --site (default matrix-site/): index.html (the matrix) and each
- * peer's full report under matrix/, which the cells link to. Exit 0 once
- * the matrix is written: non-conformance is what the matrix shows, not a
+ * peer's full report under matrix/, which the cells link to. With --shard i/n
+ * it runs its share of the passes' units and writes matrix-shard-i-of-n.json
+ * into --out instead, which `proxyspec merge` joins into the matrix. Exit 0
+ * once the matrix is written: non-conformance is what the matrix shows, not a
  * failure of the command; 2 when a peer cannot be started.
  */
 export async function commandMatrix(args: readonly string[]): Promise<number> {
@@ -196,14 +260,11 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
       `unexpected argument "${positionals[0] ?? ''}" (see: proxyspec matrix --help)`,
     )
   }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard)
   const outDir = resolve(values.out ?? 'docs')
   const siteDir = resolve(values.site ?? 'matrix-site')
   const siteUrl = siteUrlFrom(values['site-url'])
-  const reasonsPath = values.reasons ?? join(peerFixturesDir(), 'reasons.json')
-  const reasons =
-    values.reasons !== undefined || existsSync(reasonsPath)
-      ? Reasons.read(reasonsPath)
-      : Reasons.empty()
+  const { reasons, reasonsPath } = reasonsFrom(values.reasons)
   const peerOptions = peerOptionsFrom(values)
   const timeoutMs = parsePositiveInt(values.timeout, '--timeout', 3000, 100)
   const concurrency = parsePositiveInt(
@@ -216,71 +277,42 @@ export async function commandMatrix(args: readonly string[]): Promise<number> {
     cases: splitList(values.case),
     exclude: splitList(values.exclude),
   }
+  const passes = planPasses(matrixTargets(values.targets), selection)
   await mkdir(outDir, { recursive: true })
-  await mkdir(join(siteDir, 'matrix'), { recursive: true })
-
-  const infos: PeerRunInfo[] = []
-  for (const { name, profile, everyCase } of matrixTargets(values.targets)) {
-    const definition = PEERS[name]
-    const label = profileLabel(name, profile)
-    const target = parseTarget(label)
-    const allRoles = resolveRoles(target, [])
-    const catalog = everyCase ? allCases() : profileOnlyCases(definition, profile, allCases())
-    const pass = { name, definition, profile, target, label, selection, siteDir }
-    const options = { timeoutMs, concurrency, peerOptions }
-    // The peer's own HTTP roles: every selected case.
-    const roles = allRoles.filter((role) => role !== 'balancer' && role !== 'ftp-gateway')
-    // A further profile with nothing of its own in the selection (e.g. --suite hop-by-hop).
-    const selected = selectCases(catalog, selection)
-    if (selected.some((c) => roles.some((role) => appliesTo(c, role))))
-      infos.push(await matrixPass({ ...pass, roles, catalog, evidenceName: name }, options))
-    // As a load balancer: the balancing cases, each over its own backends. The HTTP suites
-    // through a balancer (`run --role balancer`) are left out here: the reverse columns show
-    // those peers' HTTP behaviour, and a balancer column of them would repeat it.
-    const balancing = catalog.filter((c) => c.balancer !== undefined)
-    if (allRoles.includes('balancer') && selectCases(balancing, selection).length > 0) {
-      infos.push(
-        await matrixPass(
-          {
-            ...pass,
-            roles: ['balancer' as const],
-            catalog: balancing,
-            evidenceName: `${name}-balancer`,
-          },
-          options,
-        ),
-      )
+  const options = { timeoutMs, concurrency, peerOptions }
+  if (shard !== undefined) {
+    const mine = shardPasses(passes, shard)
+    const infos: PeerRunInfo[] = []
+    for (const pass of passes) {
+      const keys = mine.get(pass)
+      if (keys !== undefined) infos.push(await matrixPass(pass, options, { shard, keys }))
     }
-    // As an HTTP→FTP gateway (forward mode, absolute-form ftp://): the ftp-gateway cases
-    // in a pass of their own, with the run's FTP origin, so the HTTP passes stay as they were.
-    const ftpCases = catalog.filter((c) => appliesTo(c, 'ftp-gateway'))
-    if (allRoles.includes('ftp-gateway') && selectCases(ftpCases, selection).length > 0) {
-      infos.push(
-        await matrixPass(
-          {
-            ...pass,
-            roles: ['ftp-gateway' as const],
-            catalog: ftpCases,
-            evidenceName: `${name}-ftp`,
-          },
-          options,
-        ),
-      )
+    const file: MatrixShard = {
+      kind: MATRIX_SHARD_KIND,
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'proxyspec', version: toolVersion() },
+      shard,
+      selection: { targets: splitList(values.targets), ...selection },
+      passes: passes.map((p) => ({ peer: p.name, evidence: p.evidence, units: p.units.length })),
+      peers: infos,
     }
-  }
-  const matrix = buildMatrix(infos, reasons, caseAnchor, toolVersion())
-  const markdown = renderMatrixMarkdown(matrix, markdownSite(outDir, siteDir, siteUrl))
-  await writeFileAtomic(join(outDir, 'matrix.md'), markdown)
-  // The site: a folder GitHub Pages (or any static host) serves as it is.
-  await writeMatrixSite(siteDir, matrix)
-  const missing = unexplained(matrix)
-  process.stdout.write(
-    `matrix: ${join(outDir, 'matrix.md')}; evidence site: ${join(siteDir, 'index.html')} (publish the folder as it is)\n`,
-  )
-  if (missing.length > 0) {
+    const path = join(outDir, matrixShardFileName(shard))
+    await writeFileAtomic(path, `${JSON.stringify(file)}\n`)
+    const units = [...mine.values()].reduce((sum, keys) => sum + keys.size, 0)
     process.stdout.write(
-      `${missing.length} non-pass cells have no reason in ${reasonsPath}:\n${missing.map((m) => `  ${m}`).join('\n')}\n`,
+      `matrix shard ${shard.index}/${shard.count}: ${units} of the matrix's ${passes.reduce((sum, p) => sum + p.units.length, 0)} (case, role) units, in ${infos.length} of its ${passes.length} passes: ${path} (proxyspec merge joins the ${shard.count} shards into the matrix)\n`,
     )
+    return 0
   }
+  await mkdir(join(siteDir, 'matrix'), { recursive: true })
+  const infos: PeerRunInfo[] = []
+  for (const pass of passes) infos.push(await matrixPass(pass, options))
+  await writeMatrixOutput(infos, {
+    outDir,
+    siteDir,
+    ...(siteUrl === undefined ? {} : { siteUrl }),
+    reasons,
+    reasonsPath,
+  })
   return 0
 }

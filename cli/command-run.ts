@@ -2,20 +2,11 @@ import { DEFAULT_CONCURRENCY } from '../harness/engine/environment/environment.j
 import { resolve } from 'node:path'
 import { FTP_MODES, isFtpMode, type FtpMode, type Role } from '../harness/engine/model/roles.js'
 import type { RunResult } from '../harness/engine/model/run-result.js'
-import { executeRun } from '../harness/engine/runner/run.js'
-import {
-  selectCasesForRun,
-  unmatchedFilters,
-  type Selection,
-} from '../harness/engine/runner/select.js'
+import { executeRun, planRun } from '../harness/engine/runner/run.js'
+import { unmatchedFilters, type Selection } from '../harness/engine/runner/select.js'
+import { dealShard, parseShard } from '../harness/engine/runner/shard.js'
 import { HarnessError } from '../harness/net/errors.js'
-import {
-  parseRole,
-  parseTarget,
-  resolveFronts,
-  resolveRoles,
-  type TargetSpec,
-} from '../harness/engine/target/target-spec.js'
+import { parseRole, parseTarget, type TargetSpec } from '../harness/engine/target/target-spec.js'
 import { diffRuns, type RunDiff } from '../reports/diff.js'
 import { exitCode } from '../reports/exit-code.js'
 import { applyExpectations, unmatchedDeviations } from '../reports/expectations.js'
@@ -29,7 +20,7 @@ import { PEER_CLI_OPTIONS, peerOptionsFrom } from '../harness/peers/cli-options.
 import { parseCommandArgs, parseHostValue, parsePort, parsePositiveInt, splitList } from './args.js'
 import { onOutputClosed } from './closed-pipe.js'
 import { configOptionValues, loadConfig, mergeOptionValues } from './config-file.js'
-import { detectStyle, formatSummary, planProgress, RunProgress } from './print-result.js'
+import { detectStyle, formatSummary, RunProgress } from './print-result.js'
 import { readBalancerProfile } from './lb-profile.js'
 import { RUN_USAGE } from './usage.js'
 import { parseFronts } from './fronts.js'
@@ -59,6 +50,7 @@ const OPTIONS = {
   front: { type: 'string', multiple: true },
   'ftp-timeout': { type: 'string' },
   'restart-on-crash': { type: 'boolean' },
+  shard: { type: 'string' },
   ...PEER_CLI_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -156,6 +148,13 @@ export async function commandRun(args: readonly string[]): Promise<number> {
       : typeof inlineProfile === 'object'
         ? await readBalancerProfile(inlineProfile, `${config?.label ?? 'config'} (balancerProfile)`)
         : undefined
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard)
+  if (shard !== undefined && values.baseline !== undefined) {
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      '--baseline compares whole runs, not a shard: give it to proxyspec merge, which rebuilds the whole run from the shards',
+    )
+  }
   // Input files are read before anything starts: a typo costs no run.
   const baseline =
     values.baseline === undefined ? undefined : await readRunResultFile(values.baseline, 'baseline')
@@ -179,21 +178,13 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     process.stdout.write(`config: ${config.label}\n`)
     for (const note of config.notes) process.stdout.write(`${note}\n`)
   }
+  const plan = planRun({ target, roles, fronts, selection }, allCases())
+  // What this job runs: the whole run, or its shard's units (shard.ts).
+  const mine = shard === undefined ? plan.units : dealShard(plan.units, plan.roles, shard)
+  const perSuite = new Map<string, number>()
+  for (const unit of mine) perSuite.set(unit.c.suite, (perSuite.get(unit.c.suite) ?? 0) + 1)
   const style = detectStyle(process.stdout)
-  const progress = new RunProgress(
-    process.stdout,
-    style,
-    planProgress(
-      selectCasesForRun(
-        allCases(),
-        selection,
-        resolveRoles(target, roles),
-        resolveFronts(target, fronts),
-      ),
-      resolveRoles(target, roles),
-      rounds,
-    ),
-  )
+  const progress = new RunProgress(process.stdout, style, { suites: perSuite, rounds })
   const controller = new AbortController()
   const onSignal = (): void => {
     controller.abort()
@@ -225,6 +216,7 @@ export async function commandRun(args: readonly string[]): Promise<number> {
           ...(balancerProfile === undefined ? {} : { balancerProfile }),
           ...(ftpMode === undefined ? {} : { ftpMode }),
           ...(ftpTimeoutS === undefined ? {} : { ftpTimeoutS }),
+          ...(shard === undefined ? {} : { shard }),
           signal: controller.signal,
           onStart: (c, endpoint) => {
             progress.started(c.id, endpoint.role)
@@ -257,7 +249,8 @@ export async function commandRun(args: readonly string[]): Promise<number> {
   let run = mergeRepeats(attempts)
   if (expectations !== undefined) {
     run = applyExpectations(run, expectations, new Date())
-    for (const stale of unmatchedDeviations(run, expectations)) {
+    // A shard holds a share of the results: an entry for another shard's case is not stale.
+    for (const stale of shard === undefined ? unmatchedDeviations(run, expectations) : []) {
       process.stdout.write(
         `note: expectations entry "${stale.case}" matches no result of this run (a stale entry, or a typo?)\n`,
       )
@@ -269,6 +262,11 @@ export async function commandRun(args: readonly string[]): Promise<number> {
     ...(diff === undefined ? {} : { diff }),
   })
   if (diff !== undefined) process.stdout.write(`\n${renderDiffText(diff)}\n`)
+  if (shard !== undefined) {
+    process.stdout.write(
+      `shard ${shard.index}/${shard.count}: ${mine.length} of the run's ${plan.units.length} (case, role) units; proxyspec merge joins the ${shard.count} report.json files into the whole run's report\n`,
+    )
+  }
   process.stdout.write(
     `${formatSummary(
       run,

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       originPort: 9000,
       host: 'example.test',
       strict: true,
+      shard: '2/4',
       peerImage: { nginx: 'nginx:1.25' },
     })
     expect(loaded.label).toBe('proxyspec.config.json')
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       'origin-port': '9000',
       host: 'example.test',
       strict: true,
+      shard: '2/4',
       'peer-image': ['nginx=nginx:1.25'],
     })
   })
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
     [{ timeout: 'soon' }, 'proxyspec.config.json: "timeout" must be integer (at /timeout)'],
     [{ timeout: 10 }, 'proxyspec.config.json: "timeout" must be >= 100 (at /timeout)'],
     [{ host: 'a b' }, /"host" must match pattern .* \(at \/host\)$/],
+    [{ shard: 'half' }, /"shard" must match pattern .* \(at \/shard\)$/],
     [{ peerImage: { nginz: 'x' } }, /"peerImage" .*"nginz"/],
     [
       { target: 'builtin:reference', spawn: 'x' },

@@ -53,6 +53,8 @@ export interface ProxyspecConfig {
   readonly strict?: boolean
   /** Start a spawned target again when it goes down mid-run (--restart-on-crash). */
   readonly restartOnCrash?: boolean
+  /** "i/n": run the i-th of n shares of the work (--shard; `proxyspec merge` joins them). */
+  readonly shard?: string
   readonly peerProvider?: 'container' | 'native' | 'auto'
   readonly peerImage?: Readonly<Partial<Record<PeerName, string>>>
   /**
@@ -112,6 +114,7 @@ export interface RunOptionValues {
   front?: string[] | undefined
   'ftp-timeout'?: string | undefined
   'restart-on-crash'?: boolean | undefined
+  shard?: string | undefined
   strict?: boolean | undefined
   'peer-provider'?: string | undefined
   'peer-image'?: string[] | undefined
@@ -328,6 +331,7 @@ export function configOptionValues(loaded: LoadedConfig): RunOptionValues {
     front: list(config.front),
     'ftp-timeout': text(config.ftpTimeout),
     'restart-on-crash': config.restartOnCrash,
+    shard: config.shard,
     strict: config.strict,
     'peer-provider': config.peerProvider,
     'peer-image':

@@ -7,6 +7,7 @@ import { commandCoverage } from './command-coverage.js'
 import { commandDiff } from './command-diff.js'
 import { commandList } from './command-list.js'
 import { commandMatrix } from './command-matrix.js'
+import { commandMerge } from './command-merge.js'
 import { MATRIX_USAGE } from './usage.js'
 import { commandReference } from './command-reference.js'
 import { commandRun } from './command-run.js'
@@ -15,6 +16,7 @@ import {
   DIFF_USAGE,
   LIST_USAGE,
   MAIN_USAGE,
+  MERGE_USAGE,
   REFERENCE_USAGE,
   RUN_USAGE,
 } from './usage.js'
@@ -25,6 +27,7 @@ const HELP: Record<string, string> = {
   reference: REFERENCE_USAGE,
   matrix: MATRIX_USAGE,
   diff: DIFF_USAGE,
+  merge: MERGE_USAGE,
   coverage: COVERAGE_USAGE,
 }
 
@@ -43,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return commandCoverage(rest)
     case 'matrix':
       return commandMatrix(rest)
+    case 'merge':
+      return commandMerge(rest)
     case 'kill-matrix':
       // The seeded defects are test fixtures and do not ship: the tool runs from a checkout.
       process.stderr.write(

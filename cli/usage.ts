@@ -5,6 +5,7 @@ Usage:
   proxyspec list [options]       print the case catalog
   proxyspec matrix [options]     every suite on real peers (peer:NAME) side by side, as HTML and Markdown
   proxyspec diff BASE NEW        compare two report.json files (exit 1 on a new MUST failure)
+  proxyspec merge FILE...        join the shards of a run (--shard i/n) or of a matrix into one
   proxyspec coverage [options]   which catalog requirements have cases, by level and role
   proxyspec reference [options]  run the built-in reference intermediary as a process of its own
   proxyspec help [command]       show help for a command
@@ -130,6 +131,11 @@ Run:
   --restart-on-crash          a target that goes down is started again and the run goes on
                               (default: the run stops, exit 2); the cases running then run
                               again one at a time, and one that crashes it alone fails
+  --shard I/N                 run the I-th of N shares of the work (1 <= I <= N), for N CI jobs:
+                              the run's (case, role) units dealt round-robin, so the N jobs
+                              together run each exactly once; the report records the shard,
+                              and proxyspec merge joins the N report.json files into the
+                              report of the whole run (--baseline goes to merge, not here)
 
 Examples:
   proxyspec run
@@ -140,6 +146,7 @@ Examples:
   proxyspec run --report json,junit,html,md --out reports --baseline baseline.json
   proxyspec run --target http://127.0.0.1:3128 --role forward --suite connect
   proxyspec run --spawn "node my-proxy.js --port {port} --upstream {origin}" --role reverse
+  proxyspec run --shard 2/4 --out shard-2     (then: proxyspec merge shard-*/report.json)
 `
 
 export const DIFF_USAGE = `Usage: proxyspec diff BASE.json NEW.json [--json | --md]
@@ -224,6 +231,41 @@ under matrix/) that is built, not committed: the folder can be published as it i
   --timeout MS, --concurrency N   (default 3000 ms, 4 cases at once against a peer)
   --peer-provider KIND        container | native | auto (default auto)
   --peer-image NAME=IMAGE     the image for a peer (repeatable; or PROXYSPEC_PEER_IMAGE_<NAME>)
+  --shard I/N                 run the I-th of N shares (1 <= I <= N) of the passes' (case, role)
+                              units, cut in N contiguous slices (few peer start-ups per job),
+                              and write matrix-shard-I-of-N.json into --out instead of the
+                              matrix; proxyspec merge joins the N files into matrix.md and the site
 
 Exit codes: 0 the matrix was written (whatever the verdicts); 2 a peer could not be started.
+`
+
+export const MERGE_USAGE = `Usage: proxyspec merge FILE... [options]
+
+Joins the shards of one run into the report the unsharded run would have written, or the
+shards of one matrix into the matrix; which kind the files are is read from them.
+
+  Run shards: the report.json of each \`proxyspec run --shard I/N\` (same target, selection and
+  proxyspec version). The results come back in the order of the unsharded run, the summary
+  is counted again, and the exit code is the whole run's: 0, 1 (a blocking failure), 2.
+    --report LIST     formats to write, comma-separated (default json): json, junit, html, md
+    --out DIR         where they go (default: current directory)
+    --baseline FILE   compare the whole run with an earlier report.json, as run does
+
+  Matrix shards: the matrix-shard-I-of-N.json of each \`proxyspec matrix --shard I/N\`; writes
+  matrix.md and the site as an unsharded proxyspec matrix does (exit 0). Shards of runs with
+  different --targets (one CI job per peer: --targets peer:nginx --shard 1/1) merge too, each
+  set complete and the same selection, in the order of a matrix over all of them.
+    --out DIR         where matrix.md goes (default: docs)
+    --site DIR        where the evidence site goes (default: matrix-site)
+    --site-url URL, --reasons FILE   as for matrix
+
+Refused (one line, exit 2, nothing written): files of different runs (target, selection,
+settings, proxyspec version), a shard missing or given twice, a (case, role) in two shards
+or in none, a file that is no shard, unreadable JSON.
+
+Examples:
+  proxyspec merge shard-1/report.json shard-2/report.json shard-3/report.json shard-4/report.json \\
+    --report json,junit,html,md --out reports
+  proxyspec merge shards/matrix-shard-*.json --out docs --site matrix-site
+  proxyspec merge nginx/matrix-shard-1-of-1.json squid/matrix-shard-1-of-1.json --out docs
 `

@@ -45,6 +45,48 @@ describe('validateRunResult', () => {
   })
 })
 
+describe('run.options.shard (--shard i/n)', () => {
+  const withShard = (shard: unknown): unknown => {
+    const run = structuredClone(loadGoldenRun('all-pass')) as unknown as {
+      run: { options: Record<string, unknown> }
+    }
+    run.run.options.shard = shard
+    return run
+  }
+
+  it('accepts a shard: its index and count, and every unit of the whole run', () => {
+    const units = [
+      { id: 'connect/a', role: 'forward' },
+      { id: 'connect/a', role: 'tunnel' },
+    ]
+    expect(validateRunResult(withShard({ index: 2, count: 4, units }))).toEqual({
+      valid: true,
+      errors: [],
+    })
+  })
+
+  it('rejects an index below 1, a unit without a role or with an unknown one, an extra key', () => {
+    const check = (shard: unknown): string[] => validateRunResult(withShard(shard)).errors
+    expect(check({ index: 0, count: 4, units: [] })).toContain(
+      '/run/options/shard/index must be >= 1',
+    )
+    expect(check({ index: 1, count: 4, units: [{ id: 'connect/a' }] })).toContain(
+      "/run/options/shard/units/0 must have required property 'role'",
+    )
+    expect(
+      check({ index: 1, count: 4, units: [{ id: 'connect/a', role: 'gateway' }] }).some((e) =>
+        e.startsWith('/run/options/shard/units/0/role must be equal to one of the allowed values'),
+      ),
+    ).toBe(true)
+    expect(check({ index: 1, count: 4, units: [], of: 4 })).toContain(
+      '/run/options/shard must NOT have additional properties "of"',
+    )
+    expect(check({ index: 1, units: [] })).toContain(
+      "/run/options/shard must have required property 'count'",
+    )
+  })
+})
+
 describe('parseRunResult', () => {
   it('returns a valid run and explains in one line why other text is not one', () => {
     const text = JSON.stringify(loadGoldenRun('all-pass'))

@@ -102,6 +102,11 @@ export function parseRunResult(text: string): RunResult {
   } catch (error) {
     throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`)
   }
+  return checkRunResult(value)
+}
+
+/** parseRunResult for a value already parsed: the same one-line Error when it is no RunResult. */
+export function checkRunResult(value: unknown): RunResult {
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion
   if (typeof value === 'object' && value !== null && version !== SCHEMA_VERSION) {
     throw new Error(

@@ -128,6 +128,25 @@ export interface UnattributedOrigin {
   readonly events: readonly UnattributedOriginEvent[]
 }
 
+/** A (case, role) unit of a run, as a shard records the whole run's. */
+export interface ShardUnit {
+  readonly id: string
+  readonly role: Role
+}
+
+/**
+ * What a shard's report says of the run it is part of: which share it is,
+ * and every unit of the whole run in the canonical order (the unsharded
+ * run's result order), so `proxyspec merge` can check that the shards are
+ * of one run, disjoint and complete, and put the results back in order.
+ */
+export interface ShardInfo {
+  /** 1-based: `--shard 2/4` is index 2 of count 4. */
+  readonly index: number
+  readonly count: number
+  readonly units: readonly ShardUnit[]
+}
+
 export interface RunSummary {
   readonly total: number
   readonly byStatus: Readonly<Record<Status, number>>
@@ -162,6 +181,8 @@ export interface RunResult {
       readonly restartOnCrash?: boolean
       /** The protocols spoken to the target (--front, else what it declares; absent in older reports: h1). */
       readonly fronts?: readonly Front[]
+      /** `--shard i/n`: this report is one share of a run (absent: the whole run, or shards merged). */
+      readonly shard?: ShardInfo
     }
   }
   readonly target: TargetSummary

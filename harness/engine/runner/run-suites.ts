@@ -1,4 +1,4 @@
-import { appliesTo, type ConformanceCase } from '../model/case.js'
+import type { ConformanceCase } from '../model/case.js'
 import {
   MAX_UNATTRIBUTED_EVENTS,
   type CaseResult,
@@ -12,6 +12,7 @@ import {
   type TargetEndpoint,
 } from '../environment/environment.js'
 import { notApplicable, notRun } from './run-case.js'
+import { runUnits, type RunUnit } from './shard.js'
 import { Supervisor, type CrashOptions, type WorkItem } from './supervise.js'
 
 export interface RunSuitesOptions {
@@ -23,6 +24,12 @@ export interface RunSuitesOptions {
   readonly onResult?: (result: CaseResult) => void
   /** What happens when a target goes down (harness/engine/runner/supervise.ts). @default the run stops */
   readonly crash?: CrashOptions
+  /**
+   * The (case, role) units to run, in result order (a shard's share, see
+   * shard.ts); an applicable unit's role must be one of the targets'.
+   * @default runUnits(cases, the targets' roles): every case in each of them
+   */
+  readonly units?: readonly RunUnit[]
 }
 
 /**
@@ -62,24 +69,25 @@ export async function runSuitesReport(
   env: RunEnvironment,
   options: RunSuitesOptions = {},
 ): Promise<SuitesReport> {
-  const first = targets[0]
-  if (first === undefined) throw new Error('[proxyspec] runSuites needs at least one target')
+  const units =
+    options.units ??
+    runUnits(
+      cases,
+      targets.map((t) => t.role),
+    )
   const startedAt = performance.now()
   const strayStart = env.origin.strayCount
   const results: (CaseResult | undefined)[] = []
   const work: WorkItem[] = []
-  for (const c of cases) {
-    const applicable = targets.filter((t) => appliesTo(c, t.role))
-    if (applicable.length === 0) {
-      const result = notApplicable(c, first.role)
+  for (const { c, role, applicable } of units) {
+    if (!applicable) {
+      const result = notApplicable(c, role)
       results.push(result)
       options.onResult?.(result)
       continue
     }
-    for (const target of applicable) {
-      work.push({ index: results.length, c, role: target.role })
-      results.push(undefined)
-    }
+    work.push({ index: results.length, c, role })
+    results.push(undefined)
   }
   /** Which result a token's requests belong to. */
   const owners = new Map<string, number>()

@@ -4,7 +4,6 @@ import type { CaseResult, RunResult, TargetCrash } from '../model/run-result.js'
 import { SCHEMA_VERSION } from '../model/run-result.js'
 import type { FtpMode, Role } from '../model/roles.js'
 import type { Front } from '../model/front.js'
-import { appliesTo } from '../model/case.js'
 import { probeH2Front } from '../target/preflight-h2.js'
 import { TERMINATOR_NAME } from '../../tls/certificate-plan.js'
 import { raceTimeout } from '../../net/deadline.js'
@@ -28,6 +27,7 @@ import {
 import { stderrTail } from './liveness.js'
 import { runSuitesReport } from './run-suites.js'
 import { describeSelection, selectCasesForRun, type Selection } from './select.js'
+import { dealShard, runUnits, unitRef, type RunUnit, type Shard } from './shard.js'
 import { startRunEnvironment } from '../environment/start-environment.js'
 import { toolVersion } from './tool-version.js'
 
@@ -65,6 +65,16 @@ export interface RunRequest {
   readonly ftpTimeoutS?: number
   /** Start a target that went down again and go on (default: the run stops there). */
   readonly restartOnCrash?: boolean
+  /**
+   * Run one share of the work (`--shard i/n`, shard.ts): the units dealShard
+   * gives this index, or those `take` picks out of the whole run's (the
+   * matrix slices across its passes). Targets start only in the roles the
+   * share has cases for; the report records the shard and every unit of the
+   * whole run. Absent: the whole run.
+   */
+  readonly shard?: Shard & {
+    readonly take?: (units: readonly RunUnit[]) => readonly RunUnit[]
+  }
   /** Called once per role whose target did not speak h2 when asked to (the one line the CLI prints). */
   readonly onUnsupportedFront?: (role: Role, front: Front, reason: string) => void
   /** Called once each time a target goes down (the one line the CLI prints). */
@@ -139,26 +149,15 @@ export async function executeRun(
   request: RunRequest,
   catalog: readonly ConformanceCase[],
 ): Promise<RunResult> {
-  const roles = resolveRoles(request.target, request.roles)
-  const fronts = resolveFronts(request.target, request.fronts ?? [])
-  const cases = selectCasesForRun(catalog, request.selection, roles, fronts)
-  if (cases.length === 0) {
-    const selected = describeSelection(request.selection)
-    const other = (['h1', 'h2'] as const).filter(
-      (f) =>
-        !fronts.includes(f) && selectCasesForRun(catalog, request.selection, roles, [f]).length > 0,
-    )
-    throw new HarnessError(
-      'HARNESS_BAD_INPUT',
-      other.length > 0
-        ? `no case ${selected === '' ? 'applies' : `matches ${selected}`} when the target is spoken to in ${fronts.join(' and ')}; the ${other.join(' and ')} cases need --front ${other.join(',')}`
-        : selected === ''
-          ? `no case applies to the ${roles.join(', ')} role${roles.length === 1 ? '' : 's'} (see: proxyspec list --role ROLE)`
-          : `no case matches ${selected} (see: proxyspec list)`,
-    )
-  }
+  const { roles, fronts, cases, units } = planRun(request, catalog)
+  const { shard } = request
+  const mine = shard === undefined ? units : (shard.take?.(units) ?? dealShard(units, roles, shard))
+  // A shard starts the target only in the roles it has cases for.
+  const playing = roles.filter((role) => mine.some((u) => u.applicable && u.role === role))
+
   // The h2 front is probed only in the roles where an h2 case will run.
-  const probeH2 = (role: Role): boolean => cases.some((c) => c.front === 'h2' && appliesTo(c, role))
+  const probeH2 = (role: Role): boolean =>
+    mine.some((u) => u.applicable && u.role === role && u.c.front === 'h2')
   const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
   const timeoutMs = request.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS
   const startedAt = new Date()
@@ -181,9 +180,9 @@ export async function executeRun(
         ? {}
         : { balancerProfile: request.balancerProfile }),
       // The raw h2 origin only for a run with a case whose target talks h2 to its upstream.
-      ...(cases.some((c) => c.upstream === 'h2') ? { h2Origin: true } : {}),
+      ...(mine.some((u) => u.applicable && u.c.upstream === 'h2') ? { h2Origin: true } : {}),
       // The FTP origin only for a run that plays the ftp-gateway role.
-      ...(roles.includes('ftp-gateway')
+      ...(playing.includes('ftp-gateway')
         ? {
             ftp: {
               ...(request.ftpMode === undefined ? {} : { mode: request.ftpMode }),
@@ -192,7 +191,7 @@ export async function executeRun(
           }
         : {}),
     })
-    for (const role of roles) {
+    for (const role of playing) {
       const target = await startChecked(
         request,
         role,
@@ -238,13 +237,14 @@ export async function executeRun(
             request.onCrash?.(crash)
           },
         },
+        units: mine,
         ...(request.onStart === undefined ? {} : { onStart: request.onStart }),
         ...(request.onResult === undefined ? {} : { onResult: request.onResult }),
       },
     )
     const stderr = targets
       .map((t, i) =>
-        i < roles.length || t.stderr() === ''
+        i < playing.length || t.stderr() === ''
           ? t.stderr()
           : `--- restarted (${t.endpoint.role}) ---\n${t.stderr()}`,
       )
@@ -269,6 +269,9 @@ export async function executeRun(
           strict: request.strict ?? false,
           fronts,
           ...(request.restartOnCrash === true ? { restartOnCrash: true } : {}),
+          ...(shard === undefined
+            ? {}
+            : { shard: { index: shard.index, count: shard.count, units: units.map(unitRef) } }),
         },
       },
       target: {
@@ -286,6 +289,44 @@ export async function executeRun(
   } finally {
     await scope.close()
   }
+}
+
+/** What a run will do: its roles, the fronts spoken, the cases and every (case, role) unit. */
+export interface RunPlan {
+  readonly roles: readonly Role[]
+  readonly fronts: readonly Front[]
+  readonly cases: readonly ConformanceCase[]
+  /** In the canonical order (shard.ts): the whole run's, whatever its shard. */
+  readonly units: readonly RunUnit[]
+}
+
+/**
+ * The plan of executeRun, nothing started: throws a one-line HarnessError when
+ * no case of the catalog is selected (the matrix plans its passes with it).
+ */
+export function planRun(
+  request: Pick<RunRequest, 'target' | 'roles' | 'fronts' | 'selection'>,
+  catalog: readonly ConformanceCase[],
+): RunPlan {
+  const roles = resolveRoles(request.target, request.roles)
+  const fronts = resolveFronts(request.target, request.fronts ?? [])
+  const cases = selectCasesForRun(catalog, request.selection, roles, fronts)
+  if (cases.length === 0) {
+    const selected = describeSelection(request.selection)
+    const other = (['h1', 'h2'] as const).filter(
+      (f) =>
+        !fronts.includes(f) && selectCasesForRun(catalog, request.selection, roles, [f]).length > 0,
+    )
+    throw new HarnessError(
+      'HARNESS_BAD_INPUT',
+      other.length > 0
+        ? `no case ${selected === '' ? 'applies' : `matches ${selected}`} when the target is spoken to in ${fronts.join(' and ')}; the ${other.join(' and ')} cases need --front ${other.join(',')}`
+        : selected === ''
+          ? `no case applies to the ${roles.join(', ')} role${roles.length === 1 ? '' : 's'} (see: proxyspec list --role ROLE)`
+          : `no case matches ${selected} (see: proxyspec list)`,
+    )
+  }
+  return { roles, fronts, cases, units: runUnits(cases, roles) }
 }
 
 /**
