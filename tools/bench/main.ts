@@ -158,6 +158,22 @@ async function matrix(): Promise<MatrixFigures> {
   })
 }
 
+/** The passes of each peer (all its profiles) summed: seconds, start-up seconds and share. */
+function perPeer(
+  passes: MatrixFigures['passes'],
+): Record<string, { s: number; startupS: number; startupShare: number }> {
+  const out: Record<string, { s: number; startupS: number; startupShare: number }> = {}
+  for (const pass of passes) {
+    const peer = pass.target.split(':')[1] ?? pass.target
+    const sum = out[peer] ?? { s: 0, startupS: 0, startupShare: 0 }
+    sum.s = round(sum.s + pass.s, 1)
+    sum.startupS = round(sum.startupS + pass.startupS, 1)
+    sum.startupShare = round(sum.s === 0 ? 0 : sum.startupS / sum.s)
+    out[peer] = sum
+  }
+  return out
+}
+
 const { values: flags } = parseArgs({
   options: { 'no-matrix': { type: 'boolean' }, runs: { type: 'string' } },
 })
@@ -256,6 +272,8 @@ const report = {
     runsMs: runs.map((ms) => round(ms, 0)),
     blindRelayExitCode: blindRelay.code,
     matrixPasses: matrixFigures?.passes ?? [],
+    // One CI job per peer (docs/github-actions.md): its wall is about the peer's passes.
+    matrixPerPeer: perPeer(matrixFigures?.passes ?? []),
     matrixStartupShare:
       matrixFigures === undefined
         ? null
