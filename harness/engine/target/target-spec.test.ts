@@ -76,7 +76,7 @@ describe('resolveRoles', () => {
       'tls-originator',
       'balancer',
     ])
-    expect(resolveRoles(parseTarget('peer:varnish'), [])).toEqual(['balancer'])
+    expect(resolveRoles(parseTarget('peer:varnish'), [])).toEqual(['balancer', 'reverse'])
     expect(resolveRoles(parseTarget('peer:squid'), [])).toEqual([
       'forward',
       'reverse',
