@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { visibleText } from './bytes.js'
 
 /** Escapes text for element content and quoted attribute values; control characters are made visible. */
@@ -36,4 +37,42 @@ export function bytesHtml(printable: string): string {
     if (marker === '\\\\') return marker
     return `<span class="${marker.startsWith('\\x') ? 'np' : 'eol'}">${marker}</span>`
   })
+}
+
+/** A CSP source pinning one inline style or script by its hash. */
+const sha256 = (text: string): string =>
+  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
+
+/**
+ * The head of a self-contained page (the HTML report, the matrix site's
+ * pages): doctype to </head>, the inline style and script pinned by a CSP so
+ * the page loads nothing from anywhere.
+ */
+export function pageHead(options: {
+  readonly title: string
+  readonly css: string
+  readonly script?: string
+}): string[] {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${sha256(options.css)}`,
+    ...(options.script === undefined ? [] : [`script-src ${sha256(options.script)}`]),
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ')
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${esc(options.title)}</title>`,
+    // An empty data: icon, so the browser does not go looking for /favicon.ico.
+    '<link rel="icon" href="data:,">',
+    `<style>${options.css}</style>`,
+    '</head>',
+  ]
 }

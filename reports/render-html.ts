@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { RunResult } from '../harness/engine/model/run-result.js'
 import { caseKey, type RunDiff } from './diff.js'
 import { REPORT_CSS, REPORT_JS } from './html-assets.js'
@@ -12,7 +11,7 @@ import {
   unattributedHtml,
   summaryHtml,
 } from './html-sections.js'
-import { esc } from './html.js'
+import { esc, pageHead } from './html.js'
 
 export interface HtmlOptions {
   /** Counts SHOULD warnings and timeouts as failures. @default run.run.options.strict */
@@ -22,9 +21,6 @@ export interface HtmlOptions {
   /** Bytes shown per wire event; the JSON report keeps them all. @default 16384 */
   readonly maxBytesPerEvent?: number
 }
-
-const sha256 = (text: string): string =>
-  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
 
 function marks(diff: RunDiff | undefined): Map<string, CaseChangeMark> {
   const map = new Map<string, CaseChangeMark>()
@@ -46,30 +42,11 @@ export function renderHtml(run: RunResult, options: HtmlOptions = {}): string {
   const strict = options.strict ?? run.run.options.strict
   const maxBytes = options.maxBytesPerEvent ?? 16384
   const changes = marks(options.diff)
-  const csp = [
-    "default-src 'none'",
-    `style-src ${sha256(REPORT_CSS)}`,
-    `script-src ${sha256(REPORT_JS)}`,
-    'img-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ')
   const cases = run.results.map((result) =>
     caseHtml(result, changes.get(caseKey(result)), maxBytes),
   )
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
-    `<title>proxyspec: ${esc(run.target.label)}</title>`,
-    // An empty data: icon, so the browser does not go looking for /favicon.ico.
-    '<link rel="icon" href="data:,">',
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
+    ...pageHead({ title: `proxyspec: ${run.target.label}`, css: REPORT_CSS, script: REPORT_JS }),
     '<body>',
     headerHtml(run, strict),
     summaryHtml(run),

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { esc } from '../../html.js'
+import { pageHead } from '../../html.js'
 
 /** The one stylesheet every page of the site carries inline (no file to fetch, works from file://). */
 export const SITE_CSS = `
@@ -89,9 +88,6 @@ export const SITE_JS = `
 })();
 `
 
-const sha256 = (text: string): string =>
-  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
-
 /**
  * One page of the site: inline style (and script, on the index), pinned by a
  * CSP so the page can load nothing from anywhere, a nav to the other pages.
@@ -101,26 +97,12 @@ export function sitePage(options: {
   readonly body: readonly string[]
   readonly script?: string
 }): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${sha256(SITE_CSS)}`,
-    ...(options.script === undefined ? [] : [`script-src ${sha256(options.script)}`]),
-    'img-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ')
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
-    `<title>${esc(options.title)}</title>`,
-    '<link rel="icon" href="data:,">',
-    `<style>${SITE_CSS}</style>`,
-    '</head>',
+    ...pageHead({
+      title: options.title,
+      css: SITE_CSS,
+      ...(options.script === undefined ? {} : { script: options.script }),
+    }),
     '<body>',
     '<nav><a href="index.html">matrix</a><a href="suites.html">by suite</a><a href="index.html#peers">peers</a></nav>',
     ...options.body,
