@@ -3,7 +3,7 @@
 // error (the CSP would report an inline style), the SVGs take room once the case
 // is open, in the light and the dark scheme, and their text is there.
 // PROXYSPEC_UPDATE_BALANCE_SCREENSHOT=1 writes docs/report-balance.png.
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,21 +12,9 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWithBalance } from '../test-fixtures/run-results/balance.js'
 import { renderHtml } from './render-html.js'
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from './browser-test-kit.js'
 
-const CHROMIUM = process.env.PROXYSPEC_CHROMIUM ?? '/usr/bin/chromium'
 // render-html.browser.test.ts fails CI without Chromium; here it only skips.
-const hasChromium = existsSync(CHROMIUM)
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const CASE = '#case-balancing-failover-on-refusal--reverse'
 
@@ -40,7 +28,11 @@ describe.skipIf(!hasChromium)('balance charts in Chromium', () => {
     const file = join(dir, 'report.html')
     await writeFile(file, renderHtml(runWithBalance()))
     fileUrl = pathToFileURL(file).href
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    })
   }, 30_000)
 
   afterAll(async () => {

@@ -4,12 +4,12 @@
 // with and without JavaScript. Checked twice: on the golden fixtures (exact
 // counts) and on the report of a real run (the blind relay against a baseline
 // run of the reference), which is also where docs/report-screenshot.png comes from.
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../harness/engine/model/run-result.js'
 import { executeRun } from '../harness/engine/runner/run.js'
@@ -18,10 +18,8 @@ import { allCases } from '../suites/index.js'
 import { loadGoldenRun } from '../test-fixtures/run-results/load.js'
 import { diffRuns } from './diff.js'
 import { renderHtml } from './render-html.js'
+import { CHROMIUM, hasChromium, openPage, type OpenedPage } from './browser-test-kit.js'
 
-// Debian's package; PROXYSPEC_CHROMIUM points elsewhere (another distribution, a local build).
-const CHROMIUM = process.env.PROXYSPEC_CHROMIUM ?? '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 // Locally a missing browser skips with a warning; in CI it is a failure, so
 // the browser test can never drop out of CI unnoticed (.ci/setup-browser.sh installs it).
 const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0'
@@ -37,51 +35,6 @@ describe.runIf(!hasChromium && inCi)('renderHtml in Chromium (CI)', () => {
     )
   })
 })
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-interface Opened {
-  readonly page: Page
-  readonly requests: string[]
-  readonly problems: string[]
-}
-
-/** A fresh browser profile per context, so no state leaks between checks. */
-async function openPage(
-  fileUrl: string,
-  dir: string,
-  contexts: BrowserContext[],
-  javaScriptEnabled: boolean,
-): Promise<Opened> {
-  const profile = await mkdtemp(join(dir, 'profile-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    javaScriptEnabled,
-    viewport: { width: 1280, height: 900 },
-  })
-  contexts.push(context)
-  const page = context.pages()[0] ?? (await context.newPage())
-  const requests: string[] = []
-  const problems: string[] = []
-  page.on('request', (request) => requests.push(request.url()))
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  await page.goto(fileUrl, { waitUntil: 'load' })
-  return { page, requests, problems }
-}
 
 const visibleCases = (page: Page): Promise<number> => page.locator('details.case:visible').count()
 
@@ -104,8 +57,8 @@ describe.skipIf(!hasChromium)('renderHtml in Chromium', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  const open = (javaScriptEnabled: boolean): Promise<Opened> =>
-    openPage(fileUrl, dir, contexts, javaScriptEnabled)
+  const open = (javaScriptEnabled: boolean): Promise<OpenedPage> =>
+    openPage(fileUrl, { dir, contexts, javaScriptEnabled })
 
   it('loads from a file with no network request and no console error, and filters what is shown', async () => {
     const { page, requests, problems } = await open(true)
@@ -219,7 +172,11 @@ describe.skipIf(!hasChromium)('renderHtml of a real run in Chromium', () => {
   })
 
   it('loads without console errors or requests, filters, and expands the blind-relay hang with both hops', async () => {
-    const { page, requests, problems } = await openPage(fileUrl, dir, contexts, true)
+    const { page, requests, problems } = await openPage(fileUrl, {
+      dir,
+      contexts,
+      javaScriptEnabled: true,
+    })
     const total = run.results.length
     await expect.poll(() => page.locator('#shown').textContent()).toBe(`${total} of ${total} shown`)
     expect(await visibleCases(page)).toBe(total)

@@ -4,12 +4,11 @@
 // CSP hash mismatch would show up as one), the filters hide and show rows and
 // columns, a cell leads to the case in the peer's evidence report, and the
 // peer page lists the version, provider and config as run.
-import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../../../harness/engine/model/run-result.js'
 import { loadGoldenRun } from '../../../test-fixtures/run-results/load.js'
@@ -19,9 +18,8 @@ import { writeFileAtomic } from '../../write-file.js'
 import { buildMatrix, type PeerRunInfo } from '../model.js'
 import { Reasons } from '../reasons.js'
 import { writeMatrixSite } from './index.js'
+import { CHROMIUM, hasChromium, openPage, type OpenedPage } from '../../browser-test-kit.js'
 
-const CHROMIUM = process.env.PROXYSPEC_CHROMIUM ?? '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 // As in reports/render-html.browser.test.ts: skipped locally without a browser, a failure in CI.
 const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0'
 if (!hasChromium && !inCi)
@@ -32,17 +30,6 @@ describe.runIf(!hasChromium && inCi)('the matrix site in Chromium (CI)', () => {
     expect.fail(`CI is set but there is no Chromium at ${CHROMIUM}: run .ci/setup-browser.sh`)
   })
 })
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /** squid plays forward and reverse with the golden mixed verdicts; nginx passes everything as a reverse proxy. */
 function syntheticPeers(): PeerRunInfo[] {
@@ -96,12 +83,6 @@ function syntheticPeers(): PeerRunInfo[] {
   ]
 }
 
-interface Opened {
-  readonly page: Page
-  readonly requests: string[]
-  readonly problems: string[]
-}
-
 describe.skipIf(!hasChromium)('the matrix site in Chromium', () => {
   let dir = ''
   let site = ''
@@ -132,27 +113,8 @@ describe.skipIf(!hasChromium)('the matrix site in Chromium', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function open(file: string, javaScriptEnabled = true): Promise<Opened> {
-    const profile = await mkdtemp(join(dir, 'profile-'))
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-      javaScriptEnabled,
-      viewport: { width: 1280, height: 900 },
-    })
-    contexts.push(context)
-    const page = context.pages()[0] ?? (await context.newPage())
-    const requests: string[] = []
-    const problems: string[] = []
-    page.on('request', (request) => requests.push(request.url()))
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text())
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
-    await page.goto(pathToFileURL(join(site, file)).href, { waitUntil: 'load' })
-    return { page, requests, problems }
-  }
+  const open = (file: string, javaScriptEnabled = true): Promise<OpenedPage> =>
+    openPage(pathToFileURL(join(site, file)).href, { dir, contexts, javaScriptEnabled })
 
   const rows = (page: Page): Promise<number> => page.locator('tr.case:visible').count()
   const columns = (page: Page): Promise<string[]> =>
