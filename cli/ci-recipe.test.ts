@@ -13,6 +13,10 @@ import type { RunResult } from '../harness/engine/model/run-result.js'
 import { validateRunResult } from '../reports/validate.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
+// A TCP pipe as the user's proxy: hop-by-hop fields go through untouched.
+const PIPE_PROXY = fileURLToPath(
+  new URL('../test-fixtures/hostile/pipe-proxy.mjs', import.meta.url),
+)
 const DOC = fileURLToPath(new URL('../docs/ci.md', import.meta.url))
 const PROXY = `"${process.execPath}" "${CLI}" reference --mode reverse --port {port} --upstream {origin}`
 
@@ -124,22 +128,7 @@ describe('docs/ci.md', () => {
   it('fails the step on a new MUST failure against the committed baseline, and still writes the summary', async () => {
     // "Build the proxy": a TCP pipe, the dumbest reverse proxy there is (it
     // forwards hop-by-hop fields untouched), so MUST cases the baseline passed now fail.
-    const pipe = join(work, 'pipe-proxy.mjs')
-    await writeFile(
-      pipe,
-      [
-        "import { connect, createServer } from 'node:net'",
-        'const [port, upstream] = process.argv.slice(2)',
-        "const [host, upstreamPort] = upstream.split(':')",
-        'createServer((client) => {',
-        '  const up = connect(Number(upstreamPort), host)',
-        '  client.pipe(up).pipe(client)',
-        "  client.on('error', () => up.destroy())",
-        "  up.on('error', () => client.destroy())",
-        "}).listen(Number(port), '127.0.0.1')",
-        '',
-      ].join('\n'),
-    )
+    const pipe = PIPE_PROXY
     const command = localise(stepRun(doc, 'Run proxyspec')).replace(
       `'${PROXY}'`,
       `'"${process.execPath}" "${pipe}" {port} {origin}'`,

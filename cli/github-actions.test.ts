@@ -31,6 +31,8 @@ import {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli', 'main.js')
+// A TCP pipe as the user's proxy: hop-by-hop fields go through untouched.
+const PIPE_PROXY = join(ROOT, 'test-fixtures', 'hostile', 'pipe-proxy.mjs')
 const ACTION_TEXT = readFileSync(join(ROOT, 'action.yml'), 'utf8')
 const DOC = readFileSync(join(ROOT, 'docs', 'github-actions.md'), 'utf8')
 const CI_DOC = readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8')
@@ -252,22 +254,7 @@ describe('action.yml, run as a runner runs a composite action', () => {
   }, 120_000)
 
   it('fails with exit code 1 on a new MUST failure, after the summary and the upload', async () => {
-    const pipe = join(work, 'pipe-proxy.mjs')
-    await writeFile(
-      pipe,
-      [
-        "import { connect, createServer } from 'node:net'",
-        'const [port, upstream] = process.argv.slice(2)',
-        "const [host, upstreamPort] = upstream.split(':')",
-        'createServer((client) => {',
-        '  const up = connect(Number(upstreamPort), host)',
-        '  client.pipe(up).pipe(client)',
-        "  client.on('error', () => up.destroy())",
-        "  up.on('error', () => client.destroy())",
-        "}).listen(Number(port), '127.0.0.1')",
-        '',
-      ].join('\n'),
-    )
+    const pipe = PIPE_PROXY
     const spawn = `"${process.execPath}" "${pipe}" {port} {origin}`
     const result = await run({ ...docsInputs(), spawn }, 'summary-3.md')
     expect(result.outputs['exit-code']).toBe('1')
