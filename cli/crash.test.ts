@@ -2,39 +2,21 @@
 // command prints one line for the crash (then the end of the target's stderr,
 // indented), never a line per case it took down, writes the reports it has and
 // exits 2; with --restart-on-crash it goes on and exits on the verdicts.
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { proxyspec as runCli } from './test-kit.js'
 import type { RunResult, TargetCrash } from '../harness/engine/model/run-result.js'
 import { formatCrash, formatSummary, RunProgress, planProgress } from './print-result.js'
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
+/** The crash runs wait out a target's restarts: a minute each. */
+const proxyspec = (args: readonly string[]): ReturnType<typeof runCli> => runCli(args, 60_000)
+
 const CRASHING = fileURLToPath(
   new URL('../test-fixtures/hostile/crashing-proxy.mjs', import.meta.url),
 )
-
-interface Exit {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-function proxyspec(args: readonly string[]): Promise<Exit> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
 
 let out: string
 beforeAll(async () => {

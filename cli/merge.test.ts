@@ -1,37 +1,14 @@
 // `proxyspec run --shard` and `proxyspec merge` as a user runs them: a small
 // selection with cases that apply to none of the run's roles (each reported
 // not applicable once, in one shard), and every refusal as one line, exit 2.
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { proxyspec, type Exit } from './test-kit.js'
 import type { RunResult } from '../harness/engine/model/run-result.js'
 import { MATRIX_SHARD_KIND } from '../reports/matrix/shard.js'
 import { validateRunResult } from '../reports/validate.js'
-
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
-
-interface Exit {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-function proxyspec(args: readonly string[]): Promise<Exit> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
 
 /** Exit 2 and one line on stderr, no stack. */
 function refused(exit: Exit): string {
