@@ -56,7 +56,6 @@ function resultOf(
   }
 }
 
-/** A case that does not apply to the role is reported as such, never as failed. */
 /** The start times of the cases running on each origin transcript (a run's, or a test's). */
 const RUNNING = new WeakMap<object, Set<number>>()
 
@@ -81,6 +80,7 @@ function forgetOldOriginConnections(env: RunEnvironment, startedAt: number): voi
   env.origin.transcript.forgetClosedBefore(oldest)
 }
 
+/** A case that does not apply to the role is reported as such, never as failed. */
 export function notApplicable(c: ConformanceCase, role: Role, why?: string): CaseResult {
   return resultOf(
     c,
