@@ -29,30 +29,14 @@ import { measureTunnel } from './tunnel-throughput.js'
 
 const selection = { suites: [], cases: [] }
 
-async function fullRun(concurrency?: number): Promise<{
-  ms: number
-  cases: number
-  perCase: number[]
-  exitCode: number
-}> {
-  const started = performance.now()
+/** The reference run in this process one case at a time: per-case times unskewed by neighbours. */
+async function serialRun(): Promise<{ cases: number; perCase: number[] }> {
   const result = await executeRun(
-    {
-      target: parseTarget('builtin:reference'),
-      roles: [],
-      selection,
-      ...(concurrency === undefined ? {} : { concurrency }),
-    },
+    { target: parseTarget('builtin:reference'), roles: [], selection, concurrency: 1 },
     allCases(),
   )
-  const ms = performance.now() - started
   const ran = result.results.filter((r) => r.verdict.status !== 'not-applicable')
-  return {
-    ms,
-    cases: ran.length,
-    perCase: ran.map((r) => r.durationMs),
-    exitCode: result.summary.exitCode,
-  }
+  return { cases: ran.length, perCase: ran.map((r) => r.durationMs) }
 }
 
 async function blindRelayVerdict(): Promise<number> {
@@ -199,7 +183,7 @@ const matrixFigures = flags['no-matrix'] === true || !peersHere ? undefined : aw
 // Issue 7: in-process figures and ratios.
 const certs = await certificates()
 // Per-case times from a run one case at a time: concurrent cases share 2 cores and inflate each other.
-const serial = await fullRun(1)
+const serial = await serialRun()
 const roundTripMs = await measureRoundTrip()
 const tunnel = await measureTunnel()
 const origin = await measureOrigin()
